@@ -1,0 +1,39 @@
+"""Dispatch a file to the PDF or text reader after checking that it can be read at all."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from rok_compare.errors import InputError
+from rok_compare.ingest.sniff import sniff_format
+from rok_compare.model import SourceDocument, SourceFormat
+
+
+def read_document(path: str | Path) -> SourceDocument:
+    """Read one file; raise :class:`InputError` for anything that is not a readable document."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a directory, not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(path, f"cannot be read ({error.strerror or error})") from error
+    return read_bytes(path, data)
+
+
+def read_bytes(path: Path, data: bytes) -> SourceDocument:
+    """Read a document whose bytes are already in memory (``path`` is for provenance)."""
+    if not data.strip():
+        raise InputError(path, "is empty")
+    sha256 = hashlib.sha256(data).hexdigest()
+    fmt = sniff_format(path, data)
+    if fmt is SourceFormat.PDF:
+        from rok_compare.ingest.pdf import read_pdf  # pdf libraries load only when needed
+
+        return read_pdf(path, data, sha256)
+    from rok_compare.ingest.text import read_text
+
+    return read_text(path, data, sha256, fmt)

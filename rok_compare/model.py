@@ -1,0 +1,235 @@
+"""The document model shared by every pipeline stage.
+
+Data flows one way: ``ingest`` makes a :class:`SourceDocument`, ``segment`` turns it into a
+:class:`SegmentedDocument` of sections, blocks and sentences, and ``extract`` produces an
+:class:`Agreement`. Every piece of text keeps a :class:`Span` pointing back into
+``SourceDocument.text`` (character offsets) and the page it stands on, so that any clause, party
+or commitment can be traced to its place in the source.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a piece of text stands: 1-based page, character offsets into ``SourceDocument.text``."""
+
+    page: int
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {"page": self.page, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of the source; ``start``/``end`` delimit its text in ``SourceDocument.text``.
+
+    A text file without page marks is one page; a form feed (``\\f``) starts a new page.
+    """
+
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table as rows of cells. Its rows also stand in ``SourceDocument.text`` as lines of
+    tab-separated cells, so that the segmenter reads tables from PDFs and from text alike."""
+
+    page: int
+    rows: tuple[tuple[TableCell, ...], ...]
+
+
+class SourceFormat(StrEnum):
+    PDF = "pdf"
+    TEXT = "text"
+    HTML = "html"
+
+
+@dataclass(slots=True)
+class SourceDocument:
+    """What the read stage hands on: the document's text with page boundaries and provenance.
+
+    ``text`` is the decoded text of a text file (HTML tags blanked to spaces of the same length,
+    so offsets still point into the original), or the reading-order text of a PDF (running
+    headers, footers and page numbers removed, hyphenation repaired, pages joined by ``\\f``).
+    """
+
+    path: Path
+    sha256: str
+    format: SourceFormat
+    text: str
+    pages: list[Page]
+    tables: list[Table] = field(default_factory=list)
+    encoding: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> int:
+        """The 1-based page number of the character at ``offset``."""
+        if not self.pages:
+            return 1
+        starts = [p.start for p in self.pages]
+        index = max(0, bisect.bisect_right(starts, offset) - 1)
+        return self.pages[index].number
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(self.page_at(start), start, end)
+
+
+class BlockKind(StrEnum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    TABLE_ROW = "table_row"
+
+
+@dataclass(slots=True)
+class Sentence:
+    text: str
+    span: Span
+
+
+@dataclass(slots=True)
+class Block:
+    """A heading, paragraph, list item or table row, with its sentences (table rows: its cells)."""
+
+    kind: BlockKind
+    text: str
+    span: Span
+    sentences: list[Sentence] = field(default_factory=list)
+    cells: list[TableCell] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Section:
+    """A heading and the blocks under it; ``heading`` is None for text before the first heading."""
+
+    heading: str | None
+    heading_span: Span | None
+    blocks: list[Block] = field(default_factory=list)
+    parent: str | None = None
+
+
+@dataclass(slots=True)
+class SegmentedDocument:
+    source: SourceDocument
+    title: str | None
+    sections: list[Section]
+    furniture: list[Block] = field(default_factory=list)
+    """Web-page furniture kept out of the clauses: menus, related-document lists, contact blocks."""
+
+
+class PartyKind(StrEnum):
+    COUNTY_ADMINISTRATIVE_BOARD = "county_administrative_board"
+    STATE_AGENCY = "state_agency"
+    REGIONAL_BODY = "regional_body"
+    MUNICIPALITY = "municipality"
+    MUNICIPAL_ASSOCIATION = "municipal_association"
+    UNIVERSITY = "university"
+    CIVIL_SOCIETY = "civil_society"
+    FAITH_COMMUNITY = "faith_community"
+    BUSINESS_ORGANISATION = "business_organisation"
+    TRADE_UNION = "trade_union"
+    OTHER = "other"
+
+
+class DocType(StrEnum):
+    REGIONAL_AGREEMENT = "regional_agreement"
+    LOCAL_AGREEMENT = "local_agreement"
+    ACTION_PLAN = "action_plan"
+    STRATEGY = "strategy"
+    NEWS = "news"
+    OTHER = "other"
+
+
+class ClauseKind(StrEnum):
+    GOAL = "goal"
+    COMMITMENT = "commitment"
+    PRINCIPLE = "principle"
+    BACKGROUND = "background"
+    GOVERNANCE = "governance"
+    STATISTICS = "statistics"
+    CONTACT = "contact"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class County:
+    name: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Party:
+    name: str
+    """The name as the document writes it."""
+    canonical: str
+    """The registry's current name, or the cleaned surface name when the registry lacks it."""
+    kind: PartyKind
+    span: Span
+
+
+@dataclass(slots=True)
+class Goal:
+    text: str
+    section: str | None
+    span: Span
+
+
+@dataclass(slots=True)
+class Commitment:
+    party: str
+    """A party's canonical name, or ``"*"`` for all parties jointly."""
+    text: str
+    strength: str
+    span: Span
+    section: str | None = None
+
+
+@dataclass(slots=True)
+class Clause:
+    """The unit that alignment, reuse and search work on: a sentence, list item or table row."""
+
+    id: str
+    section: str | None
+    kind: ClauseKind
+    themes: list[str]
+    text: str
+    span: Span
+
+
+@dataclass(slots=True)
+class Agreement:
+    """Everything extracted from one document: the JSON contract of ``rok extract``."""
+
+    source: SourceDocument
+    title: str | None
+    county: County | None
+    period: Period | None
+    revision_date: str | None
+    doc_type: DocType
+    parties: list[Party]
+    goals: list[Goal]
+    commitments: list[Commitment]
+    clauses: list[Clause]
+    warnings: list[str] = field(default_factory=list)
