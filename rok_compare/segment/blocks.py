@@ -1,0 +1,226 @@
+"""Group lines into blocks: headings, paragraphs, list items and table rows.
+
+Web pages put a paragraph on one line; PDFs wrap it over several; transcripts of PDFs flatten
+whole pages into one line with the headings, list bullets and page numbers run in. Lines are
+joined into a paragraph while the sentence goes on, and flattened paragraphs are split again
+where a bullet, a "Label:" lead or a known section heading stands inside them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rok_compare.model import BlockKind
+from rok_compare.segment.lines import Line
+from rok_compare.segment.resources import heading_pattern
+from rok_compare.segment.text_utils import clean, trim
+
+_BULLET = re.compile(r"^(?:[•·▪◦●■□➢►»*–—-]|\d{1,2}[.)]|[a-z]\))\s+")
+_INLINE_BULLET = re.compile(r"(?:(?<=\s)|^)(?:[•·▪◦●■➢►»]|(?<=[:.a-zåäö0-9]\s)-(?=\s+att\b))\s*")
+_RUN_IN_LABEL = re.compile(r"([A-ZÅÄÖ][\wåäöÅÄÖ/-]*(?: [\wåäöÅÄÖ/-]+){0,3}): (?=\S)")
+_TRAILING_PAGE_NUMBER = re.compile(r"(?<=[.!?:)a-zåäö])\s+\d{1,3}$")
+_LEADING_PAGE_NUMBER = re.compile(r"^\d{1,3}\s+(?=[A-ZÅÄÖ])")
+_TOC_LEADER = re.compile(r"\s*(?:\.\s?){4,}[\s.]*\d{0,3}$")
+_REPEATED_HEADING = re.compile(r"([A-ZÅÄÖ][\wåäöÅÄÖ-]+(?: [\wåäöÅÄÖ-]+){0,3}) \1\b")
+_SENTENCE_END = (".", "!", "?", ":", "”", '"', ";")
+_VERB_CUES = re.compile(
+    r"\b(är|ska|skall|har|kan|kommer|blir|var|finns|sker|bör|måste|innebär|gäller|ansvarar|erbjuder"
+    r"|arbetar|samverkar|vill|behöver|får|tar|ger|gör|omfattar|bidrar|leder|utgör)\b"
+)
+_MAX_HEADING_CHARS = 110
+_MAX_HEADING_WORDS = 14
+
+
+@dataclass(slots=True)
+class RawBlock:
+    kind: BlockKind
+    start: int
+    end: int
+    page: int
+    labelled: bool = False
+    """The text after a run-in label ("Mål: ..."): never a heading itself."""
+
+
+def build_blocks(text: str, lines: list[Line], furniture: list[bool]) -> tuple[list[RawBlock], list[RawBlock]]:
+    """Blocks of the document and blocks of furniture, both in document order."""
+    blocks: list[RawBlock] = []
+    furniture_blocks: list[RawBlock] = []
+    current: RawBlock | None = None
+    after_gap = False
+    for line, is_furniture in zip(lines, furniture, strict=True):
+        if line.blank:
+            after_gap = True
+            continue
+        if current is not None and after_gap and not _resumes_after_gap(text, current, line):
+            current = None
+        after_gap = False
+        if is_furniture:
+            furniture_blocks.append(RawBlock(BlockKind.PARAGRAPH, line.start, line.end, line.page))
+            current = None
+            continue
+        if "\t" in line.text:
+            blocks.append(RawBlock(BlockKind.TABLE_ROW, line.start, line.end, line.page))
+            current = None
+            continue
+        if _BULLET.match(line.text):
+            current = RawBlock(BlockKind.LIST_ITEM, line.start, line.end, line.page)
+            blocks.append(current)
+            continue
+        if current is not None and _continues(text, current, line):
+            current.end = line.end
+            continue
+        current = RawBlock(BlockKind.PARAGRAPH, line.start, line.end, line.page)
+        blocks.append(current)
+    return _refine(text, blocks), furniture_blocks
+
+
+def _resumes_after_gap(text: str, block: RawBlock, line: Line) -> bool:
+    """A sentence cut by a blank line or page break: no stop above, lower case below."""
+    if block.kind is BlockKind.TABLE_ROW:
+        return False
+    previous = text[block.start : block.end].rstrip()
+    return not previous.endswith(_SENTENCE_END) and line.text[:1].islower() and len(previous) > 40
+
+
+def _continues(text: str, block: RawBlock, line: Line) -> bool:
+    """Whether ``line`` goes on with the paragraph or list item above it."""
+    previous = text[block.start : block.end].rstrip()
+    first = line.text[:1]
+    if _TOC_LEADER.search(previous):
+        return False  # one table-of-contents entry per line
+    if line.page_break_before:
+        return _resumes_after_gap(text, block, line)
+    if first.islower() or first in "(,–-":
+        return True
+    if previous.endswith(_SENTENCE_END):
+        return False
+    # A short line without a stop above a capitalised line is a heading, not a wrapped line.
+    return not _looks_like_heading(clean(previous))
+
+
+def _refine(text: str, blocks: list[RawBlock]) -> list[RawBlock]:
+    refined: list[RawBlock] = []
+    for block in blocks:
+        if block.kind is BlockKind.TABLE_ROW:
+            refined.append(block)
+            continue
+        for part in _split_run_ins(text, block):
+            part.start, part.end = _strip_page_numbers(text, part.start, part.end)
+            if part.end <= part.start:
+                continue
+            if part.labelled:
+                refined.append(part)
+                continue
+            part_text = clean(text[part.start : part.end])
+            if part.kind is BlockKind.PARAGRAPH and _looks_like_heading(part_text):
+                part.kind = BlockKind.HEADING
+            elif part.kind is BlockKind.PARAGRAPH and refined and refined[-1].kind is BlockKind.HEADING \
+                    and _heading_tail(part_text):
+                refined[-1].end = part.end  # "REGIONAL ÖVERENSKOMMELSE" / "om introduktion för ..."
+                continue
+            refined.append(part)
+    return refined
+
+
+def _split_run_ins(text: str, block: RawBlock) -> list[RawBlock]:
+    """Split a flattened paragraph at run-in labels, headings and inline bullets."""
+    start, end = block.start, block.end
+    parts: list[RawBlock] = []
+    label = _RUN_IN_LABEL.match(text, start, end)
+    if label and block.kind is BlockKind.PARAGRAPH and len(label.group(1).split()) <= 4:
+        parts.append(RawBlock(BlockKind.HEADING, start, label.end(1), block.page))
+        start = label.end()
+    labelled = bool(parts)
+    heading_cuts = _run_in_headings(text, start, end) if end - start > 200 else []
+    pieces = _cut(start, end, heading_cuts)
+    for piece_start, piece_end, is_heading in pieces:
+        if is_heading:
+            parts.append(RawBlock(BlockKind.HEADING, piece_start, piece_end, block.page))
+            continue
+        piece = RawBlock(block.kind, piece_start, piece_end, block.page, labelled=labelled)
+        parts.extend(_split_bullets(text, piece))
+        labelled = False
+    return parts
+
+
+def _run_in_headings(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Known section headings standing inside a paragraph, followed by a capitalised word."""
+    pattern = heading_pattern()
+    cuts = []
+    for match in re.finditer(r"(?:^|(?<=[.!?]\s)|(?<=\s\d\s)|(?<=\s\d\d\s))(?=[A-ZÅÄÖ])", text[start:end]):
+        position = start + match.start()
+        heading = pattern.match(text, position, end) or _REPEATED_HEADING.match(text, position, end)
+        if not heading or heading.end() >= end:
+            continue
+        if heading.re is _REPEATED_HEADING:  # "Arbetsförmedlingen Arbetsförmedlingen ska ..."
+            cuts.append((position, heading.end(1)))
+            continue
+        rest = text[heading.end() : heading.end() + 3]
+        if rest[:1] == " " and rest[1:2].isupper():
+            cuts.append((position, heading.end()))
+    return cuts
+
+
+def _cut(start: int, end: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    pieces, position = [], start
+    for cut_start, cut_end in cuts:
+        if cut_start > position:
+            pieces.append((position, cut_start, False))
+        pieces.append((cut_start, cut_end, True))
+        position = cut_end
+    if position < end:
+        pieces.append((position, end, False))
+    return pieces
+
+
+def _split_bullets(text: str, block: RawBlock) -> list[RawBlock]:
+    """Inline bullets ("» a » b", " - att ...") inside a paragraph become list items."""
+    matches = [m for m in _INLINE_BULLET.finditer(text, block.start, block.end) if m.end() < block.end]
+    if not matches:
+        return [block]
+    parts = []
+    if matches[0].start() > block.start:
+        parts.append(RawBlock(block.kind, block.start, matches[0].start(), block.page))
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
+        item_end = following.start() if following else block.end
+        parts.append(RawBlock(BlockKind.LIST_ITEM, match.end(), item_end, block.page))
+    parts[0].labelled = block.labelled
+    return [p for p in parts if p.end > p.start]
+
+
+def _strip_page_numbers(text: str, start: int, end: int) -> tuple[int, int]:
+    start, end = trim(text, start, end)
+    chunk = text[start:end]
+    leader = _TOC_LEADER.search(chunk)
+    if leader:
+        return trim(text, start, start + leader.start())
+    if len(chunk) > 80:
+        trailing = _TRAILING_PAGE_NUMBER.search(chunk)
+        if trailing:
+            end = start + trailing.start()
+        leading = _LEADING_PAGE_NUMBER.match(chunk)
+        if leading:
+            start += leading.end()
+    return trim(text, start, end)
+
+
+def _heading_tail(text: str) -> bool:
+    """A short lower-case line that completes the heading above it ("om samverkan för ...")."""
+    return len(text) < 100 and text[:1].islower() and not text.endswith(_SENTENCE_END)
+
+
+def _looks_like_heading(text: str) -> bool:
+    """Short, capitalised, no closing stop, and not a clause with a finite verb."""
+    if not text or len(text) > _MAX_HEADING_CHARS or text.endswith((".", ",", ";", "!")):
+        return False
+    words = text.split()
+    if len(words) > _MAX_HEADING_WORDS or not any(ch.isalpha() for ch in text):
+        return False
+    first = text.lstrip("0123456789.) ")[:1]
+    if not first.isupper():
+        return False
+    has_verb = bool(_VERB_CUES.search(text.lower()))
+    if text.endswith(":") and has_verb:
+        return False  # a lead-in to a list ("Syftet med planen är:")
+    return not (len(words) > 5 and has_verb and not text.endswith("?"))

@@ -1,0 +1,98 @@
+"""Recognise web-page and transcript furniture: text around an agreement that is not part of it.
+
+Menus, related-document lists, publication dates, photo credits, cookie and weather banners,
+contact blocks with names, phone numbers and e-mail addresses. Furniture is kept out of the
+clauses (it is still kept in :attr:`SegmentedDocument.furniture`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rok_compare.segment.lines import Line
+from rok_compare.segment.resources import furniture_patterns
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\bsnabel-?a\b|\w+ punkt \w+ snabela", re.I)
+_PHONE = re.compile(r"(?<!\d)(\+46|0)\d{1,3}[- ]?\d{2,3}[ -]?\d{2}[ -]?\d{2,3}(?!\d)")
+_URL = re.compile(r"^(https?://|www\.)\S+$", re.I)
+_FILE_LINK = re.compile(r"\b(pdf|docx?|xlsx?|pptx?)\s*,?\s*\(?\d+([.,]\d+)?\s*(kb|mb)\)?\.?\s*$", re.I)
+_LIST_MARKERS = re.compile(r"^(relevanta|relaterade|liknande|andra|fler) (dokument|sidor|länkar|nyheter)\b", re.I)
+_LIST_END = re.compile(r"^transkript:?$", re.I)
+_CONTACT_HEAD = re.compile(r"^(kontakta oss|kontakt|kontaktpersoner?|kontaktuppgifter|"
+                           r"arbetsgruppens medlemmar|övriga medlemmar|kontakta .{1,40})\b.{0,60}$", re.I)
+_SHORT = 80
+_LONG_PARAGRAPH = 300
+
+
+def is_furniture_line(text: str) -> bool:
+    """A single line that is furniture whatever surrounds it."""
+    if not text:
+        return False
+    if any(pattern.fullmatch(text) for _, pattern in furniture_patterns()):
+        return True
+    if _URL.match(text) or _FILE_LINK.search(text):
+        return True
+    if len(_EMAIL.findall(text)) >= 2:
+        return True  # a list of contact addresses
+    return len(text) < 120 and bool(_EMAIL.search(text) or _PHONE.search(text)) and text.count(".") <= 2
+
+
+def furniture_mask(lines: list[Line]) -> list[bool]:
+    """For each line, whether it is furniture (blank lines are never furniture)."""
+    mask = [is_furniture_line(line.text) for line in lines]
+    _mark_related_lists(lines, mask)
+    _mark_contact_blocks(lines, mask)
+    return mask
+
+
+def _mark_related_lists(lines: list[Line], mask: list[bool]) -> None:
+    """A 'Relevanta dokument' heading and the titles after it, up to 'Transkript' or prose."""
+    i = 0
+    while i < len(lines):
+        if not _LIST_MARKERS.match(lines[i].text):
+            i += 1
+            continue
+        mask[i] = True
+        j = i + 1
+        while j < len(lines):
+            text = lines[j].text
+            if _LIST_END.match(text):
+                mask[j] = True
+                break
+            if len(text) > _LONG_PARAGRAPH or "\t" in text:
+                break
+            mask[j] = mask[j] or bool(text)
+            j += 1
+        i = j + 1
+
+
+def _mark_contact_blocks(lines: list[Line], mask: list[bool]) -> None:
+    """Short lines next to a phone number or e-mail address, or under a contact heading."""
+    for i, line in enumerate(lines):
+        if not line.text:
+            continue
+        contact = bool(_EMAIL.search(line.text) or _PHONE.search(line.text)) and len(line.text) < 120
+        heading = bool(_CONTACT_HEAD.match(line.text))
+        if not (contact or heading):
+            continue
+        mask[i] = True
+        _spread(lines, mask, i, step=1, limit=12 if heading else 4, cross_blank=heading)
+        if contact:
+            _spread(lines, mask, i, step=-1, limit=4, cross_blank=False)
+
+
+def _spread(lines: list[Line], mask: list[bool], i: int, step: int, limit: int, cross_blank: bool) -> None:
+    """Mark short, sentence-less lines next to line ``i`` as furniture too."""
+    j, seen = i + step, 0
+    while 0 <= j < len(lines) and seen < limit:
+        text = lines[j].text
+        if not text:
+            if not cross_blank:
+                return
+            j += step
+            continue
+        if len(text) > _SHORT or text.endswith((".", "!", "?")) and len(text.split()) > 4 or "\t" in text:
+            return
+        mask[j] = True
+        seen += 1
+        j += step
