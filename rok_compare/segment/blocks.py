@@ -195,7 +195,7 @@ def _strip_page_numbers(text: str, start: int, end: int) -> tuple[int, int]:
     leader = _TOC_LEADER.search(chunk)
     if leader:
         return trim(text, start, start + leader.start())
-    if len(chunk) > 80:
+    if len(chunk) > 50:
         trailing = _TRAILING_PAGE_NUMBER.search(chunk)
         if trailing:
             end = start + trailing.start()

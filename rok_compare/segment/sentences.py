@@ -39,8 +39,9 @@ def _ends_sentence(text: str, sentence_start: int, match: re.Match[str]) -> bool
     word = text[max(word_start, sentence_start) : match.start() + 1].lstrip("(\"'”").lower()
     if match.group()[0] != ".":
         return True
-    if _INITIAL.match(word.upper()) and len(word) == 2:
-        return False
+    original = text[match.start() - 1 : match.start() + 1]
+    if len(word) == 2 and _INITIAL.match(original):
+        return False  # an initial: "Carin L. Lindh"
     following = text[match.end() : match.end() + 1]
     if word in sentence_final_abbreviations():
         return following.isupper()

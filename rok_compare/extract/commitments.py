@@ -1,0 +1,219 @@
+"""Commitments: who undertakes what.
+
+Three places hold them:
+1. per-party sections: a heading that names a party ("Arbetsförmedlingen", "Kommunens ansvar")
+   inside a commitments part ("Parters åtaganden") or naming a party of the agreement; every
+   statement under it is that party's, also when a transcript ran the heading into the text
+   ("Länsstyrelsen Verka för att ...");
+2. sentences whose subject is a party or the parties jointly ("Arbetsförmedlingen ska ...",
+   "Parterna marknadsför ...", "vi som kommuner ska ..."), or impersonal undertakings
+   ("Uppföljningen ska ske ...", "Årliga handlingsplaner utarbetas ...") for all parties;
+3. action-plan tables with a responsible column (see :mod:`action_tables`).
+Statements of what an agency does by law ("Kommunen ansvarar för ...") outside such sections are
+not commitments of the agreement, so outside them a commitment needs binding wording.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rok_compare.extract.action_tables import table_commitments
+from rok_compare.extract.goals import is_goal_section, is_goal_statement
+from rok_compare.extract.organisations import OrgMention
+from rok_compare.extract.strength import commitment_strength
+from rok_compare.model import BlockKind, Commitment, Party, SegmentedDocument, Sentence, Span
+
+ALL = "*"
+_DATA = Path(__file__).parent / "data"
+_REGION_HEADING = re.compile(r"\b(åtagande\w*|ansvarsfördelning\w*|ansvar|roller|uppdrag|ansvarsområden)\b", re.I)
+_EXPLICIT_REGION = re.compile(r"\båtagande\w*\b", re.I)
+_END_REGION_HEADING = re.compile(r"\b(kontakt\w*|bilag\w*|statistik|mottagande av flyktingar|underskrift\w*)\b", re.I)
+_BINDING = re.compile(
+    r"\b(ska|skall|kommer\s+(?:[\wåäö]+\s+){0,3}?att|åtar sig|åtog sig|har åtagit sig|förbinder sig|vill|"
+    r"roll (är )?att|uppdrag (är )?att)\b",
+    re.I,
+)
+_NOT_BINDING = re.compile(r"\b(ska|skall) kunna\b|\b(sannolikt|troligen|kanske|eventuellt)\b", re.I)
+_JOINT_SUBJECT = re.compile(r"^(de parter|samtliga parter|alla parter|vi som kommuner|vi)\b", re.I)
+_JOINT_ANYWHERE = re.compile(
+    r"(?:^|\batt\s+|\bmed att\s+)(?:de\s+)?parterna\s+(?:inte\s+|tillsammans\s+|gemensamt\s+|också\s+|även\s+)?"
+    r"(?!i\b|och\b|med\b|för\b|som\b|att\b|av\b|till\b|på\b|inom\b|mellan\b|kring\b)[a-zåäö]+",
+    re.I,
+)
+_PROCESS_SUBJECT = re.compile(
+    r"^(?!(?:i|med|för|genom|inom|vid|under|efter)\s)(?:[\wåäö-]+\s+){0,2}?"
+    r"(arbetet|samverkan|samarbetet|uppföljning(?:en)?|handlingsplaner(?:na)?|kartläggning(?:en)?|"
+    r"fördelning(?:en)?|samordning(?:en)?|utvärdering(?:en)?|rapportering(?:en)?)\b"
+    r"(?:\s+(?:med|mellan|av|för|inom|kring|vid)\s+[^,.]{0,90}?)?(?:,[^,.]{0,120},)?"
+    r"\s+(?:(?:ska|skall|kommer(?:\s+[\wåäö]+){0,3}?\s+att)\s+(?:[\wåäö]+\s+){0,2}?"
+    r"(?:[a-zåäö]{3,}as|ske)\b|sker\b|[a-zåäö]{3,}(?:as|ades)\b)",
+    re.I,
+)
+_RECEPTION = re.compile(r"\b(överenskommelse|avtal|avsiktsförklaring)\w*\b[^.]*\bta emot\b", re.I)
+_AFTER_HEADING_NAME = re.compile(r"(?:\s*/\s*[\wåäö]+(?:\s+[\wåäö]+)?)?\s+(?=[A-ZÅÄÖ])")
+_POSSESSIVE_HEADING = re.compile(r"^(.+?)(:s|s)?\s+(ansvar|åtaganden|uppdrag|roll|ansvar och uppgifter)\b", re.I)
+
+
+@cache
+def _run_on_split() -> re.Pattern[str]:
+    lines = (_DATA / "commitment_verbs.txt").read_text(encoding="utf-8").splitlines()
+    verbs = "|".join(v.strip() for v in lines if v.strip() and not v.startswith("#"))
+    return re.compile(rf"(?<=[a-zåäö0-9)])\s+(?=(?:{verbs})\b)")
+
+
+@dataclass(slots=True)
+class CommitmentResult:
+    commitments: list[Commitment] = field(default_factory=list)
+    heading_parties: list[OrgMention] = field(default_factory=list)
+    party_sections: list[tuple[int, int]] = field(default_factory=list)
+    """Spans of the blocks under a party's heading: commitments there, not goals."""
+
+
+@dataclass(slots=True)
+class _Context:
+    in_region: bool = False
+    explicit_region: bool = False
+    party: OrgMention | None = None
+
+
+def find_commitments(doc: SegmentedDocument, mentions: list[OrgMention], parties: list[Party]) -> CommitmentResult:
+    party_names = {p.canonical.lower() for p in parties}
+    result = CommitmentResult()
+    context = _Context()
+    text = doc.source.text
+    for section in doc.sections:
+        _enter_section(section, mentions, party_names, context)
+        goal_section = is_goal_section(section)
+        for block in section.blocks:
+            if block.kind in (BlockKind.TABLE_ROW, BlockKind.HEADING):
+                continue
+            for sentence in block.sentences:
+                units = _units(text, sentence, mentions, context, party_names, result)
+                if context.party is not None:
+                    result.party_sections.append((sentence.span.start, sentence.span.end))
+                for unit in units:
+                    if goal_section and not context.party:
+                        continue
+                    if is_goal_statement(unit, goal_section, block.kind is BlockKind.LIST_ITEM) \
+                            and not context.party:
+                        continue
+                    commitment = _classify(unit, mentions, party_names, context, doc)
+                    if commitment:
+                        result.commitments.append(commitment)
+    result.commitments += _from_tables(doc, mentions)
+    return result
+
+
+def _enter_section(section, mentions: list[OrgMention], party_names: set[str], context: _Context) -> None:
+    heading = section.heading
+    if heading is None:
+        return
+    owner = _heading_party(section, mentions)
+    if _REGION_HEADING.search(heading) and not owner:
+        context.in_region = True
+        context.explicit_region = bool(_EXPLICIT_REGION.search(heading))
+        context.party = None
+        return
+    if owner and (context.explicit_region or owner.canonical.lower() in party_names):
+        context.in_region = True
+        context.party = owner
+        return
+    if owner or is_goal_section(section) or _END_REGION_HEADING.search(heading) or not context.in_region:
+        context.in_region = context.explicit_region = False
+        context.party = None
+
+
+def _heading_party(section, mentions: list[OrgMention]) -> OrgMention | None:
+    """The party a heading names, when the heading is (nearly) only that name."""
+    span = section.heading_span
+    inside = [m for m in mentions if span and span.start <= m.start and m.end <= span.end]
+    if not inside:
+        return None
+    owner = inside[-1]
+    heading = section.heading
+    possessive = _POSSESSIVE_HEADING.match(heading)
+    name_share = sum(len(m.name) for m in inside) / max(1, len(heading))
+    return owner if possessive or name_share >= 0.6 else None
+
+
+def _units(text, sentence: Sentence, mentions, context: _Context, party_names, result) -> list[Sentence]:
+    """Split run-in party headings and run-on commitments off a sentence."""
+    start, end = sentence.span.start, sentence.span.end
+    if context.in_region:
+        lead = next((m for m in mentions if m.start == start and m.end < end), None)
+        after = _AFTER_HEADING_NAME.match(text, lead.end, end) if lead else None
+        if lead and after and (context.explicit_region or lead.canonical.lower() in party_names):
+            context.party = lead
+            result.heading_parties.append(lead)
+            start = after.end()
+    pieces = _split_offsets(text, start, end, _run_on_split()) if context.in_region else [(start, end)]
+    return [Sentence(" ".join(text[s:e].split()), Span(sentence.span.page, s, e)) for s, e in pieces]
+
+
+def _split_offsets(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    pieces, position = [], start
+    for match in pattern.finditer(text, start, end):
+        if match.start() - position > 15:
+            pieces.append((position, match.start()))
+            position = match.end()
+    pieces.append((position, end))
+    return pieces
+
+
+def _classify(unit: Sentence, mentions, party_names: set[str], context: _Context, doc) -> Commitment | None:
+    text = unit.text
+    if not text or text.endswith(":") or len(text) < 8:
+        return None
+    subject = _subject(unit, mentions)
+    binding = bool(_BINDING.search(text)) and not _NOT_BINDING.search(text)
+    if _PROCESS_SUBJECT.search(text) and not _NOT_BINDING.search(text):
+        return _commitment(ALL, unit)
+    if subject and subject.canonical.lower() in party_names and (context.in_region or binding):
+        return _commitment(subject.canonical, unit)
+    if context.in_region and context.party is not None:
+        return _commitment(context.party.canonical, unit)
+    if _JOINT_ANYWHERE.search(text) or (_JOINT_SUBJECT.match(text) and binding):
+        return _commitment(ALL, unit)
+    if _RECEPTION.search(text) and (party_names or context.in_region):
+        return _commitment(_reception_party(unit, mentions, party_names), unit)
+    return None
+
+
+def _subject(unit: Sentence, mentions: list[OrgMention]) -> OrgMention | None:
+    """A party mention that is the sentence's subject: first, or right after an inverted verb."""
+    start = unit.span.start
+    inside = [m for m in mentions if unit.span.start <= m.start < unit.span.end]
+    if not inside:
+        return None
+    first = inside[0]
+    offset = first.start - start
+    prefix = unit.text[: max(0, offset)] if offset < len(unit.text) else ""
+    if offset <= 2:
+        return first
+    if re.search(r"\b(ska|skall|kommer|har|vill)\s*$", prefix, re.I) and len(prefix.split()) <= 6:
+        return first
+    if re.search(r"\batt\s*$", prefix) and len(prefix.split()) <= 25:
+        return first  # "... finns en överenskommelse ... att Herrljunga kommun ska verka för"
+    return None
+
+
+def _reception_party(unit: Sentence, mentions, party_names: set[str]) -> str:
+    named = [m for m in mentions if unit.span.start <= m.start < unit.span.end
+             and m.canonical.lower() in party_names]
+    return named[0].canonical if len({m.canonical for m in named}) == 1 else ALL
+
+
+def _commitment(party: str, unit: Sentence) -> Commitment:
+    return Commitment(party, unit.text, commitment_strength(unit.text), unit.span)
+
+
+def _from_tables(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[Commitment]:
+    commitments = []
+    for row in table_commitments(doc, mentions):
+        owners = list(dict.fromkeys(m.canonical for m in row.party_mentions)) or [ALL]
+        for owner in owners:
+            commitments.append(Commitment(owner, row.text, commitment_strength(row.text), row.span))
+    return commitments

@@ -1,0 +1,58 @@
+"""What kind of document this is: agreement, plan, strategy, news or other.
+
+Tried in this order, first hit wins: a news article (quotes attributed with "säger", "i dag",
+press release), minutes of a meeting (other), then what the title says it is (plan, strategy,
+local or regional agreement), then what the body is about (the regional agreement named in a
+heading or in two sentences, local agreement wording), else other.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from rok_compare.extract.metadata import head_texts
+from rok_compare.model import BlockKind, DocType, SegmentedDocument
+
+_CUES_FILE = Path(__file__).parent / "data" / "doc_types.json"
+
+
+@cache
+def _cues() -> dict[str, list[re.Pattern[str]]]:
+    raw = json.loads(_CUES_FILE.read_text(encoding="utf-8"))
+    return {key: [re.compile(p, re.I | re.M) for p in patterns]
+            for key, patterns in raw.items() if not key.startswith("_")}
+
+
+def _any(key: str, texts: list[str]) -> bool:
+    return any(p.search(t) for p in _cues()[key] for t in texts)
+
+
+def _count_sentences(key: str, sentences: list[str]) -> int:
+    return sum(1 for s in sentences if any(p.search(s) for p in _cues()[key]))
+
+
+def classify_doc_type(doc: SegmentedDocument) -> DocType:
+    heads = head_texts(doc, count=3)
+    sentences = [s.text for sec in doc.sections for b in sec.blocks if b.kind is not BlockKind.TABLE_ROW
+                 for s in b.sentences]
+    headings = [sec.heading for sec in doc.sections if sec.heading]
+    if _count_sentences("news_body", sentences) >= 1 and not _any("action_plan_title", heads[:1]):
+        return DocType.NEWS
+    if _any("minutes_body", [*headings, *sentences]):
+        return DocType.OTHER
+    for key, doc_type in (
+        ("action_plan_title", DocType.ACTION_PLAN),
+        ("strategy_title", DocType.STRATEGY),
+        ("local_agreement_title", DocType.LOCAL_AGREEMENT),
+        ("regional_agreement_title", DocType.REGIONAL_AGREEMENT),
+    ):
+        if _any(key, heads):
+            return doc_type
+    if _any("regional_agreement_title", headings) or _count_sentences("regional_agreement_body", sentences) >= 2:
+        return DocType.REGIONAL_AGREEMENT
+    if _count_sentences("local_agreement_body", sentences) >= 1:
+        return DocType.LOCAL_AGREEMENT
+    return DocType.OTHER

@@ -1,0 +1,73 @@
+"""Goal, purpose and vision statements.
+
+A statement is a goal when it stands in a section headed as goals or purpose ("Övergripande
+mål", "Syfte", "Långsiktigt mål 1") and reads like one (it is a list item, or it says "ska",
+"mål", "syfte"), when its wording says so anywhere ("syftar till", "målet är att",
+"förhoppningen är"), or when the people it is for are its subject and it says what they shall
+get ("Nyanlända kvinnor och män ska få ...").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from rok_compare.model import Block, BlockKind, Section, Sentence
+
+_DATA = Path(__file__).parent / "data"
+GOAL_HEADING = re.compile(
+    r"^(\d+[.)]?\s+)?((gemensamma|övergripande|långsiktig[at]?|regionala|kommunens|strategiska|"
+    r"nationella|lokala|politiska|kvalitativa)\s+){0,2}"
+    r"(mål|målsättning(ar)?|delmål|syfte(t)?|vision|inriktning|ambition(er)?|målbild)\b",
+    re.I,
+)
+_NOT_GOAL_HEADING = re.compile(r"\b(kvantitativa mål|målgrupp)", re.I)
+_MODAL = re.compile(r"\b(ska|skall)\b(?!\s+kunna\b)", re.I)
+_LEAD_IN = re.compile(r"(:|\bär|\bdessa är)\s*$", re.I)
+_GOAL_WORDS = re.compile(r"\b(mål\w*|syfte\w*|vision\w*|inriktning\w*)\b", re.I)
+
+
+def _lines(name: str) -> list[str]:
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@cache
+def goal_cues() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in _lines("goal_cues.txt")), re.I)
+
+
+@cache
+def target_group_subject() -> re.Pattern[str]:
+    """A target-group noun phrase at the start, or after an inverted "ska"/"I X ska"."""
+    words = "|".join(_lines("target_groups.txt"))
+    noun_phrase = rf"(?:(?!ska\b|skall\b)[\wåäö,/-]+\s+){{0,2}}?(?:{words})\b(?:(?!\b(?:ska|skall|är|har)\b)[^.]){{0,80}}?"
+    return re.compile(
+        rf"^(?:{noun_phrase}\b(ska|skall|ges|får)\b(?!\s+kunna)|(?:[\wåäö]+\s+){{0,3}}(ska|skall)\s+"
+        rf"(?:{words})\b)",
+        re.I,
+    )
+
+
+def is_goal_section(section: Section) -> bool:
+    headings = [h for h in (section.heading, section.parent) if h]
+    return any(GOAL_HEADING.match(h) and not _NOT_GOAL_HEADING.search(h) for h in headings[:1])
+
+
+def is_goal_statement(sentence: Sentence, in_goal_section: bool, in_list: bool) -> bool:
+    text = sentence.text
+    if _LEAD_IN.search(text):
+        return False
+    if in_goal_section and (in_list or _MODAL.search(text) or _GOAL_WORDS.search(text)):
+        return True
+    if goal_cues().search(text):
+        return True
+    return bool(target_group_subject().search(text))
+
+
+def goal_context_list(previous: Block | None) -> bool:
+    """List items introduced by a lead-in about aims ("Dessa är", "inriktningen ...")."""
+    return previous is not None and previous.kind is not BlockKind.LIST_ITEM and bool(
+        _GOAL_WORDS.search(previous.text) and _LEAD_IN.search(previous.text)
+    )

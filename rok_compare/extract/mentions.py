@@ -1,0 +1,415 @@
+"""Organisation mentions in running text, and the name patterns that lookup shares.
+
+:class:`MentionFinder` scans a text once with three sources of candidates:
+
+1. registry names (canonicals and aliases), matched word by word through an index keyed by the
+   first word, with a genitive -s allowed on the last word ("Arbetsförmedlingens"). Case rule: an
+   alias whose first word is capitalised needs a capital there in the text; an alias written in
+   lower case ("länsstyrelsen", "arbetsförmedlingen") matches in any case; abbreviations (two or
+   more capitals: "LO", "SKR", "LiU") must match exactly; other words match in any case. A national
+   body's name takes a following qualifier into its span ("Försäkringskassan i Värmland",
+   "Arbetsförmedlingen arbetsmarknadsområde Växjö", "Svenska kyrkan/Luleå stift", "Företagarna
+   Norrbotten"), and any name a capitalised parenthetical ("Röda Korset (Region Norra Norrland)",
+   "... (IFS)").
+2. productive patterns (:data:`SUFFIXES`, :data:`PREFIXES`: "X kommun", "Landstinget i X",
+   "Samordningsförbundet X", "X idrottsförbund", ...), so that bodies missing from the registry are
+   still found, with ``match.entry=None`` and the kind the pattern implies.
+3. bare municipality names ("Umeå", "Tingsryds"), reported with ``bare_place=True``; not before
+   "län"/"stift"/"landsting" ("Stockholms län"), nor as the first word of a longer proper name
+   ("Umeå Energi"), and a few that are also ordinary words ("Mark", "Vara", "Berg", "Bilda",
+   "Vision", "Kommunal") not at the start of a sentence or line.
+
+Candidates are chosen longest first without overlaps, registry names before patterns before bare
+places. Groups and context-dependent names (canonical in lower case: "kommunen", "kommunerna",
+"landstinget", "regionen", "civilsamhället", and groups like "de halländska kommunerna") are only
+reported with ``generic=True``; a caller that resolves "kommunen" to the document's municipality
+itself leaves them off.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from rok_compare.extract.registry import Mention, PartyMatch, PartyRegistry, RegistryEntry, key_of, normalise
+from rok_compare.model import PartyKind
+
+K = PartyKind
+_CAP = r"[A-ZÅÄÖÉÜ][\w-]*"
+_NAME = rf"{_CAP}(?:[ \t]+{_CAP}){{0,2}}(?:[ \t]+län)?"
+_PRE = r"(?:(?:Östra|Västra|Norra|Södra|Lilla|Stora|Övre|Nedre|Mellersta|Centrala|Upplands)[ \t]+)?"
+_PLACE = rf"{_PRE}{_CAP}"
+
+# Productive patterns: "<Place> <keyword>" and "<Keyword> [i|på|för] <Name>". A role names the registry
+# row to resolve to ("municipality", "region", "landsting", "cab", "regionforbund"), a body's canonical
+# ("LO": "LO-distriktet i X" is LO), or "surface" (an unknown body, named by the text itself).
+SUFFIXES: dict[str, tuple[str, PartyKind]] = {
+    "kommun": ("municipality", K.MUNICIPALITY),
+    "stad": ("municipality", K.MUNICIPALITY),
+    "landsting": ("landsting", K.REGIONAL_BODY),
+    "länsstyrelse": ("cab", K.COUNTY_ADMINISTRATIVE_BOARD),
+    "regionförbund": ("regionforbund", K.REGIONAL_BODY),
+    "kommunförbund": ("surface", K.MUNICIPAL_ASSOCIATION),
+    "samordningsförbund": ("surface", K.MUNICIPAL_ASSOCIATION),
+    "kommunalförbund": ("surface", K.MUNICIPAL_ASSOCIATION),
+    "universitet": ("surface", K.UNIVERSITY),
+    "högskola": ("surface", K.UNIVERSITY),
+    "idrottsförbund": ("surface", K.CIVIL_SOCIETY),
+    "handelskammare": ("surface", K.BUSINESS_ORGANISATION),
+    "handelskammaren": ("surface", K.BUSINESS_ORGANISATION),
+    "stift": ("surface", K.FAITH_COMMUNITY),
+    "församling": ("surface", K.FAITH_COMMUNITY),
+}
+PREFIXES: dict[str, tuple[str, PartyKind]] = {
+    "region": ("region", K.REGIONAL_BODY),
+    "landstinget": ("landsting", K.REGIONAL_BODY),
+    "länsstyrelsen": ("cab", K.COUNTY_ADMINISTRATIVE_BOARD),
+    "regionförbundet": ("regionforbund", K.REGIONAL_BODY),
+    "kommunförbundet": ("surface", K.MUNICIPAL_ASSOCIATION),
+    "samordningsförbundet": ("surface", K.MUNICIPAL_ASSOCIATION),
+    "kommunalförbundet": ("surface", K.MUNICIPAL_ASSOCIATION),
+    "högskolan": ("surface", K.UNIVERSITY),
+    "företagarna": ("Företagarna", K.BUSINESS_ORGANISATION),
+    "lo-distriktet": ("LO", K.TRADE_UNION),
+    "rf-sisu": ("surface", K.CIVIL_SOCIETY),
+    "handelskammaren": ("surface", K.BUSINESS_ORGANISATION),
+}
+_LOWER_OK = {"landsting", "landstinget", "länsstyrelsen", "stad", "handelskammare", "handelskammaren"}
+
+
+def _keywords(words: dict[str, tuple[str, PartyKind]], capitalised: bool) -> str:
+    """Alternation of keywords: capitalised in the text (prefixes) or lower case (suffixes)."""
+    forms = []
+    for word in words:
+        cap = word[0].upper() + word[1:] if word != "lo-distriktet" else "LO-distriktet"
+        cap = "RF-SISU" if word == "rf-sisu" else cap
+        forms += [re.escape(cap)] if capitalised else [re.escape(word)]
+        if word in _LOWER_OK:
+            forms.append(re.escape(word if capitalised else cap))
+    return "|".join(sorted(forms, key=len, reverse=True))
+
+
+_SUFFIX = (rf"(?<![\w-])(?P<place>{_PLACE})\s+(?:(?:läns|tekniska)\s+)?(?P<kw>{_keywords(SUFFIXES, False)})"
+           r"(?![\w-])")
+_PREFIX = (rf"(?<![\w-])(?P<kw>{_keywords(PREFIXES, True)})[ \t]+(?:(?:i|på|för)[ \t]+)?(?P<place>{_NAME})"
+           r"(?![\w-])")
+_NEEDS_PLACE = {"municipality", "region", "landsting", "cab", "regionforbund"}
+# Capitalised words that start a sentence before "kommun", "universitet", ... without naming a place.
+_STOP = frozenset({
+    "Varje", "Vår", "Vårt", "Våra", "Din", "Ditt", "Er", "Ert", "Denna", "Detta", "Dessa", "Den", "Det", "De",
+    "En", "Ett", "Annan", "Annat", "Andra", "Egen", "Eget", "Egna", "Hela", "Alla", "Samma", "Mottagande",
+    "Anvisande", "Aktuell", "Aktuella", "Berörd", "Berörda", "Respektive", "Någon", "Något", "Ingen", "Inget",
+    "Vilken", "Vilket", "Båda", "Övriga", "Flera", "Nästa", "Sin", "Sitt", "Sina", "Vars", "Svensk",
+    "Svenska", "Ny", "Nya", "Närmaste", "Angränsande", "Enskild", "Enskilda", "Större", "Mindre", "Och",
+    "Eller", "Samt", "Sveriges", "Europas", "Nordens", "Landets",
+})
+# Registry names that are also ordinary words: not taken at the start of a sentence or line.
+_AMBIGUOUS = frozenset({"mark", "vara", "berg", "kil", "eda", "nora", "mora", "sala", "boden", "lund",
+                        "salem", "ale", "bilda", "vision", "kommunal", "unionen", "ledarna", "famna"})
+_NOT_AFTER_PLACE = frozenset({"län", "läns", "stift", "landsting", "landstinget", "församling", "pastorat"})
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_Token = tuple[int, int, str]
+_PAREN_Q = re.compile(r"[ \t]*\((?!\s*(?:se|jfr|bilaga|nedan|härefter|fortsättningsvis)\b)"
+                      r"[A-ZÅÄÖ][^()\n]{0,60}\)")
+_STIFT_Q = re.compile(r"[ \t]*/[ \t]*[\w-]+(?:[ \t]+[\w-]+)?[ \t]+stift\b", re.I)
+_AREA_Q = re.compile(r"[ \t]+(?:arbetsmarknadsområde|marknadsområde|lokalkontor|kontor|distrikt|region)"
+                     rf"[ \t]+{_CAP}(?P<second>[ \t]+{_CAP})?")
+_LIST_NEXT = re.compile(r"[ \t]*(?:,|och|samt|&)[ \t]*(?:och[ \t]+)?([A-ZÅÄÖ][\w-]{4,})(?![\w-])")
+_LIST_PREV = re.compile(r"(?<![\w-])([A-ZÅÄÖ][\w-]{4,})[ \t]*(?:,|och|samt|&)[ \t]*$")
+_DIRECTIONS = r"(?:(?:norra|södra|västra|östra|mellersta)\s+)?"
+
+
+@cache
+def _compiled(flags: int) -> list[tuple[re.Pattern[str], dict[str, tuple[str, PartyKind]], bool]]:
+    """The suffix and prefix regexes, with their keyword tables and whether the place comes first."""
+    return [(re.compile(_SUFFIX, flags), SUFFIXES, True), (re.compile(_PREFIX, flags), PREFIXES, False)]
+
+
+def match_pattern(registry: PartyRegistry, name: str) -> PartyMatch | None:
+    """The match of a whole name that fits a productive pattern (any case), or None."""
+    for pattern, table, _ in _compiled(re.I):
+        found = pattern.fullmatch(name)
+        if found:
+            role, kind = table[found.group("kw").casefold()]
+            return resolve_pattern(registry, role, kind, found.group("place"), found.group())
+    return None
+
+
+def resolve_pattern(registry: PartyRegistry, role: str, kind: PartyKind, place: str, surface: str
+                    ) -> PartyMatch | None:
+    """What a pattern match names: a registry row found through its place, or the name itself."""
+    code = _place_code(registry, place)
+    if role == "municipality":
+        key = key_of(place)
+        if registry.is_bare_place(key):
+            return registry.lookup(key)
+        found = registry.fuzzy_key(key, bare_only=True)
+        return registry.match_of(found[0], found[1] / 100) if found else None
+    if role in _NEEDS_PLACE:
+        row = registry.row(role, code) if code else None
+        if row is None and code and role == "landsting":
+            row = registry.row("region", code)
+        if row is not None:
+            return registry.match_of(row, 0.9)
+        if role == "regionforbund":
+            return PartyMatch(normalise(surface), kind, code, 0.6, None)
+        return None  # every county's board, landsting and region is known: an unknown place is no such body
+    if role != "surface":
+        base = registry.lookup(role)
+        return registry.match_of(base.entry, 0.9, code) if base and base.entry else None
+    return PartyMatch(normalise(surface), kind, code, 0.6, None)
+
+
+def _place_code(registry: PartyRegistry, place: str) -> str | None:
+    words = place.split()
+    for n in range(len(words), 0, -1):
+        code = registry.county_code_of_place(" ".join(words[:n]))
+        if code:
+            return code
+    return None
+
+
+@cache
+def _collective(registry: PartyRegistry) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The regex of groups of municipalities ("de halländska kommunerna", "kommunerna i X län")."""
+    codes: dict[str, str] = {}
+    adjectives, names = [], []
+    for county in registry.counties():
+        for form in (county.name, county.short_name, *county.aliases):
+            if len(form) < 4 or re.fullmatch(r"[A-Z]{1,2} län", form):
+                continue
+            codes.setdefault(form.casefold(), county.code)
+            (adjectives if form.islower() and form.endswith("ska") else names).append(re.escape(form))
+    alt = lambda forms: "|".join(sorted(set(forms), key=len, reverse=True))  # noqa: E731
+    pattern = (
+        r"(?<![\w-])(?:(?P<det>de|alla|samtliga|övriga|länets|respektive|berörda)\s+)?(?:"
+        rf"(?P<adj>{alt(adjectives)})\s+kommuner(?:na)?"
+        rf"|kommuner(?:na)?\s+i\s+{_DIRECTIONS}(?:(?P<place>{alt(names)})(?:\s+län)?|länet)"
+        rf"|(?P<gen>{alt(names)})\s+kommuner(?:na)?"
+        r"|kommuner(?P<definite>na)?)(?![\w-])"
+    )
+    return re.compile(pattern, re.I), codes
+
+
+def collective_match(registry: PartyRegistry, found: re.Match[str]) -> PartyMatch | None:
+    """The group a collective regex match names, or None for a plain "kommuner"."""
+    _, codes = _collective(registry)
+    det = (found.group("det") or "").casefold()
+    county = found.group("adj") or found.group("place") or found.group("gen")
+    if not county and not found.group("definite") and det not in {"alla", "samtliga", "länets", "övriga"}:
+        return None
+    if county:
+        code = codes.get(county.casefold()) or registry.county_code_of_place(county)
+        row = registry.row("kommunerna", code) if code else None
+        if row:
+            return registry.match_of(row)
+    return registry.lookup("kommunerna")
+
+
+def match_collective(registry: PartyRegistry, name: str) -> PartyMatch | None:
+    found = _collective(registry)[0].fullmatch(name)
+    return collective_match(registry, found) if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Alias:
+    words: tuple[str, ...]
+    exact: tuple[tuple[int, str], ...]
+    first_cap: bool
+    entry: RegistryEntry
+    bare: bool
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int
+    end: int
+    match: PartyMatch
+    bare: bool = False
+
+
+class MentionFinder:
+    """Finds organisation mentions in a text with an index built once from a registry."""
+
+    def __init__(self, registry: PartyRegistry) -> None:
+        self._registry = registry
+        self._index: dict[str, list[_Alias]] = {}
+        for form, entry in registry.forms():
+            self._add(form, entry, registry.is_bare_place(form))
+        for aliases in self._index.values():
+            aliases.sort(key=lambda a: len(a.words), reverse=True)
+        places = {form for form, entry in registry.forms() if registry.is_bare_place(form)}
+        for county in registry.counties():
+            places.update(f for f in (county.name, county.short_name, *county.aliases) if f[:1].isupper())
+        places = {p for p in places if not re.fullmatch(r"[A-Z]{1,2} län", p)}
+        alternation = "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True))
+        self._place_q = re.compile(
+            rf"[ \t]+(?:(?:i|på)[ \t]+)?(?:{alternation})(?:[ \t]+län)?(?![\w-])"
+            r"(?![ \t]+(?:kommuns?|stad|läns?|landsting|universitet|högskola|stift)\b)"
+        )
+        self._patterns = _compiled(0)
+
+    def _add(self, form: str, entry: RegistryEntry, bare: bool) -> None:
+        words = _TOKEN.findall(form)
+        if not words:
+            return
+        exact = tuple((i, w) for i, w in enumerate(words) if sum(c.isupper() for c in w) >= 2)
+        folded = tuple(w.casefold() for w in words)
+        variants = [folded]
+        last = folded[-1]
+        if last.isalpha() and len(last) >= 3 and not last.endswith(("s", "x", "z")) and not exact:
+            variants.append((*folded[:-1], last + "s"))
+        for variant in variants:
+            alias = _Alias(variant, exact, words[0][:1].isupper(), entry, bare)
+            self._index.setdefault(variant[0], []).append(alias)
+
+    def find(self, text: str, *, generic: bool = False) -> list[Mention]:
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        tiers: list[list[_Candidate]] = [self._registry_names(text, tokens, generic), [], []]
+        tiers[1] = self._pattern_names(text)
+        if generic:
+            tiers[0] += self._collectives(text)
+        tiers[2] = [c for c in tiers[0] if c.bare]
+        tiers[0] = [c for c in tiers[0] if not c.bare]
+        chosen = _choose(tiers)
+        for _ in range(3):  # a misspelt name may stand next to another misspelt one
+            listed = self._listed_places(text, chosen)
+            if not listed:
+                break
+            chosen = _choose([chosen, listed])
+        return [
+            Mention(c.start, c.end, text[c.start : c.end], c.match, c.bare,
+                    bool(c.match.entry and c.match.entry.generic))
+            for c in chosen
+        ]
+
+    def _registry_names(self, text: str, tokens: list[_Token], generic: bool) -> list[_Candidate]:
+        folded = [t[2].casefold() for t in tokens]
+        out = []
+        for i, word in enumerate(folded):
+            for alias in self._index.get(word, ()):
+                n = len(alias.words)
+                if folded[i : i + n] != list(alias.words) or not self._case_ok(alias, tokens, i):
+                    continue
+                if alias.entry.generic and not generic:
+                    break
+                if alias.bare and not self._bare_ok(text, tokens, folded, i):
+                    break
+                if n == 1 and word in _AMBIGUOUS and _starts_sentence(text, tokens[i][0]):
+                    break
+                out.append(self._extend(text, tokens[i][0], tokens[i + n - 1][1], alias))
+                break
+        return out
+
+    @staticmethod
+    def _case_ok(alias: _Alias, tokens: list[_Token], i: int) -> bool:
+        if alias.first_cap and not tokens[i][2][:1].isupper():
+            return False
+        return all(tokens[i + j][2] == word for j, word in alias.exact)
+
+    def _bare_ok(self, text: str, tokens: list[_Token], folded: list[str], i: int) -> bool:
+        if folded[i] in _AMBIGUOUS and _starts_sentence(text, tokens[i][0]):
+            return False
+        if i + 1 < len(tokens):
+            nxt = tokens[i + 1]
+            if folded[i + 1] in _NOT_AFTER_PLACE:
+                return False
+            gap = text[tokens[i][1] : nxt[0]]
+            if gap == " " and nxt[2][:1].isupper() and folded[i + 1] not in self._index:
+                return False
+        return True
+
+    def _extend(self, text: str, start: int, end: int, alias: _Alias) -> _Candidate:
+        """Take a qualifier after a national body's name, and a parenthetical, into the span."""
+        entry = alias.entry
+        base = self._registry.match_of(entry)
+        if alias.bare:
+            return _Candidate(start, end, base, bare=True)
+        new_end = end
+        if entry.county_code is None and not entry.generic:
+            for pattern in (_STIFT_Q, _AREA_Q, self._place_q):
+                found = pattern.match(text, end)
+                if found:
+                    second = found.groupdict().get("second")
+                    place_next = second and self._registry.county_code_of_place(second)
+                    new_end = found.start("second") if place_next else found.end()
+                    break
+        paren = _PAREN_Q.match(text, new_end)
+        if paren:
+            new_end = paren.end()
+        if new_end == end:
+            return _Candidate(start, end, base)
+        match = self._registry.lookup(text[start:new_end])
+        keep = match is not None and (match.canonical == base.canonical or match.kind is base.kind)
+        return _Candidate(start, new_end, match if keep and match else base)
+
+    def _listed_places(self, text: str, chosen: list[_Candidate]) -> list[_Candidate]:
+        """Misspelt municipality names in a list next to known ones ("Umeå, Robetsfors och Vännäs")."""
+        taken = {(c.start, c.end) for c in chosen}
+        out = []
+        for cand in chosen:
+            entry = cand.match.entry
+            if cand.match.kind is not PartyKind.MUNICIPALITY or entry is None or entry.generic:
+                continue
+            after = _LIST_NEXT.match(text, cand.end)
+            before = _LIST_PREV.search(text, max(0, cand.start - 40), cand.start)
+            for found in (after, before):
+                if found is None or (found.start(1), found.end(1)) in taken:
+                    continue
+                hit = self._registry.fuzzy_key(found.group(1).casefold(), bare_only=True)
+                if hit:
+                    match = self._registry.match_of(hit[0], hit[1] / 100)
+                    out.append(_Candidate(found.start(1), found.end(1), match, bare=True))
+                    taken.add((found.start(1), found.end(1)))
+        return out
+
+    def _pattern_names(self, text: str) -> list[_Candidate]:
+        out = []
+        for pattern, table, suffix in self._patterns:
+            for found in pattern.finditer(text):
+                place = found.group("place")
+                role, kind = table[found.group("kw").casefold()]
+                if suffix and place.split()[0] in _STOP:
+                    continue
+                if suffix and role == "surface" and _starts_sentence(text, found.start()) \
+                        and not self._registry.county_code_of_place(place):
+                    continue
+                match = self._registry.lookup(found.group())
+                if match is not None and not (match.entry and match.entry.generic):
+                    out.append(_Candidate(found.start(), found.end(), match))
+        return out
+
+    def _collectives(self, text: str) -> list[_Candidate]:
+        pattern, _ = _collective(self._registry)
+        out = []
+        for found in pattern.finditer(text):
+            match = collective_match(self._registry, found)
+            if match:
+                out.append(_Candidate(found.start(), found.end(), match))
+        return out
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence, a line or a list item."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] in ".!?:;\n\r\f•*-–—\"”(["
+
+
+def _choose(tiers: list[list[_Candidate]]) -> list[_Candidate]:
+    """Longest first within each tier, earlier tiers first, no overlaps; in text order."""
+    starts: list[int] = []
+    ends: list[int] = []
+    chosen: list[_Candidate] = []
+    for tier in tiers:
+        for cand in sorted(tier, key=lambda c: (c.start - c.end, c.start)):
+            i = bisect.bisect_left(starts, cand.start)
+            if (i > 0 and ends[i - 1] > cand.start) or (i < len(starts) and starts[i] < cand.end):
+                continue
+            starts.insert(i, cand.start)
+            ends.insert(i, cand.end)
+            chosen.append(cand)
+    return sorted(chosen, key=lambda c: c.start)

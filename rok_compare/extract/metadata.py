@@ -1,0 +1,168 @@
+"""Document metadata: county, period of validity and revision date.
+
+County: every way the text names a county (its name, short name, adjectives, its county board
+or region, its municipalities) votes for it, the title and first headings counting triple.
+Period: a year span ("2019–2025") in the title or next to the word for the document
+("överenskommelsen", "strategin", "RÖK") or, failing that, a year in the title; documents that
+are not agreements, strategies or plans get no period, because a year on a news or info page is
+rarely a period of validity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+
+from rok_compare.extract.organisations import OrgMention
+from rok_compare.extract.registry import PartyRegistry
+from rok_compare.model import BlockKind, County, DocType, Period, SegmentedDocument
+
+_YEAR = r"(?:19[89]\d|20[0-4]\d)"
+_SPAN = re.compile(rf"(?<![\d/:-])({_YEAR})\s*(?:[-–—]|till|t\.o\.m\.)\s*({_YEAR}|\d\d)(?![\d/:])")
+_SINGLE_YEAR = re.compile(rf"(?<![\d/:.-])({_YEAR})(?![\d/:-])")
+_DOCUMENT_WORDS = re.compile(
+    r"\b(överenskommelse\w*|rök\w*|sök\w*|lök\w*|strategi\w*|handlingsplan\w*|plan(en)?|program(met)?|"
+    r"avtal\w*|avsiktsförklaring\w*|policy\w*|gäller|giltig\w*|period\w*)\b",
+    re.I,
+)
+_NOT_VALIDITY = re.compile(r"\b(under åren|åren|mellan åren|prognos|statistik|sedan|födda|antal)\b", re.I)
+_ADOPTED = re.compile(rf"\b(antagen|antogs|fastställd|fastställdes|beslutad|beslutades)\b[^.\n]{{0,60}}?({_YEAR})",
+                      re.I)
+_DIARY_NUMBER = re.compile(rf"\bdnr\.?\s*[A-Za-zÅÄÖåäö]*[- ]?({_YEAR})[-/]", re.I)
+_COMPACT_DATE = re.compile(rf"\b({_YEAR})(0[1-9]|1[0-2])([0-3]\d)\b")
+_MONTHS = ("januari februari mars april maj juni juli augusti september oktober november december").split()
+_REVISED = re.compile(
+    rf"\brevider\w*\s+(?:i\s+)?(?:den\s+)?(?:(\d{{1,2}})\s+)?({'|'.join(_MONTHS)})?[\s-]*({_YEAR})"
+    rf"|\brevider\w*\s+(?:den\s+)?({_YEAR})-(\d\d)-(\d\d)",
+    re.I,
+)
+_AGREEMENT_TYPES = {DocType.REGIONAL_AGREEMENT, DocType.LOCAL_AGREEMENT, DocType.STRATEGY, DocType.ACTION_PLAN}
+
+
+def head_texts(doc: SegmentedDocument, count: int = 4) -> list[str]:
+    """The title and the first headings: where a document says what it is."""
+    texts = [doc.title] if doc.title else []
+    for section in doc.sections:
+        if section.heading and len(texts) < count:
+            texts.append(section.heading)
+    return texts
+
+
+def body_texts(doc: SegmentedDocument) -> Iterable[str]:
+    for section in doc.sections:
+        if section.heading:
+            yield section.heading
+        for block in section.blocks:
+            yield block.text
+
+
+# -- county -------------------------------------------------------------------------------------
+
+
+@cache
+def _county_patterns(registry: PartyRegistry) -> list[tuple[str, re.Pattern[str]]]:
+    patterns = []
+    for county in registry.counties():
+        names = {county.name, county.short_name, *county.aliases}
+        names = {n for n in names if n and len(n) > 2}
+        alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        patterns.append((county.code, re.compile(rf"(?<![\wåäöÅÄÖ])(?:{alternation})(?![\wåäöÅÄÖ])")))
+    return patterns
+
+
+def detect_county(doc: SegmentedDocument, mentions: list[OrgMention], registry: PartyRegistry) -> County | None:
+    votes: Counter[str] = Counter()
+    for weight, texts in ((3, head_texts(doc)), (1, body_texts(doc))):
+        for text in texts:
+            for code, pattern in _county_patterns(registry):
+                votes[code] += weight * len(pattern.findall(text))
+    for mention in mentions:
+        code = mention.county_code
+        if code:
+            votes[code] += 0.5 if mention.bare_place else 1
+    if not votes or votes.most_common(1)[0][1] <= 0:
+        return None
+    code = votes.most_common(1)[0][0]
+    county = next(c for c in registry.counties() if c.code == code)
+    return County(county.name, county.code)
+
+
+# -- period and revision ------------------------------------------------------------------------
+
+
+def detect_period(doc: SegmentedDocument, doc_type: DocType) -> Period | None:
+    if doc_type not in _AGREEMENT_TYPES:
+        return None
+    heads = head_texts(doc)
+    for text in heads:
+        span = _first_span(text)
+        if span:
+            return span
+    for text in _sentences_and_headings(doc):
+        if _DOCUMENT_WORDS.search(text) and not _NOT_VALIDITY.search(text):
+            span = _first_span(text)
+            if span:
+                return span
+    for text in heads:
+        year = _SINGLE_YEAR.search(text)
+        if year:
+            end = int(year.group(1))
+            adopted = _adoption_year(doc)
+            start = adopted if adopted and adopted < end else end
+            return Period(start, end)
+    for text in _sentences_and_headings(doc):
+        match = re.search(rf"\b(överenskommelsen|avtalet|planen|strategin) för ({_YEAR})\b", text, re.I)
+        if match:
+            return Period(int(match.group(2)), int(match.group(2)))
+    if doc_type in (DocType.REGIONAL_AGREEMENT, DocType.LOCAL_AGREEMENT):
+        for text in _sentences_and_headings(doc):
+            diary = _DIARY_NUMBER.search(text)
+            if diary:  # the year the agreement was registered
+                return Period(int(diary.group(1)), int(diary.group(1)))
+    return None
+
+
+def _first_span(text: str) -> Period | None:
+    for match in _SPAN.finditer(text):
+        start = int(match.group(1))
+        end_text = match.group(2)
+        end = int(end_text) if len(end_text) == 4 else (start // 100) * 100 + int(end_text)
+        if start <= end <= start + 12:
+            return Period(start, end)
+    return None
+
+
+def _adoption_year(doc: SegmentedDocument) -> int | None:
+    for text in _sentences_and_headings(doc):
+        match = _ADOPTED.search(text)
+        if match:
+            compact = _COMPACT_DATE.search(text[match.start() :])
+            return int(compact.group(1)) if compact else int(match.group(2))
+    return None
+
+
+def _sentences_and_headings(doc: SegmentedDocument) -> Iterable[str]:
+    for section in doc.sections:
+        if section.heading:
+            yield section.heading
+        for block in section.blocks:
+            if block.kind is BlockKind.TABLE_ROW:
+                continue
+            yield from (s.text for s in block.sentences)
+
+
+def detect_revision_date(doc: SegmentedDocument) -> str | None:
+    """'2009-03' for "REVIDERAD Mars 2009", '2012-05-03' for "reviderad 2012-05-03"."""
+    for text in [*head_texts(doc, 6), *_sentences_and_headings(doc)]:
+        match = _REVISED.search(text)
+        if not match:
+            continue
+        if match.group(4):
+            return f"{match.group(4)}-{match.group(5)}-{match.group(6)}"
+        year, month = match.group(3), match.group(2)
+        if month:
+            return f"{year}-{_MONTHS.index(month.lower()) + 1:02d}"
+        return year
+    return None

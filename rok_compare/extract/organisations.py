@@ -1,0 +1,103 @@
+"""Organisation mentions in a document: registry names, named groups and "kommunen".
+
+The registry finds named organisations; this module adds what a registry cannot hold: groups
+named with a determiner or a place ("alla kommunerna", "skånska kommuner", "civila
+organisationer"), the pronoun-like "kommunen" (the document's own municipality), and the
+qualifiers that belong to a name ("Försäkringskassan i Värmland", "Svenska kyrkan (Luleå stift)").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from rok_compare.extract.registry import PartyRegistry
+from rok_compare.model import County, PartyKind
+
+_DATA = Path(__file__).parent / "data"
+_PARENTHETICAL = re.compile(r"\s*\(([A-ZÅÄÖ][^()\n]{0,40})\)")
+_PLACE_QUALIFIER = re.compile(r"\s+i\s+[A-ZÅÄÖ][\wåäö-]+(?:s\s+län|\s+län)?")
+_KOMMUNEN = re.compile(r"(?<![\wåäö])[Kk]ommunen(?![\wåäö])")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class OrgMention:
+    start: int
+    end: int
+    name: str
+    canonical: str
+    kind: PartyKind
+    county_code: str | None = None
+    bare_place: bool = False
+    generic: bool = False
+    """A group or "kommunen": a party only where a cue or a list says so."""
+
+
+@cache
+def _group_patterns() -> list[tuple[PartyKind, str, re.Pattern[str]]]:
+    groups = []
+    for line in (_DATA / "party_groups.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, canonical, pattern = line.split("\t")
+        groups.append((PartyKind(kind), canonical, re.compile(pattern, re.I)))
+    return groups
+
+
+def find_organisations(text: str, registry: PartyRegistry, county: County | None = None) -> list[OrgMention]:
+    """All organisation mentions in ``text``, in order, without overlaps."""
+    mentions = [_from_registry(text, m) for m in registry.find_mentions(text)]
+    taken = [(m.start, m.end) for m in mentions]
+    for kind, canonical, pattern in _group_patterns():
+        for match in pattern.finditer(text):
+            if _overlaps(match.start(), match.end(), taken):
+                continue
+            name = _SPACE.sub(" ", match.group())
+            place = re.search(r"i (.+ län)$", name)
+            full = f"kommunerna i {place.group(1)}" if place else canonical
+            if canonical == "kommunerna" and not place and county:
+                full = f"kommunerna i {county.name}"
+            mentions.append(OrgMention(match.start(), match.end(), name, full, kind, generic=True))
+            taken.append((match.start(), match.end()))
+    home = home_municipality(mentions)
+    for match in _KOMMUNEN.finditer(text):
+        if not _overlaps(match.start(), match.end(), taken):
+            canonical = home.canonical if home else "kommunen"
+            mentions.append(OrgMention(match.start(), match.end(), match.group(), canonical,
+                                       PartyKind.MUNICIPALITY, generic=True))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _from_registry(text: str, mention) -> OrgMention:
+    match = mention.match
+    end = mention.end
+    parenthetical = _PARENTHETICAL.match(text, end)
+    if parenthetical and not parenthetical.group(1).lower().startswith("nedan"):
+        end = parenthetical.end()
+    elif match.kind is not PartyKind.MUNICIPALITY:
+        qualifier = _PLACE_QUALIFIER.match(text, end)
+        if qualifier:
+            end = qualifier.end()
+    name = _SPACE.sub(" ", text[mention.start : end]).strip()
+    return OrgMention(mention.start, end, name, match.canonical, match.kind, match.county_code,
+                      bare_place=mention.bare_place)
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(start < t_end and t_start < end for t_start, t_end in taken)
+
+
+def home_municipality(mentions: list[OrgMention]) -> OrgMention | None:
+    """The municipality a document is most about, by how often it is named."""
+    named = [m for m in mentions if m.kind is PartyKind.MUNICIPALITY and not m.generic
+             and m.canonical.endswith((" kommun", " stad", "Region Gotland"))]
+    if not named:
+        return None
+    counts = Counter(m.canonical for m in named)
+    best = counts.most_common(1)[0][0]
+    explicit = [m for m in named if m.canonical == best and not m.bare_place]
+    return (explicit or [m for m in named if m.canonical == best])[0]

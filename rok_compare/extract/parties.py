@@ -1,0 +1,178 @@
+"""Signatories: the organisations that are party to the agreement, not every one named.
+
+Evidence, strongest first:
+1. a party list: a section headed "Parter i överenskommelsen", "Ingående kommuner", "Aktörer";
+2. a signing cue in a sentence ("X, Y och Z har tecknat en överenskommelse", "överenskommelsen
+   har träffats mellan ...", "avtal med X"): the organisations standing next to the cue, joined
+   only by commas, "och", "samt" (and the names of people representing them), are parties;
+   others in the same sentence are not ("Samverkan ... kommer också att ske med ... såsom
+   Svenskt näringsliv" names a partner for dialogue, not a party);
+3. per-party commitment sections (found by the commitment extractor);
+4. for a municipality's own strategy or plan, the municipality itself.
+A group without determiner ("kommunerna") or "kommunen" counts only through a cue or a list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from rok_compare.extract.organisations import OrgMention, home_municipality
+from rok_compare.model import BlockKind, DocType, Party, PartyKind, SegmentedDocument, SourceDocument
+
+_DATA = Path(__file__).parent / "data"
+_PERSON = r"(?:[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?(?:\s+[A-ZÅÄÖ][a-zåäöéü-]+){0,2})"
+_SEPARATOR = re.compile(
+    rf"^\s*(?:(?:,|och|samt|&|/|,\s*och|,\s*samt|,?\s*tillsammans\s+med|,?\s*liksom)\s*"
+    rf"(?:{_PERSON}\s*(?:,|och)\s*)*)?\s*$"
+)
+_LEAD_IN = re.compile(rf"^\s*(?:de|den|det|en|ett|även|också|både)?\s*(?:{_PERSON}\s*(?:,|och)\s*)*$")
+_EXCLUDING_PREFIX = re.compile(r"(adjungerad för|adjungerade|såsom|t\.ex\.|exempelvis|bland annat)\s*$", re.I)
+_OWNER_TYPES = {DocType.STRATEGY, DocType.ACTION_PLAN}
+
+
+@dataclass(frozen=True, slots=True)
+class PartyCue:
+    side: str
+    pattern: re.Pattern[str]
+
+
+@cache
+def party_cues() -> list[PartyCue]:
+    cues = []
+    for line in (_DATA / "party_cues.csv").read_text(encoding="utf-8").splitlines()[1:]:
+        if line.strip() and not line.startswith(("#", "side,")):
+            side, _, pattern = line.partition(",")
+            cues.append(PartyCue(side, re.compile(pattern, re.I)))
+    return cues
+
+
+@cache
+def party_list_heading() -> re.Pattern[str]:
+    lines = (_DATA / "party_list_headings.txt").read_text(encoding="utf-8").splitlines()
+    patterns = [p for p in lines if p.strip() and not p.startswith("#")]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
+def find_parties(
+    doc: SegmentedDocument,
+    mentions: list[OrgMention],
+    doc_type: DocType,
+    heading_parties: list[OrgMention] = (),  # type: ignore[assignment]
+) -> list[Party]:
+    """The document's signatories, each once, in the order they are first named as parties."""
+    source = doc.source
+    found: list[OrgMention] = []
+    found += _from_party_lists(doc, mentions)
+    found += _from_cues(doc, mentions)
+    found += list(heading_parties)
+    if len({m.canonical for m in found}) < 2:
+        found = [] if doc_type not in _OWNER_TYPES and not _about_own_strategy(doc) else found
+        owner = home_municipality(mentions)
+        if not found and owner and (doc_type in _OWNER_TYPES or _about_own_strategy(doc)):
+            found = [owner]
+    return _unique_parties(source, found)
+
+
+def _from_party_lists(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[OrgMention]:
+    found = []
+    pattern = party_list_heading()
+    for section in doc.sections:
+        if not section.heading or not pattern.fullmatch(section.heading.strip()):
+            continue
+        for block in section.blocks:
+            if block.kind is BlockKind.HEADING:
+                break
+            found += [m for m in _within(mentions, block.span.start, block.span.end) if not m.bare_place
+                      or block.kind is BlockKind.LIST_ITEM or _is_list_like(block.text)]
+    return found
+
+
+def _is_list_like(text: str) -> bool:
+    return text.count(",") >= 1 and not text.rstrip().endswith(".")
+
+
+def _from_cues(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[OrgMention]:
+    text = doc.source.text
+    found = []
+    for section in doc.sections:
+        for block in section.blocks:
+            if block.kind is BlockKind.TABLE_ROW:
+                continue
+            for sentence in block.sentences:
+                inside = _within(mentions, sentence.span.start, sentence.span.end)
+                if not inside:
+                    continue
+                chunk = text[sentence.span.start : sentence.span.end]
+                for cue in party_cues():
+                    for match in cue.pattern.finditer(chunk):
+                        start, end = sentence.span.start + match.start(), sentence.span.start + match.end()
+                        if cue.side in ("before", "both"):
+                            found += _chain_before(text, inside, start)
+                        if cue.side in ("after", "both"):
+                            found += _chain_after(text, inside, end)
+    return [m for m in found if not _EXCLUDING_PREFIX.search(text[max(0, m.start - 30) : m.start])]
+
+
+def _chain_before(text: str, mentions: list[OrgMention], cue_start: int) -> list[OrgMention]:
+    """Mentions right before the cue, joined by separators: "X, Y och Z har tecknat"."""
+    before = [m for m in mentions if m.end <= cue_start]
+    chain: list[OrgMention] = []
+    boundary = cue_start
+    for mention in reversed(before):
+        gap = text[mention.end : boundary]
+        if not (_SEPARATOR.match(gap) or (not chain and re.fullmatch(r"\s*,?\s*", gap))):
+            break
+        chain.append(mention)
+        boundary = mention.start
+    return list(reversed(chain))
+
+
+def _chain_after(text: str, mentions: list[OrgMention], cue_end: int) -> list[OrgMention]:
+    """Mentions right after the cue, joined by separators: "träffats mellan X, Y och Z"."""
+    chain: list[OrgMention] = []
+    boundary = cue_end
+    for mention in (m for m in mentions if m.start >= cue_end):
+        gap = text[boundary : mention.start]
+        fits = _LEAD_IN.match(gap) if not chain else _SEPARATOR.match(gap)
+        if not fits:
+            break
+        chain.append(mention)
+        boundary = mention.end
+    return chain
+
+
+def _within(mentions: list[OrgMention], start: int, end: int) -> list[OrgMention]:
+    return [m for m in mentions if start <= m.start and m.end <= end]
+
+
+def _about_own_strategy(doc: SegmentedDocument) -> bool:
+    """A news page whose opening is about the municipality's own strategy or plan."""
+    opening = [s.text for sec in doc.sections for b in sec.blocks for s in b.sentences][:3]
+    heads = [doc.title or ""]
+    return any(re.search(r"\b\w*(strategi|handlingsplan)\w*\b", t, re.I) for t in opening + heads)
+
+
+def _unique_parties(source: SourceDocument, mentions: list[OrgMention]) -> list[Party]:
+    """One party per canonical name; an explicit name wins over "kommunen" or a bare place."""
+    chosen: dict[str, OrgMention] = {}
+    order: list[str] = []
+    for mention in mentions:
+        key = mention.canonical.lower()
+        if key not in chosen:
+            chosen[key] = mention
+            order.append(key)
+        elif _better_name(mention, chosen[key]):
+            chosen[key] = mention
+    parties = []
+    for key in order:
+        mention = chosen[key]
+        kind = mention.kind if isinstance(mention.kind, PartyKind) else PartyKind(mention.kind)
+        parties.append(Party(mention.name, mention.canonical, kind, source.span(mention.start, mention.end)))
+    return parties
+
+
+def _better_name(candidate: OrgMention, current: OrgMention) -> bool:
+    return current.generic and not candidate.generic
