@@ -112,6 +112,8 @@ class Block:
     span: Span
     sentences: list[Sentence] = field(default_factory=list)
     cells: list[TableCell] = field(default_factory=list)
+    label: str | None = None
+    """A run-in label before the text ("Mål" of "Mål: Etableringsplanen ska ...")."""
 
 
 @dataclass(slots=True)
@@ -184,9 +186,13 @@ class Party:
     name: str
     """The name as the document writes it."""
     canonical: str
-    """The registry's current name, or the cleaned surface name when the registry lacks it."""
+    """The registry's name for the body as named here ("Länsarbetsnämnden" → "Arbetsförmedlingen"),
+    or the cleaned surface name when the registry lacks it."""
     kind: PartyKind
     span: Span
+    current: str | None = None
+    """Today's body when this one has since merged or become another ("Norrbottens läns landsting"
+    → "Region Norrbotten"); None when ``canonical`` is today's name."""
 
 
 @dataclass(slots=True)

@@ -31,7 +31,8 @@ def agreement_to_dict(agreement: Agreement) -> dict[str, Any]:
         "revision_date": agreement.revision_date,
         "doc_type": str(agreement.doc_type),
         "parties": [
-            {"name": p.name, "canonical": p.canonical, "kind": str(p.kind), "span": _span(p.span)}
+            {"name": p.name, "canonical": p.canonical, "current": p.current or p.canonical,
+             "kind": str(p.kind), "span": _span(p.span)}
             for p in agreement.parties
         ],
         "goals": [{"text": g.text, "section": g.section, "span": _span(g.span)} for g in agreement.goals],

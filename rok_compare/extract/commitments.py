@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from rok_compare.extract.action_tables import table_commitments
-from rok_compare.extract.goals import is_goal_section, is_goal_statement
+from rok_compare.extract.goals import is_goal_block, is_goal_section, is_goal_statement
 from rok_compare.extract.organisations import OrgMention
 from rok_compare.extract.strength import commitment_strength
 from rok_compare.model import BlockKind, Commitment, Party, SegmentedDocument, Sentence, Span
@@ -32,26 +32,41 @@ _REGION_HEADING = re.compile(r"\b(åtagande\w*|ansvarsfördelning\w*|ansvar|roll
 _EXPLICIT_REGION = re.compile(r"\båtagande\w*\b", re.I)
 _END_REGION_HEADING = re.compile(r"\b(kontakt\w*|bilag\w*|statistik|mottagande av flyktingar|underskrift\w*)\b", re.I)
 _BINDING = re.compile(
-    r"\b(ska|skall|kommer\s+(?:[\wåäö]+\s+){0,3}?att|åtar sig|åtog sig|har åtagit sig|förbinder sig|vill|"
-    r"roll (är )?att|uppdrag (är )?att)\b",
+    r"^\W*(?:[\wåäö]+\s+){0,3}?(ska|skall|kommer\s+(?:[\wåäö]+\s+){0,3}?att|åtar sig|åtog sig|"
+    r"har åtagit sig|förbinder sig|vill|bidrar|medverkar|deltar|roll (är )?att|uppdrag (är )?att)\b",
     re.I,
 )
+"""Binding wording right after the subject ("Arbetsförmedlingen ska ...", "... bidrar Region X med")."""
+_INVERTED_BINDING = re.compile(r"\b(ska|skall|kommer|vill|bidrar|medverkar)\s*$", re.I)
+_ROLE = re.compile(r"(:s|s)?\s+(roll|uppdrag)\s+(är\s+)?att\b", re.I)
 _NOT_BINDING = re.compile(r"\b(ska|skall) kunna\b|\b(sannolikt|troligen|kanske|eventuellt)\b", re.I)
-_JOINT_SUBJECT = re.compile(r"^(de parter|samtliga parter|alla parter|vi som kommuner|vi)\b", re.I)
+_JOINT_SUBJECT = re.compile(
+    r"(?:^|\batt\s+)(de parter|samtliga parter|alla parter|vi som kommuner|vi)\b(?:[^.]{0,40}?)\b(ska|skall|kommer att)\b",
+    re.I,
+)
 _JOINT_ANYWHERE = re.compile(
     r"(?:^|\batt\s+|\bmed att\s+)(?:de\s+)?parterna\s+(?:inte\s+|tillsammans\s+|gemensamt\s+|också\s+|även\s+)?"
     r"(?!i\b|och\b|med\b|för\b|som\b|att\b|av\b|till\b|på\b|inom\b|mellan\b|kring\b)[a-zåäö]+",
     re.I,
 )
+_PROCESS_NOUNS = (r"arbetet|samverkan|samarbetet|uppföljning(?:en)?|handlingsplaner(?:na)?|kartläggning(?:en)?|"
+                  r"fördelning(?:en)?|samordning(?:en)?|utvärdering(?:en)?|rapportering(?:en)?|avtalet|överenskommelsen")
 _PROCESS_SUBJECT = re.compile(
     r"^(?!(?:i|med|för|genom|inom|vid|under|efter)\s)(?:[\wåäö-]+\s+){0,2}?"
-    r"(arbetet|samverkan|samarbetet|uppföljning(?:en)?|handlingsplaner(?:na)?|kartläggning(?:en)?|"
-    r"fördelning(?:en)?|samordning(?:en)?|utvärdering(?:en)?|rapportering(?:en)?)\b"
+    rf"({_PROCESS_NOUNS})\b"
     r"(?:\s+(?:med|mellan|av|för|inom|kring|vid)\s+[^,.]{0,90}?)?(?:,[^,.]{0,120},)?"
-    r"\s+(?:(?:ska|skall|kommer(?:\s+[\wåäö]+){0,3}?\s+att)\s+(?:[\wåäö]+\s+){0,2}?"
-    r"(?:[a-zåäö]{3,}as|ske)\b|sker\b|[a-zåäö]{3,}(?:as|ades)\b)",
+    r"(?:\s+(?:ska|skall|kommer(?:\s+[\wåäö]+){0,3}?(?:\s+att)?)\s+|[^.]{0,80}?\boch\s+(?:ska|skall)\s+)",
     re.I,
 )
+"""An impersonal undertaking: "Det regionala arbetet ... ska bedrivas", "Samverkan ... kommer att ske"."""
+_PLANNED_ACTIVITY = re.compile(
+    r"^(?:[\wåäö-]+\s+){0,2}?(handlingsplaner(?:na)?|uppföljning(?:en)?|utvärdering(?:en)?|rapportering(?:en)?|"
+    r"fördelning(?:en)? av [\wåäö]+)\s+([a-zåäö]{3,}as|sker)\b",
+    re.I,
+)
+"""Present passive of planned activities: "Årliga handlingsplaner utarbetas ..."."""
+_AGENT = re.compile(r"\b[a-zåäö]{3,}(?:as|s)\s+(?:och\s+[a-zåäö]+s\s+)?av\s+$", re.I)
+_COORDINATED = re.compile(r"\s+och\s+$")
 _RECEPTION = re.compile(r"\b(överenskommelse|avtal|avsiktsförklaring)\w*\b[^.]*\bta emot\b", re.I)
 _AFTER_HEADING_NAME = re.compile(r"(?:\s*/\s*[\wåäö]+(?:\s+[\wåäö]+)?)?\s+(?=[A-ZÅÄÖ])")
 _POSSESSIVE_HEADING = re.compile(r"^(.+?)(:s|s)?\s+(ansvar|åtaganden|uppdrag|roll|ansvar och uppgifter)\b", re.I)
@@ -86,10 +101,10 @@ def find_commitments(doc: SegmentedDocument, mentions: list[OrgMention], parties
     text = doc.source.text
     for section in doc.sections:
         _enter_section(section, mentions, party_names, context)
-        goal_section = is_goal_section(section)
         for block in section.blocks:
             if block.kind in (BlockKind.TABLE_ROW, BlockKind.HEADING):
                 continue
+            goal_section = is_goal_block(section, block)
             for sentence in block.sentences:
                 units = _units(text, sentence, mentions, context, party_names, result)
                 if context.party is not None:
@@ -150,7 +165,19 @@ def _units(text, sentence: Sentence, mentions, context: _Context, party_names, r
             result.heading_parties.append(lead)
             start = after.end()
     pieces = _split_offsets(text, start, end, _run_on_split()) if context.in_region else [(start, end)]
-    return [Sentence(" ".join(text[s:e].split()), Span(sentence.span.page, s, e)) for s, e in pieces]
+    pieces = [piece for s, e in pieces for piece in _split_coordinated(text, s, e, mentions, party_names)]
+    return [Sentence(" ".join(text[s:e].split()).rstrip(" ,"), Span(sentence.span.page, s, e)) for s, e in pieces]
+
+
+def _split_coordinated(text: str, start: int, end: int, mentions, party_names) -> list[tuple[int, int]]:
+    """ "X kommer att ... och Y ska ...": two parties' commitments in one sentence."""
+    for mention in mentions:
+        if not (start + 15 < mention.start < end) or mention.canonical.lower() not in party_names:
+            continue
+        if _COORDINATED.search(text[start : mention.start]) and _BINDING.match(text[mention.end : end]):
+            cut = text.rfind(" och ", start, mention.start)
+            return [(start, cut), (mention.start, end)]
+    return [(start, end)]
 
 
 def _split_offsets(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -165,20 +192,71 @@ def _split_offsets(text: str, start: int, end: int, pattern: re.Pattern[str]) ->
 
 def _classify(unit: Sentence, mentions, party_names: set[str], context: _Context, doc) -> Commitment | None:
     text = unit.text
-    if not text or text.endswith(":") or len(text) < 8:
+    if not text or text.endswith(":") or len(text) < 4:
         return None
     subject = _subject(unit, mentions)
-    binding = bool(_BINDING.search(text)) and not _NOT_BINDING.search(text)
-    if _PROCESS_SUBJECT.search(text) and not _NOT_BINDING.search(text):
+    own = subject is not None and subject.canonical.lower() in party_names
+    binding = own and _binds(unit, subject)
+    if (_PROCESS_SUBJECT.search(text) or _PLANNED_ACTIVITY.search(text)) and not _NOT_BINDING.search(text):
+        agent = _agent(unit, mentions, party_names)
+        return _commitment(agent.canonical if agent else ALL, unit)
+    if own and _subject_chain_size(unit, mentions, party_names) >= 2:
         return _commitment(ALL, unit)
-    if subject and subject.canonical.lower() in party_names and (context.in_region or binding):
+    if own and (context.in_region or binding):
         return _commitment(subject.canonical, unit)
+    role = _role_holder(unit, mentions, party_names)
+    if role:
+        return _commitment(role.canonical, unit)
     if context.in_region and context.party is not None:
         return _commitment(context.party.canonical, unit)
-    if _JOINT_ANYWHERE.search(text) or (_JOINT_SUBJECT.match(text) and binding):
+    if _JOINT_ANYWHERE.search(text) or (_JOINT_SUBJECT.search(text) and not _NOT_BINDING.search(text)):
         return _commitment(ALL, unit)
     if _RECEPTION.search(text) and (party_names or context.in_region):
-        return _commitment(_reception_party(unit, mentions, party_names), unit)
+        return _commitment(subject.canonical if own else ALL, unit)
+    return None
+
+
+def _binds(unit: Sentence, subject: OrgMention) -> bool:
+    """Binding wording attached to the subject, after it or (inverted) right before it."""
+    offset = subject.start - unit.span.start
+    after = unit.text[max(0, offset) + len(subject.name) :] if offset >= 0 else unit.text
+    before = unit.text[: max(0, offset)]
+    if _NOT_BINDING.search(unit.text):
+        return False
+    return bool(_BINDING.search(after) or _INVERTED_BINDING.search(before))
+
+
+def _subject_chain_size(unit: Sentence, mentions, party_names: set[str]) -> int:
+    """How many parties stand joined at the start: "Region Gotland, Migrationsverket och ... har"."""
+    inside = [m for m in mentions if unit.span.start <= m.start < unit.span.end]
+    count, boundary = 0, unit.span.start
+    source = unit.text
+    for mention in inside:
+        gap = source[boundary - unit.span.start : mention.start - unit.span.start]
+        if count and not re.fullmatch(r"\s*(,|och|samt|,\s*och)\s*", gap) or not count and gap.strip():
+            break
+        if mention.canonical.lower() in party_names:
+            count += 1
+        boundary = mention.end
+    return count
+
+
+def _role_holder(unit: Sentence, mentions, party_names: set[str]) -> OrgMention | None:
+    """ "... är Region Hallands roll att processleda samverkan": the party whose role it is."""
+    for mention in mentions:
+        if unit.span.start <= mention.start < unit.span.end and mention.canonical.lower() in party_names:
+            rest = unit.text[mention.end - unit.span.start :]
+            if _ROLE.match(rest) or (mention.name.endswith("s") and re.match(r"\s+(roll|uppdrag)\s+(är\s+)?att\b", rest)):
+                return mention
+    return None
+
+
+def _agent(unit: Sentence, mentions, party_names: set[str]) -> OrgMention | None:
+    """The party after a passive "... leds och samordnas av länsstyrelsen"."""
+    for mention in mentions:
+        if unit.span.start <= mention.start < unit.span.end and mention.canonical.lower() in party_names:
+            if _AGENT.search(unit.text[: mention.start - unit.span.start]):
+                return mention
     return None
 
 

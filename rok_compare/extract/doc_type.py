@@ -1,9 +1,10 @@
 """What kind of document this is: agreement, plan, strategy, news or other.
 
-Tried in this order, first hit wins: a news article (quotes attributed with "säger", "i dag",
-press release), minutes of a meeting (other), then what the title says it is (plan, strategy,
-local or regional agreement), then what the body is about (the regional agreement named in a
-heading or in two sentences, local agreement wording), else other.
+Tried in this order, first hit wins: a news article (quotes attributed with "säger", a press
+release), minutes of a meeting (other), then what the title says it is (plan, strategy, local or
+regional agreement), then what the body is about (the regional agreement named in a heading or
+in two sentences, local agreement wording), then weaker news wording ("i dag", "hittills"),
+else other.
 """
 
 from __future__ import annotations
@@ -39,20 +40,22 @@ def classify_doc_type(doc: SegmentedDocument) -> DocType:
     sentences = [s.text for sec in doc.sections for b in sec.blocks if b.kind is not BlockKind.TABLE_ROW
                  for s in b.sentences]
     headings = [sec.heading for sec in doc.sections if sec.heading]
-    if _count_sentences("news_body", sentences) >= 1 and not _any("action_plan_title", heads[:1]):
+    if _count_sentences("news_strong", sentences) >= 1 and not _any("action_plan_title", heads[:1]):
         return DocType.NEWS
     if _any("minutes_body", [*headings, *sentences]):
         return DocType.OTHER
-    for key, doc_type in (
-        ("action_plan_title", DocType.ACTION_PLAN),
-        ("strategy_title", DocType.STRATEGY),
-        ("local_agreement_title", DocType.LOCAL_AGREEMENT),
-        ("regional_agreement_title", DocType.REGIONAL_AGREEMENT),
+    for key, doc_type, where in (
+        ("action_plan_title", DocType.ACTION_PLAN, heads[:1]),
+        ("strategy_title", DocType.STRATEGY, heads[:1]),
+        ("local_agreement_title", DocType.LOCAL_AGREEMENT, heads),
+        ("regional_agreement_title", DocType.REGIONAL_AGREEMENT, heads),
     ):
-        if _any(key, heads):
+        if _any(key, where):
             return doc_type
     if _any("regional_agreement_title", headings) or _count_sentences("regional_agreement_body", sentences) >= 2:
         return DocType.REGIONAL_AGREEMENT
     if _count_sentences("local_agreement_body", sentences) >= 1:
         return DocType.LOCAL_AGREEMENT
+    if _count_sentences("news_weak", sentences) >= 1:
+        return DocType.NEWS
     return DocType.OTHER

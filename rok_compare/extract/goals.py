@@ -23,8 +23,15 @@ GOAL_HEADING = re.compile(
     re.I,
 )
 _NOT_GOAL_HEADING = re.compile(r"\b(kvantitativa mål|målgrupp)", re.I)
-_MODAL = re.compile(r"\b(ska|skall)\b(?!\s+kunna\b)", re.I)
+_EARLY_MODAL = re.compile(r"^(?:\S+\s+){0,7}?(ska|skall)\b(?!\s+kunna\b)", re.I)
 _LEAD_IN = re.compile(r"(:|\bär|\bdessa är)\s*$", re.I)
+_MIN_WORDS = {True: 2}
+"""Goals outside a goal list need some content: "Vi vill förändra detta!" is not one."""
+_DOCUMENT_SUBJECT = re.compile(
+    r"^(strategin|planen|handlingsplanen|överenskommelsen|programmet|avtalet|policyn)\s+(ska|skall)\s+"
+    r"(även\s+|också\s+)?(bidra|verka|stärka|skapa|främja|tydliggöra|leda|ge|underlätta|öka|utveckla)\b",
+    re.I,
+)
 _GOAL_WORDS = re.compile(r"\b(mål\w*|syfte\w*|vision\w*|inriktning\w*)\b", re.I)
 
 
@@ -42,26 +49,36 @@ def goal_cues() -> re.Pattern[str]:
 def target_group_subject() -> re.Pattern[str]:
     """A target-group noun phrase at the start, or after an inverted "ska"/"I X ska"."""
     words = "|".join(_lines("target_groups.txt"))
-    noun_phrase = rf"(?:(?!ska\b|skall\b)[\wåäö,/-]+\s+){{0,2}}?(?:{words})\b(?:(?!\b(?:ska|skall|är|har)\b)[^.]){{0,80}}?"
+    noun_phrase = rf"(?:(?!ska\b|skall\b)[\wåäö,/-]+\s+){{0,2}}?(?:{words})\b(?:(?!\b(?:ska|skall|är|har|måste|kan)\b)[^.]){{0,80}}?"
     return re.compile(
-        rf"^(?:{noun_phrase}\b(ska|skall|ges|får)\b(?!\s+kunna)|(?:[\wåäö]+\s+){{0,3}}(ska|skall)\s+"
+        rf"^(?:{noun_phrase}\b(ska|skall|ges)\b(?!\s+kunna)|(?:[\wåäö]+\s+){{0,3}}(ska|skall)\s+"
         rf"(?:{words})\b)",
         re.I,
     )
 
 
+def _is_goal_heading(heading: str | None) -> bool:
+    return bool(heading and GOAL_HEADING.match(heading) and not _NOT_GOAL_HEADING.search(heading))
+
+
 def is_goal_section(section: Section) -> bool:
-    headings = [h for h in (section.heading, section.parent) if h]
-    return any(GOAL_HEADING.match(h) and not _NOT_GOAL_HEADING.search(h) for h in headings[:1])
+    return _is_goal_heading(section.heading)
+
+
+def is_goal_block(section: Section, block: Block) -> bool:
+    """Under a goal heading, or led by a goal label ("Mål: ...")."""
+    if block.label:
+        return _is_goal_heading(block.label)
+    return is_goal_section(section)
 
 
 def is_goal_statement(sentence: Sentence, in_goal_section: bool, in_list: bool) -> bool:
     text = sentence.text
-    if _LEAD_IN.search(text):
+    if _LEAD_IN.search(text) or len(text.split()) < _MIN_WORDS.get(in_goal_section and in_list, 6):
         return False
-    if in_goal_section and (in_list or _MODAL.search(text) or _GOAL_WORDS.search(text)):
+    if in_goal_section and (in_list or _EARLY_MODAL.search(text) or _GOAL_WORDS.search(text)):
         return True
-    if goal_cues().search(text):
+    if goal_cues().search(text) or _DOCUMENT_SUBJECT.search(text):
         return True
     return bool(target_group_subject().search(text))
 

@@ -118,6 +118,8 @@ _AREA_Q = re.compile(r"[ \t]+(?:arbetsmarknadsområde|marknadsområde|lokalkonto
                      rf"[ \t]+{_CAP}(?P<second>[ \t]+{_CAP})?")
 _LIST_NEXT = re.compile(r"[ \t]*(?:,|och|samt|&)[ \t]*(?:och[ \t]+)?([A-ZÅÄÖ][\w-]{4,})(?![\w-])")
 _LIST_PREV = re.compile(r"(?<![\w-])([A-ZÅÄÖ][\w-]{4,})[ \t]*(?:,|och|samt|&)[ \t]*$")
+_KOMMUNER = re.compile(r"kommuner", re.I)
+_REFERENCE = re.compile(r"[-/]\d")
 _DIRECTIONS = r"(?:(?:norra|södra|västra|östra|mellersta)\s+)?"
 
 
@@ -299,6 +301,8 @@ class MentionFinder:
                     break
                 if n == 1 and word in _AMBIGUOUS and _starts_sentence(text, tokens[i][0]):
                     break
+                if _REFERENCE.match(text, tokens[i + n - 1][1]):
+                    break  # a file number such as "Dnr Af-2014/1234", not a mention
                 out.append(self._extend(text, tokens[i][0], tokens[i + n - 1][1], alias))
                 break
         return out
@@ -382,12 +386,16 @@ class MentionFinder:
         return out
 
     def _collectives(self, text: str) -> list[_Candidate]:
+        """Groups of municipalities, searched only around the word "kommuner" (the regex is slow)."""
         pattern, _ = _collective(self._registry)
-        out = []
-        for found in pattern.finditer(text):
-            match = collective_match(self._registry, found)
-            if match:
-                out.append(_Candidate(found.start(), found.end(), match))
+        out, seen = [], set()
+        for word in _KOMMUNER.finditer(text):
+            for found in pattern.finditer(text, max(0, word.start() - 40), word.end() + 80):
+                if found.start() <= word.start() < found.end() and found.span() not in seen:
+                    seen.add(found.span())
+                    match = collective_match(self._registry, found)
+                    if match:
+                        out.append(_Candidate(found.start(), found.end(), match))
         return out
 
 

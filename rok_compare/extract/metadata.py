@@ -93,6 +93,8 @@ def detect_county(doc: SegmentedDocument, mentions: list[OrgMention], registry: 
 
 
 def detect_period(doc: SegmentedDocument, doc_type: DocType) -> Period | None:
+    if doc_type is DocType.NEWS:
+        return _span_near_document_word(doc)  # news about an agreement may say its period
     if doc_type not in _AGREEMENT_TYPES:
         return None
     heads = head_texts(doc)
@@ -100,11 +102,9 @@ def detect_period(doc: SegmentedDocument, doc_type: DocType) -> Period | None:
         span = _first_span(text)
         if span:
             return span
-    for text in _sentences_and_headings(doc):
-        if _DOCUMENT_WORDS.search(text) and not _NOT_VALIDITY.search(text):
-            span = _first_span(text)
-            if span:
-                return span
+    span = _span_near_document_word(doc)
+    if span:
+        return span
     for text in heads:
         year = _SINGLE_YEAR.search(text)
         if year:
@@ -121,6 +121,15 @@ def detect_period(doc: SegmentedDocument, doc_type: DocType) -> Period | None:
             diary = _DIARY_NUMBER.search(text)
             if diary:  # the year the agreement was registered
                 return Period(int(diary.group(1)), int(diary.group(1)))
+    return None
+
+
+def _span_near_document_word(doc: SegmentedDocument) -> Period | None:
+    for text in _sentences_and_headings(doc):
+        if _DOCUMENT_WORDS.search(text) and not _NOT_VALIDITY.search(text):
+            span = _first_span(text)
+            if span:
+                return span
     return None
 
 

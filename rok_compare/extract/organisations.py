@@ -20,7 +20,7 @@ from rok_compare.model import County, PartyKind
 _DATA = Path(__file__).parent / "data"
 _PARENTHETICAL = re.compile(r"\s*\(([A-ZÅÄÖ][^()\n]{0,40})\)")
 _PLACE_QUALIFIER = re.compile(r"\s+i\s+[A-ZÅÄÖ][\wåäö-]+(?:s\s+län|\s+län)?")
-_KOMMUNEN = re.compile(r"(?<![\wåäö])[Kk]ommunen(?![\wåäö])")
+_KOMMUNEN = re.compile(r"(?<![\wåäö])[Kk]ommunen(?:s)?(?![\wåäö])")
 _SPACE = re.compile(r"\s+")
 
 
@@ -35,6 +35,8 @@ class OrgMention:
     bare_place: bool = False
     generic: bool = False
     """A group or "kommunen": a party only where a cue or a list says so."""
+    current: str | None = None
+    """Today's body when ``canonical`` has since merged into another."""
 
 
 @cache
@@ -63,13 +65,33 @@ def find_organisations(text: str, registry: PartyRegistry, county: County | None
                 full = f"kommunerna i {county.name}"
             mentions.append(OrgMention(match.start(), match.end(), name, full, kind, generic=True))
             taken.append((match.start(), match.end()))
-    home = home_municipality(mentions)
     for match in _KOMMUNEN.finditer(text):
         if not _overlaps(match.start(), match.end(), taken):
-            canonical = home.canonical if home else "kommunen"
-            mentions.append(OrgMention(match.start(), match.end(), match.group(), canonical,
+            mentions.append(OrgMention(match.start(), match.end(), "kommunen", "kommunen",
                                        PartyKind.MUNICIPALITY, generic=True))
-    return sorted(mentions, key=lambda m: m.start)
+    _resolve_generic(mentions, county)
+    mentions.sort(key=lambda m: m.start)
+    _name_coordinated_places(text, mentions)
+    return mentions
+
+
+def _name_coordinated_places(text: str, mentions: list[OrgMention]) -> None:
+    """"Tranemo och Svenljunga kommun": the bare "Tranemo" is "Tranemo kommun" too."""
+    for mention, following in zip(mentions, mentions[1:], strict=False):
+        if not mention.bare_place or following.kind is not PartyKind.MUNICIPALITY:
+            continue
+        if re.fullmatch(r"\s+och\s+", text[mention.end : following.start]) and following.name.endswith(" kommun"):
+            mention.name = f"{mention.name} kommun"
+
+
+def _resolve_generic(mentions: list[OrgMention], county: County | None) -> None:
+    """"kommunen" is the document's own municipality; "kommunerna" the county's municipalities."""
+    home = home_municipality(mentions)
+    for mention in mentions:
+        if mention.canonical == "kommunen" and home:
+            mention.canonical, mention.current = home.canonical, home.current
+        elif mention.canonical == "kommunerna" and county:
+            mention.canonical = f"kommunerna i {county.name}"
 
 
 def _from_registry(text: str, mention) -> OrgMention:
@@ -83,8 +105,10 @@ def _from_registry(text: str, mention) -> OrgMention:
         if qualifier:
             end = qualifier.end()
     name = _SPACE.sub(" ", text[mention.start : end]).strip()
-    return OrgMention(mention.start, end, name, match.canonical, match.kind, match.county_code,
-                      bare_place=mention.bare_place)
+    canonical = match.predecessor or match.canonical
+    current = match.canonical if match.predecessor else None
+    return OrgMention(mention.start, end, name, canonical, match.kind, match.county_code,
+                      bare_place=mention.bare_place, generic=mention.generic, current=current)
 
 
 def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:

@@ -66,6 +66,7 @@ def find_parties(
     source = doc.source
     found: list[OrgMention] = []
     found += _from_party_lists(doc, mentions)
+    found += _from_list_lead_ins(doc, mentions)
     found += _from_cues(doc, mentions)
     found += list(heading_parties)
     if len({m.canonical for m in found}) < 2:
@@ -73,7 +74,7 @@ def find_parties(
         owner = home_municipality(mentions)
         if not found and owner and (doc_type in _OWNER_TYPES or _about_own_strategy(doc)):
             found = [owner]
-    return _unique_parties(source, found)
+    return _unique_parties(source, found, mentions)
 
 
 def _from_party_lists(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[OrgMention]:
@@ -87,6 +88,22 @@ def _from_party_lists(doc: SegmentedDocument, mentions: list[OrgMention]) -> lis
                 break
             found += [m for m in _within(mentions, block.span.start, block.span.end) if not m.bare_place
                       or block.kind is BlockKind.LIST_ITEM or _is_list_like(block.text)]
+    return found
+
+
+def _from_list_lead_ins(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[OrgMention]:
+    """List items after a sentence such as "Följande 15 kommuner ingår:"."""
+    found = []
+    pattern = party_list_heading()
+    for section in doc.sections:
+        lead_in = False
+        for block in section.blocks:
+            if block.kind is BlockKind.LIST_ITEM:
+                if lead_in:
+                    found += _within(mentions, block.span.start, block.span.end)
+                continue
+            last = block.sentences[-1].text if block.sentences else ""
+            lead_in = last.endswith(":") and bool(pattern.fullmatch(last.strip()))
     return found
 
 
@@ -112,7 +129,10 @@ def _from_cues(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[OrgMe
                         if cue.side in ("before", "both"):
                             found += _chain_before(text, inside, start)
                         if cue.side in ("after", "both"):
-                            found += _chain_after(text, inside, end)
+                            chain = _chain_after(text, inside, end)
+                            found += chain
+                            if chain and match.group().lower().endswith(" med"):
+                                found += _partner_of(inside, start, chain[-1].end)
     return [m for m in found if not _EXCLUDING_PREFIX.search(text[max(0, m.start - 30) : m.start])]
 
 
@@ -144,6 +164,15 @@ def _chain_after(text: str, mentions: list[OrgMention], cue_end: int) -> list[Or
     return chain
 
 
+def _partner_of(mentions: list[OrgMention], cue_start: int, chain_end: int) -> list[OrgMention]:
+    """The other side of "X ... i dialog med Y" / "I samarbete med Y är X:s roll": X."""
+    before = [m for m in mentions if m.end <= cue_start]
+    if before:
+        return [before[-1]]
+    after = [m for m in mentions if m.start >= chain_end]
+    return after[:1]
+
+
 def _within(mentions: list[OrgMention], start: int, end: int) -> list[OrgMention]:
     return [m for m in mentions if start <= m.start and m.end <= end]
 
@@ -155,8 +184,13 @@ def _about_own_strategy(doc: SegmentedDocument) -> bool:
     return any(re.search(r"\b\w*(strategi|handlingsplan)\w*\b", t, re.I) for t in opening + heads)
 
 
-def _unique_parties(source: SourceDocument, mentions: list[OrgMention]) -> list[Party]:
+def _unique_parties(
+    source: SourceDocument, mentions: list[OrgMention], all_mentions: list[OrgMention]
+) -> list[Party]:
     """One party per canonical name; an explicit name wins over "kommunen" or a bare place."""
+    explicit = {m.canonical.lower(): m for m in reversed(all_mentions) if not m.generic and not m.bare_place}
+    mentions = [explicit.get(m.canonical.lower(), m) if m.generic and m.name.lower().startswith("kommunen")
+                else m for m in mentions]
     chosen: dict[str, OrgMention] = {}
     order: list[str] = []
     for mention in mentions:
@@ -170,7 +204,8 @@ def _unique_parties(source: SourceDocument, mentions: list[OrgMention]) -> list[
     for key in order:
         mention = chosen[key]
         kind = mention.kind if isinstance(mention.kind, PartyKind) else PartyKind(mention.kind)
-        parties.append(Party(mention.name, mention.canonical, kind, source.span(mention.start, mention.end)))
+        parties.append(Party(mention.name, mention.canonical, kind, source.span(mention.start, mention.end),
+                             current=mention.current))
     return parties
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from rok_compare.extract.clauses import build_clauses
 from rok_compare.extract.commitments import find_commitments
 from rok_compare.extract.doc_type import classify_doc_type
-from rok_compare.extract.goals import goal_context_list, is_goal_section, is_goal_statement
+from rok_compare.extract.goals import goal_context_list, is_goal_block, is_goal_statement
 from rok_compare.extract.metadata import detect_county, detect_period, detect_revision_date
 from rok_compare.extract.organisations import OrgMention, find_organisations
 from rok_compare.extract.parties import find_parties
@@ -32,10 +32,12 @@ def extract(source: SourceDocument) -> Agreement:
         parties = find_parties(doc, mentions, doc_type, found.heading_parties)
         found = find_commitments(doc, mentions, parties)
     goals = find_goals(doc, found.party_sections)
+    goal_spans = {(g.span.start, g.span.end) for g in goals}
+    commitments = [c for c in found.commitments if (c.span.start, c.span.end) not in goal_spans]
     clauses = build_clauses(
         doc,
-        {(g.span.start, g.span.end) for g in goals},
-        {(c.span.start, c.span.end) for c in found.commitments},
+        goal_spans,
+        {(c.span.start, c.span.end) for c in commitments},
     )
     return Agreement(
         source=source,
@@ -46,7 +48,7 @@ def extract(source: SourceDocument) -> Agreement:
         doc_type=doc_type,
         parties=parties,
         goals=goals,
-        commitments=found.commitments,
+        commitments=commitments,
         clauses=clauses,
         warnings=list(source.warnings),
     )
@@ -63,12 +65,12 @@ def find_goals(doc: SegmentedDocument, party_sections: list[tuple[int, int]]) ->
     """Goal statements, except in a party's own section, where statements are its commitments."""
     goals = []
     for section in doc.sections:
-        goal_section = is_goal_section(section)
         previous = None
         for block in section.blocks:
             if block.kind in (BlockKind.TABLE_ROW, BlockKind.HEADING):
                 continue
-            in_list = block.kind is BlockKind.LIST_ITEM or getattr(block, "labelled", False)
+            goal_section = is_goal_block(section, block)
+            in_list = block.kind is BlockKind.LIST_ITEM or block.label is not None
             listed_goal = in_list and goal_context_list(previous)
             for sentence in block.sentences:
                 if any(s <= sentence.span.start < e for s, e in party_sections):

@@ -38,8 +38,17 @@ class RawBlock:
     start: int
     end: int
     page: int
-    labelled: bool = False
-    """The text after a run-in label ("Mål: ..."): never a heading itself."""
+    label: tuple[int, int] | None = None
+    """Offsets of a run-in label ("Mål" of "Mål: ..."); such a block is never a heading."""
+
+
+def _is_heading_soup(text: str) -> bool:
+    """A flattened table of contents: many capitalised words, no commas, no full stops."""
+    words = text.split()
+    if len(words) < 12 or "," in text or re.search(r"[.!?]\s", text + " "):
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return capitalised / len(words) >= 0.35
 
 
 def build_blocks(text: str, lines: list[Line], furniture: list[bool]) -> tuple[list[RawBlock], list[RawBlock]]:
@@ -63,8 +72,9 @@ def build_blocks(text: str, lines: list[Line], furniture: list[bool]) -> tuple[l
             blocks.append(RawBlock(BlockKind.TABLE_ROW, line.start, line.end, line.page))
             current = None
             continue
-        if _BULLET.match(line.text):
-            current = RawBlock(BlockKind.LIST_ITEM, line.start, line.end, line.page)
+        bullet = _BULLET.match(line.text)
+        if bullet:
+            current = RawBlock(BlockKind.LIST_ITEM, line.start + bullet.end(), line.end, line.page)
             blocks.append(current)
             continue
         if current is not None and _continues(text, current, line):
@@ -72,7 +82,11 @@ def build_blocks(text: str, lines: list[Line], furniture: list[bool]) -> tuple[l
             continue
         current = RawBlock(BlockKind.PARAGRAPH, line.start, line.end, line.page)
         blocks.append(current)
-    return _refine(text, blocks), furniture_blocks
+    refined = _refine(text, blocks)
+    furniture_blocks += [b for b in refined if b.kind is BlockKind.PARAGRAPH and _is_heading_soup(text[b.start : b.end])]
+    furniture_blocks.sort(key=lambda b: b.start)
+    return [b for b in refined if not (b.kind is BlockKind.PARAGRAPH and _is_heading_soup(text[b.start : b.end]))], \
+        furniture_blocks
 
 
 def _resumes_after_gap(text: str, block: RawBlock, line: Line) -> bool:
@@ -109,8 +123,9 @@ def _refine(text: str, blocks: list[RawBlock]) -> list[RawBlock]:
             part.start, part.end = _strip_page_numbers(text, part.start, part.end)
             if part.end <= part.start:
                 continue
-            if part.labelled:
-                refined.append(part)
+            if part.label or not any(ch.isalpha() for ch in text[part.start : part.end]):
+                if part.label:
+                    refined.append(part)
                 continue
             part_text = clean(text[part.start : part.end])
             if part.kind is BlockKind.PARAGRAPH and _looks_like_heading(part_text):
@@ -128,19 +143,19 @@ def _split_run_ins(text: str, block: RawBlock) -> list[RawBlock]:
     start, end = block.start, block.end
     parts: list[RawBlock] = []
     label = _RUN_IN_LABEL.match(text, start, end)
+    label_span = None
     if label and block.kind is BlockKind.PARAGRAPH and len(label.group(1).split()) <= 4:
-        parts.append(RawBlock(BlockKind.HEADING, start, label.end(1), block.page))
+        label_span = (start, label.end(1))
         start = label.end()
-    labelled = bool(parts)
-    heading_cuts = _run_in_headings(text, start, end) if end - start > 200 else []
+    heading_cuts = _run_in_headings(text, start, end) if end - start > 60 else []
     pieces = _cut(start, end, heading_cuts)
     for piece_start, piece_end, is_heading in pieces:
         if is_heading:
             parts.append(RawBlock(BlockKind.HEADING, piece_start, piece_end, block.page))
             continue
-        piece = RawBlock(block.kind, piece_start, piece_end, block.page, labelled=labelled)
+        piece = RawBlock(block.kind, piece_start, piece_end, block.page, label=label_span)
         parts.extend(_split_bullets(text, piece))
-        labelled = False
+        label_span = None
     return parts
 
 
@@ -151,7 +166,12 @@ def _run_in_headings(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for match in re.finditer(r"(?:^|(?<=[.!?]\s)|(?<=\s\d\s)|(?<=\s\d\d\s))(?=[A-ZÅÄÖ])", text[start:end]):
         position = start + match.start()
         heading = pattern.match(text, position, end) or _REPEATED_HEADING.match(text, position, end)
-        if not heading or heading.end() >= end:
+        if not heading:
+            continue
+        if heading.end() >= end - 1 and position > start:
+            cuts.append((position, end))  # a heading that ends the (cut-off) text
+            continue
+        if heading.end() >= end:
             continue
         if heading.re is _REPEATED_HEADING:  # "Arbetsförmedlingen Arbetsförmedlingen ska ..."
             cuts.append((position, heading.end(1)))
@@ -185,7 +205,7 @@ def _split_bullets(text: str, block: RawBlock) -> list[RawBlock]:
     for match, following in zip(matches, [*matches[1:], None], strict=True):
         item_end = following.start() if following else block.end
         parts.append(RawBlock(BlockKind.LIST_ITEM, match.end(), item_end, block.page))
-    parts[0].labelled = block.labelled
+    parts[0].label = block.label
     return [p for p in parts if p.end > p.start]
 
 

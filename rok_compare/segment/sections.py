@@ -11,6 +11,8 @@ from rok_compare.segment.text_utils import clean, trim
 def to_block(source: SourceDocument, raw: RawBlock) -> Block:
     text = source.text
     block = Block(raw.kind, clean(text[raw.start : raw.end]), source.span(raw.start, raw.end))
+    if raw.label:
+        block.label = clean(text[raw.label[0] : raw.label[1]])
     if raw.kind is BlockKind.TABLE_ROW:
         block.cells = table_cells(source, raw.start, raw.end)
     elif raw.kind is not BlockKind.HEADING:
