@@ -24,7 +24,7 @@ from rok_compare.extract.action_tables import table_commitments
 from rok_compare.extract.goals import is_goal_block, is_goal_section, is_goal_statement
 from rok_compare.extract.organisations import OrgMention
 from rok_compare.extract.strength import commitment_strength
-from rok_compare.model import BlockKind, Commitment, Party, SegmentedDocument, Sentence, Span
+from rok_compare.model import BlockKind, Commitment, Party, PartyKind, SegmentedDocument, Sentence, Span
 
 ALL = "*"
 _DATA = Path(__file__).parent / "data"
@@ -39,7 +39,9 @@ _BINDING = re.compile(
 """Binding wording right after the subject ("Arbetsförmedlingen ska ...", "... bidrar Region X med")."""
 _INVERTED_BINDING = re.compile(r"\b(ska|skall|kommer|vill|bidrar|medverkar)\s*$", re.I)
 _ROLE = re.compile(r"(:s|s)?\s+(roll|uppdrag)\s+(är\s+)?att\b", re.I)
-_NOT_BINDING = re.compile(r"\b(ska|skall) kunna\b|\b(sannolikt|troligen|kanske|eventuellt)\b", re.I)
+_NOT_BINDING = re.compile(
+    r"\b(ska|skall) kunna\b|^(?:\S+\s+){0,8}?(sannolikt|troligen|kanske|eventuellt|möjligen)\b", re.I
+)
 _JOINT_SUBJECT = re.compile(
     r"(?:^|\batt\s+)(de parter|samtliga parter|alla parter|vi som kommuner|vi)\b(?:[^.]{0,40}?)\b(ska|skall|kommer att)\b",
     re.I,
@@ -65,9 +67,16 @@ _PLANNED_ACTIVITY = re.compile(
     re.I,
 )
 """Present passive of planned activities: "Årliga handlingsplaner utarbetas ..."."""
+_INVERTED_PROCESS = re.compile(
+    rf"^(?:[\wåäö]+\s+){{0,2}}?(?:ska|skall|kommer)\s+(?:{_PROCESS_NOUNS})\s+(?:[\wåäö]+\s+){{0,3}}?[a-zåäö]{{3,}}as\b",
+    re.I,
+)
+_PROCESS_START = re.compile(rf"^(?:[\wåäö-]+\s+){{0,2}}?(?:{_PROCESS_NOUNS})\b", re.I)
 _AGENT = re.compile(r"\b[a-zåäö]{3,}(?:as|s)\s+(?:och\s+[a-zåäö]+s\s+)?av\s+$", re.I)
 _COORDINATED = re.compile(r"\s+och\s+$")
-_RECEPTION = re.compile(r"\b(överenskommelse|avtal|avsiktsförklaring)\w*\b[^.]*\bta emot\b", re.I)
+_COORDINATED_VERB = re.compile(r"^\s+(ska|skall|kommer att|åtar sig)\b", re.I)
+_RECEPTION = re.compile(r"\b(överenskommelse|avtal|avsiktsförklaring|samverkar|samarbetar)\w*\b[^.]*\bta emot\b", re.I)
+_SIGNED = re.compile(r"\b(tecknat|undertecknat|skrivit|ingått)\b[^.]*\b(ska|skall|ta emot)\b", re.I)
 _AFTER_HEADING_NAME = re.compile(r"(?:\s*/\s*[\wåäö]+(?:\s+[\wåäö]+)?)?\s+(?=[A-ZÅÄÖ])")
 _POSSESSIVE_HEADING = re.compile(r"^(.+?)(:s|s)?\s+(ansvar|åtaganden|uppdrag|roll|ansvar och uppgifter)\b", re.I)
 
@@ -115,7 +124,7 @@ def find_commitments(doc: SegmentedDocument, mentions: list[OrgMention], parties
                     if is_goal_statement(unit, goal_section, block.kind is BlockKind.LIST_ITEM) \
                             and not context.party:
                         continue
-                    commitment = _classify(unit, mentions, party_names, context, doc)
+                    commitment = _classify(unit, mentions, parties, context)
                     if commitment:
                         result.commitments.append(commitment)
     result.commitments += _from_tables(doc, mentions)
@@ -174,7 +183,7 @@ def _split_coordinated(text: str, start: int, end: int, mentions, party_names) -
     for mention in mentions:
         if not (start + 15 < mention.start < end) or mention.canonical.lower() not in party_names:
             continue
-        if _COORDINATED.search(text[start : mention.start]) and _BINDING.match(text[mention.end : end]):
+        if _COORDINATED.search(text[start : mention.start]) and _COORDINATED_VERB.match(text[mention.end : end]):
             cut = text.rfind(" och ", start, mention.start)
             return [(start, cut), (mention.start, end)]
     return [(start, end)]
@@ -190,17 +199,20 @@ def _split_offsets(text: str, start: int, end: int, pattern: re.Pattern[str]) ->
     return pieces
 
 
-def _classify(unit: Sentence, mentions, party_names: set[str], context: _Context, doc) -> Commitment | None:
+def _classify(unit: Sentence, mentions, parties: list[Party], context: _Context) -> Commitment | None:
+    party_names = {p.canonical.lower() for p in parties}
     text = unit.text
     if not text or text.endswith(":") or len(text) < 4:
         return None
     subject = _subject(unit, mentions)
     own = subject is not None and subject.canonical.lower() in party_names
     binding = own and _binds(unit, subject)
-    if (_PROCESS_SUBJECT.search(text) or _PLANNED_ACTIVITY.search(text)) and not _NOT_BINDING.search(text):
-        agent = _agent(unit, mentions, party_names)
+    agent = _agent(unit, mentions, party_names)
+    if _process_subject(text) and not _NOT_BINDING.search(text):
         return _commitment(agent.canonical if agent else ALL, unit)
-    if own and _subject_chain_size(unit, mentions, party_names) >= 2:
+    if agent and _PROCESS_START.match(text):
+        return _commitment(agent.canonical, unit)
+    if own and _subject_chain_size(unit, mentions, party_names) >= 2 and (binding or _SIGNED.search(text)):
         return _commitment(ALL, unit)
     if own and (context.in_region or binding):
         return _commitment(subject.canonical, unit)
@@ -212,8 +224,18 @@ def _classify(unit: Sentence, mentions, party_names: set[str], context: _Context
     if _JOINT_ANYWHERE.search(text) or (_JOINT_SUBJECT.search(text) and not _NOT_BINDING.search(text)):
         return _commitment(ALL, unit)
     if _RECEPTION.search(text) and (party_names or context.in_region):
-        return _commitment(subject.canonical if own else ALL, unit)
+        return _commitment(subject.canonical if own else _sole_municipality(parties) or ALL, unit)
     return None
+
+
+def _process_subject(text: str) -> bool:
+    return bool(_PROCESS_SUBJECT.search(text) or _PLANNED_ACTIVITY.search(text) or _INVERTED_PROCESS.search(text))
+
+
+def _sole_municipality(parties: list[Party]) -> str | None:
+    """The one municipality among the parties, who receives the newcomers an agreement is about."""
+    municipalities = [p.canonical for p in parties if p.kind is PartyKind.MUNICIPALITY]
+    return municipalities[0] if len(municipalities) == 1 else None
 
 
 def _binds(unit: Sentence, subject: OrgMention) -> bool:
@@ -262,26 +284,17 @@ def _agent(unit: Sentence, mentions, party_names: set[str]) -> OrgMention | None
 
 def _subject(unit: Sentence, mentions: list[OrgMention]) -> OrgMention | None:
     """A party mention that is the sentence's subject: first, or right after an inverted verb."""
-    start = unit.span.start
-    inside = [m for m in mentions if unit.span.start <= m.start < unit.span.end]
-    if not inside:
-        return None
-    first = inside[0]
-    offset = first.start - start
-    prefix = unit.text[: max(0, offset)] if offset < len(unit.text) else ""
-    if offset <= 2:
-        return first
-    if re.search(r"\b(ska|skall|kommer|har|vill)\s*$", prefix, re.I) and len(prefix.split()) <= 6:
-        return first
-    if re.search(r"\batt\s*$", prefix) and len(prefix.split()) <= 25:
-        return first  # "... finns en överenskommelse ... att Herrljunga kommun ska verka för"
+    for mention in (m for m in mentions if unit.span.start <= m.start < unit.span.end):
+        offset = mention.start - unit.span.start
+        prefix = unit.text[: max(0, offset)] if offset < len(unit.text) else ""
+        if offset <= 2:
+            return mention
+        words = len(prefix.split())
+        if _INVERTED_BINDING.search(prefix) and words <= 25 or re.search(r"\b(har)\s*$", prefix) and words <= 6:
+            return mention
+        if re.search(r"\batt\s*$", prefix) and words <= 25:
+            return mention  # "... finns en överenskommelse ... att Herrljunga kommun ska verka för"
     return None
-
-
-def _reception_party(unit: Sentence, mentions, party_names: set[str]) -> str:
-    named = [m for m in mentions if unit.span.start <= m.start < unit.span.end
-             and m.canonical.lower() in party_names]
-    return named[0].canonical if len({m.canonical for m in named}) == 1 else ALL
 
 
 def _commitment(party: str, unit: Sentence) -> Commitment:

@@ -119,6 +119,8 @@ def home_municipality(mentions: list[OrgMention]) -> OrgMention | None:
     """The municipality a document is most about, by how often it is named."""
     named = [m for m in mentions if m.kind is PartyKind.MUNICIPALITY and not m.generic
              and m.canonical.endswith((" kommun", " stad", "Region Gotland"))]
+    explicit = [m for m in named if not m.bare_place]
+    named = explicit or named
     if not named:
         return None
     counts = Counter(m.canonical for m in named)

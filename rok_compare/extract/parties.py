@@ -30,6 +30,7 @@ _SEPARATOR = re.compile(
 )
 _LEAD_IN = re.compile(rf"^\s*(?:de|den|det|en|ett|även|också|både)?\s*(?:{_PERSON}\s*(?:,|och)\s*)*$")
 _EXCLUDING_PREFIX = re.compile(r"(adjungerad för|adjungerade|såsom|t\.ex\.|exempelvis|bland annat)\s*$", re.I)
+_MEMBERS_AFTER = re.compile(r"\s+(?:[\wåäö]+\s+)?(kommuner|medlemmar|medlemskommuner|parter)\b", re.I)
 _OWNER_TYPES = {DocType.STRATEGY, DocType.ACTION_PLAN}
 
 
@@ -61,11 +62,16 @@ def find_parties(
     mentions: list[OrgMention],
     doc_type: DocType,
     heading_parties: list[OrgMention] = (),  # type: ignore[assignment]
+    furniture_mentions: list[OrgMention] = (),  # type: ignore[assignment]
 ) -> list[Party]:
-    """The document's signatories, each once, in the order they are first named as parties."""
+    """The document's signatories, each once, in the order they are first named as parties.
+
+    ``furniture_mentions`` are mentions inside web furniture: only a member list there counts
+    ("Arbetsgruppens medlemmar" followed by names, titles and municipalities)."""
     source = doc.source
     found: list[OrgMention] = []
     found += _from_party_lists(doc, mentions)
+    found += _from_member_contacts(doc, list(furniture_mentions))
     found += _from_list_lead_ins(doc, mentions)
     found += _from_cues(doc, mentions)
     found += list(heading_parties)
@@ -88,6 +94,19 @@ def _from_party_lists(doc: SegmentedDocument, mentions: list[OrgMention]) -> lis
                 break
             found += [m for m in _within(mentions, block.span.start, block.span.end) if not m.bare_place
                       or block.kind is BlockKind.LIST_ITEM or _is_list_like(block.text)]
+    return found
+
+
+def _from_member_contacts(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[OrgMention]:
+    """Organisations in a contact list headed as members: the members are the parties."""
+    pattern = party_list_heading()
+    blocks = doc.furniture
+    found = []
+    for index, block in enumerate(blocks):
+        if not pattern.fullmatch(block.text.strip()):
+            continue
+        for following in blocks[index + 1 :]:
+            found += [m for m in _within(mentions, following.span.start, following.span.end) if not m.bare_place]
     return found
 
 
@@ -132,7 +151,7 @@ def _from_cues(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[OrgMe
                             chain = _chain_after(text, inside, end)
                             found += chain
                             if chain and match.group().lower().endswith(" med"):
-                                found += _partner_of(inside, start, chain[-1].end)
+                                found += _partner_of(inside, start, chain[-1].end, text)
     return [m for m in found if not _EXCLUDING_PREFIX.search(text[max(0, m.start - 30) : m.start])]
 
 
@@ -164,9 +183,12 @@ def _chain_after(text: str, mentions: list[OrgMention], cue_end: int) -> list[Or
     return chain
 
 
-def _partner_of(mentions: list[OrgMention], cue_start: int, chain_end: int) -> list[OrgMention]:
-    """The other side of "X ... i dialog med Y" / "I samarbete med Y är X:s roll": X."""
-    before = [m for m in mentions if m.end <= cue_start]
+def _partner_of(mentions: list[OrgMention], cue_start: int, chain_end: int, text: str) -> list[OrgMention]:
+    """The other side of "X ... i dialog med Y" / "I samarbete med Y är X:s roll": X.
+
+    A possessor of members is not the actor: in "Umeåregionens sex kommuner har skrivit ett avtal
+    med ..." the municipalities sign, not Umeåregionen."""
+    before = [m for m in mentions if m.end <= cue_start and not _MEMBERS_AFTER.match(text, m.end)]
     if before:
         return [before[-1]]
     after = [m for m in mentions if m.start >= chain_end]

@@ -26,10 +26,11 @@ def extract(source: SourceDocument) -> Agreement:
     if county:  # groups like "alla kommunerna" are the county's municipalities
         mentions = _document_mentions(doc, registry, county)
     doc_type = classify_doc_type(doc)
-    parties = find_parties(doc, mentions, doc_type)
+    in_furniture = _furniture_mentions(doc, registry, county)
+    parties = find_parties(doc, mentions, doc_type, furniture_mentions=in_furniture)
     found = find_commitments(doc, mentions, parties)
     if found.heading_parties:
-        parties = find_parties(doc, mentions, doc_type, found.heading_parties)
+        parties = find_parties(doc, mentions, doc_type, found.heading_parties, in_furniture)
         found = find_commitments(doc, mentions, parties)
     goals = find_goals(doc, found.party_sections)
     goal_spans = {(g.span.start, g.span.end) for g in goals}
@@ -56,9 +57,15 @@ def extract(source: SourceDocument) -> Agreement:
 
 def _document_mentions(doc: SegmentedDocument, registry: PartyRegistry, county=None) -> list[OrgMention]:
     """Organisation mentions outside web furniture."""
-    mentions = find_organisations(doc.source.text, registry, county)
-    furniture = [(b.span.start, b.span.end) for b in doc.furniture]
-    return [m for m in mentions if not any(s <= m.start < e for s, e in furniture)]
+    return [m for m in find_organisations(doc.source.text, registry, county) if not _in_furniture(doc, m)]
+
+
+def _furniture_mentions(doc: SegmentedDocument, registry: PartyRegistry, county=None) -> list[OrgMention]:
+    return [m for m in find_organisations(doc.source.text, registry, county) if _in_furniture(doc, m)]
+
+
+def _in_furniture(doc: SegmentedDocument, mention: OrgMention) -> bool:
+    return any(b.span.start <= mention.start < b.span.end for b in doc.furniture)
 
 
 def find_goals(doc: SegmentedDocument, party_sections: list[tuple[int, int]]) -> list[Goal]:

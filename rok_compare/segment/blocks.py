@@ -45,7 +45,7 @@ class RawBlock:
 def _is_heading_soup(text: str) -> bool:
     """A flattened table of contents: many capitalised words, no commas, no full stops."""
     words = text.split()
-    if len(words) < 12 or "," in text or re.search(r"[.!?]\s", text + " "):
+    if len(words) < 12 or "," in text or re.search(r"[.!?]\s", text.replace("...", " ") + " "):
         return False
     capitalised = sum(1 for w in words if w[:1].isupper())
     return capitalised / len(words) >= 0.35
@@ -163,8 +163,9 @@ def _run_in_headings(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Known section headings standing inside a paragraph, followed by a capitalised word."""
     pattern = heading_pattern()
     cuts = []
-    for match in re.finditer(r"(?:^|(?<=[.!?]\s)|(?<=\s\d\s)|(?<=\s\d\d\s))(?=[A-ZÅÄÖ])", text[start:end]):
-        position = start + match.start()
+    for match in re.finditer(r"(?:^(?:\d{1,3}\s+)?|(?<=[.!?]\s)|(?<=\s\d\s)|(?<=\s\d\d\s))(?=[A-ZÅÄÖ])",
+                             text[start:end]):
+        position = start + match.end()
         heading = pattern.match(text, position, end) or _REPEATED_HEADING.match(text, position, end)
         if not heading:
             continue
@@ -232,7 +233,7 @@ def _heading_tail(text: str) -> bool:
 
 def _looks_like_heading(text: str) -> bool:
     """Short, capitalised, no closing stop, and not a clause with a finite verb."""
-    if not text or len(text) > _MAX_HEADING_CHARS or text.endswith((".", ",", ";", "!")):
+    if not text or len(text) > _MAX_HEADING_CHARS or text.endswith((".", ",", ";", "!")) or text.count(",") >= 2:
         return False
     words = text.split()
     if len(words) > _MAX_HEADING_WORDS or not any(ch.isalpha() for ch in text):
