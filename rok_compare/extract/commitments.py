@@ -43,7 +43,7 @@ _NOT_BINDING = re.compile(
     r"\b(ska|skall) kunna\b|^(?:\S+\s+){0,8}?(sannolikt|troligen|kanske|eventuellt|möjligen)\b", re.I
 )
 _JOINT_SUBJECT = re.compile(
-    r"(?:^|\batt\s+)(de parter|samtliga parter|alla parter|vi som kommuner|vi)\b(?:[^.]{0,40}?)\b(ska|skall|kommer att)\b",
+    r"(?:^|\batt\s+)(de parter|samtliga parter|alla parter|vi som kommuner|vi)\b(?:[^.]{0,200}?)\b(ska|skall|kommer att)\b",
     re.I,
 )
 _JOINT_ANYWHERE = re.compile(

@@ -32,7 +32,7 @@ _DOCUMENT_SUBJECT = re.compile(
     r"(även\s+|också\s+)?(bidra|verka|stärka|skapa|främja|tydliggöra|leda|ge|underlätta|öka|utveckla)\b",
     re.I,
 )
-_GOAL_WORDS = re.compile(r"\b(mål\w*|syfte\w*|vision\w*|inriktning\w*)\b", re.I)
+_GOAL_WORDS = re.compile(r"\b(mål(?!grupp)\w*|syfte\w*|vision\w*|inriktning\w*)\b", re.I)
 
 
 def _lines(name: str) -> list[str]:

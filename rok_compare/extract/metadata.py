@@ -72,7 +72,41 @@ def _county_patterns(registry: PartyRegistry) -> list[tuple[str, re.Pattern[str]
     return patterns
 
 
+_AUTHOR = re.compile(
+    r"\b(?:kommunstyrelsen|kommunfullmäktige|socialnämnden|nämnden|arbetsutskott)\w*\s+(?:[\wåäö]+\s+){0,2}?"
+    r"i\s+([A-ZÅÄÖ][\wåäö-]+)|^([A-ZÅÄÖ]+)\s+KOMMUN\b",
+)
+"""The body that wrote minutes: "kommunstyrelsens arbetsutskott i Falkenberg", "VALLENTUNA KOMMUN"."""
+_PATH_WORD = re.compile(r"[A-Za-zÅÄÖåäöéü]+")
+
+
 def detect_county(doc: SegmentedDocument, mentions: list[OrgMention], registry: PartyRegistry) -> County | None:
+    """The county the text points to most; failing that, one its file path names (a batch sorted
+    into county or municipality folders, or files named after them). None when neither says."""
+    votes = _county_votes(doc, mentions, registry)
+    if not votes:
+        votes = _path_votes(doc, registry)
+        if votes:
+            doc.source.warnings.append("county taken from the file path: the text names none")
+    if not votes:
+        return None
+    code = votes.most_common(1)[0][0]
+    county = next(c for c in registry.counties() if c.code == code)
+    return County(county.name, county.code)
+
+
+def _path_votes(doc: SegmentedDocument, registry: PartyRegistry) -> Counter[str]:
+    votes: Counter[str] = Counter()
+    for part in doc.source.path.resolve().parts[-3:]:
+        words = _PATH_WORD.findall(part.rsplit(".", 1)[0])
+        for word in words:
+            code = registry.county_code_of_place(word) if len(word) > 3 else None
+            if code:
+                votes[code] += 1
+    return votes
+
+
+def _county_votes(doc: SegmentedDocument, mentions: list[OrgMention], registry: PartyRegistry) -> Counter[str]:
     votes: Counter[str] = Counter()
     for weight, texts in ((3, head_texts(doc)), (1, body_texts(doc))):
         for text in texts:
@@ -82,11 +116,13 @@ def detect_county(doc: SegmentedDocument, mentions: list[OrgMention], registry: 
         code = mention.county_code
         if code:
             votes[code] += 0.5 if mention.bare_place else 1
-    if not votes or votes.most_common(1)[0][1] <= 0:
-        return None
-    code = votes.most_common(1)[0][0]
-    county = next(c for c in registry.counties() if c.code == code)
-    return County(county.name, county.code)
+    authors: Counter[str] = Counter()
+    for text in body_texts(doc):
+        for match in _AUTHOR.finditer(text):
+            code = registry.county_code_of_place(match.group(1) or match.group(2).title())
+            if code:
+                authors[code] += 1
+    return authors or +votes  # minutes are the author's, whatever places they discuss
 
 
 # -- period and revision ------------------------------------------------------------------------

@@ -50,8 +50,13 @@ def _group_patterns() -> list[tuple[PartyKind, str, re.Pattern[str]]]:
     return groups
 
 
-def find_organisations(text: str, registry: PartyRegistry, county: County | None = None) -> list[OrgMention]:
-    """All organisation mentions in ``text``, in order, without overlaps."""
+def find_organisations(
+    text: str, registry: PartyRegistry, county: County | None = None, path_hint: str = ""
+) -> list[OrgMention]:
+    """All organisation mentions in ``text``, in order, without overlaps.
+
+    ``path_hint`` (the file's path) names the document's own municipality when the text only
+    says "kommunen" and never which one."""
     mentions = [_from_registry(text, m) for m in registry.find_mentions(text)]
     taken = [(m.start, m.end) for m in mentions]
     for kind, canonical, pattern in _group_patterns():
@@ -69,7 +74,7 @@ def find_organisations(text: str, registry: PartyRegistry, county: County | None
         if not _overlaps(match.start(), match.end(), taken):
             mentions.append(OrgMention(match.start(), match.end(), "kommunen", "kommunen",
                                        PartyKind.MUNICIPALITY, generic=True))
-    _resolve_generic(mentions, county)
+    _resolve_generic(mentions, county, _municipality_in_path(path_hint, registry))
     mentions.sort(key=lambda m: m.start)
     _name_coordinated_places(text, mentions)
     return mentions
@@ -84,9 +89,18 @@ def _name_coordinated_places(text: str, mentions: list[OrgMention]) -> None:
             mention.name = f"{mention.name} kommun"
 
 
-def _resolve_generic(mentions: list[OrgMention], county: County | None) -> None:
+def _municipality_in_path(path: str, registry: PartyRegistry) -> OrgMention | None:
+    for word in re.findall(r"[A-Za-zÅÄÖåäöéü]{4,}", path):
+        if registry.is_bare_place(word):
+            match = registry.lookup(word)
+            if match and match.kind is PartyKind.MUNICIPALITY:
+                return OrgMention(0, 0, match.canonical, match.canonical, match.kind, match.county_code)
+    return None
+
+
+def _resolve_generic(mentions: list[OrgMention], county: County | None, path_home: OrgMention | None) -> None:
     """"kommunen" is the document's own municipality; "kommunerna" the county's municipalities."""
-    home = home_municipality(mentions)
+    home = home_municipality(mentions) or path_home
     for mention in mentions:
         if mention.canonical == "kommunen" and home:
             mention.canonical, mention.current = home.canonical, home.current

@@ -57,7 +57,8 @@ def extract(source: SourceDocument) -> Agreement:
 
 def _document_mentions(doc: SegmentedDocument, registry: PartyRegistry, county=None) -> list[OrgMention]:
     """Organisation mentions outside web furniture."""
-    return [m for m in find_organisations(doc.source.text, registry, county) if not _in_furniture(doc, m)]
+    mentions = find_organisations(doc.source.text, registry, county, doc.source.path.name)
+    return [m for m in mentions if not _in_furniture(doc, m)]
 
 
 def _furniture_mentions(doc: SegmentedDocument, registry: PartyRegistry, county=None) -> list[OrgMention]:
