@@ -1,0 +1,134 @@
+"""Extraction on the bundled seed documents and on small realistic texts."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import dev_doc, seed
+
+from rok_compare.extract import extract_document
+from rok_compare.extract.strength import commitment_strength, strength_level
+from rok_compare.model import ClauseKind, DocType, PartyKind
+from rok_compare.serialize import agreement_to_dict
+
+
+@pytest.fixture(scope="module")
+def norrbotten():
+    return extract_document(seed("001"))
+
+
+def test_metadata_of_the_revised_norrbotten_agreement(norrbotten):
+    assert norrbotten.county.code == "25"
+    assert norrbotten.doc_type is DocType.REGIONAL_AGREEMENT
+    assert (norrbotten.period.start, norrbotten.period.end) == (2009, 2009)
+    assert norrbotten.revision_date == "2009-03"
+
+
+def test_signatories_from_the_signing_sentence(norrbotten):
+    names = [p.name for p in norrbotten.parties]
+    assert names[0] == "Länsstyrelsen i Norrbottens län"
+    assert "Svenska kyrkan (Luleå stift)" in names and "Luleå tekniska universitet" in names
+    assert len(names) == 10
+    landsting = next(p for p in norrbotten.parties if p.name == "Norrbottens läns Landsting")
+    assert landsting.canonical == "Norrbottens läns landsting"
+    assert landsting.current == "Region Norrbotten"
+    board = next(p for p in norrbotten.parties if p.kind is PartyKind.COUNTY_ADMINISTRATIVE_BOARD)
+    assert board.canonical == "Länsstyrelsen"
+    text = norrbotten.source.text
+    assert text[board.span.start : board.span.end] == board.name
+
+
+def test_partner_for_dialogue_is_not_a_party():
+    jamtland = extract_document(seed("000"))
+    names = {p.canonical for p in jamtland.parties}
+    assert "Svenskt Näringsliv" not in names and "LRF" not in names
+    assert {"Arbetsförmedlingen", "Migrationsverket", "Försäkringskassan", "Länsstyrelsen"} <= names
+
+
+def test_historical_names_normalised():
+    varmland = extract_document(seed("004"))
+    by_name = {p.name: p for p in varmland.parties}
+    assert by_name["Länsarbetsnämnden i Värmland"].canonical == "Arbetsförmedlingen"
+    assert by_name["Myndigheten för skolutveckling"].current == "Skolverket"
+    assert len(varmland.parties) == 12
+
+
+def test_per_party_commitments_of_a_flattened_transcript(norrbotten):
+    by_text = {c.text: c for c in norrbotten.commitments}
+    assert by_text["Informera kommunerna om den centrala och regionala överenskommelsen."].party == \
+        "Kommunförbundet Norrbotten"
+    assert by_text["Verka för att praktikplatser skapas i församlingar och stiftets organisation."].party == \
+        "Svenska kyrkan"
+    # a run-on line of two commitments without a full stop is split
+    assert "Tillhandahåller statistik över ohälsotal i Norrbottens län" in by_text
+    assert by_text["Ger en övergripande information till nyanlända om den svenska socialförsäkringen"].party == \
+        "Försäkringskassan"
+
+
+def test_goals_from_the_goal_section(norrbotten):
+    goals = [g.text for g in norrbotten.goals]
+    assert "Dessa ska ha utformats utifrån lokala förutsättningar och följts upp årligen." in goals
+    assert all(g.section for g in norrbotten.goals if g.text.startswith("Parterna ska skapa"))
+
+
+def test_action_plan_table_rows_become_commitments():
+    plan = extract_document(seed("003"))
+    assert plan.doc_type is DocType.ACTION_PLAN
+    owners = {c.text: set() for c in plan.commitments}
+    for c in plan.commitments:
+        owners[c.text].add(c.party)
+    assert owners["Utveckla validering inom bristyrken"] == {"Arbetsförmedlingen"}
+    assert "Länsstyrelsen" in owners["Fördjupad bostadsmarknadsanalys där GIS-baserad analys testas i Jämtlandsstråket."]
+
+
+def test_news_page_with_all_parties():
+    news = extract_document(seed("002"))
+    assert news.doc_type is DocType.NEWS
+    assert (news.period.start, news.period.end) == (2019, 2025)
+    assert len(news.parties) == 15
+    assert news.parties[-1].name == "Sunnerbo samordningsförbund"
+
+
+def test_negative_example_has_no_parties():
+    minutes = extract_document(dev_doc("halland_2012_falkenberg_sjuharad_gemensam_flyktingmottagning.txt"))
+    assert minutes.parties == []
+    assert minutes.county.code == "13"  # the minutes are Falkenberg's, not Sjuhärad's
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Arbetsförmedlingen ska säkerställa att kompetensen valideras.", "guarantee"),
+        ("Landstinget ska erbjuda hälsoundersökning.", "shall"),
+        ("Parterna åtar sig att följa upp arbetet.", "undertake"),
+        ("Röda Korset erbjuder läxhjälp.", "offer"),
+        ("Migrationsverket ska verka för organiserad sysselsättning.", "endeavour"),
+        ("Kommunen bör erbjuda praktik.", "should"),
+    ],
+)
+def test_strength_scale(text, label):
+    assert commitment_strength(text) == label
+
+
+def test_strength_scale_is_ordered():
+    levels = [strength_level(x) for x in ("guarantee", "shall", "undertake", "offer", "endeavour", "should")]
+    assert levels == sorted(levels, reverse=True)
+
+
+def test_clauses_carry_kind_themes_and_spans(norrbotten):
+    clauses = norrbotten.clauses
+    assert len({c.id for c in clauses}) == len(clauses)
+    kinds = {c.kind for c in clauses}
+    assert {ClauseKind.GOAL, ClauseKind.COMMITMENT} <= kinds
+    health = next(c for c in clauses if c.text.startswith("Landstinget ska erbjuda hälso- och sjukvård"))
+    assert "health" in health.themes
+    assert not any("@" in c.text for c in clauses)  # the contact list is furniture
+
+
+def test_json_contract(norrbotten):
+    data = agreement_to_dict(norrbotten)
+    assert data["schema_version"] == 1
+    assert data["source"]["format"] == "text" and len(data["source"]["sha256"]) == 64
+    assert data["county"] == {"name": "Norrbottens län", "code": "25"}
+    assert set(data["parties"][0]) >= {"name", "canonical", "kind", "span"}
+    assert set(data["commitments"][0]) >= {"party", "text", "strength", "span"}
+    assert set(data["clauses"][0]) >= {"id", "section", "kind", "themes", "text", "span"}
