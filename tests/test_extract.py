@@ -77,7 +77,8 @@ def test_action_plan_table_rows_become_commitments():
     for c in plan.commitments:
         owners[c.text].add(c.party)
     assert owners["Utveckla validering inom bristyrken"] == {"Arbetsförmedlingen"}
-    assert "Länsstyrelsen" in owners["Fördjupad bostadsmarknadsanalys där GIS-baserad analys testas i Jämtlandsstråket."]
+    analysis = "Fördjupad bostadsmarknadsanalys där GIS-baserad analys testas i Jämtlandsstråket."
+    assert "Länsstyrelsen" in owners[analysis]
 
 
 def test_news_page_with_all_parties():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -25,8 +26,8 @@ def register(app: typer.Typer) -> None:
 
 
 def extract_command(
-    files: list[Path] = typer.Argument(..., help="PDF, text or HTML files of agreements."),  # noqa: B008
-    format: ExtractFormat = typer.Option(ExtractFormat.TEXT, "--format", "-f", help="text or json."),  # noqa: A002
+    files: Annotated[list[Path], typer.Argument(help="PDF, text or HTML files of agreements.")],
+    output: Annotated[ExtractFormat, typer.Option("--format", "-f", help="text or json.")] = ExtractFormat.TEXT,
 ) -> None:
     """Extract county, period, parties, goals and commitments from each file.
 
@@ -43,7 +44,7 @@ def extract_command(
         except Exception as error:  # a bug on one file must not stop the batch
             failures.append(fail(f"{path}: internal error ({type(error).__name__}: {error})"))
             continue
-        if format is ExtractFormat.JSON:
+        if output is ExtractFormat.JSON:
             indent = 2 if len(files) == 1 else None
             typer.echo(json.dumps(agreement_to_dict(agreement), ensure_ascii=False, indent=indent))
         else:

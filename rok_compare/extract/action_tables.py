@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rok_compare.extract.organisations import OrgMention
+from rok_compare.extract.organisations import MentionIndex, OrgMention
 from rok_compare.model import Block, BlockKind, SegmentedDocument, Span, TableCell
 
 _RESPONSIBLE_HEADER = re.compile(r"\b(ansvarig\w*|huvudansvar\w*|ansvar|vem)\b", re.I)
@@ -30,7 +30,7 @@ class TableCommitment:
     span: Span
 
 
-def table_commitments(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[TableCommitment]:
+def table_commitments(doc: SegmentedDocument, mentions: MentionIndex) -> list[TableCommitment]:
     found: list[TableCommitment] = []
     for table in _tables(doc):
         header = table[0].cells
@@ -88,7 +88,7 @@ def _rows(doc, rows: list[Block], action: int, responsible: int, mentions) -> li
             continue
         for position, (text, span) in enumerate(items):
             start, end = entries[min(position, len(entries) - 1)] if len(entries) > 1 else entries[0]
-            owners = [m for m in mentions if start <= m.start and m.end <= end]
+            owners = [m for m in mentions.within(start, end) if m.end <= end]
             all_parties = bool(_ALL_PARTIES.search(doc.source.text[start:end]))
             if owners or all_parties:
                 found.append(TableCommitment(owners, all_parties and not owners, text, span))

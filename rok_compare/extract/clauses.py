@@ -8,11 +8,12 @@ commitment is one), then from cue words (``data/clause_kinds.csv``); themes from
 
 from __future__ import annotations
 
+import bisect
 import csv
-import re
 from functools import cache
 from pathlib import Path
 
+from rok_compare.extract.keywords import KeywordMatcher, padded
 from rok_compare.model import BlockKind, Clause, ClauseKind, SegmentedDocument, Span
 
 _DATA = Path(__file__).parent / "data"
@@ -24,29 +25,30 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 @cache
-def theme_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((row["theme"], re.compile(row["pattern"], re.I)) for row in _rows("themes.csv"))
+def theme_matchers() -> tuple[tuple[str, KeywordMatcher], ...]:
+    return tuple((row["theme"], KeywordMatcher(row["pattern"])) for row in _rows("themes.csv"))
 
 
 @cache
-def kind_patterns() -> tuple[tuple[ClauseKind, re.Pattern[str]], ...]:
-    return tuple((ClauseKind(row["kind"]), re.compile(row["pattern"], re.I)) for row in _rows("clause_kinds.csv"))
+def kind_matchers() -> tuple[tuple[ClauseKind, KeywordMatcher], ...]:
+    return tuple((ClauseKind(row["kind"]), KeywordMatcher(row["pattern"])) for row in _rows("clause_kinds.csv"))
 
 
 def clause_themes(text: str) -> list[str]:
-    return [theme for theme, pattern in theme_patterns() if pattern.search(text)]
+    lowered = padded(text)
+    return [theme for theme, matcher in theme_matchers() if matcher.search(text, lowered)]
 
 
 def cue_kind(text: str) -> ClauseKind:
-    for kind, pattern in kind_patterns():
-        if pattern.search(text):
-            return kind
-    return ClauseKind.OTHER
+    """The first kind in file order whose cue occurs in the text."""
+    lowered = padded(text)
+    return next((kind for kind, matcher in kind_matchers() if matcher.search(text, lowered)), ClauseKind.OTHER)
 
 
 def build_clauses(doc: SegmentedDocument, goal_spans: set[tuple[int, int]],
                   commitment_spans: set[tuple[int, int]]) -> list[Clause]:
     """One clause per sentence of a paragraph or list item and per table row, in order."""
+    goals, commitments = _Spans(goal_spans), _Spans(commitment_spans)
     clauses: list[Clause] = []
     for section in doc.sections:
         name = section.heading
@@ -58,18 +60,28 @@ def build_clauses(doc: SegmentedDocument, goal_spans: set[tuple[int, int]],
             for text, span in units:
                 if len(text) < 3:
                     continue
-                kind = _kind(text, span, goal_spans, commitment_spans)
+                kind = _kind(text, span, goals, commitments)
                 clauses.append(Clause(f"c{len(clauses) + 1}", name, kind, clause_themes(text), text, span))
     return clauses
 
 
-def _kind(text: str, span: Span, goals: set[tuple[int, int]], commitments: set[tuple[int, int]]) -> ClauseKind:
-    if _overlaps(span, goals):
+def _kind(text: str, span: Span, goals: _Spans, commitments: _Spans) -> ClauseKind:
+    if goals.overlaps(span):
         return ClauseKind.GOAL
-    if _overlaps(span, commitments):
+    if commitments.overlaps(span):
         return ClauseKind.COMMITMENT
     return cue_kind(text)
 
 
-def _overlaps(span: Span, spans: set[tuple[int, int]]) -> bool:
-    return any(span.start < end and start < span.end for start, end in spans)
+class _Spans:
+    """Sorted character ranges, asked whether they overlap a span."""
+
+    def __init__(self, spans: set[tuple[int, int]]) -> None:
+        self._spans = sorted(spans)
+        self._starts = [start for start, _ in self._spans]
+        self._longest = max((end - start for start, end in self._spans), default=0)
+
+    def overlaps(self, span: Span) -> bool:
+        first = bisect.bisect_left(self._starts, span.start - self._longest)
+        last = bisect.bisect_left(self._starts, span.end)
+        return any(start < span.end and span.start < end for start, end in self._spans[first:last])

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rok_compare.extract.action_tables import table_commitments
 from rok_compare.extract.goals import is_goal_block, is_goal_section, is_goal_statement
-from rok_compare.extract.organisations import OrgMention
+from rok_compare.extract.organisations import MentionIndex, OrgMention
 from rok_compare.extract.strength import commitment_strength
 from rok_compare.model import BlockKind, Commitment, Party, PartyKind, SegmentedDocument, Sentence, Span
 
@@ -38,12 +38,14 @@ _BINDING = re.compile(
 )
 """Binding wording right after the subject ("Arbetsförmedlingen ska ...", "... bidrar Region X med")."""
 _INVERTED_BINDING = re.compile(r"\b(ska|skall|kommer|vill|bidrar|medverkar)\s*$", re.I)
+_ROLE_AFTER_GENITIVE = re.compile(r"\s+(roll|uppdrag)\s+(är\s+)?att\b", re.I)
 _ROLE = re.compile(r"(:s|s)?\s+(roll|uppdrag)\s+(är\s+)?att\b", re.I)
 _NOT_BINDING = re.compile(
     r"\b(ska|skall) kunna\b|^(?:\S+\s+){0,8}?(sannolikt|troligen|kanske|eventuellt|möjligen)\b", re.I
 )
 _JOINT_SUBJECT = re.compile(
-    r"(?:^|\batt\s+)(de parter|samtliga parter|alla parter|vi som kommuner|vi)\b(?:[^.]{0,200}?)\b(ska|skall|kommer att)\b",
+    r"(?:^|\batt\s+)(de parter|samtliga parter|alla parter|vi som kommuner|vi)\b"
+    r"(?:[^.]{0,200}?)\b(ska|skall|kommer att)\b",
     re.I,
 )
 _JOINT_ANYWHERE = re.compile(
@@ -103,7 +105,7 @@ class _Context:
     party: OrgMention | None = None
 
 
-def find_commitments(doc: SegmentedDocument, mentions: list[OrgMention], parties: list[Party]) -> CommitmentResult:
+def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: list[Party]) -> CommitmentResult:
     party_names = {p.canonical.lower() for p in parties}
     result = CommitmentResult()
     context = _Context()
@@ -153,7 +155,7 @@ def _enter_section(section, mentions: list[OrgMention], party_names: set[str], c
 def _heading_party(section, mentions: list[OrgMention]) -> OrgMention | None:
     """The party a heading names, when the heading is (nearly) only that name."""
     span = section.heading_span
-    inside = [m for m in mentions if span and span.start <= m.start and m.end <= span.end]
+    inside = [m for m in mentions.within(span.start, span.end) if m.end <= span.end] if span else []
     if not inside:
         return None
     owner = inside[-1]
@@ -167,7 +169,7 @@ def _units(text, sentence: Sentence, mentions, context: _Context, party_names, r
     """Split run-in party headings and run-on commitments off a sentence."""
     start, end = sentence.span.start, sentence.span.end
     if context.in_region:
-        lead = next((m for m in mentions if m.start == start and m.end < end), None)
+        lead = next((m for m in mentions.within(start, start + 1) if m.end < end), None)
         after = _AFTER_HEADING_NAME.match(text, lead.end, end) if lead else None
         if lead and after and (context.explicit_region or lead.canonical.lower() in party_names):
             context.party = lead
@@ -180,8 +182,8 @@ def _units(text, sentence: Sentence, mentions, context: _Context, party_names, r
 
 def _split_coordinated(text: str, start: int, end: int, mentions, party_names) -> list[tuple[int, int]]:
     """ "X kommer att ... och Y ska ...": two parties' commitments in one sentence."""
-    for mention in mentions:
-        if not (start + 15 < mention.start < end) or mention.canonical.lower() not in party_names:
+    for mention in mentions.within(start + 16, end):
+        if mention.canonical.lower() not in party_names:
             continue
         if _COORDINATED.search(text[start : mention.start]) and _COORDINATED_VERB.match(text[mention.end : end]):
             cut = text.rfind(" och ", start, mention.start)
@@ -250,7 +252,7 @@ def _binds(unit: Sentence, subject: OrgMention) -> bool:
 
 def _subject_chain_size(unit: Sentence, mentions, party_names: set[str]) -> int:
     """How many parties stand joined at the start: "Region Gotland, Migrationsverket och ... har"."""
-    inside = [m for m in mentions if unit.span.start <= m.start < unit.span.end]
+    inside = mentions.within(unit.span.start, unit.span.end)
     count, boundary = 0, unit.span.start
     source = unit.text
     for mention in inside:
@@ -265,26 +267,25 @@ def _subject_chain_size(unit: Sentence, mentions, party_names: set[str]) -> int:
 
 def _role_holder(unit: Sentence, mentions, party_names: set[str]) -> OrgMention | None:
     """ "... är Region Hallands roll att processleda samverkan": the party whose role it is."""
-    for mention in mentions:
-        if unit.span.start <= mention.start < unit.span.end and mention.canonical.lower() in party_names:
+    for mention in mentions.within(unit.span.start, unit.span.end):
+        if mention.canonical.lower() in party_names:
             rest = unit.text[mention.end - unit.span.start :]
-            if _ROLE.match(rest) or (mention.name.endswith("s") and re.match(r"\s+(roll|uppdrag)\s+(är\s+)?att\b", rest)):
+            if _ROLE.match(rest) or (mention.name.endswith("s") and _ROLE_AFTER_GENITIVE.match(rest)):
                 return mention
     return None
 
 
 def _agent(unit: Sentence, mentions, party_names: set[str]) -> OrgMention | None:
     """The party after a passive "... leds och samordnas av länsstyrelsen"."""
-    for mention in mentions:
-        if unit.span.start <= mention.start < unit.span.end and mention.canonical.lower() in party_names:
-            if _AGENT.search(unit.text[: mention.start - unit.span.start]):
-                return mention
+    for mention in mentions.within(unit.span.start, unit.span.end):
+        if mention.canonical.lower() in party_names and _AGENT.search(unit.text[: mention.start - unit.span.start]):
+            return mention
     return None
 
 
 def _subject(unit: Sentence, mentions: list[OrgMention]) -> OrgMention | None:
     """A party mention that is the sentence's subject: first, or right after an inverted verb."""
-    for mention in (m for m in mentions if unit.span.start <= m.start < unit.span.end):
+    for mention in mentions.within(unit.span.start, unit.span.end):
         offset = mention.start - unit.span.start
         prefix = unit.text[: max(0, offset)] if offset < len(unit.text) else ""
         if offset <= 2:

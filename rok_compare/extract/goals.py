@@ -49,7 +49,8 @@ def goal_cues() -> re.Pattern[str]:
 def target_group_subject() -> re.Pattern[str]:
     """A target-group noun phrase at the start, or after an inverted "ska"/"I X ska"."""
     words = "|".join(_lines("target_groups.txt"))
-    noun_phrase = rf"(?:(?!ska\b|skall\b)[\wåäö,/-]+\s+){{0,2}}?(?:{words})\b(?:(?!\b(?:ska|skall|är|har|måste|kan)\b)[^.]){{0,80}}?"
+    no_verb = r"(?:(?!\b(?:ska|skall|är|har|måste|kan)\b)[^.])"
+    noun_phrase = rf"(?:(?!ska\b|skall\b)[\wåäö,/-]+\s+){{0,2}}?(?:{words})\b{no_verb}{{0,80}}?"
     return re.compile(
         rf"^(?:{noun_phrase}\b(ska|skall|ges)\b(?!\s+kunna)|(?:[\wåäö]+\s+){{0,3}}(ska|skall)\s+"
         rf"(?:{words})\b)",

@@ -32,7 +32,8 @@ _ADOPTED = re.compile(rf"\b(antagen|antogs|fastställd|fastställdes|beslutad|be
                       re.I)
 _DIARY_NUMBER = re.compile(rf"\bdnr\.?\s*[A-Za-zÅÄÖåäö]*[- ]?({_YEAR})[-/]", re.I)
 _COMPACT_DATE = re.compile(rf"\b({_YEAR})(0[1-9]|1[0-2])([0-3]\d)\b")
-_MONTHS = ("januari februari mars april maj juni juli augusti september oktober november december").split()
+_MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+           "november", "december"]
 _REVISED = re.compile(
     rf"\brevider\w*\s+(?:i\s+)?(?:den\s+)?(?:(\d{{1,2}})\s+)?({'|'.join(_MONTHS)})?[\s-]*({_YEAR})"
     rf"|\brevider\w*\s+(?:den\s+)?({_YEAR})-(\d\d)-(\d\d)",
@@ -61,15 +62,40 @@ def body_texts(doc: SegmentedDocument) -> Iterable[str]:
 # -- county -------------------------------------------------------------------------------------
 
 
+_WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
+
+
 @cache
-def _county_patterns(registry: PartyRegistry) -> list[tuple[str, re.Pattern[str]]]:
-    patterns = []
+def _county_names(registry: PartyRegistry) -> tuple[dict[str, str], frozenset[str], int]:
+    """Every name, short name and alias of a county (case kept) → its code; the names' first
+    words; the longest name in words."""
+    names: dict[str, str] = {}
     for county in registry.counties():
-        names = {county.name, county.short_name, *county.aliases}
-        names = {n for n in names if n and len(n) > 2}
-        alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        patterns.append((county.code, re.compile(rf"(?<![\wåäöÅÄÖ])(?:{alternation})(?![\wåäöÅÄÖ])")))
-    return patterns
+        for name in (county.name, county.short_name, *county.aliases):
+            if name and len(name) > 2:
+                names[" ".join(_WORD.findall(name))] = county.code
+    firsts = frozenset(name.split()[0] for name in names)
+    return names, firsts, max(len(name.split()) for name in names)
+
+
+def _county_mentions(text: str, registry: PartyRegistry) -> list[str]:
+    """County codes of the county names in ``text``, longest name first, without overlaps."""
+    names, firsts, longest = _county_names(registry)
+    words = _WORD.findall(text)
+    codes, index = [], 0
+    while index < len(words):
+        if words[index] not in firsts:
+            index += 1
+            continue
+        for size in range(min(longest, len(words) - index), 0, -1):
+            code = names.get(" ".join(words[index : index + size]))
+            if code:
+                codes.append(code)
+                index += size
+                break
+        else:
+            index += 1
+    return codes
 
 
 _AUTHOR = re.compile(
@@ -110,8 +136,8 @@ def _county_votes(doc: SegmentedDocument, mentions: list[OrgMention], registry: 
     votes: Counter[str] = Counter()
     for weight, texts in ((3, head_texts(doc)), (1, body_texts(doc))):
         for text in texts:
-            for code, pattern in _county_patterns(registry):
-                votes[code] += weight * len(pattern.findall(text))
+            for code in _county_mentions(text, registry):
+                votes[code] += weight
     for mention in mentions:
         code = mention.county_code
         if code:

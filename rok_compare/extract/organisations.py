@@ -8,8 +8,10 @@ qualifiers that belong to a name ("Försäkringskassan i Värmland", "Svenska ky
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -39,6 +41,27 @@ class OrgMention:
     """Today's body when ``canonical`` has since merged into another."""
 
 
+class MentionIndex(Sequence[OrgMention]):
+    """Mentions in document order, with the mentions inside a span found by bisection."""
+
+    def __init__(self, mentions: list[OrgMention]) -> None:
+        self._mentions = sorted(mentions, key=lambda m: m.start)
+        self._starts = [m.start for m in self._mentions]
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._mentions[index]
+
+    def __len__(self) -> int:
+        return len(self._mentions)
+
+    def __iter__(self) -> Iterator[OrgMention]:
+        return iter(self._mentions)
+
+    def within(self, start: int, end: int) -> list[OrgMention]:
+        """Mentions that start in ``start:end``."""
+        return self._mentions[bisect.bisect_left(self._starts, start) : bisect.bisect_left(self._starts, end)]
+
+
 @cache
 def _group_patterns() -> list[tuple[PartyKind, str, re.Pattern[str]]]:
     groups = []
@@ -50,9 +73,7 @@ def _group_patterns() -> list[tuple[PartyKind, str, re.Pattern[str]]]:
     return groups
 
 
-def find_organisations(
-    text: str, registry: PartyRegistry, county: County | None = None, path_hint: str = ""
-) -> list[OrgMention]:
+def find_organisations(text: str, registry: PartyRegistry, path_hint: str = "") -> list[OrgMention]:
     """All organisation mentions in ``text``, in order, without overlaps.
 
     ``path_hint`` (the file's path) names the document's own municipality when the text only
@@ -66,15 +87,13 @@ def find_organisations(
             name = _SPACE.sub(" ", match.group())
             place = re.search(r"i (.+ län)$", name)
             full = f"kommunerna i {place.group(1)}" if place else canonical
-            if canonical == "kommunerna" and not place and county:
-                full = f"kommunerna i {county.name}"
             mentions.append(OrgMention(match.start(), match.end(), name, full, kind, generic=True))
             taken.append((match.start(), match.end()))
     for match in _KOMMUNEN.finditer(text):
         if not _overlaps(match.start(), match.end(), taken):
             mentions.append(OrgMention(match.start(), match.end(), "kommunen", "kommunen",
                                        PartyKind.MUNICIPALITY, generic=True))
-    _resolve_generic(mentions, county, _municipality_in_path(path_hint, registry))
+    _resolve_home(mentions, _municipality_in_path(path_hint, registry))
     mentions.sort(key=lambda m: m.start)
     _name_coordinated_places(text, mentions)
     return mentions
@@ -98,13 +117,18 @@ def _municipality_in_path(path: str, registry: PartyRegistry) -> OrgMention | No
     return None
 
 
-def _resolve_generic(mentions: list[OrgMention], county: County | None, path_home: OrgMention | None) -> None:
-    """"kommunen" is the document's own municipality; "kommunerna" the county's municipalities."""
+def _resolve_home(mentions: list[OrgMention], path_home: OrgMention | None) -> None:
+    """"kommunen" is the document's own municipality."""
     home = home_municipality(mentions) or path_home
     for mention in mentions:
         if mention.canonical == "kommunen" and home:
             mention.canonical, mention.current = home.canonical, home.current
-        elif mention.canonical == "kommunerna" and county:
+
+
+def assign_county(mentions: Sequence[OrgMention], county: County) -> None:
+    """A group without a place ("alla kommunerna") is the document's county's municipalities."""
+    for mention in mentions:
+        if mention.canonical == "kommunerna":
             mention.canonical = f"kommunerna i {county.name}"
 
 

@@ -15,11 +15,12 @@ A group without determiner ("kommunerna") or "kommunen" counts only through a cu
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from rok_compare.extract.organisations import OrgMention, home_municipality
+from rok_compare.extract.organisations import MentionIndex, OrgMention, home_municipality
 from rok_compare.model import BlockKind, DocType, Party, PartyKind, SegmentedDocument, SourceDocument
 
 _DATA = Path(__file__).parent / "data"
@@ -195,7 +196,9 @@ def _partner_of(mentions: list[OrgMention], cue_start: int, chain_end: int, text
     return after[:1]
 
 
-def _within(mentions: list[OrgMention], start: int, end: int) -> list[OrgMention]:
+def _within(mentions: Sequence[OrgMention], start: int, end: int) -> list[OrgMention]:
+    if isinstance(mentions, MentionIndex):
+        return [m for m in mentions.within(start, end) if m.end <= end]
     return [m for m in mentions if start <= m.start and m.end <= end]
 
 

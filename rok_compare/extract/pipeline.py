@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
 from rok_compare.extract.clauses import build_clauses
@@ -9,7 +10,7 @@ from rok_compare.extract.commitments import find_commitments
 from rok_compare.extract.doc_type import classify_doc_type
 from rok_compare.extract.goals import goal_context_list, is_goal_block, is_goal_statement
 from rok_compare.extract.metadata import detect_county, detect_period, detect_revision_date
-from rok_compare.extract.organisations import OrgMention, find_organisations
+from rok_compare.extract.organisations import MentionIndex, OrgMention, assign_county, find_organisations
 from rok_compare.extract.parties import find_parties
 from rok_compare.extract.registry import PartyRegistry
 from rok_compare.ingest import read_document
@@ -21,18 +22,19 @@ def extract(source: SourceDocument) -> Agreement:
     """Segment and extract an already read document."""
     registry = PartyRegistry.default()
     doc = segment(source)
-    mentions = _document_mentions(doc, registry)
+    mentions, in_furniture = _document_mentions(doc, registry)
     county = detect_county(doc, mentions, registry)
-    if county:  # groups like "alla kommunerna" are the county's municipalities
-        mentions = _document_mentions(doc, registry, county)
+    if county:
+        assign_county(mentions, county)
     doc_type = classify_doc_type(doc)
-    in_furniture = _furniture_mentions(doc, registry, county)
     parties = find_parties(doc, mentions, doc_type, furniture_mentions=in_furniture)
     found = find_commitments(doc, mentions, parties)
-    if found.heading_parties:
+    known = {p.canonical.lower() for p in parties}
+    if any(m.canonical.lower() not in known for m in found.heading_parties):
+        # parties named only by their commitment headings: find their commitments again
         parties = find_parties(doc, mentions, doc_type, found.heading_parties, in_furniture)
         found = find_commitments(doc, mentions, parties)
-    goals = find_goals(doc, found.party_sections)
+    goals = find_goals(doc, set(found.party_sections))
     goal_spans = {(g.span.start, g.span.end) for g in goals}
     commitments = [c for c in found.commitments if (c.span.start, c.span.end) not in goal_spans]
     clauses = build_clauses(
@@ -55,21 +57,21 @@ def extract(source: SourceDocument) -> Agreement:
     )
 
 
-def _document_mentions(doc: SegmentedDocument, registry: PartyRegistry, county=None) -> list[OrgMention]:
-    """Organisation mentions outside web furniture."""
-    mentions = find_organisations(doc.source.text, registry, county, doc.source.path.name)
-    return [m for m in mentions if not _in_furniture(doc, m)]
+def _document_mentions(doc: SegmentedDocument, registry: PartyRegistry) -> tuple[MentionIndex, list[OrgMention]]:
+    """Organisation mentions in the text, and those inside web furniture apart."""
+    found = find_organisations(doc.source.text, registry, doc.source.path.name)
+    furniture = sorted((b.span.start, b.span.end) for b in doc.furniture)
+    starts = [start for start, _ in furniture]
+
+    def in_furniture(mention: OrgMention) -> bool:
+        index = bisect.bisect_right(starts, mention.start) - 1
+        return index >= 0 and mention.start < furniture[index][1]
+
+    inside = [m for m in found if in_furniture(m)]
+    return MentionIndex([m for m in found if not in_furniture(m)]), inside
 
 
-def _furniture_mentions(doc: SegmentedDocument, registry: PartyRegistry, county=None) -> list[OrgMention]:
-    return [m for m in find_organisations(doc.source.text, registry, county) if _in_furniture(doc, m)]
-
-
-def _in_furniture(doc: SegmentedDocument, mention: OrgMention) -> bool:
-    return any(b.span.start <= mention.start < b.span.end for b in doc.furniture)
-
-
-def find_goals(doc: SegmentedDocument, party_sections: list[tuple[int, int]]) -> list[Goal]:
+def find_goals(doc: SegmentedDocument, party_sections: set[tuple[int, int]]) -> list[Goal]:
     """Goal statements, except in a party's own section, where statements are its commitments."""
     goals = []
     for section in doc.sections:
@@ -81,7 +83,7 @@ def find_goals(doc: SegmentedDocument, party_sections: list[tuple[int, int]]) ->
             in_list = block.kind is BlockKind.LIST_ITEM or block.label is not None
             listed_goal = in_list and goal_context_list(previous)
             for sentence in block.sentences:
-                if any(s <= sentence.span.start < e for s, e in party_sections):
+                if (sentence.span.start, sentence.span.end) in party_sections:
                     continue
                 if listed_goal or is_goal_statement(sentence, goal_section, in_list or _short_item(block)):
                     goals.append(Goal(sentence.text, section.heading, sentence.span))

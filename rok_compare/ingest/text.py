@@ -26,8 +26,8 @@ _SWEDISH_LETTERS = set("åäöÅÄÖéÉ")
 def decode(path: Path, data: bytes) -> tuple[str, str]:
     """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, or cp1252/latin-1.
 
-    A vertical tab (``\\v``) marks a line break inside a table cell. Returns the text and the encoding's name; raises :class:`InputError` when no encoding
-    gives plausible text.
+    Returns the text and the encoding's name; raises :class:`InputError` when no encoding gives
+    plausible text.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return _strict(path, data[3:], "utf-8"), "utf-8-sig"
@@ -63,7 +63,9 @@ def _plausible(text: str) -> bool:
 
 
 def strip_markup(text: str) -> str:
-    """Blank HTML tags, comments, scripts and entities, keeping every character's offset."""
+    """Blank HTML tags, comments, scripts and entities, keeping every character's offset.
+
+    A vertical tab (``\\v``) marks a line break inside a table cell."""
     if "<" not in text and "&" not in text:
         return text
     chars = list(text)

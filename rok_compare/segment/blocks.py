@@ -82,11 +82,12 @@ def build_blocks(text: str, lines: list[Line], furniture: list[bool]) -> tuple[l
             continue
         current = RawBlock(BlockKind.PARAGRAPH, line.start, line.end, line.page)
         blocks.append(current)
-    refined = _refine(text, blocks)
-    furniture_blocks += [b for b in refined if b.kind is BlockKind.PARAGRAPH and _is_heading_soup(text[b.start : b.end])]
+    kept: list[RawBlock] = []
+    for block in _refine(text, blocks):
+        soup = block.kind is BlockKind.PARAGRAPH and _is_heading_soup(text[block.start : block.end])
+        (furniture_blocks if soup else kept).append(block)  # a flattened table of contents is furniture
     furniture_blocks.sort(key=lambda b: b.start)
-    return [b for b in refined if not (b.kind is BlockKind.PARAGRAPH and _is_heading_soup(text[b.start : b.end]))], \
-        furniture_blocks
+    return kept, furniture_blocks
 
 
 def _resumes_after_gap(text: str, block: RawBlock, line: Line) -> bool:
