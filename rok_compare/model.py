@@ -82,8 +82,9 @@ class SourceDocument:
         """The 1-based page number of the character at ``offset``."""
         if not self.pages:
             return 1
-        starts = [p.start for p in self.pages]
-        index = max(0, bisect.bisect_right(starts, offset) - 1)
+        if len(self.pages) == 1:
+            return self.pages[0].number
+        index = max(0, bisect.bisect_right(self.pages, offset, key=lambda p: p.start) - 1)
         return self.pages[index].number
 
     def span(self, start: int, end: int) -> Span:

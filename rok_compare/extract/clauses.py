@@ -34,14 +34,15 @@ def kind_matchers() -> tuple[tuple[ClauseKind, KeywordMatcher], ...]:
     return tuple((ClauseKind(row["kind"]), KeywordMatcher(row["pattern"])) for row in _rows("clause_kinds.csv"))
 
 
-def clause_themes(text: str) -> list[str]:
-    lowered = padded(text)
+def clause_themes(text: str, lowered: str | None = None) -> list[str]:
+    """``lowered`` is :func:`~rok_compare.extract.keywords.padded` of ``text``, when already made."""
+    lowered = lowered or padded(text)
     return [theme for theme, matcher in theme_matchers() if matcher.search(text, lowered)]
 
 
-def cue_kind(text: str) -> ClauseKind:
+def cue_kind(text: str, lowered: str | None = None) -> ClauseKind:
     """The first kind in file order whose cue occurs in the text."""
-    lowered = padded(text)
+    lowered = lowered or padded(text)
     return next((kind for kind, matcher in kind_matchers() if matcher.search(text, lowered)), ClauseKind.OTHER)
 
 
@@ -60,17 +61,18 @@ def build_clauses(doc: SegmentedDocument, goal_spans: set[tuple[int, int]],
             for text, span in units:
                 if len(text) < 3:
                     continue
-                kind = _kind(text, span, goals, commitments)
-                clauses.append(Clause(f"c{len(clauses) + 1}", name, kind, clause_themes(text), text, span))
+                lowered = padded(text)
+                kind = _kind(text, lowered, span, goals, commitments)
+                clauses.append(Clause(f"c{len(clauses) + 1}", name, kind, clause_themes(text, lowered), text, span))
     return clauses
 
 
-def _kind(text: str, span: Span, goals: _Spans, commitments: _Spans) -> ClauseKind:
+def _kind(text: str, lowered: str, span: Span, goals: _Spans, commitments: _Spans) -> ClauseKind:
     if goals.overlaps(span):
         return ClauseKind.GOAL
     if commitments.overlaps(span):
         return ClauseKind.COMMITMENT
-    return cue_kind(text)
+    return cue_kind(text, lowered)
 
 
 class _Spans:

@@ -10,7 +10,7 @@ get ("Nyanlända kvinnor och män ska få ...").
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rok_compare.model import Block, BlockKind, Section, Sentence
@@ -25,6 +25,9 @@ GOAL_HEADING = re.compile(
 _NOT_GOAL_HEADING = re.compile(r"\b(kvantitativa mål|målgrupp)", re.I)
 _EARLY_MODAL = re.compile(r"^(?:\S+\s+){0,7}?(ska|skall)\b(?!\s+kunna\b)", re.I)
 _LEAD_IN = re.compile(r"(:|\bär|\bdessa är)\s*$", re.I)
+_TRIGGERS = ("ska", "ges", "syft", "mål", "vision", "förhopp", "ambition", "priorit", "strategiskt val", "vilja",
+             "vill", "samverkan")
+"""Every goal cue and goal subject pattern contains one of these."""
 _MIN_WORDS = {True: 2}
 """Goals outside a goal list need some content: "Vi vill förändra detta!" is not one."""
 _DOCUMENT_SUBJECT = re.compile(
@@ -74,9 +77,15 @@ def is_goal_block(section: Section, block: Block) -> bool:
 
 
 def is_goal_statement(sentence: Sentence, in_goal_section: bool, in_list: bool) -> bool:
-    text = sentence.text
+    return _is_goal_text(sentence.text, in_goal_section, in_list)
+
+
+@lru_cache(maxsize=8192)
+def _is_goal_text(text: str, in_goal_section: bool, in_list: bool) -> bool:
     if _LEAD_IN.search(text) or len(text.split()) < _MIN_WORDS.get(in_goal_section and in_list, 6):
         return False
+    if not in_goal_section and not any(trigger in text.lower() for trigger in _TRIGGERS):
+        return False  # none of the cue patterns below can match: skip them
     if in_goal_section and (in_list or _EARLY_MODAL.search(text) or _GOAL_WORDS.search(text)):
         return True
     if goal_cues().search(text) or _DOCUMENT_SUBJECT.search(text):

@@ -293,7 +293,7 @@ class MentionFinder:
         for i, word in enumerate(folded):
             for alias in self._index.get(word, ()):
                 n = len(alias.words)
-                if folded[i : i + n] != list(alias.words) or not self._case_ok(alias, tokens, i):
+                if n > 1 and tuple(folded[i : i + n]) != alias.words or not self._case_ok(alias, tokens, i):
                     continue
                 if alias.entry.generic and not generic:
                     break

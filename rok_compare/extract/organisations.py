@@ -79,18 +79,18 @@ def find_organisations(text: str, registry: PartyRegistry, path_hint: str = "") 
     ``path_hint`` (the file's path) names the document's own municipality when the text only
     says "kommunen" and never which one."""
     mentions = [_from_registry(text, m) for m in registry.find_mentions(text)]
-    taken = [(m.start, m.end) for m in mentions]
+    taken = _Taken([(m.start, m.end) for m in mentions])
     for kind, canonical, pattern in _group_patterns():
         for match in pattern.finditer(text):
-            if _overlaps(match.start(), match.end(), taken):
+            if taken.overlaps(match.start(), match.end()):
                 continue
             name = _SPACE.sub(" ", match.group())
             place = re.search(r"i (.+ län)$", name)
             full = f"kommunerna i {place.group(1)}" if place else canonical
             mentions.append(OrgMention(match.start(), match.end(), name, full, kind, generic=True))
-            taken.append((match.start(), match.end()))
+            taken.add(match.start(), match.end())
     for match in _KOMMUNEN.finditer(text):
-        if not _overlaps(match.start(), match.end(), taken):
+        if not taken.overlaps(match.start(), match.end()):
             mentions.append(OrgMention(match.start(), match.end(), "kommunen", "kommunen",
                                        PartyKind.MUNICIPALITY, generic=True))
     _resolve_home(mentions, _municipality_in_path(path_hint, registry))
@@ -149,8 +149,19 @@ def _from_registry(text: str, mention) -> OrgMention:
                       bare_place=mention.bare_place, generic=mention.generic, current=current)
 
 
-def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-    return any(start < t_end and t_start < end for t_start, t_end in taken)
+class _Taken:
+    """Character ranges already claimed by a mention (non-overlapping, kept sorted)."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self._ranges = sorted(ranges)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect.bisect_left(self._ranges, (start, start))
+        neighbours = self._ranges[max(0, index - 1) : index + 1]
+        return any(start < t_end and t_start < end for t_start, t_end in neighbours)
+
+    def add(self, start: int, end: int) -> None:
+        bisect.insort(self._ranges, (start, end))
 
 
 def home_municipality(mentions: list[OrgMention]) -> OrgMention | None:

@@ -8,6 +8,7 @@ clauses (it is still kept in :attr:`SegmentedDocument.furniture`).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from rok_compare.segment.lines import Line
 from rok_compare.segment.resources import furniture_patterns
@@ -24,17 +25,32 @@ _SHORT = 80
 _LONG_PARAGRAPH = 300
 
 
+@cache
+def _any_furniture_pattern() -> re.Pattern[str]:
+    """All patterns of ``data/furniture.txt`` as one (fullmatch tries each only at the start)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for _, p in furniture_patterns()), re.I)
+
+
 def is_furniture_line(text: str) -> bool:
     """A single line that is furniture whatever surrounds it."""
     if not text:
         return False
-    if any(pattern.fullmatch(text) for _, pattern in furniture_patterns()):
+    if _any_furniture_pattern().fullmatch(text):
         return True
     if _URL.match(text) or _FILE_LINK.search(text):
         return True
-    if len(_EMAIL.findall(text)) >= 2:
+    if _has_email(text) and len(_EMAIL.findall(text)) >= 2:
         return True  # a list of contact addresses
-    return len(text) < 120 and bool(_EMAIL.search(text) or _PHONE.search(text)) and text.count(".") <= 2
+    return len(text) < 120 and _has_contact(text) and text.count(".") <= 2
+
+
+def _has_email(text: str) -> bool:
+    return ("@" in text or "snabel" in text) and bool(_EMAIL.search(text))
+
+
+def _has_contact(text: str) -> bool:
+    """An e-mail address or a Swedish phone number (cheap checks before the expressions)."""
+    return _has_email(text) or (any(ch.isdigit() for ch in text) and bool(_PHONE.search(text)))
 
 
 def furniture_mask(lines: list[Line]) -> list[bool]:
@@ -71,7 +87,7 @@ def _mark_contact_blocks(lines: list[Line], mask: list[bool]) -> None:
     for i, line in enumerate(lines):
         if not line.text:
             continue
-        contact = bool(_EMAIL.search(line.text) or _PHONE.search(line.text)) and len(line.text) < 120
+        contact = len(line.text) < 120 and _has_contact(line.text)
         heading = bool(_CONTACT_HEAD.match(line.text))
         if not (contact or heading):
             continue
