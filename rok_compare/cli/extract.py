@@ -12,7 +12,7 @@ import typer
 from rok_compare.cli.output import fail, report_failures
 from rok_compare.errors import InputError
 from rok_compare.extract import extract_document
-from rok_compare.model import Agreement
+from rok_compare.model import Agreement, Party
 from rok_compare.serialize import agreement_to_dict
 
 
@@ -52,6 +52,13 @@ def extract_command(
     report_failures(failures)
 
 
+def _party_line(party: Party) -> str:
+    line = party.name + (f" → {party.canonical}" if party.canonical != party.name else "")
+    if party.current and party.current != party.canonical:
+        line += f" (today {party.current})"
+    return f"{line} [{party.kind}]"
+
+
 def summary(agreement: Agreement) -> str:
     """A short human-readable account of one extracted document."""
     county = f"{agreement.county.name} ({agreement.county.code})" if agreement.county else "unknown county"
@@ -65,8 +72,7 @@ def summary(agreement: Agreement) -> str:
         f"{agreement.doc_type} · {county}{period}",
         f"Parties ({len(agreement.parties)}):",
     ]
-    lines += [f"  - {p.name}" + (f" → {p.canonical}" if p.canonical != p.name else "") + f" [{p.kind}]"
-              for p in agreement.parties]
+    lines += [f"  - {_party_line(p)}" for p in agreement.parties]
     lines.append(f"Goals ({len(agreement.goals)}):")
     lines += [f"  - {g.text}" for g in agreement.goals]
     lines.append(f"Commitments ({len(agreement.commitments)}):")
