@@ -58,7 +58,9 @@ def sniff_format(path: Path, data: bytes) -> SourceFormat:
 def _looks_binary(data: bytes) -> bool:
     """NUL bytes or many control characters mean binary, in any of the encodings we read."""
     sample = data[:8192]
-    if b"\x00" in sample and not (sample.startswith((b"\xff\xfe", b"\xfe\xff"))):
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 with a byte-order mark: NUL bytes are normal there
+    if b"\x00" in sample:
         return True
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
     return controls > max(8, len(sample) // 100)

@@ -1,0 +1,160 @@
+"""Layout-aware PDF reader: reading-order text of a PDF, with pages, tables and provenance.
+
+    read_pdf(path, data, sha256) -> SourceDocument
+
+Per page, PDFium (fast) gives text fragments with their boxes; ruled tables go through
+pdfplumber on their region only. Across pages, running headers, footers and page numbers are
+found by repetition and dropped. Per page again, columns and bands give the reading order,
+lines become paragraphs (hyphenation repaired) and the text is written in the conventions of the
+text reader: pages joined by ``\\f``, tables as tab-separated lines, ``\\v`` inside a cell.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from rok_compare.errors import InputError
+from rok_compare.ingest.pdf.blocks import page_blocks
+from rok_compare.ingest.pdf.compose import PageText, carry_broken_word, compose_page
+from rok_compare.ingest.pdf.fragments import Fragment, page_fragments
+from rok_compare.ingest.pdf.furniture import PageFragments, remove_furniture
+from rok_compare.ingest.pdf.hyphenation import Vocabulary
+from rok_compare.ingest.pdf.layout import reading_order
+from rok_compare.ingest.pdf.open import BLANK, CORRUPT, NO_TEXT, open_pdf, truncation_warning
+from rok_compare.ingest.pdf.tables import FoundTable, find_tables, ruled_regions
+from rok_compare.model import Page, SourceDocument, SourceFormat, Span, Table, TableCell
+
+__all__ = ["read_pdf"]
+
+
+def read_pdf(path: Path, data: bytes, sha256: str) -> SourceDocument:
+    """Read a PDF; raise :class:`InputError` when it is corrupt, encrypted, empty or scanned."""
+    warnings: list[str] = []
+    if warning := truncation_warning(data):
+        warnings.append(warning)
+    document = open_pdf(path, data)
+    try:
+        pages, tables = _read_pages(path, document, warnings)
+    finally:
+        document.close()
+    if not any(page.fragments for page in pages):
+        raise InputError(path, NO_TEXT if any(page.images for page in pages) else BLANK)
+    scanned = [str(number) for number, page in enumerate(pages, start=1) if page.images]
+    if scanned:
+        warnings.append(f"page(s) {', '.join(scanned)} have no text layer (scanned images?)")
+    body_height = _body_height(pages)
+    remove_furniture(pages, body_height)
+    texts = _page_texts(pages, tables, body_height)
+    return _document(path, sha256, texts, warnings)
+
+
+def _read_pages(path: Path, document: pdfium.PdfDocument,
+                warnings: list[str]) -> tuple[list[PageFragments], list[list[FoundTable]]]:
+    """Fragments and tables of every page; pages and text pages are closed as soon as read.
+
+    A page PDFium cannot load is kept as an empty page with a warning (the others still count);
+    a document none of whose pages loads is corrupt.
+    """
+    pages: list[PageFragments] = []
+    tables: list[list[FoundTable]] = []
+    failed: list[str] = []
+    for index in range(len(document)):
+        try:
+            page = document[index]
+        except pdfium.PdfiumError:
+            failed.append(str(index + 1))
+            pages.append(PageFragments([], 0.0, 0.0, damaged=True))
+            tables.append([])
+            continue
+        try:
+            _, bottom, _, top = page.get_cropbox()
+            textpage = page.get_textpage()
+            try:
+                fragments = page_fragments(textpage.raw)
+                tables.append(_page_tables(index, page, textpage, top, bool(fragments), warnings))
+            finally:
+                textpage.close()
+            pages.append(PageFragments(fragments, bottom, top, images=not fragments and _has_images(page)))
+        finally:
+            page.close()
+    if failed and len(failed) == len(pages):
+        raise InputError(path, f"{CORRUPT} (no page can be loaded)")
+    if failed:
+        warnings.append(f"page(s) {', '.join(failed)} cannot be read (damaged PDF); their text is missing")
+    return pages, tables
+
+
+def _has_images(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+
+
+def _page_tables(index: int, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, top: float,
+                 has_text: bool, warnings: list[str]) -> list[FoundTable]:
+    if not has_text:
+        return []
+    regions = ruled_regions(page.raw)
+    if not regions:
+        return []
+    try:
+        return find_tables(page.raw, textpage.raw, top, regions)
+    except Exception as error:  # a table we cannot read stays in the text as plain lines
+        warnings.append(f"page {index + 1}: table not read ({type(error).__name__}); kept as text")
+        return []
+
+
+def _body_height(pages: list[PageFragments]) -> float:
+    """The most common line height, weighted by text length: the body text's size."""
+    heights: Counter[float] = Counter()
+    fragments = [f for page in pages for f in page.fragments]
+    for fragment in fragments[:: max(1, len(fragments) // 3000)]:  # a sample is plenty
+        heights[round(fragment.height, 1)] += len(fragment.text)
+    return heights.most_common(1)[0][0] if heights else 10.0
+
+
+def _vocabulary(pages: list[PageFragments]) -> Vocabulary:
+    """The document's own words, as evidence for hyphen repair (only built when needed)."""
+    fragments: list[Fragment] = [f for page in pages for f in page.fragments]
+    if not any(f.text.endswith(("-", "‐")) for f in fragments):
+        return Vocabulary()
+    return Vocabulary(f.text for f in fragments)
+
+
+def _page_texts(pages: list[PageFragments], tables: list[list[FoundTable]],
+                body_height: float) -> list[PageText]:
+    vocabulary = _vocabulary(pages)
+    texts: list[PageText] = []
+    for page, page_tables in zip(pages, tables, strict=True):
+        text = compose_page(page_blocks(reading_order(page.fragments, page_tables), body_height),
+                            vocabulary)
+        if texts and text.text and not _ends_in_table(texts[-1]) and not _starts_with_table(text):
+            texts[-1].text, _ = carry_broken_word(texts[-1].text, text, vocabulary)
+        texts.append(text)
+    return texts
+
+
+def _ends_in_table(page: PageText) -> bool:
+    return bool(page.tables) and page.tables[-1][-1][-1][2] >= len(page.text)
+
+
+def _starts_with_table(page: PageText) -> bool:
+    return bool(page.tables) and page.tables[0][0][0][1] == 0
+
+
+def _document(path: Path, sha256: str, texts: list[PageText], warnings: list[str]) -> SourceDocument:
+    pages: list[Page] = []
+    tables: list[Table] = []
+    offset = 0
+    for number, page in enumerate(texts, start=1):
+        pages.append(Page(number, offset, offset + len(page.text)))
+        for rows in page.tables:
+            tables.append(Table(number, tuple(
+                tuple(TableCell(text, Span(number, offset + start, offset + end)) for text, start, end in row)
+                for row in rows)))
+        offset += len(page.text) + 1
+    return SourceDocument(path=path, sha256=sha256, format=SourceFormat.PDF,
+                          text="\f".join(page.text for page in texts), pages=pages, tables=tables,
+                          warnings=warnings)

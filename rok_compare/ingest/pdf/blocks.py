@@ -1,0 +1,127 @@
+"""Blocks from lines: where a paragraph, heading or list item starts and ends.
+
+A new block starts at a larger vertical gap than the page's usual line pitch, at a change to or
+from heading style (bold or larger than body text), at a list marker, at a first-line indent,
+and after a line that ended early (the next line's first word would have fitted on it). A
+paragraph carries on into the next column when its last line stops mid-sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rok_compare.ingest.pdf.hyphenation import ends_with_break_hyphen
+from rok_compare.ingest.pdf.layout import Flow, Line
+from rok_compare.ingest.pdf.tables import FoundTable
+
+HEADING, PARAGRAPH, ITEM, TABLE = "heading", "paragraph", "item", "table"
+HEADING_SIZE = 1.12
+"""A line this many times taller than body text is a heading."""
+LIST_MARKER = re.compile(
+    r"^(?:[•●▪■◦○·\-–—*➢►✓]\s|\(?\d{1,2}[.)]\s|\d{1,2}(?:\.\d{1,2})+\.?\s|\(?[a-zåäö][.)]\s)"
+)
+
+
+@dataclass(slots=True)
+class Block:
+    kind: str
+    lines: list[Line] = field(default_factory=list)
+    table: FoundTable | None = None
+    right: float = 0.0
+    """The right edge of the column its last line stands in."""
+
+
+def line_kind(line: Line, body_height: float) -> str:
+    if (line.bold or line.height >= HEADING_SIZE * body_height) and len(line.text) <= 200:
+        return HEADING
+    return ITEM if LIST_MARKER.match(line.text) else PARAGRAPH
+
+
+def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
+    """The page's blocks in reading order."""
+    pitch = typical_pitch(flows)
+    blocks: list[Block] = []
+    for flow in flows:
+        previous: Line | None = None
+        for item in flow.items:
+            if isinstance(item, FoundTable):
+                blocks.append(Block(TABLE, table=item))
+                previous = None
+                continue
+            kind = line_kind(item, body_height)
+            if previous is None:
+                joins = bool(blocks) and _continues_across(blocks[-1], item, kind, pitch)
+            else:
+                joins = not _starts_block(previous, item, kind, blocks[-1].kind, flow, pitch)
+            if joins:
+                blocks[-1].lines.append(item)
+            else:
+                blocks.append(Block(kind, [item]))
+            blocks[-1].right = flow.right
+            previous = item
+    return blocks
+
+
+def typical_pitch(flows: list[Flow]) -> float:
+    """The usual distance between baselines on this page, in line heights."""
+    ratios = []
+    for flow in flows:
+        lines = [item for item in flow.items if isinstance(item, Line)]
+        for above, below in zip(lines, lines[1:], strict=False):
+            if abs(above.height - below.height) <= 0.1 * above.height:
+                ratios.append((above.middle - below.middle) / max(above.height, 1.0))
+    if len(ratios) < 3:
+        return 1.2
+    ratios.sort()
+    return min(2.0, max(0.9, ratios[len(ratios) // 2]))
+
+
+def _starts_block(previous: Line, line: Line, kind: str, block_kind: str, flow: Flow,
+                  pitch: float) -> bool:
+    height = max(previous.height, line.height, 1.0)
+    distance = (previous.middle - line.middle) / height
+    if distance > pitch * 1.25 + 0.1 or distance < 0:
+        return True
+    if kind != block_kind and (kind == HEADING or block_kind == HEADING):
+        return True
+    if kind == HEADING:  # a heading wrapped onto several lines goes on in the same size
+        return abs(previous.height - line.height) > 0.1 * height
+    if kind == ITEM:
+        return True
+    if block_kind == PARAGRAPH and _indented(previous, line, flow):
+        return True
+    return _ended_early(previous, line, flow.right)
+
+
+def _indented(previous: Line, line: Line, flow: Flow) -> bool:
+    """A first-line indent: this line starts well right of the column edge, the last did not."""
+    return line.x0 - flow.left > line.height and previous.x0 - flow.left < 0.3 * line.height
+
+
+def _ended_early(previous: Line, line: Line, right: float) -> bool:
+    """The next line's first word would have fitted on ``previous``: the break was meant."""
+    if ends_with_break_hyphen(previous.text) or not line.text:
+        return False
+    text = line.text
+    char_width = (line.x1 - line.x0) / len(text)
+    space = text.find(" ")
+    first_word = len(text) if space < 0 else space
+    # the average character width underestimates a word of wide letters ("omprövas"): be generous
+    return right - previous.x1 > (1.3 * first_word + 2) * char_width
+
+
+def _continues_across(block: Block, line: Line, kind: str, pitch: float) -> bool:
+    """A paragraph goes on in the next column when its last line stops mid-sentence or is full;
+    a heading goes on when its next line stands right below it (a title wider than a column)."""
+    if block.kind != kind or kind not in (PARAGRAPH, HEADING) or not block.lines:
+        return False
+    last = block.lines[-1]
+    if kind == HEADING:
+        height = max(last.height, line.height, 1.0)
+        distance = (last.middle - line.middle) / height
+        return abs(last.height - line.height) <= 0.1 * height and 0 < distance <= pitch * 1.25 + 0.1
+    text = last.text
+    if ends_with_break_hyphen(text) or text[-1:].isalpha() and text[-1:].islower() or text[-1:] == ",":
+        return True
+    return not _ended_early(last, line, block.right)  # a full last line: the paragraph goes on

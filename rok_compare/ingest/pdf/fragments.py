@@ -1,0 +1,224 @@
+"""Text fragments of one page: runs of characters on one line, with their box, size and weight.
+
+PDFium's text page gives the characters in content-stream order with spaces and line breaks
+(``\\r\\n``) already inserted; we keep its characters but not its idea of layout. Asking for the
+box of every character is the slow part (one C call each), so a run between two of PDFium's
+line breaks is placed by the boxes of its first and last characters only. It is broken into
+words (two boxes per word) only when those two disagree (PDFium joined two lines) or when the
+page turns out to hide a column gutter inside its runs (columns written row by row).
+
+Coordinates are PDF user space: x to the right, y upwards.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import struct
+
+import pypdfium2.raw as pdfium_c
+
+_RUNS = re.compile(r"[^\s\ufffe\x02](?:[^\r\n\ufffe\x02]*[^\s\ufffe\x02])?[\ufffe\x02]?")
+"""A run of characters between PDFium's line breaks, without outer spaces. PDFium marks a hyphen
+it found at a line end as U+FFFE (or 0x02) and joins the next line on: the mark ends a run."""
+_WORDS = re.compile(r"\S+")
+_BOLD_WEIGHT = 600
+_CLEAN = {**{code: " " for code in range(32)}, 0x02: "-", 0xFFFE: "-", 0xA0: " "}
+_LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
+_HAS_LIGATURE = re.compile("[\ufb00-\ufb06]")
+WORD_GAP = 0.8
+"""A gap wider than this many line heights inside a run separates two fragments."""
+GUTTER_GAP = 1.0
+"""A gap between columns is at least this many line heights wide."""
+
+
+class Fragment:
+    """A run of text on one line: its box (loose glyph boxes), and whether all of it is bold."""
+
+    __slots__ = ("text", "x0", "x1", "bottom", "top", "bold", "height", "middle")
+
+    def __init__(self, text: str, x0: float, x1: float, bottom: float, top: float,
+                 bold: bool = False) -> None:
+        self.text, self.x0, self.x1, self.bottom, self.top, self.bold = text, x0, x1, bottom, top, bold
+        self.height = top - bottom
+        self.middle = (top + bottom) / 2
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    def __repr__(self) -> str:
+        return f"Fragment({self.text!r}, x={self.x0:.1f}-{self.x1:.1f}, y={self.bottom:.1f}-{self.top:.1f})"
+
+
+def direct(function: object, restype: object, *argtypes: object) -> object:
+    """A PDFium function called through a plain prototype (integer handles, no argument
+    conversion): the per-character calls are the hot loop, and this halves their cost."""
+    try:
+        address = ctypes.cast(function, ctypes.c_void_p).value
+        return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+    except (TypeError, ctypes.ArgumentError, AttributeError):  # pragma: no cover
+        return None
+
+
+_LOOSE_BOX = direct(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
+                     ctypes.c_void_p)
+_WEIGHT = direct(pdfium_c.FPDFText_GetFontWeight, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
+
+
+class _Chars:
+    """Loose character boxes (the box a glyph occupies in its line, advance width included)."""
+
+    def __init__(self, textpage: object) -> None:
+        self.raw = textpage
+        self.buffer = ctypes.create_string_buffer(_RECT.size)
+        if _LOOSE_BOX is not None and _WEIGHT is not None:
+            self.handle = ctypes.cast(textpage, ctypes.c_void_p).value
+            self.address = ctypes.addressof(self.buffer)
+        else:  # pragma: no cover
+            self.box, self.bold = self._box_checked, self._bold_checked
+            self.pointer = ctypes.cast(self.buffer, ctypes.POINTER(pdfium_c.FS_RECTF))
+
+    def box(self, index: int) -> tuple[float, float, float, float]:
+        """left, bottom, right, top of character ``index``."""
+        _LOOSE_BOX(self.handle, index, self.address)
+        left, top, right, bottom = _RECT.unpack_from(self.buffer)
+        return left, bottom, right, top
+
+    def bold(self, index: int) -> bool:
+        weight = _WEIGHT(self.handle, index)
+        return weight >= _BOLD_WEIGHT if weight > 0 else self._bold_by_name(index)
+
+    def _bold_by_name(self, index: int) -> bool:
+        """A font without a weight (the standard 14 fonts, not embedded): ask its name."""
+        name = ctypes.create_string_buffer(128)
+        flags = ctypes.c_int()
+        pdfium_c.FPDFText_GetFontInfo(self.raw, index, name, len(name), ctypes.byref(flags))
+        return any(mark in name.value for mark in (b"Bold", b"Black", b"Heavy", b"Semibold"))
+
+    def _box_checked(self, index: int) -> tuple[float, float, float, float]:
+        pdfium_c.FPDFText_GetLooseCharBox(self.raw, index, self.pointer)
+        left, top, right, bottom = _RECT.unpack_from(self.buffer)
+        return left, bottom, right, top
+
+    def _bold_checked(self, index: int) -> bool:
+        weight = pdfium_c.FPDFText_GetFontWeight(self.raw, index)
+        return weight >= _BOLD_WEIGHT if weight > 0 else self._bold_by_name(index)
+
+
+def page_text(textpage: object, count: int) -> str:
+    """The page's characters, one per character index (PDFium's bulk text can skip some)."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
+    text = ctypes.string_at(buffer, max(0, written - 1) * 2).decode("utf-16-le", "replace")
+    if len(text) == count:
+        return text
+    codes = (pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(count))
+    return "".join(chr(code) if 0 < code < 0x110000 else " " for code in codes)
+
+
+def page_fragments(textpage: object) -> list[Fragment]:
+    """All fragments of a page, in PDFium's order."""
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    if count <= 0:
+        return []
+    text = page_text(textpage, count)
+    chars = _Chars(textpage)
+    box, bold = chars.box, chars.bold
+    fragments: list[Fragment] = []
+    wide: list[tuple[int, int, int]] = []  # (fragment index, start, end) of runs to check for gutters
+    for match in _RUNS.finditer(text):
+        start, end = match.span()
+        first_x0, first_bottom, _, first_top = box(start)
+        last_x0, last_bottom, last_x1, last_top = box(end - 1)
+        # a capital with a ring or dots (Å, Ä, Ö) sticks out above the font's ascent: the
+        # lower of the two boxes is the line's height; the bottoms (descent) agree on one line
+        height = min(first_top - first_bottom, last_top - last_bottom)
+        if abs(first_bottom - last_bottom) < 0.5 * max(height, 1.0) and last_x1 >= first_x0 - 1:
+            bottom = min(first_bottom, last_bottom)
+            fragments.append(Fragment(_clean(match.group()), first_x0, last_x1, bottom, bottom + height,
+                                      bold(start) and bold(end - 1)))
+            wide.append((len(fragments) - 1, start, end))
+        else:  # PDFium ran two lines together
+            fragments.extend(_split_words(text, start, end, chars))
+    _split_hidden_gutters(fragments, wide, text, chars)
+    if _HAS_LIGATURE.search(text):
+        _expand_ligatures(fragments)
+    return fragments
+
+
+def _clean(text: str) -> str:
+    if text[-1] in "\ufffe\x02":  # the usual case: PDFium's mark of a hyphen at the line end
+        text = text[:-1] + "-"
+    return text if text.isprintable() else text.translate(_CLEAN)
+
+
+def _expand_ligatures(fragments: list[Fragment]) -> None:
+    """"ﬁ" -> "fi" and the like (after the boxes are read: one glyph, several letters)."""
+    for fragment in fragments:
+        fragment.text = fragment.text.translate(_LIGATURES)
+
+
+def _split_words(text: str, start: int, end: int, chars: _Chars,
+                 gutter: tuple[float, float] | None = None) -> list[Fragment]:
+    """Break a run into fragments at line changes and backward jumps (slow path), and at gaps:
+    wider than ``WORD_GAP`` line heights, or, when ``gutter`` is given, only at gaps across it."""
+    groups: list[list] = []  # [first char, end char, x0, x1, bottom, height]
+    for word in _WORDS.finditer(text, start, end):
+        first, last = chars.box(word.start()), chars.box(word.end() - 1)
+        bottom, height = min(first[1], last[1]), min(first[3] - first[1], last[3] - last[1])
+        if groups:
+            group = groups[-1]
+            gap = first[0] - group[3]
+            line_height = max(group[5], 1.0)
+            if gutter is not None:
+                wide_gap = group[3] <= gutter[1] and first[0] >= gutter[0] and gap > 0
+            else:
+                wide_gap = gap > WORD_GAP * line_height
+            if abs(bottom - group[4]) < 0.5 * line_height and gap >= -1.0 and not wide_gap:
+                group[1], group[3], group[5] = word.end(), max(group[3], last[2]), min(group[5], height)
+                continue
+        groups.append([word.start(), word.end(), first[0], max(first[2], last[2]), bottom, height])
+    return [Fragment(_clean(text[s:e]), x0, x1, bottom, bottom + height, chars.bold(s) and chars.bold(e - 1))
+            for s, e, x0, x1, bottom, height in groups]
+
+
+def _split_hidden_gutters(fragments: list[Fragment], runs: list[tuple[int, int, int]], text: str,
+                          chars: _Chars) -> None:
+    """When columns are written row by row, PDFium joins a line of each column into one run.
+
+    Sample wide runs across the page; when several of them have a wide gap at the same place
+    near the middle (a gutter, not the stretched spaces of justified text), split every wide
+    run at the gap that crosses that place.
+    """
+    if len(fragments) < 4:
+        return
+    left = min(f.x0 for f in fragments)
+    right = max(f.x1 for f in fragments)
+    width = right - left
+    wide = [run for run in runs if fragments[run[0]].width > 0.55 * width and " " in fragments[run[0]].text]
+    if len(wide) < 2:
+        return
+    sample = wide[:: max(1, len(wide) // 8)][:8]
+    gaps = []
+    for _, start, end in sample:
+        pieces = _split_words(text, start, end, chars)
+        gaps += [(a.x1, b.x0) for a, b in zip(pieces, pieces[1:], strict=False)
+                 if b.x0 - a.x1 > GUTTER_GAP * max(a.height, 1.0)
+                 and left + 0.2 * width < (a.x1 + b.x0) / 2 < right - 0.2 * width]
+    gutter = _common_strip(gaps, needed=min(3, len(sample)))
+    if gutter is None:
+        return
+    replaced = {index: _split_words(text, start, end, chars, gutter) for index, start, end in wide}
+    fragments[:] = [piece for index, fragment in enumerate(fragments)
+                    for piece in replaced.get(index, [fragment])]
+
+
+def _common_strip(gaps: list[tuple[float, float]], needed: int) -> tuple[float, float] | None:
+    """The strip shared by at least ``needed`` of the gaps, if there is one."""
+    for start, end in gaps:
+        shared = [(a, b) for a, b in gaps if a < end and b > start]
+        if len(shared) >= needed:
+            return max(a for a, _ in shared), min(b for _, b in shared)
+    return None

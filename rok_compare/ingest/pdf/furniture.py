@@ -1,0 +1,209 @@
+"""Running headers, footers and page numbers: found by repetition across pages, then dropped.
+
+A line near the top or bottom edge of a page is furniture when the same text (digits
+normalised, so "Sida 2 av 5" and "Sida 3 av 5" are one text; near-same texts grouped by fuzzy
+similarity) stands near the same edge on many pages, or when it is a bare page number
+("3", "- 3 -", "Sida 3 av 12", "3 (12)", "s. 3"). A running header whose text changes (the
+chapter's title) is found by its place instead: a plain line (not bold, not larger than body
+text) standing apart from the body at the same height on at least half the pages. Lines are
+judged from the edge inwards and judging stops at the first body line. Nothing here knows any
+particular document.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from rok_compare.ingest.pdf.fragments import Fragment
+
+EDGE_BAND = 0.12
+"""Share of the page height at the top and at the bottom where furniture may stand."""
+EDGE_LINES = 3
+"""At most this many lines from each edge are candidates."""
+_PAGE_NUMBER = re.compile(
+    r"^(?:(?:sida|sid|s\.|page|p\.)\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?"
+    r"\s*(?:(?:av|of|/|\|)\s*\d{1,4}|\(\s*\d{1,4}\s*\))?$"
+    r"|^(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$",  # roman: front matter
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class PageFragments:
+    """One page's fragments and the page box they stand in."""
+
+    fragments: list[Fragment]
+    bottom: float
+    top: float
+    damaged: bool = False
+    """PDFium could not load the page."""
+    images: bool = False
+    """The page holds images (only looked at when it has no text: a scan or a blank page?)."""
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(text.strip()))
+
+
+def furniture_key(text: str) -> str:
+    """What stays the same from page to page: lower case, digits as #, spaces collapsed."""
+    return _SPACES.sub(" ", _DIGITS.sub("#", text.lower())).strip(" -–—|")
+
+
+def physical_lines(fragments: list[Fragment]) -> list[list[Fragment]]:
+    """Fragments grouped by baseline across the whole page width, top line first."""
+    lines: list[list[Fragment]] = []
+    for fragment in sorted(fragments, key=lambda f: -f.middle):
+        if lines:
+            last = lines[-1][0]
+            if abs(last.middle - fragment.middle) < 0.4 * min(last.height, fragment.height):
+                lines[-1].append(fragment)
+                continue
+        lines.append([fragment])
+    for line in lines:
+        line.sort(key=lambda f: f.x0)
+    return lines
+
+
+@dataclass(slots=True)
+class _EdgeBlock:
+    """The lines at one edge of a page, from the edge inwards."""
+
+    side: str
+    lines: list[list[Fragment]]
+    separated: bool
+    """The block ended at a wide vertical gap: it stands apart from the body."""
+
+
+def _edge_blocks(page: PageFragments) -> list[_EdgeBlock]:
+    """The top and bottom blocks of a page. A block ends at the first wide vertical gap (headers
+    and footers stand apart from the body), at the edge band's limit, or after ``EDGE_LINES``."""
+    band = EDGE_BAND * (page.top - page.bottom)
+    near_edges = [f for f in page.fragments if f.middle >= page.top - band or f.middle <= page.bottom + band]
+    lines = physical_lines(near_edges)
+    top = _block("top", lines, lambda line: line[0].middle >= page.top - band)
+    bottom = _block("bottom", lines[::-1], lambda line: line[0].middle <= page.bottom + band)
+    bottom.lines = [line for line in bottom.lines if not any(line is other for other in top.lines)]
+    return [top, bottom]
+
+
+def _block(side: str, lines: list[list[Fragment]], in_band) -> _EdgeBlock:
+    block = _EdgeBlock(side, [], False)
+    for line, following in zip(lines, [*lines[1:], None], strict=False):
+        if len(block.lines) == EDGE_LINES or not in_band(line):
+            break
+        block.lines.append(line)
+        if following is None:
+            block.separated = True
+            break
+        height = max(f.height for f in line + following)
+        if abs(line[0].middle - following[0].middle) - height > 0.6 * height:
+            block.separated = True
+            break
+    return block
+
+
+def _line_text(line: list[Fragment]) -> str:
+    return " ".join(f.text for f in line)
+
+
+def remove_furniture(pages: list[PageFragments], body_height: float) -> int:
+    """Drop headers, footers and page numbers from every page in place; return lines dropped."""
+    blocks = [_edge_blocks(page) for page in pages]
+    keys = [[furniture_key(_line_text(line)) for block in page for line in block.lines] for page in blocks]
+    repeated = _repeated_keys(keys, len(pages))
+    slots = _furniture_slots(blocks, body_height)
+    dropped = 0
+    for page, page_blocks in zip(pages, blocks, strict=True):
+        drop: set[int] = set()
+        for block in page_blocks:
+            for line in block.lines:  # from the edge inwards; stop at the first line of body text
+                if block.separated and _in_slot(block.side, line, slots, body_height):
+                    parts = {id(fragment) for fragment in line}
+                else:
+                    parts = _furniture_parts(line, repeated)
+                if not parts:
+                    break
+                drop.update(parts)
+                dropped += 1
+        if drop:
+            page.fragments = [f for f in page.fragments if id(f) not in drop]
+    return dropped
+
+
+def _furniture_parts(line: list[Fragment], repeated: set[str]) -> set[int]:
+    """Ids of the fragments of ``line`` that are furniture (all of them, some, or none)."""
+    text = _line_text(line)
+    if furniture_key(text) in repeated or is_page_number(text):
+        return {id(fragment) for fragment in line}
+    parts = {id(f) for f in line if is_page_number(f.text) or furniture_key(f.text) in repeated}
+    return parts if len(parts) == len(line) or parts and len(line) == 2 else set()
+
+
+def _plain(line: list[Fragment], body_height: float) -> bool:
+    """Not bold and not larger than body text: how headers look, unlike headings."""
+    return not all(f.bold for f in line) and max(f.height for f in line) <= 1.05 * body_height
+
+
+def _furniture_slots(blocks: list[list[_EdgeBlock]], body_height: float) -> dict[str, list[float]]:
+    """Positions (line middles) near an edge where a plain line standing apart from the body is
+    found on at least half the pages: a running header whose text changes (a chapter title)."""
+    needed = max(3, math.ceil(0.5 * len(blocks)))
+    slots: dict[str, list[float]] = {"top": [], "bottom": []}
+    for side in slots:
+        middles = sorted(line[0].middle for page in blocks for block in page if block.side == side
+                         and block.separated for line in block.lines if _plain(line, body_height))
+        cluster: list[float] = []
+        for middle in [*middles, math.inf]:
+            if cluster and middle - cluster[0] > 2.0:
+                if len(cluster) >= needed:
+                    slots[side].append(sum(cluster) / len(cluster))
+                cluster = []
+            cluster.append(middle)
+    return slots
+
+
+def _in_slot(side: str, line: list[Fragment], slots: dict[str, list[float]], body_height: float) -> bool:
+    middle = line[0].middle
+    return _plain(line, body_height) and any(abs(middle - slot) <= 2.0 for slot in slots[side])
+
+
+def _repeated_keys(keys: list[list[str]], page_count: int) -> set[str]:
+    """Keys (and fragment keys) found on enough pages to be furniture, near-same ones grouped."""
+    pages_with: dict[str, set[int]] = {}
+    for page_index, page_keys in enumerate(keys):
+        for key in page_keys:
+            if key:
+                pages_with.setdefault(key, set()).add(page_index)
+    needed = max(2, math.ceil(0.3 * page_count))
+    if page_count < 2:
+        return set()
+    groups = _group_near_same(list(pages_with))
+    repeated: set[str] = set()
+    for group in groups:
+        pages_seen = set().union(*(pages_with[key] for key in group))
+        if len(pages_seen) >= needed:
+            repeated.update(group)
+    return repeated
+
+
+def _group_near_same(keys: list[str]) -> list[list[str]]:
+    """Cluster keys whose texts are near-same (a changed date, a typo) by fuzzy ratio."""
+    if len(keys) > 400:  # unlikely; exact grouping is enough then
+        return [[key] for key in keys]
+    from rapidfuzz import fuzz
+
+    groups: list[list[str]] = []
+    for key in sorted(keys, key=len, reverse=True):
+        for group in groups:
+            head = group[0]
+            if abs(len(head) - len(key)) <= max(3, len(head) // 8) and fuzz.ratio(head, key) >= 90:
+                group.append(key)
+                break
+        else:
+            groups.append([key])
+    return groups

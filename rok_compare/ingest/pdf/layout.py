@@ -1,0 +1,211 @@
+"""Reading order on one page: column gutters, full-width bands, and lines within each column.
+
+A gutter is a vertical strip, inside the text area, that (almost) no column-width fragment
+crosses, with column-like text on both sides. Fragments that do cross it (a title, a wide table)
+span the columns and cut the page into bands; within a band each column is read top to bottom,
+left column first. This handles one column, two or three columns, and a full-width title above
+columns, whatever order the generator wrote the content stream in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rok_compare.ingest.pdf.fragments import Fragment
+from rok_compare.ingest.pdf.tables import FoundTable
+
+NARROW = 0.6
+"""Fragments narrower than this share of the text width show where the columns are."""
+MIN_COLUMN_FRAGMENTS = 5
+"""Each column needs this many fragments with a common left edge."""
+
+
+class Line:
+    """Fragments on one baseline within one column, left to right."""
+
+    __slots__ = ("text", "x0", "x1", "bottom", "top", "bold", "height", "middle")
+
+    def __init__(self, text: str, x0: float, x1: float, bottom: float, top: float, bold: bool) -> None:
+        self.text, self.x0, self.x1, self.bottom, self.top, self.bold = text, x0, x1, bottom, top, bold
+        self.height = top - bottom
+        self.middle = (top + bottom) / 2
+
+    def __repr__(self) -> str:
+        return f"Line({self.text!r}, x={self.x0:.1f}-{self.x1:.1f}, y={self.bottom:.1f}-{self.top:.1f})"
+
+
+@dataclass(slots=True)
+class Flow:
+    """Content read top to bottom without a column change: lines and tables in order."""
+
+    left: float
+    right: float
+    items: list[Line | FoundTable] = field(default_factory=list)
+
+
+def find_gutters(fragments: list[Fragment]) -> list[tuple[float, float]]:
+    """Vertical strips between columns, left to right; empty for a single-column page."""
+    if len(fragments) < 2 * MIN_COLUMN_FRAGMENTS:
+        return []
+    left = int(min(f.x0 for f in fragments))
+    right = int(max(f.x1 for f in fragments)) + 1
+    width = right - left
+    narrow = [f for f in fragments if f.width < NARROW * width]
+    if len(narrow) < 2 * MIN_COLUMN_FRAGMENTS:
+        return []
+    allowed = max(1, len(narrow) // 30)  # a few stray fragments may cross a real gutter
+    heights = sorted(f.height for f in narrow)
+    min_gap = max(4.0, 0.5 * heights[len(heights) // 2])
+    low, high = left + 0.1 * width, left + 0.9 * width
+    gutters = []
+    for start, end in _sparse_strips(narrow, allowed):
+        start, end = max(start, low), min(end, high)
+        if end - start >= min_gap and (gutter := _gutter(narrow, start, end, min_gap)):
+            gutters.append(gutter)
+    return gutters
+
+
+def _sparse_strips(fragments: list[Fragment], allowed: int) -> list[tuple[float, float]]:
+    """Vertical strips that at most ``allowed`` fragments cross (a sweep over their x-edges)."""
+    events = sorted([(f.x0, 1) for f in fragments] + [(f.x1, -1) for f in fragments])
+    strips: list[tuple[float, float]] = []
+    running, previous = 0, events[0][0]
+    for x, delta in events:
+        if running <= allowed and x > previous:
+            if strips and strips[-1][1] >= previous:
+                strips[-1] = (strips[-1][0], x)
+            else:
+                strips.append((previous, x))
+        running += delta
+        previous = x
+    return strips
+
+
+def _gutter(fragments: list[Fragment], start: float, end: float,
+            min_gap: float) -> tuple[float, float] | None:
+    """The gap between the columns on either side of a sparse strip, from the right edge of the
+    text on its left to the left edge of the text on its right; None unless both sides look like
+    columns (enough fragments and characters, aligned left edges)."""
+    left_side = [f for f in fragments if f.x0 < start and f.x1 <= end]
+    right_side = [f for f in fragments if f.x0 >= start and f.x1 > end]
+    if len(left_side) < MIN_COLUMN_FRAGMENTS or len(right_side) < MIN_COLUMN_FRAGMENTS:
+        return None
+    gutter = (max(f.x1 for f in left_side), min(f.x0 for f in right_side))
+    if gutter[1] - gutter[0] < min_gap:
+        return None
+    left_chars, right_chars = sum(len(f.text) for f in left_side), sum(len(f.text) for f in right_side)
+    if min(left_chars, right_chars) < 0.15 * (left_chars + right_chars):
+        return None
+    if _aligned(left_side) < MIN_COLUMN_FRAGMENTS or _aligned(right_side) < MIN_COLUMN_FRAGMENTS:
+        return None
+    return gutter
+
+
+def _aligned(fragments: list[Fragment]) -> int:
+    """How many fragments start at (about) the leftmost left edge among them."""
+    edge = min(f.x0 for f in fragments)
+    return sum(1 for f in fragments if f.x0 - edge < max(2.0, f.height))
+
+
+def reading_order(fragments: list[Fragment], tables: list[FoundTable]) -> list[Flow]:
+    """The page's content as flows in reading order."""
+    if tables:
+        fragments = [f for f in fragments if not _in_table(f, tables)]
+    if not fragments and not tables:
+        return []
+    gutters = find_gutters(fragments)
+    if not gutters:
+        return [_flow(fragments, tables)]
+    flows: list[Flow] = []
+    band: dict[int, list[Fragment | FoundTable]] = {}
+    spanning: list[Fragment | FoundTable] = []
+    for item in sorted([*fragments, *tables], key=_minus_top):
+        column = _column(item, gutters)
+        if column < 0:
+            flows.extend(_mixed_flow(band[k]) for k in sorted(band))
+            band = {}
+            spanning.append(item)
+        else:
+            if spanning:
+                flows.append(_mixed_flow(spanning))
+                spanning = []
+            band.setdefault(column, []).append(item)
+    flows.extend(_mixed_flow(band[k]) for k in sorted(band))
+    if spanning:
+        flows.append(_mixed_flow(spanning))
+    return flows
+
+
+def _minus_top(item: Fragment | FoundTable | Line) -> float:
+    return -item.top
+
+
+def _in_table(fragment: Fragment, tables: list[FoundTable]) -> bool:
+    x, y = (fragment.x0 + fragment.x1) / 2, fragment.middle
+    return any(t.box[0] - 1 <= x <= t.box[2] + 1 and t.box[1] - 1 <= y <= t.box[3] + 1 for t in tables)
+
+
+def _column(item: Fragment | FoundTable, gutters: list[tuple[float, float]]) -> int:
+    """Index of the column the item stands in, or -1 when it reaches across a gutter's middle
+    (a column's line or table may poke a little into the gutter)."""
+    x0, x1 = item.x0, item.x1
+    column = 0
+    for start, end in gutters:
+        middle = (start + end) / 2
+        if x0 < middle < x1:
+            return -1
+        if x0 >= middle:
+            column += 1
+    return column
+
+
+def _mixed_flow(items: list[Fragment | FoundTable]) -> Flow:
+    fragments = [i for i in items if isinstance(i, Fragment)]
+    return _flow(fragments, [i for i in items if isinstance(i, FoundTable)])
+
+
+def _flow(fragments: list[Fragment], tables: list[FoundTable]) -> Flow:
+    """Group fragments into lines and put lines and tables in top-to-bottom order."""
+    items: list[Line | FoundTable] = group_lines(fragments)
+    if tables:
+        items = sorted([*items, *tables], key=_minus_top)
+    left = min(item.x0 for item in items)
+    return Flow(left, _right_edge(items), items)
+
+
+def _right_edge(items: list[Line | FoundTable]) -> float:
+    """Where the column's lines end: a high percentile, so one odd wide line does not count."""
+    ends = sorted(item.x1 for item in items)
+    return ends[-1] if len(ends) < 5 else ends[int(0.9 * (len(ends) - 1))]
+
+
+def group_lines(fragments: list[Fragment]) -> list[Line]:
+    """Fragments on the same baseline joined left to right into lines, top line first."""
+    rows: list[list[Fragment]] = []
+    reference: Fragment | None = None
+    for fragment in sorted(fragments, key=_minus_middle):
+        if reference is not None and abs(reference.middle - fragment.middle) < 0.45 * min(
+                reference.height, fragment.height):
+            rows[-1].append(fragment)
+            continue
+        rows.append([fragment])
+        reference = fragment
+    return [_line(row) for row in rows]
+
+
+def _minus_middle(fragment: Fragment) -> float:
+    return -fragment.middle
+
+
+def _line(row: list[Fragment]) -> Line:
+    if len(row) == 1:
+        f = row[0]
+        return Line(f.text, f.x0, f.x1, f.bottom, f.top, f.bold)
+    row.sort(key=lambda f: f.x0)
+    parts = [row[0].text]
+    for previous, fragment in zip(row, row[1:], strict=False):
+        if fragment.x0 - previous.x1 > 0.12 * fragment.height:
+            parts.append(" ")
+        parts.append(fragment.text)
+    return Line("".join(parts), row[0].x0, max(f.x1 for f in row), min(f.bottom for f in row),
+                max(f.top for f in row), all(f.bold for f in row))

@@ -1,0 +1,207 @@
+"""Ruled tables: PDFium's vector paths, pdfplumber's table finder, PDFium's text in each cell.
+
+pdfplumber finds ruled tables well, but it parses a page at some 30-80 µs a character, which
+would dominate the reading time of a document with tables. So we look cheaply (path bounds
+only) for pages whose paths form a grid, turn those paths into ruling edges ourselves (PDFium
+path segments), hand the edges to pdfplumber's ``TableFinder`` as explicit lines, and read each
+cell's text from PDFium's text page. pdfplumber never parses the page.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import pypdfium2.raw as pdfium_c
+
+from rok_compare.ingest.pdf.fragments import direct
+
+Box = tuple[float, float, float, float]
+"""x0, bottom, x1, top in PDF user space (y upwards)."""
+
+THIN, LONG, MARGIN = 3.0, 10.0, 2.0
+MAX_PATHS = 400
+_SEGMENT_MOVE, _SEGMENT_LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
+
+
+@dataclass(slots=True)
+class FoundTable:
+    """A table's box on the page and its cells, row by row (a cell's lines joined by newlines)."""
+
+    box: Box
+    rows: list[list[str]]
+
+    @property
+    def x0(self) -> float:
+        return self.box[0]
+
+    @property
+    def x1(self) -> float:
+        return self.box[2]
+
+    @property
+    def top(self) -> float:
+        return self.box[3]
+
+
+def ruled_regions(page: object) -> list[Box]:
+    """Regions of a page whose vector paths look like a table grid (cheap: bounds only)."""
+    shapes = _path_shapes(page)
+    if len(shapes) < 2:
+        return []
+    regions = []
+    for group in _touching_groups(shapes):
+        if _looks_like_grid(group):
+            regions.append((min(s[0][0] for s in group), min(s[0][1] for s in group),
+                            max(s[0][2] for s in group), max(s[0][3] for s in group)))
+    return regions
+
+
+_GET_OBJECT = direct(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_GET_TYPE = direct(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+
+
+def _path_shapes(page: object) -> list[tuple[Box, int]]:
+    """Bounds and segment counts of the page's top-level path objects that could be rulings."""
+    handle = ctypes.cast(page, ctypes.c_void_p).value
+    get_object, get_type = _GET_OBJECT, _GET_TYPE
+    if get_object is None or get_type is None:  # pragma: no cover
+        get_object, get_type, handle = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType, page
+    path_type = pdfium_c.FPDF_PAGEOBJ_PATH
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    shapes: list[tuple[Box, int]] = []
+    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+        obj = get_object(handle, index)
+        if get_type(obj) != path_type:
+            continue
+        obj = ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        box = (left.value, bottom.value, right.value, top.value)
+        if max(box[2] - box[0], box[3] - box[1]) >= LONG:  # not a bullet or a glyph-like mark
+            shapes.append((box, pdfium_c.FPDFPath_CountSegments(obj)))
+            if len(shapes) >= MAX_PATHS:
+                break
+    return shapes
+
+
+def _touching_groups(shapes: list[tuple[Box, int]]) -> list[list[tuple[Box, int]]]:
+    """Shapes grouped by touching or overlapping bounds (union-find)."""
+    parent = list(range(len(shapes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    order = sorted(range(len(shapes)), key=lambda i: shapes[i][0][0])
+    for position, i in enumerate(order):
+        a = shapes[i][0]
+        for j in order[position + 1:]:
+            b = shapes[j][0]
+            if b[0] > a[2] + MARGIN:
+                break
+            if b[1] <= a[3] + MARGIN and a[1] <= b[3] + MARGIN:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[tuple[Box, int]]] = {}
+    for i, shape in enumerate(shapes):
+        groups.setdefault(root(i), []).append(shape)
+    return list(groups.values())
+
+
+def _looks_like_grid(group: list[tuple[Box, int]]) -> bool:
+    horizontal = sum(1 for (x0, y0, x1, y1), _ in group if y1 - y0 <= THIN and x1 - x0 >= LONG)
+    vertical = sum(1 for (x0, y0, x1, y1), _ in group if x1 - x0 <= THIN and y1 - y0 >= LONG)
+    boxes = [segments for (x0, y0, x1, y1), segments in group if x1 - x0 > THIN and y1 - y0 > THIN]
+    if len(boxes) >= 2 or any(segments > 6 for segments in boxes):
+        return True
+    return horizontal + len(boxes) * 2 >= 3 and vertical + len(boxes) * 2 >= 2
+
+
+def find_tables(page: object, textpage: object, page_top: float, regions: list[Box]) -> list[FoundTable]:
+    """Tables of at least two cells in ``regions``, with their cells' text."""
+    from pdfplumber.table import TableFinder
+
+    edges = [edge for edge in _ruling_edges(page, page_top) if _edge_in(edge, regions, page_top)]
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    if len(vertical) < 2 or len(horizontal) < 2:
+        return []
+    finder = TableFinder(None, {  # explicit edges: pdfplumber does not need the page itself
+        "vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+        "explicit_vertical_lines": vertical, "explicit_horizontal_lines": horizontal,
+    })
+    found = []
+    for table in finder.tables:
+        rows = [[_cell_text(textpage, cell, page_top) if cell else "" for cell in row.cells]
+                for row in table.rows]
+        if sum(len(row) for row in rows) < 2 or not any(any(row) for row in rows):
+            continue
+        x0, top, x1, bottom = table.bbox
+        found.append(FoundTable((x0, page_top - bottom, x1, page_top - top), rows))
+    return found
+
+
+def _ruling_edges(page: object, page_top: float) -> list[dict]:
+    """Axis-parallel straight segments of all top-level paths, as pdfplumber edge dicts."""
+    edges: list[dict] = []
+    matrix = pdfium_c.FS_MATRIX()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+        obj = pdfium_c.FPDFPage_GetObject(page, index)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+        a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+        start = current = None
+        for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+            point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            if kind == _SEGMENT_LINE and current is not None:
+                _add_edge(edges, current, point, page_top)
+            if kind == _SEGMENT_MOVE:
+                start = point
+            current = point
+            if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
+                _add_edge(edges, current, start, page_top)
+                current = start
+    return edges
+
+
+def _add_edge(edges: list[dict], p: tuple[float, float], q: tuple[float, float], page_top: float) -> None:
+    (x0, y0), (x1, y1) = p, q
+    if abs(y0 - y1) <= 1.0 and abs(x0 - x1) >= THIN:
+        top = page_top - (y0 + y1) / 2
+        left, right = min(x0, x1), max(x0, x1)
+        edges.append({"object_type": "line_edge", "orientation": "h", "x0": left, "x1": right,
+                      "top": top, "bottom": top, "doctop": top, "width": right - left, "height": 0})
+    elif abs(x0 - x1) <= 1.0 and abs(y0 - y1) >= THIN:
+        top, bottom = page_top - max(y0, y1), page_top - min(y0, y1)
+        middle = (x0 + x1) / 2
+        edges.append({"object_type": "line_edge", "orientation": "v", "x0": middle, "x1": middle,
+                      "top": top, "bottom": bottom, "doctop": top, "width": 0, "height": bottom - top})
+
+
+def _edge_in(edge: dict, regions: list[Box], page_top: float) -> bool:
+    x0, x1 = edge["x0"], edge["x1"]
+    y_low, y_high = page_top - edge["bottom"], page_top - edge["top"]
+    return any(r[0] - MARGIN <= x0 and x1 <= r[2] + MARGIN and r[1] - MARGIN <= y_low
+               and y_high <= r[3] + MARGIN for r in regions)
+
+
+def _cell_text(textpage: object, cell: tuple[float, float, float, float], page_top: float) -> str:
+    """The text inside a cell (pdfplumber's top-down box), lines separated by newlines."""
+    x0, top, x1, bottom = cell
+    args = (textpage, x0 + 1, page_top - top - 1, x1 - 1, page_top - bottom + 1)
+    count = pdfium_c.FPDFText_GetBoundedText(*args, None, 0)
+    if count <= 0:
+        return ""
+    buffer = (ctypes.c_ushort * count)()
+    pdfium_c.FPDFText_GetBoundedText(*args, buffer, count)
+    text = ctypes.string_at(buffer, count * 2).decode("utf-16-le", "replace")
+    # PDFium joins a line ending in a hyphen to the next and marks the hyphen U+FFFE (or 0x02)
+    text = text.replace("\ufffe", "-\n").replace("\x02", "-\n").replace("\x00", "")
+    return "\n".join(line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip())

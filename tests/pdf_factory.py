@@ -1,0 +1,534 @@
+"""Generate realistic agreement PDFs for tests and benchmarks with fpdf2.
+
+Pages are laid out by a small engine of our own (word wrap, hyphenation of long words at line
+ends, one or two columns, ruled tables, running header and footer) so that a test knows exactly
+what was written where. Everything is drawn into a per-page list of operations first and emitted
+at the end, which lets a layout put its text into the content stream column by column (as most
+generators do) or row by row across the columns (which defeats a reader that trusts stream order).
+
+The font is a TTF with å, ä, ö and the en dash: reportlab's bundled Bitstream Vera (a pip package,
+so CI has it), else DejaVu Sans from the system.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fpdf import FPDF
+
+PAGE_W, PAGE_H = 210.0, 297.0
+MARGIN = 20.0
+BODY_TOP, BODY_BOTTOM = 28.0, 272.0
+HEADER_Y, FOOTER_Y = 14.0, 286.0
+BODY_PT, HEADING_PT, TITLE_PT, FURNITURE_PT = 10.0, 12.5, 16.0, 8.5
+PT_MM = 0.3528
+BREAK = "¦"
+"""In paragraph source text: break the line here (a hyphen is drawn when a word is cut)."""
+
+HEADER = "Regional överenskommelse – Norrbottens län"
+TITLE = "Regional överenskommelse om samverkan för nyanländas etablering i Norrbottens län 2019–2025"
+
+
+# --- fonts -------------------------------------------------------------------------------------
+
+def find_fonts() -> tuple[Path, Path] | None:
+    """A regular and a bold TTF that cover Swedish letters, or None when the machine has none."""
+    spec = importlib.util.find_spec("reportlab")
+    candidates = []
+    if spec and spec.origin:
+        fonts = Path(spec.origin).parent / "fonts"
+        candidates.append((fonts / "Vera.ttf", fonts / "VeraBd.ttf"))
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    candidates.append((dejavu / "DejaVuSans.ttf", dejavu / "DejaVuSans-Bold.ttf"))
+    for regular, bold in candidates:
+        if regular.exists() and bold.exists():
+            return regular, bold
+    return None
+
+
+# --- Swedish agreement-like text ---------------------------------------------------------------
+
+SENTENCES = [
+    "Parterna åtar sig att samverka kring mottagandet av nyanlända kvinnor, män och barn i länet.",
+    "Arbetsförmedlingen ska erbjuda varje nyanländ en etableringsplan inom två månader efter "
+    "beslut om uppehållstillstånd.",
+    "Länsstyrelsen ska samordna den regionala samverkan och sammankalla parterna minst två gånger "
+    "per år.",
+    "Kommunerna ansvarar för samhällsorientering, svenska för invandrare och bosättning enligt "
+    "bosättningslagen (2016:38).",
+    "Regionen ska erbjuda hälsoundersökning till alla asylsökande och nyanlända inom ramen för "
+    "hälso- och sjukvårdens uppdrag.",
+    "Migrationsverket ska i god tid lämna information om prognoser för mottagandet till "
+    "kommunerna och Länsstyrelsen.",
+    "Försäkringskassan ansvarar för handläggningen av etableringsersättning och bostadsersättning.",
+    "Samverkan ska bidra till att den nyanlände snabbare får arbete eller påbörjar en utbildning.",
+    "Parterna ska verka för att civilsamhällets organisationer involveras i introduktionen av "
+    "nyanlända.",
+    "Insatserna ska utgå från individens behov, förutsättningar och tidigare erfarenheter.",
+    "Ett jämställdhetsperspektiv ska genomsyra samtliga insatser inom etableringsuppdraget.",
+    "Arbetsgivare i länet ska ges stöd att ta tillvara nyanländas kompetens och yrkeserfarenhet.",
+    "Validering av utländsk utbildning ska ske så tidigt som möjligt under etableringstiden.",
+    "Uppföljningen av överenskommelsen redovisas årligen till den regionala styrgruppen.",
+    "Varje part utser en kontaktperson som ansvarar för informationsutbyte med övriga parter.",
+    "Kommunerna ska verka för att ensamkommande barn får en trygg boendesituation och skolgång.",
+    "Den regionala styrgruppen fastställer en årlig handlingsplan med konkreta aktiviteter.",
+    "Överenskommelsen ska bidra till ett effektivt mottagande och en god etablering i hela länet.",
+    "Samhällsorienteringen ska ges på modersmålet eller på ett annat språk som den nyanlände "
+    "behärskar.",
+    "Parterna ska gemensamt utveckla metoder för tidig kartläggning av kompetens och hälsa.",
+    "Länets folkhögskolor och studieförbund erbjuder kompletterande utbildning i svenska språket.",
+    "Statistik över mottagandet sammanställs av Länsstyrelsen och delges samtliga parter.",
+    "Arbetsförmedlingen ska tillsammans med kommunerna erbjuda arbetsmarknadsnära insatser.",
+    "Överenskommelsen gäller från och med undertecknandet och omprövas när förutsättningarna "
+    "ändras väsentligt.",
+]
+
+HEADINGS = [
+    "Inledning", "Bakgrund", "Syfte och mål", "Parternas åtaganden", "Länsstyrelsen",
+    "Arbetsförmedlingen", "Kommunerna", "Regionen", "Uppföljning och utvärdering",
+    "Samverkansformer", "Giltighetstid", "Kompetensförsörjning", "Hälsa och ohälsa",
+    "Samhällsorientering", "Bosättning och boende",
+]
+
+HYPHEN_PARAGRAPH = (
+    "Parterna ska gemensamt skapa bättre möjlig¦heter för nyanlända att etablera sig i arbets- och "
+    "samhällslivet. Arbetet ska präglas av ett barn- ¦och jämställdhetsperspektiv och finansieras "
+    "delvis med EU-¦medel från Europeiska socialfonden. RÖK-arbetet under perioden 2019–2025 leds "
+    "av Länsstyrelsen i nära samarbete med kommunernas etablerings¦enheter."
+)
+"""Line breaks forced inside words: cut words ("möjlig-/heter"), a coordination ("barn-/och")
+and a compound broken at its own hyphen ("EU-/medel")."""
+
+TABLE_HEADER = ("Insats", "Ansvarig", "Tidplan")
+TABLE_ROWS = [
+    ("Samhällsorientering på modersmål", "Kommunerna", "2019–2020"),
+    ("Hälsoundersökning för nyanlända och asylsökande", "Region Norrbotten", "Löpande"),
+    ("Etableringsplan och arbetsmarknadsinsatser", "Arbetsförmedlingen", "Inom två månader"),
+    ("Regional samordning och uppföljning", "Länsstyrelsen", "Två gånger per år"),
+    ("Validering av utländsk utbildning", "Arbetsförmedlingen och Region Norrbotten", "2020"),
+]
+
+
+def paragraph(rng: random.Random, sentences: int) -> str:
+    return " ".join(rng.choice(SENTENCES) for _ in range(sentences))
+
+
+def logical_text(source: str) -> str:
+    """The paragraph as a reader should give it back: forced breaks removed."""
+    return source.replace(BREAK + " ", " ").replace(BREAK, "")
+
+
+# --- drawing operations and the layout engine --------------------------------------------------
+
+@dataclass(frozen=True)
+class TextOp:
+    x: float
+    y: float
+    text: str
+    size: float = BODY_PT
+    bold: bool = False
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class RectOp:
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclass(frozen=True)
+class ImageOp:
+    image: object
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclass
+class GeneratedPdf:
+    """What a factory wrote, for assertions: the logical paragraphs and headings per page."""
+
+    path: Path
+    pages: int = 0
+    headings: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    columns: list[list[list[str]]] = field(default_factory=list)
+    """Per page, per column, the lines drawn there."""
+    header: str | None = None
+    table_rows: list[tuple[str, ...]] = field(default_factory=list)
+    heading_pages: dict[str, int] = field(default_factory=dict)
+    """The page (1-based) each heading stands on."""
+    paragraph_pages: list[int] = field(default_factory=list)
+    """The page (1-based) each paragraph ends on."""
+
+    @property
+    def body_text(self) -> str:
+        return "\n".join(self.headings + self.paragraphs)
+
+
+class Layout:
+    """Flows headings, paragraphs and tables into one or two columns over pages."""
+
+    def __init__(self, pdf: FPDF, columns: int = 1, gutter: float = 10.0) -> None:
+        self.pdf = pdf
+        width = (PAGE_W - 2 * MARGIN - (columns - 1) * gutter) / columns
+        self.columns = [(MARGIN + i * (width + gutter), width) for i in range(columns)]
+        self.pages: list[list[object]] = []
+        self.top_of_columns = BODY_TOP
+        self.column = 0
+        self.y = BODY_TOP
+        self.new_page()
+
+    def new_page(self) -> None:
+        self.pages.append([])
+        self.column, self.y = 0, BODY_TOP
+        self.top_of_columns = BODY_TOP
+
+    def advance(self, height: float) -> None:
+        """Make room for ``height`` mm: next column, else next page."""
+        if self.y + height <= BODY_BOTTOM:
+            return
+        if self.column + 1 < len(self.columns):
+            self.column, self.y = self.column + 1, self.top_of_columns
+        else:
+            self.new_page()
+
+    def width(self, text: str, size: float = BODY_PT, bold: bool = False) -> float:
+        body_font(self.pdf, size, bold)
+        return self.pdf.get_string_width(text)
+
+    def line(self, text: str, size: float = BODY_PT, bold: bool = False, x: float | None = None) -> None:
+        height = size * PT_MM * 1.35
+        self.advance(height)
+        left = self.columns[self.column][0] if x is None else x
+        self.pages[-1].append(TextOp(left, self.y + size * PT_MM, text, size, bold, self.column))
+        self.y += height
+
+    def full_width_line(self, text: str, size: float, bold: bool = True) -> None:
+        """A title across all columns (only at the top of a page)."""
+        for chunk in wrap(text, PAGE_W - 2 * MARGIN, lambda s: self.width(s, size, bold), cut=False):
+            self.pages[-1].append(TextOp(MARGIN, self.y + size * PT_MM, chunk, size, bold, -1))
+            self.y += size * PT_MM * 1.35
+        self.y += 4
+        self.top_of_columns = self.y
+
+    def heading(self, text: str) -> None:
+        self.advance(HEADING_PT * PT_MM * 1.35 * 2 + 12)
+        if self.y > self.top_of_columns + 1:
+            self.y += 4
+        self.line(text, HEADING_PT, bold=True)
+        self.y += 1.5
+
+    def paragraph(self, source: str) -> None:
+        width = self.columns[self.column][1]
+        for line in wrap(source, width, self.width):
+            self.line(line)
+        self.y += 3
+
+    def table(self, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+        """A ruled table: every cell a rectangle, text wrapped inside its cell."""
+        widths = [self.columns[self.column][1] * f for f in (0.4, 0.32, 0.28)][: len(header)]
+        line_h = BODY_PT * PT_MM * 1.3
+        for index, row in enumerate([header, *rows]):
+            bold = index == 0
+            cells = [wrap(text, w - 3, lambda s, b=bold: self.width(s, BODY_PT, b)) for text, w in
+                     zip(row, widths, strict=True)]
+            height = max(len(c) for c in cells) * line_h + 2.5
+            self.advance(height)
+            x = self.columns[self.column][0]
+            for lines, w in zip(cells, widths, strict=True):
+                self.pages[-1].append(RectOp(x, self.y, w, height))
+                for k, text in enumerate(lines):
+                    y = self.y + 1.2 + k * line_h + BODY_PT * PT_MM
+                    self.pages[-1].append(TextOp(x + 1.5, y, text, BODY_PT, bold, self.column))
+                x += w
+            self.y += height
+        self.y += 5
+
+
+def wrap(source: str, width: float, measure, cut: bool = True) -> list[str]:
+    """Greedy word wrap; long words are cut with a hyphen (when ``cut``); ``¦`` forces a break."""
+    lines: list[str] = []
+    for segment_index, segment in enumerate(source.split(BREAK)):
+        words = segment.split()
+        if segment_index > 0 and not segment.startswith(" ") and lines and lines[-1][-1:].isalpha():
+            lines[-1] += "-"  # a forced break inside a word draws a hyphen
+        current = ""
+        for word in words:
+            candidate = f"{current} {word}" if current else word
+            if measure(candidate) <= width:
+                current = candidate
+                continue
+            head, tail = cut_word(word, lambda s, c=current: measure(f"{c} {s}-" if c else f"{s}-"),
+                                  width)
+            if head and cut:
+                lines.append(f"{current} {head}-" if current else f"{head}-")
+                current = tail
+            elif current:
+                lines.append(current)
+                current = word
+            else:  # a word wider than the column stands alone on its line
+                lines.append(word)
+        if current:
+            lines.append(current)
+    return lines
+
+
+_CUTTABLE = re.compile(r"^[A-Za-zÅÄÖåäöÉé]+[.,;:]?$")
+
+
+def cut_word(word: str, measure, width: float) -> tuple[str, str]:
+    """The longest head of a long word that still fits with a hyphen, or ("", word)."""
+    if len(word) < 9 or not _CUTTABLE.match(word):
+        return "", word
+    for cut in range(len(word) - 4, 3, -1):
+        if measure(word[:cut]) <= width:
+            return word[:cut], word[cut:]
+    return "", word
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+def new_pdf() -> FPDF:
+    """An A4 document with a body font that has å, ä, ö: a TTF, or, without one, the built-in
+    Helvetica in the Windows-1252 encoding (which has å, ä, ö and the en dash too)."""
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    fonts = find_fonts()
+    if fonts:
+        pdf.add_font("Body", "", str(fonts[0]))
+        pdf.add_font("Body", "B", str(fonts[1]))
+        pdf.body_family = "Body"
+    else:
+        pdf.core_fonts_encoding = "windows-1252"
+        pdf.body_family = "Helvetica"
+    pdf.set_creator("rok-compare test factory")
+    return pdf
+
+
+def body_font(pdf: FPDF, size: float, bold: bool = False) -> None:
+    pdf.set_font(pdf.body_family, "B" if bold else "", size)
+
+
+def render(pdf: FPDF, pages: list[list[object]], header: str | Callable[[int], str] | None,
+           footer: str | None, order: str = "columns") -> None:
+    """Emit the buffered pages; ``order`` "rows" interleaves the columns line by line; a header
+    may change from page to page (a function of the page number)."""
+    total = len(pages)
+    for number, ops in enumerate(pages, start=1):
+        pdf.add_page()
+        texts = [op for op in ops if isinstance(op, TextOp)]
+        if order == "rows":
+            texts.sort(key=lambda op: (round(op.y, 1), op.x))
+        else:
+            texts.sort(key=lambda op: (op.column > 0, op.column, op.y))
+        for op in ops:
+            if isinstance(op, RectOp):
+                pdf.set_line_width(0.3)
+                pdf.rect(op.x, op.y, op.w, op.h)
+            elif isinstance(op, ImageOp):
+                pdf.image(op.image, op.x, op.y, op.w, op.h)
+        if header:
+            body_font(pdf, FURNITURE_PT)
+            pdf.text(MARGIN, HEADER_Y, header(number) if callable(header) else header)
+        for op in texts:
+            body_font(pdf, op.size, op.bold)
+            pdf.text(op.x, op.y, op.text)
+        if footer:
+            text = footer.format(n=number, total=total)
+            body_font(pdf, FURNITURE_PT)
+            pdf.text((PAGE_W - pdf.get_string_width(text)) / 2, FOOTER_Y, text)
+
+
+def column_lines(pages: list[list[object]]) -> list[list[list[str]]]:
+    result = []
+    for ops in pages:
+        columns: dict[int, list[str]] = {}
+        for op in ops:
+            if isinstance(op, TextOp) and op.column >= 0:
+                columns.setdefault(op.column, []).append(op.text)
+        result.append([columns[k] for k in sorted(columns)])
+    return result
+
+
+def write_sections(layout: Layout, spec: GeneratedPdf, rng: random.Random, count: int,
+                   first: int = 1, sentences: tuple[int, int] = (3, 6)) -> None:
+    for number in range(first, first + count):
+        heading = f"{number}. {HEADINGS[(number - 1) % len(HEADINGS)]}"
+        layout.heading(heading)
+        spec.headings.append(heading)
+        spec.heading_pages.setdefault(heading, len(layout.pages))
+        for _ in range(rng.randint(2, 3)):
+            text = paragraph(rng, rng.randint(*sentences))
+            layout.paragraph(text)
+            spec.paragraphs.append(text)
+            spec.paragraph_pages.append(len(layout.pages))
+
+
+# --- the documents -----------------------------------------------------------------------------
+
+def single_column_agreement(path: Path, sections: int = 9, seed: int = 1,
+                            header: str | Callable[[int], str] = HEADER) -> GeneratedPdf:
+    """A multi-page agreement: title, headings, running header, "Sida N av M" footer, hyphenation."""
+    rng = random.Random(seed)
+    pdf = new_pdf()
+    layout = Layout(pdf, columns=1)
+    spec = GeneratedPdf(path=path, header=header if isinstance(header, str) else None)
+    layout.full_width_line(TITLE, TITLE_PT)
+    spec.headings.append(TITLE)
+    write_sections(layout, spec, rng, 2)
+    layout.paragraph(HYPHEN_PARAGRAPH)
+    spec.paragraphs.append(logical_text(HYPHEN_PARAGRAPH))
+    write_sections(layout, spec, rng, sections - 2, first=3)
+    render(pdf, layout.pages, header, "Sida {n} av {total}")
+    spec.pages = len(layout.pages)
+    pdf.output(str(path))
+    return spec
+
+
+def two_column_agreement(path: Path, order: str = "rows", seed: int = 2) -> GeneratedPdf:
+    """Two pages in two columns under a full-width title; by default the content stream runs
+    row by row across both columns, so only a layout-aware reader gets the order right."""
+    rng = random.Random(seed)
+    pdf = new_pdf()
+    layout = Layout(pdf, columns=2)
+    spec = GeneratedPdf(path=path, header="RÖK Västerbotten 2020–2023")
+    layout.full_width_line("Överenskommelse om nyanländas etablering i Västerbottens län", TITLE_PT)
+    spec.headings.append("Överenskommelse om nyanländas etablering i Västerbottens län")
+    while len(layout.pages) < 2 or (len(layout.pages) == 2 and layout.column < 1):
+        write_sections(layout, spec, rng, 1, first=len(spec.headings))
+    render(pdf, layout.pages, spec.header, "- {n} -", order=order)
+    spec.pages = len(layout.pages)
+    spec.columns = column_lines(layout.pages)
+    pdf.output(str(path))
+    return spec
+
+
+def table_agreement(path: Path, seed: int = 3) -> GeneratedPdf:
+    """Two pages; the second holds a ruled table Insats / Ansvarig / Tidplan between paragraphs."""
+    rng = random.Random(seed)
+    pdf = new_pdf()
+    layout = Layout(pdf, columns=1)
+    spec = GeneratedPdf(path=path, header=HEADER, table_rows=[TABLE_HEADER, *TABLE_ROWS])
+    write_sections(layout, spec, rng, 3)
+    layout.new_page()
+    layout.heading("4. Handlingsplan")
+    spec.headings.append("4. Handlingsplan")
+    intro = "Tabellen nedan visar de insatser som parterna åtar sig under överenskommelsens första år."
+    layout.paragraph(intro)
+    spec.paragraphs.append(intro)
+    layout.table(TABLE_HEADER, TABLE_ROWS)
+    outro = "Handlingsplanen följs upp av den regionala styrgruppen vid varje ordinarie möte."
+    layout.paragraph(outro)
+    spec.paragraphs.append(outro)
+    render(pdf, layout.pages, HEADER, "Sida {n} av {total}")
+    spec.pages = len(layout.pages)
+    pdf.output(str(path))
+    return spec
+
+
+def benchmark_agreement(path: Path, pages: int = 100, seed: int = 7, table_every: int = 20) -> GeneratedPdf:
+    """A long two-column agreement with header, footer and a ruled table every ``table_every``
+    pages (tables may break across columns and pages, like real ones)."""
+    rng = random.Random(seed)
+    pdf = new_pdf()
+    layout = Layout(pdf, columns=2)
+    spec = GeneratedPdf(path=path, header=HEADER)
+    layout.full_width_line(TITLE, TITLE_PT)
+    number, next_table = 1, min(5, pages)
+    while len(layout.pages) <= pages:
+        if len(layout.pages) >= next_table:  # a table every twenty pages
+            layout.table(TABLE_HEADER, TABLE_ROWS)
+            spec.table_rows += [TABLE_HEADER, *TABLE_ROWS]
+            next_table += table_every
+        write_sections(layout, spec, rng, 1, first=number)
+        number += 1
+    layout.pages = layout.pages[:pages]
+    render(pdf, layout.pages, HEADER, "{n} ({total})")
+    spec.pages = pages
+    pdf.output(str(path))
+    return spec
+
+
+def encrypted_pdf(path: Path, user_password: str | None = "hemligt") -> Path:
+    """An agreement encrypted with a user password (or only an owner password when None)."""
+    pdf = new_pdf()
+    layout = Layout(pdf)
+    layout.heading("1. Inledning")
+    layout.paragraph(paragraph(random.Random(4), 4))
+    pdf.set_encryption(owner_password="ägarlösen", user_password=user_password)
+    render(pdf, layout.pages, HEADER, "Sida {n} av {total}")
+    pdf.output(str(path))
+    return path
+
+
+def image_only_pdf(path: Path, pages: int = 2) -> Path:
+    """A "scanned" agreement: each page one grey raster image, no text layer."""
+    from PIL import Image, ImageDraw
+
+    pdf = new_pdf()
+    image = Image.new("L", (420, 594), 255)
+    draw = ImageDraw.Draw(image)
+    for row in range(40, 560, 14):
+        draw.rectangle((40, row, 40 + (row * 37) % 320 + 40, row + 6), fill=60)
+    for _ in range(pages):
+        pdf.add_page()
+        pdf.image(image, 0, 0, PAGE_W, PAGE_H)
+    pdf.output(str(path))
+    return path
+
+
+def blank_pdf(path: Path, pages: int = 2) -> Path:
+    """Pages with nothing on them."""
+    pdf = new_pdf()
+    for _ in range(pages):
+        pdf.add_page()
+    pdf.output(str(path))
+    return path
+
+
+def partly_scanned_pdf(path: Path) -> Path:
+    """A text page followed by a page that is only an image (a scanned signature page)."""
+    from PIL import Image
+
+    pdf = new_pdf()
+    layout = Layout(pdf)
+    layout.heading("1. Inledning")
+    layout.paragraph(paragraph(random.Random(5), 5))
+    layout.new_page()
+    layout.pages[-1].append(ImageOp(Image.new("L", (200, 280), 128), MARGIN, BODY_TOP, 120, 170))
+    render(pdf, layout.pages, None, None)
+    pdf.output(str(path))
+    return path
+
+
+def truncated_pdf(path: Path) -> Path:
+    """A good agreement cut in half, as an interrupted download leaves it."""
+    single_column_agreement(path, sections=4)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def zero_page_pdf(path: Path) -> Path:
+    """A syntactically valid PDF whose page tree is empty."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
