@@ -1,9 +1,264 @@
-"""Commands that work on the corpus store: ingest, status, search, export."""
+"""Commands that work on the corpus store: ingest, status, search, export.
+
+Thin: each parses its options, calls :mod:`rok_compare.store`, :mod:`rok_compare.search` or
+:mod:`rok_compare.export`, and prints. Every expected error is one ``error: ...`` line on stderr
+and a non-zero exit (2 for an unusable store, query or option; 1 when files failed to ingest).
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import sqlite3
+import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from enum import StrEnum
+from pathlib import Path
+
 import typer
+
+from rok_compare.cli.output import fail
+
+PLACES_SHOWN = 5
+VARIANTS_SHOWN = 4
+DB_HELP = "The corpus store (default: $ROK_DB, else rok.db in the working directory)."
+
+
+class Executor(StrEnum):
+    PROCESS = "process"
+    DASK = "dask"
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+class ExportFormatOption(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+    PARQUET = "parquet"
 
 
 def register(app: typer.Typer) -> None:
     """Add the corpus commands to ``app``."""
+    app.command("ingest")(ingest_command)
+    app.command("status")(status_command)
+    app.command("search")(search_command)
+    app.command("export")(export_command)
+
+
+def _db_option() -> Path | None:
+    return typer.Option(None, "--db", envvar="ROK_DB", help=DB_HELP, show_default=False)
+
+
+def _db(path: Path | None) -> Path:
+    from rok_compare.store import default_db_path
+
+    return path or default_db_path()
+
+
+def _shown(path: str) -> str:
+    """A path relative to the working directory when it lies under it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if relative.startswith("..") else relative
+
+
+@contextmanager
+def _errors(db: Path) -> Iterator[None]:
+    """Expected errors become one line on stderr and exit code 2, never a traceback."""
+    from rok_compare.export import ExportError
+    from rok_compare.search import SearchQueryError
+    from rok_compare.store import StoreError
+
+    try:
+        yield
+    except (StoreError, SearchQueryError, ExportError) as error:
+        fail(str(error))
+        raise typer.Exit(code=2) from None
+    except sqlite3.DatabaseError as error:
+        fail(f"{db}: database error ({error}); the file may be damaged")
+        raise typer.Exit(code=2) from None
+
+
+def ingest_command(
+    paths: list[Path] = typer.Argument(  # noqa: B008
+        ..., help="Files and folders (searched recursively for PDF, text, HTML)."),
+    db: Path | None = _db_option(),  # noqa: B008
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1, help="Extraction processes."),
+    executor: Executor = typer.Option(Executor.PROCESS, "--executor", help="process or dask."),  # noqa: B008
+    scheduler: str | None = typer.Option(None, "--scheduler",
+                                         help="Dask scheduler address (tcp://host:8786); implies dask."),
+) -> None:
+    """Add documents to the store: unchanged files are skipped, changed ones replaced.
+
+    Each document is stored whole in its own transaction; an interrupted run can simply be run
+    again. Exits with 1 if any file failed (the reasons are listed and kept for `rok status`).
+    """
+    from rok_compare.store import IngestError, IngestInterrupted, ingest
+
+    db = _db(db)
+    if scheduler:
+        executor = Executor.DASK
+    with _errors(db), _progress_bar() as progress:
+        try:
+            report = ingest(paths, db, workers=workers, executor=executor.value, scheduler=scheduler,
+                            progress=progress)
+        except IngestInterrupted as interrupted:
+            done = interrupted.report
+            fail(f"interrupted: {done.added + done.updated} document(s) stored whole; "
+                 "run the same command again to continue")
+            raise typer.Exit(code=130) from None
+        except IngestError as error:
+            fail(str(error))
+            raise typer.Exit(code=2) from None
+    if not report.outcomes:
+        fail("no PDF, text or HTML files found in " + ", ".join(map(str, paths)))
+        raise typer.Exit(code=1)
+    typer.echo(f"{db}: {len(report.outcomes)} file(s) in {report.seconds:.1f} s: {report.added} added, "
+               f"{report.updated} updated, {report.skipped} skipped, {report.failed} failed")
+    if report.reuse:
+        typer.echo(f"reuse clusters: {report.reuse.clusters} ({report.reuse.method}, "
+                   f"{report.reuse.clauses} clauses)")
+        if report.reuse.note:
+            typer.echo(f"warning: {report.reuse.note}; clusters hold identical clauses only", err=True)
+    for outcome in report.failures:
+        reason = outcome.reason or ""
+        shown = _shown(outcome.path)
+        fail(reason if reason.startswith(outcome.path) or reason.startswith(shown) else f"{shown}: {reason}")
+    if report.failed:
+        typer.echo(f"{report.failed} file(s) failed", err=True)
+        raise typer.Exit(code=1)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[..., None]]:
+    """A rich progress bar on stderr with counts and time left; the callback feeds it."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    counts = {"added": 0, "updated": 0, "skipped": 0, "failed": 0}
+    columns = (TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.description}"), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(outcome: object, done: int, total: int) -> None:
+            counts[str(outcome.status)] += 1  # type: ignore[attr-defined]
+            bar.update(task, completed=done, total=total,
+                       description=" ".join(f"{k} {v}" for k, v in counts.items()))
+
+        yield update
+
+
+def status_command(
+    db: Path | None = _db_option(),  # noqa: B008
+    format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="table or json."),  # noqa: A002, B008
+) -> None:
+    """Show what the store holds: documents by county, period and type; counts; failures."""
+    from rok_compare.store import Store, status
+
+    db = _db(db)
+    with _errors(db), Store.open(db, readonly=True) as store:
+        info = status(store)
+    if format is OutputFormat.JSON:
+        typer.echo(json.dumps(asdict(info), ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{info.path} (schema {info.schema_version}): {info.documents} documents, "
+               f"{info.sections} sections, {info.clauses} clauses, {info.parties} party mentions "
+               f"({info.distinct_parties} distinct), "
+               f"{info.commitments} commitments, {info.goals} goals, {info.reuse_clusters} reuse clusters")
+    if info.groups:
+        typer.echo("\n  county                     code  period      type                 docs")
+        for g in info.groups:
+            typer.echo(f"  {(g.county or '(unknown)'):<26} {(g.county_code or '--'):<5} {g.period:<11} "
+                       f"{g.doc_type:<20} {g.n_documents:>4}")
+    if info.failures:
+        typer.echo(f"\n{len(info.failures)} failed file(s):")
+        for f in info.failures:
+            typer.echo(f"  [{f.kind}] {_shown(f.path)}: {f.error.removeprefix(f.path + ': ')}")
+
+
+def search_command(
+    query: str = typer.Argument("", help='Words, "a phrase", or FTS5 syntax (AND, OR, NOT, NEAR, word*).'),
+    db: Path | None = _db_option(),  # noqa: B008
+    county: str | None = typer.Option(None, "--county", help="County name (part of it) or code."),
+    year: int | None = typer.Option(None, "--year", help="Documents valid in this year."),
+    kind: str | None = typer.Option(None, "--kind", help="Clause kind: goal, commitment, principle, ..."),
+    party: str | None = typer.Option(None, "--party", help="Documents this party signed (part of its name)."),
+    similar_to: str | None = typer.Option(None, "--similar-to", help="A clause text, or a file holding one."),
+    limit: int = typer.Option(20, "--limit", "-n", min=1, help="Number of hits."),
+    format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="table or json."),  # noqa: A002, B008
+) -> None:
+    """Find model clauses, best first; copies of one clause are shown once with their variants."""
+    from rok_compare.search import search
+
+    db = _db(db)
+    reference = _reference_text(similar_to) if similar_to else None
+    with _errors(db):
+        hits = search(db, query, county=county, year=year, kind=kind, party=party, similar_to=reference,
+                      limit=limit)
+    if format is OutputFormat.JSON:
+        typer.echo(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        typer.echo("no matching clauses")
+        return
+    for hit in hits:
+        o = hit.occurrence
+        where = " · ".join(x for x in (
+            f"{o.county} ({o.county_code})" if o.county else "unknown county", o.year, o.doc_type,
+            Path(o.path).name, f"§ {o.section}" if o.section else "", f"p. {o.page}" if o.page else "") if x)
+        typer.echo(f"{hit.rank:>2}. [{hit.score:.2f}] {where}")
+        typer.echo(textwrap.fill(hit.text, width=100, initial_indent="    ", subsequent_indent="    ",
+                                 max_lines=8, placeholder=" …"))
+        if hit.n_documents > 1 or hit.n_variants > 1:
+            typer.echo(f"    reused in {hit.n_documents} documents, {hit.n_variants} wording(s):")
+            for variant in hit.variants[:VARIANTS_SHOWN]:
+                shown = [f"{v.county or '?'} {v.year}".strip() for v in variant.occurrences[:PLACES_SHOWN]]
+                more = variant.n_documents - len(shown)
+                places = ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+                typer.echo(f"      - {variant.n_documents} doc(s): {places}")
+                if variant.text != hit.text:
+                    typer.echo(textwrap.fill(f"“{variant.text}”", width=100, initial_indent="          ",
+                                             subsequent_indent="          ", max_lines=3, placeholder=" …"))
+            if hit.n_variants > VARIANTS_SHOWN:
+                typer.echo(f"      … and {hit.n_variants - VARIANTS_SHOWN} more wording(s) "
+                           f"(--format json lists up to {len(hit.variants)})")
+        typer.echo("")
+
+
+def _reference_text(value: str) -> str:
+    """``--similar-to``: the text of a file when it names one, else the value itself."""
+    path = Path(value)
+    if len(value) < 4096 and path.is_file():
+        from rok_compare.errors import InputError
+        from rok_compare.ingest import read_document
+
+        try:
+            return read_document(path).text
+        except InputError as error:
+            fail(str(error))
+            raise typer.Exit(code=2) from None
+    return value
+
+
+def export_command(
+    format: ExportFormatOption = typer.Option(..., "--format", "-f", help="csv, json or parquet."),  # noqa: A002, B008
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the files (created if missing)."),  # noqa: B008
+    db: Path | None = _db_option(),  # noqa: B008
+) -> None:
+    """Write documents, sections, clauses, parties, commitments, goals, reuse clusters and a
+    party × county matrix, one file per table."""
+    from rok_compare.export import export
+
+    db = _db(db)
+    with _errors(db):
+        files = export(db, format.value, out)
+    for f in files:
+        typer.echo(f"{f.path}  ({f.rows} rows)")

@@ -1,0 +1,90 @@
+"""Reuse families for search hits: the wordings of a clause and where each one occurs.
+
+A family is a reuse cluster (precomputed wordings in ``cluster_variants``), or, for a clause in
+no cluster, the clauses with the same normalised text. Every query here reads a few rows through
+an index, so a clause copied into thousands of documents costs no more than a unique one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+MAX_OCCURRENCES = 12
+MAX_VARIANTS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """Where a clause stands: document, county, period, section, page."""
+
+    clause_id: int
+    clause_key: str
+    document_id: int
+    path: str
+    title: str | None
+    county: str | None
+    county_code: str | None
+    period_start: int | None
+    period_end: int | None
+    doc_type: str
+    section: str | None
+    page: int | None
+
+    @property
+    def year(self) -> str:
+        if self.period_start is None:
+            return ""
+        if self.period_end in (None, self.period_start):
+            return str(self.period_start)
+        return f"{self.period_start}–{self.period_end}"
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One wording within a reuse family and the documents that carry it."""
+
+    text: str
+    n_documents: int
+    occurrences: tuple[Occurrence, ...]
+    """The first :data:`MAX_OCCURRENCES` of them, by county code and year."""
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    n_documents: int
+    n_variants: int
+    variants: tuple[Variant, ...]
+
+
+_OCCURRENCE_SQL = (
+    "SELECT c.id, c.clause_key, d.id, d.path, d.title, d.county_name, d.county_code, d.period_start, "
+    "d.period_end, d.doc_type, s.heading, c.page FROM clauses c JOIN documents d ON d.id = c.document_id "
+    "LEFT JOIN sections s ON s.id = c.section_id")
+
+
+def occurrence(conn: sqlite3.Connection, clause_id: int) -> Occurrence:
+    return Occurrence(*conn.execute(f"{_OCCURRENCE_SQL} WHERE c.id = ?", (clause_id,)).fetchone())
+
+
+def _occurrences(conn: sqlite3.Connection, norm_hash: str) -> tuple[Occurrence, ...]:
+    # ORDER BY c.id walks the norm_hash index without sorting; the few rows are sorted after.
+    rows = conn.execute(f"{_OCCURRENCE_SQL} WHERE c.norm_hash = ? ORDER BY c.id LIMIT ?",
+                        (norm_hash, MAX_OCCURRENCES))
+    found = [Occurrence(*row) for row in rows]
+    return tuple(sorted(found, key=lambda o: (o.county_code or "~", o.period_start or 0, o.clause_id)))
+
+
+def family(conn: sqlite3.Connection, cluster_id: int | None, norm_hash: str, text: str) -> Family:
+    """The family of a clause: its cluster's wordings, or the copies of its own text."""
+    if cluster_id:
+        n_documents = conn.execute("SELECT n_documents FROM reuse_clusters WHERE id = ?",
+                                   (cluster_id,)).fetchone()[0]
+        rows = conn.execute(
+            "SELECT norm_hash, text, n_documents FROM cluster_variants WHERE cluster_id = ? "
+            "ORDER BY n_documents DESC, n_members DESC, norm_hash", (cluster_id,)).fetchall()
+        variants = tuple(Variant(t, n, _occurrences(conn, h)) for h, t, n in rows[:MAX_VARIANTS])
+        return Family(n_documents, len(rows), variants)
+    n_documents = conn.execute("SELECT COUNT(DISTINCT document_id) FROM clauses WHERE norm_hash = ?",
+                               (norm_hash,)).fetchone()[0]
+    return Family(n_documents, 1, (Variant(text, n_documents, _occurrences(conn, norm_hash)),))

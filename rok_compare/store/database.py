@@ -1,0 +1,169 @@
+"""Open the corpus store safely: refuse what is not ours, never write to it, then connect.
+
+The checks run on the raw file before SQLite opens it for writing, so a foreign SQLite database,
+a corrupt file or a file that is not a database at all stays byte-for-byte unchanged. The store
+runs in WAL mode with a busy timeout: readers (``rok search``, ``rok status``, a notebook) keep
+working while ``rok ingest`` writes.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from rok_compare.store.schema import APPLICATION_ID, APPLICATION_NAME, SCHEMA_VERSION, migrate
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+DEFAULT_DB = "rok.db"
+DB_ENV = "ROK_DB"
+
+
+class StoreError(Exception):
+    """The store cannot be used: missing, foreign, corrupt or too new. ``str()`` is one line."""
+
+
+def default_db_path() -> Path:
+    """``$ROK_DB`` if set, else ``rok.db`` in the working directory."""
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+class Store:
+    """An open connection to a rok-compare store (autocommit; write through :meth:`transaction`)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool) -> None:
+        self.conn = conn
+        self.path = path
+        self.readonly = readonly
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, readonly: bool = False, check: bool = False) -> Store:
+        """Open (and, when writable, create or migrate) the store at ``path``.
+
+        ``check`` runs SQLite's ``quick_check`` first: ingest uses it so that it never writes into
+        a damaged file. Raises :class:`StoreError` with a one-line reason.
+        """
+        path = Path(path) if path is not None else default_db_path()
+        state = inspect_file(path, readonly=readonly)
+        try:
+            if readonly:
+                conn = sqlite3.connect(_ro_uri(path), uri=True, isolation_level=None,
+                                       check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            else:
+                conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                       timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if readonly and state < SCHEMA_VERSION:
+                conn.close()
+                raise StoreError(f"{path}: the store is empty or has an older schema ({state} < "
+                                 f"{SCHEMA_VERSION}); run `rok ingest` on it first")
+            if check:
+                _quick_check(conn, path)
+            if not readonly:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                migrate(conn, state)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path}: cannot open the store ({error})") from error
+        return cls(conn, path, readonly)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is committed, or none of it."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+
+def _ro_uri(path: Path) -> str:
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
+
+
+def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    if result != "ok":
+        raise StoreError(f"{path}: the store is corrupt ({result}); "
+                         "restore it from a backup or start a new one")
+
+
+def inspect_file(path: Path, *, readonly: bool) -> int:
+    """Decide, without writing, whether ``path`` may be used as a store; return its schema version.
+
+    0 means a new or empty file that the store may initialise. Raises :class:`StoreError` for a
+    directory, a non-SQLite file, a foreign SQLite database, a corrupt one or one made by a newer
+    version of rok-compare.
+    """
+    if path.is_dir():
+        raise StoreError(f"{path}: is a directory, not a store file")
+    if not path.exists():
+        if readonly:
+            raise StoreError(f"{path}: no store here (create one with `rok ingest PATH --db {path}`)")
+        if not path.parent.exists():
+            raise StoreError(f"{path}: directory {path.parent} does not exist")
+        return 0
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from error
+    if not header:
+        if readonly:
+            raise StoreError(f"{path}: the store is empty (run `rok ingest` first)")
+        return 0
+    if not header.startswith(_SQLITE_MAGIC) or len(header) < 100:
+        raise StoreError(f"{path}: not a rok-compare store (not an SQLite database file); "
+                         "refusing to touch it")
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id not in (0, APPLICATION_ID):
+        raise StoreError(f"{path}: a foreign SQLite database (application id {app_id:#x}), "
+                         "not a rok-compare store; refusing to touch it")
+    version = _read_version(path, app_id)
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path}: made by a newer rok-compare (schema {version}, this one reads up to "
+                         f"{SCHEMA_VERSION}); upgrade rok-compare")
+    return version
+
+
+def _read_version(path: Path, app_id: int) -> int:
+    """Schema version of an SQLite file, read through a read-only connection."""
+    try:
+        conn = sqlite3.connect(_ro_uri(path), uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path}: cannot be opened ({error})") from error
+    try:
+        names = [row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        ours = app_id == APPLICATION_ID
+        if not ours and "meta" in names:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'application'").fetchone()
+            ours = bool(row) and row[0] == APPLICATION_NAME
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path}: the file is corrupt or not a database ({error}); refusing to touch it") \
+            from error
+    finally:
+        conn.close()
+    if not ours and names:
+        shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+        raise StoreError(f"{path}: a foreign SQLite database (tables: {shown}), not a rok-compare store; "
+                         "refusing to touch it")
+    return version if ours else 0

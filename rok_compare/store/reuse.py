@@ -1,0 +1,112 @@
+"""Recompute the store's reuse clusters (the same clause in several documents) after a batch.
+
+The clustering is :func:`rok_compare.align.reuse.cluster_texts` (normalised stems, MinHash LSH
+candidates, rapidfuzz verification: exact copies and edited ones alike). If the align package is
+missing or fails, the store falls back to grouping clauses whose normalised text is identical in
+at least two documents (``method = 'exact'``), so an ingest never fails for want of clusters.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+
+from rok_compare.store.database import Store
+from rok_compare.store.write import now
+
+MIN_CHARS = 20
+"""Shorter clauses (headings, party names alone) are not counted as reuse."""
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseSummary:
+    method: str
+    """``align`` (copies and edits) or ``exact`` (identical normalised text only)."""
+    clusters: int
+    clauses: int
+    note: str | None = None
+    """Why the fallback was used, when it was."""
+
+
+def recompute_reuse_clusters(store: Store, method: str = "align") -> ReuseSummary:
+    """Replace the reuse clusters with fresh ones over the whole corpus, in one transaction."""
+    if method == "align":
+        try:
+            return _align_clusters(store)
+        except Exception as error:  # the store stays usable; say why clusters are exact-only
+            note = f"align clustering unavailable ({type(error).__name__}: {error})"
+            log.warning(note)
+            summary = _exact_clusters(store)
+            return ReuseSummary(summary.method, summary.clusters, summary.clauses, note)
+    return _exact_clusters(store)
+
+
+def _align_clusters(store: Store) -> ReuseSummary:
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    from rok_compare.align.reuse import cluster_texts, medoid
+
+    rows = store.conn.execute(
+        "SELECT id, document_id, text FROM clauses WHERE length(text) >= ? ORDER BY id",
+        (MIN_CHARS,)).fetchall()
+    ids = [row[0] for row in rows]
+    texts = [row[2] for row in rows]
+    doc_ids = np.asarray([row[1] for row in rows], dtype=np.int64)
+    labels = cluster_texts(texts, doc_ids).labels if rows else np.zeros(0, np.int64)
+    groups: dict[int, list[int]] = {}
+    for position, label in enumerate(labels):
+        if label >= 0:
+            groups.setdefault(int(label), []).append(position)
+    stamp = now()
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM reuse_clusters")
+        for members in groups.values():
+            wordings: dict[str, int] = {}
+            for k in members:
+                wordings[texts[k]] = wordings.get(texts[k], 0) + 1
+            distinct = list(wordings)
+            representative = distinct[medoid(distinct, list(wordings.values()))]
+            cur = conn.execute(
+                "INSERT INTO reuse_clusters(method, representative_text, n_members, n_documents, n_variants, "
+                "computed_at) VALUES ('align', ?, ?, ?, ?, ?)",
+                (representative, len(members), len({int(doc_ids[k]) for k in members}), len(distinct), stamp))
+            conn.executemany(
+                "INSERT INTO cluster_members(cluster_id, clause_id, score) VALUES (?, ?, ?)",
+                [(cur.lastrowid, ids[k], round(fuzz.ratio(texts[k], representative) / 100, 4))
+                 for k in members])
+        _fill_variants(conn)
+    return ReuseSummary("align", len(groups), sum(len(m) for m in groups.values()))
+
+
+def _exact_clusters(store: Store) -> ReuseSummary:
+    """Clusters of clauses with identical normalised text in two or more documents."""
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM reuse_clusters")
+        groups = conn.execute(
+            "SELECT norm_hash, COUNT(*), COUNT(DISTINCT document_id), COUNT(DISTINCT text), "
+            "MIN(id) FROM clauses WHERE length(text) >= ? GROUP BY norm_hash "
+            "HAVING COUNT(DISTINCT document_id) >= 2", (MIN_CHARS,)).fetchall()
+        members = 0
+        stamp = now()
+        for norm, n_members, n_docs, n_variants, first_id in groups:
+            text = conn.execute("SELECT text FROM clauses WHERE id = ?", (first_id,)).fetchone()[0]
+            cur = conn.execute(
+                "INSERT INTO reuse_clusters(method, representative_text, n_members, n_documents, n_variants, "
+                "computed_at) VALUES ('exact', ?, ?, ?, ?, ?)", (text, n_members, n_docs, n_variants, stamp))
+            conn.execute("INSERT INTO cluster_members(cluster_id, clause_id, score) "
+                         "SELECT ?, id, 1.0 FROM clauses WHERE norm_hash = ? AND length(text) >= ?",
+                         (cur.lastrowid, norm, MIN_CHARS))
+            members += n_members
+        _fill_variants(conn)
+    return ReuseSummary("exact", len(groups), members)
+
+
+def _fill_variants(conn: sqlite3.Connection) -> None:
+    """Per cluster, its distinct wordings with their document counts (search shows them)."""
+    conn.execute(
+        "INSERT INTO cluster_variants(cluster_id, norm_hash, text, n_documents, n_members) "
+        "SELECT m.cluster_id, c.norm_hash, MIN(c.text), COUNT(DISTINCT c.document_id), COUNT(*) "
+        "FROM cluster_members m JOIN clauses c ON c.id = m.clause_id GROUP BY m.cluster_id, c.norm_hash")

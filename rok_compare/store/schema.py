@@ -1,0 +1,225 @@
+"""The corpus store's SQLite schema and its migrations.
+
+The schema version lives in ``PRAGMA user_version``; ``PRAGMA application_id`` and a ``meta`` row
+mark the file as a rok-compare store, so that :mod:`rok_compare.store.database` can refuse a
+foreign SQLite file instead of adding tables to it. Migrations are an ordered list of functions:
+``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1`` inside one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+APPLICATION_ID = 0x524F4B43  # "ROKC" in the SQLite header (bytes 68-71)
+APPLICATION_NAME = "rok-compare"
+
+_V1 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE documents (
+    id            INTEGER PRIMARY KEY,
+    path          TEXT NOT NULL UNIQUE,
+    sha256        TEXT NOT NULL,
+    format        TEXT NOT NULL,
+    title         TEXT,
+    county_name   TEXT,
+    county_code   TEXT,
+    period_start  INTEGER,
+    period_end    INTEGER,
+    revision_date TEXT,
+    doc_type      TEXT NOT NULL,
+    n_pages       INTEGER NOT NULL,
+    encoding      TEXT,
+    n_sections    INTEGER NOT NULL,
+    n_clauses     INTEGER NOT NULL,
+    n_parties     INTEGER NOT NULL,
+    n_commitments INTEGER NOT NULL,
+    n_goals       INTEGER NOT NULL,
+    warnings      TEXT NOT NULL DEFAULT '[]',
+    ingested_at   TEXT NOT NULL
+);
+CREATE INDEX documents_sha256 ON documents(sha256);
+CREATE INDEX documents_county ON documents(county_code);
+
+CREATE TABLE sections (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ord         INTEGER NOT NULL,
+    heading     TEXT,
+    page        INTEGER,
+    start       INTEGER
+);
+CREATE INDEX sections_document ON sections(document_id);
+
+-- AUTOINCREMENT: ids never come back after a delete, so the trigram watermark below stays true.
+CREATE TABLE clauses (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    section_id  INTEGER REFERENCES sections(id) ON DELETE SET NULL,
+    ord         INTEGER NOT NULL,
+    clause_key  TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    themes      TEXT NOT NULL DEFAULT '[]',
+    text        TEXT NOT NULL,
+    norm_hash   TEXT NOT NULL,
+    page        INTEGER,
+    start       INTEGER,
+    "end"       INTEGER
+);
+CREATE INDEX clauses_document ON clauses(document_id);
+CREATE INDEX clauses_norm_hash ON clauses(norm_hash);
+
+-- Word index: unicode61 without diacritic folding keeps får/far and år/är apart.
+CREATE VIRTUAL TABLE clauses_fts USING fts5(
+    text, content='clauses', content_rowid='id', tokenize='unicode61 remove_diacritics 0'
+);
+-- Trigram index: finds a word inside a compound ("undersökning" in "hälsoundersökningar").
+-- It costs ten times less built in bulk than row by row, so it may lag behind: it holds exactly
+-- the clauses with id <= meta 'trigram_upto' (see write.sync_trigram_index).
+CREATE VIRTUAL TABLE clauses_tri USING fts5(
+    text, content='clauses', content_rowid='id', tokenize='trigram'
+);
+-- Document frequency of every indexed word: search picks the telling words of a passage with it.
+CREATE VIRTUAL TABLE clauses_vocab USING fts5vocab('clauses_fts', 'row');
+CREATE TRIGGER clauses_ai AFTER INSERT ON clauses BEGIN
+    INSERT INTO clauses_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER clauses_ad AFTER DELETE ON clauses BEGIN
+    INSERT INTO clauses_fts(clauses_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER clauses_ad_tri AFTER DELETE ON clauses
+WHEN old.id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'trigram_upto') BEGIN
+    INSERT INTO clauses_tri(clauses_tri, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+
+CREATE TABLE parties (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ord         INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    canonical   TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    page        INTEGER,
+    start       INTEGER,
+    "end"       INTEGER
+);
+CREATE INDEX parties_document ON parties(document_id);
+CREATE INDEX parties_canonical ON parties(canonical);
+
+CREATE TABLE commitments (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ord         INTEGER NOT NULL,
+    party       TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    strength    TEXT NOT NULL,
+    section     TEXT,
+    page        INTEGER,
+    start       INTEGER,
+    "end"       INTEGER
+);
+CREATE INDEX commitments_document ON commitments(document_id);
+
+CREATE TABLE goals (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ord         INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    section     TEXT,
+    page        INTEGER,
+    start       INTEGER,
+    "end"       INTEGER
+);
+CREATE INDEX goals_document ON goals(document_id);
+
+-- Text reuse: the same (or an edited) clause in several documents. Recomputed after each batch.
+CREATE TABLE reuse_clusters (
+    id                  INTEGER PRIMARY KEY,
+    method              TEXT NOT NULL,
+    representative_text TEXT NOT NULL,
+    n_members           INTEGER NOT NULL,
+    n_documents         INTEGER NOT NULL,
+    n_variants          INTEGER NOT NULL,
+    computed_at         TEXT NOT NULL
+);
+CREATE TABLE cluster_members (
+    cluster_id INTEGER NOT NULL REFERENCES reuse_clusters(id) ON DELETE CASCADE,
+    clause_id  INTEGER NOT NULL REFERENCES clauses(id) ON DELETE CASCADE,
+    score      REAL,
+    PRIMARY KEY (cluster_id, clause_id)
+);
+CREATE INDEX cluster_members_clause ON cluster_members(clause_id);
+-- The wordings of each cluster (by normalised text) and how widespread each is, for search.
+CREATE TABLE cluster_variants (
+    cluster_id  INTEGER NOT NULL REFERENCES reuse_clusters(id) ON DELETE CASCADE,
+    norm_hash   TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    n_documents INTEGER NOT NULL,
+    n_members   INTEGER NOT NULL,
+    PRIMARY KEY (cluster_id, norm_hash)
+);
+
+-- The latest failure per file; a later successful ingest of the file removes it.
+CREATE TABLE failures (
+    path      TEXT PRIMARY KEY,
+    sha256    TEXT,
+    kind      TEXT NOT NULL,
+    error     TEXT NOT NULL,
+    failed_at TEXT NOT NULL
+);
+"""
+
+
+def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
+    """Create the first schema in an empty database."""
+    for statement in _split(_V1):
+        conn.execute(statement)
+    conn.execute("INSERT INTO meta(key, value) VALUES ('application', ?)", (APPLICATION_NAME,))
+    conn.execute("INSERT INTO meta(key, value) VALUES ('trigram_upto', '0')")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _split(script: str) -> list[str]:
+    """Split a DDL script into statements (``executescript`` would commit on its own)."""
+    statements, current = [], []
+    for line in script.splitlines():
+        if line.strip().startswith("--") or not line.strip():
+            continue
+        current.append(line)
+        joined = "\n".join(current)
+        if line.rstrip().endswith(";") and sqlite3.complete_statement(joined):
+            statements.append(joined)
+            current = []
+    if current:
+        statements.append("\n".join(current))
+    return statements
+
+
+def migrate(conn: sqlite3.Connection, from_version: int) -> int:
+    """Bring the schema from ``from_version`` to :data:`SCHEMA_VERSION`, one transaction per step.
+
+    The version is read again inside each transaction, so two processes opening a new store at
+    once do not both create it.
+    """
+    version = from_version
+    while version < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                MIGRATIONS[version](conn)
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+                version += 1
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version
