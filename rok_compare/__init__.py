@@ -11,9 +11,19 @@ For a notebook::
     [p.canonical for p in agreement.parties]
 """
 
+from importlib import import_module
+from typing import Any
+
 from rok_compare.errors import InputError
-from rok_compare.extract import extract, extract_document
-from rok_compare.ingest import read_document
 
 __version__ = "0.1.0"
-__all__ = ["InputError", "extract", "extract_document", "read_document", "__version__"]
+_EXPORTS = {"extract": "rok_compare.extract", "extract_document": "rok_compare.extract",
+            "read_document": "rok_compare.ingest", "Corpus": "rok_compare.export"}
+__all__ = ["InputError", "__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a stage only when it is used, so ``rok status`` does not load the extractors."""
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(name)

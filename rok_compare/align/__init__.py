@@ -8,9 +8,19 @@ Everything compares normalised text (Swedish stems, masked place and party names
 ``normalize``, ``similarity`` and THRESHOLDS.md for how the thresholds were chosen.
 """
 
-from rok_compare.align.model import Alignment, AlignmentSummary, ClausePair, ClauseRef, Relation, Shape
-from rok_compare.align.pairwise import Aligner, align
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "Aligner", "Alignment", "AlignmentSummary", "ClausePair", "ClauseRef", "Relation", "Shape", "align",
-]
+_EXPORTS = {
+    "Aligner": "pairwise", "align": "pairwise",
+    "Alignment": "model", "AlignmentSummary": "model", "ClausePair": "model", "ClauseRef": "model",
+    "Relation": "model", "Shape": "model",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Import on first use: ``pairwise`` pulls in scikit-learn (~2 s), which reuse does not need."""
+    if name in _EXPORTS:
+        return getattr(import_module(f"rok_compare.align.{_EXPORTS[name]}"), name)
+    raise AttributeError(name)
