@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rok_compare.cli import compare, corpus, extract
+from rok_compare.cli import compare, corpus, extract, report
 
 app = typer.Typer(
     name="rok",
@@ -32,6 +32,7 @@ def _root(
 extract.register(app)
 compare.register(app)
 corpus.register(app)
+report.register(app)
 
 
 def main() -> None:
