@@ -94,8 +94,8 @@ def _run_on_split() -> re.Pattern[str]:
 class CommitmentResult:
     commitments: list[Commitment] = field(default_factory=list)
     heading_parties: list[OrgMention] = field(default_factory=list)
-    party_sections: list[tuple[int, int]] = field(default_factory=list)
-    """Spans of the blocks under a party's heading: commitments there, not goals."""
+    party_sections: dict[tuple[int, int], str] = field(default_factory=dict)
+    """Sentence spans under a party's heading, with the heading's name: commitments, not goals."""
 
 
 @dataclass(slots=True)
@@ -119,7 +119,7 @@ def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: li
             for sentence in block.sentences:
                 units = _units(text, sentence, mentions, context, party_names, result)
                 if context.party is not None:
-                    result.party_sections.append((sentence.span.start, sentence.span.end))
+                    result.party_sections[(sentence.span.start, sentence.span.end)] = context.party.name
                 for unit in units:
                     if goal_section and not context.party:
                         continue
