@@ -80,8 +80,9 @@ def find_organisations(text: str, registry: PartyRegistry, path_hint: str = "") 
     says "kommunen" and never which one."""
     mentions = [_from_registry(text, m) for m in registry.find_mentions(text)]
     taken = _Taken([(m.start, m.end) for m in mentions])
+    windows = _group_windows(text)
     for kind, canonical, pattern in _group_patterns():
-        for match in pattern.finditer(text):
+        for match in (m for start, end in windows for m in pattern.finditer(text, start, end)):
             if taken.overlaps(match.start(), match.end()):
                 continue
             name = _SPACE.sub(" ", match.group())
@@ -97,6 +98,21 @@ def find_organisations(text: str, registry: PartyRegistry, path_hint: str = "") 
     mentions.sort(key=lambda m: m.start)
     _name_coordinated_places(text, mentions)
     return mentions
+
+
+_GROUP_WORD = re.compile(r"kommuner|organisationer|föreningar|sektor|civilsamhäll", re.I)
+
+
+def _group_windows(text: str) -> list[tuple[int, int]]:
+    """The lines that can hold a named group: every group pattern ends in one of these words."""
+    windows: list[tuple[int, int]] = []
+    for match in _GROUP_WORD.finditer(text):
+        if windows and match.start() < windows[-1][1]:
+            continue
+        start = max(text.rfind("\n", 0, match.start()), text.rfind("\f", 0, match.start())) + 1
+        ends = [i for i in (text.find("\n", match.end()), text.find("\f", match.end())) if i >= 0]
+        windows.append((start, min(ends) if ends else len(text)))
+    return windows
 
 
 def _name_coordinated_places(text: str, mentions: list[OrgMention]) -> None:
