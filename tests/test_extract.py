@@ -133,3 +133,35 @@ def test_json_contract(norrbotten):
     assert set(data["parties"][0]) >= {"name", "canonical", "kind", "span"}
     assert set(data["commitments"][0]) >= {"party", "text", "strength", "span"}
     assert set(data["clauses"][0]) >= {"id", "section", "kind", "themes", "text", "span"}
+
+
+AGREEMENT_WITH_LISTS = """Regional överenskommelse för Hallands län 2021–2024
+
+Överenskommelsen har tecknats mellan Länsstyrelsen i Hallands län, Region Halland,
+Arbetsförmedlingen och Hallands kommuner.
+
+Länsstyrelsen åtar sig att:
+- samordna den regionala samverkan
+- följa upp överenskommelsen årligen
+
+Parterna ska:
+- verka för fler praktikplatser
+
+Underskrifter
+
+För Länsstyrelsen i Hallands län
+För Falkenbergs kommun
+"""
+
+
+def test_signing_sentence_lead_in_lists_and_signatures(tmp_path):
+    path = tmp_path / "halland.txt"
+    path.write_text(AGREEMENT_WITH_LISTS, encoding="utf-8")
+    agreement = extract_document(path)
+    canonical = {p.canonical for p in agreement.parties}
+    assert canonical == {"Länsstyrelsen", "Region Halland", "Arbetsförmedlingen", "kommunerna i Hallands län",
+                         "Falkenbergs kommun"}
+    by_text = {c.text: c for c in agreement.commitments}
+    assert (by_text["samordna den regionala samverkan"].party, by_text["samordna den regionala samverkan"].strength) \
+        == ("Länsstyrelsen", "undertake")
+    assert by_text["verka för fler praktikplatser"].party == "*"

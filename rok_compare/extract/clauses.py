@@ -46,11 +46,23 @@ def cue_kind(text: str, lowered: str | None = None) -> ClauseKind:
     return next((kind for kind, matcher in kind_matchers() if matcher.search(text, lowered)), ClauseKind.OTHER)
 
 
+def rule_cues(text: str, lowered: str | None = None, themes: list[str] | None = None) -> tuple[str, ...]:
+    """The keyword rules' verdicts as model features: the cue kind and the keyword themes."""
+    lowered = lowered or padded(text)
+    themes = clause_themes(text, lowered) if themes is None else themes
+    return ("kind:" + cue_kind(text, lowered), *("theme:" + t for t in themes))
+
+
 def build_clauses(doc: SegmentedDocument, goal_spans: set[tuple[int, int]],
                   commitment_spans: set[tuple[int, int]]) -> list[Clause]:
-    """One clause per sentence of a paragraph or list item and per table row, in order."""
+    """One clause per sentence of a paragraph or list item and per table row, in order.
+
+    Kinds and themes come from the keyword rules, then, where ``models/`` holds trained models,
+    from the models (all clauses of the document at once): kind only where extraction has not
+    decided goal or commitment."""
     goals, commitments = _Spans(goal_spans), _Spans(commitment_spans)
     clauses: list[Clause] = []
+    cues: list[tuple[str, ...]] = []
     for section in doc.sections:
         name = section.heading
         for block in section.blocks:
@@ -63,8 +75,27 @@ def build_clauses(doc: SegmentedDocument, goal_spans: set[tuple[int, int]],
                     continue
                 lowered = padded(text)
                 kind = _kind(text, lowered, span, goals, commitments)
-                clauses.append(Clause(f"c{len(clauses) + 1}", name, kind, clause_themes(text, lowered), text, span))
+                themes = clause_themes(text, lowered)
+                clauses.append(Clause(f"c{len(clauses) + 1}", name, kind, themes, text, span))
+                cues.append(rule_cues(text, lowered, themes))
+    _apply_models(clauses, cues)
     return clauses
+
+
+def _apply_models(clauses: list[Clause], cues: list[tuple[str, ...]]) -> None:
+    """Replace rule kinds (not extraction's goal/commitment) and themes by the trained models'."""
+    from rok_compare.extract.models import ClauseInput, default_models
+
+    models = default_models()
+    if not clauses or (models.kind is None and models.themes is None):
+        return
+    inputs = [ClauseInput(c.text, c.section, str(c.kind), cue) for c, cue in zip(clauses, cues, strict=True)]
+    kinds, themes = models.predict(inputs)
+    for i, clause in enumerate(clauses):
+        if kinds is not None and clause.kind not in (ClauseKind.GOAL, ClauseKind.COMMITMENT):
+            clause.kind = ClauseKind(kinds[i])
+        if themes is not None:
+            clause.themes = themes[i]
 
 
 def _kind(text: str, lowered: str, span: Span, goals: _Spans, commitments: _Spans) -> ClauseKind:

@@ -80,7 +80,16 @@ _COORDINATED_VERB = re.compile(r"^\s+(ska|skall|kommer att|åtar sig)\b", re.I)
 _RECEPTION = re.compile(r"\b(överenskommelse|avtal|avsiktsförklaring|samverkar|samarbetar)\w*\b[^.]*\bta emot\b", re.I)
 _SIGNED = re.compile(r"\b(tecknat|undertecknat|skrivit|ingått)\b[^.]*\b(ska|skall|ta emot)\b", re.I)
 _AFTER_HEADING_NAME = re.compile(r"(?:\s*/\s*[\wåäö]+(?:\s+[\wåäö]+)?)?\s+(?=[A-ZÅÄÖ])")
-_POSSESSIVE_HEADING = re.compile(r"^(.+?)(:s|s)?\s+(ansvar|åtaganden|uppdrag|roll|ansvar och uppgifter)\b", re.I)
+_POSSESSIVE_HEADING = re.compile(
+    r"^(.+?)(:s|s)?\s+(ansvar|åtaganden|uppdrag|roll|ansvar och uppgifter|åtar sig|ska|skall|ansvarar för|"
+    r"bidrar med|kommer att)\b",
+    re.I,
+)
+_LIST_LEAD_IN = re.compile(
+    r"\s*(åtar sig|ska|skall|ansvarar för|kommer att|bidrar med|erbjuder|förbinder sig)\b[^.]{0,80}:$", re.I
+)
+"""A lead-in to a list of one party's undertakings: "Länsstyrelsen åtar sig att:"."""
+_JOINT_LEAD_IN = re.compile(r"^(parterna|samtliga parter|alla parter|vi)\b", re.I)
 
 
 @cache
@@ -112,9 +121,14 @@ def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: li
     text = doc.source.text
     for section in doc.sections:
         _enter_section(section, mentions, party_names, context)
+        lead_in: tuple[str, str] | None = None
         for block in section.blocks:
             if block.kind in (BlockKind.TABLE_ROW, BlockKind.HEADING):
                 continue
+            if block.kind is BlockKind.LIST_ITEM and lead_in:
+                result.commitments += _listed_undertakings(block, lead_in)
+                continue
+            lead_in = _undertaking_lead_in(block, mentions, party_names)
             goal_section = is_goal_block(section, block)
             for sentence in block.sentences:
                 units = _units(text, sentence, mentions, context, party_names, result)
@@ -131,6 +145,30 @@ def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: li
                         result.commitments.append(commitment)
     result.commitments += _from_tables(doc, mentions)
     return result
+
+
+def _undertaking_lead_in(block, mentions: MentionIndex, party_names: set[str]) -> tuple[str, str] | None:
+    """(owner, wording) when a block ends with "<party> åtar sig att:" or "Parterna ska:"."""
+    if not block.sentences:
+        return None
+    last = block.sentences[-1]
+    if not last.text.endswith(":"):
+        return None
+    joint = _JOINT_LEAD_IN.match(last.text)
+    if joint and _LIST_LEAD_IN.match(last.text, joint.end()):
+        return ALL, last.text
+    first = next(iter(mentions.within(last.span.start, last.span.start + 3)), None)
+    if first and first.canonical.lower() in party_names:
+        rest = last.text[first.end - last.span.start :]
+        if _LIST_LEAD_IN.match(rest):
+            return first.canonical, last.text
+    return None
+
+
+def _listed_undertakings(block, lead_in: tuple[str, str]) -> list[Commitment]:
+    owner, wording = lead_in
+    return [Commitment(owner, s.text, commitment_strength(f"{wording.rstrip(':')} {s.text}"), s.span)
+            for s in block.sentences if len(s.text) >= 4]
 
 
 def _enter_section(section, mentions: list[OrgMention], party_names: set[str], context: _Context) -> None:

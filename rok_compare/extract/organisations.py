@@ -88,6 +88,10 @@ def find_organisations(text: str, registry: PartyRegistry, path_hint: str = "") 
             name = _SPACE.sub(" ", match.group())
             place = re.search(r"i (.+ län)$", name)
             full = f"kommunerna i {place.group(1)}" if place else canonical
+            if "{place}" in canonical:  # "Hallands kommuner" → "kommunerna i Hallands län"
+                if not _is_county(registry, match.group("place")):
+                    continue  # "Sveriges kommuner" is no county's
+                full = canonical.format(place=match.group("place") + "s")
             mentions.append(OrgMention(match.start(), match.end(), name, full, kind, generic=True))
             taken.add(match.start(), match.end())
     for match in _KOMMUNEN.finditer(text):
@@ -101,6 +105,10 @@ def find_organisations(text: str, registry: PartyRegistry, path_hint: str = "") 
 
 
 _GROUP_WORD = re.compile(r"kommuner|organisationer|föreningar|sektor|civilsamhäll", re.I)
+
+
+def _is_county(registry: PartyRegistry, name: str) -> bool:
+    return any(name in (county.short_name, county.name.removesuffix("s län")) for county in registry.counties())
 
 
 def _group_windows(text: str) -> list[tuple[int, int]]:

@@ -74,6 +74,7 @@ def find_parties(
     found += _from_party_lists(doc, mentions)
     found += _from_member_contacts(doc, list(furniture_mentions))
     found += _from_list_lead_ins(doc, mentions)
+    found += _from_signatures(doc, mentions)
     found += _from_cues(doc, mentions)
     found += list(heading_parties)
     if len({m.canonical for m in found}) < 2:
@@ -108,6 +109,24 @@ def _from_member_contacts(doc: SegmentedDocument, mentions: list[OrgMention]) ->
             continue
         for following in blocks[index + 1 :]:
             found += [m for m in _within(mentions, following.span.start, following.span.end) if not m.bare_place]
+    return found
+
+
+_SIGNATURE = re.compile(r"^(för|for)\s+", re.I)
+
+
+def _from_signatures(doc: SegmentedDocument, mentions: Sequence[OrgMention]) -> list[OrgMention]:
+    """Signature lines: "För Länsstyrelsen i Hallands län" standing alone (a name or date may follow)."""
+    found = []
+    for section in doc.sections:
+        lines = [(section.heading, section.heading_span)] if section.heading else []
+        lines += [(block.text, block.span) for block in section.blocks]
+        for text, span in lines:
+            if not _SIGNATURE.match(text) or len(text) > 120:
+                continue
+            inside = _within(mentions, span.start, span.end)
+            if inside and doc.source.text[span.start : inside[0].start].strip().lower() in ("för", "for"):
+                found.append(inside[0])
     return found
 
 
