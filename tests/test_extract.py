@@ -165,3 +165,19 @@ def test_signing_sentence_lead_in_lists_and_signatures(tmp_path):
     assert (by_text["samordna den regionala samverkan"].party, by_text["samordna den regionala samverkan"].strength) \
         == ("Länsstyrelsen", "undertake")
     assert by_text["verka för fler praktikplatser"].party == "*"
+
+
+def test_ocr_variants_and_unknown_organisations_in_a_party_list(tmp_path):
+    path = tmp_path / "ocr.txt"
+    path.write_text(
+        "Överenskommelsen har träffats mellan Länsstyrelsen i Jämtlands län, Arbetsfinnedlingen, "
+        "Migrationsverkel och Föreningen Nya Vänner.\n\n"
+        "Arbetsfinnedlingen ska erbjuda praktik till alla nyanlända.\n",
+        encoding="utf-8",
+    )
+    agreement = extract_document(path)
+    by_name = {p.name: p for p in agreement.parties}
+    assert by_name["Arbetsfinnedlingen"].canonical == "Arbetsförmedlingen"
+    assert by_name["Migrationsverkel"].canonical == "Migrationsverket"
+    assert by_name["Föreningen Nya Vänner"].kind is PartyKind.OTHER
+    assert [c.party for c in agreement.commitments] == ["Arbetsförmedlingen"]

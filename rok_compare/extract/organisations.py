@@ -200,3 +200,74 @@ def home_municipality(mentions: list[OrgMention]) -> OrgMention | None:
     best = counts.most_common(1)[0][0]
     explicit = [m for m in named if m.canonical == best and not m.bare_place]
     return (explicit or [m for m in named if m.canonical == best])[0]
+
+
+_LIST_SEPARATOR = re.compile(r",\s*|\s+och\s+|\s+samt\s+|\s*&\s*|\s*;\s*")
+_NAME_LOWER = {"i", "för", "av", "län", "läns", "kommun", "stad", "stift", "landsting", "universitet", "högskola",
+               "tekniska", "kyrkan", "samordningsförbund", "kommunalförbund"}
+
+
+@cache
+def _organisation_word() -> re.Pattern[str]:
+    words = [w.strip() for w in (_DATA / "organisation_words.txt").read_text(encoding="utf-8").splitlines()
+             if w.strip() and not w.startswith("#")]
+    return re.compile("|".join(re.escape(w) for w in words), re.I)
+
+
+def listed_organisations(text: str, start: int, end: int, known: list[OrgMention]) -> list[OrgMention]:
+    """Names in a comma/"och" list that the mention finder did not know: looked up fuzzily in the
+    registry (OCR and spelling variants such as "Arbetsfinnedlingen"), or, when the name has an
+    organisation word ("Föreningen Nya Vänner"), reported as an organisation of kind other."""
+    from rok_compare.extract.registry import PartyRegistry
+
+    registry = PartyRegistry.default()
+    found = []
+    position = start
+    for separator in [*_LIST_SEPARATOR.finditer(text, start, end), None]:
+        item_end = separator.start() if separator else end
+        name = _leading_name(text, position, item_end)
+        position = separator.end() if separator else end
+        if name is None or any(m.start < name[1] and name[0] < m.end for m in known):
+            continue
+        surface = _SPACE.sub(" ", text[name[0] : name[1]]).strip(" .")
+        if len(surface) < 4:
+            continue
+        match = registry.lookup(surface)
+        if match is not None:
+            found.append(OrgMention(name[0], name[1], surface, match.predecessor or match.canonical, match.kind,
+                                    match.county_code, current=match.canonical if match.predecessor else None))
+        elif _organisation_word().search(surface) and " " in surface or _organisation_word().search(surface[-12:]):
+            found.append(OrgMention(name[0], name[1], surface, surface, PartyKind.OTHER))
+    return found
+
+
+def _leading_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The capitalised name at the start of a list item ("Länsstyrelsen i Jämtlands län" of
+    "Länsstyrelsen i Jämtlands län om att ..."); None when the item does not start with one."""
+    while start < end and text[start].isspace():
+        start += 1
+    if start >= end or not text[start].isupper():
+        return None
+    last = start
+    for word in re.finditer(r"\S+", text[start:end]):
+        token = word.group().strip(",.;:()")
+        if token[:1].isupper() or token.lower() in _NAME_LOWER:
+            last = start + word.end()
+            continue
+        break
+    return (start, last) if last > start else None
+
+
+def with_party_names(text: str, mentions: MentionIndex, parties) -> MentionIndex:
+    """Add every occurrence of a party name the mention finder missed ("Arbetsfinnedlingen",
+    an organisation the registry lacks), so that the party's commitments are found too."""
+    extra = []
+    for party in parties:
+        if len(party.name) < 4:
+            continue
+        for match in re.finditer(rf"(?<![\wåäö]){re.escape(party.name)}(?![\wåäö])", text):
+            nearby = mentions.within(match.start() - 80, match.end())
+            if not any(m.start < match.end() and match.start() < m.end for m in nearby):
+                extra.append(OrgMention(match.start(), match.end(), party.name, party.canonical, party.kind,
+                                        current=party.current))
+    return MentionIndex([*mentions, *extra]) if extra else mentions

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from rok_compare.extract.organisations import MentionIndex, OrgMention, home_municipality
+from rok_compare.extract.organisations import MentionIndex, OrgMention, home_municipality, listed_organisations
 from rok_compare.model import BlockKind, DocType, Party, PartyKind, SegmentedDocument, SourceDocument
 
 _DATA = Path(__file__).parent / "data"
@@ -158,10 +158,14 @@ def _from_cues(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[OrgMe
             if block.kind is BlockKind.TABLE_ROW:
                 continue
             for sentence in block.sentences:
+                chunk = text[sentence.span.start : sentence.span.end]
+                if not any(cue.pattern.search(chunk) for cue in party_cues()):
+                    continue
                 inside = _within(mentions, sentence.span.start, sentence.span.end)
+                inside = sorted(inside + listed_organisations(text, sentence.span.start, sentence.span.end, inside),
+                                key=lambda m: m.start)
                 if not inside:
                     continue
-                chunk = text[sentence.span.start : sentence.span.end]
                 for cue in party_cues():
                     for match in cue.pattern.finditer(chunk):
                         start, end = sentence.span.start + match.start(), sentence.span.start + match.end()

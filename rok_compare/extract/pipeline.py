@@ -10,7 +10,13 @@ from rok_compare.extract.commitments import find_commitments
 from rok_compare.extract.doc_type import classify_doc_type
 from rok_compare.extract.goals import goal_context_list, is_goal_block, is_goal_statement
 from rok_compare.extract.metadata import detect_county, detect_period, detect_revision_date
-from rok_compare.extract.organisations import MentionIndex, OrgMention, assign_county, find_organisations
+from rok_compare.extract.organisations import (
+    MentionIndex,
+    OrgMention,
+    assign_county,
+    find_organisations,
+    with_party_names,
+)
 from rok_compare.extract.parties import find_parties
 from rok_compare.extract.registry import PartyRegistry
 from rok_compare.ingest import read_document
@@ -28,6 +34,7 @@ def extract(source: SourceDocument) -> Agreement:
         assign_county(mentions, county)
     doc_type = classify_doc_type(doc)
     parties = find_parties(doc, mentions, doc_type, furniture_mentions=in_furniture)
+    mentions = with_party_names(source.text, mentions, parties)
     found = find_commitments(doc, mentions, parties)
     known = {p.canonical.lower() for p in parties}
     if any(m.canonical.lower() not in known for m in found.heading_parties):
