@@ -1,0 +1,144 @@
+"""Rebuild the clause kind and theme models in ``models/`` from ``corpus/annotations/clauses.jsonl``.
+
+    python scripts/train.py [--dev-dir ../shared/corpus/dev] [--out models] [--metrics FILE]
+
+Each annotated document is read again from its set folder and extracted with the keyword rules
+(not the models being rebuilt); annotations are matched to clauses by span and checked by the
+sha1 of the clause text (mismatches are reported and skipped). Models are evaluated by
+cross-validation grouped by document, then fitted on all annotations. Same input, same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ["ROK_CLAUSE_MODELS"] = "off"  # features come from the rules, never from the models being built
+
+from rok_compare.extract import extract_document  # noqa: E402
+from rok_compare.extract.clauses import rule_cues  # noqa: E402
+from rok_compare.extract.models import KIND_FILE, THEMES_FILE, ClauseClassifier, ClauseInput  # noqa: E402
+
+DECIDED = ("goal", "commitment")
+"""Kinds that extraction decides itself; the kind model is used for the other clauses."""
+KIND_PARAMS = {"C": 20.0, "char_weight": 1.0, "word_weight": 1.0}
+THEME_PARAMS = {"C": 10.0, "char_weight": 1.0, "word_weight": 1.0, "threshold": 0.35}
+
+
+def load_examples(annotations: Path, dev_dir: Path) -> tuple[list[ClauseInput], list[str], list[list[str]], list[str]]:
+    """Inputs, kinds, themes and document names of the annotations that still match a clause."""
+    by_doc: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for line in annotations.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            by_doc[(record["set"], record["doc"])].append(record)
+    folders = {"seeds": ROOT / "corpus" / "seeds", "dev": dev_dir}
+    inputs, kinds, themes, groups = [], [], [], []
+    skipped = 0
+    for (set_name, doc), records in sorted(by_doc.items()):
+        path = folders[set_name] / doc
+        if not path.exists():
+            print(f"missing document {path}: {len(records)} annotations skipped", file=sys.stderr)
+            skipped += len(records)
+            continue
+        clauses = {(c.span.start, c.span.end): c for c in extract_document(path).clauses}
+        for record in records:
+            clause = clauses.get((record["start"], record["end"]))
+            if clause is None or hashlib.sha1(clause.text.encode("utf-8")).hexdigest() != record["sha1"]:
+                print(f"{doc} {record['start']}-{record['end']}: segmentation changed, skipped", file=sys.stderr)
+                skipped += 1
+                continue
+            inputs.append(ClauseInput(clause.text, clause.section, str(clause.kind), rule_cues(clause.text)))
+            kinds.append(record["kind"])
+            themes.append(sorted(record["themes"]))
+            groups.append(f"{set_name}/{doc}")
+    if skipped:
+        print(f"{skipped} annotations skipped", file=sys.stderr)
+    return inputs, kinds, themes, groups
+
+
+def final_kinds(inputs: list[ClauseInput], predicted: list[str]) -> list[str]:
+    """What extraction outputs: its own goal/commitment decision, else the model's kind."""
+    return [i.rule_kind if i.rule_kind in DECIDED else p for i, p in zip(inputs, predicted, strict=True)]
+
+
+def prf(gold: list[bool], pred: list[bool]) -> dict[str, float]:
+    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
+    precision = tp / max(sum(pred), 1)
+    recall = tp / max(sum(gold), 1)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3), "support": sum(gold)}
+
+
+def cross_validate(inputs, kinds, themes, groups, folds: int) -> dict:
+    from sklearn.model_selection import GroupKFold
+
+    kind_pred: list[str | None] = [None] * len(inputs)
+    theme_pred: list[list[str]] = [[] for _ in inputs]
+    for train, test in GroupKFold(n_splits=folds).split(inputs, groups=groups):
+        tr = [inputs[i] for i in train]
+        te = [inputs[i] for i in test]
+        kind_model = ClauseClassifier(**KIND_PARAMS).fit(tr, [kinds[i] for i in train])
+        theme_model = ClauseClassifier(multilabel=True, **THEME_PARAMS).fit(tr, [themes[i] for i in train])
+        for i, k, t in zip(test, kind_model.predict(te), theme_model.predict(te), strict=True):
+            kind_pred[i], theme_pred[i] = k, t
+    final = final_kinds(inputs, kind_pred)
+    rules = [i.rule_kind for i in inputs]
+    kind_labels = sorted(set(kinds))
+    theme_labels = sorted({t for ts in themes for t in ts})
+    per_theme = {t: prf([t in g for g in themes], [t in p for p in theme_pred]) for t in theme_labels}
+    rule_themes = _rule_themes(inputs)
+    return {
+        "folds": folds,
+        "clauses": len(inputs),
+        "documents": len(set(groups)),
+        "kind_accuracy": round(float(np.mean([f == k for f, k in zip(final, kinds, strict=True)])), 3),
+        "kind_accuracy_model_only": round(float(np.mean([p == k for p, k in zip(kind_pred, kinds, strict=True)])), 3),
+        "kind_accuracy_rules": round(float(np.mean([r == k for r, k in zip(rules, kinds, strict=True)])), 3),
+        "kind_per_label": {k: prf([g == k for g in kinds], [f == k for f in final]) for k in kind_labels},
+        "themes_macro_f1": round(float(np.mean([m["f1"] for m in per_theme.values()])), 3),
+        "themes_macro_f1_rules": round(float(np.mean(
+            [prf([t in g for g in themes], [t in r for r in rule_themes])["f1"] for t in theme_labels])), 3),
+        "themes_per_label": per_theme,
+    }
+
+
+def _rule_themes(inputs: list[ClauseInput]) -> list[list[str]]:
+    return [[c.removeprefix("theme:") for c in i.cues if c.startswith("theme:")] for i in inputs]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--annotations", type=Path, default=ROOT / "corpus" / "annotations" / "clauses.jsonl")
+    parser.add_argument("--dev-dir", type=Path, default=ROOT.parent / "shared" / "corpus" / "dev")
+    parser.add_argument("--out", type=Path, default=ROOT / "models")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--no-cv", action="store_true", help="only fit and save the models")
+    parser.add_argument("--metrics", type=Path, help="write the cross-validated scores here as JSON")
+    args = parser.parse_args(argv)
+
+    inputs, kinds, themes, groups = load_examples(args.annotations, args.dev_dir)
+    print(f"{len(inputs)} annotated clauses from {len(set(groups))} documents")
+    if not args.no_cv:
+        metrics = cross_validate(inputs, kinds, themes, groups, min(args.folds, len(set(groups))))
+        print(json.dumps(metrics, indent=1))
+        if args.metrics:
+            args.metrics.write_text(json.dumps(metrics, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    args.out.mkdir(parents=True, exist_ok=True)
+    ClauseClassifier(**KIND_PARAMS).fit(inputs, kinds).save(args.out / KIND_FILE)
+    ClauseClassifier(multilabel=True, **THEME_PARAMS).fit(inputs, themes).save(args.out / THEMES_FILE)
+    sizes = ", ".join(f"{name} {(args.out / name).stat().st_size // 1024} KiB" for name in (KIND_FILE, THEMES_FILE))
+    print(f"saved {sizes}")
+
+
+if __name__ == "__main__":
+    main()
