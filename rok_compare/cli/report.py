@@ -2,8 +2,37 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from rok_compare.cli.corpus import _db, _db_option, _errors, _shown
+from rok_compare.cli.output import fail
 
 
 def register(app: typer.Typer) -> None:
     """Add the report command to ``app``."""
+    app.command("report")(report_command)
+
+
+def report_command(
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write the site into (created if needed)."),  # noqa: B008
+    db: Path | None = _db_option(),  # noqa: B008
+) -> None:
+    """Write a browsable HTML report of the store: overview, documents, parties, themes, similarity,
+    reuse, side-by-side comparisons, revision timeline and clause search.
+
+    The site is plain files that work opened from disk, with nothing loaded from the network.
+    """
+    from rok_compare.report import ReportError, build_report
+
+    db = _db(db)
+    with _errors(db):
+        try:
+            summary = build_report(db, out)
+        except ReportError as error:
+            fail(str(error))
+            raise typer.Exit(code=2) from None
+    typer.echo(f"{_shown(str(out))}: {summary.pages} pages ({summary.documents} documents, "
+               f"{summary.comparisons} comparisons) in {summary.seconds:.1f} s")
+    typer.echo(f"open {_shown(str(summary.index))}")

@@ -1,0 +1,117 @@
+"""Build the static report site: ``build_report(db_path, out_dir) -> ReportSummary``.
+
+    >>> from rok_compare.report import build_report
+    >>> build_report("rok.db", "site").index
+    PosixPath('site/index.html')
+
+The site is plain files that work opened from disk (file://) with nothing loaded from the
+network: HTML pages, one stylesheet, and the clause search (a script with the data, loaded with
+``<script src>``, and a small script that filters it). Page files this build did not write are
+removed from ``doc/`` and ``compare/``, so a rebuilt site holds no pages of deleted documents.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from rok_compare.report import analysis
+from rok_compare.report.data import ReportData, load
+from rok_compare.report.pages import corpus, documents, overview
+
+STATIC = ("style.css", "search.js")
+
+
+class ReportError(Exception):
+    """The report cannot be written (e.g. the output path is a file). ``str()`` is one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSummary:
+    out_dir: Path
+    index: Path
+    pages: int
+    documents: int
+    comparisons: int
+    seconds: float
+
+
+def build_report(db_path: str | Path | None, out_dir: str | Path) -> ReportSummary:
+    """Read the store at ``db_path`` and write the site into ``out_dir`` (created if needed)."""
+    started = time.perf_counter()
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"{out}: exists and is not a directory")
+    data = load(db_path)
+    writer = _Writer(out)
+    pairs = _write_comparisons(data, writer)
+    by_doc: dict[int, list[analysis.Pair]] = {}
+    for pair in pairs:
+        by_doc.setdefault(pair.a, []).append(pair)
+        by_doc.setdefault(pair.b, []).append(pair)
+    for doc in data.documents:
+        writer.write(doc.page, documents.document_page(data, doc, by_doc.get(doc.id, [])))
+    writer.write("index.html", overview.index_page(data))
+    writer.write("documents.html", overview.documents_page(data))
+    writer.write("parties.html", overview.parties_page(data))
+    writer.write("themes.html", overview.themes_page(data))
+    writer.write("similarity.html", corpus.similarity_page(data, analysis.county_similarity(data),
+                                                           analysis.county_vocabulary(data)))
+    writer.write("reuse.html", corpus.reuse_page(data))
+    writer.write("timeline.html", corpus.timeline_page(data, [p for p in pairs if p.reason == "revision"]))
+    writer.write("search.html", corpus.search_page(data))
+    writer.write("search-data.js", corpus.search_data(data))
+    static = resources.files("rok_compare.report").joinpath("static")
+    for name in STATIC:
+        writer.write(name, static.joinpath(name).read_text(encoding="utf-8"))
+    writer.remove_stale(("doc", "compare"))
+    return ReportSummary(out, out / "index.html", writer.pages, len(data.documents), len(pairs),
+                         time.perf_counter() - started)
+
+
+def _write_comparisons(data: ReportData, writer: _Writer) -> list[analysis.Pair]:
+    """Align every pair shown side by side, write its page and the index of comparisons."""
+    from rok_compare.align import align
+
+    nearest = analysis.nearest_pairs(data, analysis.document_similarity(data))
+    pairs = analysis.comparison_pairs(data, nearest)
+    summaries, kept = {}, []
+    for pair in pairs:
+        a, b = data.by_id[pair.a], data.by_id[pair.b]
+        alignment = align([c.to_clause() for c in a.clauses], [c.to_clause() for c in b.clauses], a.path, b.path)
+        if pair.reason == "similar" and not alignment.pairs:
+            continue  # nearest by vocabulary only, without a single clause in common: nothing to show
+        kept.append(pair)
+        summaries[pair] = alignment.summary.to_dict()
+        writer.write(pair.page, documents.compare_page(data, pair, alignment))
+    writer.write("compare.html", corpus.compare_index_page(data, kept, summaries))
+    return kept
+
+
+class _Writer:
+    """Writes UTF-8 files under the output folder and remembers them."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.written: set[Path] = set()
+
+    @property
+    def pages(self) -> int:
+        return sum(1 for p in self.written if p.suffix == ".html")
+
+    def write(self, relative: str, text: str) -> None:
+        path = self.out / relative
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise ReportError(f"{path}: cannot write ({error.strerror or error})") from error
+        self.written.add(path)
+
+    def remove_stale(self, folders: tuple[str, ...]) -> None:
+        for folder in folders:
+            for path in (self.out / folder).glob("*.html"):
+                if path not in self.written:
+                    path.unlink(missing_ok=True)

@@ -1,0 +1,192 @@
+"""The HTML report: every page is written, every link resolves, document text is always escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from typer.testing import CliRunner
+
+from rok_compare.cli import app
+from rok_compare.report import ReportError, build_report
+from rok_compare.store import Store, ingest
+from rok_compare.store.reuse import recompute_reuse_clusters
+from rok_compare.store.testing import make_agreement
+from rok_compare.store.write import write_agreement
+
+SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(2)>"
+HOSTILE_CLAUSES = [
+    f"Parterna ska {SCRIPT} säkerställa att alla nyanlända erbjuds en hälsoundersökning inom två veckor.",
+    f"Länsstyrelsen ansvarar för samordningen {IMG} av insatserna för nyanlända i hela länet.",
+    'Kommunen erbjuder samhällsorientering "på modersmålet" & <b>fet</b> text </td></tr></table>.',
+]
+PAGES = ["index.html", "documents.html", "parties.html", "themes.html", "similarity.html", "reuse.html",
+         "compare.html", "timeline.html", "search.html", "search-data.js", "search.js", "style.css"]
+
+
+def build_site(tmp: Path) -> tuple[Path, Path]:
+    """A store of the seeds plus two hostile revisions of one county, and the site built from it."""
+    db = tmp / "rok.db"
+    ingest([SEEDS], db, workers=1)
+    with Store.open(db) as store:
+        for year, extra in ((2020, "Uppföljning sker årligen."), (2024, "Uppföljning sker varje halvår.")):
+            agreement = make_agreement(tmp / f"hostile_{year}.txt", [*HOSTILE_CLAUSES, extra],
+                                       county=("Gotlands län", "09"), period=(year, year + 3),
+                                       parties=["Migrationsverket", f"Evil {IMG} AB"])
+            agreement.title = f"Överenskommelse {SCRIPT}"
+            write_agreement(store, agreement, path=f"hostile_{year}_{IMG}.txt")
+        recompute_reuse_clusters(store)
+    out = tmp / "site"
+    build_report(db, out)
+    return db, out
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return build_site(tmp_path_factory.mktemp("report"))
+
+
+class _Links(HTMLParser):
+    """Collects href/src attributes and the contents of <script> elements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.scripts: list[dict[str, str | None]] = []
+        self.inline: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name in ("href", "src"):
+            if values.get(name):
+                self.links.append(values[name] or "")
+        if tag == "script":
+            self.scripts.append(values)
+            self._in_script = True
+        if tag == "img" or any(name.startswith("on") for name in values):
+            raise AssertionError(f"unexpected <{tag}> with {values}")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.inline.append(data)
+
+
+def _pages(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def test_every_page_exists(site: tuple[Path, Path]) -> None:
+    db, out = site
+    for name in PAGES:
+        assert (out / name).is_file(), name
+    with sqlite3.connect(db) as conn:
+        ids = [row[0] for row in conn.execute("SELECT id FROM documents")]
+    assert len(ids) == 7
+    for doc_id in ids:
+        assert (out / "doc" / f"{doc_id}.html").is_file()
+    compares = list((out / "compare").glob("*.html"))
+    assert compares, "no side-by-side comparison written"
+    timeline = (out / "timeline.html").read_text(encoding="utf-8")
+    assert "What changed" in timeline  # the two dated revisions of one county are compared
+
+
+def test_every_internal_link_resolves_and_nothing_loads_from_the_network(site: tuple[Path, Path]) -> None:
+    _, out = site
+    checked = 0
+    for page in _pages(out):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert not parser.inline, f"{page}: inline script"
+        assert all(s.get("src") for s in parser.scripts), f"{page}: script without src"
+        for target in parser.links:
+            parts = urlsplit(target)
+            assert not parts.scheme and not parts.netloc, f"{page}: external link {target}"
+            if not parts.path:  # a fragment on the same page
+                continue
+            resolved = (page.parent / unquote(parts.path)).resolve()
+            assert resolved.is_file(), f"{page}: broken link {target}"
+            assert out.resolve() in resolved.parents, f"{page}: link outside the site {target}"
+            checked += 1
+    assert checked > 100
+
+
+def test_hostile_text_is_escaped_in_every_page(site: tuple[Path, Path]) -> None:
+    _, out = site
+    for page in _pages(out):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<img" not in text and "<b>fet" not in text, page
+        assert "</td></tr></table>." not in text, page
+    with sqlite3.connect(site[0]) as conn:
+        doc_id = conn.execute("SELECT id FROM documents WHERE path LIKE 'hostile_2024%'").fetchone()[0]
+    page = (out / "doc" / f"{doc_id}.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "&lt;b&gt;fet&lt;/b&gt;" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (out / "reuse.html").read_text(encoding="utf-8")
+
+
+def test_search_data_holds_no_markup_but_the_literal_text(site: tuple[Path, Path]) -> None:
+    _, out = site
+    script = (out / "search-data.js").read_text(encoding="utf-8")
+    assert "<" not in script and ">" not in script.replace("=>", "")
+    payload = json.loads(re.fullmatch(r"window\.ROK_SEARCH = (.*);\n", script, re.S).group(1))
+    texts = [clause[3] for clause in payload["clauses"]]
+    assert any(SCRIPT in t for t in texts) and any(IMG in t for t in texts)
+    assert any(SCRIPT in d["title"] for d in payload["documents"].values())
+    search_js = (out / "search.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in search_js and "insertAdjacentHTML" not in search_js
+
+
+def test_rebuild_removes_pages_of_deleted_documents(tmp_path: Path) -> None:
+    db, out = build_site(tmp_path)
+    stale = out / "doc" / "9999.html"
+    stale.write_text("old", encoding="utf-8")
+    summary = build_report(db, out)
+    assert not stale.exists()
+    assert summary.index == out / "index.html" and summary.documents == 7
+
+
+def test_report_cli_prints_where_to_open_it(site: tuple[Path, Path], tmp_path: Path) -> None:
+    db, _ = site
+    out = tmp_path / "cli-site"
+    result = CliRunner().invoke(app, ["report", "--db", str(db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"open {out / 'index.html'}" in result.output
+    assert (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("case", ["missing", "foreign", "out-is-file"])
+def test_report_cli_errors_are_one_line(case: str, site: tuple[Path, Path], tmp_path: Path) -> None:
+    db, out = site[0], tmp_path / "out"
+    if case == "missing":
+        db = tmp_path / "missing.db"
+    elif case == "foreign":
+        db = tmp_path / "foreign.db"
+        with sqlite3.connect(db) as conn:
+            conn.execute("CREATE TABLE t (x)")
+    else:
+        out.write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", "--db", str(db), "--out", str(out)])
+    assert result.exit_code != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_build_report_refuses_a_file_as_output(site: tuple[Path, Path], tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("x", encoding="utf-8")
+    with pytest.raises(ReportError):
+        build_report(site[0], target)
