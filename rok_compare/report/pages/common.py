@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
+from rok_compare.extract.strength import strength_level
 from rok_compare.report.charts import heat, ink
 from rok_compare.report.data import DocumentInfo
 from rok_compare.report.markup import Markup, badge, el, link
 
-STRENGTH_LEVEL = {"guarantee": 5, "shall": 4, "undertake": 3, "offer": 2, "endeavour": 1, "should": 0}
-"""The commitment strength scale of :mod:`rok_compare.extract.strength` (strongest 5)."""
 TYPE_SHORT = {"regional_agreement": "RÖK", "local_agreement": "LÖK", "action_plan": "plan",
               "strategy": "strategy", "news": "news", "other": "other"}
 
 
 def short_county(name: str) -> str:
-    """"Västra Götalands län" -> "Västra Götalands": enough for a column header."""
-    return name.removesuffix(" län")
+    """"Västra Götalands län" -> "Västra Götaland": the registry's short name, for column headers."""
+    return _short_county_names().get(name, name.removesuffix(" län"))
+
+
+@cache
+def _short_county_names() -> dict[str, str]:
+    from rok_compare.extract.registry import PartyRegistry
+
+    return {county.name: county.short_name for county in PartyRegistry.default().counties()}
 
 
 def doc_link(doc: DocumentInfo, root: str = "", text: object = None) -> Markup:
@@ -38,7 +45,7 @@ def type_badge(doc_type: str) -> Markup:
 
 
 def strength_badge(strength: str) -> Markup:
-    level = STRENGTH_LEVEL.get(strength, 3)
+    level = strength_level(strength)
     return el("span", strength, class_=f"badge strength s{level}", title=f"strength {level} of 5")
 
 
