@@ -142,3 +142,12 @@ def test_search_on_the_seed_documents(tmp_path: Path) -> None:
     hits = search(db, "hälsoundersökning")
     assert hits and all("hälsoundersökning" in h.text.casefold() for h in hits)
     assert {Path(h.occurrence.path).parent for h in hits} == {(ROOT / "corpus" / "seeds").resolve()}
+
+
+def test_theme_filter_and_unknown_theme(tmp_path: Path) -> None:
+    db = tmp_path / "themes.db"
+    ingest([ROOT / "corpus" / "seeds"], db, workers=1)
+    hits = search(db, "hälso- och sjukvård", theme="health")
+    assert hits and all("health" in h.themes for h in hits)
+    with pytest.raises(SearchQueryError, match="unknown theme"):
+        search(db, "vård", theme="weather")

@@ -190,6 +190,7 @@ def search_command(
     county: str | None = typer.Option(None, "--county", help="County name (part of it) or code."),
     year: int | None = typer.Option(None, "--year", help="Documents valid in this year."),
     kind: str | None = typer.Option(None, "--kind", help="Clause kind: goal, commitment, principle, ..."),
+    theme: str | None = typer.Option(None, "--theme", help="Clause theme: health, labour_market, ..."),
     party: str | None = typer.Option(None, "--party", help="Documents this party signed (part of its name)."),
     similar_to: str | None = typer.Option(None, "--similar-to", help="A clause text, or a file holding one."),
     limit: int = typer.Option(20, "--limit", "-n", min=1, help="Number of hits."),
@@ -202,7 +203,7 @@ def search_command(
     reference = _reference_text(similar_to) if similar_to else None
     with _errors(db):
         hits = search(db, query, county=county, year=year, kind=kind, party=party, similar_to=reference,
-                      limit=limit)
+                      limit=limit, theme=theme)
     if format is OutputFormat.JSON:
         typer.echo(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
         return

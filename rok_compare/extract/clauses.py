@@ -34,6 +34,11 @@ def kind_matchers() -> tuple[tuple[ClauseKind, KeywordMatcher], ...]:
     return tuple((ClauseKind(row["kind"]), KeywordMatcher(row["pattern"])) for row in _rows("clause_kinds.csv"))
 
 
+def theme_names() -> list[str]:
+    """The themes a clause can have, in the order of ``data/themes.csv``."""
+    return [theme for theme, _ in theme_matchers()]
+
+
 def clause_themes(text: str, lowered: str | None = None) -> list[str]:
     """``lowered`` is :func:`~rok_compare.extract.keywords.padded` of ``text``, when already made."""
     lowered = lowered or padded(text)

@@ -74,7 +74,7 @@ class _Candidate:
 
 def search(db: str | Path | Store, query: str = "", *, county: str | None = None, year: int | None = None,
            kind: str | None = None, party: str | None = None, similar_to: str | None = None,
-           limit: int = 20, candidates: int = 100) -> list[SearchHit]:
+           limit: int = 20, candidates: int = 100, theme: str | None = None) -> list[SearchHit]:
     """Ranked model clauses for ``query``; raises :class:`SearchQueryError` for a bad query or filter."""
     if not query.strip() and not (similar_to and similar_to.strip()):
         raise SearchQueryError("give a query, or a text to compare with (--similar-to)")
@@ -86,7 +86,7 @@ def search(db: str | Path | Store, query: str = "", *, county: str | None = None
         else:
             match = query_from_text(similar_to or "", lambda words: _frequencies(conn, words),
                                     _clause_count(conn))
-        where, params = _filters(conn, county, year, kind, party)
+        where, params = _filters(conn, county, year, kind, party, theme)
         if where is None:
             return []
         found = _candidates(conn, match, where, params, max(candidates, limit), limit)
@@ -113,7 +113,7 @@ def _clause_count(conn: sqlite3.Connection) -> int:
 
 
 def _filters(conn: sqlite3.Connection, county: str | None, year: int | None, kind: str | None,
-             party: str | None) -> tuple[str | None, list[object]]:
+             party: str | None, theme: str | None = None) -> tuple[str | None, list[object]]:
     """SQL conditions on ``c`` (clauses) and ``d`` (documents); None where when nothing can match."""
     where, params = [], []
     if county:
@@ -136,6 +136,13 @@ def _filters(conn: sqlite3.Connection, county: str | None, year: int | None, kin
             raise SearchQueryError(f"unknown clause kind {kind!r} (choose from {choices})")
         where.append("c.kind = ?")
         params.append(kind)
+    if theme:
+        from rok_compare.extract.clauses import theme_names
+
+        if theme not in theme_names():
+            raise SearchQueryError(f"unknown theme {theme!r} (choose from {', '.join(theme_names())})")
+        where.append("EXISTS (SELECT 1 FROM json_each(c.themes) WHERE json_each.value = ?)")
+        params.append(theme)
     if party:
         names = _matching(
             conn, "SELECT DISTINCT canonical FROM parties UNION SELECT DISTINCT name FROM parties", party)
