@@ -181,3 +181,27 @@ def test_ocr_variants_and_unknown_organisations_in_a_party_list(tmp_path):
     assert by_name["Migrationsverkel"].canonical == "Migrationsverket"
     assert by_name["Föreningen Nya Vänner"].kind is PartyKind.OTHER
     assert [c.party for c in agreement.commitments] == ["Arbetsförmedlingen"]
+
+
+def test_html_page_with_script_and_a_party_goal_in_a_goal_section(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<!DOCTYPE html><html><head><title>RÖK</title><script>var x = '<p>Migrationsverket ska</p>';</script>"
+        "</head><body><nav><ul><li>Hoppa direkt till sidans innehåll</li></ul></nav>"
+        "<h1>Regional överenskommelse om mottagande i Dalarnas län 2020&ndash;2024</h1>"
+        "<p>Överenskommelsen har tecknats mellan Länsstyrelsen i Dalarnas län, Region Dalarna, "
+        "Arbetsförmedlingen och Falu kommun.</p><h2>Övergripande mål</h2>"
+        "<p>Nyanlända kvinnor och män ska få likvärdiga möjligheter att etablera sig i arbetslivet.</p>"
+        "<p>Arbetsförmedlingen ska erbjuda praktik&nbsp;till alla nyanlända.</p></body></html>",
+        encoding="utf-8",
+    )
+    agreement = extract_document(path)
+    assert agreement.source.format == "html"
+    assert (agreement.county.code, agreement.period.start, agreement.period.end) == ("20", 2020, 2024)
+    assert [p.canonical for p in agreement.parties] == ["Länsstyrelsen", "Region Dalarna", "Arbetsförmedlingen",
+                                                         "Falu kommun"]
+    assert [g.text for g in agreement.goals] == [
+        "Nyanlända kvinnor och män ska få likvärdiga möjligheter att etablera sig i arbetslivet."]
+    assert [(c.party, c.text) for c in agreement.commitments] == [
+        ("Arbetsförmedlingen", "Arbetsförmedlingen ska erbjuda praktik till alla nyanlända.")]
+    assert not any("var x" in c.text or "Hoppa" in c.text for c in agreement.clauses)

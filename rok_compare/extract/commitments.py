@@ -135,16 +135,19 @@ def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: li
                 if context.party is not None:
                     result.party_sections[(sentence.span.start, sentence.span.end)] = context.party.name
                 for unit in units:
-                    if goal_section and not context.party:
-                        continue
-                    if is_goal_statement(unit, goal_section, block.kind is BlockKind.LIST_ITEM) \
-                            and not context.party:
-                        continue
+                    goal_like = goal_section or is_goal_statement(unit, goal_section, block.kind is BlockKind.LIST_ITEM)
                     commitment = _classify(unit, mentions, parties, context)
-                    if commitment:
+                    # a goal, unless a party, its subject, undertakes it ("Arbetsförmedlingen ska ..." under "Mål")
+                    if commitment and (not goal_like or context.party or _party_leads(unit, mentions, commitment)):
                         result.commitments.append(commitment)
     result.commitments += _from_tables(doc, mentions)
     return result
+
+
+def _party_leads(unit: Sentence, mentions: MentionIndex, commitment: Commitment) -> bool:
+    """The committing party opens the sentence: "Arbetsförmedlingen ska erbjuda ..."."""
+    first = next(iter(mentions.within(unit.span.start, unit.span.start + 3)), None)
+    return commitment.party != ALL and first is not None and first.canonical == commitment.party
 
 
 def _undertaking_lead_in(block, mentions: MentionIndex, party_names: set[str]) -> tuple[str, str] | None:

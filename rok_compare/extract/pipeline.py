@@ -41,7 +41,8 @@ def extract(source: SourceDocument) -> Agreement:
         # parties named only by their commitment headings: find their commitments again
         parties = find_parties(doc, mentions, doc_type, found.heading_parties, in_furniture)
         found = find_commitments(doc, mentions, parties)
-    goals = find_goals(doc, set(found.party_sections))
+    own = {(c.span.start, c.span.end) for c in found.commitments if c.party != "*"}
+    goals = [g for g in find_goals(doc, set(found.party_sections)) if (g.span.start, g.span.end) not in own]
     goal_spans = {(g.span.start, g.span.end) for g in goals}
     commitments = [c for c in found.commitments if (c.span.start, c.span.end) not in goal_spans]
     clauses = build_clauses(
