@@ -205,3 +205,19 @@ def test_html_page_with_script_and_a_party_goal_in_a_goal_section(tmp_path):
     assert [(c.party, c.text) for c in agreement.commitments] == [
         ("Arbetsförmedlingen", "Arbetsförmedlingen ska erbjuda praktik till alla nyanlända.")]
     assert not any("var x" in c.text or "Hoppa" in c.text for c in agreement.clauses)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "period"),
+    [
+        ("Överenskommelsen gäller från den 1 januari 2020 till den 31 december 2023.", (2020, 2023)),
+        ("Avtalet gäller fr.o.m. 2019-01-01 t.o.m. 2021-12-31.", (2019, 2021)),
+        ("Den regionala överenskommelsen för 2019 - 2021 antogs enhälligt.", (2019, 2021)),
+    ],
+)
+def test_period_of_validity_in_the_text(tmp_path, sentence, period):
+    path = tmp_path / "rok.txt"
+    path.write_text(f"Regional överenskommelse i Gävleborgs län\n\n{sentence}\n\nUnder åren 1996-2007 ökade "
+                    "mottagandet.\n", encoding="utf-8")
+    agreement = extract_document(path)
+    assert (agreement.period.start, agreement.period.end) == period

@@ -21,6 +21,12 @@ from rok_compare.model import BlockKind, County, DocType, Period, SegmentedDocum
 
 _YEAR = r"(?:19[89]\d|20[0-4]\d)"
 _SPAN = re.compile(rf"(?<![\d/:-])({_YEAR})\s*(?:[-–—]|till|t\.o\.m\.)\s*({_YEAR}|\d\d)(?![\d/:])")
+_DATE_SPAN = re.compile(
+    rf"\b(?:från|fr\.o\.m\.?|from|mellan)\s+(?:den\s+)?[^.]{{0,25}}?({_YEAR})(?:-\d\d-\d\d)?\s*"
+    rf"(?:till|t\.o\.m\.?|och|–|-)\s+(?:och med\s+)?(?:den\s+)?[^.]{{0,25}}?({_YEAR})\b",
+    re.I,
+)
+"""A validity written with dates: "gäller från den 1 januari 2020 till den 31 december 2023"."""
 _SINGLE_YEAR = re.compile(rf"(?<![\d/:.-])({_YEAR})(?![\d/:-])")
 _DOCUMENT_WORDS = re.compile(
     r"\b(överenskommelse\w*|rök\w*|sök\w*|lök\w*|strategi\w*|handlingsplan\w*|plan(en)?|program(met)?|"
@@ -196,7 +202,7 @@ def _span_near_document_word(doc: SegmentedDocument) -> Period | None:
 
 
 def _first_span(text: str) -> Period | None:
-    for match in _SPAN.finditer(text):
+    for match in [*_SPAN.finditer(text), *_DATE_SPAN.finditer(text)]:
         start = int(match.group(1))
         end_text = match.group(2)
         end = int(end_text) if len(end_text) == 4 else (start // 100) * 100 + int(end_text)
