@@ -221,3 +221,17 @@ def test_period_of_validity_in_the_text(tmp_path, sentence, period):
                     "mottagandet.\n", encoding="utf-8")
     agreement = extract_document(path)
     assert (agreement.period.start, agreement.period.end) == period
+
+
+def test_action_plan_written_as_labelled_lines(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("Handlingsplan 2021 för Gävleborgs län\n\nInsats: Språkcafé för nyanlända kvinnor i alla kommuner\n"
+                    "Ansvarig: Region Gävleborg och Länsstyrelsen\nTidplan: 2021\n\n"
+                    "Aktivitet: Gemensam kartläggning av kompetens\nAnsvarig: Samtliga parter\n", encoding="utf-8")
+    agreement = extract_document(path)
+    assert agreement.doc_type is DocType.ACTION_PLAN
+    assert sorted((c.party, c.text) for c in agreement.commitments) == [
+        ("*", "Gemensam kartläggning av kompetens"),
+        ("Länsstyrelsen", "Språkcafé för nyanlända kvinnor i alla kommuner"),
+        ("Region Gävleborg", "Språkcafé för nyanlända kvinnor i alla kommuner"),
+    ]

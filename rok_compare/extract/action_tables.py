@@ -44,6 +44,24 @@ def table_commitments(doc: SegmentedDocument, mentions: MentionIndex) -> list[Ta
     return found
 
 
+def labelled_actions(doc: SegmentedDocument, mentions: MentionIndex) -> list[TableCommitment]:
+    """Action plans written as labelled lines: "Insats: ...", then "Ansvarig: Länsstyrelsen"."""
+    found = []
+    for section in doc.sections:
+        previous: Block | None = None
+        for block in section.blocks:
+            if block.label and _RESPONSIBLE_HEADER.fullmatch(block.label.strip()) and previous is not None:
+                owners = [m for m in mentions.within(block.span.start, block.span.end) if m.end <= block.span.end]
+                all_parties = bool(_ALL_PARTIES.search(block.text))
+                if owners or all_parties:
+                    found.append(TableCommitment(owners, all_parties and not owners, previous.text, previous.span))
+                previous = None
+                continue
+            if block.kind is not BlockKind.HEADING and (block.label is None or _ACTION_HEADER.search(block.label)):
+                previous = block
+    return found
+
+
 def _tables(doc: SegmentedDocument) -> list[list[Block]]:
     tables, current = [], []
     for section in doc.sections:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from rok_compare.extract.action_tables import table_commitments
+from rok_compare.extract.action_tables import labelled_actions, table_commitments
 from rok_compare.extract.goals import is_goal_block, is_goal_section, is_goal_statement
 from rok_compare.extract.organisations import MentionIndex, OrgMention
 from rok_compare.extract.strength import commitment_strength
@@ -345,7 +345,7 @@ def _commitment(party: str, unit: Sentence) -> Commitment:
 
 def _from_tables(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[Commitment]:
     commitments = []
-    for row in table_commitments(doc, mentions):
+    for row in [*table_commitments(doc, mentions), *labelled_actions(doc, mentions)]:
         owners = list(dict.fromkeys(m.canonical for m in row.party_mentions)) or [ALL]
         for owner in owners:
             commitments.append(Commitment(owner, row.text, commitment_strength(row.text), row.span))
