@@ -52,10 +52,11 @@ def cue_kind(text: str, lowered: str | None = None) -> ClauseKind:
 
 
 def rule_cues(text: str, lowered: str | None = None, themes: list[str] | None = None) -> tuple[str, ...]:
-    """The keyword rules' verdicts as model features: the cue kind and the keyword themes."""
-    lowered = lowered or padded(text)
-    themes = clause_themes(text, lowered) if themes is None else themes
-    return ("kind:" + cue_kind(text, lowered), *("theme:" + t for t in themes))
+    """The keyword rules' verdicts as model features: the keyword themes (the cue-word kind reaches the
+    models as the clause's rule kind, so it is not worked out a second time here)."""
+    if themes is None:
+        themes = clause_themes(text, lowered)
+    return tuple("theme:" + t for t in themes)
 
 
 def build_clauses(doc: SegmentedDocument, goal_spans: set[tuple[int, int]],
@@ -89,18 +90,22 @@ def build_clauses(doc: SegmentedDocument, goal_spans: set[tuple[int, int]],
 
 def _apply_models(clauses: list[Clause], cues: list[tuple[str, ...]]) -> None:
     """Replace rule kinds (not extraction's goal/commitment) and themes by the trained models'."""
-    from rok_compare.extract.models import ClauseInput, default_models
+    from rok_compare.extract.models import Columns, default_models
 
     models = default_models()
     if not clauses or (models.kind is None and models.themes is None):
         return
-    inputs = [ClauseInput(c.text, c.section, str(c.kind), cue) for c, cue in zip(clauses, cues, strict=True)]
-    kinds, themes = models.predict(inputs)
-    for i, clause in enumerate(clauses):
-        if kinds is not None and clause.kind not in (ClauseKind.GOAL, ClauseKind.COMMITMENT):
-            clause.kind = ClauseKind(kinds[i])
-        if themes is not None:
-            clause.themes = themes[i]
+    columns = Columns([c.text for c in clauses], [c.section for c in clauses], [c.kind.value for c in clauses], cues)
+    kinds, themes = models.predict(columns)
+    if kinds is not None:
+        decided = (ClauseKind.GOAL, ClauseKind.COMMITMENT)
+        as_kind = {label: ClauseKind(label) for label in set(kinds)}
+        for clause, kind in zip(clauses, kinds, strict=True):
+            if clause.kind not in decided:
+                clause.kind = as_kind[kind]
+    if themes is not None:
+        for clause, labels in zip(clauses, themes, strict=True):
+            clause.themes = labels
 
 
 def _kind(text: str, lowered: str, span: Span, goals: _Spans, commitments: _Spans) -> ClauseKind:

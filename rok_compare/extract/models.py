@@ -1,12 +1,16 @@
 """Trained clause classifiers for kind and themes, stored as plain JSON under ``models/``.
 
 Features survive Swedish compounds: character n-grams within words (like scikit-learn's
-``char_wb``), hashed with numpy so that a whole document is vectorised at once, plus Snowball
-stems of the words, stems of the section heading and the rule-based kind (which carries the
-goal/commitment decision of extraction). Each block is TF-IDF weighted (sublinear tf, smooth idf)
-and L2-normalised; the linear model's coefficients are stored next to the vocabulary, so
-prediction is a sparse matrix product with numpy/scipy and needs no scikit-learn at all.
-scikit-learn is imported only by :meth:`ClauseClassifier.fit`.
+``char_wb``), hashed with numpy into a fixed number of buckets so that a whole document is
+vectorised in a few array passes; Snowball stems of the words (one ``stemWords`` call per
+document), stems of the section heading (once per distinct heading) and the rule cues: the kind
+extraction gave the clause (its goal/commitment decision, else the cue-word kind), the keyword
+themes and a few shape cues. Each block is TF-IDF weighted (raw tf, smooth idf) and normalised by
+the square root of the summed squared idf of its occurrences (as if every occurrence were its own
+feature), so that prediction needs no duplicate summing: per block one sparse product of a 0/1
+occurrence matrix with the idf-scaled coefficients. The linear model's coefficients are stored
+next to the vocabulary; prediction needs only numpy/scipy. scikit-learn is imported only by
+:meth:`ClauseClassifier.fit`.
 """
 
 from __future__ import annotations
@@ -17,22 +21,28 @@ import os
 import re
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-FORMAT = "rok-clause-model/1"
+FORMAT = "rok-clause-model/2"
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 KIND_FILE = "clause_kind.json"
 THEMES_FILE = "clause_themes.json"
 
-_WORD = re.compile(r"[a-zåäöéü]{2,}")
-_SPACES = re.compile(r"[^\wåäöéü]+|_")
-_DIGIT = re.compile(r"\d")
+BLOCKS = ("chars", "words", "heading", "cues")
+NGRAMS = (3, 4, 5)
+BITS = 20
+"""Character n-grams are hashed into 2**BITS buckets."""
+
 _P = np.uint64(1_000_003)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_PHONE = re.compile(r"\b0\d{1,3}-\d")
+_STOPS = frozenset(".!?:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +57,7 @@ class ClauseInput:
 
 
 def as_inputs(items: Iterable[ClauseInput | str | tuple]) -> list[ClauseInput]:
-    """Accept plain texts, ``(text, section, rule_kind)`` tuples or :class:`ClauseInput`."""
+    """Accept plain texts, ``(text, section, rule_kind, cues)`` tuples or :class:`ClauseInput`."""
     out = []
     for item in items:
         if isinstance(item, ClauseInput):
@@ -59,38 +69,40 @@ def as_inputs(items: Iterable[ClauseInput | str | tuple]) -> list[ClauseInput]:
     return out
 
 
+@dataclass(slots=True)
+class Columns:
+    """The clauses of a document as columns (what :func:`_apply_models` has at hand)."""
+
+    texts: list[str]
+    sections: list[str | None]
+    rule_kinds: list[str | None]
+    cues: list[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, items: Iterable) -> Columns:
+        if isinstance(items, Columns):
+            return items
+        inputs = as_inputs(items)
+        return cls([i.text for i in inputs], [i.section for i in inputs], [i.rule_kind for i in inputs],
+                   [tuple(i.cues) for i in inputs])
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
 # --- features -------------------------------------------------------------------------------
 
 
-def char_ngram_hashes(texts: Sequence[str], n_min: int = 3, n_max: int = 5) -> tuple[np.ndarray, np.ndarray]:
-    """(row, hash) of every character n-gram inside a space-padded word of each text, all texts at
-    once: one numpy pass over the concatenation instead of a Python loop per n-gram."""
-    cleaned = [" " + _SPACES.sub(" ", t.lower()).strip() + " " for t in texts]
-    joined = "\x00".join(cleaned)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    if codes.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
-    lengths = np.fromiter((len(t) + 1 for t in cleaned), dtype=np.int64, count=len(cleaned))
-    row_of = np.repeat(np.arange(len(cleaned)), lengths)[: codes.size]
-    space = np.concatenate([[0], np.cumsum((codes == 32) | (codes == 0))])
-    sep = np.concatenate([[0], np.cumsum(codes == 0)])
-    rows, hashes = [], []
-    size = codes.size
-    h = np.zeros(size, dtype=np.uint64)
-    for n in range(1, n_max + 1):
-        count = size - n + 1
-        if count <= 0:
-            break
-        h = h[:count] * _P + codes[n - 1: n - 1 + count]
-        if n < n_min:
-            continue
-        start = np.arange(count)
-        interior = space[start + n - 1] - space[start + 1] if n > 2 else np.zeros(count, np.int64)
-        crosses = sep[start + n] - sep[start]
-        ok = (interior == 0) & (crosses == 0)
-        rows.append(row_of[:count][ok])
-        hashes.append(h[ok] ^ np.uint64(n * 0x9E3779B97F4A7C15 % 2**64))
-    return np.concatenate(rows), np.concatenate(hashes)
+@cache
+def _char_table() -> np.ndarray:
+    """Code point (BMP) -> lower-cased code point for word characters, else space (32)."""
+    table = np.full(0x10000, 32, dtype=np.uint32)
+    for code in range(0x10000):
+        char = chr(code)
+        if char.isalnum():
+            lower = char.lower()
+            table[code] = ord(lower) if len(lower) == 1 else code
+    return table
 
 
 @cache
@@ -100,99 +112,185 @@ def _stemmer():
     return Stemmer.Stemmer("swedish")
 
 
-def word_tokens(item: ClauseInput) -> list[str]:
-    """Stems and stem bigrams of the text, and stems of the section heading."""
-    words = _WORD.findall(item.text.lower())
-    stems = _stemmer().stemWords(words) if words else []
-    tokens = ["w:" + s for s in stems]
-    tokens += ["b:" + a + "_" + b for a, b in zip(stems, stems[1:], strict=False)]
-    if item.section:
-        heading = _WORD.findall(item.section.lower())
-        tokens += ["h:" + s for s in (_stemmer().stemWords(heading) if heading else [])]
-    return tokens
+def _stems(words: list[str]) -> list[str]:
+    """Snowball stems of many words: one call over the distinct words."""
+    distinct = list(dict.fromkeys(words))
+    stemmed = dict(zip(distinct, _stemmer().stemWords(distinct) if distinct else [], strict=True))
+    return list(map(stemmed.__getitem__, words))
 
 
-def cue_tokens(item: ClauseInput) -> list[str]:
-    """The rule kind, the rules' cues and a few shape cues (length, digits, no full stop, contact)."""
-    text = item.text.strip()
-    tokens = ["c:" + cue for cue in item.cues]
-    if item.rule_kind:
-        tokens.append("r:" + item.rule_kind)
-    digits = len(_DIGIT.findall(text))
-    tokens.append("m:len" + str(min(text.count(" ") // 5, 8)))
-    if digits and digits / max(len(text), 1) > 0.08:
+@dataclass(slots=True)
+class RawFeatures:
+    """Feature occurrences of a batch of clauses per block: (rows, keys), rows ascending; keys
+    are bucket numbers (chars, an int array) or token strings (the other blocks)."""
+
+    n: int
+    blocks: dict[str, tuple[np.ndarray, np.ndarray | list[str]]]
+
+
+def raw_features(columns: Columns, ngrams: Sequence[int] = NGRAMS, bits: int = BITS,
+                 blocks: Sequence[str] = BLOCKS) -> RawFeatures:
+    texts = columns.texts
+    n = len(texts)
+    joined = "\x00" + "\x00".join(texts) + "\x00" * (max(ngrams) + 1)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    mapped = _char_table()[codes & 0xFFFF]
+    mapped[codes > 0xFFFF] = 32
+    row_of = np.cumsum(codes == 0) - 1  # a separator belongs to the text after it
+    space = mapped == 32
+    out: dict[str, tuple[np.ndarray, np.ndarray | list[str]]] = {}
+    if "chars" in blocks:
+        out["chars"] = _char_ngrams(mapped, space, row_of, ngrams, bits)
+    word_starts = np.flatnonzero(~space[1:] & space[:-1]) + 1
+    word_rows = row_of[word_starts]
+    if "words" in blocks:
+        words = mapped.tobytes().decode("utf-32-le").split()
+        out["words"] = (word_rows, _stems(words))
+    if "heading" in blocks:
+        out["heading"] = _per_clause(columns.sections, _heading_tokens)
+    if "cues" in blocks:
+        out["cues"] = _cue_features(columns, codes, row_of, word_rows)
+    return RawFeatures(n, out)
+
+
+def _char_ngrams(mapped: np.ndarray, space: np.ndarray, row_of: np.ndarray, ngrams: Sequence[int],
+                 bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, bucket) of every character n-gram inside a space-padded word, position-major so that
+    rows ascend: all texts at once, one numpy pass per n."""
+    codes = mapped.astype(np.uint64)
+    count = codes.size - max(ngrams) + 1
+    spaces = np.concatenate([[0], np.cumsum(space)])
+    start = np.arange(count)
+    h = np.zeros(count, dtype=np.uint64)
+    hashes, valid = [], []
+    for n in range(1, max(ngrams) + 1):
+        h = h * _P + codes[n - 1: n - 1 + count]
+        if n not in ngrams:
+            continue
+        interior = spaces[start + n - 1] - spaces[start + 1] if n > 2 else np.zeros(count, np.int64)
+        valid.append(interior == 0)
+        hashes.append(((h ^ np.uint64(n * 0x2545F4914F6CDD1D % 2**64)) * _MIX) >> np.uint64(64 - bits))
+    ok = np.stack(valid, axis=1).ravel()
+    buckets = np.stack(hashes, axis=1).ravel()[ok].astype(np.int64)
+    rows = np.repeat(row_of[:count], len(hashes))[ok]
+    return rows, buckets
+
+
+def _heading_tokens(section: str | None) -> list[str]:
+    if not section:
+        return []
+    words = _char_table()[np.frombuffer(section.encode("utf-32-le"), np.uint32) & 0xFFFF]
+    return _stems(words.tobytes().decode("utf-32-le").split())
+
+
+def _per_clause(keys: Sequence, tokenize) -> tuple[np.ndarray, list[str]]:
+    """Tokens of clauses that share a key (section heading, cue set) worked out once per key."""
+    memo: dict = {}
+    rows: list[int] = []
+    tokens: list[str] = []
+    for r, key in enumerate(keys):
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = tokenize(key)
+        rows.extend(repeat(r, len(found)))
+        tokens.extend(found)
+    return np.asarray(rows, dtype=np.int64), tokens
+
+
+def _cue_features(columns: Columns, codes: np.ndarray, row_of: np.ndarray,
+                  word_rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The rule kind, the rules' cues and shape cues: length in words, share of digits, no final
+    full stop, e-mail or phone number."""
+    n = len(columns.texts)
+    words = np.bincount(word_rows, minlength=n + 2)[:n]
+    digit = (codes >= 48) & (codes <= 57)
+    digits = np.bincount(row_of[digit], minlength=n + 2)[:n]
+    lengths = np.fromiter(map(len, columns.texts), dtype=np.int64, count=n)
+    contact = np.bincount(row_of[codes == 64], minlength=n + 2)[:n] > 0
+    joined_text = "\x00".join(columns.texts)
+    if "-" in joined_text:
+        offsets = np.cumsum([0, *(lengths + 1)])
+        for match in _PHONE.finditer(joined_text):
+            contact[np.searchsorted(offsets, match.start(), side="right") - 1] = True
+    shape = np.minimum(words // 5, 8) * 8 + (digits * 12.5 > np.maximum(lengths, 1)) * 4 + contact * 2
+    nostop = [t.rstrip()[-1:] not in _STOPS for t in columns.texts]
+    keys = zip(columns.rule_kinds, columns.cues, (shape + nostop).tolist(), strict=True)
+    return _per_clause(list(keys), _cue_tokens)
+
+
+def _cue_tokens(key: tuple) -> list[str]:
+    rule_kind, cues, shape = key
+    tokens = ["c:" + cue for cue in cues]
+    if rule_kind:
+        tokens.append("r:" + rule_kind)
+    tokens.append(f"m:len{shape // 8}")
+    if shape & 4:
         tokens.append("m:digits")
-    if not text.endswith((".", "!", "?", ":")):
-        tokens.append("m:nostop")
-    if "@" in text or re.search(r"\b0\d{1,3}-\d", text):
+    if shape & 2:
         tokens.append("m:contact")
-    return tokens or ["m:none"]
-
-
-_TOKENIZERS = {"words": word_tokens, "cues": cue_tokens}
+    if shape & 1:
+        tokens.append("m:nostop")
+    return tokens
 
 
 @dataclass(slots=True)
 class _Block:
-    """One TF-IDF block: its vocabulary (sorted n-gram hashes, or token strings) and idf weights."""
+    """One TF-IDF block: its vocabulary (sorted buckets, or token strings) and idf weights."""
 
     name: str
     keys: np.ndarray | list[str]
     idf: np.ndarray
     weight: float = 1.0
-    index: dict[str, int] = field(default_factory=dict)
+    _lookup: np.ndarray | dict | None = None
 
-    def __post_init__(self) -> None:
-        if self.name != "chars":
-            self.index = {k: i for i, k in enumerate(self.keys)}
+    @property
+    def size(self) -> int:
+        return len(self.idf)
 
-    def entries(self, items: Sequence[ClauseInput]) -> tuple[np.ndarray, np.ndarray]:
-        """(row, column) of every known feature occurrence."""
+    def columns(self, keys: np.ndarray | list[str]) -> np.ndarray:
+        """Column of each key occurrence; ``size`` (a column of zeros) when not in the vocabulary."""
         if self.name == "chars":
-            rows, hashes = char_ngram_hashes([i.text for i in items])
-            keys = np.asarray(self.keys, dtype=np.uint64)
-            if not len(keys):
-                return rows[:0], rows[:0]
-            pos = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
-            known = keys[pos] == hashes
-            return rows[known], pos[known].astype(np.int64)
-        rows, cols = [], []
-        tokenize, index = _TOKENIZERS[self.name], self.index
-        for r, item in enumerate(items):
-            for token in tokenize(item):
-                col = index.get(token)
-                if col is not None:
-                    rows.append(r)
-                    cols.append(col)
-        return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+            if self._lookup is None:
+                table = np.full(2 ** BITS, self.size, dtype=np.int64)
+                table[np.asarray(self.keys, dtype=np.int64)] = np.arange(self.size)
+                self._lookup = table
+            return self._lookup[keys]
+        if self._lookup is None:
+            self._lookup = {k: i for i, k in enumerate(self.keys)}
+        return np.fromiter(map(self._lookup.get, keys, repeat(self.size)), dtype=np.int64, count=len(keys))
 
-    def matrix(self, items: Sequence[ClauseInput]) -> sp.csr_matrix:
-        """Sublinear tf times idf, each row L2-normalised and scaled by the block's weight."""
-        rows, cols = self.entries(items)
-        counts = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(items), len(self.idf)))
+    def occurrences(self, raw: RawFeatures) -> sp.csr_matrix:
+        """0/1 occurrence matrix (duplicates not summed) over the vocabulary plus one unknown column."""
+        rows, keys = raw.blocks[self.name]
+        cols = self.columns(keys)
+        indptr = np.searchsorted(rows, np.arange(raw.n + 1))
+        return sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(raw.n, self.size + 1))
+
+    def matrix(self, raw: RawFeatures) -> sp.csr_matrix:
+        """The block's TF-IDF rows (for training): counts times idf, scaled by weight / norm."""
+        counts = self.occurrences(raw)
         counts.sum_duplicates()
-        counts.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
-        norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+        idf = np.append(self.idf, 0.0)
+        norms = np.sqrt(np.asarray(counts @ (idf * idf))).ravel()
         norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(self.weight / norms) @ counts)
+        counts.data = counts.data * idf[counts.indices]
+        return sp.csr_matrix(sp.diags(self.weight / norms) @ counts)[:, : self.size]
 
 
-def _fit_block(name: str, items: Sequence[ClauseInput], min_df: int, weight: float) -> _Block:
+def _fit_block(name: str, raw: RawFeatures, min_df: int, weight: float) -> _Block:
     """The block's vocabulary (features in at least ``min_df`` clauses) and smooth idf."""
+    rows, keys = raw.blocks[name]
     if name == "chars":
-        rows, hashes = char_ngram_hashes([i.text for i in items])
-        keys, cols = np.unique(hashes, return_inverse=True)
+        vocab, cols = np.unique(keys, return_inverse=True)
     else:
-        pairs = [(r, t) for r, item in enumerate(items) for t in _TOKENIZERS[name](item)]
-        keys = sorted({t for _, t in pairs})
-        position = {t: i for i, t in enumerate(keys)}
-        rows = np.asarray([r for r, _ in pairs], dtype=np.int64)
-        cols = np.asarray([position[t] for _, t in pairs], dtype=np.int64)
-    pairs_unique = np.unique(np.stack([rows, cols.ravel()]), axis=1) if len(rows) else np.zeros((2, 0), np.int64)
-    df = np.bincount(pairs_unique[1], minlength=len(keys))
+        vocab = sorted(set(keys))
+        position = {t: i for i, t in enumerate(vocab)}
+        cols = np.fromiter(map(position.__getitem__, keys), dtype=np.int64, count=len(keys))
+    pairs = np.unique(np.stack([rows, cols.ravel()]), axis=1) if len(rows) else np.zeros((2, 0), np.int64)
+    df = np.bincount(pairs[1], minlength=len(vocab))
     keep = df >= min_df
-    idf = (np.log((1 + len(items)) / (1 + df[keep])) + 1.0).astype(np.float32).astype(np.float64)
-    kept = keys[keep] if name == "chars" else [k for k, ok in zip(keys, keep, strict=True) if ok]
+    idf = (np.log((1 + raw.n) / (1 + df[keep])) + 1.0).astype(np.float32).astype(np.float64)
+    kept = vocab[keep] if name == "chars" else [k for k, ok in zip(vocab, keep, strict=True) if ok]
     return _Block(name, kept, idf, weight)
 
 
@@ -204,33 +302,40 @@ class ClauseClassifier:
 
     ``fit(X, y)`` trains with scikit-learn (``y``: labels, or lists of labels when
     ``multilabel``); ``predict(X)`` needs only numpy/scipy. ``X`` holds texts, ``(text, section,
-    rule_kind, cues)`` tuples or :class:`ClauseInput`.
+    rule_kind, cues)`` tuples, :class:`ClauseInput` or a :class:`Columns`.
     """
 
-    def __init__(self, multilabel: bool = False, C: float = 10.0, min_df: int = 2, char_weight: float = 1.0,
-                 word_weight: float = 1.0, cue_weight: float = 1.0, threshold: float = 0.5,
-                 random_state: int = 0) -> None:
+    def __init__(self, multilabel: bool = False, C: float = 10.0, min_df: int = 2,
+                 weights: dict[str, float] | None = None, ngrams: Sequence[int] = NGRAMS,
+                 threshold: float = 0.5, class_weight: str | None = "balanced", random_state: int = 0) -> None:
         self.multilabel = multilabel
         self.C = C
         self.min_df = min_df
-        self.char_weight = char_weight
-        self.word_weight = word_weight
-        self.cue_weight = cue_weight
+        self.weights = {name: 1.0 for name in BLOCKS} | (weights or {})
+        self.ngrams = tuple(ngrams)
         self.threshold = threshold
+        self.class_weight = class_weight
         self.random_state = random_state
         self.labels_: list[str] = []
         self.blocks_: list[_Block] = []
         self.coef_: np.ndarray = np.zeros((0, 0))
         self.intercept_: np.ndarray = np.zeros(0)
+        self._folded: list[np.ndarray] | None = None
 
-    def fit(self, X: Iterable, y: Sequence) -> ClauseClassifier:
+    @property
+    def block_names(self) -> tuple[str, ...]:
+        return tuple(name for name in BLOCKS if self.weights.get(name, 0) > 0)
+
+    def raw(self, X) -> RawFeatures:
+        return raw_features(Columns.of(X), self.ngrams, BITS, self.block_names)
+
+    def fit(self, X, y: Sequence) -> ClauseClassifier:
         from sklearn.linear_model import LogisticRegression
 
-        items = as_inputs(X)
-        self.blocks_ = [_fit_block("chars", items, self.min_df, self.char_weight),
-                        _fit_block("words", items, self.min_df, self.word_weight),
-                        _fit_block("cues", items, 1, self.cue_weight)]
-        matrix = self.transform(items)
+        raw = self.raw(X)
+        self.blocks_ = [_fit_block(name, raw, self.min_df if name != "cues" else 1, self.weights[name])
+                        for name in self.block_names]
+        matrix = self.transform(raw)
         # one binary model per label (one-vs-rest) for both tasks: the same in every scikit-learn version
         if self.multilabel:
             self.labels_ = sorted({label for labels in y for label in labels})
@@ -240,55 +345,80 @@ class ClauseClassifier:
             targets = [[label == given for given in y] for label in self.labels_]
         coefs, intercepts = [], []
         for target in targets:
-            clf = LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000, solver="liblinear",
+            clf = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5000, solver="liblinear",
                                      random_state=self.random_state)
             clf.fit(matrix, np.asarray(target, dtype=int))
             coefs.append(clf.coef_[0])
             intercepts.append(clf.intercept_[0])
-        # kept as float32, as stored: the loaded model predicts exactly what this one does
+        # kept as float32, as stored: the loaded model predicts what this one does
         self.coef_ = np.asarray(coefs).astype(np.float32).astype(np.float64)
         self.intercept_ = np.asarray(intercepts).astype(np.float32).astype(np.float64)
+        self._folded = None
         return self
 
-    def transform(self, X: Iterable) -> sp.csr_matrix:
-        items = as_inputs(X)
-        return sp.hstack([block.matrix(items) for block in self.blocks_]).tocsr()
+    def transform(self, X) -> sp.csr_matrix:
+        """The full TF-IDF matrix (training and inspection; prediction takes a shorter way)."""
+        raw = X if isinstance(X, RawFeatures) else self.raw(X)
+        return sp.hstack([block.matrix(raw) for block in self.blocks_]).tocsr()
 
-    def decision_function(self, X: Iterable) -> np.ndarray:
-        return self.scores(self.transform(X))
+    def _folded_coef(self) -> list[np.ndarray]:
+        """Per block: idf-scaled coefficients (vocabulary + unknown row) and, last column, idf²."""
+        if self._folded is None:
+            folded, start = [], 0
+            for block in self.blocks_:
+                coef = self.coef_[:, start: start + block.size].T * block.idf[:, None]
+                coef = np.hstack([coef, (block.idf * block.idf)[:, None]])
+                folded.append(np.vstack([coef, np.zeros((1, coef.shape[1]))]))
+                start += block.size
+            self._folded = folded
+        return self._folded
 
-    def scores(self, matrix: sp.csr_matrix) -> np.ndarray:
-        """Linear scores of an already transformed matrix."""
-        return np.asarray(matrix @ self.coef_.T) + self.intercept_
+    def scores(self, X) -> np.ndarray:
+        """Linear scores: per block, a 0/1 occurrence matrix times idf-scaled coefficients."""
+        raw = X if isinstance(X, RawFeatures) else self.raw(X)
+        total = np.tile(self.intercept_, (raw.n, 1))
+        for block, coef in zip(self.blocks_, self._folded_coef(), strict=True):
+            product = block.occurrences(raw) @ coef
+            norms = np.sqrt(product[:, -1])
+            norms[norms == 0] = 1.0
+            total += product[:, :-1] * (block.weight / norms)[:, None]
+        return total
+
+    decision_function = scores
 
     def same_features(self, other: ClauseClassifier) -> bool:
-        """Whether both vectorise alike, so that one :meth:`transform` serves both."""
-        return len(self.blocks_) == len(other.blocks_) and all(
-            a.name == b.name and a.weight == b.weight and np.array_equal(a.idf, b.idf)
-            and (np.array_equal(a.keys, b.keys) if a.name == "chars" else a.keys == b.keys)
-            for a, b in zip(self.blocks_, other.blocks_, strict=True))
+        """Whether both read the same raw features, so that one :meth:`raw` serves both."""
+        return self.ngrams == other.ngrams and [b.name for b in self.blocks_] == [b.name for b in other.blocks_]
 
-    def predict(self, X: Iterable) -> list:
+    def predict(self, X) -> list:
         """A label per clause, or a sorted list of labels per clause when multi-label."""
-        return self.predict_matrix(self.transform(X))
+        return self.labels_of(self.scores(X))
 
-    def predict_matrix(self, matrix: sp.csr_matrix) -> list:
-        scores = self.scores(matrix)
-        if self.multilabel:
-            cut = np.log(self.threshold / (1 - self.threshold))
-            return [[self.labels_[j] for j in np.flatnonzero(row > cut)] for row in scores]
-        return [self.labels_[j] for j in scores.argmax(axis=1)]
+    def labels_of(self, scores: np.ndarray) -> list:
+        if not self.multilabel:
+            return [self.labels_[j] for j in scores.argmax(axis=1)] if len(scores) else []
+        cut = np.log(self.threshold / (1 - self.threshold))
+        codes = (scores > cut) @ (1 << np.arange(len(self.labels_), dtype=np.int64))
+        memo: dict[int, list[str]] = {}
+        out = []
+        for code in codes.tolist():
+            labels = memo.get(code)
+            if labels is None:
+                labels = memo[code] = [label for j, label in enumerate(self.labels_) if code >> j & 1]
+            out.append(list(labels))
+        return out
 
     def to_dict(self) -> dict:
         blocks = []
         for block in self.blocks_:
-            keys = _b64(np.asarray(block.keys, np.uint64)) if block.name == "chars" else list(block.keys)
+            keys = _b64(np.asarray(block.keys, np.uint32)) if block.name == "chars" else list(block.keys)
             blocks.append({"name": block.name, "weight": block.weight, "keys": keys,
                            "idf": _b64(block.idf.astype(np.float32))})
         return {
             "format": FORMAT,
             "multilabel": self.multilabel,
-            "params": {"C": self.C, "min_df": self.min_df, "threshold": self.threshold, "char_ngrams": [3, 5]},
+            "params": {"C": self.C, "min_df": self.min_df, "threshold": self.threshold, "char_ngrams": list(self.ngrams),
+                       "bits": BITS, "class_weight": self.class_weight},
             "labels": self.labels_,
             "blocks": blocks,
             "coef": _b64(self.coef_.astype(np.float32)),
@@ -303,17 +433,23 @@ class ClauseClassifier:
         if data.get("format") != FORMAT:
             raise ValueError(f"unknown model format {data.get('format')!r}")
         params = data["params"]
-        model = cls(bool(data["multilabel"]), C=params["C"], min_df=params["min_df"], threshold=params["threshold"])
+        if params.get("bits") != BITS:
+            raise ValueError(f"model hashed into 2**{params.get('bits')} buckets, this code uses 2**{BITS}")
+        model = cls(bool(data["multilabel"]), C=params["C"], min_df=params["min_df"], threshold=params["threshold"],
+                    ngrams=params["char_ngrams"], class_weight=params.get("class_weight"),
+                    weights={name: 0.0 for name in BLOCKS})
         model.labels_ = list(data["labels"])
         for block in data["blocks"]:
-            if block["name"] not in ("chars", *_TOKENIZERS):
+            if block["name"] not in BLOCKS:
                 raise ValueError(f"unknown feature block {block['name']!r}")
-            keys = _unb64(block["keys"], np.uint64) if block["name"] == "chars" else list(block["keys"])
+            keys = _unb64(block["keys"], np.uint32).astype(np.int64) if block["name"] == "chars" \
+                else list(block["keys"])
             idf = _unb64(block["idf"], np.float32).astype(np.float64)
             if len(keys) != len(idf):
                 raise ValueError(f"block {block['name']}: vocabulary and idf differ in length")
+            model.weights[block["name"]] = float(block["weight"])
             model.blocks_.append(_Block(block["name"], keys, idf, float(block["weight"])))
-        n_features = sum(len(b.idf) for b in model.blocks_)
+        n_features = sum(b.size for b in model.blocks_)
         model.coef_ = _unb64(data["coef"], np.float32).astype(np.float64).reshape(len(model.labels_), n_features)
         model.intercept_ = _unb64(data["intercept"], np.float32).astype(np.float64)
         if len(model.intercept_) != len(model.labels_):
@@ -341,15 +477,16 @@ class ClauseModels:
     kind: ClauseClassifier | None
     themes: ClauseClassifier | None
     shared: bool = False
-    """Both models vectorise alike (trained on the same clauses): transform once."""
+    """Both models read the same raw features: extract them once."""
 
-    def predict(self, items: Sequence[ClauseInput]) -> tuple[list[str] | None, list[list[str]] | None]:
-        """Kinds and themes of all clauses of a document, vectorised once per model (or once)."""
+    def predict(self, items) -> tuple[list[str] | None, list[list[str]] | None]:
+        """Kinds and themes of all clauses of a document (``items``: :class:`Columns` or inputs)."""
+        columns = Columns.of(items)
         if self.shared and self.kind is not None and self.themes is not None:
-            matrix = self.kind.transform(items)
-            return self.kind.predict_matrix(matrix), self.themes.predict_matrix(matrix)
-        return (self.kind.predict(items) if self.kind else None,
-                self.themes.predict(items) if self.themes else None)
+            raw = self.kind.raw(columns)
+            return self.kind.predict(raw), self.themes.predict(raw)
+        return (self.kind.predict(columns) if self.kind else None,
+                self.themes.predict(columns) if self.themes else None)
 
 
 def models_dir() -> Path:
