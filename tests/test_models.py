@@ -101,3 +101,20 @@ def test_corrupt_model_falls_back_to_rules(tmp_path, monkeypatch):
         assert [c.themes for c in agreement.clauses] == [clause_themes(c.text) for c in agreement.clauses]
     finally:
         clear_cache()
+
+
+def test_fast_scores_match_training_matrix():
+    """Prediction's shortcut (occurrence products, no duplicate summing) equals the training features."""
+    kind = ClauseClassifier.load(MODELS_DIR / KIND_FILE)
+    clauses = extract_document(SEED).clauses
+    inputs = [ClauseInput(c.text, c.section, c.kind.value, rule_cues(c.text)) for c in clauses]
+    full = kind.transform(inputs) @ kind.coef_.T + kind.intercept_
+    assert abs(kind.scores(inputs) - full).max() < 1e-4
+
+
+def test_dedupe_gives_same_predictions():
+    clauses = extract_document(SEED).clauses
+    inputs = [ClauseInput(c.text, c.section, c.kind.value, rule_cues(c.text)) for c in clauses] * 3
+    models = default_models()
+    assert models.shared
+    assert models.predict(inputs, dedupe=True) == models.predict(inputs, dedupe=False)

@@ -3,7 +3,8 @@
 Features survive Swedish compounds: character n-grams within words (like scikit-learn's
 ``char_wb``), hashed with numpy into a fixed number of buckets so that a whole document is
 vectorised in a few array passes; Snowball stems of the words (one ``stemWords`` call per
-document), stems of the section heading (once per distinct heading) and the rule cues: the kind
+document), optionally stems of the section heading (once per distinct heading; the shipped models
+leave them out) and the rule cues: the kind
 extraction gave the clause (its goal/commitment decision, else the cue-word kind), the keyword
 themes and a few shape cues. Each block is TF-IDF weighted (raw tf, smooth idf) and normalised by
 the square root of the summed squared idf of its occurrences (as if every occurrence were its own
@@ -18,7 +19,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,15 +34,16 @@ MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 KIND_FILE = "clause_kind.json"
 THEMES_FILE = "clause_themes.json"
 
-BLOCKS = ("chars", "words", "heading", "cues")
-NGRAMS = (3, 4, 5)
+BLOCKS = ("chars", "words", "bigrams", "first", "heading", "cues")
+GROUPED = ("heading", "cues")
+NGRAMS = (3, 5)
 BITS = 20
 """Character n-grams are hashed into 2**BITS buckets."""
 
 _P = np.uint64(1_000_003)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-_PHONE = re.compile(r"\b0\d{1,3}-\d")
-_STOPS = frozenset(".!?:")
+_STOP_CODES = np.array([ord(c) for c in ".!?:"], dtype=np.uint32)
+_WHITE = np.array([ord(c) for c in " \t\n\r\f\v\xa0\u2009\u202f"], dtype=np.uint32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,13 @@ def _char_table() -> np.ndarray:
 
 
 @cache
+def _white_table() -> np.ndarray:
+    table = np.zeros(0x10000, dtype=np.uint8)
+    table[_WHITE] = 1
+    return table
+
+
+@cache
 def _stemmer():
     import Stemmer
 
@@ -121,11 +129,23 @@ def _stems(words: list[str]) -> list[str]:
 
 @dataclass(slots=True)
 class RawFeatures:
-    """Feature occurrences of a batch of clauses per block: (rows, keys), rows ascending; keys
-    are bucket numbers (chars, an int array) or token strings (the other blocks)."""
+    """Feature occurrences of a batch of clauses, per block. Text blocks: ``(rows, keys)``, rows
+    ascending, keys bucket numbers (chars, an int array) or token strings (words). Grouped blocks
+    (heading, cues: shared by many clauses): ``(group of each clause, tokens of each group)``."""
 
     n: int
-    blocks: dict[str, tuple[np.ndarray, np.ndarray | list[str]]]
+    blocks: dict[str, tuple]
+
+    def occurrences(self, name: str) -> tuple[np.ndarray, np.ndarray | list[str]]:
+        """(rows, keys) of a block, grouped blocks expanded (for training)."""
+        first, second = self.blocks[name]
+        if name not in GROUPED:
+            return first, second
+        rows, keys = [], []
+        for r, group in enumerate(first.tolist()):
+            rows.extend(repeat(r, len(second[group])))
+            keys.extend(second[group])
+        return np.asarray(rows, dtype=np.int64), keys
 
 
 def raw_features(columns: Columns, ngrams: Sequence[int] = NGRAMS, bits: int = BITS,
@@ -133,7 +153,7 @@ def raw_features(columns: Columns, ngrams: Sequence[int] = NGRAMS, bits: int = B
     texts = columns.texts
     n = len(texts)
     joined = "\x00" + "\x00".join(texts) + "\x00" * (max(ngrams) + 1)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     mapped = _char_table()[codes & 0xFFFF]
     mapped[codes > 0xFFFF] = 32
     row_of = np.cumsum(codes == 0) - 1  # a separator belongs to the text after it
@@ -143,11 +163,17 @@ def raw_features(columns: Columns, ngrams: Sequence[int] = NGRAMS, bits: int = B
         out["chars"] = _char_ngrams(mapped, space, row_of, ngrams, bits)
     word_starts = np.flatnonzero(~space[1:] & space[:-1]) + 1
     word_rows = row_of[word_starts]
-    if "words" in blocks:
-        words = mapped.tobytes().decode("utf-32-le").split()
-        out["words"] = (word_rows, _stems(words))
+    if {"words", "bigrams", "first"} & set(blocks):
+        stems = _stems(mapped.tobytes().decode("utf-32-le").split())
+        out["words"] = (word_rows, stems)
+        if "bigrams" in blocks:
+            same = np.flatnonzero(word_rows[1:] == word_rows[:-1]).tolist()
+            out["bigrams"] = (word_rows[same], [stems[i] + " " + stems[i + 1] for i in same])
+        if "first" in blocks:
+            first = np.flatnonzero(np.diff(word_rows, prepend=-1) != 0)
+            out["first"] = (word_rows[first], [stems[i] for i in first.tolist()])
     if "heading" in blocks:
-        out["heading"] = _per_clause(columns.sections, _heading_tokens)
+        out["heading"] = _grouped(columns.sections, _heading_tokens)
     if "cues" in blocks:
         out["cues"] = _cue_features(columns, codes, row_of, word_rows)
     return RawFeatures(n, out)
@@ -159,16 +185,16 @@ def _char_ngrams(mapped: np.ndarray, space: np.ndarray, row_of: np.ndarray, ngra
     rows ascend: all texts at once, one numpy pass per n."""
     codes = mapped.astype(np.uint64)
     count = codes.size - max(ngrams) + 1
-    spaces = np.concatenate([[0], np.cumsum(space)])
-    start = np.arange(count)
-    h = np.zeros(count, dtype=np.uint64)
+    spaces = np.cumsum(space, dtype=np.int32)
+    h = codes[:count].copy()
     hashes, valid = [], []
-    for n in range(1, max(ngrams) + 1):
-        h = h * _P + codes[n - 1: n - 1 + count]
+    for n in range(2, max(ngrams) + 1):
+        h *= _P
+        h += codes[n - 1: n - 1 + count]
         if n not in ngrams:
             continue
-        interior = spaces[start + n - 1] - spaces[start + 1] if n > 2 else np.zeros(count, np.int64)
-        valid.append(interior == 0)
+        # no space strictly inside the n-gram: positions start+1 .. start+n-2
+        valid.append(spaces[n - 2: n - 2 + count] == spaces[:count])
         hashes.append(((h ^ np.uint64(n * 0x2545F4914F6CDD1D % 2**64)) * _MIX) >> np.uint64(64 - bits))
     ok = np.stack(valid, axis=1).ravel()
     buckets = np.stack(hashes, axis=1).ravel()[ok].astype(np.int64)
@@ -176,25 +202,23 @@ def _char_ngrams(mapped: np.ndarray, space: np.ndarray, row_of: np.ndarray, ngra
     return rows, buckets
 
 
-def _heading_tokens(section: str | None) -> list[str]:
-    if not section:
-        return []
-    words = _char_table()[np.frombuffer(section.encode("utf-32-le"), np.uint32) & 0xFFFF]
-    return _stems(words.tobytes().decode("utf-32-le").split())
+def _grouped(keys: Sequence, tokenize) -> tuple[np.ndarray, list[list[str]]]:
+    """Clauses that share a key (section heading, cue set) share their tokens: worked out once."""
+    distinct = list(dict.fromkeys(keys))
+    index = {key: i for i, key in enumerate(distinct)}
+    groups = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
+    return groups, tokenize(distinct)
 
 
-def _per_clause(keys: Sequence, tokenize) -> tuple[np.ndarray, list[str]]:
-    """Tokens of clauses that share a key (section heading, cue set) worked out once per key."""
-    memo: dict = {}
-    rows: list[int] = []
-    tokens: list[str] = []
-    for r, key in enumerate(keys):
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = tokenize(key)
-        rows.extend(repeat(r, len(found)))
-        tokens.extend(found)
-    return np.asarray(rows, dtype=np.int64), tokens
+def _heading_tokens(headings: list[str | None]) -> list[list[str]]:
+    """Stems of each heading: all headings in one pass."""
+    codes = np.frombuffer("\x00".join(h or "" for h in headings).encode("utf-32-le", "surrogatepass"), np.uint32)
+    mapped = _char_table()[codes & 0xFFFF]
+    mapped[codes == 0] = 0
+    mapped[codes > 0xFFFF] = 32
+    words = [h.split() for h in mapped.tobytes().decode("utf-32-le").split("\x00")]
+    stems = iter(_stems([w for ws in words for w in ws]))
+    return [[next(stems) for _ in ws] for ws in words]
 
 
 def _cue_features(columns: Columns, codes: np.ndarray, row_of: np.ndarray,
@@ -207,15 +231,30 @@ def _cue_features(columns: Columns, codes: np.ndarray, row_of: np.ndarray,
     digits = np.bincount(row_of[digit], minlength=n + 2)[:n]
     lengths = np.fromiter(map(len, columns.texts), dtype=np.int64, count=n)
     contact = np.bincount(row_of[codes == 64], minlength=n + 2)[:n] > 0
-    joined_text = "\x00".join(columns.texts)
-    if "-" in joined_text:
-        offsets = np.cumsum([0, *(lengths + 1)])
-        for match in _PHONE.finditer(joined_text):
-            contact[np.searchsorted(offsets, match.start(), side="right") - 1] = True
+    contact[row_of[_phone_numbers(codes, digit)]] = True
     shape = np.minimum(words // 5, 8) * 8 + (digits * 12.5 > np.maximum(lengths, 1)) * 4 + contact * 2
-    nostop = [t.rstrip()[-1:] not in _STOPS for t in columns.texts]
-    keys = zip(columns.rule_kinds, columns.cues, (shape + nostop).tolist(), strict=True)
-    return _per_clause(list(keys), _cue_tokens)
+    # the last character that is not white space before each separator (a separator if none)
+    ends = np.flatnonzero(codes == 0)[1: n + 1]
+    solid = np.flatnonzero(_white_table()[codes & 0xFFFF] == 0)
+    last = codes[solid[np.searchsorted(solid, ends) - 1]]
+    shape = shape + ~np.isin(last, _STOP_CODES)
+    keys = list(zip(columns.rule_kinds, columns.cues, shape.tolist(), strict=True))
+    return _grouped(keys, lambda distinct: [_cue_tokens(key) for key in distinct])
+
+
+def _phone_numbers(codes: np.ndarray, digit: np.ndarray) -> np.ndarray:
+    """Positions of the area codes of phone numbers (as the regular expression ``\\b0\\d{1,3}-\\d``)."""
+    dash = np.flatnonzero((codes[:-1] == 45) & digit[1:])
+    dash = dash[dash >= 5]
+    found = []
+    word = _char_table()[codes & 0xFFFF] != 32
+    for k in (1, 2, 3):  # k digits between the leading 0 and the dash
+        zero = dash - k - 1
+        ok = (codes[zero] == 48) & ~word[zero - 1]
+        for j in range(1, k + 1):
+            ok &= digit[dash - j]
+        found.append(zero[ok])
+    return np.concatenate(found)
 
 
 def _cue_tokens(key: tuple) -> list[str]:
@@ -251,7 +290,7 @@ class _Block:
         """Column of each key occurrence; ``size`` (a column of zeros) when not in the vocabulary."""
         if self.name == "chars":
             if self._lookup is None:
-                table = np.full(2 ** BITS, self.size, dtype=np.int64)
+                table = np.full(2 ** BITS, self.size, dtype=np.int32)
                 table[np.asarray(self.keys, dtype=np.int64)] = np.arange(self.size)
                 self._lookup = table
             return self._lookup[keys]
@@ -259,16 +298,26 @@ class _Block:
             self._lookup = {k: i for i, k in enumerate(self.keys)}
         return np.fromiter(map(self._lookup.get, keys, repeat(self.size)), dtype=np.int64, count=len(keys))
 
-    def occurrences(self, raw: RawFeatures) -> sp.csr_matrix:
-        """0/1 occurrence matrix (duplicates not summed) over the vocabulary plus one unknown column."""
-        rows, keys = raw.blocks[self.name]
-        cols = self.columns(keys)
-        indptr = np.searchsorted(rows, np.arange(raw.n + 1))
-        return sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(raw.n, self.size + 1))
+    def occurrences(self, raw: RawFeatures) -> tuple[sp.csr_matrix, np.ndarray | None]:
+        """0/1 occurrence matrix (duplicates not summed) over the vocabulary plus one unknown column;
+        for a grouped block, one row per group and the group of each clause."""
+        first, second = raw.blocks[self.name]
+        if self.name in GROUPED:
+            sizes = np.fromiter(map(len, second), dtype=np.int64, count=len(second))
+            cols = self.columns([token for tokens in second for token in tokens])
+            indptr = np.concatenate([[0], np.cumsum(sizes)])
+            shape = (len(second), self.size + 1)
+            return sp.csr_matrix((np.ones(len(cols), np.float32), cols, indptr), shape=shape), first
+        cols = self.columns(second)
+        indptr = np.searchsorted(first, np.arange(raw.n + 1))
+        return sp.csr_matrix((np.ones(len(cols), np.float32), cols, indptr), shape=(raw.n, self.size + 1)), None
 
     def matrix(self, raw: RawFeatures) -> sp.csr_matrix:
         """The block's TF-IDF rows (for training): counts times idf, scaled by weight / norm."""
-        counts = self.occurrences(raw)
+        counts, groups = self.occurrences(raw)
+        counts = counts.astype(np.float64)
+        if groups is not None:
+            counts = counts[groups]
         counts.sum_duplicates()
         idf = np.append(self.idf, 0.0)
         norms = np.sqrt(np.asarray(counts @ (idf * idf))).ravel()
@@ -279,7 +328,7 @@ class _Block:
 
 def _fit_block(name: str, raw: RawFeatures, min_df: int, weight: float) -> _Block:
     """The block's vocabulary (features in at least ``min_df`` clauses) and smooth idf."""
-    rows, keys = raw.blocks[name]
+    rows, keys = raw.occurrences(name)
     if name == "chars":
         vocab, cols = np.unique(keys, return_inverse=True)
     else:
@@ -311,7 +360,7 @@ class ClauseClassifier:
         self.multilabel = multilabel
         self.C = C
         self.min_df = min_df
-        self.weights = {name: 1.0 for name in BLOCKS} | (weights or {})
+        self.weights = {"chars": 1.0, "words": 1.0, "cues": 1.0} | (weights or {})
         self.ngrams = tuple(ngrams)
         self.threshold = threshold
         self.class_weight = class_weight
@@ -368,7 +417,7 @@ class ClauseClassifier:
             for block in self.blocks_:
                 coef = self.coef_[:, start: start + block.size].T * block.idf[:, None]
                 coef = np.hstack([coef, (block.idf * block.idf)[:, None]])
-                folded.append(np.vstack([coef, np.zeros((1, coef.shape[1]))]))
+                folded.append(np.vstack([coef, np.zeros((1, coef.shape[1]))]).astype(np.float32))
                 start += block.size
             self._folded = folded
         return self._folded
@@ -376,19 +425,20 @@ class ClauseClassifier:
     def scores(self, X) -> np.ndarray:
         """Linear scores: per block, a 0/1 occurrence matrix times idf-scaled coefficients."""
         raw = X if isinstance(X, RawFeatures) else self.raw(X)
-        total = np.tile(self.intercept_, (raw.n, 1))
-        for block, coef in zip(self.blocks_, self._folded_coef(), strict=True):
-            product = block.occurrences(raw) @ coef
-            norms = np.sqrt(product[:, -1])
-            norms[norms == 0] = 1.0
-            total += product[:, :-1] * (block.weight / norms)[:, None]
-        return total
+        return _linear(self.blocks_, self._folded_coef(), raw) + self.intercept_
 
     decision_function = scores
 
     def same_features(self, other: ClauseClassifier) -> bool:
         """Whether both read the same raw features, so that one :meth:`raw` serves both."""
         return self.ngrams == other.ngrams and [b.name for b in self.blocks_] == [b.name for b in other.blocks_]
+
+    def same_vocabulary(self, other: ClauseClassifier) -> bool:
+        """Whether both also share vocabularies, idf and weights: their scores come from one product."""
+        return self.same_features(other) and all(
+            a.weight == b.weight and np.array_equal(a.idf, b.idf)
+            and (np.array_equal(a.keys, b.keys) if a.name == "chars" else a.keys == b.keys)
+            for a, b in zip(self.blocks_, other.blocks_, strict=True))
 
     def predict(self, X) -> list:
         """A label per clause, or a sorted list of labels per clause when multi-label."""
@@ -417,8 +467,8 @@ class ClauseClassifier:
         return {
             "format": FORMAT,
             "multilabel": self.multilabel,
-            "params": {"C": self.C, "min_df": self.min_df, "threshold": self.threshold, "char_ngrams": list(self.ngrams),
-                       "bits": BITS, "class_weight": self.class_weight},
+            "params": {"C": self.C, "min_df": self.min_df, "threshold": self.threshold,
+                       "char_ngrams": list(self.ngrams), "bits": BITS, "class_weight": self.class_weight},
             "labels": self.labels_,
             "blocks": blocks,
             "coef": _b64(self.coef_.astype(np.float32)),
@@ -461,6 +511,19 @@ class ClauseClassifier:
         return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
+def _linear(blocks: Sequence[_Block], folded: Sequence[np.ndarray], raw: RawFeatures) -> np.ndarray:
+    """Sum over blocks of weight * (occurrences @ idf-scaled coefficients) / occurrence norm."""
+    total = np.zeros((raw.n, folded[0].shape[1] - 1)) if folded else np.zeros((raw.n, 0))
+    for block, coef in zip(blocks, folded, strict=True):
+        matrix, groups = block.occurrences(raw)
+        product = matrix @ coef
+        norms = np.sqrt(product[:, -1], dtype=np.float64)
+        norms[norms == 0] = 1.0
+        product = product[:, :-1] * (block.weight / norms)[:, None]
+        total += product if groups is None else product[groups]
+    return total
+
+
 def _b64(array: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes()).decode()
 
@@ -477,14 +540,39 @@ class ClauseModels:
     kind: ClauseClassifier | None
     themes: ClauseClassifier | None
     shared: bool = False
-    """Both models read the same raw features: extract them once."""
+    """Both models have the same vocabulary and weights: one product per block gives both scores."""
+    _joint: list[np.ndarray] | None = None
 
-    def predict(self, items) -> tuple[list[str] | None, list[list[str]] | None]:
-        """Kinds and themes of all clauses of a document (``items``: :class:`Columns` or inputs)."""
+    def predict(self, items, dedupe: bool = True) -> tuple[list[str] | None, list[list[str]] | None]:
+        """Kinds and themes of all clauses of a document (``items``: :class:`Columns` or inputs).
+
+        With ``dedupe``, clauses that repeat (same text, rule kind and cues: running heads, boilerplate)
+        are classified once when that saves at least a tenth of the work."""
         columns = Columns.of(items)
-        if self.shared and self.kind is not None and self.themes is not None:
+        keys = list(zip(columns.texts, columns.rule_kinds, columns.cues, columns.sections, strict=True)) \
+            if dedupe else []
+        distinct = dict.fromkeys(keys)
+        if dedupe and len(distinct) < 0.9 * len(keys):
+            index = {key: i for i, key in enumerate(distinct)}
+            inverse = list(map(index.__getitem__, keys))
+            kinds, themes = self._predict(Columns([k[0] for k in distinct], [k[3] for k in distinct],
+                                                  [k[1] for k in distinct], [k[2] for k in distinct]))
+            return ([kinds[i] for i in inverse] if kinds is not None else None,
+                    [list(themes[i]) for i in inverse] if themes is not None else None)
+        return self._predict(columns)
+
+    def _predict(self, columns: Columns) -> tuple[list[str] | None, list[list[str]] | None]:
+        if self.kind is not None and self.themes is not None and self.kind.same_features(self.themes):
             raw = self.kind.raw(columns)
-            return self.kind.predict(raw), self.themes.predict(raw)
+            if not self.shared:
+                return self.kind.predict(raw), self.themes.predict(raw)
+            if self._joint is None:
+                self._joint = [np.hstack([k[:, :-1], t]) for k, t in
+                               zip(self.kind._folded_coef(), self.themes._folded_coef(), strict=True)]
+            scores = _linear(self.kind.blocks_, self._joint, raw)
+            split = len(self.kind.labels_)
+            return (self.kind.labels_of(scores[:, :split] + self.kind.intercept_),
+                    self.themes.labels_of(scores[:, split:] + self.themes.intercept_))
         return (self.kind.predict(columns) if self.kind else None,
                 self.themes.predict(columns) if self.themes else None)
 
@@ -509,7 +597,7 @@ def _load(directory: str) -> ClauseModels:
                           stacklevel=2)
             loaded.append(None)
     kind, themes = loaded
-    return ClauseModels(kind, themes, bool(kind and themes and kind.same_features(themes)))
+    return ClauseModels(kind, themes, bool(kind and themes and kind.same_vocabulary(themes)))
 
 
 def default_models() -> ClauseModels:
