@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rok_compare.extract.registry import PartyRegistry
@@ -218,9 +218,6 @@ def listed_organisations(text: str, start: int, end: int, known: list[OrgMention
     """Names in a comma/"och" list that the mention finder did not know: looked up fuzzily in the
     registry (OCR and spelling variants such as "Arbetsfinnedlingen"), or, when the name has an
     organisation word ("Föreningen Nya Vänner"), reported as an organisation of kind other."""
-    from rok_compare.extract.registry import PartyRegistry
-
-    registry = PartyRegistry.default()
     found = []
     position = start
     for separator in [*_LIST_SEPARATOR.finditer(text, start, end), None]:
@@ -232,13 +229,21 @@ def listed_organisations(text: str, start: int, end: int, known: list[OrgMention
         surface = _SPACE.sub(" ", text[name[0] : name[1]]).strip(" .")
         if len(surface) < 4:
             continue
-        match = registry.lookup(surface)
+        match = _lookup(surface)
         if match is not None:
             found.append(OrgMention(name[0], name[1], surface, match.predecessor or match.canonical, match.kind,
                                     match.county_code, current=match.canonical if match.predecessor else None))
         elif _organisation_word().search(surface) and " " in surface or _organisation_word().search(surface[-12:]):
             found.append(OrgMention(name[0], name[1], surface, surface, PartyKind.OTHER))
     return found
+
+
+@lru_cache(maxsize=4096)
+def _lookup(name: str):
+    """Registry lookup (fuzzy, so not cheap) of a listed name, remembered across a batch."""
+    from rok_compare.extract.registry import PartyRegistry
+
+    return PartyRegistry.default().lookup(name)
 
 
 def _leading_name(text: str, start: int, end: int) -> tuple[int, int] | None:

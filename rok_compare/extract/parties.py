@@ -38,16 +38,20 @@ _OWNER_TYPES = {DocType.STRATEGY, DocType.ACTION_PLAN}
 @dataclass(frozen=True, slots=True)
 class PartyCue:
     side: str
+    triggers: tuple[str, ...]
     pattern: re.Pattern[str]
+
+    def may_match(self, lowered: str) -> bool:
+        return any(trigger in lowered for trigger in self.triggers)
 
 
 @cache
 def party_cues() -> list[PartyCue]:
     cues = []
-    for line in (_DATA / "party_cues.csv").read_text(encoding="utf-8").splitlines()[1:]:
+    for line in (_DATA / "party_cues.csv").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith(("#", "side,")):
-            side, _, pattern = line.partition(",")
-            cues.append(PartyCue(side, re.compile(pattern, re.I)))
+            side, trigger, pattern = line.split(",", 2)
+            cues.append(PartyCue(side, tuple(trigger.split("|")), re.compile(pattern, re.I)))
     return cues
 
 
@@ -159,14 +163,16 @@ def _from_cues(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[OrgMe
                 continue
             for sentence in block.sentences:
                 chunk = text[sentence.span.start : sentence.span.end]
-                if not any(cue.pattern.search(chunk) for cue in party_cues()):
+                lowered = chunk.lower()
+                cues = [cue for cue in party_cues() if cue.may_match(lowered) and cue.pattern.search(chunk)]
+                if not cues:
                     continue
                 inside = _within(mentions, sentence.span.start, sentence.span.end)
                 inside = sorted(inside + listed_organisations(text, sentence.span.start, sentence.span.end, inside),
                                 key=lambda m: m.start)
                 if not inside:
                     continue
-                for cue in party_cues():
+                for cue in cues:
                     for match in cue.pattern.finditer(chunk):
                         start, end = sentence.span.start + match.start(), sentence.span.start + match.end()
                         if cue.side in ("before", "both"):
