@@ -13,7 +13,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
-from rok_compare.extract.keywords import KeywordMatcher, padded
+from rok_compare.extract.keywords import KeywordMatcher, KeywordSet, padded
 from rok_compare.model import BlockKind, Clause, ClauseKind, SegmentedDocument, Span
 
 _DATA = Path(__file__).parent / "data"
@@ -34,28 +34,46 @@ def kind_matchers() -> tuple[tuple[ClauseKind, KeywordMatcher], ...]:
     return tuple((ClauseKind(row["kind"]), KeywordMatcher(row["pattern"])) for row in _rows("clause_kinds.csv"))
 
 
+@cache
+def _theme_set() -> KeywordSet:
+    return KeywordSet([matcher for _, matcher in theme_matchers()])
+
+
+@cache
+def _kind_set() -> KeywordSet:
+    return KeywordSet([matcher for _, matcher in kind_matchers()])
+
+
 def theme_names() -> list[str]:
     """The themes a clause can have, in the order of ``data/themes.csv``."""
     return [theme for theme, _ in theme_matchers()]
 
 
-def clause_themes(text: str, lowered: str | None = None) -> list[str]:
-    """``lowered`` is :func:`~rok_compare.extract.keywords.padded` of ``text``, when already made."""
-    lowered = lowered or padded(text)
-    return [theme for theme, matcher in theme_matchers() if matcher.search(text, lowered)]
+def themes_of(texts: list[str], lowered: list[str] | None = None) -> list[list[str]]:
+    """The keyword themes of each text, in the order of ``data/themes.csv``."""
+    names = theme_names()
+    return [[names[i] for i in sorted(found)] for found in _theme_set().matches(texts, lowered)]
 
 
-def cue_kind(text: str, lowered: str | None = None) -> ClauseKind:
-    """The first kind in file order whose cue occurs in the text."""
-    lowered = lowered or padded(text)
-    return next((kind for kind, matcher in kind_matchers() if matcher.search(text, lowered)), ClauseKind.OTHER)
+def cue_kinds_of(texts: list[str], lowered: list[str] | None = None) -> list[ClauseKind]:
+    """For each text, the first kind in file order whose cue occurs in it, else other."""
+    kinds = [kind for kind, _ in kind_matchers()]
+    return [kinds[min(found)] if found else ClauseKind.OTHER for found in _kind_set().matches(texts, lowered)]
 
 
-def rule_cues(text: str, lowered: str | None = None, themes: list[str] | None = None) -> tuple[str, ...]:
+def clause_themes(text: str) -> list[str]:
+    return themes_of([text])[0]
+
+
+def cue_kind(text: str) -> ClauseKind:
+    return cue_kinds_of([text])[0]
+
+
+def rule_cues(text: str, themes: list[str] | None = None) -> tuple[str, ...]:
     """The keyword rules' verdicts as model features: the keyword themes (the cue-word kind reaches the
     models as the clause's rule kind, so it is not worked out a second time here)."""
     if themes is None:
-        themes = clause_themes(text, lowered)
+        themes = clause_themes(text)
     return tuple("theme:" + t for t in themes)
 
 
@@ -67,23 +85,24 @@ def build_clauses(doc: SegmentedDocument, goal_spans: set[tuple[int, int]],
     from the models (all clauses of the document at once): kind only where extraction has not
     decided goal or commitment."""
     goals, commitments = _Spans(goal_spans), _Spans(commitment_spans)
-    clauses: list[Clause] = []
-    cues: list[tuple[str, ...]] = []
+    units: list[tuple[str | None, str, Span]] = []
     for section in doc.sections:
-        name = section.heading
         for block in section.blocks:
             if block.kind is BlockKind.HEADING:
                 continue
-            units = [(block.text, block.span)] if block.kind is BlockKind.TABLE_ROW else \
+            pieces = [(block.text, block.span)] if block.kind is BlockKind.TABLE_ROW else \
                 [(s.text, s.span) for s in block.sentences]
-            for text, span in units:
-                if len(text) < 3:
-                    continue
-                lowered = padded(text)
-                kind = _kind(text, lowered, span, goals, commitments)
-                themes = clause_themes(text, lowered)
-                clauses.append(Clause(f"c{len(clauses) + 1}", name, kind, themes, text, span))
-                cues.append(rule_cues(text, lowered, themes))
+            units += [(section.heading, text, span) for text, span in pieces if len(text) >= 3]
+    texts = [text for _, text, _ in units]
+    lowered = [padded(text) for text in texts]
+    cue_kinds = cue_kinds_of(texts, lowered)
+    clauses: list[Clause] = []
+    cues: list[tuple[str, ...]] = []
+    for (name, text, span), themes, cue in zip(units, themes_of(texts, lowered), cue_kinds, strict=True):
+        kind = ClauseKind.GOAL if goals.overlaps(span) else ClauseKind.COMMITMENT if commitments.overlaps(span) \
+            else cue
+        clauses.append(Clause(f"c{len(clauses) + 1}", name, kind, themes, text, span))
+        cues.append(rule_cues(text, themes))
     _apply_models(clauses, cues)
     return clauses
 
@@ -106,14 +125,6 @@ def _apply_models(clauses: list[Clause], cues: list[tuple[str, ...]]) -> None:
     if themes is not None:
         for clause, labels in zip(clauses, themes, strict=True):
             clause.themes = labels
-
-
-def _kind(text: str, lowered: str, span: Span, goals: _Spans, commitments: _Spans) -> ClauseKind:
-    if goals.overlaps(span):
-        return ClauseKind.GOAL
-    if commitments.overlaps(span):
-        return ClauseKind.COMMITMENT
-    return cue_kind(text, lowered)
 
 
 class _Spans:

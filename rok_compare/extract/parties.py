@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import ahocorasick
+
 from rok_compare.extract.organisations import MentionIndex, OrgMention, home_municipality, listed_organisations
 from rok_compare.model import BlockKind, DocType, Party, PartyKind, SegmentedDocument, SourceDocument
 
@@ -41,9 +43,6 @@ class PartyCue:
     triggers: tuple[str, ...]
     pattern: re.Pattern[str]
 
-    def may_match(self, lowered: str) -> bool:
-        return any(trigger in lowered for trigger in self.triggers)
-
 
 @cache
 def party_cues() -> list[PartyCue]:
@@ -53,6 +52,27 @@ def party_cues() -> list[PartyCue]:
             side, trigger, pattern = line.split(",", 2)
             cues.append(PartyCue(side, tuple(trigger.split("|")), re.compile(pattern, re.I)))
     return cues
+
+
+@cache
+def _cue_triggers() -> ahocorasick.Automaton:
+    """Every cue's triggers in one automaton: the cues a sentence may match, in one pass over it."""
+    automaton = ahocorasick.Automaton()
+    owners: dict[str, set[int]] = {}
+    for index, cue in enumerate(party_cues()):
+        for trigger in cue.triggers:
+            owners.setdefault(trigger, set()).add(index)
+    for trigger, indexes in owners.items():
+        automaton.add_word(trigger, frozenset(indexes))
+    automaton.make_automaton()
+    return automaton
+
+
+def cues_in(sentence: str) -> list[PartyCue]:
+    """The cues whose pattern occurs in ``sentence``."""
+    candidates = {index for _, indexes in _cue_triggers().iter(sentence.lower()) for index in indexes}
+    cues = party_cues()
+    return [cues[i] for i in sorted(candidates) if cues[i].pattern.search(sentence)]
 
 
 @cache
@@ -163,8 +183,7 @@ def _from_cues(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[OrgMe
                 continue
             for sentence in block.sentences:
                 chunk = text[sentence.span.start : sentence.span.end]
-                lowered = chunk.lower()
-                cues = [cue for cue in party_cues() if cue.may_match(lowered) and cue.pattern.search(chunk)]
+                cues = cues_in(chunk)
                 if not cues:
                     continue
                 inside = _within(mentions, sentence.span.start, sentence.span.end)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
-_WS = re.compile(r"[\s\u00a0\u200b]+")
-_SOFT = re.compile(r"[\u00ad]")
-
 
 def clean(text: str) -> str:
-    """Collapse whitespace (tabs, cell breaks, newlines) to single spaces; drop soft hyphens."""
-    return _WS.sub(" ", _SOFT.sub("", text)).strip()
+    """Collapse whitespace (tabs, cell breaks, newlines, no-break spaces) to single spaces; drop
+    soft hyphens and zero-width spaces."""
+    return " ".join(text.replace("\u00ad", "").replace("\u200b", " ").split())
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
