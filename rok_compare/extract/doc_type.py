@@ -27,11 +27,18 @@ def _cues() -> dict[str, list[re.Pattern[str]]]:
             for key, patterns in raw.items() if not key.startswith("_")}
 
 
+_JOIN = "\x00.\x00"
+"""Between texts searched at once: no cue pattern matches across it."""
+
+
 def _any(key: str, texts: list[str]) -> bool:
-    return any(p.search(t) for p in _cues()[key] for t in texts)
+    joined = _JOIN.join(texts)
+    return any(p.search(joined) for p in _cues()[key])
 
 
 def _count_sentences(key: str, sentences: list[str]) -> int:
+    if not _any(key, sentences):  # one pass over the whole text first: usually nothing to count
+        return 0
     return sum(1 for s in sentences if any(p.search(s) for p in _cues()[key]))
 
 

@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
+import ahocorasick
+
 from rok_compare.extract.organisations import OrgMention
 from rok_compare.extract.registry import PartyRegistry
 from rok_compare.model import BlockKind, County, DocType, Period, SegmentedDocument
@@ -68,40 +70,37 @@ def body_texts(doc: SegmentedDocument) -> Iterable[str]:
 # -- county -------------------------------------------------------------------------------------
 
 
-_WORD = re.compile(r"[\wåäöÅÄÖéü-]+")
 
 
 @cache
-def _county_names(registry: PartyRegistry) -> tuple[dict[str, str], frozenset[str], int]:
-    """Every name, short name and alias of a county (case kept) → its code; the names' first
-    words; the longest name in words."""
-    names: dict[str, str] = {}
+def _county_automaton(registry: PartyRegistry) -> ahocorasick.Automaton:
+    """Every name, short name and alias of a county (case kept), mapped to (length, code)."""
+    automaton = ahocorasick.Automaton()
     for county in registry.counties():
         for name in (county.name, county.short_name, *county.aliases):
             if name and len(name) > 2:
-                names[" ".join(_WORD.findall(name))] = county.code
-    firsts = frozenset(name.split()[0] for name in names)
-    return names, firsts, max(len(name.split()) for name in names)
+                automaton.add_word(name, (len(name), county.code))
+    automaton.make_automaton()
+    return automaton
 
 
 def _county_mentions(text: str, registry: PartyRegistry) -> list[str]:
-    """County codes of the county names in ``text``, longest name first, without overlaps."""
-    names, firsts, longest = _county_names(registry)
-    words = _WORD.findall(text)
-    codes, index = [], 0
-    while index < len(words):
-        if words[index] not in firsts:
-            index += 1
-            continue
-        for size in range(min(longest, len(words) - index), 0, -1):
-            code = names.get(" ".join(words[index : index + size]))
-            if code:
-                codes.append(code)
-                index += size
-                break
-        else:
-            index += 1
+    """County codes of the county names in ``text`` (whole words), longest first, no overlaps."""
+    found = []
+    for last, (length, code) in _county_automaton(registry).iter(text):
+        start, end = last - length + 1, last + 1
+        if (start == 0 or not _is_word_char(text[start - 1])) and (end == len(text) or not _is_word_char(text[end])):
+            found.append((start, -length, end, code))
+    codes, covered = [], -1
+    for start, _, end, code in sorted(found):
+        if start >= covered:
+            codes.append(code)
+            covered = end
     return codes
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char in "-_"
 
 
 _AUTHOR = re.compile(
@@ -141,9 +140,8 @@ def _path_votes(doc: SegmentedDocument, registry: PartyRegistry) -> Counter[str]
 def _county_votes(doc: SegmentedDocument, mentions: list[OrgMention], registry: PartyRegistry) -> Counter[str]:
     votes: Counter[str] = Counter()
     for weight, texts in ((3, head_texts(doc)), (1, body_texts(doc))):
-        for text in texts:
-            for code in _county_mentions(text, registry):
-                votes[code] += weight
+        for code in _county_mentions("\n".join(texts), registry):
+            votes[code] += weight
     for mention in mentions:
         code = mention.county_code
         if code:

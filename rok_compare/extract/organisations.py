@@ -111,15 +111,20 @@ def _is_county(registry: PartyRegistry, name: str) -> bool:
     return any(name in (county.short_name, county.name.removesuffix("s län")) for county in registry.counties())
 
 
+_BEFORE, _AFTER = 70, 40
+
+
 def _group_windows(text: str) -> list[tuple[int, int]]:
-    """The lines that can hold a named group: every group pattern ends in one of these words."""
+    """The stretches that can hold a named group: each group pattern ends at or just after one of
+    these words ("alla kommunerna", "kommunerna i Hallands län"), so a few words around it."""
     windows: list[tuple[int, int]] = []
     for match in _GROUP_WORD.finditer(text):
-        if windows and match.start() < windows[-1][1]:
-            continue
-        start = max(text.rfind("\n", 0, match.start()), text.rfind("\f", 0, match.start())) + 1
-        ends = [i for i in (text.find("\n", match.end()), text.find("\f", match.end())) if i >= 0]
-        windows.append((start, min(ends) if ends else len(text)))
+        start = text.rfind(" ", 0, max(0, match.start() - _BEFORE)) + 1
+        end = min(len(text), match.end() + _AFTER)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
     return windows
 
 
