@@ -271,7 +271,15 @@ def _classify(unit: Sentence, mentions, parties: list[Party], context: _Context)
     return None
 
 
+_PROCESS_STEMS = ("arbet", "samverkan", "samarbet", "uppfölj", "handlingsplan", "kartlägg", "fördelning", "samordning",
+                  "utvärder", "rapporter", "avtal", "överenskommels")
+"""Every process noun of the patterns below starts with one of these."""
+
+
 def _process_subject(text: str) -> bool:
+    lowered = text.lower()
+    if not any(stem in lowered for stem in _PROCESS_STEMS):
+        return False
     return bool(_PROCESS_SUBJECT.search(text) or _PLANNED_ACTIVITY.search(text) or _INVERTED_PROCESS.search(text))
 
 

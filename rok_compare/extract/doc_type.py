@@ -24,7 +24,13 @@ _CUES_FILE = Path(__file__).parent / "data" / "doc_types.json"
 def _cues() -> dict[str, list[re.Pattern[str]]]:
     raw = json.loads(_CUES_FILE.read_text(encoding="utf-8"))
     return {key: [re.compile(p, re.I | re.M) for p in patterns]
-            for key, patterns in raw.items() if not key.startswith("_")}
+            for key, patterns in raw.items() if not key.startswith("_") and not key.endswith("_triggers")}
+
+
+@cache
+def _triggers() -> dict[str, tuple[str, ...]]:
+    raw = json.loads(_CUES_FILE.read_text(encoding="utf-8"))
+    return {key.removesuffix("_triggers"): tuple(words) for key, words in raw.items() if key.endswith("_triggers")}
 
 
 _JOIN = "\x00.\x00"
@@ -33,6 +39,9 @@ _JOIN = "\x00.\x00"
 
 def _any(key: str, texts: list[str]) -> bool:
     joined = _JOIN.join(texts)
+    triggers = _triggers().get(key)
+    if triggers and not any(trigger in joined.lower() for trigger in triggers):
+        return False
     return any(p.search(joined) for p in _cues()[key])
 
 

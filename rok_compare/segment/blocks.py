@@ -214,7 +214,7 @@ def _split_bullets(text: str, block: RawBlock) -> list[RawBlock]:
 def _strip_page_numbers(text: str, start: int, end: int) -> tuple[int, int]:
     start, end = trim(text, start, end)
     chunk = text[start:end]
-    leader = _TOC_LEADER.search(chunk)
+    leader = _TOC_LEADER.search(chunk) if ("...." in chunk or ". . ." in chunk) else None
     if leader:
         return trim(text, start, start + leader.start())
     if len(chunk) > 50:
