@@ -242,6 +242,14 @@ class MentionFinder:
             self._add(form, entry, registry.is_bare_place(form))
         for aliases in self._index.values():
             aliases.sort(key=lambda a: len(a.words), reverse=True)
+        # the same aliases, also by their second word (None: one-word aliases), longest first:
+        # most tokens that start an alias are followed by a word that rules out all but a few
+        self._by_second: dict[str, dict[str | None, list[_Alias]]] = {}
+        for first, aliases in self._index.items():
+            groups: dict[str | None, list[_Alias]] = {}
+            for alias in aliases:
+                groups.setdefault(alias.words[1] if len(alias.words) > 1 else None, []).append(alias)
+            self._by_second[first] = groups
         places = {form for form, entry in registry.forms() if registry.is_bare_place(form)}
         for county in registry.counties():
             places.update(f for f in (county.name, county.short_name, *county.aliases) if f[:1].isupper())
@@ -290,8 +298,13 @@ class MentionFinder:
     def _registry_names(self, text: str, tokens: list[_Token], generic: bool) -> list[_Candidate]:
         folded = [t[2].casefold() for t in tokens]
         out = []
+        last = len(folded) - 1
         for i, word in enumerate(folded):
-            for alias in self._index.get(word, ()):
+            groups = self._by_second.get(word)
+            if groups is None:
+                continue
+            following = groups.get(folded[i + 1], []) if i < last else []
+            for alias in [*following, *groups.get(None, ())]:
                 n = len(alias.words)
                 if n > 1 and tuple(folded[i : i + n]) != alias.words or not self._case_ok(alias, tokens, i):
                     continue
