@@ -181,6 +181,16 @@ class Period:
     start: int
     end: int
 
+    def label(self) -> str:
+        return period_label(self.start, self.end)
+
+
+def period_label(start: int | None, end: int | None) -> str:
+    """ "2019–2025", "2009" for a single year, "" when the document states no period."""
+    if start is None:
+        return ""
+    return str(start) if end in (None, start) else f"{start}–{end}"
+
 
 @dataclass(slots=True)
 class Party:

@@ -62,10 +62,7 @@ def _party_line(party: Party) -> str:
 def summary(agreement: Agreement) -> str:
     """A short human-readable account of one extracted document."""
     county = f"{agreement.county.name} ({agreement.county.code})" if agreement.county else "unknown county"
-    period = ""
-    if agreement.period:
-        p = agreement.period
-        period = f", {p.start}" if p.start == p.end else f", {p.start}–{p.end}"
+    period = f", {agreement.period.label()}" if agreement.period else ""
     lines = [
         f"== {agreement.source.path}",
         f"{agreement.title or '(no title)'}",

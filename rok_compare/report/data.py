@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
 
-from rok_compare.model import Clause, ClauseKind, Span
+from rok_compare.model import Clause, ClauseKind, Span, period_label
 from rok_compare.store.database import Store
 
 UNKNOWN_COUNTY = "(unknown county)"
@@ -98,11 +98,7 @@ class DocumentInfo:
 
     @property
     def period(self) -> str:
-        if self.period_start is None:
-            return ""
-        if self.period_end in (None, self.period_start):
-            return str(self.period_start)
-        return f"{self.period_start}–{self.period_end}"
+        return period_label(self.period_start, self.period_end)
 
     @property
     def type_label(self) -> str:

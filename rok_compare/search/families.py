@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from rok_compare.model import period_label
+
 MAX_OCCURRENCES = 12
 MAX_VARIANTS = 10
 
@@ -33,11 +35,7 @@ class Occurrence:
 
     @property
     def year(self) -> str:
-        if self.period_start is None:
-            return ""
-        if self.period_end in (None, self.period_start):
-            return str(self.period_start)
-        return f"{self.period_start}–{self.period_end}"
+        return period_label(self.period_start, self.period_end)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rok_compare.model import period_label
 from rok_compare.store.database import Store
 
 
@@ -29,11 +30,7 @@ class DocumentGroup:
 
     @property
     def period(self) -> str:
-        if self.period_start is None:
-            return "?"
-        if self.period_end in (None, self.period_start):
-            return str(self.period_start)
-        return f"{self.period_start}–{self.period_end}"
+        return period_label(self.period_start, self.period_end) or "?"
 
 
 @dataclass(frozen=True, slots=True)
