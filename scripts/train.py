@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ["ROK_CLAUSE_MODELS"] = "off"  # features come from the rules, never from the models being built
 
+from rok_compare.classify import KIND_FILE, THEMES_FILE, ClauseClassifier, ClauseInput  # noqa: E402
 from rok_compare.extract import extract_document  # noqa: E402
 from rok_compare.extract.clauses import rule_cues  # noqa: E402
-from rok_compare.extract.models import KIND_FILE, THEMES_FILE, ClauseClassifier, ClauseInput  # noqa: E402
 
 DECIDED = ("goal", "commitment")
 """Kinds that extraction decides itself; the kind model is used for the other clauses."""

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rok_compare.extract import extract_document
-from rok_compare.extract.clauses import clause_themes, rule_cues
-from rok_compare.extract.models import (
+from rok_compare.classify import (
     KIND_FILE,
     MODELS_DIR,
     THEMES_FILE,
@@ -21,6 +19,8 @@ from rok_compare.extract.models import (
     clear_cache,
     default_models,
 )
+from rok_compare.extract import extract_document
+from rok_compare.extract.clauses import clause_themes, rule_cues
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpus" / "seeds" / "001_db03df83e1636e02.txt"

@@ -109,7 +109,7 @@ def build_clauses(doc: SegmentedDocument, goal_spans: set[tuple[int, int]],
 
 def _apply_models(clauses: list[Clause], cues: list[tuple[str, ...]]) -> None:
     """Replace rule kinds (not extraction's goal/commitment) and themes by the trained models'."""
-    from rok_compare.extract.models import Columns, default_models
+    from rok_compare.classify import Columns, default_models
 
     models = default_models()
     if not clauses or (models.kind is None and models.themes is None):
