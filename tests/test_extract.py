@@ -235,3 +235,20 @@ def test_action_plan_written_as_labelled_lines(tmp_path):
         ("Länsstyrelsen", "Språkcafé för nyanlända kvinnor i alla kommuner"),
         ("Region Gävleborg", "Språkcafé för nyanlända kvinnor i alla kommuner"),
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Parter: Länsstyrelsen i Kalmar län, Region Kalmar län och Kalmar kommun.",
+        "Överenskommelsen undertecknades av Länsstyrelsen i Kalmar län, Region Kalmar län och Kalmar kommun.",
+        "Bakom överenskommelsen står Länsstyrelsen i Kalmar län, Region Kalmar län och Kalmar kommun.",
+        "Följande parter har undertecknat: Länsstyrelsen i Kalmar län, Region Kalmar län och Kalmar kommun.",
+    ],
+)
+def test_ways_of_naming_the_signatories(tmp_path, sentence):
+    path = tmp_path / "rok.txt"
+    path.write_text(f"Regional överenskommelse i Kalmar län\n\n{sentence}\n\nMigrationsverket informerar.\n",
+                    encoding="utf-8")
+    parties = [p.canonical for p in extract_document(path).parties]
+    assert parties == ["Länsstyrelsen", "Region Kalmar län", "Kalmar kommun"]

@@ -113,6 +113,9 @@ def _from_party_lists(doc: SegmentedDocument, mentions: list[OrgMention]) -> lis
     found = []
     pattern = party_list_heading()
     for section in doc.sections:
+        for block in section.blocks:  # "Parter: Länsstyrelsen, Region X och ..."
+            if block.label and pattern.fullmatch(block.label.strip()):
+                found += _within(mentions, block.span.start, block.span.end)
         if not section.heading or not pattern.fullmatch(section.heading.strip()):
             continue
         for block in section.blocks:

@@ -145,7 +145,8 @@ def _split_run_ins(text: str, block: RawBlock) -> list[RawBlock]:
     parts: list[RawBlock] = []
     label = _RUN_IN_LABEL.match(text, start, end)
     label_span = None
-    if label and block.kind is BlockKind.PARAGRAPH and len(label.group(1).split()) <= 4:
+    if label and block.kind is BlockKind.PARAGRAPH and len(label.group(1).split()) <= 4 \
+            and not _VERB_CUES.search(label.group(1).lower()):  # "Parterna har undertecknat:" leads in
         label_span = (start, label.end(1))
         start = label.end()
     heading_cuts = _run_in_headings(text, start, end) if end - start > 60 else []
