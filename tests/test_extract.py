@@ -252,3 +252,21 @@ def test_ways_of_naming_the_signatories(tmp_path, sentence):
                     encoding="utf-8")
     parties = [p.canonical for p in extract_document(path).parties]
     assert parties == ["Länsstyrelsen", "Region Kalmar län", "Kalmar kommun"]
+
+
+@pytest.mark.parametrize(
+    ("title", "sentence", "doc_type"),
+    [
+        ("Överenskommelse om samverkan kring nyanlända i Kalix kommun",
+         "Arbetsförmedlingen och Kalix kommun har kommit överens om en gemensam plan.", DocType.LOCAL_AGREEMENT),
+        ("Överenskommelse om mottagande av nyanlända",
+         "Länsstyrelsen i Uppsala län, Region Uppsala och Arbetsförmedlingen har enats om samverkan.",
+         DocType.REGIONAL_AGREEMENT),
+    ],
+)
+def test_agreement_level_from_its_parties(tmp_path, title, sentence, doc_type):
+    path = tmp_path / "agreement.txt"
+    path.write_text(f"{title}\n\n{sentence}\n", encoding="utf-8")
+    agreement = extract_document(path)
+    assert agreement.doc_type is doc_type
+    assert len(agreement.parties) >= 2

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from rok_compare.extract.metadata import head_texts
-from rok_compare.model import BlockKind, DocType, SegmentedDocument
+from rok_compare.model import BlockKind, DocType, Party, PartyKind, SegmentedDocument
 
 _CUES_FILE = Path(__file__).parent / "data" / "doc_types.json"
 
@@ -74,4 +74,25 @@ def classify_doc_type(doc: SegmentedDocument) -> DocType:
         return DocType.LOCAL_AGREEMENT
     if _count_sentences("news_weak", sentences) >= 1:
         return DocType.NEWS
+    if has_generic_agreement_title(doc):
+        return DocType.REGIONAL_AGREEMENT  # refined by its parties: see agreement_level
     return DocType.OTHER
+
+
+_GENERIC_TITLE = re.compile(r"^(överenskommelse|avsiktsförklaring|avtal|samverkansavtal|samarbetsavtal)\b", re.I)
+_REGIONAL_KINDS = {PartyKind.COUNTY_ADMINISTRATIVE_BOARD, PartyKind.REGIONAL_BODY}
+
+
+def has_generic_agreement_title(doc: SegmentedDocument) -> bool:
+    """A title that says agreement without saying regional or local ("Överenskommelse om ...")."""
+    return bool(doc.title and _GENERIC_TITLE.match(doc.title.strip()))
+
+
+def agreement_level(doc: SegmentedDocument, doc_type: DocType, parties: list[Party]) -> DocType:
+    """For an agreement whose title does not say, its parties do: with the county board or the
+    region it is regional, between municipalities and agencies only it is local."""
+    if doc_type is not DocType.REGIONAL_AGREEMENT or not has_generic_agreement_title(doc) or not parties:
+        return doc_type
+    if any(p.kind in _REGIONAL_KINDS for p in parties):
+        return DocType.REGIONAL_AGREEMENT
+    return DocType.LOCAL_AGREEMENT

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rok_compare.extract.clauses import build_clauses
 from rok_compare.extract.commitments import find_commitments
-from rok_compare.extract.doc_type import classify_doc_type
+from rok_compare.extract.doc_type import agreement_level, classify_doc_type
 from rok_compare.extract.goals import goal_context_list, is_goal_block, is_goal_statement
 from rok_compare.extract.metadata import detect_county, detect_period, detect_revision_date
 from rok_compare.extract.organisations import (
@@ -34,6 +34,7 @@ def extract(source: SourceDocument) -> Agreement:
         assign_county(mentions, county)
     doc_type = classify_doc_type(doc)
     parties = find_parties(doc, mentions, doc_type, furniture_mentions=in_furniture)
+    doc_type = agreement_level(doc, doc_type, parties)
     mentions = with_party_names(source.text, mentions, parties)
     found = find_commitments(doc, mentions, parties)
     known = {p.canonical.lower() for p in parties}
