@@ -29,53 +29,33 @@ itself leaves them off.
 from __future__ import annotations
 
 import bisect
+import csv
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from rok_compare.extract.registry import Mention, PartyMatch, PartyRegistry, RegistryEntry, key_of, normalise
 from rok_compare.model import PartyKind
 
-K = PartyKind
+_DATA = Path(__file__).parent / "data"
 _CAP = r"[A-ZÅÄÖÉÜ][\w-]*"
 _NAME = rf"{_CAP}(?:[ \t]+{_CAP}){{0,2}}(?:[ \t]+län)?"
 _PRE = r"(?:(?:Östra|Västra|Norra|Södra|Lilla|Stora|Övre|Nedre|Mellersta|Centrala|Upplands)[ \t]+)?"
 _PLACE = rf"{_PRE}{_CAP}"
 
-# Productive patterns: "<Place> <keyword>" and "<Keyword> [i|på|för] <Name>". A role names the registry
-# row to resolve to ("municipality", "region", "landsting", "cab", "regionforbund"), a body's canonical
-# ("LO": "LO-distriktet i X" is LO), or "surface" (an unknown body, named by the text itself).
-SUFFIXES: dict[str, tuple[str, PartyKind]] = {
-    "kommun": ("municipality", K.MUNICIPALITY),
-    "stad": ("municipality", K.MUNICIPALITY),
-    "landsting": ("landsting", K.REGIONAL_BODY),
-    "länsstyrelse": ("cab", K.COUNTY_ADMINISTRATIVE_BOARD),
-    "regionförbund": ("regionforbund", K.REGIONAL_BODY),
-    "kommunförbund": ("surface", K.MUNICIPAL_ASSOCIATION),
-    "samordningsförbund": ("surface", K.MUNICIPAL_ASSOCIATION),
-    "kommunalförbund": ("surface", K.MUNICIPAL_ASSOCIATION),
-    "universitet": ("surface", K.UNIVERSITY),
-    "högskola": ("surface", K.UNIVERSITY),
-    "idrottsförbund": ("surface", K.CIVIL_SOCIETY),
-    "handelskammare": ("surface", K.BUSINESS_ORGANISATION),
-    "handelskammaren": ("surface", K.BUSINESS_ORGANISATION),
-    "stift": ("surface", K.FAITH_COMMUNITY),
-    "församling": ("surface", K.FAITH_COMMUNITY),
-}
-PREFIXES: dict[str, tuple[str, PartyKind]] = {
-    "region": ("region", K.REGIONAL_BODY),
-    "landstinget": ("landsting", K.REGIONAL_BODY),
-    "länsstyrelsen": ("cab", K.COUNTY_ADMINISTRATIVE_BOARD),
-    "regionförbundet": ("regionforbund", K.REGIONAL_BODY),
-    "kommunförbundet": ("surface", K.MUNICIPAL_ASSOCIATION),
-    "samordningsförbundet": ("surface", K.MUNICIPAL_ASSOCIATION),
-    "kommunalförbundet": ("surface", K.MUNICIPAL_ASSOCIATION),
-    "högskolan": ("surface", K.UNIVERSITY),
-    "företagarna": ("Företagarna", K.BUSINESS_ORGANISATION),
-    "lo-distriktet": ("LO", K.TRADE_UNION),
-    "rf-sisu": ("surface", K.CIVIL_SOCIETY),
-    "handelskammaren": ("surface", K.BUSINESS_ORGANISATION),
-}
+def _name_patterns(position: str) -> dict[str, tuple[str, PartyKind]]:
+    """The productive patterns of ``data/name_patterns.csv`` for one position (suffix or prefix)."""
+    lines = [line for line in (_DATA / "name_patterns.csv").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    return {row["keyword"]: (row["role"], PartyKind(row["kind"]))
+            for row in csv.DictReader(lines) if row["position"] == position}
+
+
+SUFFIXES = _name_patterns("suffix")
+"""Keyword after a place: "Umeå kommun", "Kronobergs läns landsting", "Luleå stift"."""
+PREFIXES = _name_patterns("prefix")
+"""Keyword before a name: "Region Halland", "Landstinget i Värmland", "Samordningsförbundet Värend"."""
 _LOWER_OK = {"landsting", "landstinget", "länsstyrelsen", "stad", "handelskammare", "handelskammaren"}
 
 
