@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 os.environ["ROK_CLAUSE_MODELS"] = "off"  # features come from the rules, never from the models being built
 
 from rok_compare.classify import KIND_FILE, THEMES_FILE, ClauseClassifier, ClauseInput  # noqa: E402
+from rok_compare.extract import clauses as clause_module  # noqa: E402
 from rok_compare.extract import extract_document  # noqa: E402
-from rok_compare.extract.clauses import rule_cues  # noqa: E402
 
 DECIDED = ("goal", "commitment")
 """Kinds that extraction decides itself; the kind model is used for the other clauses."""
@@ -34,7 +34,9 @@ KIND_PARAMS: dict = {"C": 20.0}
 THEME_PARAMS: dict = {"C": 10.0, "threshold": 0.3}
 # Both use the default blocks (character 3- and 5-grams, stems, rule and shape cues): identical
 # vocabularies, so extraction gets kind and theme scores from one product per block. Section-heading
-# stems, stem bigrams and the first word were tried and left out (no gain cross-validated, or a loss).
+# stems, stem bigrams and the first word were tried and left out (no gain cross-validated, or a loss), and so
+# were heading categories, block kinds other than list item, goal block, commitment section, position in the
+# document, year and quote cues, per-label C and unweighted classes (see models/MODEL_CARD.md).
 
 
 def load_examples(annotations: Path, dev_dir: Path) -> tuple[list[ClauseInput], list[str], list[list[str]], list[str]]:
@@ -45,6 +47,15 @@ def load_examples(annotations: Path, dev_dir: Path) -> tuple[list[ClauseInput], 
             record = json.loads(line)
             by_doc[(record["set"], record["doc"])].append(record)
     folders = {"seeds": ROOT / "corpus" / "seeds", "dev": dev_dir}
+    # the cues are taken where extraction hands them to the models (keyword themes and the clause's
+    # place: block kind, goal block, commitment section, first/last fifth), so training sees exactly
+    # what prediction will
+    given: dict[tuple[int, int], tuple[str, ...]] = {}
+
+    def capture(clauses, cues) -> None:
+        given.update({(c.span.start, c.span.end): cue for c, cue in zip(clauses, cues, strict=True)})
+
+    clause_module._apply_models = capture
     inputs, kinds, themes, groups = [], [], [], []
     skipped = 0
     for (set_name, doc), records in sorted(by_doc.items()):
@@ -53,6 +64,7 @@ def load_examples(annotations: Path, dev_dir: Path) -> tuple[list[ClauseInput], 
             print(f"missing document {path}: {len(records)} annotations skipped", file=sys.stderr)
             skipped += len(records)
             continue
+        given.clear()
         clauses = {(c.span.start, c.span.end): c for c in extract_document(path).clauses}
         for record in records:
             clause = clauses.get((record["start"], record["end"]))
@@ -60,7 +72,8 @@ def load_examples(annotations: Path, dev_dir: Path) -> tuple[list[ClauseInput], 
                 print(f"{doc} {record['start']}-{record['end']}: segmentation changed, skipped", file=sys.stderr)
                 skipped += 1
                 continue
-            inputs.append(ClauseInput(clause.text, clause.section, clause.kind.value, rule_cues(clause.text)))
+            inputs.append(ClauseInput(clause.text, clause.section, clause.kind.value,
+                                     given[(clause.span.start, clause.span.end)]))
             kinds.append(record["kind"])
             themes.append(sorted(record["themes"]))
             groups.append(f"{set_name}/{doc}")

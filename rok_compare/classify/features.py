@@ -3,6 +3,7 @@ for all clauses of a document at once (see the package docstring)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +27,8 @@ BITS = 20
 _P = np.uint64(1_000_003)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _STOP_CODES = np.array([ord(c) for c in ".!?:"], dtype=np.uint32)
+_LAW = re.compile(r"\(\d{4}:\d+")
+"""A reference to the Swedish code of statutes, "(2010:197)" (a cheap search: a wider pattern cost ≈9 ms)."""
 _WHITE = np.array([ord(c) for c in " \t\n\r\f\v\xa0\u2009\u202f"], dtype=np.uint32)
 
 
@@ -207,7 +210,7 @@ def _heading_tokens(headings: list[str | None]) -> list[list[str]]:
 def _cue_features(columns: Columns, codes: np.ndarray, row_of: np.ndarray,
                   word_rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """The rule kind, the rules' cues and shape cues: length in words, share of digits, no final
-    full stop, e-mail or phone number."""
+    full stop, e-mail or phone number, a statute reference."""
     n = len(columns.texts)
     words = np.bincount(word_rows, minlength=n + 2)[:n]
     digit = (codes >= 48) & (codes <= 57)
@@ -221,8 +224,19 @@ def _cue_features(columns: Columns, codes: np.ndarray, row_of: np.ndarray,
     solid = np.flatnonzero(_white_table()[codes & 0xFFFF] == 0)
     last = codes[solid[np.searchsorted(solid, ends) - 1]]
     shape = shape + ~np.isin(last, _STOP_CODES)
+    shape[_matching_rows(_LAW, columns.texts)] |= 128
     keys = list(zip(columns.rule_kinds, columns.cues, shape.tolist(), strict=True))
     return _grouped(keys, lambda distinct: [_cue_tokens(key) for key in distinct])
+
+
+def _matching_rows(pattern: re.Pattern[str], texts: list[str]) -> np.ndarray:
+    """Rows whose text the pattern matches: one search over all texts joined by NUL."""
+    joined = "\x00".join(texts)
+    starts = [m.start() for m in pattern.finditer(joined)]
+    if not starts:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+    return np.unique(np.searchsorted(ends, np.asarray(starts), side="right"))
 
 
 def _phone_numbers(codes: np.ndarray, digit: np.ndarray) -> np.ndarray:
@@ -245,7 +259,9 @@ def _cue_tokens(key: tuple) -> list[str]:
     tokens = ["c:" + cue for cue in cues]
     if rule_kind:
         tokens.append("r:" + rule_kind)
-    tokens.append(f"m:len{shape // 8}")
+    tokens.append(f"m:len{shape // 8 % 16}")
+    if shape & 128:
+        tokens.append("m:law")
     if shape & 4:
         tokens.append("m:digits")
     if shape & 2:

@@ -69,12 +69,14 @@ def cue_kind(text: str) -> ClauseKind:
     return cue_kinds_of([text])[0]
 
 
-def rule_cues(text: str, themes: list[str] | None = None) -> tuple[str, ...]:
+def rule_cues(text: str, themes: list[str] | None = None, structure: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The keyword rules' verdicts as model features: the keyword themes (the cue-word kind reaches the
-    models as the clause's rule kind, so it is not worked out a second time here)."""
+    models as the clause's rule kind, so it is not worked out a second time here), then the clause's
+    place in the document as :func:`build_clauses` sees it (``structure``: "b:list_item" for a list item;
+    block kind otherwise, goal block, commitment section and first/last fifth were tried and did not help)."""
     if themes is None:
         themes = clause_themes(text)
-    return tuple("theme:" + t for t in themes)
+    return tuple("theme:" + t for t in themes) + structure
 
 
 def build_clauses(doc: SegmentedDocument, goal_spans: set[tuple[int, int]],
@@ -85,24 +87,25 @@ def build_clauses(doc: SegmentedDocument, goal_spans: set[tuple[int, int]],
     from the models (all clauses of the document at once): kind only where extraction has not
     decided goal or commitment."""
     goals, commitments = _Spans(goal_spans), _Spans(commitment_spans)
-    units: list[tuple[str | None, str, Span]] = []
+    units: list[tuple[str | None, str, Span, tuple[str, ...]]] = []
     for section in doc.sections:
         for block in section.blocks:
             if block.kind is BlockKind.HEADING:
                 continue
             pieces = [(block.text, block.span)] if block.kind is BlockKind.TABLE_ROW else \
                 [(s.text, s.span) for s in block.sentences]
-            units += [(section.heading, text, span) for text, span in pieces if len(text) >= 3]
-    texts = [text for _, text, _ in units]
+            place = ("b:list_item",) if block.kind is BlockKind.LIST_ITEM else ()
+            units += [(section.heading, text, span, place) for text, span in pieces if len(text) >= 3]
+    texts = [text for _, text, _, _ in units]
     lowered = [padded(text) for text in texts]
     cue_kinds = cue_kinds_of(texts, lowered)
     clauses: list[Clause] = []
     cues: list[tuple[str, ...]] = []
-    for (name, text, span), themes, cue in zip(units, themes_of(texts, lowered), cue_kinds, strict=True):
+    for (name, text, span, place), themes, cue in zip(units, themes_of(texts, lowered), cue_kinds, strict=True):
         kind = ClauseKind.GOAL if goals.overlaps(span) else ClauseKind.COMMITMENT if commitments.overlaps(span) \
             else cue
         clauses.append(Clause(f"c{len(clauses) + 1}", name, kind, themes, text, span))
-        cues.append(rule_cues(text, themes))
+        cues.append(rule_cues(text, themes, place))
     _apply_models(clauses, cues)
     return clauses
 
