@@ -65,10 +65,6 @@ def clause_themes(text: str) -> list[str]:
     return themes_of([text])[0]
 
 
-def cue_kind(text: str) -> ClauseKind:
-    return cue_kinds_of([text])[0]
-
-
 def rule_cues(text: str, themes: list[str] | None = None, structure: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The keyword rules' verdicts as model features: the keyword themes (the cue-word kind reaches the
     models as the clause's rule kind, so it is not worked out a second time here), then the clause's

@@ -59,7 +59,6 @@ class KeywordMatcher:
             else:
                 regexes.append(alternative)
         self._regex = re.compile("|".join(regexes), re.I) if regexes else None
-        self._words_regex = re.compile(_trie_pattern(self._words)) if self._words else None
 
     @property
     def words(self) -> list[str]:
@@ -70,34 +69,6 @@ class KeywordMatcher:
     def regex(self) -> re.Pattern[str] | None:
         """The alternatives that need a regular expression, as one, or None."""
         return self._regex
-
-    def search(self, text: str, padded_text: str | None = None) -> bool:
-        """``padded_text`` is :func:`padded` of ``text``, when several matchers share it."""
-        lowered = padded_text if padded_text is not None else padded(text)
-        if self._words_regex and self._words_regex.search(lowered):
-            return True
-        return bool(self._regex and self._regex.search(text))
-
-
-def _trie_pattern(words: list[str]) -> str:
-    """A regular expression for a set of literal words that shares their common prefixes, which
-    Python's engine scans far faster than a flat alternation."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _trie_regex(trie)
-
-
-def _trie_regex(node: dict) -> str:
-    if "" in node and len(node) == 1:
-        return ""
-    branches = [re.escape(char) + _trie_regex(child) for char, child in sorted(node.items()) if char]
-    optional = "" in node
-    body = branches[0] if len(branches) == 1 and not optional else "(?:" + "|".join(branches) + ")"
-    return body + ("?" if optional else "")
 
 
 def padded(text: str) -> str:

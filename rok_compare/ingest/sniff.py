@@ -8,7 +8,6 @@ from pathlib import Path
 from rok_compare.errors import InputError
 from rok_compare.model import SourceFormat
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ".csv", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 UNSUPPORTED_SUFFIXES = {
     ".doc": "Word document",
