@@ -45,7 +45,7 @@ def split_alternatives(pattern: str) -> list[str]:
 
 
 class KeywordMatcher:
-    """Whether a text contains any alternative of a keyword pattern (case-insensitive)."""
+    """One keyword pattern split into its plain words and the rest (a regular expression)."""
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
