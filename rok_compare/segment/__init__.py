@@ -28,7 +28,11 @@ def segment(source: SourceDocument) -> SegmentedDocument:
 
 
 def _title(blocks) -> str | None:
-    """The first heading near the top, with a following "om ..." line or year line joined on."""
+    """The first block when it is a heading or a short line; else the first heading near the top,
+    with a following "om ..." line joined on."""
+    if blocks and blocks[0].kind is BlockKind.PARAGRAPH and len(blocks[0].text) <= 160 \
+            and len(blocks[0].sentences) <= 2 and not blocks[0].text.endswith((".", "!", "?")):
+        return blocks[0].text
     for index, block in enumerate(blocks[:6]):
         if block.kind is not BlockKind.HEADING:
             continue

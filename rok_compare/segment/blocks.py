@@ -95,7 +95,8 @@ def _resumes_after_gap(text: str, block: RawBlock, line: Line) -> bool:
     if block.kind is BlockKind.TABLE_ROW:
         return False
     previous = text[block.start : block.end].rstrip()
-    return not previous.endswith(_SENTENCE_END) and line.text[:1].islower() and len(previous) > 40
+    return not previous.endswith(_SENTENCE_END) and line.text[:1].islower() and len(previous) > 40 \
+        and not _looks_like_heading(clean(previous))
 
 
 def _continues(text: str, block: RawBlock, line: Line) -> bool:
@@ -228,9 +229,13 @@ def _strip_page_numbers(text: str, start: int, end: int) -> tuple[int, int]:
     return trim(text, start, end)
 
 
+_TAIL_START = re.compile(r"^(om|för|i|kring|mellan|och|inom|med|vid|till|av|på|avseende|gällande)\s")
+
+
 def _heading_tail(text: str) -> bool:
-    """A short lower-case line that completes the heading above it ("om samverkan för ...")."""
-    return len(text) < 100 and text[:1].islower() and not text.endswith(_SENTENCE_END)
+    """A short line that completes the heading above it ("om samverkan för ..."); a lower-case
+    photo caption under a headline ("flygfoto Hudiksvall") does not."""
+    return len(text) < 100 and bool(_TAIL_START.match(text)) and not text.endswith(_SENTENCE_END)
 
 
 def _looks_like_heading(text: str) -> bool:
