@@ -1,7 +1,7 @@
 """Annotation helper: dump the clauses extraction produces to /tmp for reading, and turn a compact
 label file into ``corpus/annotations/clauses.jsonl``.
 
-    python scripts/annotate_helper.py dump /tmp/clauses.tsv [--dev-dir ../shared/corpus/dev]
+    python scripts/annotate_helper.py dump /tmp/clauses.tsv [--dev-dir ../shared/corpus/dev] [--blind]
     python scripts/annotate_helper.py write /tmp/labels.txt [--out corpus/annotations/clauses.jsonl]
 
 A label line is ``<number> <kind> [<theme>,<theme>...]`` with short codes (see ``KINDS``/``THEMES``);
@@ -45,11 +45,16 @@ def clause_rows(dev_dir: Path) -> list[dict]:
     return rows
 
 
-def dump(out: Path, dev_dir: Path) -> None:
+def dump(out: Path, dev_dir: Path, blind: bool = False) -> None:
+    """Write the clauses to ``out``; ``blind`` leaves out every label (rule/model kind and themes), for
+    an independent annotation pass."""
     rows = clause_rows(dev_dir)
     with out.open("w", encoding="utf-8") as fh:
         for n, row in enumerate(rows):
             text = row["text"].replace("\n", " ")
+            if blind:
+                fh.write(f"{n}\t{row['doc'][:30]}\t[{row['section'][:60]}]\t{text}\n")
+                continue
             fh.write(f"{n}\t{row['doc'][:30]}\t{row['rule_kind']}\t{','.join(row['rule_themes'])}\t"
                      f"[{row['section'][:40]}]\t{text}\n")
     (out.with_suffix(".json")).write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
@@ -86,9 +91,11 @@ def main() -> None:
     parser.add_argument("--dev-dir", type=Path, default=ROOT.parent / "shared" / "corpus" / "dev")
     parser.add_argument("--out", type=Path, default=ROOT / "corpus" / "annotations" / "clauses.jsonl")
     parser.add_argument("--dump", type=Path, default=Path("/tmp/clauses.json"))
+    parser.add_argument("--blind", action="store_true",
+                        help="dump without rule/model kinds and themes (second-annotator pass)")
     args = parser.parse_args()
     if args.command == "dump":
-        dump(args.file, args.dev_dir)
+        dump(args.file, args.dev_dir, blind=args.blind)
     else:
         write(args.file, args.out, args.dump)
 
