@@ -270,3 +270,16 @@ def test_agreement_level_from_its_parties(tmp_path, title, sentence, doc_type):
     agreement = extract_document(path)
     assert agreement.doc_type is doc_type
     assert len(agreement.parties) >= 2
+
+
+def test_rule_data_files_keep_whole_patterns():
+    """A comma inside a pattern must be quoted, or the CSV reader cuts the pattern short."""
+    import csv
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent.parent / "rok_compare" / "extract" / "data"
+    for name in ("strength.csv", "themes.csv", "clause_kinds.csv", "name_patterns.csv"):
+        lines = [line for line in (data / name).read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+        for row in csv.DictReader(lines):
+            assert None not in row, f"{name}: unquoted comma in {row}"
+    assert commitment_strength("Parterna kommer också att arbeta aktivt.") == "shall"
