@@ -84,10 +84,10 @@ def party_list_heading() -> re.Pattern[str]:
 
 def find_parties(
     doc: SegmentedDocument,
-    mentions: list[OrgMention],
+    mentions: Sequence[OrgMention],
     doc_type: DocType,
-    heading_parties: list[OrgMention] = (),  # type: ignore[assignment]
-    furniture_mentions: list[OrgMention] = (),  # type: ignore[assignment]
+    heading_parties: Sequence[OrgMention] = (),
+    furniture_mentions: Sequence[OrgMention] = (),
 ) -> list[Party]:
     """The document's signatories, each once, in the order they are first named as parties.
 
@@ -101,11 +101,12 @@ def find_parties(
     found += _from_signatures(doc, mentions)
     found += _from_cues(doc, mentions)
     found += list(heading_parties)
-    if len({m.canonical for m in found}) < 2:
-        found = [] if doc_type not in _OWNER_TYPES and not _about_own_strategy(doc) else found
-        owner = home_municipality(mentions)
-        if not found and owner and (doc_type in _OWNER_TYPES or _about_own_strategy(doc)):
-            found = [owner]
+    if len({m.canonical for m in found}) < 2:  # one party makes no agreement ...
+        if not (doc_type in _OWNER_TYPES or _about_own_strategy(doc)):
+            found = []
+        elif not found:  # ... but a municipality's own strategy or plan is its own
+            owner = home_municipality(list(mentions))
+            found = [owner] if owner else []
     return _unique_parties(source, found, mentions)
 
 
