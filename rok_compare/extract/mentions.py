@@ -1,6 +1,6 @@
-"""Organisation mentions in running text, and the name patterns that lookup shares.
+"""Organisation mentions in running text: :class:`MentionFinder`.
 
-:class:`MentionFinder` scans a text once with three sources of candidates:
+The finder scans a text once with three sources of candidates:
 
 1. registry names (canonicals and aliases), matched word by word through an index keyed by the
    first word, with a genitive -s allowed on the last word ("Arbetsförmedlingens"). Case rule: an
@@ -11,7 +11,7 @@
    "Arbetsförmedlingen arbetsmarknadsområde Växjö", "Svenska kyrkan/Luleå stift", "Företagarna
    Norrbotten"), and any name a capitalised parenthetical ("Röda Korset (Region Norra Norrland)",
    "... (IFS)").
-2. productive patterns (:data:`SUFFIXES`, :data:`PREFIXES`: "X kommun", "Landstinget i X",
+2. productive patterns (``name_patterns.py``, shared with name lookup: "X kommun", "Landstinget i X",
    "Samordningsförbundet X", "X idrottsförbund", ...), so that bodies missing from the registry are
    still found, with ``match.entry=None`` and the kind the pattern implies.
 3. bare municipality names ("Umeå", "Tingsryds"), reported with ``bare_place=True``; not before
@@ -29,53 +29,33 @@ itself leaves them off.
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rok_compare.extract.registry import Mention, PartyMatch, PartyRegistry, RegistryEntry, key_of, normalise
+from rok_compare.extract.name_patterns import (
+    CAP_WORD,
+    PREFIXES,
+    SUFFIXES,
+    collective_match,
+    collective_regex,
+    match_collective,
+    match_pattern,
+    pattern_regexes,
+    resolve_pattern,
+)
+from rok_compare.extract.party_records import Mention, PartyMatch, RegistryEntry
 from rok_compare.model import PartyKind
 
-_DATA = Path(__file__).parent / "data"
-_CAP = r"[A-ZÅÄÖÉÜ][\w-]*"
-_NAME = rf"{_CAP}(?:[ \t]+{_CAP}){{0,2}}(?:[ \t]+län)?"
-_PRE = r"(?:(?:Östra|Västra|Norra|Södra|Lilla|Stora|Övre|Nedre|Mellersta|Centrala|Upplands)[ \t]+)?"
-_PLACE = rf"{_PRE}{_CAP}"
+if TYPE_CHECKING:
+    from rok_compare.extract.registry import PartyRegistry
 
-def _name_patterns(position: str) -> dict[str, tuple[str, PartyKind]]:
-    """The productive patterns of ``data/name_patterns.csv`` for one position (suffix or prefix)."""
-    lines = [line for line in (_DATA / "name_patterns.csv").read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#")]
-    return {row["keyword"]: (row["role"], PartyKind(row["kind"]))
-            for row in csv.DictReader(lines) if row["position"] == position}
+__all__ = [
+    "MentionFinder",
+    # the pattern functions lived here before name_patterns.py: re-exported for code that imports them from here
+    "PREFIXES", "SUFFIXES", "collective_match", "match_collective", "match_pattern", "resolve_pattern",
+]
 
-
-SUFFIXES = _name_patterns("suffix")
-"""Keyword after a place: "Umeå kommun", "Kronobergs läns landsting", "Luleå stift"."""
-PREFIXES = _name_patterns("prefix")
-"""Keyword before a name: "Region Halland", "Landstinget i Värmland", "Samordningsförbundet Värend"."""
-_LOWER_OK = {"landsting", "landstinget", "länsstyrelsen", "stad", "handelskammare", "handelskammaren"}
-
-
-def _keywords(words: dict[str, tuple[str, PartyKind]], capitalised: bool) -> str:
-    """Alternation of keywords: capitalised in the text (prefixes) or lower case (suffixes)."""
-    forms = []
-    for word in words:
-        cap = word[0].upper() + word[1:] if word != "lo-distriktet" else "LO-distriktet"
-        cap = "RF-SISU" if word == "rf-sisu" else cap
-        forms += [re.escape(cap)] if capitalised else [re.escape(word)]
-        if word in _LOWER_OK:
-            forms.append(re.escape(word if capitalised else cap))
-    return "|".join(sorted(forms, key=len, reverse=True))
-
-
-_SUFFIX = (rf"(?<![\w-])(?P<place>{_PLACE})\s+(?:(?:läns|tekniska)\s+)?(?P<kw>{_keywords(SUFFIXES, False)})"
-           r"(?![\w-])")
-_PREFIX = (rf"(?<![\w-])(?P<kw>{_keywords(PREFIXES, True)})[ \t]+(?:(?:i|på|för)[ \t]+)?(?P<place>{_NAME})"
-           r"(?![\w-])")
-_NEEDS_PLACE = {"municipality", "region", "landsting", "cab", "regionforbund"}
 # Capitalised words that start a sentence before "kommun", "universitet", ... without naming a place.
 _STOP = frozenset({
     "Varje", "Vår", "Vårt", "Våra", "Din", "Ditt", "Er", "Ert", "Denna", "Detta", "Dessa", "Den", "Det", "De",
@@ -95,104 +75,11 @@ _PAREN_Q = re.compile(r"[ \t]*\((?!\s*(?:se|jfr|bilaga|nedan|härefter|fortsätt
                       r"[A-ZÅÄÖ][^()\n]{0,60}\)")
 _STIFT_Q = re.compile(r"[ \t]*/[ \t]*[\w-]+(?:[ \t]+[\w-]+)?[ \t]+stift\b", re.I)
 _AREA_Q = re.compile(r"[ \t]+(?:arbetsmarknadsområde|marknadsområde|lokalkontor|kontor|distrikt|region)"
-                     rf"[ \t]+{_CAP}(?P<second>[ \t]+{_CAP})?")
+                     rf"[ \t]+{CAP_WORD}(?P<second>[ \t]+{CAP_WORD})?")
 _LIST_NEXT = re.compile(r"[ \t]*(?:,|och|samt|&)[ \t]*(?:och[ \t]+)?([A-ZÅÄÖ][\w-]{4,})(?![\w-])")
 _LIST_PREV = re.compile(r"(?<![\w-])([A-ZÅÄÖ][\w-]{4,})[ \t]*(?:,|och|samt|&)[ \t]*$")
 _KOMMUNER = re.compile(r"kommuner", re.I)
 _REFERENCE = re.compile(r"[-/]\d")
-_DIRECTIONS = r"(?:(?:norra|södra|västra|östra|mellersta)\s+)?"
-
-
-@cache
-def _compiled(flags: int) -> list[tuple[re.Pattern[str], dict[str, tuple[str, PartyKind]], bool]]:
-    """The suffix and prefix regexes, with their keyword tables and whether the place comes first."""
-    return [(re.compile(_SUFFIX, flags), SUFFIXES, True), (re.compile(_PREFIX, flags), PREFIXES, False)]
-
-
-def match_pattern(registry: PartyRegistry, name: str) -> PartyMatch | None:
-    """The match of a whole name that fits a productive pattern (any case), or None."""
-    for pattern, table, _ in _compiled(re.I):
-        found = pattern.fullmatch(name)
-        if found:
-            role, kind = table[found.group("kw").casefold()]
-            return resolve_pattern(registry, role, kind, found.group("place"), found.group())
-    return None
-
-
-def resolve_pattern(registry: PartyRegistry, role: str, kind: PartyKind, place: str, surface: str
-                    ) -> PartyMatch | None:
-    """What a pattern match names: a registry row found through its place, or the name itself."""
-    code = _place_code(registry, place)
-    if role == "municipality":
-        key = key_of(place)
-        if registry.is_bare_place(key):
-            return registry.lookup(key)
-        found = registry.fuzzy_key(key, bare_only=True)
-        return registry.match_of(found[0], found[1] / 100) if found else None
-    if role in _NEEDS_PLACE:
-        row = registry.row(role, code) if code else None
-        if row is None and code and role == "landsting":
-            row = registry.row("region", code)
-        if row is not None:
-            return registry.match_of(row, 0.9)
-        if role == "regionforbund":
-            return PartyMatch(normalise(surface), kind, code, 0.6, None)
-        return None  # every county's board, landsting and region is known: an unknown place is no such body
-    if role != "surface":
-        base = registry.lookup(role)
-        return registry.match_of(base.entry, 0.9, code) if base and base.entry else None
-    return PartyMatch(normalise(surface), kind, code, 0.6, None)
-
-
-def _place_code(registry: PartyRegistry, place: str) -> str | None:
-    words = place.split()
-    for n in range(len(words), 0, -1):
-        code = registry.county_code_of_place(" ".join(words[:n]))
-        if code:
-            return code
-    return None
-
-
-@cache
-def _collective(registry: PartyRegistry) -> tuple[re.Pattern[str], dict[str, str]]:
-    """The regex of groups of municipalities ("de halländska kommunerna", "kommunerna i X län")."""
-    codes: dict[str, str] = {}
-    adjectives, names = [], []
-    for county in registry.counties():
-        for form in (county.name, county.short_name, *county.aliases):
-            if len(form) < 4 or re.fullmatch(r"[A-Z]{1,2} län", form):
-                continue
-            codes.setdefault(form.casefold(), county.code)
-            (adjectives if form.islower() and form.endswith("ska") else names).append(re.escape(form))
-    alt = lambda forms: "|".join(sorted(set(forms), key=len, reverse=True))  # noqa: E731
-    pattern = (
-        r"(?<![\w-])(?:(?P<det>de|alla|samtliga|övriga|länets|respektive|berörda)\s+)?(?:"
-        rf"(?P<adj>{alt(adjectives)})\s+kommuner(?:na)?"
-        rf"|kommuner(?:na)?\s+i\s+{_DIRECTIONS}(?:(?P<place>{alt(names)})(?:\s+län)?|länet)"
-        rf"|(?P<gen>{alt(names)})\s+kommuner(?:na)?"
-        r"|kommuner(?P<definite>na)?)(?![\w-])"
-    )
-    return re.compile(pattern, re.I), codes
-
-
-def collective_match(registry: PartyRegistry, found: re.Match[str]) -> PartyMatch | None:
-    """The group a collective regex match names, or None for a plain "kommuner"."""
-    _, codes = _collective(registry)
-    det = (found.group("det") or "").casefold()
-    county = found.group("adj") or found.group("place") or found.group("gen")
-    if not county and not found.group("definite") and det not in {"alla", "samtliga", "länets", "övriga"}:
-        return None
-    if county:
-        code = codes.get(county.casefold()) or registry.county_code_of_place(county)
-        row = registry.row("kommunerna", code) if code else None
-        if row:
-            return registry.match_of(row)
-    return registry.lookup("kommunerna")
-
-
-def match_collective(registry: PartyRegistry, name: str) -> PartyMatch | None:
-    found = _collective(registry)[0].fullmatch(name)
-    return collective_match(registry, found) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +126,7 @@ class MentionFinder:
             rf"[ \t]+(?:(?:i|på)[ \t]+)?(?:{alternation})(?:[ \t]+län)?(?![\w-])"
             r"(?![ \t]+(?:kommuns?|stad|läns?|landsting|universitet|högskola|stift)\b)"
         )
-        self._patterns = _compiled(0)
+        self._patterns = pattern_regexes(0)
 
     def _add(self, form: str, entry: RegistryEntry, bare: bool) -> None:
         words = _TOKEN.findall(form)
@@ -380,7 +267,7 @@ class MentionFinder:
 
     def _collectives(self, text: str) -> list[_Candidate]:
         """Groups of municipalities, searched only around the word "kommuner" (the regex is slow)."""
-        pattern, _ = _collective(self._registry)
+        pattern = collective_regex(self._registry)
         out, seen = [], set()
         for word in _KOMMUNER.finditer(text):
             for found in pattern.finditer(text, max(0, word.start() - 40), word.end() + 80):

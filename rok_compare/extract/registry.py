@@ -1,30 +1,16 @@
-"""Registry of the Swedish bodies that sign regional agreements, and name lookup against it.
+"""Name lookup against the registry of the Swedish bodies that sign regional agreements.
 
-Data (``data/``): ``counties.csv`` holds the 21 counties (code, name, short name, aliases such as
-genitives, adjectives, demonyms and historic county names, the county board, the region, the seat);
-``party_registry.csv`` holds one row per organisation: ``canonical,kind,county_code,aliases,successor``.
-
-- ``canonical`` is the name reported. The 21 county administrative boards share the canonical
-  "Länsstyrelsen" and differ by ``county_code``; one more such row without a county is what a bare
-  "Länsstyrelsen"/"länsstyrelsen" resolves to.
-- a body that was replaced by, or merged into, another keeps a row of its own whose ``successor``
-  names today's body: landsting → region ("Norrbottens läns landsting" → "Region Norrbotten"),
-  regionförbund → region, "Gotlands kommun" → "Region Gotland", "Malmö högskola" → "Malmö
-  universitet", "Myndigheten för skolutveckling" → "Skolverket". A body only renamed, or used
-  interchangeably with today's, is a plain alias: Länsarbetsnämnden, AMS, AMV → Arbetsförmedlingen;
-  SKL, Svenska kommunförbundet, Landstingsförbundet → SKR; SIV → Migrationsverket;
-  Riksförsäkringsverket → Försäkringskassan. Integrationsverket (closed 2007) has no successor: its
-  tasks went to Migrationsverket, the county boards and others.
-- a canonical in lower case is a group or a context-dependent name ("kommunerna", "kommunerna i
-  Hallands län", "kommunen", "landstinget", "civilsamhället"): ``RegistryEntry.generic``.
+What the data files hold (counties, one row per organisation, ``successor`` links, generic names) is
+described in ``party_records.py``, which reads them; this module indexes the rows and looks names up.
 
 :meth:`PartyRegistry.lookup` returns today's body: ``PartyMatch.canonical`` follows ``successor``
 links, ``PartyMatch.predecessor`` keeps the matched row's name ("Norrbottens läns landsting").
 Steps: exact name (also without a genitive -s or diacritics) → without a parenthetical → groups
 ("de halländska kommunerna") → a known name plus a qualifier ("Försäkringskassan i Värmland",
 "Svenska kyrkan/Luleå stift") → productive patterns ("Landstinget i X", "Samordningsförbundet X",
-see ``mentions.py``) → fuzzy. A name that only fits a pattern comes back with ``entry=None`` and
-the kind the pattern implies; any other unknown name gives None.
+see ``name_patterns.py``) → fuzzy. A name that only fits a pattern comes back with ``entry=None`` and
+the kind the pattern implies; any other unknown name gives None. :meth:`PartyRegistry.find_mentions`
+hands running text to the finder of ``mentions.py``.
 
 Fuzzy matching: ``rapidfuzz.fuzz.ratio`` (0–100) against names with the same first letter, cutoff
 92 under 8 characters, 88 under 12, else 82: three wrong letters in 18 pass ("Arbetsfinnedlingen"
@@ -35,22 +21,29 @@ become "... Västernorrland". Strings under 5 characters are never fuzzy-matched
 
 from __future__ import annotations
 
-import csv
 import re
-import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
+from rok_compare.extract.mentions import MentionFinder
+from rok_compare.extract.name_patterns import match_collective, match_pattern
+from rok_compare.extract.party_records import (
+    DATA,
+    CountyInfo,
+    Mention,
+    PartyMatch,
+    RegistryEntry,
+    fold,
+    key_of,
+    normalise,
+    read_counties,
+    read_entries,
+)
 from rok_compare.model import PartyKind
 
-if TYPE_CHECKING:
-    from rok_compare.extract.mentions import MentionFinder
-
-DATA = Path(__file__).parent / "data"
 FUZZY_MIN_LENGTH = 5
 FUZZY_WORD_CUTOFF = 75.0
 
@@ -60,79 +53,10 @@ def fuzzy_cutoff(length: int) -> float:
     return 92.0 if length < 8 else 88.0 if length < 12 else 82.0
 
 
-@dataclass(frozen=True)
-class RegistryEntry:
-    canonical: str
-    kind: PartyKind
-    county_code: str | None
-    aliases: tuple[str, ...]
-    successor: str | None
-
-    @property
-    def generic(self) -> bool:
-        """A group or context-dependent name ("kommunerna", "kommunen"), not one named body."""
-        return self.canonical[:1].islower()
-
-
-@dataclass(frozen=True)
-class PartyMatch:
-    canonical: str
-    kind: PartyKind
-    county_code: str | None
-    score: float
-    entry: RegistryEntry | None
-    """The row the name matched (the predecessor's row when ``successor`` links were followed)."""
-    predecessor: str | None = None
-    """The matched row's canonical when ``canonical`` was reached through ``successor`` links."""
-
-
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    text: str
-    match: PartyMatch
-    bare_place: bool
-    """A bare municipality name ("Umeå", "Tingsryds"): weaker evidence than "Umeå kommun"."""
-    generic: bool = False
-    """A group or context-dependent name (reported only by ``find_mentions(generic=True)``)."""
-
-
-@dataclass(frozen=True)
-class CountyInfo:
-    code: str
-    name: str
-    short_name: str
-    aliases: tuple[str, ...]
-    cab_name: str
-    region_name: str
-    seat: str
-
-
-_SOFT = re.compile("[\u00ad\u200b\ufeff]")
-_SPACE = re.compile(r"\s+")
 _PAREN = re.compile(r"\s*\([^()]*\)")
-_EDGE = " \t\n\"'“”«»‘’.,;:*•-"
-_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-"})
 _BARE_WORDS = re.compile(r"\b(?:kommun|stad|region|regionen)\b")
 _LOCAL_ROLES = {"Länsstyrelsen": "cab", "kommunerna": "kommunerna", "landstinget": "landsting",
                 "regionen": "region"}
-
-
-def normalise(name: str) -> str:
-    """NFC, no soft hyphens, one kind of dash, single spaces, no surrounding quotes or punctuation."""
-    text = _SOFT.sub("", unicodedata.normalize("NFC", name)).translate(_DASHES)
-    return _SPACE.sub(" ", text).strip(_EDGE)
-
-
-def key_of(name: str) -> str:
-    """The case-folded lookup key of a name."""
-    return normalise(name).casefold()
-
-
-def fold(text: str) -> str:
-    """``text`` without diacritics ("försäkringskassan" → "forsakringskassan")."""
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 class PartyRegistry:
@@ -187,13 +111,8 @@ class PartyRegistry:
 
     @classmethod
     def from_files(cls, registry_csv: Path, counties_csv: Path) -> PartyRegistry:
-        with counties_csv.open(encoding="utf-8", newline="") as f:
-            counties = [CountyInfo(r["code"], r["name"], r["short_name"], _split(r["aliases"]), r["cab_name"],
-                                   r["region_name"], r["seat"]) for r in csv.DictReader(f)]
-        with registry_csv.open(encoding="utf-8", newline="") as f:
-            entries = [RegistryEntry(r["canonical"], PartyKind(r["kind"]), r["county_code"] or None,
-                                     _split(r["aliases"]), r["successor"] or None) for r in csv.DictReader(f)]
-        return cls(entries, counties)
+        counties = read_counties(counties_csv)
+        return cls(read_entries(registry_csv), counties)
 
     def entries(self) -> list[RegistryEntry]:
         """All rows, in file order."""
@@ -245,8 +164,6 @@ class PartyRegistry:
         return match
 
     def _resolve(self, text: str) -> PartyMatch | None:
-        from rok_compare.extract.mentions import match_collective, match_pattern
-
         key, bare = text.casefold(), normalise(_PAREN.sub("", text))
         for candidate in dict.fromkeys((key, bare.casefold())):
             hit = self._exact(candidate)
@@ -343,8 +260,6 @@ class PartyRegistry:
     def finder(self) -> MentionFinder:
         """The compiled mention finder (built on first use)."""
         if self._finder is None:
-            from rok_compare.extract.mentions import MentionFinder
-
             self._finder = MentionFinder(self)
         return self._finder
 
@@ -369,10 +284,6 @@ def _role_of(entry: RegistryEntry, county: CountyInfo) -> str | None:
 
 def _is_municipality(entry: RegistryEntry) -> bool:
     return entry.kind is PartyKind.MUNICIPALITY and entry.county_code is not None and not entry.generic
-
-
-def _split(aliases: str) -> tuple[str, ...]:
-    return tuple(a.strip() for a in aliases.split("|") if a.strip())
 
 
 def _words_agree(query: str, choice: str) -> bool:
