@@ -130,6 +130,36 @@ def cross_validate(inputs, kinds, themes, groups, folds: int, kind_params: dict 
     }
 
 
+def learning_curve(inputs, kinds, groups, folds: int, fractions=(0.25, 0.5, 0.75, 1.0),
+                   repeats: int = 3) -> list[dict]:
+    """Kind accuracy (as extraction outputs it) when each training fold keeps only a random share
+    of its documents: how much more annotated text would buy (see models/MODEL_CARD.md)."""
+    import random
+
+    from sklearn.model_selection import GroupKFold
+
+    curve = []
+    for fraction in fractions:
+        accuracies, sizes = [], []
+        for seed in range(repeats if fraction < 1 else 1):
+            rng = random.Random(seed)
+            predicted: list[str | None] = [None] * len(inputs)
+            for train, test in GroupKFold(n_splits=folds).split(inputs, groups=groups):
+                documents = sorted({groups[i] for i in train})
+                kept = set(rng.sample(documents, max(2, round(len(documents) * fraction))))
+                train = [i for i in train if groups[i] in kept]
+                sizes.append(len(train))
+                model = ClauseClassifier(**KIND_PARAMS).fit([inputs[i] for i in train], [kinds[i] for i in train])
+                for i, kind in zip(test, model.predict([inputs[i] for i in test]), strict=True):
+                    predicted[i] = kind
+            final = final_kinds(inputs, predicted)
+            accuracies.append(float(np.mean([f == k for f, k in zip(final, kinds, strict=True)])))
+        curve.append({"fraction": fraction, "training_clauses": round(float(np.mean(sizes))),
+                      "kind_accuracy": round(float(np.mean(accuracies)), 3),
+                      "runs": [round(a, 3) for a in accuracies]})
+    return curve
+
+
 def _rule_themes(inputs: list[ClauseInput]) -> list[list[str]]:
     return [[c.removeprefix("theme:") for c in i.cues if c.startswith("theme:")] for i in inputs]
 
@@ -142,12 +172,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--no-cv", action="store_true", help="only fit and save the models")
     parser.add_argument("--metrics", type=Path, help="write the cross-validated scores here as JSON")
+    parser.add_argument("--learning-curve", action="store_true",
+                        help="also cross-validate the kind model on 25/50/75/100 %% of the training documents")
     args = parser.parse_args(argv)
 
     inputs, kinds, themes, groups = load_examples(args.annotations, args.dev_dir)
     print(f"{len(inputs)} annotated clauses from {len(set(groups))} documents")
     if not args.no_cv:
-        metrics = cross_validate(inputs, kinds, themes, groups, min(args.folds, len(set(groups))))
+        folds = min(args.folds, len(set(groups)))
+        metrics = cross_validate(inputs, kinds, themes, groups, folds)
+        if args.learning_curve:
+            metrics["kind_learning_curve"] = learning_curve(inputs, kinds, groups, folds)
         print(json.dumps(metrics, indent=1))
         if args.metrics:
             args.metrics.write_text(json.dumps(metrics, indent=1, sort_keys=True) + "\n", encoding="utf-8")
