@@ -1,4 +1,4 @@
-"""Commands that work on the corpus store: ingest, status, search, export.
+"""Commands that work on the corpus store: ingest, prune, status, search, export.
 
 Thin: each parses its options, calls :mod:`rok_compare.store`, :mod:`rok_compare.search` or
 :mod:`rok_compare.export`, and prints. Every expected error is one ``error: ...`` line on stderr
@@ -45,6 +45,7 @@ class ExportFormatOption(StrEnum):
 def register(app: typer.Typer) -> None:
     """Add the corpus commands to ``app``."""
     app.command("ingest")(ingest_command)
+    app.command("prune")(prune_command)
     app.command("status")(status_command)
     app.command("search")(search_command)
     app.command("export")(export_command)
@@ -94,6 +95,8 @@ def ingest_command(
     executor: Executor = typer.Option(Executor.PROCESS, "--executor", help="process or dask."),  # noqa: B008
     scheduler: str | None = typer.Option(None, "--scheduler",
                                          help="Dask scheduler address (tcp://host:8786); implies dask."),
+    timeout: float = typer.Option(300.0, "--timeout", min=0, metavar="SECONDS",  # store.DEFAULT_TIMEOUT
+                                  help="Per-file extraction limit; a file over it fails as timed out (0: none)."),
 ) -> None:
     """Add documents to the store: unchanged files are skipped, changed ones replaced.
 
@@ -108,7 +111,7 @@ def ingest_command(
     with _errors(db), _progress_bar() as progress:
         try:
             report = ingest(paths, db, workers=workers, executor=executor.value, scheduler=scheduler,
-                            progress=progress)
+                            progress=progress, timeout=timeout)
         except IngestInterrupted as interrupted:
             done = interrupted.report
             fail(f"interrupted: {done.added + done.updated} document(s) stored whole; "
@@ -120,17 +123,23 @@ def ingest_command(
     if not report.outcomes:
         fail("no PDF, text or HTML files found in " + ", ".join(map(str, paths)))
         raise typer.Exit(code=1)
+    moved = f", {report.moved} moved" if report.moved else ""
     typer.echo(f"{db}: {len(report.outcomes)} file(s) in {report.seconds:.1f} s: {report.added} added, "
-               f"{report.updated} updated, {report.skipped} skipped, {report.failed} failed")
+               f"{report.updated} updated, {report.skipped} skipped, {report.failed} failed{moved}")
     if report.reuse:
         typer.echo(f"reuse clusters: {report.reuse.clusters} ({report.reuse.method}, "
                    f"{report.reuse.clauses} clauses)")
         if report.reuse.note:
             typer.echo(f"warning: {report.reuse.note}; clusters hold identical clauses only", err=True)
+    if report.missing:
+        folders = " ".join(_shown(str(p)) for p in paths if p.is_dir())
+        typer.echo(f"note: {len(report.missing)} stored document(s) under {folders} no longer on disk; "
+                   f"`rok prune {folders}` removes them", err=True)
     for outcome in report.failures:
-        reason = outcome.reason or ""
-        shown = _shown(outcome.path)
-        fail(reason if reason.startswith(outcome.path) or reason.startswith(shown) else f"{shown}: {reason}")
+        reason, shown = outcome.reason or "", _shown(outcome.path)
+        if reason.startswith(outcome.path):
+            reason = shown + reason[len(outcome.path):]
+        fail(reason if reason.startswith(shown) else f"{shown}: {reason}")
     if report.failed:
         typer.echo(f"{report.failed} file(s) failed", err=True)
         raise typer.Exit(code=1)
@@ -142,18 +151,64 @@ def _progress_bar() -> Iterator[Callable[..., None]]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    counts = {"added": 0, "updated": 0, "skipped": 0, "failed": 0}
+    counts = {"added": 0, "updated": 0, "skipped": 0, "failed": 0}  # and "moved", when any are
     columns = (TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.description}"), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("", total=None)
 
         def update(outcome: object, done: int, total: int) -> None:
-            counts[str(outcome.status)] += 1  # type: ignore[attr-defined]
+            key = str(outcome.status)  # type: ignore[attr-defined]
+            counts[key] = counts.get(key, 0) + 1
             bar.update(task, completed=done, total=total,
                        description=" ".join(f"{k} {v}" for k, v in counts.items()))
 
         yield update
+
+
+def prune_command(
+    paths: list[Path] = typer.Argument(  # noqa: B008
+        None, help="Only documents stored under these folders or files (they may no longer exist).",
+        show_default=False),
+    db: Path | None = _db_option(),  # noqa: B008
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Only list what would be removed."),
+) -> None:
+    """Remove stored documents whose source files no longer exist (deleted or moved away).
+
+    Each document goes with all its clauses, parties, goals, commitments and index entries, in its
+    own transaction; reuse clusters are recomputed. Failure records of missing files are dropped too.
+    """
+    from rok_compare.store import PrunedDocument, prune
+
+    db = _db(db)
+    verb = "would remove" if dry_run else "removed"
+
+    def show(doc: PrunedDocument) -> None:
+        where = f"{doc.county or 'unknown county'} {doc.period}, {doc.doc_type}, {doc.n_clauses} clauses"
+        typer.echo(f"{verb}  {_shown(doc.path)}  ({where})")
+
+    with _errors(db):
+        try:
+            report = prune(db, paths or None, dry_run=dry_run, progress=show)
+        except KeyboardInterrupt:
+            fail("interrupted: the documents listed are removed whole, the others untouched; "
+                 "run the same command again to finish")
+            raise typer.Exit(code=130) from None
+    for path in report.failures:
+        typer.echo(f"{verb}  {_shown(path)}  (failure record)")
+    for line in report.unchecked:
+        typer.echo(f"warning: kept, cannot check {line}", err=True)
+    scope = " under " + ", ".join(map(str, paths)) if paths else ""
+    if not report.removed and not report.failures:
+        typer.echo(f"{db}: all {report.checked} stored document(s){scope} are on disk; nothing to remove")
+        return
+    failures = f" and {len(report.failures)} failure record(s)" if report.failures else ""
+    done = "dry run, nothing removed" if dry_run else f"{len(report.removed)} removed{failures}"
+    typer.echo(f"{db}: {len(report.removed)} of {report.checked} stored document(s){scope} no longer on disk; "
+               f"{done}")
+    if report.reuse:
+        typer.echo(f"reuse clusters: {report.reuse.clusters} ({report.reuse.method}, "
+                   f"{report.reuse.clauses} clauses)")
 
 
 def status_command(

@@ -6,6 +6,12 @@ exception inside the extractor comes back as a failed result. A worker process t
 runner then re-runs the files that were in flight one at a time, so only the file that kills its
 process is recorded as failed and the others go through.
 
+A per-file ``timeout`` stops a hanging extraction: pool workers tell the driver when they start
+a file; when one runs late the driver kills the pool's workers (a broken pool is lost anyway),
+records that file as failed (kind ``timeout``) and re-runs the files the other workers were
+reading in a fresh pool. On Dask the late file's thread is abandoned instead (threads cannot be
+killed).
+
 The extractor is named by an import reference ``"module:function"`` (picklable, and importable on
 remote Dask workers); :data:`EXTRACTOR_ENV` overrides the default, which is how the tests inject
 a crashing or slow extractor into a ``rok ingest`` subprocess.
@@ -17,6 +23,7 @@ import importlib
 import multiprocessing
 import os
 import signal
+import threading
 import time
 import traceback
 from collections import deque
@@ -35,7 +42,14 @@ DEFAULT_EXTRACTOR = "rok_compare.extract:extract_document"
 WORKER_DIED = ("the extractor's process died while reading this file "
                "(a crash in native code, out of memory, or killed)")
 
+DEFAULT_TIMEOUT = 300.0
+"""Seconds one file may take to extract before it fails as timed out (0 or None: no limit)."""
+_POLL = 0.5
+"""With a timeout, the driver looks for overdue files at least this often (seconds)."""
+
 _resolved: dict[str, Callable[[str], Agreement]] = {}
+_events: Any = None
+"""In a pool worker: where it reports the files it starts, when the driver enforces a timeout."""
 
 
 class IngestError(Exception):
@@ -87,17 +101,45 @@ def extract_job(path: str, ref: str) -> ExtractResult:
     return ExtractResult(path, agreement=agreement, seconds=time.perf_counter() - started)
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the driver, which stops the batch cleanly."""
+def extract_with_timeout(path: str, ref: str, timeout: float) -> ExtractResult:
+    """:func:`extract_job` for a Dask task, giving up after ``timeout`` seconds.
+
+    A Dask worker runs tasks in threads, which cannot be killed: the extraction runs in a daemon
+    thread that is abandoned (it runs on until it returns) when it is late, so the batch goes on.
+    """
+    box: list[ExtractResult] = []
+    thread = threading.Thread(target=lambda: box.append(extract_job(path, ref)), daemon=True,
+                              name=f"rok-extract {os.path.basename(path)}")
+    thread.start()
+    thread.join(timeout)
+    return box[0] if box else timed_out(path, timeout, "extraction abandoned on its Dask worker")
+
+
+def _init_worker(events: Any = None) -> None:
+    """Workers leave Ctrl-C to the driver, which stops the batch cleanly; they report starts to ``events``."""
+    global _events
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _events = events
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _job(path: str, ref: str) -> ExtractResult:
+    """:func:`extract_job` in a pool worker, after telling the driver (if it watches) when it started."""
+    if _events is not None:
+        _events.put((path, time.monotonic()))  # CLOCK_MONOTONIC: the same clock in every process
+    return extract_job(path, ref)
+
+
+def _context() -> Any:
     # forkserver: workers are forked from a clean server process, not from the driver (which may
     # run threads: the progress bar), and the extractor's imports are preloaded once.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["rok_compare.extract"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_sigint)
+    return context
+
+
+def _pool(workers: int, events: Any = None) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
+                               initargs=(events,))
 
 
 def _canary() -> bool:
@@ -105,32 +147,102 @@ def _canary() -> bool:
     return True
 
 
-def run_processes(paths: Iterable[str], ref: str, workers: int,
-                  on_result: Callable[[ExtractResult], None]) -> None:
-    """Extract ``paths`` in ``workers`` processes, calling ``on_result`` in the driver as results arrive."""
+def timed_out(path: str, timeout: float, what: str = "extraction stopped, worker process replaced") -> ExtractResult:
+    """The failed result of a file whose extraction took longer than ``timeout`` seconds."""
+    return ExtractResult(path, kind=FailureKind.TIMEOUT, error=f"{path}: timed out after {timeout:g} s ({what})",
+                         seconds=timeout)
+
+
+class _Clock:
+    """When each file started in a worker (the workers report it), so that overdue ones can be stopped.
+
+    A queue per pool: a worker killed while writing to it may leave its lock taken.
+    """
+
+    def __init__(self, timeout: float | None) -> None:
+        self.timeout = timeout or None
+        self.events: Any = None
+        self.started: dict[str, float] = {}
+
+    def pool(self, workers: int) -> ProcessPoolExecutor:
+        self.started = {}
+        self.events = _context().SimpleQueue() if self.timeout else None
+        return _pool(workers, self.events)
+
+    def _drain(self, paths: Iterable[str]) -> set[str]:
+        """Read the workers' start reports; keep those of ``paths`` (the files in flight) only."""
+        while self.events is not None and not self.events.empty():
+            path, started = self.events.get()
+            self.started[path] = started
+        keep = set(paths)
+        self.started = {path: t for path, t in self.started.items() if path in keep}
+        return keep
+
+    def wait_seconds(self, paths: Iterable[str]) -> float | None:
+        """How long the driver may block before it must look for overdue files among ``paths`` again."""
+        if self.timeout is None:
+            return None
+        self._drain(paths)
+        now = time.monotonic()
+        nearest = min((t + self.timeout - now for t in self.started.values()), default=_POLL)
+        return min(max(nearest, 0.01), _POLL)
+
+    def overdue(self, paths: Iterable[str]) -> set[str]:
+        """Those of ``paths`` that have run longer than the timeout."""
+        if self.timeout is None:
+            return set()
+        self._drain(paths)
+        now = time.monotonic()
+        return {path for path, t in self.started.items() if now - t >= self.timeout}
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """End a pool at once when a file is overdue: SIGKILL every worker, since a hang in native code
+    (or a SIGTERM handler) survives SIGTERM and would keep the process, and the driver's exit, waiting."""
+    _stop(pool, kill=True)
+
+
+def run_processes(paths: Iterable[str], ref: str, workers: int, on_result: Callable[[ExtractResult], None],
+                  timeout: float | None = None) -> None:
+    """Extract ``paths`` in ``workers`` processes, calling ``on_result`` in the driver as results arrive.
+
+    A file still extracting after ``timeout`` seconds fails as timed out: the pool's workers are
+    killed, and the files the other workers were reading are read again in a new pool.
+    """
     pending = deque(paths)
     window = max(2, workers * 2)  # few files in flight: few suspects when a worker dies
+    clock = _Clock(timeout)
     while pending:
         suspects: list[str] = []
-        pool = _pool(workers)
+        overdue: set[str] = set()
+        pool = clock.pool(workers)
         inflight: dict[Future[ExtractResult], str] = {}
         try:
-            while (pending or inflight) and not suspects:
+            while (pending or inflight) and not suspects and not overdue:
                 while pending and len(inflight) < window and not suspects:
                     path = pending.popleft()
                     try:
-                        inflight[pool.submit(extract_job, path, ref)] = path
+                        inflight[pool.submit(_job, path, ref)] = path
                     except BrokenProcessPool:  # a worker died since the last wait
                         suspects.append(path)
                 if not inflight:
                     break
-                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                done, _ = wait(inflight, timeout=clock.wait_seconds(inflight.values()),
+                               return_when=FIRST_COMPLETED)
                 for future in done:
                     path = inflight.pop(future)
                     if isinstance(future.exception(), BrokenProcessPool):
                         suspects.append(path)
                     else:
                         on_result(future.result())
+                overdue = clock.overdue([*inflight.values(), *suspects])
+            if overdue:
+                _kill(pool)
+                # The other files in flight were not at fault: they go back to the front of the queue.
+                pending.extendleft(reversed([path for path in suspects if path not in overdue]))
+                for path in _requeue(inflight, overdue, pending, on_result):
+                    on_result(timed_out(path, clock.timeout or 0))
+                continue
             suspects += inflight.values()
         except BaseException:  # Ctrl-C or a failing callback: stop now, lose only unstored work
             _stop(pool)
@@ -138,7 +250,23 @@ def run_processes(paths: Iterable[str], ref: str, workers: int,
         pool.shutdown(wait=not suspects, cancel_futures=True)
         if suspects:
             _check_workers_start()
-            _isolate(suspects, ref, on_result)
+            _isolate(suspects, ref, on_result, clock)
+
+
+def _requeue(inflight: dict[Future[ExtractResult], str], overdue: set[str], pending: deque[str],
+             on_result: Callable[[ExtractResult], None]) -> list[str]:
+    """After killing a pool: pass on the results that came in, put the files it was still reading back
+    in ``pending``; return the overdue files that did not finish after all."""
+    again, late = [], []
+    for future, path in inflight.items():
+        if future.done() and not future.cancelled() and future.exception() is None:
+            on_result(future.result())  # finished just before it was killed
+        elif path in overdue:
+            late.append(path)
+        else:
+            again.append(path)
+    pending.extendleft(reversed(again))
+    return late + [path for path in overdue if path not in inflight.values()]
 
 
 def _check_workers_start() -> None:
@@ -154,28 +282,35 @@ def _check_workers_start() -> None:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+def _stop(pool: ProcessPoolExecutor, kill: bool = False) -> None:
     """Cancel queued files and end the workers without waiting for the files they are reading."""
     processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
-        if process.is_alive():
+        if process.is_alive() and kill:
+            process.kill()
+        elif process.is_alive():
             process.terminate()
 
 
-def _isolate(paths: list[str], ref: str, on_result: Callable[[ExtractResult], None]) -> None:
+def _isolate(paths: list[str], ref: str, on_result: Callable[[ExtractResult], None], clock: _Clock) -> None:
     """Run files one at a time in a single-worker pool: a broken pool now names its file."""
     pool: ProcessPoolExecutor | None = None
     try:
         for path in paths:
-            pool = pool or _pool(1)
-            future = pool.submit(extract_job, path, ref)
-            try:
-                result = future.result()
-            except BrokenProcessPool:
+            pool = pool or clock.pool(1)
+            future = pool.submit(_job, path, ref)
+            while not wait([future], timeout=clock.wait_seconds([path])).done and not clock.overdue([path]):
+                pass
+            if not future.done():
+                _kill(pool)
+                pool, result = None, timed_out(path, clock.timeout or 0)
+            elif isinstance(future.exception(), BrokenProcessPool):
                 result = ExtractResult(path, kind=FailureKind.CRASH, error=WORKER_DIED)
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = None
+            else:
+                result = future.result()
             on_result(result)
     except BaseException:
         if pool is not None:
@@ -188,11 +323,11 @@ def _isolate(paths: list[str], ref: str, on_result: Callable[[ExtractResult], No
 
 
 def run_dask(paths: list[str], ref: str, workers: int, scheduler: Any,
-             on_result: Callable[[ExtractResult], None]) -> None:
+             on_result: Callable[[ExtractResult], None], timeout: float | None = None) -> None:
     """Extract on a Dask cluster: ``scheduler`` is an address, a ``Client``, a cluster, or None.
 
     None starts a local cluster of ``workers`` processes for the batch. Results come back to the
-    driver, which alone writes the store.
+    driver, which alone writes the store. ``timeout``: see :func:`extract_with_timeout`.
     """
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -214,7 +349,7 @@ def run_dask(paths: list[str], ref: str, workers: int, scheduler: Any,
     else:
         client = scheduler
     try:
-        _dask_loop(client, as_completed, paths, ref, max(2, workers * 4), on_result)
+        _dask_loop(client, as_completed, paths, ref, max(2, workers * 4), on_result, timeout or None)
     finally:
         if own_client:
             client.close()
@@ -223,13 +358,16 @@ def run_dask(paths: list[str], ref: str, workers: int, scheduler: Any,
 
 
 def _dask_loop(client: Any, as_completed: Any, paths: list[str], ref: str, window: int,
-               on_result: Callable[[ExtractResult], None]) -> None:
+               on_result: Callable[[ExtractResult], None], timeout: float | None) -> None:
     pending = deque(paths)
     path_of: dict[str, str] = {}
 
     def submit() -> Any:
         path = pending.popleft()
-        future = client.submit(extract_job, path, ref, pure=False, retries=0)
+        if timeout:
+            future = client.submit(extract_with_timeout, path, ref, timeout, pure=False, retries=0)
+        else:
+            future = client.submit(extract_job, path, ref, pure=False, retries=0)
         path_of[future.key] = path
         return future
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from rok_compare.store.database import Store
 from rok_compare.store.executors import (
+    DEFAULT_TIMEOUT,
     ExtractResult,
     IngestError,
     extractor_ref,
@@ -30,11 +31,13 @@ from rok_compare.store.executors import (
     run_dask,
     run_processes,
 )
+from rok_compare.store.prune import file_state, missing_documents
 from rok_compare.store.reuse import ReuseSummary, recompute_reuse_clusters
 from rok_compare.store.write import (
     FailureKind,
     WriteOutcome,
     document_key,
+    move_document,
     record_failure,
     stored_documents,
     sync_trigram_index,
@@ -52,6 +55,8 @@ class Status(StrEnum):
     UPDATED = "updated"
     SKIPPED = "skipped"
     FAILED = "failed"
+    MOVED = "moved"
+    """Stored content whose old path is gone: the document is re-keyed to the new path, not re-read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +73,8 @@ class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     seconds: float = 0.0
     reuse: ReuseSummary | None = None
+    missing: list[str] = field(default_factory=list)
+    """Stored documents under the folders ingested whose files are gone (``rok prune`` removes them)."""
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)
@@ -83,6 +90,10 @@ class IngestReport:
     @property
     def skipped(self) -> int:
         return self.count(Status.SKIPPED)
+
+    @property
+    def moved(self) -> int:
+        return self.count(Status.MOVED)
 
     @property
     def failed(self) -> int:
@@ -135,23 +146,35 @@ def file_sha256(path: Path) -> str:
 
 def ingest(paths: Iterable[str | Path], db: str | Path | Store | None = None, *, workers: int = 1,
            executor: str = "process", scheduler: Any = None, progress: Progress | None = None,
-           extractor: str | None = None, reuse: bool = True) -> IngestReport:
+           extractor: str | None = None, reuse: bool = True,
+           timeout: float | None = DEFAULT_TIMEOUT) -> IngestReport:
     """Add files and folders to the store at ``db``; see the module docstring.
 
     ``executor`` is ``"process"`` (a local process pool of ``workers``) or ``"dask"`` (a Dask
     cluster at ``scheduler``, or a local one). ``extractor`` is an import reference
     ``"module:function"`` taking a path and returning an ``Agreement`` (default: the project's
-    extractor, or ``$ROK_EXTRACTOR``). Raises :class:`IngestInterrupted` on Ctrl-C,
-    :class:`IngestError` when the batch cannot start, ``StoreError`` when the store is unusable.
+    extractor, or ``$ROK_EXTRACTOR``). A file whose extraction takes more than ``timeout``
+    seconds (0 or None: no limit) fails as timed out and its worker is replaced. ``report.missing``
+    lists stored documents under the given folders whose files are gone. Raises
+    :class:`IngestInterrupted` on Ctrl-C, :class:`IngestError` when the batch cannot start,
+    ``StoreError`` when the store is unusable.
     """
     if executor not in ("process", "dask"):
         raise IngestError(f"unknown executor {executor!r} (use 'process' or 'dask')")
+    if timeout is not None and timeout < 0:
+        raise IngestError(f"timeout must be 0 (no limit) or more seconds, not {timeout:g}")
     ref = extractor_ref(extractor)
     resolve_extractor(ref)  # a wrong reference is one clear error, not a failure per file
+    paths = list(paths)
     store = db if isinstance(db, Store) else Store.open(db, check=True)
     try:
-        return _Batch(store, progress).run(expand_paths(paths), ref, max(1, workers), executor,
-                                           scheduler, reuse)
+        files = expand_paths(paths)
+        report = _Batch(store, progress).run(files, ref, max(1, workers), executor, scheduler, reuse,
+                                             timeout or None)
+        folders = [document_key(p) for p in paths if Path(p).is_dir()]
+        if folders:  # cheap: only stored paths that were not just listed on disk are checked
+            report.missing = missing_documents(store, folders, {document_key(f) for f in files})
+        return report
     finally:
         if not isinstance(db, Store):
             store.close()
@@ -168,7 +191,7 @@ class _Batch:
         self.hashes: dict[str, str] = {}
 
     def run(self, files: list[Path], ref: str, workers: int, executor: str, scheduler: Any,
-            reuse: bool) -> IngestReport:
+            reuse: bool, timeout: float | None) -> IngestReport:
         started = time.perf_counter()
         self.total = len(files)
         sync_trigram_index(self.store)  # catch up after a run that was killed
@@ -176,9 +199,9 @@ class _Batch:
             jobs = self._plan(files)
             paths = [job.path for job in jobs]
             if paths and executor == "dask":
-                run_dask(paths, ref, workers, scheduler, self._store_result)
+                run_dask(paths, ref, workers, scheduler, self._store_result, timeout)
             elif paths:
-                run_processes(paths, ref, min(workers, len(paths)), self._store_result)
+                run_processes(paths, ref, min(workers, len(paths)), self._store_result, timeout)
         except KeyboardInterrupt as interrupt:
             sync_trigram_index(self.store)
             self.report.seconds = time.perf_counter() - started
@@ -190,7 +213,7 @@ class _Batch:
         return self.report
 
     def _plan(self, files: list[Path]) -> list[_Job]:
-        """Hash every file; skip the unchanged ones and copies of stored content."""
+        """Hash every file; skip the unchanged ones and copies of stored content, re-key moved ones."""
         stored = stored_documents(self.store)
         by_sha = {doc.sha256: doc.path for doc in stored.values()}
         jobs: list[_Job] = []
@@ -209,7 +232,12 @@ class _Batch:
             if known and known.sha256 == sha:
                 self._done(FileOutcome(key, Status.SKIPPED, "unchanged"))
             elif not known and sha in by_sha:
-                self._done(FileOutcome(key, Status.SKIPPED, f"same content as {by_sha[sha]}"))
+                holder = by_sha[sha]
+                if holder in stored and file_state(holder) == "" and move_document(self.store, holder, key):
+                    by_sha[sha] = key
+                    self._done(FileOutcome(key, Status.MOVED, f"moved from {holder}"))
+                else:
+                    self._done(FileOutcome(key, Status.SKIPPED, f"same content as {holder}"))
             else:
                 by_sha.setdefault(sha, key)
                 self.hashes[key] = sha

@@ -16,6 +16,8 @@ import hashlib
 import os
 import random
 import re
+import signal
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -214,3 +216,21 @@ def slow_extractor(path: str | Path) -> Agreement:
     time.sleep(float(os.environ.get(DELAY_ENV, "0.05")))
     return paragraph_extractor(path)
 
+
+def hanging_extractor(path: str | Path) -> Agreement:
+    """:func:`paragraph_extractor`, except that ``*hang*`` files never finish and ``*sleepN*`` files
+    (``sleep0.8``) take N seconds.
+
+    A hanging file first adds its process id to ``<file>.pid`` (a line per attempt) and, in a
+    process's main thread, ignores SIGTERM, as some hangs in native code do: only a kill stops it.
+    """
+    name = Path(path).name
+    if "hang" in name:
+        with open(f"{path}.pid", "a") as pids:
+            pids.write(f"{os.getpid()}\n")
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        time.sleep(3600)
+    if match := re.search(r"sleep(\d+(?:\.\d+)?)", name):
+        time.sleep(float(match.group(1)))
+    return paragraph_extractor(path)

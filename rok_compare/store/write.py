@@ -32,6 +32,8 @@ class FailureKind(StrEnum):
     """The file cannot be read as a document (``InputError``)."""
     CRASH = "crash"
     """The extractor raised an unexpected exception or its process died."""
+    TIMEOUT = "timeout"
+    """The extraction took longer than the batch's per-file timeout and was stopped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ def write_agreement(store: Store, agreement: Agreement, path: str | None = None,
     with store.transaction() as conn:
         old = conn.execute("SELECT id FROM documents WHERE path = ?", (key,)).fetchone()
         if old:
-            _delete_document(conn, old[0])
+            delete_document_rows(conn, old[0])
         _insert(conn, key, agreement)
         conn.execute("DELETE FROM failures WHERE path = ?", (key,))
         if index_compounds:
@@ -109,8 +111,19 @@ def delete_document(store: Store, path: str) -> bool:
     with store.transaction() as conn:
         row = conn.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
         if row:
-            _delete_document(conn, row[0])
+            delete_document_rows(conn, row[0])
     return row is not None
+
+
+def move_document(store: Store, old: str, new: str) -> bool:
+    """Store the document kept under ``old`` under ``new`` instead (its file was moved); True if done."""
+    with store.transaction() as conn:
+        if conn.execute("SELECT 1 FROM documents WHERE path = ?", (new,)).fetchone():
+            return False
+        moved = conn.execute("UPDATE documents SET path = ? WHERE path = ?", (new, old)).rowcount == 1
+        if moved:
+            conn.execute("DELETE FROM failures WHERE path = ?", (new,))
+    return moved
 
 
 def record_failure(store: Store, path: str, sha256: str | None, kind: FailureKind, error: str) -> None:
@@ -124,8 +137,13 @@ def record_failure(store: Store, path: str, sha256: str | None, kind: FailureKin
         )
 
 
-def _delete_document(conn: sqlite3.Connection, document_id: int) -> None:
-    # Clauses first and explicitly: their delete trigger keeps the full-text indexes in step.
+def delete_document_rows(conn: sqlite3.Connection, document_id: int) -> None:
+    """Delete a document and its rows inside the caller's transaction.
+
+    Clauses first and explicitly: their delete trigger keeps the full-text indexes in step (FTS5
+    external-content tables need explicit 'delete' rows); sections, parties, commitments, goals
+    and cluster memberships follow by ``ON DELETE CASCADE``.
+    """
     conn.execute("DELETE FROM clauses WHERE document_id = ?", (document_id,))
     conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
 
