@@ -283,3 +283,49 @@ def test_rule_data_files_keep_whole_patterns():
         for row in csv.DictReader(lines):
             assert None not in row, f"{name}: unquoted comma in {row}"
     assert commitment_strength("Parterna kommer också att arbeta aktivt.") == "shall"
+
+
+@pytest.mark.parametrize("county", ["Blekinge län", "Skåne län", "Västra Götalands län", "Uppsala län"])
+def test_municipalities_of_a_county_with_or_without_genitive_s(tmp_path, county):
+    path = tmp_path / "rok.txt"
+    path.write_text(f"Regional överenskommelse i {county}\n\nÖverenskommelsen är tecknad mellan kommunerna i "
+                    f"{county}, Arbetsförmedlingen och Migrationsverket.\n", encoding="utf-8")
+    parties = [p.canonical for p in extract_document(path).parties]
+    assert parties == [f"kommunerna i {county}", "Arbetsförmedlingen", "Migrationsverket"]
+
+
+MUNICIPAL_DUTIES = """Regional överenskommelse om nyanländas etablering i Västernorrlands län
+
+Överenskommelsen är tecknad mellan {signatories}.
+
+Parternas åtaganden
+Arbetsförmedlingen ska erbjuda etableringsinsatser.
+Kommunerna ska erbjuda samhällsorientering inom tre månader.
+Kommunen ansvarar för mottagandet och bosättningen.
+Samtliga kommuner ska erbjuda praktikplatser.
+"""
+
+
+@pytest.mark.parametrize(
+    ("signatories", "holder"),
+    [
+        ("kommunerna i Västernorrlands län, Arbetsförmedlingen och Länsstyrelsen Västernorrland",
+         "kommunerna i Västernorrlands län"),
+        ("Arbetsförmedlingen, Sundsvalls kommun, Timrå kommun och Ånge kommun", "*"),
+        ("Arbetsförmedlingen och Sundsvalls kommun", "Sundsvalls kommun"),
+        ("Arbetsförmedlingen och Länsstyrelsen Västernorrland", None),
+    ],
+)
+def test_what_the_municipalities_as_a_group_undertake(tmp_path, signatories, holder):
+    """The group's duties go to the group where it signed, to the one signing municipality, to all
+    parties jointly when several municipalities signed, and to nobody when none did."""
+    path = tmp_path / "rok.txt"
+    path.write_text(MUNICIPAL_DUTIES.format(signatories=signatories), encoding="utf-8")
+    by_text = {c.text: c.party for c in extract_document(path).commitments}
+    assert by_text.pop("Arbetsförmedlingen ska erbjuda etableringsinsatser.") == "Arbetsförmedlingen"
+    expected = {} if holder is None else {
+        "Kommunerna ska erbjuda samhällsorientering inom tre månader.": holder,
+        "Kommunen ansvarar för mottagandet och bosättningen.": holder,
+        "Samtliga kommuner ska erbjuda praktikplatser.": holder,
+    }
+    assert by_text == expected

@@ -89,6 +89,7 @@ _LIST_LEAD_IN = re.compile(
     r"\s*(åtar sig|ska|skall|ansvarar för|kommer att|bidrar med|erbjuder|förbinder sig)\b[^.]{0,80}:$", re.I
 )
 """A lead-in to a list of one party's undertakings: "Länsstyrelsen åtar sig att:"."""
+_BARE_MUNICIPALITIES = re.compile(r"\W*Kommunerna\b(?!\s+i\s)")
 _JOINT_LEAD_IN = re.compile(r"^(parterna|samtliga parter|alla parter|vi)\b", re.I)
 
 
@@ -259,6 +260,10 @@ def _classify(unit: Sentence, mentions, parties: list[Party], context: _Context)
         return _commitment(ALL, unit)
     if own and (context.in_region or binding):
         return _commitment(subject.canonical, unit)
+    if _municipalities_bound(unit, subject, own, context.in_region):
+        holder = _municipal_holder(parties)
+        if holder:
+            return _commitment(holder, unit)
     role = _role_holder(unit, mentions, party_names)
     if role:
         return _commitment(role.canonical, unit)
@@ -287,6 +292,33 @@ def _sole_municipality(parties: list[Party]) -> str | None:
     """The one municipality among the parties, who receives the newcomers an agreement is about."""
     municipalities = [p.canonical for p in parties if p.kind is PartyKind.MUNICIPALITY]
     return municipalities[0] if len(municipalities) == 1 else None
+
+
+def _municipalities_bound(unit: Sentence, subject: OrgMention | None, own: bool, in_region: bool) -> bool:
+    """A binding sentence whose subject is the municipalities as a group, not a party: "Samtliga
+    kommuner ska ...", "Kommunen ansvarar för ..." (no home municipality) or a bare "Kommunerna ..."
+    (not an organisation mention: lower case it is too often an object, "i dialog med kommunerna")."""
+    if own:
+        return False
+    if subject is not None:
+        return subject.generic and subject.kind is PartyKind.MUNICIPALITY and (in_region or _binds(unit, subject))
+    bare = _BARE_MUNICIPALITIES.match(unit.text)
+    if not bare or _NOT_BINDING.search(unit.text):
+        return False
+    return in_region or bool(_BINDING.search(unit.text[bare.end() :]))
+
+
+def _municipal_holder(parties: list[Party]) -> str | None:
+    """Who a sentence about the municipalities commits: the group where it signed as one ("kommunerna
+    i Blekinge län"), the one municipality among the parties, else all parties jointly if several
+    municipalities signed; nobody if no municipality did (then it describes others' duties)."""
+    municipalities = [p.canonical for p in parties if p.kind is PartyKind.MUNICIPALITY]
+    if not municipalities:
+        return None
+    group = [name for name in municipalities if name.startswith("kommunerna")]
+    if group:
+        return group[0]
+    return _sole_municipality(parties) or ALL
 
 
 def _binds(unit: Sentence, subject: OrgMention) -> bool:

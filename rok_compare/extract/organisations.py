@@ -194,15 +194,17 @@ class _Taken:
 
 
 def home_municipality(mentions: list[OrgMention]) -> OrgMention | None:
-    """The municipality a document is most about, by how often it is named."""
+    """The municipality a document is most about, by how often it is named; None on a tie."""
     named = [m for m in mentions if m.kind is PartyKind.MUNICIPALITY and not m.generic
              and m.canonical.endswith((" kommun", " stad", "Region Gotland"))]
     explicit = [m for m in named if not m.bare_place]
     named = explicit or named
     if not named:
         return None
-    counts = Counter(m.canonical for m in named)
-    best = counts.most_common(1)[0][0]
+    counts = Counter(m.canonical for m in named).most_common(2)
+    if len(counts) == 2 and counts[0][1] == counts[1][1]:
+        return None  # several municipalities named as often (a regional agreement): no home
+    best = counts[0][0]
     explicit = [m for m in named if m.canonical == best and not m.bare_place]
     return (explicit or [m for m in named if m.canonical == best])[0]
 
