@@ -329,3 +329,13 @@ def test_what_the_municipalities_as_a_group_undertake(tmp_path, signatories, hol
         "Samtliga kommuner ska erbjuda praktikplatser.": holder,
     }
     assert by_text == expected
+
+
+def test_follow_up_of_the_agreement_after_a_party_section_is_joint(tmp_path):
+    path = tmp_path / "lok.txt"
+    path.write_text("Lokal överenskommelse i Sundsvall 2015-2017\n\nDenna överenskommelse har ingåtts mellan "
+                    "Sundsvalls kommun och Arbetsförmedlingen.\n\nArbetsförmedlingen ansvarar för\n- etableringsplan\n"
+                    "- arbetsmarknadsinsatser\n\nÖverenskommelsen följs upp två gånger per år.\n", encoding="utf-8")
+    by_text = {c.text: c.party for c in extract_document(path).commitments}
+    assert by_text == {"etableringsplan": "Arbetsförmedlingen", "arbetsmarknadsinsatser": "Arbetsförmedlingen",
+                       "Överenskommelsen följs upp två gånger per år.": "*"}

@@ -65,10 +65,10 @@ _PROCESS_SUBJECT = re.compile(
 """An impersonal undertaking: "Det regionala arbetet ... ska bedrivas", "Samverkan ... kommer att ske"."""
 _PLANNED_ACTIVITY = re.compile(
     r"^(?:[\wåäö-]+\s+){0,2}?(handlingsplaner(?:na)?|uppföljning(?:en)?|utvärdering(?:en)?|rapportering(?:en)?|"
-    r"fördelning(?:en)? av [\wåäö]+)\s+([a-zåäö]{3,}as|sker)\b",
+    r"fördelning(?:en)? av [\wåäö]+|överenskommelsen|avtalet)\s+([a-zåäö]{3,}as|[a-zåäö]{2,}s\s+upp|sker)\b",
     re.I,
 )
-"""Present passive of planned activities: "Årliga handlingsplaner utarbetas ..."."""
+"""Present passive of planned activities: "Årliga handlingsplaner utarbetas ...", "Överenskommelsen följs upp ..."."""
 _INVERTED_PROCESS = re.compile(
     rf"^(?:[\wåäö]+\s+){{0,2}}?(?:ska|skall|kommer)\s+(?:{_PROCESS_NOUNS})\s+(?:[\wåäö]+\s+){{0,3}}?[a-zåäö]{{3,}}as\b",
     re.I,
