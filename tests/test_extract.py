@@ -339,3 +339,21 @@ def test_follow_up_of_the_agreement_after_a_party_section_is_joint(tmp_path):
     by_text = {c.text: c.party for c in extract_document(path).commitments}
     assert by_text == {"etableringsplan": "Arbetsförmedlingen", "arbetsmarknadsinsatser": "Arbetsförmedlingen",
                        "Överenskommelsen följs upp två gånger per år.": "*"}
+
+
+@pytest.mark.parametrize(
+    "group",
+    ["länets 16 kommuner", "samtliga 16 kommuner i Värmland", "Värmlands 16 kommuner", "länets sexton kommuner",
+     "alla kommuner i Värmlands län"],
+)
+def test_municipalities_counted_or_placed_without_the_word_lan(tmp_path, group):
+    path = tmp_path / "avsikt.txt"
+    path.write_text("Avsiktsförklaring om mottagande av ensamkommande barn i Värmland\n\n"
+                    f"Denna avsiktsförklaring har undertecknats av {group}, Region Värmland och Länsstyrelsen "
+                    "Värmland.\n\nSyfte\nSyftet är ett gott mottagande.\n"
+                    "Kommunerna åtar sig att ta emot barn enligt fördelningen.\n", encoding="utf-8")
+    agreement = extract_document(path)
+    assert [p.canonical for p in agreement.parties] == ["kommunerna i Värmlands län", "Region Värmland",
+                                                         "Länsstyrelsen"]
+    assert [(c.party, c.text) for c in agreement.commitments] == [
+        ("kommunerna i Värmlands län", "Kommunerna åtar sig att ta emot barn enligt fördelningen.")]

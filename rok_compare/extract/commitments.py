@@ -146,9 +146,12 @@ def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: li
 
 
 def _party_leads(unit: Sentence, mentions: MentionIndex, commitment: Commitment) -> bool:
-    """The committing party opens the sentence: "Arbetsförmedlingen ska erbjuda ..."."""
+    """The committing party opens the sentence: "Arbetsförmedlingen ska erbjuda ...", or the
+    municipalities do: "Kommunerna åtar sig ..." (see :func:`_municipal_holder`)."""
     first = next(iter(mentions.within(unit.span.start, unit.span.start + 3)), None)
-    return commitment.party != ALL and first is not None and first.canonical == commitment.party
+    if first is None:
+        return _BARE_MUNICIPALITIES.match(unit.text) is not None
+    return commitment.party != ALL and first.canonical == commitment.party
 
 
 def _undertaking_lead_in(block, mentions: MentionIndex, party_names: set[str]) -> tuple[str, str] | None:

@@ -64,11 +64,16 @@ class MentionIndex(Sequence[OrgMention]):
 
 @cache
 def _group_patterns() -> list[tuple[PartyKind, str, re.Pattern[str]]]:
-    groups = []
+    groups, macros = [], {}
     for line in (_DATA / "party_groups.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         kind, canonical, pattern = line.split("\t")
+        if kind == "define":
+            macros[canonical] = pattern
+            continue
+        for name, value in macros.items():
+            pattern = pattern.replace(name, value)
         groups.append((PartyKind(kind), canonical, re.compile(pattern, re.I)))
     return groups
 
