@@ -179,17 +179,20 @@ class County:
 @dataclass(frozen=True, slots=True)
 class Period:
     start: int
-    end: int
+    end: int | None
+    """None: open-ended ("gäller tills vidare från 2019")."""
 
     def label(self) -> str:
         return period_label(self.start, self.end)
 
 
 def period_label(start: int | None, end: int | None) -> str:
-    """ "2019–2025", "2009" for a single year, "" when the document states no period."""
+    """ "2019–2025", "2009" for a single year, "2019–" open-ended, "" when the document states no period."""
     if start is None:
         return ""
-    return str(start) if end in (None, start) else f"{start}–{end}"
+    if end is None:
+        return f"{start}–"
+    return str(start) if end == start else f"{start}–{end}"
 
 
 @dataclass(slots=True)

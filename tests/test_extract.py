@@ -213,6 +213,11 @@ def test_html_page_with_script_and_a_party_goal_in_a_goal_section(tmp_path):
         ("Överenskommelsen gäller från den 1 januari 2020 till den 31 december 2023.", (2020, 2023)),
         ("Avtalet gäller fr.o.m. 2019-01-01 t.o.m. 2021-12-31.", (2019, 2021)),
         ("Den regionala överenskommelsen för 2019 - 2021 antogs enhälligt.", (2019, 2021)),
+        ("Överenskommelsen gäller 2020-01-01 – 2022-12-31.", (2020, 2022)),
+        ("Giltighetstid: 2016–2018", (2016, 2018)),
+        ("Överenskommelsen gäller tills vidare från 2019.", (2019, None)),
+        ("Denna överenskommelse gäller till och med 2023. Den beslutades i mars 2020.", (2020, 2023)),
+        ("Lagen om etableringsinsatser gäller från 1 december 2010.", None),
     ],
 )
 def test_period_of_validity_in_the_text(tmp_path, sentence, period):
@@ -220,7 +225,15 @@ def test_period_of_validity_in_the_text(tmp_path, sentence, period):
     path.write_text(f"Regional överenskommelse i Gävleborgs län\n\n{sentence}\n\nUnder åren 1996-2007 ökade "
                     "mottagandet.\n", encoding="utf-8")
     agreement = extract_document(path)
-    assert (agreement.period.start, agreement.period.end) == period
+    found = agreement.period and (agreement.period.start, agreement.period.end)
+    assert found == period
+
+
+def test_open_ended_period_label():
+    from rok_compare.model import period_label
+
+    assert [period_label(2019, None), period_label(2019, 2019), period_label(2019, 2021), period_label(None, None)] \
+        == ["2019–", "2019", "2019–2021", ""]
 
 
 def test_action_plan_written_as_labelled_lines(tmp_path):

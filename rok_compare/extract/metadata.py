@@ -29,6 +29,18 @@ _DATE_SPAN = re.compile(
     re.I,
 )
 """A validity written with dates: "gäller från den 1 januari 2020 till den 31 december 2023"."""
+_ISO_DATE_SPAN = re.compile(rf"(?<![\d/])({_YEAR})-\d\d-\d\d\s*(?:[-–—]|till|t\.o\.m\.?)\s*({_YEAR})-\d\d-\d\d\b")
+"""A validity written with ISO dates: "2020-01-01 – 2022-12-31"."""
+_OPEN_VALIDITY = re.compile(
+    rf"\b(?:gäller|giltig\w*)\b[^.]{{0,40}}?\b(?:(från|fr\.o\.m\.?)|(till och med|t\.o\.m\.?|till))\s+"
+    rf"(?:och med\s+)?(?:den\s+)?(?:\d{{1,2}}\s+[a-zåäö]+\s+)?({_YEAR})\b",
+    re.I,
+)
+"""A validity with one end: "gäller tills vidare från 2019", "gäller till och med 2023"."""
+_THIS_DOCUMENT = re.compile(
+    r"\b(överenskommelse\w*|avtal\w*|avsiktsförklaring\w*|strategi\w*|handlingsplan\w*|planen|programmet|"
+    r"rök\w*|lök\w*|sök\w*)\b", re.I)
+_LAW = re.compile(r"\b(lag(en|ar|arna)?|förordning\w*|\(\d{4}:\d+\))", re.I)
 _SINGLE_YEAR = re.compile(rf"(?<![\d/:.-])({_YEAR})(?![\d/:-])")
 _DOCUMENT_WORDS = re.compile(
     r"\b(överenskommelse\w*|rök\w*|sök\w*|lök\w*|strategi\w*|handlingsplan\w*|plan(en)?|program(met)?|"
@@ -179,6 +191,15 @@ def detect_period(doc: SegmentedDocument, doc_type: DocType) -> Period | None:
             start = adopted if adopted and adopted < end else end
             return Period(start, end)
     for text in _sentences_and_headings(doc):
+        open_ended = _OPEN_VALIDITY.search(text)
+        if open_ended and _THIS_DOCUMENT.search(text) and not _LAW.search(text) and not _DATE_SPAN.search(text):
+            year = int(open_ended.group(3))
+            if open_ended.group(1):
+                return Period(year, None)
+            adopted = _adoption_year(doc)  # "gäller till och med 2023": from its adoption
+            if adopted and adopted <= year:
+                return Period(adopted, year)
+    for text in _sentences_and_headings(doc):
         match = re.search(rf"\b(överenskommelsen|avtalet|planen|strategin) för ({_YEAR})\b", text, re.I)
         if match:
             return Period(int(match.group(2)), int(match.group(2)))
@@ -200,7 +221,7 @@ def _span_near_document_word(doc: SegmentedDocument) -> Period | None:
 
 
 def _first_span(text: str) -> Period | None:
-    for match in [*_SPAN.finditer(text), *_DATE_SPAN.finditer(text)]:
+    for match in [*_ISO_DATE_SPAN.finditer(text), *_SPAN.finditer(text), *_DATE_SPAN.finditer(text)]:
         start = int(match.group(1))
         end_text = match.group(2)
         end = int(end_text) if len(end_text) == 4 else (start // 100) * 100 + int(end_text)
@@ -225,7 +246,10 @@ def _sentences_and_headings(doc: SegmentedDocument) -> Iterable[str]:
         for block in section.blocks:
             if block.kind is BlockKind.TABLE_ROW:
                 continue
-            yield from (s.text for s in block.sentences)
+            sentences = [s.text for s in block.sentences]
+            if block.label and sentences:  # "Giltighetstid: 2016–2018"
+                sentences[0] = f"{block.label}: {sentences[0]}"
+            yield from sentences
 
 
 def detect_revision_date(doc: SegmentedDocument) -> str | None:

@@ -128,7 +128,7 @@ def _filters(conn: sqlite3.Connection, county: str | None, year: int | None, kin
             where.append(f"d.county_name IN ({','.join('?' * len(names))})")
             params += names
     if year is not None:
-        where.append("d.period_start <= ? AND COALESCE(d.period_end, d.period_start) >= ?")
+        where.append("d.period_start <= ? AND COALESCE(d.period_end, 9999) >= ?")
         params += [year, year]
     if kind:
         if kind not in {k.value for k in ClauseKind}:
