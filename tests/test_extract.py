@@ -370,3 +370,13 @@ def test_municipalities_counted_or_placed_without_the_word_lan(tmp_path, group):
                                                          "Länsstyrelsen"]
     assert [(c.party, c.text) for c in agreement.commitments] == [
         ("kommunerna i Värmlands län", "Kommunerna åtar sig att ta emot barn enligt fördelningen.")]
+
+
+def test_news_report_quoting_with_berattar(tmp_path):
+    path = tmp_path / "nyhet.txt"
+    path.write_text("Nu skriver länets kommuner på ny överenskommelse\n\nPublicerad 2019-03-04. Länets kommuner och "
+                    "Länsstyrelsen Västernorrland har tecknat en ny regional överenskommelse, berättar Anna Berg på "
+                    "länsstyrelsen.\n", encoding="utf-8")
+    agreement = extract_document(path)
+    assert agreement.doc_type is DocType.NEWS
+    assert [p.canonical for p in agreement.parties] == ["kommunerna i Västernorrlands län", "Länsstyrelsen"]
