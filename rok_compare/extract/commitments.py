@@ -25,12 +25,18 @@ from rok_compare.extract.goals import is_goal_block, is_goal_section, is_goal_st
 from rok_compare.extract.organisations import MentionIndex, OrgMention
 from rok_compare.extract.strength import commitment_strength
 from rok_compare.model import BlockKind, Commitment, Party, PartyKind, SegmentedDocument, Sentence, Span
+from rok_compare.segment import split_numbering
 
 ALL = "*"
 _DATA = Path(__file__).parent / "data"
 _REGION_HEADING = re.compile(r"\b(åtagande\w*|ansvarsfördelning\w*|ansvar|roller|uppdrag|ansvarsområden)\b", re.I)
 _EXPLICIT_REGION = re.compile(r"\båtagande\w*\b", re.I)
-_END_REGION_HEADING = re.compile(r"\b(kontakt\w*|bilag\w*|statistik|mottagande av flyktingar|underskrift\w*)\b", re.I)
+_END_REGION_HEADING = re.compile(
+    r"\b(kontakt\w*|bilag\w*|statistik|mottagande av flyktingar|underskrift\w*|uppföljning\w*|utvärdering\w*|"
+    r"giltighet\w*|revidering\w*|tvist\w*|ändring\w*|avslutning|ikraftträdande|uppsägning\w*|förlängning\w*)\b",
+    re.I,
+)
+"""Headings that close the parties' commitments: the agreement's own machinery and back matter."""
 _BINDING = re.compile(
     r"^\W*(?:[\wåäö]+\s+){0,3}?(ska|skall|kommer\s+(?:[\wåäö]+\s+){0,3}?att|åtar sig|åtog sig|"
     r"har åtagit sig|förbinder sig|vill|bidrar|medverkar|deltar|roll (är )?att|uppdrag (är )?att)\b",
@@ -79,6 +85,9 @@ _COORDINATED = re.compile(r"\s+och\s+$")
 _COORDINATED_VERB = re.compile(r"^\s+(ska|skall|kommer att|åtar sig)\b", re.I)
 _RECEPTION = re.compile(r"\b(överenskommelse|avtal|avsiktsförklaring|samverkar|samarbetar)\w*\b[^.]*\bta emot\b", re.I)
 _SIGNED = re.compile(r"\b(tecknat|undertecknat|skrivit|ingått)\b[^.]*\b(ska|skall|ta emot)\b", re.I)
+_PASSIVE_SIGNING = re.compile(
+    r"\b(ingåtts|ingicks|undertecknats|undertecknades|tecknats|tecknades|träffats|träffades|slutits|slöts)\s+"
+    r"(av|mellan)\b", re.I)
 _AFTER_HEADING_NAME = re.compile(r"(?:\s*/\s*[\wåäö]+(?:\s+[\wåäö]+)?)?\s+(?=[A-ZÅÄÖ])")
 _POSSESSIVE_HEADING = re.compile(
     r"^(.+?)(:s|s)?\s+(ansvar|åtaganden|uppdrag|roll|ansvar och uppgifter|åtar sig|ska|skall|ansvarar för|"
@@ -113,6 +122,9 @@ class _Context:
     in_region: bool = False
     explicit_region: bool = False
     party: OrgMention | None = None
+    region_depth: int | None = None
+    """Numbering depth of the heading that opened the region ("4." → 1, "4.2" → 2), if numbered."""
+    party_depth: int | None = None
 
 
 def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: list[Party]) -> CommitmentResult:
@@ -183,18 +195,31 @@ def _enter_section(section, mentions: list[OrgMention], party_names: set[str], c
     if heading is None:
         return
     owner = _heading_party(section, mentions)
+    depth = _numbering_depth(heading)
     if _REGION_HEADING.search(heading) and not owner:
-        context.in_region = True
+        context.in_region, context.region_depth = True, depth
         context.explicit_region = bool(_EXPLICIT_REGION.search(heading))
         context.party = None
         return
     if owner and (context.explicit_region or owner.canonical.lower() in party_names):
         context.in_region = True
-        context.party = owner
+        context.party, context.party_depth = owner, depth
         return
-    if owner or is_goal_section(section) or _END_REGION_HEADING.search(heading) or not context.in_region:
+    # a numbered heading no deeper than the one that opened the region closes it ("5." after "4.")
+    sibling_of_region = depth is not None and context.region_depth is not None and depth <= context.region_depth
+    if owner or is_goal_section(section) or _END_REGION_HEADING.search(heading) or not context.in_region \
+            or sibling_of_region:
         context.in_region = context.explicit_region = False
         context.party = None
+        context.region_depth = context.party_depth = None
+    elif depth is not None and context.party_depth is not None and depth <= context.party_depth:
+        context.party = None  # "4.3 Kommunerna" after "4.2 Region X": a sibling that names no party
+
+
+def _numbering_depth(heading: str) -> int | None:
+    """How deep a numbered heading sits: "4 Åtaganden" and "4. Åtaganden" → 1, "4.2 Region X" → 2."""
+    number, _ = split_numbering(heading)
+    return number.count(".") + 1 if number else None
 
 
 def _heading_party(section, mentions: list[OrgMention]) -> OrgMention | None:
@@ -232,8 +257,20 @@ def _split_coordinated(text: str, start: int, end: int, mentions, party_names) -
             continue
         if _COORDINATED.search(text[start : mention.start]) and _COORDINATED_VERB.match(text[mention.end : end]):
             cut = text.rfind(" och ", start, mention.start)
+            if _only_names(text, start, cut, mentions):
+                break  # "X och Y ska ...": one joint subject, not two clauses
             return [(start, cut), (mention.start, end)]
     return [(start, end)]
+
+
+def _only_names(text: str, start: int, end: int, mentions) -> bool:
+    """Whether ``start:end`` holds nothing but organisation names and separators."""
+    rest, position = [], start
+    for mention in mentions.within(start, end):
+        rest.append(text[position : mention.start])
+        position = max(position, mention.end)
+    rest.append(text[position:end])
+    return not re.sub(r"\b(och|samt)\b|[,\s]", "", "".join(rest))
 
 
 def _split_offsets(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -251,6 +288,8 @@ def _classify(unit: Sentence, mentions, parties: list[Party], context: _Context)
     text = unit.text
     if not text or text.endswith(":") or len(text) < 4:
         return None
+    if _PASSIVE_SIGNING.search(text) and not _SIGNED.search(text):
+        return None  # "Överenskommelsen har ingåtts av X, Y och Z": who signed, not what they undertake
     subject = _subject(unit, mentions)
     own = subject is not None and subject.canonical.lower() in party_names
     binding = own and _binds(unit, subject)

@@ -22,7 +22,12 @@ from rok_compare.extract.registry import PartyRegistry
 from rok_compare.model import BlockKind, County, DocType, Period, SegmentedDocument
 
 _YEAR = r"(?:19[89]\d|20[0-4]\d)"
-_SPAN = re.compile(rf"(?<![\d/:-])({_YEAR})\s*(?:[-–—]|till|t\.o\.m\.)\s*({_YEAR}|\d\d)(?![\d/:])")
+_MONTH_NAMES = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+_SPAN = re.compile(
+    rf"(?<![\d/:-])({_YEAR})\s*(?:[-–—]|till|t\.o\.m\.)\s*({_YEAR}|\d\d(?!\.?\s+(?:{_MONTH_NAMES})))(?![\d/:])",
+    re.I,
+)
+"""A span of years, "2019–2021", "2019-21"; not "2020 – 31 december 2022" (a day, not a year)."""
 _DATE_SPAN = re.compile(
     rf"\b(?:från|fr\.o\.m\.?|from|mellan)\s+(?:den\s+)?[^.]{{0,25}}?({_YEAR})(?:-\d\d-\d\d)?\s*"
     rf"(?:till|t\.o\.m\.?|och|–|-)\s+(?:och med\s+)?(?:den\s+)?[^.]{{0,25}}?({_YEAR})\b",
@@ -31,6 +36,11 @@ _DATE_SPAN = re.compile(
 """A validity written with dates: "gäller från den 1 januari 2020 till den 31 december 2023"."""
 _ISO_DATE_SPAN = re.compile(rf"(?<![\d/])({_YEAR})-\d\d-\d\d\s*(?:[-–—]|till|t\.o\.m\.?)\s*({_YEAR})-\d\d-\d\d\b")
 """A validity written with ISO dates: "2020-01-01 – 2022-12-31"."""
+_NAMED_DATE_SPAN = re.compile(
+    rf"({_YEAR})\s*(?:[-–—]|till(?:\s+och\s+med)?|t\.o\.m\.?)\s*(?:den\s+)?\d{{1,2}}\s+(?:{_MONTH_NAMES})\s+({_YEAR})\b",
+    re.I,
+)
+"""A validity written with named months: "1 januari 2020 – 31 december 2022"."""
 _OPEN_VALIDITY = re.compile(
     rf"\b(?:gäller|giltig\w*)\b[^.]{{0,40}}?\b(?:(från|fr\.o\.m\.?)|(till och med|t\.o\.m\.?|till))\s+"
     rf"(?:och med\s+)?(?:den\s+)?(?:\d{{1,2}}\s+[a-zåäö]+\s+)?({_YEAR})\b",
@@ -48,7 +58,8 @@ _DOCUMENT_WORDS = re.compile(
     re.I,
 )
 _NOT_VALIDITY = re.compile(r"\b(under åren|åren|mellan åren|prognos|statistik|sedan|födda|antal)\b", re.I)
-_ADOPTED = re.compile(rf"\b(antagen|antogs|fastställd|fastställdes|beslutad|beslutades)\b[^.\n]{{0,60}}?({_YEAR})",
+_ADOPTED = re.compile(rf"\b(antagen|antogs|fastställd|fastställdes|beslutad|beslutades|undertecknad|undertecknades|"
+                      rf"undertecknats|tecknad|tecknades|tecknats)\b[^.\n]{{0,60}}?({_YEAR})",
                       re.I)
 _DIARY_NUMBER = re.compile(rf"\bdnr\.?\s*[A-Za-zÅÄÖåäö]*[- ]?({_YEAR})[-/]", re.I)
 _COMPACT_DATE = re.compile(rf"\b({_YEAR})(0[1-9]|1[0-2])([0-3]\d)\b")
@@ -221,7 +232,8 @@ def _span_near_document_word(doc: SegmentedDocument) -> Period | None:
 
 
 def _first_span(text: str) -> Period | None:
-    for match in [*_ISO_DATE_SPAN.finditer(text), *_SPAN.finditer(text), *_DATE_SPAN.finditer(text)]:
+    spans = (_ISO_DATE_SPAN, _NAMED_DATE_SPAN, _SPAN, _DATE_SPAN)
+    for match in [found for pattern in spans for found in pattern.finditer(text)]:
         start = int(match.group(1))
         end_text = match.group(2)
         end = int(end_text) if len(end_text) == 4 else (start // 100) * 100 + int(end_text)

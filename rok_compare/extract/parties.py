@@ -24,6 +24,7 @@ import ahocorasick
 
 from rok_compare.extract.organisations import MentionIndex, OrgMention, home_municipality, listed_organisations
 from rok_compare.model import BlockKind, DocType, Party, PartyKind, SegmentedDocument, SourceDocument
+from rok_compare.segment import split_numbering
 
 _DATA = Path(__file__).parent / "data"
 _PERSON = r"(?:[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?(?:\s+[A-ZÅÄÖ][a-zåäöéü-]+){0,2})"
@@ -117,7 +118,7 @@ def _from_party_lists(doc: SegmentedDocument, mentions: list[OrgMention]) -> lis
         for block in section.blocks:  # "Parter: Länsstyrelsen, Region X och ..."
             if block.label and pattern.fullmatch(block.label.strip()):
                 found += _within(mentions, block.span.start, block.span.end)
-        if not section.heading or not pattern.fullmatch(section.heading.strip()):
+        if not section.heading or not pattern.fullmatch(split_numbering(section.heading.strip())[1]):
             continue
         for block in section.blocks:
             if block.kind is BlockKind.HEADING:
@@ -158,20 +159,30 @@ def _from_signatures(doc: SegmentedDocument, mentions: Sequence[OrgMention]) -> 
     return found
 
 
+_FOLLOWING = re.compile(r"\bföljande\b", re.I)
+
+
 def _from_list_lead_ins(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[OrgMention]:
-    """List items after a sentence such as "Följande 15 kommuner ingår:"."""
+    """List items or table rows after a sentence such as "Följande 15 kommuner ingår:" or
+    "Överenskommelsen har undertecknats av följande parter:"."""
     found = []
-    pattern = party_list_heading()
     for section in doc.sections:
         lead_in = False
         for block in section.blocks:
-            if block.kind is BlockKind.LIST_ITEM:
+            if block.kind in (BlockKind.LIST_ITEM, BlockKind.TABLE_ROW):
                 if lead_in:
                     found += _within(mentions, block.span.start, block.span.end)
                 continue
             last = block.sentences[-1].text if block.sentences else ""
-            lead_in = last.endswith(":") and bool(pattern.fullmatch(last.strip()))
+            lead_in = _is_party_lead_in(last)
     return found
+
+
+def _is_party_lead_in(sentence: str) -> bool:
+    if not sentence.endswith(":"):
+        return False
+    return bool(party_list_heading().fullmatch(sentence.strip())) or \
+        bool(_FOLLOWING.search(sentence) and (cues_in(sentence) or "parter" in sentence.lower()))
 
 
 def _is_list_like(text: str) -> bool:

@@ -14,8 +14,9 @@ from rok_compare.segment.furniture import furniture_mask
 from rok_compare.segment.lines import split_lines
 from rok_compare.segment.sections import group_sections, to_block
 from rok_compare.segment.sentences import split_sentences
+from rok_compare.segment.text_utils import split_numbering
 
-__all__ = ["segment", "split_sentences"]
+__all__ = ["segment", "split_numbering", "split_sentences"]
 
 
 def segment(source: SourceDocument) -> SegmentedDocument:

@@ -40,6 +40,8 @@ class RawBlock:
     page: int
     label: tuple[int, int] | None = None
     """Offsets of a run-in label ("Mål" of "Mål: ..."); such a block is never a heading."""
+    number_start: int | None = None
+    """Where the number of a numbered list item ("2. ...") starts: it may be a numbered heading."""
 
 
 def _is_heading_soup(text: str) -> bool:
@@ -74,7 +76,8 @@ def build_blocks(text: str, lines: list[Line], furniture: list[bool]) -> tuple[l
             continue
         bullet = _BULLET.match(line.text)
         if bullet:
-            current = RawBlock(BlockKind.LIST_ITEM, line.start + bullet.end(), line.end, line.page)
+            current = RawBlock(BlockKind.LIST_ITEM, line.start + bullet.end(), line.end, line.page,
+                               number_start=line.start if line.text[:1].isdigit() else None)
             blocks.append(current)
             continue
         if current is not None and _continues(text, current, line):
@@ -82,12 +85,34 @@ def build_blocks(text: str, lines: list[Line], furniture: list[bool]) -> tuple[l
             continue
         current = RawBlock(BlockKind.PARAGRAPH, line.start, line.end, line.page)
         blocks.append(current)
+    _numbered_headings(text, blocks)
     kept: list[RawBlock] = []
     for block in _refine(text, blocks):
         soup = block.kind is BlockKind.PARAGRAPH and _is_heading_soup(text[block.start : block.end])
         (furniture_blocks if soup else kept).append(block)  # a flattened table of contents is furniture
     furniture_blocks.sort(key=lambda b: b.start)
     return kept, furniture_blocks
+
+
+def _numbered_headings(text: str, blocks: list[RawBlock]) -> None:
+    """ "2. Parter" is a numbered heading, not a list item, when it reads as a heading and no numbered
+    item stands next to it (the items of a numbered list follow one another; headings have text
+    between them)."""
+    def number(block: RawBlock | None) -> int | None:
+        if block is None or block.number_start is None:
+            return None
+        digits = re.match(r"\d+", text[block.number_start : block.start])
+        return int(digits.group()) if digits else None
+
+    for index, block in enumerate(blocks):
+        own = number(block)
+        if own is None or not _looks_like_heading(clean(text[block.start : block.end])):
+            continue
+        before = number(blocks[index - 1]) if index else None
+        after = number(blocks[index + 1]) if index + 1 < len(blocks) else None
+        if before == own - 1 or after == own + 1:
+            continue  # an item of a numbered list
+        block.kind, block.start = BlockKind.HEADING, block.number_start
 
 
 def _resumes_after_gap(text: str, block: RawBlock, line: Line) -> bool:
@@ -249,6 +274,6 @@ def _looks_like_heading(text: str) -> bool:
     if not first.isupper():
         return False
     has_verb = bool(_VERB_CUES.search(text.lower()))
-    if text.endswith(":") and has_verb:
-        return False  # a lead-in to a list ("Syftet med planen är:")
+    if text.endswith(":") and (has_verb or len(words) > 3):
+        return False  # a lead-in to a list ("Syftet med planen är:", "Följande parter ingår i överenskommelsen:")
     return not (len(words) > 5 and has_verb and not text.endswith("?"))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+_NUMBERING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[.)]?\s+")
+
 
 def clean(text: str) -> str:
     """Collapse whitespace (tabs, cell breaks, newlines, no-break spaces) to single spaces; drop
@@ -16,3 +20,10 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def split_numbering(heading: str) -> tuple[str | None, str]:
+    """("4.2", "Region X") for "4.2 Region X", ("2", "Parter") for "2. Parter"; (None, heading) for
+    an unnumbered heading."""
+    match = _NUMBERING.match(heading)
+    return (match.group(1), heading[match.end() :]) if match else (None, heading)

@@ -1,0 +1,112 @@
+"""Extraction on the shapes real agreements take: numbered headings, party lists after a lead-in
+sentence, per-party sections followed by back matter, signing sentences in the passive."""
+
+from __future__ import annotations
+
+import pytest
+
+from rok_compare.extract import extract_document
+
+NUMBERED = """Regional överenskommelse om mottagande av nyanlända i Kalmar län 2019–2022
+
+1. Inledning
+
+Överenskommelsen ska stärka samverkan i länet.
+
+2. Parter
+
+Överenskommelsen har undertecknats av följande parter:
+
+{parties}
+
+3. Åtaganden
+
+3.1 Region Kalmar län
+
+Region Kalmar län ska erbjuda hälsoundersökning.
+
+3.2 Kommunerna
+
+Kommunerna ska erbjuda samhällsorientering.
+
+4. Uppföljning
+
+Länets styrgrupp träffas fyra gånger per år.
+"""
+PARTY_LINES = ["Länsstyrelsen i Kalmar län", "Region Kalmar län", "Arbetsförmedlingen", "Kalmar kommun"]
+
+
+@pytest.mark.parametrize("marker", ["numbers", "bullets", "table"])
+def test_numbered_headings_and_a_party_list_after_a_lead_in(tmp_path, marker):
+    if marker == "numbers":
+        parties = "\n".join(f"{i}. {name}" for i, name in enumerate(PARTY_LINES, 1))
+    elif marker == "bullets":
+        parties = "\n".join(f"• {name}" for name in PARTY_LINES)
+    else:
+        parties = "\n".join(f"{name}\tunderskrift" for name in PARTY_LINES)
+    path = tmp_path / "rok.txt"
+    path.write_text(NUMBERED.format(parties=parties), encoding="utf-8")
+    agreement = extract_document(path)
+    assert [p.canonical for p in agreement.parties] == ["Länsstyrelsen", "Region Kalmar län", "Arbetsförmedlingen",
+                                                         "Kalmar kommun"]
+    headings = [c.section for c in agreement.clauses]
+    assert "1. Inledning" in headings and "2. Parter" in headings and "4. Uppföljning" in headings
+    # "3.2 Kommunerna" names no party: the group's duty goes to its one signing municipality, and the
+    # back matter under "4. Uppföljning" is nobody's commitment
+    assert [(c.party, c.text) for c in agreement.commitments] == [
+        ("Region Kalmar län", "Region Kalmar län ska erbjuda hälsoundersökning."),
+        ("Kalmar kommun", "Kommunerna ska erbjuda samhällsorientering."),
+    ]
+
+
+def test_a_numbered_list_of_short_items_stays_a_list(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("Handlingsplan för integration 2020–2022\n\nFokusområden\n\n1. Arbetsmarknad\n2. Utbildning\n"
+                    "3. Hälsa\n\nPlanen följs upp årligen.\n", encoding="utf-8")
+    agreement = extract_document(path)
+    assert {c.section for c in agreement.clauses} == {"Fokusområden"}
+
+
+def test_back_matter_after_party_sections_is_not_a_party_commitment(tmp_path):
+    path = tmp_path / "rok.txt"
+    path.write_text("Regional överenskommelse om nyanländas etablering i Örebro län 2018–2021\n\nParter\n\n"
+                    "Parterna i överenskommelsen är Länsstyrelsen i Örebro län, Region Örebro län och "
+                    "Arbetsförmedlingen.\n\nParternas åtaganden\n\nRegion Örebro län\n\nRegion Örebro län ska "
+                    "erbjuda hälsoundersökning.\n\nArbetsförmedlingen\n\nArbetsförmedlingen ska erbjuda "
+                    "etableringsplaner.\n\nUppföljning och utvärdering\n\nLänets styrgrupp träffas fyra gånger per "
+                    "år. Statistik om mottagandet publiceras på länsstyrelsens webbplats.\n\nGiltighetstid\n\n"
+                    "Överenskommelsen gäller i tre år.\n", encoding="utf-8")
+    assert [(c.party, c.text) for c in extract_document(path).commitments] == [
+        ("Region Örebro län", "Region Örebro län ska erbjuda hälsoundersökning."),
+        ("Arbetsförmedlingen", "Arbetsförmedlingen ska erbjuda etableringsplaner."),
+    ]
+
+
+def test_passive_signing_sentence_and_a_joint_subject(tmp_path):
+    path = tmp_path / "rok.txt"
+    path.write_text("Överenskommelse om samverkan för nyanlända i Östergötlands län\n\nParter\n\nÖverenskommelsen "
+                    "har ingåtts av Länsstyrelsen Östergötland, Region Östergötland, Arbetsförmedlingen, Linköpings "
+                    "kommun och Norrköpings kommun.\n\nÅtaganden\n\nLinköpings kommun och Norrköpings kommun ska "
+                    "erbjuda samhällsorientering. Region Östergötland ska erbjuda hälsoundersökning.\n",
+                    encoding="utf-8")
+    agreement = extract_document(path)
+    assert len(agreement.parties) == 5
+    assert [c.text for c in agreement.commitments] == [
+        "Linköpings kommun och Norrköpings kommun ska erbjuda samhällsorientering.",
+        "Region Östergötland ska erbjuda hälsoundersökning.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "period"),
+    [
+        ("Överenskommelsen gäller under perioden 1 januari 2020 – 31 december 2022.", (2020, 2022)),
+        ("Överenskommelsen är undertecknad den 1 mars 2021 och gäller till och med 2023.", (2021, 2023)),
+        ("Överenskommelsen gäller 2019-21.", (2019, 2021)),
+    ],
+)
+def test_period_written_with_dates_and_signing(tmp_path, sentence, period):
+    path = tmp_path / "rok.txt"
+    path.write_text(f"Regional överenskommelse i Kalmar län\n\n{sentence}\n", encoding="utf-8")
+    agreement = extract_document(path)
+    assert (agreement.period.start, agreement.period.end) == period
