@@ -110,3 +110,17 @@ def test_period_written_with_dates_and_signing(tmp_path, sentence, period):
     path.write_text(f"Regional överenskommelse i Kalmar län\n\n{sentence}\n", encoding="utf-8")
     agreement = extract_document(path)
     assert (agreement.period.start, agreement.period.end) == period
+
+
+def test_signature_block_after_the_last_party_section(tmp_path):
+    path = tmp_path / "lok.txt"
+    path.write_text("Lokal överenskommelse om nyanländas etablering i Karlstad 2019–2021\n\nParter\n\n"
+                    "Överenskommelsen har ingåtts mellan Karlstads kommun och Arbetsförmedlingen.\n\n"
+                    "Parternas åtaganden\n\nArbetsförmedlingen\n\nArbetsförmedlingen ska erbjuda etableringsplaner.\n"
+                    "\nKarlstad den 12 maj 2019\n\nFör Karlstads kommun\n\n_______________ Eva Nilsson "
+                    "Kommundirektör\n\nFör Arbetsförmedlingen\n\n_______________ Jan Ström Sektionschef\n",
+                    encoding="utf-8")
+    agreement = extract_document(path)
+    assert [p.canonical for p in agreement.parties] == ["Karlstads kommun", "Arbetsförmedlingen"]
+    assert [(c.party, c.text) for c in agreement.commitments] == [
+        ("Arbetsförmedlingen", "Arbetsförmedlingen ska erbjuda etableringsplaner.")]

@@ -85,6 +85,8 @@ _COORDINATED = re.compile(r"\s+och\s+$")
 _COORDINATED_VERB = re.compile(r"^\s+(ska|skall|kommer att|åtar sig)\b", re.I)
 _RECEPTION = re.compile(r"\b(överenskommelse|avtal|avsiktsförklaring|samverkar|samarbetar)\w*\b[^.]*\bta emot\b", re.I)
 _SIGNED = re.compile(r"\b(tecknat|undertecknat|skrivit|ingått)\b[^.]*\b(ska|skall|ta emot)\b", re.I)
+_SIGNATURE_LINE = re.compile(r"_{4,}|^(?:för|for)\s+[A-ZÅÄÖ][^.]{0,80}$", re.I)
+"""A signature: a line to sign on, or "För <organisation>" standing alone."""
 _PASSIVE_SIGNING = re.compile(
     r"\b(ingåtts|ingicks|undertecknats|undertecknades|tecknats|tecknades|träffats|träffades|slutits|slöts)\s+"
     r"(av|mellan)\b", re.I)
@@ -194,6 +196,10 @@ def _enter_section(section, mentions: list[OrgMention], party_names: set[str], c
     heading = section.heading
     if heading is None:
         return
+    if _SIGNATURE_LINE.search(heading):  # "För Region X" over a signature: the end of the commitments
+        context.in_region = context.explicit_region = False
+        context.party = None
+        return
     owner = _heading_party(section, mentions)
     depth = _numbering_depth(heading)
     if _REGION_HEADING.search(heading) and not owner:
@@ -263,6 +269,14 @@ def _split_coordinated(text: str, start: int, end: int, mentions, party_names) -
     return [(start, end)]
 
 
+def _names_only(unit: Sentence, mentions) -> bool:
+    """Whether a unit is nothing but organisation names: an item of a list of parties."""
+    rest = unit.text
+    for mention in mentions.within(unit.span.start, unit.span.end):
+        rest = rest.replace(mention.name, " ", 1)
+    return not re.sub(r"\b(och|samt)\b|[,\s]", "", rest)
+
+
 def _only_names(text: str, start: int, end: int, mentions) -> bool:
     """Whether ``start:end`` holds nothing but organisation names and separators."""
     rest, position = [], start
@@ -290,6 +304,8 @@ def _classify(unit: Sentence, mentions, parties: list[Party], context: _Context)
         return None
     if _PASSIVE_SIGNING.search(text) and not _SIGNED.search(text):
         return None  # "Överenskommelsen har ingåtts av X, Y och Z": who signed, not what they undertake
+    if _SIGNATURE_LINE.search(text) or _names_only(unit, mentions):
+        return None  # "För Region X", "_____ Anna Berg Regiondirektör", a bare name in a list of parties
     subject = _subject(unit, mentions)
     own = subject is not None and subject.canonical.lower() in party_names
     binding = own and _binds(unit, subject)
