@@ -23,11 +23,33 @@ from pathlib import Path
 from rok_compare.extract.action_tables import labelled_actions, table_commitments
 from rok_compare.extract.goals import is_goal_block, is_goal_section, is_goal_statement
 from rok_compare.extract.organisations import MentionIndex, OrgMention
+from rok_compare.extract.sentence_roles import (
+    ALL,
+    BARE_MUNICIPALITIES,
+    JOINT_ANYWHERE,
+    JOINT_SUBJECT,
+    NOT_BINDING,
+    PASSIVE_SIGNING,
+    PROCESS_START,
+    RECEPTION,
+    SIGNATURE_LINE,
+    SIGNED,
+    agent_of,
+    binds,
+    municipal_holder,
+    municipalities_bound,
+    names_only,
+    only_names,
+    process_subject,
+    role_holder,
+    sole_municipality,
+    subject_chain_size,
+    subject_of,
+)
 from rok_compare.extract.strength import commitment_strength
-from rok_compare.model import BlockKind, Commitment, Party, PartyKind, SegmentedDocument, Sentence, Span
+from rok_compare.model import BlockKind, Commitment, Party, SegmentedDocument, Sentence, Span
 from rok_compare.segment import split_numbering
 
-ALL = "*"
 _DATA = Path(__file__).parent / "data"
 _REGION_HEADING = re.compile(r"\b(åtagande\w*|ansvarsfördelning\w*|ansvar|roller|uppdrag|ansvarsområden)\b", re.I)
 _EXPLICIT_REGION = re.compile(r"\båtagande\w*\b", re.I)
@@ -37,59 +59,8 @@ _END_REGION_HEADING = re.compile(
     re.I,
 )
 """Headings that close the parties' commitments: the agreement's own machinery and back matter."""
-_BINDING = re.compile(
-    r"^\W*(?:[\wåäö]+\s+){0,3}?(ska|skall|kommer\s+(?:[\wåäö]+\s+){0,3}?att|åtar sig|åtog sig|"
-    r"har åtagit sig|förbinder sig|vill|bidrar|medverkar|deltar|roll (är )?att|uppdrag (är )?att)\b",
-    re.I,
-)
-"""Binding wording right after the subject ("Arbetsförmedlingen ska ...", "... bidrar Region X med")."""
-_INVERTED_BINDING = re.compile(r"\b(ska|skall|kommer|vill|bidrar|medverkar)\s*$", re.I)
-_ROLE_AFTER_GENITIVE = re.compile(r"\s+(roll|uppdrag)\s+(är\s+)?att\b", re.I)
-_ROLE = re.compile(r"(:s|s)?\s+(roll|uppdrag)\s+(är\s+)?att\b", re.I)
-_NOT_BINDING = re.compile(
-    r"\b(ska|skall) kunna\b|^(?:\S+\s+){0,8}?(sannolikt|troligen|kanske|eventuellt|möjligen)\b", re.I
-)
-_JOINT_SUBJECT = re.compile(
-    r"(?:^|\batt\s+)(de parter|samtliga parter|alla parter|vi som kommuner|vi)\b"
-    r"(?:[^.]{0,200}?)\b(ska|skall|kommer att)\b",
-    re.I,
-)
-_JOINT_ANYWHERE = re.compile(
-    r"(?:^|\batt\s+|\bmed att\s+)(?:de\s+)?parterna\s+(?:inte\s+|tillsammans\s+|gemensamt\s+|också\s+|även\s+)?"
-    r"(?!i\b|och\b|med\b|för\b|som\b|att\b|av\b|till\b|på\b|inom\b|mellan\b|kring\b)[a-zåäö]+",
-    re.I,
-)
-_PROCESS_NOUNS = (r"arbetet|samverkan|samarbetet|uppföljning(?:en)?|handlingsplaner(?:na)?|kartläggning(?:en)?|"
-                  r"fördelning(?:en)?|samordning(?:en)?|utvärdering(?:en)?|rapportering(?:en)?|avtalet|överenskommelsen")
-_PROCESS_SUBJECT = re.compile(
-    r"^(?!(?:i|med|för|genom|inom|vid|under|efter)\s)(?:[\wåäö-]+\s+){0,2}?"
-    rf"({_PROCESS_NOUNS})\b"
-    r"(?:\s+(?:med|mellan|av|för|inom|kring|vid)\s+[^,.]{0,90}?)?(?:,[^,.]{0,120},)?"
-    r"(?:\s+(?:ska|skall|kommer(?:\s+[\wåäö]+){0,3}?(?:\s+att)?)\s+|[^.]{0,80}?\boch\s+(?:ska|skall)\s+)",
-    re.I,
-)
-"""An impersonal undertaking: "Det regionala arbetet ... ska bedrivas", "Samverkan ... kommer att ske"."""
-_PLANNED_ACTIVITY = re.compile(
-    r"^(?:[\wåäö-]+\s+){0,2}?(handlingsplaner(?:na)?|uppföljning(?:en)?|utvärdering(?:en)?|rapportering(?:en)?|"
-    r"fördelning(?:en)? av [\wåäö]+|överenskommelsen|avtalet)\s+([a-zåäö]{3,}as|[a-zåäö]{2,}s\s+upp|sker)\b",
-    re.I,
-)
-"""Present passive of planned activities: "Årliga handlingsplaner utarbetas ...", "Överenskommelsen följs upp ..."."""
-_INVERTED_PROCESS = re.compile(
-    rf"^(?:[\wåäö]+\s+){{0,2}}?(?:ska|skall|kommer)\s+(?:{_PROCESS_NOUNS})\s+(?:[\wåäö]+\s+){{0,3}}?[a-zåäö]{{3,}}as\b",
-    re.I,
-)
-_PROCESS_START = re.compile(rf"^(?:[\wåäö-]+\s+){{0,2}}?(?:{_PROCESS_NOUNS})\b", re.I)
-_AGENT = re.compile(r"\b[a-zåäö]{3,}(?:as|s)\s+(?:och\s+[a-zåäö]+s\s+)?av\s+$", re.I)
 _COORDINATED = re.compile(r"\s+och\s+$")
 _COORDINATED_VERB = re.compile(r"^\s+(ska|skall|kommer att|åtar sig)\b", re.I)
-_RECEPTION = re.compile(r"\b(överenskommelse|avtal|avsiktsförklaring|samverkar|samarbetar)\w*\b[^.]*\bta emot\b", re.I)
-_SIGNED = re.compile(r"\b(tecknat|undertecknat|skrivit|ingått)\b[^.]*\b(ska|skall|ta emot)\b", re.I)
-_SIGNATURE_LINE = re.compile(r"_{4,}|^(?:för|for)\s+[A-ZÅÄÖ][^.]{0,80}$", re.I)
-"""A signature: a line to sign on, or "För <organisation>" standing alone."""
-_PASSIVE_SIGNING = re.compile(
-    r"\b(ingåtts|ingicks|undertecknats|undertecknades|tecknats|tecknades|träffats|träffades|slutits|slöts)\s+"
-    r"(av|mellan)\b", re.I)
 _AFTER_HEADING_NAME = re.compile(r"(?:\s*/\s*[\wåäö]+(?:\s+[\wåäö]+)?)?\s+(?=[A-ZÅÄÖ])")
 _POSSESSIVE_HEADING = re.compile(
     r"^(.+?)(:s|s)?\s+(ansvar|åtaganden|uppdrag|roll|ansvar och uppgifter|åtar sig|ska|skall|ansvarar för|"
@@ -100,7 +71,6 @@ _LIST_LEAD_IN = re.compile(
     r"\s*(åtar sig|ska|skall|ansvarar för|kommer att|bidrar med|erbjuder|förbinder sig)\b[^.]{0,80}:$", re.I
 )
 """A lead-in to a list of one party's undertakings: "Länsstyrelsen åtar sig att:"."""
-_BARE_MUNICIPALITIES = re.compile(r"\W*Kommunerna\b(?!\s+i\s)")
 _JOINT_LEAD_IN = re.compile(r"^(parterna|samtliga parter|alla parter|vi)\b", re.I)
 
 
@@ -161,10 +131,10 @@ def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: li
 
 def _party_leads(unit: Sentence, mentions: MentionIndex, commitment: Commitment) -> bool:
     """The committing party opens the sentence: "Arbetsförmedlingen ska erbjuda ...", or the
-    municipalities do: "Kommunerna åtar sig ..." (see :func:`_municipal_holder`)."""
+    municipalities do: "Kommunerna åtar sig ..." (see :func:`municipal_holder`)."""
     first = next(iter(mentions.within(unit.span.start, unit.span.start + 3)), None)
     if first is None:
-        return _BARE_MUNICIPALITIES.match(unit.text) is not None
+        return BARE_MUNICIPALITIES.match(unit.text) is not None
     return commitment.party != ALL and first.canonical == commitment.party
 
 
@@ -196,7 +166,7 @@ def _enter_section(section, mentions: list[OrgMention], party_names: set[str], c
     heading = section.heading
     if heading is None:
         return
-    if _SIGNATURE_LINE.search(heading):  # "För Region X" over a signature: the end of the commitments
+    if SIGNATURE_LINE.search(heading):  # "För Region X" over a signature: the end of the commitments
         context.in_region = context.explicit_region = False
         context.party = None
         return
@@ -263,28 +233,10 @@ def _split_coordinated(text: str, start: int, end: int, mentions, party_names) -
             continue
         if _COORDINATED.search(text[start : mention.start]) and _COORDINATED_VERB.match(text[mention.end : end]):
             cut = text.rfind(" och ", start, mention.start)
-            if _only_names(text, start, cut, mentions):
+            if only_names(text, start, cut, mentions):
                 break  # "X och Y ska ...": one joint subject, not two clauses
             return [(start, cut), (mention.start, end)]
     return [(start, end)]
-
-
-def _names_only(unit: Sentence, mentions) -> bool:
-    """Whether a unit is nothing but organisation names: an item of a list of parties."""
-    rest = unit.text
-    for mention in mentions.within(unit.span.start, unit.span.end):
-        rest = rest.replace(mention.name, " ", 1)
-    return not re.sub(r"\b(och|samt)\b|[,\s]", "", rest)
-
-
-def _only_names(text: str, start: int, end: int, mentions) -> bool:
-    """Whether ``start:end`` holds nothing but organisation names and separators."""
-    rest, position = [], start
-    for mention in mentions.within(start, end):
-        rest.append(text[position : mention.start])
-        position = max(position, mention.end)
-    rest.append(text[position:end])
-    return not re.sub(r"\b(och|samt)\b|[,\s]", "", "".join(rest))
 
 
 def _split_offsets(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -302,138 +254,35 @@ def _classify(unit: Sentence, mentions, parties: list[Party], context: _Context)
     text = unit.text
     if not text or text.endswith(":") or len(text) < 4:
         return None
-    if _PASSIVE_SIGNING.search(text) and not _SIGNED.search(text):
+    if PASSIVE_SIGNING.search(text) and not SIGNED.search(text):
         return None  # "Överenskommelsen har ingåtts av X, Y och Z": who signed, not what they undertake
-    if _SIGNATURE_LINE.search(text) or _names_only(unit, mentions):
+    if SIGNATURE_LINE.search(text) or names_only(unit, mentions):
         return None  # "För Region X", "_____ Anna Berg Regiondirektör", a bare name in a list of parties
-    subject = _subject(unit, mentions)
+    subject = subject_of(unit, mentions)
     own = subject is not None and subject.canonical.lower() in party_names
-    binding = own and _binds(unit, subject)
-    agent = _agent(unit, mentions, party_names)
-    if _process_subject(text) and not _NOT_BINDING.search(text):
+    binding = own and binds(unit, subject)
+    agent = agent_of(unit, mentions, party_names)
+    if process_subject(text) and not NOT_BINDING.search(text):
         return _commitment(agent.canonical if agent else ALL, unit)
-    if agent and _PROCESS_START.match(text):
+    if agent and PROCESS_START.match(text):
         return _commitment(agent.canonical, unit)
-    if own and _subject_chain_size(unit, mentions, party_names) >= 2 and (binding or _SIGNED.search(text)):
+    if own and subject_chain_size(unit, mentions, party_names) >= 2 and (binding or SIGNED.search(text)):
         return _commitment(ALL, unit)
     if own and (context.in_region or binding):
         return _commitment(subject.canonical, unit)
-    if _municipalities_bound(unit, subject, own, context.in_region):
-        holder = _municipal_holder(parties)
+    if municipalities_bound(unit, subject, own, context.in_region):
+        holder = municipal_holder(parties)
         if holder:
             return _commitment(holder, unit)
-    role = _role_holder(unit, mentions, party_names)
+    role = role_holder(unit, mentions, party_names)
     if role:
         return _commitment(role.canonical, unit)
     if context.in_region and context.party is not None:
         return _commitment(context.party.canonical, unit)
-    if _JOINT_ANYWHERE.search(text) or (_JOINT_SUBJECT.search(text) and not _NOT_BINDING.search(text)):
+    if JOINT_ANYWHERE.search(text) or (JOINT_SUBJECT.search(text) and not NOT_BINDING.search(text)):
         return _commitment(ALL, unit)
-    if _RECEPTION.search(text) and (party_names or context.in_region):
-        return _commitment(subject.canonical if own else _sole_municipality(parties) or ALL, unit)
-    return None
-
-
-_PROCESS_STEMS = ("arbet", "samverkan", "samarbet", "uppfölj", "handlingsplan", "kartlägg", "fördelning", "samordning",
-                  "utvärder", "rapporter", "avtal", "överenskommels")
-"""Every process noun of the patterns below starts with one of these."""
-
-
-def _process_subject(text: str) -> bool:
-    lowered = text.lower()
-    if not any(stem in lowered for stem in _PROCESS_STEMS):
-        return False
-    return bool(_PROCESS_SUBJECT.search(text) or _PLANNED_ACTIVITY.search(text) or _INVERTED_PROCESS.search(text))
-
-
-def _sole_municipality(parties: list[Party]) -> str | None:
-    """The one municipality among the parties, who receives the newcomers an agreement is about."""
-    municipalities = [p.canonical for p in parties if p.kind is PartyKind.MUNICIPALITY]
-    return municipalities[0] if len(municipalities) == 1 else None
-
-
-def _municipalities_bound(unit: Sentence, subject: OrgMention | None, own: bool, in_region: bool) -> bool:
-    """A binding sentence whose subject is the municipalities as a group, not a party: "Samtliga
-    kommuner ska ...", "Kommunen ansvarar för ..." (no home municipality) or a bare "Kommunerna ..."
-    (not an organisation mention: lower case it is too often an object, "i dialog med kommunerna")."""
-    if own:
-        return False
-    if subject is not None:
-        return subject.generic and subject.kind is PartyKind.MUNICIPALITY and (in_region or _binds(unit, subject))
-    bare = _BARE_MUNICIPALITIES.match(unit.text)
-    if not bare or _NOT_BINDING.search(unit.text):
-        return False
-    return in_region or bool(_BINDING.search(unit.text[bare.end() :]))
-
-
-def _municipal_holder(parties: list[Party]) -> str | None:
-    """Who a sentence about the municipalities commits: the group where it signed as one ("kommunerna
-    i Blekinge län"), the one municipality among the parties, else all parties jointly if several
-    municipalities signed; nobody if no municipality did (then it describes others' duties)."""
-    municipalities = [p.canonical for p in parties if p.kind is PartyKind.MUNICIPALITY]
-    if not municipalities:
-        return None
-    group = [name for name in municipalities if name.startswith("kommunerna")]
-    if group:
-        return group[0]
-    return _sole_municipality(parties) or ALL
-
-
-def _binds(unit: Sentence, subject: OrgMention) -> bool:
-    """Binding wording attached to the subject, after it or (inverted) right before it."""
-    offset = subject.start - unit.span.start
-    after = unit.text[max(0, offset) + len(subject.name) :] if offset >= 0 else unit.text
-    before = unit.text[: max(0, offset)]
-    if _NOT_BINDING.search(unit.text):
-        return False
-    return bool(_BINDING.search(after) or _INVERTED_BINDING.search(before))
-
-
-def _subject_chain_size(unit: Sentence, mentions, party_names: set[str]) -> int:
-    """How many parties stand joined at the start: "Region Gotland, Migrationsverket och ... har"."""
-    inside = mentions.within(unit.span.start, unit.span.end)
-    count, boundary = 0, unit.span.start
-    source = unit.text
-    for mention in inside:
-        gap = source[boundary - unit.span.start : mention.start - unit.span.start]
-        if count and not re.fullmatch(r"\s*(,|och|samt|,\s*och)\s*", gap) or not count and gap.strip():
-            break
-        if mention.canonical.lower() in party_names:
-            count += 1
-        boundary = mention.end
-    return count
-
-
-def _role_holder(unit: Sentence, mentions, party_names: set[str]) -> OrgMention | None:
-    """ "... är Region Hallands roll att processleda samverkan": the party whose role it is."""
-    for mention in mentions.within(unit.span.start, unit.span.end):
-        if mention.canonical.lower() in party_names:
-            rest = unit.text[mention.end - unit.span.start :]
-            if _ROLE.match(rest) or (mention.name.endswith("s") and _ROLE_AFTER_GENITIVE.match(rest)):
-                return mention
-    return None
-
-
-def _agent(unit: Sentence, mentions, party_names: set[str]) -> OrgMention | None:
-    """The party after a passive "... leds och samordnas av länsstyrelsen"."""
-    for mention in mentions.within(unit.span.start, unit.span.end):
-        if mention.canonical.lower() in party_names and _AGENT.search(unit.text[: mention.start - unit.span.start]):
-            return mention
-    return None
-
-
-def _subject(unit: Sentence, mentions: list[OrgMention]) -> OrgMention | None:
-    """A party mention that is the sentence's subject: first, or right after an inverted verb."""
-    for mention in mentions.within(unit.span.start, unit.span.end):
-        offset = mention.start - unit.span.start
-        prefix = unit.text[: max(0, offset)] if offset < len(unit.text) else ""
-        if offset <= 2:
-            return mention
-        words = len(prefix.split())
-        if _INVERTED_BINDING.search(prefix) and words <= 25 or re.search(r"\b(har)\s*$", prefix) and words <= 6:
-            return mention
-        if re.search(r"\batt\s*$", prefix) and words <= 25:
-            return mention  # "... finns en överenskommelse ... att Herrljunga kommun ska verka för"
+    if RECEPTION.search(text) and (party_names or context.in_region):
+        return _commitment(subject.canonical if own else sole_municipality(parties) or ALL, unit)
     return None
 
 
