@@ -124,3 +124,25 @@ def test_signature_block_after_the_last_party_section(tmp_path):
     assert [p.canonical for p in agreement.parties] == ["Karlstads kommun", "Arbetsförmedlingen"]
     assert [(c.party, c.text) for c in agreement.commitments] == [
         ("Arbetsförmedlingen", "Arbetsförmedlingen ska erbjuda etableringsplaner.")]
+
+
+def test_cover_logo_numbered_lead_ins_and_a_diocese(tmp_path):
+    """A party's name alone on a cover page opens no party section; "3.2.1 X åtar sig att:" leads a
+    list of X's undertakings; "Svenska kyrkan i Kalmar stift" is one party."""
+    path = tmp_path / "rok.txt"
+    path.write_text(
+        "Länsstyrelsen Skåne\n\nRegional överenskommelse om etablering i Skåne 2020–2023\n\n1. Inledning\n\n"
+        "Denna överenskommelse beskriver hur parterna samverkar kring mottagandet.\n\n2. Parter\n\n"
+        "Parterna i överenskommelsen är Länsstyrelsen Skåne, Region Skåne och Svenska kyrkan i Lunds stift.\n\n"
+        "3. Åtaganden\n\n3.1 Gemensamma åtaganden\n\nParterna ska årligen ta fram en lägesbild.\n\n"
+        "3.2 Parternas åtaganden\n\n3.2.1 Länsstyrelsen Skåne åtar sig att:\n\n• samordna det regionala arbetet\n"
+        "• fördela medel för regionala insatser\n\n3.2.2 Region Skåne åtar sig att:\n\n• erbjuda hälsoundersökningar\n",
+        encoding="utf-8")
+    agreement = extract_document(path)
+    assert [p.canonical for p in agreement.parties] == ["Länsstyrelsen", "Region Skåne", "Svenska kyrkan"]
+    assert [(c.party, c.text) for c in agreement.commitments] == [
+        ("*", "Parterna ska årligen ta fram en lägesbild."),
+        ("Länsstyrelsen", "samordna det regionala arbetet"),
+        ("Länsstyrelsen", "fördela medel för regionala insatser"),
+        ("Region Skåne", "erbjuda hälsoundersökningar"),
+    ]

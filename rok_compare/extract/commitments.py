@@ -97,6 +97,8 @@ class _Context:
     region_depth: int | None = None
     """Numbering depth of the heading that opened the region ("4." → 1, "4.2" → 2), if numbered."""
     party_depth: int | None = None
+    beside_party_heading: bool = False
+    """The section before or after the current one is headed by a party too (per-party sections)."""
 
 
 def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: list[Party]) -> CommitmentResult:
@@ -104,7 +106,10 @@ def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: li
     result = CommitmentResult()
     context = _Context()
     text = doc.source.text
-    for section in doc.sections:
+    headed = [_heading_party(section, mentions) is not None and not SIGNATURE_LINE.search(section.heading or "")
+              for section in doc.sections]
+    for index, section in enumerate(doc.sections):
+        context.beside_party_heading = any(headed[max(0, index - 1) : index] + headed[index + 1 : index + 2])
         _enter_section(section, mentions, party_names, context)
         lead_in: tuple[str, str] | None = None
         for block in section.blocks:
@@ -145,10 +150,12 @@ def _undertaking_lead_in(block, mentions: MentionIndex, party_names: set[str]) -
     last = block.sentences[-1]
     if not last.text.endswith(":"):
         return None
-    joint = _JOINT_LEAD_IN.match(last.text)
-    if joint and _LIST_LEAD_IN.match(last.text, joint.end()):
+    _, unnumbered = split_numbering(last.text)  # "3.2.1 Länsstyrelsen åtar sig att:"
+    skip = len(last.text) - len(unnumbered)
+    joint = _JOINT_LEAD_IN.match(unnumbered)
+    if joint and _LIST_LEAD_IN.match(unnumbered, joint.end()):
         return ALL, last.text
-    first = next(iter(mentions.within(last.span.start, last.span.start + 3)), None)
+    first = next(iter(mentions.within(last.span.start + skip, last.span.start + skip + 3)), None)
     if first and first.canonical.lower() in party_names:
         rest = last.text[first.end - last.span.start :]
         if _LIST_LEAD_IN.match(rest):
@@ -177,7 +184,9 @@ def _enter_section(section, mentions: list[OrgMention], party_names: set[str], c
         context.explicit_region = bool(_EXPLICIT_REGION.search(heading))
         context.party = None
         return
-    if owner and (context.explicit_region or owner.canonical.lower() in party_names):
+    if owner and (context.explicit_region or owner.canonical.lower() in party_names) \
+            and (context.in_region or context.beside_party_heading or _POSSESSIVE_HEADING.match(heading)):
+        # a lone party name outside the commitments part (a logo on a cover page) opens no section
         context.in_region = True
         context.party, context.party_depth = owner, depth
         return

@@ -21,7 +21,7 @@ from rok_compare.model import County, PartyKind
 
 _DATA = Path(__file__).parent / "data"
 _PARENTHETICAL = re.compile(r"\s*\(([A-ZÅÄÖ][^()\n]{0,40})\)")
-_PLACE_QUALIFIER = re.compile(r"\s+i\s+[A-ZÅÄÖ][\wåäö-]+(?:s\s+län|\s+län)?")
+_PLACE_QUALIFIER = re.compile(r"\s+i\s+[A-ZÅÄÖ][\wåäö-]+(?:s?\s+län|s?\s+stift)?")
 _KOMMUNEN = re.compile(r"(?<![\wåäö])[Kk]ommunen(?:s)?(?![\wåäö])")
 _SPACE = re.compile(r"\s+")
 
@@ -83,7 +83,7 @@ def find_organisations(text: str, registry: PartyRegistry, path_hint: str = "") 
 
     ``path_hint`` (the file's path) names the document's own municipality when the text only
     says "kommunen" and never which one."""
-    mentions = [_from_registry(text, m) for m in registry.find_mentions(text)]
+    mentions = _without_overlaps([_from_registry(text, m) for m in registry.find_mentions(text)])
     taken = _Taken([(m.start, m.end) for m in mentions])
     windows = _group_windows(text)
     for kind, canonical, pattern in _group_patterns():
@@ -110,6 +110,17 @@ def find_organisations(text: str, registry: PartyRegistry, path_hint: str = "") 
 
 
 _GROUP_WORD = re.compile(r"kommuner|organisationer|föreningar|sektor|civilsamhäll", re.I)
+
+
+def _without_overlaps(mentions: list[OrgMention]) -> list[OrgMention]:
+    """Drop a mention inside the qualifier of the one before ("Kalmar stift" in "Svenska kyrkan i
+    Kalmar stift")."""
+    kept: list[OrgMention] = []
+    for mention in mentions:
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
 
 
 def _is_county(registry: PartyRegistry, name: str) -> bool:
