@@ -26,6 +26,7 @@ MARGIN = 20.0
 BODY_TOP, BODY_BOTTOM = 28.0, 272.0
 HEADER_Y, FOOTER_Y = 14.0, 286.0
 BODY_PT, HEADING_PT, TITLE_PT, FURNITURE_PT = 10.0, 12.5, 16.0, 8.5
+NOTE_PT, NOTE_MARK_PT, SUBHEADING_PT = 7.5, 6.0, 11.0
 PT_MM = 0.3528
 BREAK = "¦"
 """In paragraph source text: break the line here (a hyphen is drawn when a word is cut)."""
@@ -133,6 +134,8 @@ class TextOp:
     size: float = BODY_PT
     bold: bool = False
     column: int = 0
+    rise: float = 0.0
+    """Drawn this far (mm) above its baseline ``y``: a superscript."""
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,7 @@ class Layout:
         width = (PAGE_W - 2 * MARGIN - (columns - 1) * gutter) / columns
         self.columns = [(MARGIN + i * (width + gutter), width) for i in range(columns)]
         self.pages: list[list[object]] = []
+        self.bottom = BODY_BOTTOM
         self.top_of_columns = BODY_TOP
         self.column = 0
         self.y = BODY_TOP
@@ -194,7 +198,7 @@ class Layout:
 
     def advance(self, height: float) -> None:
         """Make room for ``height`` mm: next column, else next page."""
-        if self.y + height <= BODY_BOTTOM:
+        if self.y + height <= self.bottom:
             return
         if self.column + 1 < len(self.columns):
             self.column, self.y = self.column + 1, self.top_of_columns
@@ -227,20 +231,76 @@ class Layout:
         self.line(text, HEADING_PT, bold=True)
         self.y += 1.5
 
+    def bullets(self, items: list[str], marker: str = "•") -> None:
+        """A bulleted list: the marker hangs left of the item's wrapped lines; items stand a
+        little apart (which loosens the page's usual line pitch)."""
+        left, width = self.columns[self.column]
+        for item in items:
+            for k, line in enumerate(wrap(item, width - 7, self.width)):
+                self.line(line, x=left + 7)
+                if k == 0:
+                    last = self.pages[-1][-1]
+                    self.pages[-1].append(TextOp(left + 1.5, last.y, marker, BODY_PT, False, last.column))
+            self.y += 1
+        self.y += 2
+
+    def subheading(self, text: str) -> None:
+        """A smaller bold heading set close to what precedes it (wrapped when long)."""
+        self.advance(BODY_PT * PT_MM * 1.35 * 3)
+        self.y += 2
+        width = self.columns[self.column][1]
+        for line in wrap(text, width, lambda s: self.width(s, SUBHEADING_PT, True), cut=False):
+            self.line(line, SUBHEADING_PT, bold=True)
+        self.y += 1
+
     def paragraph(self, source: str) -> None:
         width = self.columns[self.column][1]
         for line in wrap(source, width, self.width):
             self.line(line)
         self.y += 3
 
-    def table(self, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-        """A ruled table: every cell a rectangle, text wrapped inside its cell."""
-        widths = [self.columns[self.column][1] * f for f in (0.4, 0.32, 0.28)][: len(header)]
+    def note_mark(self, word: str, mark: str, since: int = 0) -> None:
+        """Set footnote mark ``mark`` smaller and raised right after the first ``word`` drawn on
+        the current page (from operation ``since`` on), as word processors do."""
+        ops = self.pages[-1]
+        for index in range(since, len(ops)):
+            op = ops[index]
+            if isinstance(op, TextOp) and word in op.text:
+                head = op.text[: op.text.index(word) + len(word)]
+                tail = op.text[len(head):]
+                x = op.x + self.width(head, op.size, op.bold)
+                size = NOTE_MARK_PT
+                parts = [TextOp(op.x, op.y, head, op.size, op.bold, op.column),
+                         TextOp(x, op.y, mark, size, False, op.column, rise=op.size * PT_MM * 0.35)]
+                if tail:
+                    parts.append(TextOp(x + self.width(mark, size), op.y, tail, op.size, op.bold, op.column))
+                ops[index : index + 1] = parts
+                return
+        raise ValueError(f"{word!r} is not on the page")
+
+    def footnotes(self, notes: list[str], number: int = 1) -> None:
+        """Footnotes at the bottom of the current page, under a short rule, in a small font."""
+        y = self.bottom + 8
+        self.pages[-1].append(RectOp(MARGIN, y - 4, 50, 0.01))
+        for note in notes:
+            for k, line in enumerate(wrap(f"{number} {note}", PAGE_W - 2 * MARGIN,
+                                          lambda s: self.width(s, NOTE_PT))):
+                self.pages[-1].append(TextOp(MARGIN + (0 if k == 0 else 3), y + NOTE_PT * PT_MM, line,
+                                             NOTE_PT, False, -1))
+                y += NOTE_PT * PT_MM * 1.3
+            number += 1
+
+    def table(self, header: tuple[str, ...], rows: list[tuple[str, ...]],
+              shares: tuple[float, ...] = (0.4, 0.32, 0.28)) -> None:
+        """A ruled table: every cell a rectangle, text wrapped inside its cell; a newline in a
+        cell's text is a line break the author made (one item a line)."""
+        widths = [self.columns[self.column][1] * f for f in shares][: len(header)]
         line_h = BODY_PT * PT_MM * 1.3
         for index, row in enumerate([header, *rows]):
             bold = index == 0
-            cells = [wrap(text, w - 3, lambda s, b=bold: self.width(s, BODY_PT, b)) for text, w in
-                     zip(row, widths, strict=True)]
+            cells = [[line for part in text.split("\n")
+                      for line in wrap(part, w - 3, lambda s, b=bold: self.width(s, BODY_PT, b))]
+                     for text, w in zip(row, widths, strict=True)]
             height = max(len(c) for c in cells) * line_h + 2.5
             self.advance(height)
             x = self.columns[self.column][0]
@@ -341,7 +401,7 @@ def render(pdf: FPDF, pages: list[list[object]], header: str | Callable[[int], s
             pdf.text(MARGIN, HEADER_Y, header(number) if callable(header) else header)
         for op in texts:
             body_font(pdf, op.size, op.bold)
-            pdf.text(op.x, op.y, op.text)
+            pdf.text(op.x, op.y - op.rise, op.text)
         if footer:
             text = footer.format(n=number, total=total)
             body_font(pdf, FURNITURE_PT)
@@ -412,6 +472,77 @@ def two_column_agreement(path: Path, order: str = "rows", seed: int = 2) -> Gene
     return spec
 
 
+COVER_LOGO = "Länsstyrelsen i Jönköpings län"
+COVER_TITLE = "Regional överenskommelse om nyanländas etablering i Jönköpings län"
+
+
+def cover_agreement(path: Path, seed: int = 11) -> GeneratedPdf:
+    """A cover page (an organisation's name as logo text at the top, the title large and
+    centred, the year), then the agreement under a running header."""
+    rng = random.Random(seed)
+    pdf = new_pdf()
+    layout = Layout(pdf, columns=1)
+    spec = GeneratedPdf(path=path, header=COVER_TITLE)
+    cover = layout.pages[-1]
+    cover.append(TextOp(MARGIN, 40, COVER_LOGO, 14, True, -1))
+    y = 120.0
+    for chunk in wrap(COVER_TITLE, PAGE_W - 2 * MARGIN - 20, lambda s: layout.width(s, 20, True), cut=False):
+        cover.append(TextOp((PAGE_W - layout.width(chunk, 20, True)) / 2, y, chunk, 20, True, -1))
+        y += 10
+    cover.append(TextOp((PAGE_W - layout.width("2020", 16)) / 2, y + 20, "2020", 16, False, -1))
+    layout.new_page()
+    layout.full_width_line(COVER_TITLE, TITLE_PT)
+    spec.headings.append(COVER_TITLE)
+    write_sections(layout, spec, rng, 4)
+    render(pdf, layout.pages, lambda n: "" if n == 1 else COVER_TITLE, "Sida {n} av {total}")
+    spec.pages = len(layout.pages)
+    pdf.output(str(path))
+    return spec
+
+
+def one_page_agreement(path: Path, seed: int = 12) -> GeneratedPdf:
+    """One page: a running header in a small font, a title, a section; "Sida 1 av 1" below."""
+    rng = random.Random(seed)
+    pdf = new_pdf()
+    layout = Layout(pdf, columns=1)
+    spec = GeneratedPdf(path=path, header="RÖK Västernorrland 2018–2020")
+    title = "Överenskommelse om samverkan för nyanländas etablering i Västernorrlands län"
+    layout.full_width_line(title, TITLE_PT)
+    spec.headings.append(title)
+    write_sections(layout, spec, rng, 1, sentences=(2, 3))
+    render(pdf, layout.pages, spec.header, "Sida {n} av {total}")
+    spec.pages = len(layout.pages)
+    pdf.output(str(path))
+    return spec
+
+
+SHORT_COLUMN = ["Avslutning", "Överenskommelsen följs upp årligen av styrgruppen."]
+
+
+def short_last_column_agreement(path: Path, order: str = "rows", seed: int = 10) -> GeneratedPdf:
+    """Two pages in two columns; the last page's right column holds only a heading and a
+    one-line paragraph (too little text to show a column by itself)."""
+    rng = random.Random(seed)
+    pdf = new_pdf()
+    layout = Layout(pdf, columns=2)
+    spec = GeneratedPdf(path=path, header="RÖK Västerbotten 2020–2023")
+    layout.full_width_line("Överenskommelse om nyanländas etablering i Västerbottens län", TITLE_PT)
+    number = 1
+    while len(layout.pages) < 2 or layout.y < 0.6 * BODY_BOTTOM:
+        write_sections(layout, spec, rng, 1, first=number)
+        number += 1
+    layout.column, layout.y = 1, layout.top_of_columns  # the rest goes in the right column
+    layout.heading(SHORT_COLUMN[0])
+    layout.paragraph(SHORT_COLUMN[1])
+    spec.headings.append(SHORT_COLUMN[0])
+    spec.paragraphs.append(SHORT_COLUMN[1])
+    render(pdf, layout.pages, spec.header, "- {n} -", order=order)
+    spec.pages = len(layout.pages)
+    spec.columns = column_lines(layout.pages)
+    pdf.output(str(path))
+    return spec
+
+
 def table_agreement(path: Path, seed: int = 3) -> GeneratedPdf:
     """Two pages; the second holds a ruled table Insats / Ansvarig / Tidplan between paragraphs."""
     rng = random.Random(seed)
@@ -429,6 +560,109 @@ def table_agreement(path: Path, seed: int = 3) -> GeneratedPdf:
     outro = "Handlingsplanen följs upp av den regionala styrgruppen vid varje ordinarie möte."
     layout.paragraph(outro)
     spec.paragraphs.append(outro)
+    render(pdf, layout.pages, HEADER, "Sida {n} av {total}")
+    spec.pages = len(layout.pages)
+    pdf.output(str(path))
+    return spec
+
+
+ACTION_HEADER = ("Åtgärd", "Ansvarig", "Tidplan")
+ACTION_SHARES = (0.5, 0.24, 0.26)
+"""A narrow "Ansvarig" column: party names wrap in it ("Jönköpings" / "kommun")."""
+ACTION_ROWS = [
+    ("Samhällsorientering på modersmål för alla nyanlända vuxna i länets kommuner",
+     "Jönköpings kommun", "2021–2023"),
+    ("Hälsoundersökning inom tre månader efter ankomsten till länet", "Region Jönköpings län", "Löpande"),
+    ("• Validering av utländska yrkeskunskaper\n• Regional samordning av praktikplatser",
+     "Länsstyrelsen\nRegion Jönköpings län", "2022"),
+    ("Kurser i svenska för akademiker", "Arbetsförmedlingen och Jönköpings kommun", "Höstterminen 2021"),
+]
+"""Wrapped cells, and (third row) items the author put one a line: two actions, two owners."""
+
+
+def action_table_agreement(path: Path) -> GeneratedPdf:
+    """One page: a heading, a paragraph and an action table whose cells wrap and list items."""
+    pdf = new_pdf()
+    layout = Layout(pdf, columns=1)
+    spec = GeneratedPdf(path=path, table_rows=[ACTION_HEADER, *ACTION_ROWS])
+    layout.full_width_line("Handlingsplan för nyanländas etablering i Jönköpings län 2021–2023", TITLE_PT)
+    layout.heading("1. Åtgärder")
+    intro = "Parterna åtar sig att genomföra följande åtgärder under perioden."
+    layout.paragraph(intro)
+    spec.paragraphs.append(intro)
+    layout.table(ACTION_HEADER, ACTION_ROWS, shares=ACTION_SHARES)
+    render(pdf, layout.pages, None, None)
+    spec.pages = len(layout.pages)
+    pdf.output(str(path))
+    return spec
+
+
+LONG_SUBHEADING = ("3.3 Gemensamma åtaganden för kommunerna, regionen och de statliga myndigheterna "
+                   "i länet under hela perioden")
+
+
+def subheading_agreement(path: Path, seed: int = 9) -> GeneratedPdf:
+    """One page of headings directly followed by subheadings of the same size ("3.2 Parternas
+    åtaganden" over "Länsstyrelsen"), and a subheading long enough to wrap. Most text is in
+    bulleted lists, so the page's usual line pitch is loose, nearly that between two headings."""
+    rng = random.Random(seed)
+    pdf = new_pdf()
+    layout = Layout(pdf, columns=1)
+    spec = GeneratedPdf(path=path)
+    layout.heading("3. Mål och åtaganden")
+    spec.headings.append("3. Mål och åtaganden")
+    for heading in ["3.1 Gemensamma mål", "3.2 Parternas åtaganden", "Länsstyrelsen", "3.2.1 Regionen",
+                    "3.2.2 Arbetsförmedlingen", LONG_SUBHEADING]:
+        layout.subheading(heading)
+        spec.headings.append(heading)
+        if heading not in ("3.2 Parternas åtaganden", "3.2.1 Regionen"):  # these get no text
+            items = [rng.choice(SENTENCES) for _ in range(4)]
+            layout.bullets(items)
+            spec.paragraphs += items
+    render(pdf, layout.pages, None, None)
+    spec.pages = len(layout.pages)
+    pdf.output(str(path))
+    return spec
+
+
+FOOTNOTES = [
+    "Lagen (2010:197) om etableringsinsatser för vissa nyanlända invandrare.",
+    "Se Länsstyrelsens rapport 2019:12 om mottagandet i Västerbotten, som också redovisar hur "
+    "kommunerna har organiserat sitt arbete med samhällsorientering.",
+]
+NOTE_PARAGRAPH = ("Sedan etableringsreformen 2010 har Arbetsförmedlingen huvudansvaret för etableringen "
+                  "av nyanlända i arbetsför ålder.")
+
+
+def footnote_agreement(path: Path, seed: int = 8) -> GeneratedPdf:
+    """Two pages: a footnote mark set small and raised in the body ("reformen 2010¹"), a
+    footnote (two lines) at the bottom of page 1 under a rule while a paragraph goes on over
+    the page break, and a superscript character mark ("²") with its footnote on page 2."""
+    rng = random.Random(seed)
+    pdf = new_pdf()
+    layout = Layout(pdf, columns=1)
+    layout.bottom = 250.0  # room for the footnotes above the footer
+    spec = GeneratedPdf(path=path, header=HEADER)
+    layout.full_width_line(TITLE, TITLE_PT)
+    layout.heading("1. Inledning")
+    since = len(layout.pages[-1])
+    layout.paragraph(NOTE_PARAGRAPH)
+    layout.note_mark("2010", "1", since)
+    spec.paragraphs.append(NOTE_PARAGRAPH)
+    layout.heading("2. Bakgrund")
+    while len(layout.pages) == 1:  # paragraphs until one goes on over the page break
+        text = paragraph(rng, rng.randint(3, 6))
+        layout.paragraph(text)
+        spec.paragraphs.append(text)
+    layout.pages, last_page = layout.pages[:1], layout.pages[1]
+    layout.footnotes(FOOTNOTES[:1])
+    layout.pages.append(last_page)
+    layout.heading("3. Samhällsorientering")
+    marked = "Kommunerna har organiserat samhällsorienteringen på olika sätt.²"
+    layout.paragraph(marked + " " + SENTENCES[18])
+    spec.paragraphs.append(marked[:-1] + " " + SENTENCES[18])
+    layout.footnotes(FOOTNOTES[1:], number=2)
+    spec.headings += [TITLE, "1. Inledning", "2. Bakgrund", "3. Samhällsorientering"]
     render(pdf, layout.pages, HEADER, "Sida {n} av {total}")
     spec.pages = len(layout.pages)
     pdf.output(str(path))

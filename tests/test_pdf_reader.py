@@ -163,7 +163,7 @@ def test_long_two_column_agreement_with_tables_reads_whole(pdf_dir):
     text = flat(doc.text)
     written = [p for p, page in zip(spec.paragraphs, spec.paragraph_pages, strict=True) if page <= 12]
     assert [p for p in written if p not in text] == []
-    cells = [tuple(c.text.replace("\v", " ") for c in row) for table in doc.tables for row in table.rows]
+    cells = [tuple(c.text for c in row) for table in doc.tables for row in table.rows]
     assert cells == spec.table_rows  # tables broken over columns come back as their parts, in order
     assert factory.HEADER not in doc.text and not re.search(r"\d+ \(12\)", doc.text)
 
@@ -175,11 +175,10 @@ def test_table_rows_are_tab_separated_lines_and_table_objects(table):
     assert len(doc.tables) == 1
     found = doc.tables[0]
     assert found.page == 2
-    rows = [tuple(cell.text.replace("\v", " ") for cell in row) for row in found.rows]
-    assert rows == spec.table_rows
+    rows = [tuple(cell.text for cell in row) for row in found.rows]
+    assert rows == spec.table_rows  # a cell's lines wrapped at its edge are joined by a space
     assert "Insats\tAnsvarig\tTidplan\nSamhällsorientering på modersmål\tKommunerna\t2019–2020\n" in doc.text
-    wrapped = [cell for row in found.rows for cell in row if "\v" in cell.text]  # a cell of two lines
-    assert wrapped and all(doc.text[c.span.start : c.span.end] == c.text for c in wrapped)
+    assert "Hälsoundersökning för nyanlända och asylsökande\tRegion Norrbotten\t" in doc.text
 
 
 def test_table_cells_spans_slice_back_to_cell_text(table):
@@ -220,7 +219,8 @@ def test_bad_pdfs_raise_input_error_with_a_clear_message(pdf_dir, make, message)
 def test_owner_password_only_pdf_is_read(pdf_dir):
     path = factory.encrypted_pdf(pdf_dir / "owner_only.pdf", user_password=None)
     doc = read_document(path)
-    assert "\n\n1. Inledning\n\nSamverkan ska bidra" in doc.text  # one page: no repetition, header kept
+    # one page: no repetition; a small line above a section heading (not a title) is kept
+    assert doc.text.startswith(f"{factory.HEADER}\n\n1. Inledning\n\nSamverkan ska bidra")
 
 
 def test_partly_scanned_pdf_is_read_with_a_warning(pdf_dir):

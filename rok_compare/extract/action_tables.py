@@ -6,6 +6,13 @@ responsible cell of the same row plus the rows below it whose other cells are em
 in the source) give one responsible entry per action, in order. One entry for several actions
 covers them all; a name repeated in one cell ("Arbetsförmedlingen Arbetsförmedlingen") is two
 merged cells.
+
+Line breaks inside a cell: the readers write a break the author meant as ``\v`` (a ``<br>`` in
+an HTML cell; in a PDF a line that ended early or a list marker, see ``ingest.pdf.cells``) and
+join a line that merely wrapped at the cell's edge with a space. So ``\v`` separates items and
+entries; only a piece that starts in lower case after one that does not end a sentence
+("Samhällsorientering för" / "alla nyanlända", "Region Jönköpings" / "län") is taken as the
+same phrase going on.
 """
 
 from __future__ import annotations
@@ -152,9 +159,22 @@ def _cell_items(doc, cell: TableCell | None) -> list[tuple[str, Span]]:
 
 
 def _split_offsets(text: str, start: int, end: int, separator: re.Pattern[str]) -> list[tuple[int, int]]:
-    pieces, position = [], start
-    for match in separator.finditer(text, start, end):
-        pieces.append((position, match.start()))
-        position = match.end()
-    pieces.append((position, end))
-    return [(s, e) for s, e in pieces if text[s:e].strip()]
+    """Ranges of the pieces between separators; a bare line break inside a phrase does not split."""
+    pieces: list[tuple[int, int]] = []
+    position, joins = start, False
+    for match in [*separator.finditer(text, start, end), None]:
+        piece = (position, end if match is None else match.start())
+        if not text[piece[0] : piece[1]].strip():
+            joins = False
+        elif joins and pieces and _goes_on(text[pieces[-1][0] : pieces[-1][1]], text[piece[0] : piece[1]]):
+            pieces[-1] = (pieces[-1][0], piece[1])
+        else:
+            pieces.append(piece)
+        if match is not None:
+            position, joins = match.end(), not match.group().strip()
+    return pieces
+
+
+def _goes_on(previous: str, following: str) -> bool:
+    """``following`` (after a line break) continues the phrase of ``previous``."""
+    return following.lstrip()[:1].islower() and not previous.rstrip().endswith((".", ":", ";", "!", "?"))

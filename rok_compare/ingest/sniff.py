@@ -33,14 +33,21 @@ _MAGIC = {
     b"\x1f\x8b": "gzip archive",
 }
 _HTML_MARKERS = re.compile(rb"<(!doctype html|html|body|div|p|ul|li|br|span|table)\b", re.I)
+HEADER_WINDOW = 1024
+"""PDFium (like Acrobat) finds the ``%PDF-`` header anywhere in a file's first 1024 bytes."""
+_LEADING_SPACE = b"\xef\xbb\xbf \t\r\n\x0c\x00"
+_JUNK_CONTROLS = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_HEADER_AT_LINE_START = re.compile(rb"(?:^|[\r\n])%PDF-\d\.\d")
+_PDF_STRUCTURE = re.compile(rb"\d+\s+\d+\s+obj\b|\bstartxref\b|%%EOF")
 
 
 def sniff_format(path: Path, data: bytes) -> SourceFormat:
-    head = data[:1024].lstrip()
-    if head.startswith(b"%PDF-") or data[:1024].find(b"%PDF-") >= 0:
+    head = data[:HEADER_WINDOW].lstrip()
+    if has_pdf_header(data):
         return SourceFormat.PDF
     if path.suffix.lower() == ".pdf":
-        raise InputError(path, "is not a PDF (no %PDF header)")
+        what = "an HTML page" if _HTML_MARKERS.search(head) else "no %PDF header"
+        raise InputError(path, f"is not a PDF ({what})")
     for magic, what in _MAGIC.items():
         if head.startswith(magic):
             raise InputError(path, f"unsupported format: {what}")
@@ -52,6 +59,26 @@ def sniff_format(path: Path, data: bytes) -> SourceFormat:
     if suffix in HTML_SUFFIXES or (head[:15].lower().startswith((b"<!doctype", b"<html"))):
         return SourceFormat.HTML
     return SourceFormat.TEXT
+
+
+def has_pdf_header(data: bytes) -> bool:
+    """Whether ``data`` is meant as a PDF: ``%PDF-`` at the start (after a BOM or whitespace), or
+    later in the first KB behind junk that a PDF reader skips too.
+
+    Real PDF readers tolerate anything before the header, but a text or HTML file that merely
+    mentions "%PDF-1.7" is not a PDF. So a header further in counts only after binary junk (a
+    MacBinary or mail-gateway prefix: control bytes), or at the start of a line of a file that
+    has PDF structure (objects, ``startxref``, ``%%EOF``), as after HTTP headers saved with it.
+    """
+    if data[:HEADER_WINDOW].lstrip(_LEADING_SPACE).startswith(b"%PDF-"):
+        return True
+    at = data.find(b"%PDF-", 0, HEADER_WINDOW)
+    if at < 0:
+        return False
+    if _JUNK_CONTROLS.search(data, 0, at):
+        return True
+    line = _HEADER_AT_LINE_START.search(data, max(0, at - 1), at + 8)
+    return line is not None and _PDF_STRUCTURE.search(data, at) is not None
 
 
 def _looks_binary(data: bytes) -> bool:

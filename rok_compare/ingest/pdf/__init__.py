@@ -4,9 +4,11 @@
 
 Per page, PDFium (fast) gives text fragments with their boxes; ruled tables go through
 pdfplumber on their region only. Across pages, running headers, footers and page numbers are
-found by repetition and dropped. Per page again, columns and bands give the reading order,
-lines become paragraphs (hyphenation repaired) and the text is written in the conventions of the
-text reader: pages joined by ``\\f``, tables as tab-separated lines, ``\\v`` inside a cell.
+found by repetition and dropped; so are footnotes and the marks pointing to them. Per page again,
+columns and bands give the reading order, lines become paragraphs (hyphenation repaired) and the
+text is written in the conventions of the text reader: pages joined by ``\\f``, tables as
+tab-separated lines; inside a cell a wrapped line goes on after a space and a line break the
+author meant is a ``\\v`` (see ``cells``).
 """
 
 from __future__ import annotations
@@ -18,14 +20,22 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from rok_compare.errors import InputError
-from rok_compare.ingest.pdf.blocks import page_blocks
+from rok_compare.ingest.pdf.blocks import page_blocks, title_first
 from rok_compare.ingest.pdf.compose import PageText, carry_broken_word, compose_page
-from rok_compare.ingest.pdf.fragments import Fragment, page_fragments
+from rok_compare.ingest.pdf.footnotes import remove_footnotes
+from rok_compare.ingest.pdf.fragments import Fragment, crosses, page_fragments, split_across
 from rok_compare.ingest.pdf.furniture import PageFragments, remove_furniture
 from rok_compare.ingest.pdf.hyphenation import Vocabulary
-from rok_compare.ingest.pdf.layout import reading_order
+from rok_compare.ingest.pdf.layout import (
+    Gutter,
+    borrowed_gutters,
+    find_gutters,
+    outside_tables,
+    reading_order,
+    shared_gutters,
+)
 from rok_compare.ingest.pdf.open import BLANK, CORRUPT, NO_TEXT, open_pdf, truncation_warning
-from rok_compare.ingest.pdf.tables import FoundTable, find_tables, ruled_regions
+from rok_compare.ingest.pdf.tables import Box, FoundTable, find_tables, ruled_regions
 from rok_compare.model import Page, SourceDocument, SourceFormat, Span, Table, TableCell
 
 __all__ = ["read_pdf"]
@@ -39,16 +49,17 @@ def read_pdf(path: Path, data: bytes, sha256: str) -> SourceDocument:
     document = open_pdf(path, data)
     try:
         pages, tables = _read_pages(path, document, warnings)
+        if not any(page.fragments for page in pages):
+            raise InputError(path, NO_TEXT if any(page.images for page in pages) else BLANK)
+        scanned = [str(number) for number, page in enumerate(pages, start=1) if page.images]
+        if scanned:
+            warnings.append(f"page(s) {', '.join(scanned)} have no text layer (scanned images?)")
+        body_height = _body_height(pages)
+        remove_furniture(pages, body_height)
+        remove_footnotes(pages, body_height)
+        texts = _page_texts(pages, tables, body_height, document)
     finally:
         document.close()
-    if not any(page.fragments for page in pages):
-        raise InputError(path, NO_TEXT if any(page.images for page in pages) else BLANK)
-    scanned = [str(number) for number, page in enumerate(pages, start=1) if page.images]
-    if scanned:
-        warnings.append(f"page(s) {', '.join(scanned)} have no text layer (scanned images?)")
-    body_height = _body_height(pages)
-    remove_furniture(pages, body_height)
-    texts = _page_texts(pages, tables, body_height)
     return _document(path, sha256, texts, warnings)
 
 
@@ -71,14 +82,17 @@ def _read_pages(path: Path, document: pdfium.PdfDocument,
             tables.append([])
             continue
         try:
-            _, bottom, _, top = page.get_cropbox()
+            left, bottom, right, top = page.get_cropbox()
             textpage = page.get_textpage()
+            marks: set[str] = set()
+            rules: list[Box] = []
             try:
-                fragments = page_fragments(textpage.raw)
-                tables.append(_page_tables(index, page, textpage, top, bool(fragments), warnings))
+                fragments = page_fragments(textpage.raw, marks)
+                tables.append(_page_tables(index, page, textpage, top, fragments, warnings, rules))
             finally:
                 textpage.close()
-            pages.append(PageFragments(fragments, bottom, top, images=not fragments and _has_images(page)))
+            pages.append(PageFragments(fragments, bottom, top, images=not fragments and _has_images(page),
+                                       width=right - left, marks=marks, rules=rules))
         finally:
             page.close()
     if failed and len(failed) == len(pages):
@@ -93,14 +107,14 @@ def _has_images(page: pdfium.PdfPage) -> bool:
 
 
 def _page_tables(index: int, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, top: float,
-                 has_text: bool, warnings: list[str]) -> list[FoundTable]:
-    if not has_text:
+                 fragments: list[Fragment], warnings: list[str], rules: list[Box]) -> list[FoundTable]:
+    if not fragments:
         return []
-    regions = ruled_regions(page.raw)
+    regions = ruled_regions(page.raw, rules)
     if not regions:
         return []
     try:
-        return find_tables(page.raw, textpage.raw, top, regions)
+        return find_tables(page.raw, textpage.raw, top, regions, fragments)
     except Exception as error:  # a table we cannot read stays in the text as plain lines
         warnings.append(f"page {index + 1}: table not read ({type(error).__name__}); kept as text")
         return []
@@ -123,17 +137,40 @@ def _vocabulary(pages: list[PageFragments]) -> Vocabulary:
     return Vocabulary(f.text for f in fragments)
 
 
-def _page_texts(pages: list[PageFragments], tables: list[list[FoundTable]],
-                body_height: float) -> list[PageText]:
+def _page_texts(pages: list[PageFragments], tables: list[list[FoundTable]], body_height: float,
+                document: pdfium.PdfDocument) -> list[PageText]:
     vocabulary = _vocabulary(pages)
+    bodies = [outside_tables(page.fragments, page_tables) for page, page_tables in zip(pages, tables, strict=True)]
+    gutters = [find_gutters(body) for body in bodies]
+    shared = shared_gutters([page.width for page in pages], gutters)
     texts: list[PageText] = []
-    for page, page_tables in zip(pages, tables, strict=True):
-        text = compose_page(page_blocks(reading_order(page.fragments, page_tables), body_height),
-                            vocabulary)
+    for index, (page, body, page_tables, own) in enumerate(zip(pages, bodies, tables, gutters, strict=True)):
+        if not own and page.width in shared:  # too little text to show its columns by itself
+            own = borrowed_gutters(body, shared[page.width])
+            body = _split_at_gutters(document, index, body, own)
+        blocks = page_blocks(reading_order(body, page_tables, own), body_height)
+        text = compose_page(title_first(blocks, body_height) if index == 0 else blocks, vocabulary)
         if texts and text.text and not _ends_in_table(texts[-1]) and not _starts_with_table(text):
             texts[-1].text, _ = carry_broken_word(texts[-1].text, text, vocabulary)
         texts.append(text)
     return texts
+
+
+def _split_at_gutters(document: pdfium.PdfDocument, index: int, fragments: list[Fragment],
+                      gutters: list[Gutter]) -> list[Fragment]:
+    """Fragments running across a borrowed gutter (a line of each column joined, the columns
+    written row by row) split at it; the page is opened again for their words' boxes."""
+    if not any(crosses(f, gutters) for f in fragments):
+        return fragments
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            return split_across(textpage.raw, fragments, gutters)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
 
 
 def _ends_in_table(page: PageText) -> bool:

@@ -18,9 +18,20 @@ from rok_compare.ingest.pdf.tables import FoundTable
 HEADING, PARAGRAPH, ITEM, TABLE = "heading", "paragraph", "item", "table"
 HEADING_SIZE = 1.12
 """A line this many times taller than body text is a heading."""
+TITLE_SIZE = 1.3
+"""A title is set at least this many times taller than body text (a section heading smaller)."""
 LIST_MARKER = re.compile(
     r"^(?:[•●▪■◦○·\-–—*➢►✓]\s|\(?\d{1,2}[.)]\s|\d{1,2}(?:\.\d{1,2})+\.?\s|\(?[a-zåäö][.)]\s)"
 )
+
+SECTION_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-Z]\.)\s+\S")
+"""A numbered heading: "3", "3.2", "3.2.1.", "IV.", "B."."""
+PHRASE_GOES_ON = frozenset({
+    "och", "eller", "samt", "i", "om", "för", "av", "till", "med", "på", "inom", "från", "vid",
+    "under", "mellan", "kring", "mot", "efter", "hos", "genom", "över", "utan", "en", "ett", "den",
+    "det", "de", "att", "som", "beträffande", "avseende", "rörande", "gällande",
+})
+"""Words a heading line does not end on unless it goes on in the next line."""
 
 
 @dataclass(slots=True)
@@ -63,6 +74,28 @@ def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
     return blocks
 
 
+def title_first(blocks: list[Block], body_height: float) -> list[Block]:
+    """A first page's blocks with the title first: when one of the first blocks is set in a
+    title's size and clearly larger than the short lines above it (a logo text or an
+    organisation's name, a date), it is the title, and it is read first. The lines it jumps
+    stay, right after it."""
+    lead = blocks[:4]
+    if len(lead) < 2 or any(block.kind == TABLE or not block.lines for block in lead):
+        return blocks
+    sizes = [max(line.height for line in block.lines) for block in lead]
+    index = sizes.index(max(sizes))
+    title = lead[index]
+    words = " ".join(line.text for line in title.lines).split()
+    if index == 0 or sizes[index] < TITLE_SIZE * body_height or len(words) < 2 \
+            or not any(c.isalpha() for c in words[0] + words[1]):
+        return blocks
+    before = lead[:index]
+    if any(len(block.lines) > 2 or sum(len(line.text) for line in block.lines) > 80
+           or size * 1.2 > sizes[index] for block, size in zip(before, sizes, strict=False)):
+        return blocks
+    return [title, *before, *blocks[index + 1 :]]
+
+
 def typical_pitch(flows: list[Flow]) -> float:
     """The usual distance between baselines on this page, in line heights."""
     ratios = []
@@ -86,12 +119,25 @@ def _starts_block(previous: Line, line: Line, kind: str, block_kind: str, flow: 
     if kind != block_kind and (kind == HEADING or block_kind == HEADING):
         return True
     if kind == HEADING:  # a heading wrapped onto several lines goes on in the same size
-        return abs(previous.height - line.height) > 0.1 * height
+        return abs(previous.height - line.height) > 0.1 * height or not _heading_goes_on(previous, line, flow.right)
     if kind == ITEM:
         return True
     if block_kind == PARAGRAPH and _indented(previous, line, flow):
         return True
     return _ended_early(previous, line, flow.right)
+
+
+def _heading_goes_on(previous: Line, line: Line, right: float) -> bool:
+    """A heading line wrapped onto the next: it stops mid-phrase ("... för", "... och", ","), or
+    it is full (the next line's first word would not have fitted) and the next line is not a
+    numbered heading of its own. A short complete heading ("3.2 Parternas åtaganden") followed
+    by a subheading of the same size ("Länsstyrelsen", "3.2.1 Länsstyrelsen") is two headings."""
+    text = previous.text
+    if text.endswith((",", "–", "-", "&")) or text.rsplit(" ", 1)[-1].lower() in PHRASE_GOES_ON:
+        return True
+    if SECTION_NUMBER.match(line.text):
+        return False
+    return not _ended_early(previous, line, right)
 
 
 def _indented(previous: Line, line: Line, flow: Flow) -> bool:
@@ -120,7 +166,8 @@ def _continues_across(block: Block, line: Line, kind: str, pitch: float) -> bool
     if kind == HEADING:
         height = max(last.height, line.height, 1.0)
         distance = (last.middle - line.middle) / height
-        return abs(last.height - line.height) <= 0.1 * height and 0 < distance <= pitch * 1.25 + 0.1
+        return abs(last.height - line.height) <= 0.1 * height and 0 < distance <= pitch * 1.25 + 0.1 \
+            and _heading_goes_on(last, line, block.right)
     text = last.text
     if ends_with_break_hyphen(text) or text[-1:].isalpha() and text[-1:].islower() or text[-1:] == ",":
         return True

@@ -2,7 +2,8 @@
 
 Conventions shared with the text reader: a paragraph (or heading) is one line and blocks are
 separated by a blank line (consecutive list items by a single newline); a table is a run of
-lines of tab-separated cells, a line break inside a cell is a vertical tab (``\\v``).
+lines of tab-separated cells; inside a cell, a wrapped line goes on after a space and a line
+break the author meant (items, one party a line) is a vertical tab (``\\v``).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def _table_text(rows: list[list[str]], vocabulary: Vocabulary,
         for index, raw in enumerate(row):
             if index:
                 offset += 1  # the tab before this cell
-            cell = join_lines(raw.translate(_CELL_CLEAN).split("\n"), vocabulary, "\v").strip()
+            cell = _cell_text(raw, vocabulary)
             cells.append((cell, offset, offset + len(cell)))
             texts.append(cell)
             offset += len(cell)
@@ -69,6 +70,12 @@ def _table_text(rows: list[list[str]], vocabulary: Vocabulary,
         lines.append("\t".join(texts))
         offset += 1  # the newline after the row
     return table, "\n".join(lines)
+
+
+def _cell_text(raw: str, vocabulary: Vocabulary) -> str:
+    """Wrapped lines (``\\n``) joined by a space, hyphenation repaired; meant breaks stay ``\\v``."""
+    items = (join_lines(item.split("\n"), vocabulary) for item in raw.translate(_CELL_CLEAN).split("\v"))
+    return "\v".join(item.strip() for item in items if item.strip())
 
 
 def carry_broken_word(previous: str, page: PageText, vocabulary: Vocabulary) -> tuple[str, int]:

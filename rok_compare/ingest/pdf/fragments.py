@@ -33,15 +33,17 @@ GUTTER_GAP = 1.0
 
 
 class Fragment:
-    """A run of text on one line: its box (loose glyph boxes), and whether all of it is bold."""
+    """A run of text on one line: its box (loose glyph boxes), whether all of it is bold, and
+    where its characters stand in the page's text (``start``/``end``, -1 when not from it)."""
 
-    __slots__ = ("text", "x0", "x1", "bottom", "top", "bold", "height", "middle")
+    __slots__ = ("text", "x0", "x1", "bottom", "top", "bold", "height", "middle", "start", "end")
 
     def __init__(self, text: str, x0: float, x1: float, bottom: float, top: float,
-                 bold: bool = False) -> None:
+                 bold: bool = False, start: int = -1, end: int = -1) -> None:
         self.text, self.x0, self.x1, self.bottom, self.top, self.bold = text, x0, x1, bottom, top, bold
         self.height = top - bottom
         self.middle = (top + bottom) / 2
+        self.start, self.end = start, end
 
     @property
     def width(self) -> float:
@@ -118,13 +120,17 @@ def page_text(textpage: object, count: int) -> str:
     return "".join(chr(code) if 0 < code < 0x110000 else " " for code in codes)
 
 
-def page_fragments(textpage: object) -> list[Fragment]:
-    """All fragments of a page, in PDFium's order."""
+def page_fragments(textpage: object, marks: set[str] | None = None) -> list[Fragment]:
+    """All fragments of a page, in PDFium's order; the footnote marks dropped from the body
+    text ("1", "2") go into ``marks`` when it is given."""
     count = pdfium_c.FPDFText_CountChars(textpage)
     if count <= 0:
         return []
     text = page_text(textpage, count)
     chars = _Chars(textpage)
+    text, found = _blank_note_marks(text, chars)
+    if marks is not None:
+        marks.update(found)
     box, bold = chars.box, chars.bold
     fragments: list[Fragment] = []
     wide: list[tuple[int, int, int]] = []  # (fragment index, start, end) of runs to check for gutters
@@ -138,14 +144,92 @@ def page_fragments(textpage: object) -> list[Fragment]:
         if abs(first_bottom - last_bottom) < 0.5 * max(height, 1.0) and last_x1 >= first_x0 - 1:
             bottom = min(first_bottom, last_bottom)
             fragments.append(Fragment(_clean(match.group()), first_x0, last_x1, bottom, bottom + height,
-                                      bold(start) and bold(end - 1)))
+                                      bold(start) and bold(end - 1), start, end))
             wide.append((len(fragments) - 1, start, end))
         else:  # PDFium ran two lines together
             fragments.extend(_split_words(text, start, end, chars))
     _split_hidden_gutters(fragments, wide, text, chars)
     if _HAS_LIGATURE.search(text):
         _expand_ligatures(fragments)
+    if found:
+        for fragment in fragments:
+            if "  " in fragment.text:
+                fragment.text = _SPACES.sub(" ", fragment.text)
     return fragments
+
+
+_SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+_PLAIN_DIGITS = str.maketrans(_SUPERSCRIPTS, "1234567890")
+_UNICODE_MARK = re.compile(f"(?<=[\\w.,;:)”’]{{3}})[{_SUPERSCRIPTS}]{{1,3}}|(?<=[\\d.,;:)”’])[{_SUPERSCRIPTS}]{{1,3}}")
+"""A superscript digit after a word of three letters or more, a number or punctuation (not the
+"m²" of a unit) is a note mark."""
+_WORD_END = frozenset(" \t\r\n\ufffe\x02.,;:)")
+_DIGIT_CHARS = frozenset("0123456789")
+_BEFORE_MARK = frozenset(".,;)”’\"'")
+_SPACES = re.compile(" {2,}")
+
+
+def _blank_note_marks(text: str, chars: _Chars) -> tuple[str, list[str]]:
+    """The page's text with footnote marks in the body turned into spaces, and the marks.
+
+    A mark is a superscript digit character, or digits at the end of a word that are set
+    smaller than the word's first character and raised above its baseline (a smaller font with
+    a text rise). Footnote texts keep their leading number: no word goes before it."""
+    unicode = any(mark in text for mark in _SUPERSCRIPTS)  # quicker than a search for the class
+    marks = [m.span() for m in _UNICODE_MARK.finditer(text)] if unicode else []
+    for first, end in _digits_ending_words(text):
+        start = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end)) + 1  # the word's start
+        last = end - 1
+        head = text[start:first]
+        if not head and end - start <= 4 or head.isalpha() and len(head) < 3:
+            continue  # a number by itself (a mark goes after a year: "20102"), the "m2" of a unit
+        if head and not (head[-1].isalpha() or head[-1] in _BEFORE_MARK):
+            continue  # "(2016", "2016:38": a number after an opening bracket or a colon
+        if not _raised(chars, last, start):
+            continue
+        while last - 1 > start and text[last - 1].isdigit() and _raised(chars, last - 1, start):
+            last -= 1
+        marks.append((last, end))
+    if not marks:
+        return text, []
+    pieces, position = [], 0
+    for start, end in sorted(marks):
+        pieces += [text[position:start], " " * (end - start)]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces), [text[start:end].translate(_PLAIN_DIGITS) for start, end in marks]
+
+
+def _digits_ending_words(text: str) -> list[tuple[int, int]]:
+    """Runs of digits that end a word (followed by a space, punctuation or the end). Digits are
+    rare in a page: finding each with ``str.find`` is several times quicker than a regex scan."""
+    positions: list[int] = []
+    for digit in "0123456789":
+        index = text.find(digit)
+        while index >= 0:
+            positions.append(index)
+            index = text.find(digit, index + 1)
+    positions.sort()
+    runs: list[tuple[int, int]] = []
+    length = len(text)
+    for position, following in zip(positions, [*positions[1:], -1], strict=True):
+        if following == position + 1:
+            continue  # the run goes on
+        end = position + 1
+        if end == length or text[end] in _WORD_END:
+            start = end - 1
+            while start > 0 and text[start - 1] in _DIGIT_CHARS:
+                start -= 1
+            runs.append((start, end))
+    return runs
+
+
+def _raised(chars: _Chars, index: int, before: int) -> bool:
+    """Character ``index`` is set smaller than character ``before`` and above its baseline."""
+    _, bottom, _, top = chars.box(index)
+    _, base, _, base_top = chars.box(before)
+    height, base_height = top - bottom, base_top - base
+    return 0 < height < 0.8 * base_height and bottom > base + 0.2 * base_height
 
 
 def _clean(text: str) -> str:
@@ -180,8 +264,8 @@ def _split_words(text: str, start: int, end: int, chars: _Chars,
                 group[1], group[3], group[5] = word.end(), max(group[3], last[2]), min(group[5], height)
                 continue
         groups.append([word.start(), word.end(), first[0], max(first[2], last[2]), bottom, height])
-    return [Fragment(_clean(text[s:e]), x0, x1, bottom, bottom + height, chars.bold(s) and chars.bold(e - 1))
-            for s, e, x0, x1, bottom, height in groups]
+    return [Fragment(_clean(text[s:e]), x0, x1, bottom, bottom + height, chars.bold(s) and chars.bold(e - 1),
+                     s, e) for s, e, x0, x1, bottom, height in groups]
 
 
 def _split_hidden_gutters(fragments: list[Fragment], runs: list[tuple[int, int, int]], text: str,
@@ -222,3 +306,59 @@ def _common_strip(gaps: list[tuple[float, float]], needed: int) -> tuple[float, 
         if len(shared) >= needed:
             return max(a for a, _ in shared), min(b for _, b in shared)
     return None
+
+
+def crosses(fragment: Fragment, gutters: list[tuple[float, float]]) -> bool:
+    """A fragment of several words reaching across the middle of one of ``gutters``."""
+    return fragment.start >= 0 and " " in fragment.text and any(
+        fragment.x0 < (a + b) / 2 < fragment.x1 for a, b in gutters)
+
+
+def split_across(textpage: object, fragments: list[Fragment], gutters: list[tuple[float, float]]) -> list[Fragment]:
+    """``fragments`` with those that cross a gutter split where a gap between words spans it
+    (a title across the columns has no such gap and stays whole)."""
+    text = page_text(textpage, pdfium_c.FPDFText_CountChars(textpage))
+    chars = _Chars(textpage)
+    text, _ = _blank_note_marks(text, chars)
+    result: list[Fragment] = []
+    for fragment in fragments:
+        if not crosses(fragment, gutters):
+            result.append(fragment)
+            continue
+        gutter = next(g for g in gutters if fragment.x0 < (g[0] + g[1]) / 2 < fragment.x1)
+        pieces = _split_words(text, fragment.start, fragment.end, chars, gutter)
+        for piece in pieces:
+            piece.text = _SPACES.sub(" ", piece.text.translate(_LIGATURES))
+        result += pieces
+    return result
+
+
+_WORD_PIECES = re.compile(r"[^\s\ufffe\x02]+[\ufffe\x02]?")
+"""A word as PDFium writes it; its mark of a hyphen at a line end ends the word (the next line
+is joined on right after it)."""
+
+
+def words_in(textpage: object, fragments: list[Fragment], box: tuple[float, float, float, float]) -> list[Fragment]:
+    """The words of the fragments standing in ``box`` (x0, bottom, x1, top), each with its own box.
+
+    A second, finer look for table cells: PDFium runs a row's cells together into one run, and
+    a cell's lines need their own edges (did a line end early?). Two box calls per word, and
+    only in tables."""
+    inside = [f for f in fragments if f.start >= 0 and f.x0 < box[2] and f.x1 > box[0]
+              and box[1] < f.middle < box[3]]
+    if not inside:
+        return []
+    text = page_text(textpage, pdfium_c.FPDFText_CountChars(textpage))
+    chars = _Chars(textpage)
+    words: list[Fragment] = []
+    for fragment in inside:
+        for match in _WORD_PIECES.finditer(text, fragment.start, fragment.end):
+            start, end = match.span()
+            first, last = chars.box(start), chars.box(end - 1)
+            bottom, height = min(first[1], last[1]), min(first[3] - first[1], last[3] - last[1])
+            word = _clean(match.group())
+            if _HAS_LIGATURE.search(word):
+                word = word.translate(_LIGATURES)
+            words.append(Fragment(word, first[0], max(first[2], last[2]), bottom, bottom + height,
+                                  False, start, end))
+    return words

@@ -7,15 +7,17 @@ similarity) stands near the same edge on many pages, or when it is a bare page n
 chapter's title) is found by its place instead: a plain line (not bold, not larger than body
 text) standing apart from the body at the same height on at least half the pages. Lines are
 judged from the edge inwards and judging stops at the first body line. Nothing here knows any
-particular document.
+particular document. In a document of one or two pages, where neither works, a page-top line set
+smaller than body text and standing apart above a title (``TITLE_SIZE``) is a header too.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from rok_compare.ingest.pdf.blocks import TITLE_SIZE
 from rok_compare.ingest.pdf.fragments import Fragment
 
 EDGE_BAND = 0.12
@@ -43,6 +45,11 @@ class PageFragments:
     """PDFium could not load the page."""
     images: bool = False
     """The page holds images (only looked at when it has no text: a scan or a blank page?)."""
+    width: float = 0.0
+    marks: set[str] = field(default_factory=set)
+    """The footnote marks found in the page's text ("1", "2")."""
+    rules: list[tuple[float, float, float, float]] = field(default_factory=list)
+    """Horizontal rules on the page (x0, bottom, x1, top): a footnote separator among them?"""
 
 
 def is_page_number(text: str) -> bool:
@@ -130,9 +137,32 @@ def remove_furniture(pages: list[PageFragments], body_height: float) -> int:
                     break
                 drop.update(parts)
                 dropped += 1
+        if len(pages) < 3:  # too few pages to find a header by repetition or place
+            header = _header_over_title(page, page_blocks[0], drop, body_height)
+            drop |= header
+            dropped += bool(header)
         if drop:
             page.fragments = [f for f in page.fragments if id(f) not in drop]
     return dropped
+
+
+def _header_over_title(page: PageFragments, top: _EdgeBlock, drop: set[int], body_height: float) -> set[int]:
+    """Ids of a page-top line set smaller than body text, standing apart above a title: a
+    running header, known by its place alone."""
+    if top.side != "top" or not top.separated or len(top.lines) != 1:
+        return set()
+    line = top.lines[0]
+    if any(id(f) in drop for f in line) or not _plain(line, 0.95 * body_height):
+        return set()
+    bottom = min(f.bottom for f in line)
+    below = [f for f in page.fragments if f.top <= bottom]
+    if not below:
+        return set()
+    first = max(below, key=lambda f: f.middle)
+    following = [f for f in below if abs(f.middle - first.middle) < 0.4 * first.height]
+    if max(f.height for f in following) < TITLE_SIZE * body_height:
+        return set()
+    return {id(f) for f in line}
 
 
 def _furniture_parts(line: list[Fragment], repeated: set[str]) -> set[int]:

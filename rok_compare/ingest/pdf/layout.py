@@ -9,6 +9,7 @@ columns, whatever order the generator wrote the content stream in.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rok_compare.ingest.pdf.fragments import Fragment
@@ -18,6 +19,8 @@ NARROW = 0.6
 """Fragments narrower than this share of the text width show where the columns are."""
 MIN_COLUMN_FRAGMENTS = 5
 """Each column needs this many fragments with a common left edge."""
+Gutter = tuple[float, float]
+"""The x-range between two columns."""
 
 
 class Line:
@@ -107,13 +110,51 @@ def _aligned(fragments: list[Fragment]) -> int:
     return sum(1 for f in fragments if f.x0 - edge < max(2.0, f.height))
 
 
-def reading_order(fragments: list[Fragment], tables: list[FoundTable]) -> list[Flow]:
-    """The page's content as flows in reading order."""
-    if tables:
-        fragments = [f for f in fragments if not _in_table(f, tables)]
+def shared_gutters(widths: list[float], gutters: list[list[Gutter]]) -> dict[float, list[Gutter]]:
+    """Per page width, the gutters most pages of that width have, when at least 30 % of them
+    found gutters of their own: the document's column layout, for pages too short to show it."""
+    found: dict[float, Counter[tuple[tuple[int, int], ...]]] = {}
+    examples: dict[tuple[tuple[int, int], ...], list[Gutter]] = {}
+    pages: Counter[float] = Counter(widths)
+    for width, page_gutters in zip(widths, gutters, strict=True):
+        if page_gutters:
+            key = tuple((round(a), round(b)) for a, b in page_gutters)
+            found.setdefault(width, Counter())[key] += 1
+            examples.setdefault(key, page_gutters)
+    shared = {}
+    for width, counts in found.items():
+        if sum(counts.values()) >= 0.3 * pages[width]:
+            shared[width] = examples[counts.most_common(1)[0][0]]
+    return shared
+
+
+def borrowed_gutters(fragments: list[Fragment], gutters: list[Gutter]) -> list[Gutter]:
+    """The document's gutters that fit this page: text stands wholly on both sides, and the text
+    right of a gutter starts where the columns right of it start on the other pages."""
+    fitting = []
+    for start, end in gutters:
+        middle = (start + end) / 2
+        left = [f for f in fragments if f.x1 <= middle]
+        right = [f for f in fragments if f.x0 >= middle]
+        if left and right and abs(min(f.x0 for f in right) - end) <= max(2.0, right[0].height):
+            fitting.append((start, end))
+    return fitting
+
+
+def outside_tables(fragments: list[Fragment], tables: list[FoundTable]) -> list[Fragment]:
+    """The fragments that are not text of a table (a table's cells are read apart)."""
+    return [f for f in fragments if not _in_table(f, tables)] if tables else fragments
+
+
+def reading_order(fragments: list[Fragment], tables: list[FoundTable],
+                  gutters: list[Gutter] | None = None) -> list[Flow]:
+    """The page's content as flows in reading order; ``gutters`` are found on the page unless
+    given (``fragments`` must then be :func:`outside_tables` already)."""
+    if gutters is None:
+        fragments = outside_tables(fragments, tables)
+        gutters = find_gutters(fragments)
     if not fragments and not tables:
         return []
-    gutters = find_gutters(fragments)
     if not gutters:
         return [_flow(fragments, tables)]
     flows: list[Flow] = []

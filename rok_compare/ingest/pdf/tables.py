@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import pypdfium2.raw as pdfium_c
 
-from rok_compare.ingest.pdf.fragments import direct
+from rok_compare.ingest.pdf.cells import cell_text, text_breaks
+from rok_compare.ingest.pdf.fragments import Fragment, direct, words_in
 
 Box = tuple[float, float, float, float]
 """x0, bottom, x1, top in PDF user space (y upwards)."""
@@ -26,7 +27,8 @@ _SEGMENT_MOVE, _SEGMENT_LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGME
 
 @dataclass(slots=True)
 class FoundTable:
-    """A table's box on the page and its cells, row by row (a cell's lines joined by newlines)."""
+    """A table's box on the page and its cells, row by row: a cell's wrapped lines joined by
+    ``\\n``, the lines its author broke by ``\\v`` (see :mod:`.cells`)."""
 
     box: Box
     rows: list[list[str]]
@@ -44,9 +46,12 @@ class FoundTable:
         return self.box[3]
 
 
-def ruled_regions(page: object) -> list[Box]:
-    """Regions of a page whose vector paths look like a table grid (cheap: bounds only)."""
+def ruled_regions(page: object, rules: list[Box] | None = None) -> list[Box]:
+    """Regions of a page whose vector paths look like a table grid (cheap: bounds only); the
+    lone horizontal rules (a footnote separator) go into ``rules`` when it is given."""
     shapes = _path_shapes(page)
+    if rules is not None:
+        rules += [box for box, _ in shapes if box[3] - box[1] <= THIN]
     if len(shapes) < 2:
         return []
     regions = []
@@ -119,8 +124,10 @@ def _looks_like_grid(group: list[tuple[Box, int]]) -> bool:
     return horizontal + len(boxes) * 2 >= 3 and vertical + len(boxes) * 2 >= 2
 
 
-def find_tables(page: object, textpage: object, page_top: float, regions: list[Box]) -> list[FoundTable]:
-    """Tables of at least two cells in ``regions``, with their cells' text."""
+def find_tables(page: object, textpage: object, page_top: float, regions: list[Box],
+                fragments: list[Fragment]) -> list[FoundTable]:
+    """Tables of at least two cells in ``regions``, with their cells' text (see :mod:`.cells` for
+    how a cell's line breaks are marked); ``fragments`` are the page's, for the words' boxes."""
     from pdfplumber.table import TableFinder
 
     edges = [edge for edge in _ruling_edges(page, page_top) if _edge_in(edge, regions, page_top)]
@@ -134,13 +141,26 @@ def find_tables(page: object, textpage: object, page_top: float, regions: list[B
     })
     found = []
     for table in finder.tables:
-        rows = [[_cell_text(textpage, cell, page_top) if cell else "" for cell in row.cells]
+        x0, top, x1, bottom = table.bbox
+        box = (x0, page_top - bottom, x1, page_top - top)
+        words = words_in(textpage, fragments, box)
+        rows = [[_cell(textpage, cell, page_top, words) if cell else "" for cell in row.cells]
                 for row in table.rows]
         if sum(len(row) for row in rows) < 2 or not any(any(row) for row in rows):
             continue
-        x0, top, x1, bottom = table.bbox
-        found.append(FoundTable((x0, page_top - bottom, x1, page_top - top), rows))
+        found.append(FoundTable(box, rows))
     return found
+
+
+def _cell(textpage: object, cell: tuple[float, float, float, float], page_top: float,
+          words: list[Fragment]) -> str:
+    """A cell's text from the words standing in it; PDFium's bounded text when it has none."""
+    x0, top, x1, bottom = cell
+    box = (x0, page_top - bottom, x1, page_top - top)
+    inside = [w for w in words if x0 <= (w.x0 + w.x1) / 2 <= x1 and box[1] <= w.middle <= box[3]]
+    if inside:
+        return cell_text(inside, box)
+    return text_breaks(_cell_text(textpage, cell, page_top).split("\n"))
 
 
 def _ruling_edges(page: object, page_top: float) -> list[dict]:

@@ -1,0 +1,85 @@
+"""Footnotes at the bottom of a page: dropped from the body like running headers and footers.
+
+A footnote is set smaller than body text, stands below the body and starts with its number
+("1 Se Länsstyrelsens rapport 2019:12 ..."); the notes of a page are numbered one up from the
+other, and the first is pointed to by a mark in the body ("reformen 2010¹") or stands under a
+separator rule. Read into the body it would land in the middle of a paragraph that goes on over
+the page break and turn into a clause of its own. The marks in the body are dropped when the
+page is read (see ``fragments``). Nothing is lost that a clause needs: a footnote only refers
+or explains. Small numbered lines without a mark or a rule above them (a code listing, a
+numbered list in a small font) stay.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rok_compare.ingest.pdf.fragments import Fragment
+from rok_compare.ingest.pdf.furniture import PageFragments, physical_lines
+
+SMALL = 0.88
+"""A line at most this many times the body text's height is in a footnote-sized font."""
+_NOTE_START = re.compile(r"^(\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:\s?[^\W\d_(]|\)\s)")
+"""A footnote's number, then its text: "1 Se ...", "²Lagen ...", "3) Avser ..."."""
+_PLAIN_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
+
+
+def remove_footnotes(pages: list[PageFragments], body_height: float) -> int:
+    """Drop the footnotes of every page in place; return how many lines were dropped."""
+    dropped = 0
+    for page in pages:
+        limit = SMALL * body_height
+        middle = (page.top + page.bottom) / 2
+        if not any(f.height <= limit and f.middle < middle for f in page.fragments):
+            continue  # the usual page: nothing small in its lower half
+        notes = footnote_lines(physical_lines(page.fragments), limit, middle, page.marks, page.rules)
+        if notes:
+            drop = {id(fragment) for line in notes for fragment in line}
+            page.fragments = [f for f in page.fragments if id(f) not in drop]
+            dropped += len(notes)
+    return dropped
+
+
+def footnote_lines(lines: list[list[Fragment]], limit: float, middle: float, marks: set[str],
+                   rules: list[tuple[float, float, float, float]]) -> list[list[Fragment]]:
+    """The lines from the first footnote to the bottom of the page, or none.
+
+    From the bottom up, the run of small lines in the page's lower half; it must end at a line
+    of body text above (a page all in a small font has no footnotes). The footnotes start at
+    the first of these lines that starts with a number; their numbers go up one by one, and the
+    first is a mark in the body or stands under a rule."""
+    small: list[list[Fragment]] = []
+    above: list[Fragment] | None = None
+    for line in reversed(lines):
+        if max(f.height for f in line) <= limit and line[0].middle < middle:
+            small.append(line)
+            continue
+        above = line
+        break
+    if above is None or not small:
+        return []
+    small.reverse()
+    numbers = [_number(line) for line in small]
+    first = next((index for index, number in enumerate(numbers) if number is not None), None)
+    if first is None:
+        return []
+    found = [number for number in numbers[first:] if number is not None]
+    if any(b != a + 1 for a, b in zip(found, found[1:], strict=False)):
+        return []  # not numbered one up from the other: a listing or a list, not notes
+    if str(found[0]) in marks or _under_rule(small[first], above if first == 0 else small[first - 1], rules):
+        return small[first:]
+    return []
+
+
+def _number(line: list[Fragment]) -> int | None:
+    match = _NOTE_START.match(" ".join(f.text for f in line))
+    return int(match.group(1).translate(_PLAIN_DIGITS)) if match else None
+
+
+def _under_rule(line: list[Fragment], above: list[Fragment],
+                rules: list[tuple[float, float, float, float]]) -> bool:
+    """A horizontal rule stands between ``line`` and the line above it, starting left of the
+    line's end (a footnote separator)."""
+    floor, ceiling = line[0].middle, min(f.bottom for f in above)
+    right = max(f.x1 for f in line)
+    return any(floor <= (bottom + high) / 2 <= ceiling + 1 and x0 < right for x0, bottom, _, high in rules)
