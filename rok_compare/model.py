@@ -77,6 +77,7 @@ class SourceDocument:
     tables: list[Table] = field(default_factory=list)
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    _page_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def page_at(self, offset: int) -> int:
         """The 1-based page number of the character at ``offset``."""
@@ -84,7 +85,9 @@ class SourceDocument:
             return 1
         if len(self.pages) == 1:
             return self.pages[0].number
-        index = max(0, bisect.bisect_right(self.pages, offset, key=lambda p: p.start) - 1)
+        if self._page_starts is None or len(self._page_starts) != len(self.pages):
+            self._page_starts = [page.start for page in self.pages]
+        index = max(0, bisect.bisect_right(self._page_starts, offset) - 1)
         return self.pages[index].number
 
     def span(self, start: int, end: int) -> Span:

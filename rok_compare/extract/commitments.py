@@ -29,7 +29,6 @@ from rok_compare.extract.sentence_roles import (
     JOINT_ANYWHERE,
     JOINT_SUBJECT,
     NOT_BINDING,
-    PASSIVE_SIGNING,
     PROCESS_START,
     RECEPTION,
     SIGNATURE_LINE,
@@ -42,6 +41,7 @@ from rok_compare.extract.sentence_roles import (
     only_names,
     process_subject,
     role_holder,
+    signature_or_signing,
     sole_municipality,
     subject_chain_size,
     subject_of,
@@ -263,10 +263,8 @@ def _classify(unit: Sentence, mentions, parties: list[Party], context: _Context)
     text = unit.text
     if not text or text.endswith(":") or len(text) < 4:
         return None
-    if PASSIVE_SIGNING.search(text) and not SIGNED.search(text):
-        return None  # "Överenskommelsen har ingåtts av X, Y och Z": who signed, not what they undertake
-    if SIGNATURE_LINE.search(text) or names_only(unit, mentions):
-        return None  # "För Region X", "_____ Anna Berg Regiondirektör", a bare name in a list of parties
+    if signature_or_signing(text) or names_only(unit, mentions):
+        return None  # "För Region X", "_____ Anna Berg", "... har ingåtts av X och Y", a list of parties
     subject = subject_of(unit, mentions)
     own = subject is not None and subject.canonical.lower() in party_names
     binding = own and binds(unit, subject)

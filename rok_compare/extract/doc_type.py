@@ -40,8 +40,10 @@ _JOIN = "\x00.\x00"
 def _any(key: str, texts: list[str]) -> bool:
     joined = _JOIN.join(texts)
     triggers = _triggers().get(key)
-    if triggers and not any(trigger in joined.lower() for trigger in triggers):
-        return False
+    if triggers:
+        lowered = joined.lower()
+        if not any(trigger in lowered for trigger in triggers):
+            return False
     return any(p.search(joined) for p in _cues()[key])
 
 

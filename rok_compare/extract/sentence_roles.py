@@ -64,18 +64,36 @@ SIGNATURE_LINE = re.compile(r"_{4,}|^(?:för|for)\s+[A-ZÅÄÖ][^.]{0,80}$", re.
 PASSIVE_SIGNING = re.compile(
     r"\b(ingåtts|ingicks|undertecknats|undertecknades|tecknats|tecknades|träffats|träffades|slutits|slöts)\s+"
     r"(av|mellan)\b", re.I)
+_SIGNING_TRIGGERS = ("ingåtts", "ingicks", "tecknat", "tecknad", "träffa", "slutits", "slöts")
+"""Every match of :data:`PASSIVE_SIGNING` holds one of these (lower case)."""
+
+
+def signature_or_signing(text: str) -> bool:
+    """A signature line, or a sentence saying who signed ("Överenskommelsen har ingåtts av X och Y")
+    rather than what they undertake. Cheap substring checks guard the patterns (most sentences are neither)."""
+    lowered = text.lower()
+    if ("____" in text or lowered.startswith(("för ", "for "))) and SIGNATURE_LINE.search(text):
+        return True
+    return any(t in lowered for t in _SIGNING_TRIGGERS) and bool(PASSIVE_SIGNING.search(text)) \
+        and not SIGNED.search(text)
 BARE_MUNICIPALITIES = re.compile(r"\W*Kommunerna\b(?!\s+i\s)")
 _PROCESS_STEMS = ("arbet", "samverkan", "samarbet", "uppfölj", "handlingsplan", "kartlägg", "fördelning", "samordning",
                   "utvärder", "rapporter", "avtal", "överenskommels")
 """Every process noun of the patterns below starts with one of these."""
 
 
+_NAME_JOINERS = {"och", "samt", "&"}
+
+
 def names_only(unit: Sentence, mentions) -> bool:
     """Whether a unit is nothing but organisation names: an item of a list of parties."""
+    inside = mentions.within(unit.span.start, unit.span.end)
+    if not inside or len(unit.text) > 200:
+        return False
     rest = unit.text
-    for mention in mentions.within(unit.span.start, unit.span.end):
+    for mention in inside:
         rest = rest.replace(mention.name, " ", 1)
-    return not re.sub(r"\b(och|samt)\b|[,\s]", "", rest)
+    return all(word in _NAME_JOINERS for word in rest.replace(",", " ").split())
 
 
 def only_names(text: str, start: int, end: int, mentions) -> bool:
