@@ -146,3 +146,29 @@ def test_cover_logo_numbered_lead_ins_and_a_diocese(tmp_path):
         ("Länsstyrelsen", "fördela medel för regionala insatser"),
         ("Region Skåne", "erbjuda hälsoundersökningar"),
     ]
+
+
+def test_party_list_one_name_per_line_without_bullets(tmp_path):
+    path = tmp_path / "rok.txt"
+    path.write_text("REGIONAL ÖVERENSKOMMELSE\nom samverkan för nyanländas etablering i Södermanlands län 2018–2021\n\n"
+                    "1 Inledning\nDenna överenskommelse ersätter den tidigare.\n\n2 Parter\nDe undertecknande parterna "
+                    "är:\nLänsstyrelsen i Södermanlands län\nLandstinget Sörmland\nArbetsförmedlingen\nEtt okänt "
+                    "studieförbund\nSörmlands nio kommuner\n\n3 Gemensam vision\nSörmland ska vara ett län där "
+                    "nyanlända snabbt kommer i arbete.\n\n4 Åtaganden\nLandstinget Sörmland ska erbjuda "
+                    "hälsoundersökning.\n", encoding="utf-8")
+    agreement = extract_document(path)
+    assert [p.canonical for p in agreement.parties] == [
+        "Länsstyrelsen", "Landstinget Sörmland", "Arbetsförmedlingen", "kommunerna i Södermanlands län"]
+    assert [g.text for g in agreement.goals] == ["Sörmland ska vara ett län där nyanlända snabbt kommer i arbete."]
+    assert [(c.party, c.text) for c in agreement.commitments] == [
+        ("Landstinget Sörmland", "Landstinget Sörmland ska erbjuda hälsoundersökning.")]
+
+
+@pytest.mark.parametrize(("group", "canonical"), [("Skånes 33 kommuner", "kommunerna i Skåne län"),
+                                                  ("Västra Götalands 49 kommuner", "kommunerna i Västra Götalands län"),
+                                                  ("Sörmlands nio kommuner", "kommunerna i Södermanlands län")])
+def test_a_countys_municipalities_by_its_name_or_alias(tmp_path, group, canonical):
+    path = tmp_path / "rok.txt"
+    path.write_text(f"Regional överenskommelse\n\nÖverenskommelsen har tecknats mellan {group} och "
+                    "Arbetsförmedlingen.\n", encoding="utf-8")
+    assert [p.canonical for p in extract_document(path).parties] == [canonical, "Arbetsförmedlingen"]

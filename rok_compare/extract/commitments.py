@@ -192,8 +192,10 @@ def _enter_section(section, mentions: list[OrgMention], party_names: set[str], c
         return
     # a numbered heading no deeper than the one that opened the region closes it ("5." after "4.")
     sibling_of_region = depth is not None and context.region_depth is not None and depth <= context.region_depth
+    # a numbered heading after a section opened by unnumbered ones belongs to the document's outline
+    outline_resumes = depth is not None and context.region_depth is None and context.party_depth is None
     if owner or is_goal_section(section) or _END_REGION_HEADING.search(heading) or not context.in_region \
-            or sibling_of_region:
+            or sibling_of_region or outline_resumes:
         context.in_region = context.explicit_region = False
         context.party = None
         context.region_depth = context.party_depth = None

@@ -17,9 +17,11 @@ from rok_compare.model import Block, BlockKind, Section, Sentence
 
 _DATA = Path(__file__).parent / "data"
 GOAL_HEADING = re.compile(
-    r"^(\d+[.)]?\s+)?((gemensamma|övergripande|långsiktig[at]?|regionala|kommunens|strategiska|"
-    r"nationella|lokala|politiska|kvalitativa)\s+){0,2}"
-    r"(mål|målsättning(ar)?|delmål|syfte(t)?|vision|inriktning|ambition(er)?|målbild)\b",
+    r"^(\d+(\.\d+)*[.)]?\s+)?((gemensamma|gemensamt|gemensam|övergripande|långsiktig[at]?|regionala|strategiska|"
+    r"nationella|lokala|politiska|kvalitativa|kommunens|regionens|länets|planens|strategins|programmets|"
+    r"överenskommelsens|avtalets|samverkans|arbetets|projektets)\s+){0,2}"
+    r"(mål(et)?|målsättning(ar)?|delmål|inriktningsmål|effektmål|syfte(t)?|vision(en)?|inriktning|ambition(er)?|"
+    r"målbild)\b",
     re.I,
 )
 _NOT_GOAL_HEADING = re.compile(r"\b(kvantitativa mål|målgrupp)", re.I)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from rok_compare.extract.party_records import CountyInfo
 from rok_compare.extract.registry import PartyRegistry
 from rok_compare.model import County, PartyKind
 
@@ -94,9 +95,10 @@ def find_organisations(text: str, registry: PartyRegistry, path_hint: str = "") 
             place = re.search(r"i (.+ län)$", name)
             full = f"kommunerna i {place.group(1)}" if place else canonical
             if "{place}" in canonical:  # "Hallands kommuner" → "kommunerna i Hallands län"
-                if not _is_county(registry, match.group("place")):
+                county = _county_named(registry, match.group("place"))
+                if county is None:
                     continue  # "Sveriges kommuner" is no county's
-                full = canonical.format(place=match.group("place") + "s")
+                full = f"kommunerna i {county.name}"
             mentions.append(OrgMention(match.start(), match.end(), name, full, kind, generic=True))
             taken.add(match.start(), match.end())
     for match in _KOMMUNEN.finditer(text):
@@ -123,8 +125,14 @@ def _without_overlaps(mentions: list[OrgMention]) -> list[OrgMention]:
     return kept
 
 
-def _is_county(registry: PartyRegistry, name: str) -> bool:
-    return any(name in (county.short_name, county.name.removesuffix("s län")) for county in registry.counties())
+def _county_named(registry: PartyRegistry, name: str) -> CountyInfo | None:
+    """The county a place name stands for: "Skåne", "Hallands" without its s, "Sörmland" (an alias)."""
+    for county in registry.counties():
+        names = {county.short_name, county.name.removesuffix(" län").removesuffix("s"), *county.aliases}
+        if name in names or name + "s" in names:
+            return county
+    return None
+
 
 
 _BEFORE, _AFTER = 70, 40

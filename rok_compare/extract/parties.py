@@ -114,7 +114,7 @@ def find_parties(
 def _from_party_lists(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[OrgMention]:
     found = []
     pattern = party_list_heading()
-    for section in doc.sections:
+    for index, section in enumerate(doc.sections):
         for block in section.blocks:  # "Parter: Länsstyrelsen, Region X och ..."
             if block.label and pattern.fullmatch(block.label.strip()):
                 found += _within(mentions, block.span.start, block.span.end)
@@ -125,6 +125,32 @@ def _from_party_lists(doc: SegmentedDocument, mentions: list[OrgMention]) -> lis
                 break
             found += [m for m in _within(mentions, block.span.start, block.span.end) if not m.bare_place
                       or block.kind is BlockKind.LIST_ITEM or _is_list_like(block.text)]
+        found += _names_as_headings(doc, index + 1, mentions)
+    return found
+
+
+def _names_as_headings(doc: SegmentedDocument, first: int, mentions: list[OrgMention]) -> list[OrgMention]:
+    """A list of parties written one name per line, without bullets: each short line became a
+    heading of its own. The names from section ``first`` on, while headings are names only."""
+    found: list[OrgMention] = []
+    misses = 0
+    for section in doc.sections[first:]:
+        span, heading = section.heading_span, section.heading or ""
+        if span is None or split_numbering(heading)[0] or heading.endswith(":") or len(heading.split()) > 8:
+            break
+        inside = _within(mentions, span.start, span.end)
+        rest = heading
+        for mention in inside:
+            rest = rest.replace(mention.name, " ", 1)
+        if inside and not rest.replace(",", " ").split():
+            found += inside
+            misses = 0
+        else:  # a name the registry does not know ("Studieförbunden i Sörmland"): go on, but not for long
+            misses += 1
+            if misses > 1:
+                break
+        if section.blocks:
+            break
     return found
 
 
@@ -166,7 +192,7 @@ def _from_list_lead_ins(doc: SegmentedDocument, mentions: list[OrgMention]) -> l
     """List items or table rows after a sentence such as "Följande 15 kommuner ingår:" or
     "Överenskommelsen har undertecknats av följande parter:"."""
     found = []
-    for section in doc.sections:
+    for index, section in enumerate(doc.sections):
         lead_in = False
         for block in section.blocks:
             if block.kind in (BlockKind.LIST_ITEM, BlockKind.TABLE_ROW):
@@ -175,6 +201,8 @@ def _from_list_lead_ins(doc: SegmentedDocument, mentions: list[OrgMention]) -> l
                 continue
             last = block.sentences[-1].text if block.sentences else ""
             lead_in = _is_party_lead_in(last)
+        if lead_in:
+            found += _names_as_headings(doc, index + 1, mentions)
     return found
 
 
