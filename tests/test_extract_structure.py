@@ -172,3 +172,45 @@ def test_a_countys_municipalities_by_its_name_or_alias(tmp_path, group, canonica
     path.write_text(f"Regional överenskommelse\n\nÖverenskommelsen har tecknats mellan {group} och "
                     "Arbetsförmedlingen.\n", encoding="utf-8")
     assert [p.canonical for p in extract_document(path).parties] == [canonical, "Arbetsförmedlingen"]
+
+
+def test_lead_ins_without_colon_offices_and_role_words(tmp_path):
+    path = tmp_path / "lok.txt"
+    path.write_text(
+        "Lokal överenskommelse om nyanländas etablering i Falun för åren 2016-2018\n\n"
+        "Överenskommelsen har tecknats mellan Falu kommun, Arbetsförmedlingen Falun/Borlänge och Landstinget "
+        "Dalarna.\n\nÅtaganden\n\nFalu kommun åtar sig att\n- erbjuda sfi inom en månad,\n- anvisa bostad.\n\n"
+        "Gemensamt åtar sig parterna att\n- utse kontaktpersoner.\n\nÖvrigt\n\nLandstinget ska erbjuda "
+        "hälsosamtal. Kommunstyrelsen ska följa upp överenskommelsen. Enligt avtalet ska Arbetsförmedlingen "
+        "erbjuda praktik.\n", encoding="utf-8")
+    agreement = extract_document(path)
+    assert [p.canonical for p in agreement.parties] == ["Falu kommun", "Arbetsförmedlingen", "Landstinget Dalarna"]
+    assert (agreement.period.start, agreement.period.end) == (2016, 2018)
+    assert [(c.party, c.text) for c in agreement.commitments] == [
+        ("Falu kommun", "erbjuda sfi inom en månad"),
+        ("Falu kommun", "anvisa bostad."),
+        ("*", "utse kontaktpersoner."),
+        ("Landstinget Dalarna", "Landstinget ska erbjuda hälsosamtal."),
+        ("Falu kommun", "Kommunstyrelsen ska följa upp överenskommelsen."),
+        ("Arbetsförmedlingen", "Enligt avtalet ska Arbetsförmedlingen erbjuda praktik."),
+    ]
+
+
+def test_quoted_goals_lose_the_attribution_and_a_menu_item_is_no_agreement(tmp_path):
+    path = tmp_path / "nyhet.txt"
+    path.write_text(
+        "Sök\nMeny\n\nFler bostäder till nyanlända i Sundsvall\n\nSundsvalls kommun och Migrationsverket har "
+        "tecknat ett avtal om 60 boendeplatser.\n\nMålet är att fler ska stanna kvar i Sundsvall, berättar "
+        "Anders Berg, enhetschef.\n\n– Vi ska se till att alla känner sig välkomna, säger Maria Lind.\n",
+        encoding="utf-8")
+    agreement = extract_document(path)
+    assert agreement.doc_type.value == "news"
+    assert [g.text for g in agreement.goals] == ["Målet är att fler ska stanna kvar i Sundsvall"]
+    assert all("Vi ska se till" not in c.text for c in agreement.commitments)
+
+
+def test_the_search_box_is_not_a_strategic_agreement(tmp_path):
+    path = tmp_path / "sida.txt"
+    path.write_text("Sök\n\nNy i Sverige\n\nKöpings kommun tar emot nyanlända som anvisas till kommunen. "
+                    "Vi erbjuder samhällsorientering på flera språk.\n", encoding="utf-8")
+    assert extract_document(path).doc_type.value == "other"

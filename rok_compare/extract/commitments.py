@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from rok_compare.extract.action_tables import labelled_actions, table_commitments
+from rok_compare.extract.attribution import is_quoted, without_attribution
 from rok_compare.extract.goals import is_goal_block, is_goal_section, is_goal_statement
 from rok_compare.extract.organisations import MentionIndex, OrgMention
 from rok_compare.extract.sentence_roles import (
@@ -68,10 +69,14 @@ _POSSESSIVE_HEADING = re.compile(
     re.I,
 )
 _LIST_LEAD_IN = re.compile(
-    r"\s*(åtar sig|ska|skall|ansvarar för|kommer att|bidrar med|erbjuder|förbinder sig)\b[^.]{0,80}:$", re.I
+    r"\s*(åtar sig|ska|skall|ansvarar för|kommer att|bidrar med|erbjuder|förbinder sig)\b[^.]{0,80}(?::|\batt)$", re.I
 )
-"""A lead-in to a list of one party's undertakings: "Länsstyrelsen åtar sig att:"."""
+"""A lead-in to a list of one party's undertakings: "Länsstyrelsen åtar sig att:" (colon or not)."""
 _JOINT_LEAD_IN = re.compile(r"^(parterna|samtliga parter|alla parter|vi)\b", re.I)
+_INVERTED_JOINT_LEAD_IN = re.compile(
+    r"^(?:gemensamt|tillsammans|dessutom|vidare)\s+(?:åtar sig|ska|skall|kommer)\s+(?:de\s+)?(?:parterna|vi)\b"
+    r"[^.]{0,60}(?::|\batt)$", re.I)
+"""The same, inverted: "Gemensamt åtar sig parterna att"."""
 
 
 @cache
@@ -148,12 +153,12 @@ def _undertaking_lead_in(block, mentions: MentionIndex, party_names: set[str]) -
     if not block.sentences:
         return None
     last = block.sentences[-1]
-    if not last.text.endswith(":"):
+    if not last.text.endswith((":", " att")):
         return None
     _, unnumbered = split_numbering(last.text)  # "3.2.1 Länsstyrelsen åtar sig att:"
     skip = len(last.text) - len(unnumbered)
     joint = _JOINT_LEAD_IN.match(unnumbered)
-    if joint and _LIST_LEAD_IN.match(unnumbered, joint.end()):
+    if joint and _LIST_LEAD_IN.match(unnumbered, joint.end()) or _INVERTED_JOINT_LEAD_IN.match(unnumbered):
         return ALL, last.text
     first = next(iter(mentions.within(last.span.start + skip, last.span.start + skip + 3)), None)
     if first and first.canonical.lower() in party_names:
@@ -165,7 +170,7 @@ def _undertaking_lead_in(block, mentions: MentionIndex, party_names: set[str]) -
 
 def _listed_undertakings(block, lead_in: tuple[str, str]) -> list[Commitment]:
     owner, wording = lead_in
-    return [Commitment(owner, s.text, commitment_strength(f"{wording.rstrip(':')} {s.text}"), s.span)
+    return [Commitment(owner, s.text.rstrip(" ,;"), commitment_strength(f"{wording.rstrip(':')} {s.text}"), s.span)
             for s in block.sentences if len(s.text) >= 4]
 
 
@@ -263,8 +268,8 @@ def _split_offsets(text: str, start: int, end: int, pattern: re.Pattern[str]) ->
 def _classify(unit: Sentence, mentions, parties: list[Party], context: _Context) -> Commitment | None:
     party_names = {p.canonical.lower() for p in parties}
     text = unit.text
-    if not text or text.endswith(":") or len(text) < 4:
-        return None
+    if not text or text.endswith((":", " att")) or len(text) < 4:
+        return None  # a lead-in to the list that holds the undertakings
     if signature_or_signing(text) or names_only(unit, mentions):
         return None  # "För Region X", "_____ Anna Berg", "... har ingåtts av X och Y", a list of parties
     subject = subject_of(unit, mentions)
@@ -286,17 +291,19 @@ def _classify(unit: Sentence, mentions, parties: list[Party], context: _Context)
     role = role_holder(unit, mentions, party_names)
     if role:
         return _commitment(role.canonical, unit)
+    if JOINT_ANYWHERE.search(text) or (JOINT_SUBJECT.search(text) and not NOT_BINDING.search(text)
+                                       and not is_quoted(text)):  # a quoted "vi" is the speaker's own
+        return _commitment(ALL, unit)  # "Parterna ska ...", also inside one party's section
     if context.in_region and context.party is not None:
         return _commitment(context.party.canonical, unit)
-    if JOINT_ANYWHERE.search(text) or (JOINT_SUBJECT.search(text) and not NOT_BINDING.search(text)):
-        return _commitment(ALL, unit)
     if RECEPTION.search(text) and (party_names or context.in_region):
         return _commitment(subject.canonical if own else sole_municipality(parties) or ALL, unit)
     return None
 
 
 def _commitment(party: str, unit: Sentence) -> Commitment:
-    return Commitment(party, unit.text, commitment_strength(unit.text), unit.span)
+    text, span = without_attribution(unit.text, unit.span)
+    return Commitment(party, text, commitment_strength(text), span)
 
 
 def _from_tables(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[Commitment]:

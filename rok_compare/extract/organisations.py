@@ -296,14 +296,34 @@ def _leading_name(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def with_party_names(text: str, mentions: MentionIndex, parties) -> MentionIndex:
     """Add every occurrence of a party name the mention finder missed ("Arbetsfinnedlingen",
-    an organisation the registry lacks), so that the party's commitments are found too."""
-    extra = []
+    an organisation the registry lacks), and the words that stand for the one party of a kind
+    ("Landstinget ska ...", "Kommunstyrelsen ansvarar ..."; ``data/party_roles.csv``), so that the
+    party's commitments are found too."""
+    extra: list[OrgMention] = []
+
+    def add(match: re.Match[str], party) -> None:
+        nearby = mentions.within(match.start() - 80, match.end())
+        if not any(m.start < match.end() and match.start() < m.end for m in [*nearby, *extra[-3:]]):
+            extra.append(OrgMention(match.start(), match.end(), match.group(), party.canonical, party.kind,
+                                    current=party.current))
+
     for party in parties:
-        if len(party.name) < 4:
-            continue
-        for match in re.finditer(rf"(?<![\wåäö]){re.escape(party.name)}(?![\wåäö])", text):
-            nearby = mentions.within(match.start() - 80, match.end())
-            if not any(m.start < match.end() and match.start() < m.end for m in nearby):
-                extra.append(OrgMention(match.start(), match.end(), party.name, party.canonical, party.kind,
-                                        current=party.current))
+        if len(party.name) >= 4:
+            for match in re.finditer(rf"(?<![\wåäö]){re.escape(party.name)}(?![\wåäö])", text):
+                add(match, party)
+    for kind, pattern in _party_roles():
+        of_kind = [p for p in parties if p.kind is kind and not p.canonical[:1].islower()]
+        if len(of_kind) == 1:
+            for match in pattern.finditer(text):
+                add(match, of_kind[0])
     return MentionIndex([*mentions, *extra]) if extra else mentions
+
+
+@cache
+def _party_roles() -> list[tuple[PartyKind, re.Pattern[str]]]:
+    roles = []
+    for line in (_DATA / "party_roles.csv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, pattern = line.split(",", 1)
+            roles.append((PartyKind(kind), re.compile(rf"(?<![\wåäö]){pattern}(?![\wåäö])")))
+    return roles

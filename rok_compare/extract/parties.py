@@ -256,6 +256,8 @@ def _chain_before(text: str, mentions: list[OrgMention], cue_start: int) -> list
         gap = text[mention.end : boundary]
         if not (_SEPARATOR.match(gap) or (not chain and re.fullmatch(r"\s*,?\s*", gap))):
             break
+        if chain and _qualifies(mention, chain[-1], gap):
+            chain.pop()  # the place after it was its office
         chain.append(mention)
         boundary = mention.start
     return list(reversed(chain))
@@ -270,9 +272,15 @@ def _chain_after(text: str, mentions: list[OrgMention], cue_end: int) -> list[Or
         fits = _LEAD_IN.match(gap) if not chain else _SEPARATOR.match(gap)
         if not fits:
             break
-        chain.append(mention)
+        if not (chain and _qualifies(chain[-1], mention, gap)):
+            chain.append(mention)
         boundary = mention.end
     return chain
+
+
+def _qualifies(previous: OrgMention, mention: OrgMention, gap: str) -> bool:
+    """A bare place right after a body names its office, not a party: "Arbetsförmedlingen Falun/Borlänge"."""
+    return mention.bare_place and not previous.bare_place and gap.strip() in ("", "/")
 
 
 def _partner_of(mentions: list[OrgMention], cue_start: int, chain_end: int, text: str) -> list[OrgMention]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from pathlib import Path
 
+from rok_compare.extract.attribution import without_attribution
 from rok_compare.extract.clauses import build_clauses
 from rok_compare.extract.commitments import find_commitments
 from rok_compare.extract.doc_type import agreement_level, classify_doc_type
@@ -95,7 +96,8 @@ def find_goals(doc: SegmentedDocument, party_sections: set[tuple[int, int]]) -> 
                 if (sentence.span.start, sentence.span.end) in party_sections:
                     continue
                 if listed_goal or is_goal_statement(sentence, goal_section, in_list or _short_item(block)):
-                    goals.append(Goal(sentence.text, section.heading, sentence.span))
+                    text, span = without_attribution(sentence.text, sentence.span)
+                    goals.append(Goal(text, section.heading, span))
             if block.kind is not BlockKind.LIST_ITEM:
                 previous = block
     return goals

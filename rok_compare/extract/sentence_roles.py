@@ -38,7 +38,7 @@ JOINT_ANYWHERE = re.compile(
 _PROCESS_NOUNS = (r"arbetet|samverkan|samarbetet|uppföljning(?:en)?|handlingsplaner(?:na)?|kartläggning(?:en)?|"
                   r"fördelning(?:en)?|samordning(?:en)?|utvärdering(?:en)?|rapportering(?:en)?|avtalet|överenskommelsen")
 _PROCESS_SUBJECT = re.compile(
-    r"^(?!(?:i|med|för|genom|inom|vid|under|efter)\s)(?:[\wåäö-]+\s+){0,2}?"
+    r"^(?!(?:i|med|för|genom|inom|vid|under|efter|enligt)\s)(?:[\wåäö-]+\s+){0,2}?"
     rf"({_PROCESS_NOUNS})\b"
     r"(?:\s+(?:med|mellan|av|för|inom|kring|vid)\s+[^,.]{0,90}?)?(?:,[^,.]{0,120},)?"
     r"(?:\s+(?:ska|skall|kommer(?:\s+[\wåäö]+){0,3}?(?:\s+att)?)\s+|[^.]{0,80}?\boch\s+(?:ska|skall)\s+)",

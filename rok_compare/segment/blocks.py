@@ -273,6 +273,8 @@ def _looks_like_heading(text: str) -> bool:
     first = text.lstrip("0123456789.) ")[:1]
     if not first.isupper():
         return False
+    if text.endswith((" att", " att:")):
+        return False  # a lead-in: "Landstinget Dalarna åtar sig att"
     has_verb = bool(_VERB_CUES.search(text.lower()))
     if text.endswith(":") and (has_verb or len(words) > 3):
         return False  # a lead-in to a list ("Syftet med planen är:", "Följande parter ingår i överenskommelsen:")
