@@ -214,3 +214,32 @@ def test_the_search_box_is_not_a_strategic_agreement(tmp_path):
     path.write_text("Sök\n\nNy i Sverige\n\nKöpings kommun tar emot nyanlända som anvisas till kommunen. "
                     "Vi erbjuder samhällsorientering på flera språk.\n", encoding="utf-8")
     assert extract_document(path).doc_type.value == "other"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Trollhättans stad, Arbetsförmedlingen och Högskolan Väst har sedan 2020 ett samverkansavtal om snabbspår.",
+        "Trollhättans stad, Arbetsförmedlingen och Högskolan Väst öppnar i höst ett gemensamt mottagningscenter.",
+        "Trollhättans stad, Arbetsförmedlingen och Högskolan Väst ska gemensamt driva ett boende.",
+    ],
+)
+def test_more_ways_of_saying_who_works_together(tmp_path, sentence):
+    path = tmp_path / "sida.txt"
+    path.write_text(f"Samverkan kring nyanländas etablering\n\n{sentence}\n", encoding="utf-8")
+    assert [p.canonical for p in extract_document(path).parties] == [
+        "Trollhättans stad", "Arbetsförmedlingen", "Högskolan Väst"]
+
+
+def test_a_municipalitys_own_programme_keeps_the_municipality_and_its_vision(tmp_path):
+    path = tmp_path / "program.txt"
+    path.write_text("Program för integration 2019–2022\n\nLinköpings kommun\n\nVision\n\nLinköpings kommun ska vara "
+                    "en kommun där nyanlända snabbt blir delaktiga.\n\nGenomförande\n\nKommunen deltar i den "
+                    "regionala samverkan som leds av Länsstyrelsen Östergötland. Samtliga nämnder ska beakta "
+                    "programmet i sina verksamhetsplaner.\n", encoding="utf-8")
+    agreement = extract_document(path)
+    assert agreement.parties[0].canonical == "Linköpings kommun"
+    assert [g.text for g in agreement.goals] == ["Linköpings kommun ska vara en kommun där nyanlända snabbt blir "
+                                                 "delaktiga."]
+    assert ("Linköpings kommun", "Samtliga nämnder ska beakta programmet i sina verksamhetsplaner.") in \
+        [(c.party, c.text) for c in agreement.commitments]

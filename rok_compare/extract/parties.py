@@ -105,9 +105,10 @@ def find_parties(
     if len({m.canonical for m in found}) < 2:  # one party makes no agreement ...
         if not (doc_type in _OWNER_TYPES or _about_own_strategy(doc)):
             found = []
-        elif not found:  # ... but a municipality's own strategy or plan is its own
+        else:  # ... but a municipality's own strategy or plan is its own
             owner = home_municipality(list(mentions))
-            found = [owner] if owner else []
+            if owner and all(m.canonical != owner.canonical for m in found):
+                found = [owner, *found]
     return _unique_parties(source, found, mentions)
 
 

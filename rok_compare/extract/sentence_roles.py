@@ -23,7 +23,9 @@ _INVERTED_BINDING = re.compile(r"\b(ska|skall|kommer|vill|bidrar|medverkar)\s*$"
 _ROLE_AFTER_GENITIVE = re.compile(r"\s+(roll|uppdrag)\s+(är\s+)?att\b", re.I)
 _ROLE = re.compile(r"(:s|s)?\s+(roll|uppdrag)\s+(är\s+)?att\b", re.I)
 NOT_BINDING = re.compile(
-    r"\b(ska|skall) kunna\b|^(?:\S+\s+){0,8}?(sannolikt|troligen|kanske|eventuellt|möjligen)\b", re.I
+    r"\b(ska|skall) kunna\b|^(?:\S+\s+){0,8}?(sannolikt|troligen|kanske|eventuellt|möjligen)\b"
+    r"|\b(ska|skall) vara (en|ett) [a-zåäö]+ (där|som)\b",  # a vision: "X ska vara en kommun där ..."
+    re.I,
 )
 JOINT_SUBJECT = re.compile(
     r"(?:^|\batt\s+)(de parter|samtliga parter|alla parter|vi som kommuner|vi)\b"
@@ -63,7 +65,7 @@ SIGNATURE_LINE = re.compile(r"_{4,}|^(?:för|for)\s+[A-ZÅÄÖ][^.]{0,80}$", re.
 """A signature: a line to sign on, or "För <organisation>" standing alone."""
 PASSIVE_SIGNING = re.compile(
     r"\b(ingåtts|ingicks|undertecknats|undertecknades|tecknats|tecknades|träffats|träffades|slutits|slöts)\s+"
-    r"(av|mellan)\b", re.I)
+    r"(av|mellan|i\s+[A-ZÅÄÖ]|den\s+\d)", re.I)
 _SIGNING_TRIGGERS = ("ingåtts", "ingicks", "tecknat", "tecknad", "träffa", "slutits", "slöts")
 """Every match of :data:`PASSIVE_SIGNING` holds one of these (lower case)."""
 
