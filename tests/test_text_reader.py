@@ -75,3 +75,18 @@ def test_missing_file_and_directory(tmp_path):
         read_document(tmp_path / "nowhere.txt")
     with pytest.raises(InputError, match="is a directory"):
         read_document(tmp_path)
+
+
+def test_entities_inside_words_keep_the_word_whole(tmp_path):
+    """'Enk&ouml;pings' reads 'Enköpings' (its padding moves to the end of the word), so the registry
+    finds the municipality; offsets outside the word stay true."""
+    raw = "<p>Enk&ouml;pings kommun och Arbetsf&ouml;rmedlingen har tecknat en &ouml;verenskommelse.</p>"
+    path = tmp_path / "sida.html"
+    path.write_text(raw, encoding="utf-8")
+    doc = read_document(path)
+    assert len(doc.text) == len(raw)
+    assert "Enköpings" in doc.text and "Arbetsförmedlingen" in doc.text
+    assert doc.text.index("kommun") == raw.index("kommun")
+    from rok_compare.extract import extract_document
+
+    assert [p.canonical for p in extract_document(path).parties] == ["Enköpings kommun", "Arbetsförmedlingen"]

@@ -88,12 +88,29 @@ def strip_markup(text: str) -> str:
             # Inside a tab-separated table row a block tag breaks the cell, not the row.
             first = "\v" if _in_table_row(text, match.start()) else "\n"
         blank(match.start(), match.end(), first)
+    padded = False
     for match in _ENTITY.finditer(text):
         value = html.unescape(match.group(0))
         if value == match.group(0) or len(value) != 1:
             continue
-        blank(match.start(), match.end(), " " if value == "\xa0" else value)
-    return "".join(chars)
+        chars[match.start()] = " " if value == "\xa0" else value
+        for i in range(match.start() + 1, match.end()):
+            chars[i] = _PAD
+        padded = True
+    result = "".join(chars)
+    return _PADDED_WORD.sub(_pad_after, result) if padded else result
+
+
+_PAD = "\x00"
+"""Where an entity ("&ouml;") was longer than its character: moved to the end of the word."""
+_PADDED_WORD = re.compile(r"[^\s\x00]*\x00[^\s]*")
+
+
+def _pad_after(match: re.Match[str]) -> str:
+    """"Enk&ouml;ping" reads "Enköping" and five spaces, not "Enkö     ping": the offsets of the words
+    around stay true, only those inside the word move."""
+    word = match.group()
+    return word.replace(_PAD, "") + " " * word.count(_PAD)
 
 
 def _in_table_row(text: str, offset: int) -> bool:
