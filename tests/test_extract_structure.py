@@ -243,3 +243,20 @@ def test_a_municipalitys_own_programme_keeps_the_municipality_and_its_vision(tmp
                                                  "delaktiga."]
     assert ("Linköpings kommun", "Samtliga nämnder ska beakta programmet i sina verksamhetsplaner.") in \
         [(c.party, c.text) for c in agreement.commitments]
+
+
+def test_bar_table_letterhead_and_a_landsting_named_by_its_role(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(
+        "Ljungby kommun\nHandlingsplan för mottagande av nyanlända 2020–2022\n\nÖverenskommelse\n\n"
+        "Planen har tagits fram av Ljungby kommun tillsammans med Arbetsförmedlingen och Landstinget Kronoberg.\n\n"
+        "Insatser\n\nInsats | Ansvarig | Tidplan\n---|---|---\nSpråkpraktik på arbetsplatser | Arbetsförmedlingen "
+        "| 2020–2021\nSamhällsorientering inom tre månader | Ljungby kommun | 2020\n\nÖvrigt\n\nLandstinget ska "
+        "erbjuda hälsoundersökning inom två månader.\n", encoding="utf-8")
+    agreement = extract_document(path)
+    assert agreement.doc_type.value == "action_plan"
+    assert (agreement.period.start, agreement.period.end) == (2020, 2022)
+    pairs = [(c.party, c.text) for c in agreement.commitments]
+    assert ("Arbetsförmedlingen", "Språkpraktik på arbetsplatser") in pairs
+    assert ("Ljungby kommun", "Samhällsorientering inom tre månader") in pairs
+    assert ("Landstinget Kronoberg", "Landstinget ska erbjuda hälsoundersökning inom två månader.") in pairs

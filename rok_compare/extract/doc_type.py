@@ -33,6 +33,11 @@ def _triggers() -> dict[str, tuple[str, ...]]:
     return {key.removesuffix("_triggers"): tuple(words) for key, words in raw.items() if key.endswith("_triggers")}
 
 
+_ORGANISATION_LINE = re.compile(
+    r"(?:Region|Länsstyrelsen|Landstinget|Kommunförbundet|Regionförbundet)(?:\s+i)?(?:\s+[A-ZÅÄÖ]\S*){1,3}"
+    r"|[A-ZÅÄÖ]\S*(?:\s+[A-ZÅÄÖ]\S*)?\s+(?:kommun|stad|län)"
+)
+"""A line that is only an organisation's name, as a logo or letterhead over the title."""
 _JOIN = "\x00.\x00"
 """Between texts searched at once: no cue pattern matches across it."""
 
@@ -58,13 +63,16 @@ def classify_doc_type(doc: SegmentedDocument) -> DocType:
     sentences = [s.text for sec in doc.sections for b in sec.blocks if b.kind is not BlockKind.TABLE_ROW
                  for s in b.sentences]
     headings = [sec.heading for sec in doc.sections if sec.heading]
-    if _count_sentences("news_strong", sentences) >= 1 and not _any("action_plan_title", heads[:1]):
+    title = heads[:1]
+    if heads and _ORGANISATION_LINE.fullmatch(heads[0]):
+        title = list(dict.fromkeys(heads))[:2]  # a name over the title: "Region Gotland" / "Handlingsplan ..."
+    if _count_sentences("news_strong", sentences) >= 1 and not _any("action_plan_title", title):
         return DocType.NEWS
     if _any("minutes_body", [*headings, *sentences]):
         return DocType.OTHER
     for key, doc_type, where in (
-        ("action_plan_title", DocType.ACTION_PLAN, heads[:1]),
-        ("strategy_title", DocType.STRATEGY, heads[:1]),
+        ("action_plan_title", DocType.ACTION_PLAN, title),
+        ("strategy_title", DocType.STRATEGY, title),
         ("local_agreement_title", DocType.LOCAL_AGREEMENT, heads),
         ("regional_agreement_title", DocType.REGIONAL_AGREEMENT, heads),
     ):

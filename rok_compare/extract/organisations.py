@@ -311,8 +311,8 @@ def with_party_names(text: str, mentions: MentionIndex, parties) -> MentionIndex
         if len(party.name) >= 4:
             for match in re.finditer(rf"(?<![\wåäö]){re.escape(party.name)}(?![\wåäö])", text):
                 add(match, party)
-    for kind, pattern in _party_roles():
-        of_kind = [p for p in parties if p.kind is kind and not p.canonical[:1].islower()]
+    for kind, word, pattern in _party_roles():
+        of_kind = [p for p in parties if p.kind is kind and not p.canonical[:1].islower() and word in p.canonical]
         if len(of_kind) == 1:
             for match in pattern.finditer(text):
                 add(match, of_kind[0])
@@ -320,10 +320,10 @@ def with_party_names(text: str, mentions: MentionIndex, parties) -> MentionIndex
 
 
 @cache
-def _party_roles() -> list[tuple[PartyKind, re.Pattern[str]]]:
+def _party_roles() -> list[tuple[PartyKind, str, re.Pattern[str]]]:
     roles = []
     for line in (_DATA / "party_roles.csv").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            kind, pattern = line.split(",", 1)
-            roles.append((PartyKind(kind), re.compile(rf"(?<![\wåäö]){pattern}(?![\wåäö])")))
+            kind, word, pattern = line.split(",", 2)
+            roles.append((PartyKind(kind), word, re.compile(rf"(?<![\wåäö]){pattern}(?![\wåäö])")))
     return roles

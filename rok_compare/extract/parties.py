@@ -290,8 +290,8 @@ def _partner_of(mentions: list[OrgMention], cue_start: int, chain_end: int, text
     A possessor of members is not the actor: in "Umeåregionens sex kommuner har skrivit ett avtal
     med ..." the municipalities sign, not Umeåregionen."""
     before = [m for m in mentions if m.end <= cue_start and not _MEMBERS_AFTER.match(text, m.end)]
-    if before:
-        return [before[-1]]
+    if before:  # "X och Y har tillsammans med Z": the whole chain that ends nearest the cue
+        return _chain_before(text, before, before[-1].end)
     after = [m for m in mentions if m.start >= chain_end]
     return after[:1]
 

@@ -119,9 +119,38 @@ def _in_table_row(text: str, offset: int) -> bool:
     return "\t" in text[line_start : line_end if line_end >= 0 else len(text)]
 
 
+_PIPE_ROW = re.compile(r"^[^\n|]*\|[^\n|]*\|[^\n]*$", re.M)
+_RULE_ROW = re.compile(r"^[\s|:+-]+$")
+
+
+def pipe_tables(text: str) -> str:
+    """Plain-text tables written with bars, "Insats | Ansvarig | Tidplan", become tab-separated rows
+    (as the PDF and HTML readers write them), one character for another so offsets stay; a rule
+    line "---|---" is blanked. Only runs of two or more such lines count: one bar-line is prose."""
+    if text.count("|") < 4:
+        return text
+    rows = list(_PIPE_ROW.finditer(text))
+    chars = None
+    for index, row in enumerate(rows):
+        before = index and rows[index - 1].end() + 1 == row.start()
+        after = index + 1 < len(rows) and row.end() + 1 == rows[index + 1].start()
+        if not (before or after):
+            continue
+        chars = chars if chars is not None else list(text)
+        rule = bool(_RULE_ROW.match(row.group()))
+        for i in range(row.start(), row.end()):
+            if rule:
+                chars[i] = " "
+            elif text[i] == "|":
+                chars[i] = "\t"
+    return "".join(chars) if chars is not None else text
+
+
 def read_text(path: Path, data: bytes, sha256: str, fmt: SourceFormat) -> SourceDocument:
     text, encoding = decode(path, data)
     text = strip_markup(text)
+    if fmt is SourceFormat.TEXT:
+        text = pipe_tables(text)
     if not text.strip():
         raise InputError(path, "holds no text (only markup or whitespace)")
     warnings = []
