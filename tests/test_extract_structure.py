@@ -260,3 +260,13 @@ def test_bar_table_letterhead_and_a_landsting_named_by_its_role(tmp_path):
     assert ("Arbetsförmedlingen", "Språkpraktik på arbetsplatser") in pairs
     assert ("Ljungby kommun", "Samhällsorientering inom tre månader") in pairs
     assert ("Landstinget Kronoberg", "Landstinget ska erbjuda hälsoundersökning inom två månader.") in pairs
+
+
+def test_signatures_side_by_side_read_as_one_line(tmp_path):
+    path = tmp_path / "rok.txt"
+    path.write_text("Regional överenskommelse i Hallands län\n\nÅtaganden\n\nParterna ska gemensamt verka för att "
+                    "nyanländas kompetens tas tillvara.\n\nUnderskrifter\n\nFör Länsstyrelsen i Hallands län\n\n"
+                    "För Halmstads kommun\n\nKarin Ek Kommundirektör För Region Halland\n\nFör Arbetsförmedlingen\n",
+                    encoding="utf-8")
+    assert [p.canonical for p in extract_document(path).parties] == [
+        "Länsstyrelsen", "Halmstads kommun", "Region Halland", "Arbetsförmedlingen"]

@@ -178,11 +178,16 @@ def _from_signatures(doc: SegmentedDocument, mentions: Sequence[OrgMention]) -> 
         lines = [(section.heading, section.heading_span)] if section.heading else []
         lines += [(block.text, block.span) for block in section.blocks]
         for text, span in lines:
-            if not _SIGNATURE.match(text) or len(text) > 120:
+            if len(text) > 120:
                 continue
             inside = _within(mentions, span.start, span.end)
-            if inside and doc.source.text[span.start : inside[0].start].strip().lower() in ("för", "for"):
-                found.append(inside[0])
+            if _SIGNATURE.match(text):
+                if inside and doc.source.text[span.start : inside[0].start].strip().lower() in ("för", "for"):
+                    found.append(inside[0])
+            elif inside and "." not in text and doc.source.text[inside[-1].end : span.end].strip() == "" \
+                    and doc.source.text[span.start : inside[-1].start].endswith(" För "):
+                # signatures side by side, read as one line: "Karin Ek Kommundirektör För Region Halland"
+                found.append(inside[-1])
     return found
 
 
