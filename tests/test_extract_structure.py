@@ -270,3 +270,37 @@ def test_signatures_side_by_side_read_as_one_line(tmp_path):
                     encoding="utf-8")
     assert [p.canonical for p in extract_document(path).parties] == [
         "Länsstyrelsen", "Halmstads kommun", "Region Halland", "Arbetsförmedlingen"]
+
+
+def test_second_probe_wordings(tmp_path):
+    """Inverted signing ("Sedan 2020 har X och Y en ..."), intentions ("avser att"), an agreement of
+    reception signed in the news, undertakings after "har parterna kommit överens om att", HTML list
+    items without full stops, and organisations consulted or represented that are not parties."""
+    news = tmp_path / "nyhet.txt"
+    news.write_text("Mora tar emot fler\n\nI går tecknade Mora kommun och Migrationsverket ett avtal om 60 "
+                    "anvisningsbara platser.\n", encoding="utf-8")
+    agreement = extract_document(news)
+    assert [p.canonical for p in agreement.parties] == ["Mora kommun", "Migrationsverket"]
+    assert [c.party for c in agreement.commitments] == ["*"]
+
+    page = tmp_path / "sida.html"
+    page.write_text(
+        "<h1>Samverkan kring nyanlända</h1><p>Sedan den 1 januari 2020 har Nacka kommun och Värmdö kommun en "
+        "samverkansöverenskommelse om mottagandet. Kommunerna arbetar i dialog med Röda Korset.</p>"
+        "<p>I överenskommelsen har parterna kommit överens om att:</p><ul><li>dela på en mottagningsenhet</li>"
+        "<li>ta fram en gemensam introduktion</li></ul><h2>Parternas avsikter</h2><p>Nacka kommun avser att "
+        "erbjuda praktikplatser. Samtliga parter åtar sig att följa upp arbetet.</p>", encoding="utf-8")
+    agreement = extract_document(page)
+    assert [p.canonical for p in agreement.parties] == ["Nacka kommun", "Värmdö kommun"]
+    assert [(c.party, c.text) for c in agreement.commitments] == [
+        ("*", "dela på en mottagningsenhet"),
+        ("*", "ta fram en gemensam introduktion"),
+        ("Nacka kommun", "Nacka kommun avser att erbjuda praktikplatser."),
+        ("*", "Samtliga parter åtar sig att följa upp arbetet."),
+    ]
+
+    rok = tmp_path / "rok.txt"
+    rok.write_text("Regional överenskommelse i Dalarna\n\nParter\n\n• Region Dalarna\n• Dalarnas kommunförbund, som "
+                   "företräder länets 15 kommuner\n• Arbetsförmedlingen\n", encoding="utf-8")
+    assert [p.canonical for p in extract_document(rok).parties] == [
+        "Region Dalarna", "Dalarnas kommunförbund", "Arbetsförmedlingen"]

@@ -52,7 +52,8 @@ from rok_compare.model import BlockKind, Commitment, Party, SegmentedDocument, S
 from rok_compare.segment import split_numbering
 
 _DATA = Path(__file__).parent / "data"
-_REGION_HEADING = re.compile(r"\b(åtagande\w*|ansvarsfördelning\w*|ansvar|roller|uppdrag|ansvarsområden)\b", re.I)
+_REGION_HEADING = re.compile(
+    r"\b(åtagande\w*|ansvarsfördelning\w*|ansvar|roller|uppdrag|ansvarsområden|avsikter)\b", re.I)
 _EXPLICIT_REGION = re.compile(r"\båtagande\w*\b", re.I)
 _END_REGION_HEADING = re.compile(
     r"\b(kontakt\w*|bilag\w*|statistik|mottagande av flyktingar|underskrift\w*|uppföljning\w*|utvärdering\w*|"
@@ -77,6 +78,9 @@ _INVERTED_JOINT_LEAD_IN = re.compile(
     r"^(?:gemensamt|tillsammans|dessutom|vidare)\s+(?:åtar sig|ska|skall|kommer)\s+(?:de\s+)?(?:parterna|vi)\b"
     r"[^.]{0,60}(?::|\batt)$", re.I)
 """The same, inverted: "Gemensamt åtar sig parterna att"."""
+_AGREED_LEAD_IN = re.compile(
+    r"\bparterna\s+(?:kommit|är|varit)\s+överens\s+om\s+att:?$|\bparterna\s+enats\s+om\s+att:?$", re.I)
+"""An agreement's joint undertakings listed after "... har parterna kommit överens om att:"."""
 
 
 @cache
@@ -158,7 +162,8 @@ def _undertaking_lead_in(block, mentions: MentionIndex, party_names: set[str]) -
     _, unnumbered = split_numbering(last.text)  # "3.2.1 Länsstyrelsen åtar sig att:"
     skip = len(last.text) - len(unnumbered)
     joint = _JOINT_LEAD_IN.match(unnumbered)
-    if joint and _LIST_LEAD_IN.match(unnumbered, joint.end()) or _INVERTED_JOINT_LEAD_IN.match(unnumbered):
+    if joint and _LIST_LEAD_IN.match(unnumbered, joint.end()) or _INVERTED_JOINT_LEAD_IN.match(unnumbered) \
+            or _AGREED_LEAD_IN.search(unnumbered):
         return ALL, last.text
     first = next(iter(mentions.within(last.span.start + skip, last.span.start + skip + 3)), None)
     if first and first.canonical.lower() in party_names:
@@ -280,7 +285,7 @@ def _classify(unit: Sentence, mentions, parties: list[Party], context: _Context)
         return _commitment(agent.canonical if agent else ALL, unit)
     if agent and PROCESS_START.match(text):
         return _commitment(agent.canonical, unit)
-    if own and subject_chain_size(unit, mentions, party_names) >= 2 and (binding or SIGNED.search(text)):
+    if own and subject_chain_size(unit, mentions, party_names, subject) >= 2 and (binding or SIGNED.search(text)):
         return _commitment(ALL, unit)
     if own and (context.in_region or binding):
         return _commitment(subject.canonical, unit)

@@ -33,7 +33,8 @@ _SEPARATOR = re.compile(
     rf"(?:{_PERSON}\s*(?:,|och)\s*)*)?\s*$"
 )
 _LEAD_IN = re.compile(rf"^\s*(?:de|den|det|en|ett|även|också|både)?\s*(?:{_PERSON}\s*(?:,|och)\s*)*$")
-_EXCLUDING_PREFIX = re.compile(r"(adjungerad för|adjungerade|såsom|t\.ex\.|exempelvis|bland annat)\s*$", re.I)
+_EXCLUDING_PREFIX = re.compile(
+    r"(adjungerad för|adjungerade|såsom|t\.ex\.|exempelvis|bland annat|som företräder|som representerar)\s*$", re.I)
 _MEMBERS_AFTER = re.compile(r"\s+(?:[\wåäö]+\s+)?(kommuner|medlemmar|medlemskommuner|parter)\b", re.I)
 _OWNER_TYPES = {DocType.STRATEGY, DocType.ACTION_PLAN}
 
@@ -102,6 +103,8 @@ def find_parties(
     found += _from_signatures(doc, mentions)
     found += _from_cues(doc, mentions)
     found += list(heading_parties)
+    # "Dalarnas kommunförbund, som företräder länets 15 kommuner": the förbund signs, not the municipalities
+    found = [m for m in found if not _EXCLUDING_PREFIX.search(source.text[max(0, m.start - 30) : m.start])]
     if len({m.canonical for m in found}) < 2:  # one party makes no agreement ...
         if not (doc_type in _OWNER_TYPES or _about_own_strategy(doc)):
             found = []

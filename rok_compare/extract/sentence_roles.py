@@ -15,7 +15,7 @@ from rok_compare.model import Party, PartyKind, Sentence
 ALL = "*"
 _BINDING = re.compile(
     r"^\W*(?:[\wåäö]+\s+){0,3}?(ska|skall|kommer\s+(?:[\wåäö]+\s+){0,3}?att|åtar sig|åtog sig|"
-    r"har åtagit sig|förbinder sig|vill|bidrar|medverkar|deltar|roll (är )?att|uppdrag (är )?att)\b",
+    r"har åtagit sig|förbinder sig|avser att|vill|bidrar|medverkar|deltar|roll (är )?att|uppdrag (är )?att)\b",
     re.I,
 )
 """Binding wording right after the subject ("Arbetsförmedlingen ska ...", "... bidrar Region X med")."""
@@ -29,7 +29,7 @@ NOT_BINDING = re.compile(
 )
 JOINT_SUBJECT = re.compile(
     r"(?:^|\batt\s+)(de parter|samtliga parter|alla parter|vi som kommuner|vi)\b"
-    r"(?:[^.]{0,200}?)\b(ska|skall|kommer att)\b",
+    r"(?:[^.]{0,200}?)\b(ska|skall|kommer att|åtar sig|förbinder sig|avser att)\b",
     re.I,
 )
 JOINT_ANYWHERE = re.compile(
@@ -60,7 +60,11 @@ _INVERTED_PROCESS = re.compile(
 PROCESS_START = re.compile(rf"^(?:[\wåäö-]+\s+){{0,2}}?(?:{_PROCESS_NOUNS})\b", re.I)
 _AGENT = re.compile(r"\b[a-zåäö]{3,}(?:as|s)\s+(?:och\s+[a-zåäö]+s\s+)?av\s+$", re.I)
 RECEPTION = re.compile(r"\b(överenskommelse|avtal|avsiktsförklaring|samverkar|samarbetar)\w*\b[^.]*\bta emot\b", re.I)
-SIGNED = re.compile(r"\b(tecknat|undertecknat|skrivit|ingått)\b[^.]*\b(ska|skall|ta emot)\b", re.I)
+SIGNED = re.compile(
+    r"\b(tecknat|tecknade|undertecknat|undertecknade|skrivit|skrev|ingått|ingick)\b[^.]*\b(ska|skall|ta emot|"
+    r"om mottagande|anvisningsbara|platser|"
+    r"asylboende\w*)\b", re.I)
+"""Signing that says what is received: "har tecknat ett avtal om 60 anvisningsbara platser"."""
 SIGNATURE_LINE = re.compile(r"_{4,}|^(?:för|for)\s+[A-ZÅÄÖ][^.]{0,80}$", re.I)
 """A signature: a line to sign on, or "För <organisation>" standing alone."""
 PASSIVE_SIGNING = re.compile(
@@ -78,6 +82,8 @@ def signature_or_signing(text: str) -> bool:
         return True
     return any(t in lowered for t in _SIGNING_TRIGGERS) and bool(PASSIVE_SIGNING.search(text)) \
         and not SIGNED.search(text)
+_INVERTED_HAVE = re.compile(r"\b(har|tecknade|undertecknade|skrev)\s*$")
+"""A subject after an inverted verb: "I går tecknade Mora kommun och ...", "Sedan 2020 har X ..."."""
 BARE_MUNICIPALITIES = re.compile(r"\W*Kommunerna\b(?!\s+i\s)")
 _PROCESS_STEMS = ("arbet", "samverkan", "samarbet", "uppfölj", "handlingsplan", "kartlägg", "fördelning", "samordning",
                   "utvärder", "rapporter", "avtal", "överenskommels")
@@ -158,10 +164,11 @@ def binds(unit: Sentence, subject: OrgMention) -> bool:
     return bool(_BINDING.search(after) or _INVERTED_BINDING.search(before))
 
 
-def subject_chain_size(unit: Sentence, mentions, party_names: set[str]) -> int:
-    """How many parties stand joined at the start: "Region Gotland, Migrationsverket och ... har"."""
-    inside = mentions.within(unit.span.start, unit.span.end)
-    count, boundary = 0, unit.span.start
+def subject_chain_size(unit: Sentence, mentions, party_names: set[str], subject: OrgMention) -> int:
+    """How many parties stand joined from the subject on: "Region Gotland, Migrationsverket och ... har",
+    "I går tecknade Mora kommun och Migrationsverket ..."."""
+    inside = [m for m in mentions.within(unit.span.start, unit.span.end) if m.start >= subject.start]
+    count, boundary = 0, subject.start
     source = unit.text
     for mention in inside:
         gap = source[boundary - unit.span.start : mention.start - unit.span.start]
@@ -199,7 +206,7 @@ def subject_of(unit: Sentence, mentions: MentionIndex) -> OrgMention | None:
         if offset <= 2:
             return mention
         words = len(prefix.split())
-        if _INVERTED_BINDING.search(prefix) and words <= 25 or re.search(r"\b(har)\s*$", prefix) and words <= 6:
+        if _INVERTED_BINDING.search(prefix) and words <= 25 or _INVERTED_HAVE.search(prefix) and words <= 6:
             return mention
         if re.search(r"\batt\s*$", prefix) and words <= 25:
             return mention  # "... finns en överenskommelse ... att Herrljunga kommun ska verka för"

@@ -88,6 +88,8 @@ def strip_markup(text: str) -> str:
             # Inside a tab-separated table row a block tag breaks the cell, not the row.
             first = "\v" if _in_table_row(text, match.start()) else "\n"
         blank(match.start(), match.end(), first)
+        if name == "li" and not match.group(1) and first == "\n":
+            chars[match.start() + 1] = "•"  # a list item stays one, with or without a closing stop
     padded = False
     for match in _ENTITY.finditer(text):
         value = html.unescape(match.group(0))

@@ -32,7 +32,8 @@ def _any_furniture_pattern() -> re.Pattern[str]:
 
 
 def is_furniture_line(text: str) -> bool:
-    """A single line that is furniture whatever surrounds it."""
+    """A single line that is furniture whatever surrounds it (a menu entry may be a list item)."""
+    text = text.lstrip("•·▪◦●■➢►» ")
     if not text:
         return False
     if _any_furniture_pattern().fullmatch(text):
