@@ -1,4 +1,4 @@
-"""Extraction quality on the probe texts (``tests/data/probe_texts``): documents of the development
+"""Extraction quality on the probe texts (``tests/data/probe_texts*``): documents of the development
 genres written for the project, with their own truth. A floor under the figures of 2026-11-22, so
 that a rule change that loses generality shows up here and not only on unseen documents."""
 
@@ -12,8 +12,11 @@ import pytest
 
 from rok_compare.extract import extract_document
 
-PROBES = Path(__file__).parent / "data" / "probe_texts"
-FLOOR = {"parties": 0.84, "goals": 0.93, "commitments": 0.84}
+DATA = Path(__file__).parent / "data"
+FLOORS = {
+    "probe_texts": {"parties": 0.84, "goals": 0.93, "commitments": 0.84},
+    "probe_texts_2": {"parties": 0.93, "goals": 0.90, "commitments": 0.85},
+}
 
 
 def _similar(a: str, b: str) -> bool:
@@ -32,13 +35,14 @@ def _matched(gold: list[str], found: list[str]) -> int:
     return count
 
 
-@pytest.fixture(scope="module")
-def results():
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def corpus(request):
+    folder = DATA / request.param
     out = []
-    for gold_path in sorted((PROBES / "gold").glob("*.json")):
+    for gold_path in sorted((folder / "gold").glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        out.append((gold, extract_document(PROBES / "docs" / gold["doc"])))
-    return out
+        out.append((gold, extract_document(folder / "docs" / gold["doc"])))
+    return request.param, out
 
 
 def _f1(results, gold_texts, found_texts, optional=lambda gold: []) -> float:
@@ -52,7 +56,8 @@ def _f1(results, gold_texts, found_texts, optional=lambda gold: []) -> float:
     return 2 * precision * recall / (precision + recall) if tp else 0.0
 
 
-def test_parties_goals_and_commitments_stay_above_the_floor(results):
+def test_parties_goals_and_commitments_stay_above_the_floor(corpus):
+    name, results = corpus
     scores = {
         "parties": _f1(results, lambda g: [p["name"] for p in g["parties"]], lambda a: [p.name for p in a.parties]),
         "goals": _f1(results, lambda g: g["goals"], lambda a: [x.text for x in a.goals]),
@@ -60,10 +65,12 @@ def test_parties_goals_and_commitments_stay_above_the_floor(results):
                            lambda a: [c.text for c in a.commitments],
                            lambda g: [c["text"] for c in g.get("optional_commitments", [])]),
     }
-    assert all(scores[key] >= FLOOR[key] for key in FLOOR), scores
+    floor = FLOORS[name]
+    assert all(scores[key] >= floor[key] for key in floor), scores
 
 
-def test_metadata_of_every_probe(results):
+def test_metadata_of_the_probes(corpus):
+    name, results = corpus
     wrong = []
     for gold, agreement in results:
         county = agreement.county.code if agreement.county else None
@@ -73,4 +80,5 @@ def test_metadata_of_every_probe(results):
             period = agreement.period and {"start": agreement.period.start, "end": agreement.period.end}
             if period != gold["period"]:
                 wrong.append((gold["doc"], period))
-    assert not wrong
+    allowed = {"probe_texts": 0, "probe_texts_2": 4}  # the second set's misses are judgement calls (README)
+    assert len(wrong) <= allowed[name], wrong
