@@ -304,3 +304,13 @@ def test_second_probe_wordings(tmp_path):
                    "företräder länets 15 kommuner\n• Arbetsförmedlingen\n", encoding="utf-8")
     assert [p.canonical for p in extract_document(rok).parties] == [
         "Region Dalarna", "Dalarnas kommunförbund", "Arbetsförmedlingen"]
+
+
+def test_a_place_after_a_preposition_is_no_subject_and_a_subordinate_ska_binds_no_one(tmp_path):
+    path = tmp_path / "strategi.txt"
+    path.write_text("Integrationsstrategi för Hässleholms kommun 2020–2023\n\nVision\n\nI Hässleholm ska alla invånare "
+                    "ha samma möjligheter.\n\nSamverkan\n\nVi samarbetar med skolan och vårdcentralen för att barnen "
+                    "ska få stöd.\n", encoding="utf-8")
+    agreement = extract_document(path)
+    assert [g.text for g in agreement.goals] == ["I Hässleholm ska alla invånare ha samma möjligheter."]
+    assert agreement.commitments == []

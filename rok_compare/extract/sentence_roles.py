@@ -29,7 +29,7 @@ NOT_BINDING = re.compile(
 )
 JOINT_SUBJECT = re.compile(
     r"(?:^|\batt\s+)(de parter|samtliga parter|alla parter|vi som kommuner|vi)\b"
-    r"(?:[^.]{0,200}?)\b(ska|skall|kommer att|åtar sig|förbinder sig|avser att)\b",
+    r"(?:(?!\b(?:för att|så att)\b)[^.]){0,200}?\b(ska|skall|kommer att|åtar sig|förbinder sig|avser att)\b",
     re.I,
 )
 JOINT_ANYWHERE = re.compile(
@@ -59,7 +59,9 @@ _INVERTED_PROCESS = re.compile(
 )
 PROCESS_START = re.compile(rf"^(?:[\wåäö-]+\s+){{0,2}}?(?:{_PROCESS_NOUNS})\b", re.I)
 _AGENT = re.compile(r"\b[a-zåäö]{3,}(?:as|s)\s+(?:och\s+[a-zåäö]+s\s+)?av\s+$", re.I)
-RECEPTION = re.compile(r"\b(överenskommelse|avtal|avsiktsförklaring|samverkar|samarbetar)\w*\b[^.]*\bta emot\b", re.I)
+RECEPTION = re.compile(
+    r"\b(överenskommelse|avtal|avsiktsförklaring|samverkar|samarbetar)\w*\b[^.]*\b(ta emot|anvisningsbara platser)\b",
+    re.I)
 SIGNED = re.compile(
     r"\b(tecknat|tecknade|undertecknat|undertecknade|skrivit|skrev|ingått|ingick)\b[^.]*\b(ska|skall|ta emot|"
     r"om mottagande|anvisningsbara|platser|"
@@ -82,6 +84,7 @@ def signature_or_signing(text: str) -> bool:
         return True
     return any(t in lowered for t in _SIGNING_TRIGGERS) and bool(PASSIVE_SIGNING.search(text)) \
         and not SIGNED.search(text)
+_PREPOSITIONS = {"i", "på", "av", "med", "om", "till", "för", "vid", "från"}
 _INVERTED_HAVE = re.compile(r"\b(har|tecknade|undertecknade|skrev)\s*$")
 """A subject after an inverted verb: "I går tecknade Mora kommun och ...", "Sedan 2020 har X ..."."""
 BARE_MUNICIPALITIES = re.compile(r"\W*Kommunerna\b(?!\s+i\s)")
@@ -204,6 +207,8 @@ def subject_of(unit: Sentence, mentions: MentionIndex) -> OrgMention | None:
         offset = mention.start - unit.span.start
         prefix = unit.text[: max(0, offset)] if offset < len(unit.text) else ""
         if offset <= 2:
+            if prefix.strip().lower() in _PREPOSITIONS:
+                continue  # "I Hässleholm ska alla ...": a place, not the subject
             return mention
         words = len(prefix.split())
         if _INVERTED_BINDING.search(prefix) and words <= 25 or _INVERTED_HAVE.search(prefix) and words <= 6:
