@@ -448,10 +448,7 @@ def single_column_agreement(path: Path, sections: int = 9, seed: int = 1,
     layout.paragraph(HYPHEN_PARAGRAPH)
     spec.paragraphs.append(logical_text(HYPHEN_PARAGRAPH))
     write_sections(layout, spec, rng, sections - 2, first=3)
-    render(pdf, layout.pages, header, "Sida {n} av {total}")
-    spec.pages = len(layout.pages)
-    pdf.output(str(path))
-    return spec
+    return _finish(pdf, layout, spec, path, header, "Sida {n} av {total}")
 
 
 def two_column_agreement(path: Path, order: str = "rows", seed: int = 2) -> GeneratedPdf:
@@ -465,11 +462,7 @@ def two_column_agreement(path: Path, order: str = "rows", seed: int = 2) -> Gene
     spec.headings.append("Överenskommelse om nyanländas etablering i Västerbottens län")
     while len(layout.pages) < 2 or (len(layout.pages) == 2 and layout.column < 1):
         write_sections(layout, spec, rng, 1, first=len(spec.headings))
-    render(pdf, layout.pages, spec.header, "- {n} -", order=order)
-    spec.pages = len(layout.pages)
-    spec.columns = column_lines(layout.pages)
-    pdf.output(str(path))
-    return spec
+    return _finish(pdf, layout, spec, path, spec.header, "- {n} -", order=order, columns=True)
 
 
 COVER_LOGO = "Länsstyrelsen i Jönköpings län"
@@ -494,10 +487,7 @@ def cover_agreement(path: Path, seed: int = 11) -> GeneratedPdf:
     layout.full_width_line(COVER_TITLE, TITLE_PT)
     spec.headings.append(COVER_TITLE)
     write_sections(layout, spec, rng, 4)
-    render(pdf, layout.pages, lambda n: "" if n == 1 else COVER_TITLE, "Sida {n} av {total}")
-    spec.pages = len(layout.pages)
-    pdf.output(str(path))
-    return spec
+    return _finish(pdf, layout, spec, path, lambda n: "" if n == 1 else COVER_TITLE, "Sida {n} av {total}")
 
 
 def one_page_agreement(path: Path, seed: int = 12) -> GeneratedPdf:
@@ -510,10 +500,7 @@ def one_page_agreement(path: Path, seed: int = 12) -> GeneratedPdf:
     layout.full_width_line(title, TITLE_PT)
     spec.headings.append(title)
     write_sections(layout, spec, rng, 1, sentences=(2, 3))
-    render(pdf, layout.pages, spec.header, "Sida {n} av {total}")
-    spec.pages = len(layout.pages)
-    pdf.output(str(path))
-    return spec
+    return _finish(pdf, layout, spec, path, spec.header, "Sida {n} av {total}")
 
 
 SHORT_COLUMN = ["Avslutning", "Överenskommelsen följs upp årligen av styrgruppen."]
@@ -536,11 +523,7 @@ def short_last_column_agreement(path: Path, order: str = "rows", seed: int = 10)
     layout.paragraph(SHORT_COLUMN[1])
     spec.headings.append(SHORT_COLUMN[0])
     spec.paragraphs.append(SHORT_COLUMN[1])
-    render(pdf, layout.pages, spec.header, "- {n} -", order=order)
-    spec.pages = len(layout.pages)
-    spec.columns = column_lines(layout.pages)
-    pdf.output(str(path))
-    return spec
+    return _finish(pdf, layout, spec, path, spec.header, "- {n} -", order=order, columns=True)
 
 
 def table_agreement(path: Path, seed: int = 3) -> GeneratedPdf:
@@ -560,10 +543,7 @@ def table_agreement(path: Path, seed: int = 3) -> GeneratedPdf:
     outro = "Handlingsplanen följs upp av den regionala styrgruppen vid varje ordinarie möte."
     layout.paragraph(outro)
     spec.paragraphs.append(outro)
-    render(pdf, layout.pages, HEADER, "Sida {n} av {total}")
-    spec.pages = len(layout.pages)
-    pdf.output(str(path))
-    return spec
+    return _finish(pdf, layout, spec, path, HEADER, "Sida {n} av {total}")
 
 
 ACTION_HEADER = ("Åtgärd", "Ansvarig", "Tidplan")
@@ -591,10 +571,7 @@ def action_table_agreement(path: Path) -> GeneratedPdf:
     layout.paragraph(intro)
     spec.paragraphs.append(intro)
     layout.table(ACTION_HEADER, ACTION_ROWS, shares=ACTION_SHARES)
-    render(pdf, layout.pages, None, None)
-    spec.pages = len(layout.pages)
-    pdf.output(str(path))
-    return spec
+    return _finish(pdf, layout, spec, path, None, None)
 
 
 LONG_SUBHEADING = ("3.3 Gemensamma åtaganden för kommunerna, regionen och de statliga myndigheterna "
@@ -619,10 +596,7 @@ def subheading_agreement(path: Path, seed: int = 9) -> GeneratedPdf:
             items = [rng.choice(SENTENCES) for _ in range(4)]
             layout.bullets(items)
             spec.paragraphs += items
-    render(pdf, layout.pages, None, None)
-    spec.pages = len(layout.pages)
-    pdf.output(str(path))
-    return spec
+    return _finish(pdf, layout, spec, path, None, None)
 
 
 FOOTNOTES = [
@@ -663,10 +637,7 @@ def footnote_agreement(path: Path, seed: int = 8) -> GeneratedPdf:
     spec.paragraphs.append(marked[:-1] + " " + SENTENCES[18])
     layout.footnotes(FOOTNOTES[1:], number=2)
     spec.headings += [TITLE, "1. Inledning", "2. Bakgrund", "3. Samhällsorientering"]
-    render(pdf, layout.pages, HEADER, "Sida {n} av {total}")
-    spec.pages = len(layout.pages)
-    pdf.output(str(path))
-    return spec
+    return _finish(pdf, layout, spec, path, HEADER, "Sida {n} av {total}")
 
 
 def benchmark_agreement(path: Path, pages: int = 100, seed: int = 7, table_every: int = 20) -> GeneratedPdf:
@@ -766,3 +737,14 @@ def zero_page_pdf(path: Path) -> Path:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path.write_bytes(bytes(out))
     return path
+
+
+def _finish(pdf: FPDF, layout: Layout, spec: GeneratedPdf, path: Path, header: str | Callable[[int], str] | None,
+            footer: str | None, order: str = "columns", columns: bool = False) -> GeneratedPdf:
+    """Draw the pages with their running header and footer, note what was drawn, write the file."""
+    render(pdf, layout.pages, header, footer, order=order)
+    spec.pages = len(layout.pages)
+    if columns:
+        spec.columns = column_lines(layout.pages)
+    pdf.output(str(path))
+    return spec

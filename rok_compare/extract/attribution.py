@@ -17,17 +17,21 @@ _ATTRIBUTION = re.compile(
 _TRIGGERS = ("säger", "sa ", "berättar", "menar", "konstaterar", "förklarar", "understryker", "betonar", "framhåller")
 
 
+def _attribution(text: str) -> re.Match[str] | None:
+    lowered = text.lower()
+    return _ATTRIBUTION.search(text) if any(t in lowered for t in _TRIGGERS) else None
+
+
 def is_quoted(text: str) -> bool:
     """Whether the sentence ends with a speaker's attribution."""
-    lowered = text.lower()
-    return any(t in lowered for t in _TRIGGERS) and bool(_ATTRIBUTION.search(text))
+    return _attribution(text) is not None
 
 
 def without_attribution(text: str, span: Span) -> tuple[str, Span]:
     """The quoted statement alone, its span shortened by as much as the text was."""
-    if not is_quoted(text):
+    match = _attribution(text)
+    if match is None:
         return text, span
-    match = _ATTRIBUTION.search(text)
     kept = text[: match.start()].rstrip(" ,–-”\"")
     if len(kept) < 15:
         return text, span

@@ -23,7 +23,7 @@ from pathlib import Path
 from rok_compare.extract.action_tables import labelled_actions, table_commitments
 from rok_compare.extract.attribution import is_quoted, without_attribution
 from rok_compare.extract.goals import is_goal_block, is_goal_section, is_goal_statement
-from rok_compare.extract.organisations import MentionIndex, OrgMention
+from rok_compare.extract.organisations import MentionIndex, OrgMention, only_names
 from rok_compare.extract.sentence_roles import (
     ALL,
     BARE_MUNICIPALITIES,
@@ -39,7 +39,6 @@ from rok_compare.extract.sentence_roles import (
     municipal_holder,
     municipalities_bound,
     names_only,
-    only_names,
     process_subject,
     role_holder,
     signature_or_signing,
@@ -109,17 +108,24 @@ class _Context:
     beside_party_heading: bool = False
     """The section before or after the current one is headed by a party too (per-party sections)."""
 
+    def leave(self) -> None:
+        """Out of the commitments part and out of any party's section."""
+        self.in_region = self.explicit_region = False
+        self.party = None
+        self.region_depth = self.party_depth = None
+
 
 def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: list[Party]) -> CommitmentResult:
     party_names = {p.canonical.lower() for p in parties}
     result = CommitmentResult()
     context = _Context()
     text = doc.source.text
-    headed = [_heading_party(section, mentions) is not None and not SIGNATURE_LINE.search(section.heading or "")
-              for section in doc.sections]
+    owners = [_heading_party(section, mentions) for section in doc.sections]
+    headed = [owner is not None and not SIGNATURE_LINE.search(section.heading or "")
+              for owner, section in zip(owners, doc.sections, strict=True)]
     for index, section in enumerate(doc.sections):
         context.beside_party_heading = any(headed[max(0, index - 1) : index] + headed[index + 1 : index + 2])
-        _enter_section(section, mentions, party_names, context)
+        _enter_section(section, owners[index], party_names, context)
         lead_in: tuple[str, str] | None = None
         for block in section.blocks:
             if block.kind in (BlockKind.TABLE_ROW, BlockKind.HEADING):
@@ -179,15 +185,14 @@ def _listed_undertakings(block, lead_in: tuple[str, str]) -> list[Commitment]:
             for s in block.sentences if len(s.text) >= 4]
 
 
-def _enter_section(section, mentions: list[OrgMention], party_names: set[str], context: _Context) -> None:
+def _enter_section(section, owner: OrgMention | None, party_names: set[str], context: _Context) -> None:
+    """Update the context at a heading; ``owner`` is the party the heading names (:func:`_heading_party`)."""
     heading = section.heading
     if heading is None:
         return
     if SIGNATURE_LINE.search(heading):  # "För Region X" over a signature: the end of the commitments
-        context.in_region = context.explicit_region = False
-        context.party = None
+        context.leave()
         return
-    owner = _heading_party(section, mentions)
     depth = _numbering_depth(heading)
     if _REGION_HEADING.search(heading) and not owner:
         context.in_region, context.region_depth = True, depth
@@ -206,9 +211,7 @@ def _enter_section(section, mentions: list[OrgMention], party_names: set[str], c
     outline_resumes = depth is not None and context.region_depth is None and context.party_depth is None
     if owner or is_goal_section(section) or _END_REGION_HEADING.search(heading) or not context.in_region \
             or sibling_of_region or outline_resumes:
-        context.in_region = context.explicit_region = False
-        context.party = None
-        context.region_depth = context.party_depth = None
+        context.leave()
     elif depth is not None and context.party_depth is not None and depth <= context.party_depth:
         context.party = None  # "4.3 Kommunerna" after "4.2 Region X": a sibling that names no party
 
@@ -254,7 +257,7 @@ def _split_coordinated(text: str, start: int, end: int, mentions, party_names) -
             continue
         if _COORDINATED.search(text[start : mention.start]) and _COORDINATED_VERB.match(text[mention.end : end]):
             cut = text.rfind(" och ", start, mention.start)
-            if only_names(text, start, cut, mentions):
+            if only_names(text, start, cut, mentions.within(start, cut)):
                 break  # "X och Y ska ...": one joint subject, not two clauses
             return [(start, cut), (mention.start, end)]
     return [(start, end)]

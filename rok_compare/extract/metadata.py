@@ -47,16 +47,14 @@ _OPEN_VALIDITY = re.compile(
     re.I,
 )
 """A validity with one end: "gäller tills vidare från 2019", "gäller till och med 2023"."""
-_THIS_DOCUMENT = re.compile(
-    r"\b(överenskommelse\w*|avtal\w*|avsiktsförklaring\w*|strategi\w*|handlingsplan\w*|planen|programmet|"
-    r"(?-i:RÖK|LÖK|SÖK)\w*)\b", re.I)
+_DOCUMENT_NAMES = (r"överenskommelse\w*|(?-i:RÖK|SÖK|LÖK)\w*|avtal\w*|avsiktsförklaring\w*|strategi\w*|"
+                   r"handlingsplan\w*|plan(?:en)?|program(?:met)?|policy\w*")
+"""What agreements and plans call themselves."""
+_THIS_DOCUMENT = re.compile(rf"\b({_DOCUMENT_NAMES})\b", re.I)
 _LAW = re.compile(r"\b(lag(en|ar|arna)?|förordning\w*|\(\d{4}:\d+\))", re.I)
 _SINGLE_YEAR = re.compile(rf"(?<![\d/:.-])({_YEAR})(?![\d/:-])")
-_DOCUMENT_WORDS = re.compile(
-    r"\b(överenskommelse\w*|(?-i:RÖK|SÖK|LÖK)\w*|strategi\w*|handlingsplan\w*|plan(en)?|program(met)?|"
-    r"avtal\w*|avsiktsförklaring\w*|policy\w*|gäller|giltig\w*|period\w*)\b",
-    re.I,
-)
+_DOCUMENT_WORDS = re.compile(rf"\b({_DOCUMENT_NAMES}|gäller|giltig\w*|period\w*)\b", re.I)
+"""A document's name or its validity: a sentence that may state the period."""
 _NOT_VALIDITY = re.compile(r"\b(under åren|(?<!för )åren|mellan åren|prognos|statistik|sedan|födda|antal)\b", re.I)
 """Years of statistics or history ("under åren 1996-2007"), not of validity ("för åren 2004-2005" is)."""
 _ADOPTED = re.compile(rf"\b(antagen|antogs|fastställd|fastställdes|beslutad|beslutades|undertecknad|undertecknades|"

@@ -294,18 +294,40 @@ def _leading_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, last) if last > start else None
 
 
+_NAME_JOINERS = {"och", "samt", "&"}
+
+
+def joiners_only(text: str) -> bool:
+    """Whether what is left between names is only commas, "och", "samt" or "&"."""
+    return all(word in _NAME_JOINERS for word in text.replace(",", " ").split())
+
+
+def only_names(text: str, start: int, end: int, inside: Sequence[OrgMention]) -> bool:
+    """Whether ``text[start:end]`` holds nothing but the names ``inside`` it, joined: "X, Y och Z"."""
+    rest, position = [], start
+    for mention in inside:
+        rest.append(text[position : mention.start])
+        position = max(position, mention.end)
+    rest.append(text[position:end])
+    return joiners_only(" ".join(rest))
+
+
 def with_party_names(text: str, mentions: MentionIndex, parties) -> MentionIndex:
     """Add every occurrence of a party name the mention finder missed ("Arbetsfinnedlingen",
     an organisation the registry lacks), and the words that stand for the one party of a kind
     ("Landstinget ska ...", "Kommunstyrelsen ansvarar ..."; ``data/party_roles.csv``), so that the
     party's commitments are found too."""
     extra: list[OrgMention] = []
+    taken = _Taken([])
 
     def add(match: re.Match[str], party) -> None:
         nearby = mentions.within(match.start() - 80, match.end())
-        if not any(m.start < match.end() and match.start() < m.end for m in [*nearby, *extra[-3:]]):
-            extra.append(OrgMention(match.start(), match.end(), match.group(), party.canonical, party.kind,
-                                    current=party.current))
+        if any(m.start < match.end() and match.start() < m.end for m in nearby) \
+                or taken.overlaps(match.start(), match.end()):
+            return
+        extra.append(OrgMention(match.start(), match.end(), match.group(), party.canonical, party.kind,
+                                current=party.current))
+        taken.add(match.start(), match.end())
 
     for party in parties:
         if len(party.name) >= 4:

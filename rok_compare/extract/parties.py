@@ -22,7 +22,13 @@ from pathlib import Path
 
 import ahocorasick
 
-from rok_compare.extract.organisations import MentionIndex, OrgMention, home_municipality, listed_organisations
+from rok_compare.extract.organisations import (
+    MentionIndex,
+    OrgMention,
+    home_municipality,
+    listed_organisations,
+    only_names,
+)
 from rok_compare.model import BlockKind, DocType, Party, PartyKind, SegmentedDocument, SourceDocument
 from rok_compare.segment import split_numbering
 
@@ -143,10 +149,7 @@ def _names_as_headings(doc: SegmentedDocument, first: int, mentions: list[OrgMen
         if span is None or split_numbering(heading)[0] or heading.endswith(":") or len(heading.split()) > 8:
             break
         inside = _within(mentions, span.start, span.end)
-        rest = heading
-        for mention in inside:
-            rest = rest.replace(mention.name, " ", 1)
-        if inside and not rest.replace(",", " ").split():
+        if inside and only_names(doc.source.text, span.start, span.end, inside):
             found += inside
             misses = 0
         else:  # a name the registry does not know ("Studieförbunden i Sörmland"): go on, but not for long

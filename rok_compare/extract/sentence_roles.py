@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from rok_compare.extract.organisations import MentionIndex, OrgMention
+from rok_compare.extract.organisations import MentionIndex, OrgMention, joiners_only
 from rok_compare.model import Party, PartyKind, Sentence
 
 ALL = "*"
@@ -93,28 +93,15 @@ _PROCESS_STEMS = ("arbet", "samverkan", "samarbet", "uppfölj", "handlingsplan",
 """Every process noun of the patterns below starts with one of these."""
 
 
-_NAME_JOINERS = {"och", "samt", "&"}
-
-
 def names_only(unit: Sentence, mentions) -> bool:
     """Whether a unit is nothing but organisation names: an item of a list of parties."""
     inside = mentions.within(unit.span.start, unit.span.end)
     if not inside or len(unit.text) > 200:
         return False
-    rest = unit.text
+    rest = unit.text  # the unit's text is whitespace-normalised: remove the names, not their offsets
     for mention in inside:
         rest = rest.replace(mention.name, " ", 1)
-    return all(word in _NAME_JOINERS for word in rest.replace(",", " ").split())
-
-
-def only_names(text: str, start: int, end: int, mentions) -> bool:
-    """Whether ``start:end`` holds nothing but organisation names and separators."""
-    rest, position = [], start
-    for mention in mentions.within(start, end):
-        rest.append(text[position : mention.start])
-        position = max(position, mention.end)
-    rest.append(text[position:end])
-    return not re.sub(r"\b(och|samt)\b|[,\s]", "", "".join(rest))
+    return joiners_only(rest)
 
 
 def process_subject(text: str) -> bool:
