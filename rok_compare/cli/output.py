@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import typer
+
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` without control characters, escape sequences or bidi overrides (kept: tab, newline).
+
+    Document text is third-party input: an ESC sequence in it must not drive the user's terminal.
+    """
+    return _TERMINAL_CONTROLS.sub("", text.replace("\t", " "))
 
 
 def fail(message: str) -> str:

@@ -9,6 +9,8 @@ from rok_compare.errors import InputError
 from rok_compare.model import SourceFormat
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", *HTML_SUFFIXES})
+"""File endings a folder scan takes; anything else in a folder is named as unsupported."""
 UNSUPPORTED_SUFFIXES = {
     ".doc": "Word document",
     ".docx": "Word document",
