@@ -1,6 +1,6 @@
 """Layout-aware PDF reader: reading-order text of a PDF, with pages, tables and provenance.
 
-    read_pdf(path, data, sha256) -> SourceDocument
+    read_pdf(path, data, sha256, *, ocr=None, max_pages=2000, max_decompressed=1 GiB) -> SourceDocument
 
 Per page, PDFium (fast) gives text fragments with their boxes; ruled tables go through
 pdfplumber on their region only. Across pages, running headers, footers and page numbers are
@@ -34,26 +34,52 @@ from rok_compare.ingest.pdf.layout import (
     reading_order,
     shared_gutters,
 )
-from rok_compare.ingest.pdf.open import BLANK, CORRUPT, NO_TEXT, open_pdf, truncation_warning
+from rok_compare.ingest.pdf.ocr import INSTALL, Progress, missing_error, ocr_mode, ocr_page, tesseract_ready
+from rok_compare.ingest.pdf.open import (
+    BLANK,
+    CORRUPT,
+    MAX_DECOMPRESSED,
+    MAX_PAGES,
+    NO_TEXT,
+    open_pdf,
+    truncation_warning,
+)
 from rok_compare.ingest.pdf.tables import Box, FoundTable, find_tables, ruled_regions
+from rok_compare.ingest.pdf.textlayer import join_accents, readable
 from rok_compare.model import Page, SourceDocument, SourceFormat, Span, Table, TableCell
 
 __all__ = ["read_pdf"]
 
 
-def read_pdf(path: Path, data: bytes, sha256: str) -> SourceDocument:
-    """Read a PDF; raise :class:`InputError` when it is corrupt, encrypted, empty or scanned."""
+def read_pdf(path: Path, data: bytes, sha256: str, *, ocr: str | None = None, max_pages: int = MAX_PAGES,
+             max_decompressed: int = MAX_DECOMPRESSED) -> SourceDocument:
+    """Read a PDF; raise :class:`InputError` when it is corrupt, encrypted, empty, over a limit,
+    or scanned and cannot be OCR'd.
+
+    ``ocr`` is ``auto`` (pages without a usable text layer are OCR'd when Tesseract is
+    installed), ``always`` (every page is OCR'd) or ``never``; None takes ``$ROK_OCR``, else
+    ``auto``. ``max_pages`` and ``max_decompressed`` bound what a file may make us do."""
+    mode = ocr_mode(ocr)
+    if mode == "always" and not tesseract_ready():
+        raise missing_error(path)
     warnings: list[str] = []
     if warning := truncation_warning(data):
         warnings.append(warning)
-    document = open_pdf(path, data)
+    document = open_pdf(path, data, max_pages=max_pages, max_decompressed=max_decompressed)
     try:
-        pages, tables = _read_pages(path, document, warnings)
+        pages, tables = _read_pages(path, document, warnings, mode)
         if not any(page.fragments for page in pages):
-            raise InputError(path, NO_TEXT if any(page.images for page in pages) else BLANK)
+            if not any(page.images for page in pages):
+                raise InputError(path, BLANK)
+            if mode == "never":
+                raise InputError(path, NO_TEXT)
+            if not tesseract_ready():
+                raise InputError(path, f"{NO_TEXT}: {INSTALL}")
+            raise InputError(path, "PDF has no text layer, and OCR found no text in its images")
         scanned = [str(number) for number, page in enumerate(pages, start=1) if page.images]
         if scanned:
-            warnings.append(f"page(s) {', '.join(scanned)} have no text layer (scanned images?)")
+            hint = f" ({INSTALL} to read them)" if mode == "auto" and not tesseract_ready() else ""
+            warnings.append(f"page(s) {', '.join(scanned)} have no text layer (scanned images?){hint}")
         body_height = _body_height(pages)
         remove_furniture(pages, body_height)
         remove_footnotes(pages, body_height)
@@ -63,16 +89,21 @@ def read_pdf(path: Path, data: bytes, sha256: str) -> SourceDocument:
     return _document(path, sha256, texts, warnings)
 
 
-def _read_pages(path: Path, document: pdfium.PdfDocument,
-                warnings: list[str]) -> tuple[list[PageFragments], list[list[FoundTable]]]:
+def _read_pages(path: Path, document: pdfium.PdfDocument, warnings: list[str],
+                mode: str = "never") -> tuple[list[PageFragments], list[list[FoundTable]]]:
     """Fragments and tables of every page; pages and text pages are closed as soon as read.
 
     A page PDFium cannot load is kept as an empty page with a warning (the others still count);
-    a document none of whose pages loads is corrupt.
+    a document none of whose pages loads is corrupt. A page whose text layer is junk (see
+    ``textlayer``) counts as a page without text; such pages, and pages of images only, are
+    OCR'd when ``mode`` allows and Tesseract is there.
     """
     pages: list[PageFragments] = []
     tables: list[list[FoundTable]] = []
     failed: list[str] = []
+    junk: list[str] = []
+    can_ocr = mode != "never" and tesseract_ready()
+    progress = Progress(path, len(document)) if can_ocr else None
     for index in range(len(document)):
         try:
             page = document[index]
@@ -88,18 +119,45 @@ def _read_pages(path: Path, document: pdfium.PdfDocument,
             rules: list[Box] = []
             try:
                 fragments = page_fragments(textpage.raw, marks)
+                unreadable = bool(fragments) and not readable(fragments)
+                if unreadable:
+                    fragments, marks = [], set()
+                    junk.append(str(index + 1))
+                join_accents(fragments)
                 tables.append(_page_tables(index, page, textpage, top, fragments, warnings, rules))
             finally:
                 textpage.close()
-            pages.append(PageFragments(fragments, bottom, top, images=not fragments and _has_images(page),
+            scanned = not fragments and (unreadable or _has_images(page))
+            if can_ocr and (scanned or mode == "always"):
+                pages.append(_ocr(index, page, warnings, progress))
+                tables[-1] = []
+                continue
+            pages.append(PageFragments(fragments, bottom, top, images=scanned,
                                        width=right - left, marks=marks, rules=rules))
         finally:
             page.close()
+    if progress is not None:
+        progress.close()
+    if junk:
+        warnings.append(f"page(s) {', '.join(junk)} have an unreadable text layer (fonts without a character map)")
     if failed and len(failed) == len(pages):
         raise InputError(path, f"{CORRUPT} (no page can be loaded)")
     if failed:
         warnings.append(f"page(s) {', '.join(failed)} cannot be read (damaged PDF); their text is missing")
     return pages, tables
+
+
+def _ocr(index: int, page: pdfium.PdfPage, warnings: list[str], progress: Progress | None) -> PageFragments:
+    """The page read by OCR; a failure leaves it empty with a warning (the others still count)."""
+    if progress is not None:
+        progress.page(index + 1)
+    try:
+        result = ocr_page(page)
+    except Exception as error:  # Tesseract crashed or timed out on this page
+        warnings.append(f"page {index + 1}: OCR failed ({type(error).__name__}: {error}); its text is missing")
+        return PageFragments([], 0.0, 0.0, images=True)
+    return PageFragments(result.fragments, 0.0, result.height, images=not result.fragments,
+                         width=result.width, ocr=True)
 
 
 def _has_images(page: pdfium.PdfPage) -> bool:

@@ -209,6 +209,8 @@ def _digits_ending_words(text: str) -> list[tuple[int, int]]:
         while index >= 0:
             positions.append(index)
             index = text.find(digit, index + 1)
+    if not positions:  # a title page, a cover, a slide: text without a digit
+        return []
     positions.sort()
     runs: list[tuple[int, int]] = []
     length = len(text)

@@ -50,6 +50,8 @@ class PageFragments:
     """The footnote marks found in the page's text ("1", "2")."""
     rules: list[tuple[float, float, float, float]] = field(default_factory=list)
     """Horizontal rules on the page (x0, bottom, x1, top): a footnote separator among them?"""
+    ocr: bool = False
+    """The text was read by OCR (its fragments have no characters in a PDFium text page)."""
 
 
 def is_page_number(text: str) -> bool:

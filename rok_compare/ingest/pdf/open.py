@@ -7,6 +7,8 @@ show a user, so each case gets its own sentence here.
 
 from __future__ import annotations
 
+import re
+import zlib
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -19,10 +21,25 @@ ENCRYPTED = "PDF is encrypted (password required)"
 NO_PAGES = "PDF has no pages"
 NO_TEXT = "PDF has no text layer (scanned images?); it needs OCR"
 BLANK = "PDF has no text (its pages are blank)"
+MAX_PAGES = 2000
+"""Pages a PDF may declare. A page tree can name one page a million times in a few hundred
+bytes; reading it would take hours, so such a file fails at once instead."""
+MAX_DECOMPRESSED = 1 << 30
+"""Bytes all of a PDF's compressed streams may inflate to together (1 GiB): a "zip bomb" content
+stream would otherwise be inflated in memory by PDFium when its page is loaded."""
+_STREAM = re.compile(rb"stream\r?\n")
+_CHUNK = 1 << 16
 
 
-def open_pdf(path: Path, data: bytes) -> pdfium.PdfDocument:
-    """Open ``data`` as a PDF; a PDF protected only by an owner password opens without one."""
+def open_pdf(path: Path, data: bytes, max_pages: int = MAX_PAGES,
+             max_decompressed: int = MAX_DECOMPRESSED) -> pdfium.PdfDocument:
+    """Open ``data`` as a PDF; a PDF protected only by an owner password opens without one.
+
+    A PDF over the limits (pages declared, bytes its streams inflate to) fails in one line
+    naming the limit and the keyword that raises it."""
+    if inflated_size(data, max_decompressed) > max_decompressed:
+        raise InputError(path, f"PDF streams inflate to more than {_mib(max_decompressed)} "
+                         f"(limit max_decompressed={max_decompressed}; raise it to read this file)")
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
@@ -32,7 +49,40 @@ def open_pdf(path: Path, data: bytes) -> pdfium.PdfDocument:
     if len(document) == 0:
         document.close()
         raise InputError(path, NO_PAGES)
+    if len(document) > max_pages:
+        count = len(document)
+        document.close()
+        raise InputError(path, f"PDF declares {count:,} pages, more than the limit of {max_pages:,} "
+                         f"(limit max_pages; raise it to read this file)")
     return document
+
+
+def inflated_size(data: bytes, limit: int) -> int:
+    """What the file's Flate streams inflate to, counted in chunks and given up just past
+    ``limit`` (so a bomb is never inflated whole). A stream that is not Flate data fails at
+    its first bytes and counts nothing; the scan is a few milliseconds on ordinary files."""
+    total = 0
+    for match in _STREAM.finditer(data):
+        position = match.end()
+        inflater = zlib.decompressobj()
+        try:
+            while position < len(data):
+                chunk = data[position : position + _CHUNK]
+                position += len(chunk)
+                total += len(inflater.decompress(chunk, limit + 1 - total))
+                while inflater.unconsumed_tail and total <= limit:
+                    total += len(inflater.decompress(inflater.unconsumed_tail, limit + 1 - total))
+                if total > limit:
+                    return total
+                if inflater.eof:
+                    break
+        except zlib.error:
+            continue
+    return total
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):,.0f} MiB"
 
 
 def _load_failure(path: Path, data: bytes, error: pdfium.PdfiumError) -> InputError:
