@@ -17,14 +17,18 @@ from pathlib import Path
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """Where a piece of text stands: 1-based page, character offsets into ``SourceDocument.text``."""
+    """Where a piece of text stands: 1-based page, character offsets into ``SourceDocument.text``,
+    and for Word and OpenDocument files the 1-based paragraph it starts in (None for PDF and text)."""
 
     page: int
     start: int
     end: int
+    paragraph: int | None = None
 
     def to_dict(self) -> dict[str, int]:
-        return {"page": self.page, "start": self.start, "end": self.end}
+        if self.paragraph is None:
+            return {"page": self.page, "start": self.start, "end": self.end}
+        return {"page": self.page, "start": self.start, "end": self.end, "paragraph": self.paragraph}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,17 @@ class Page:
     """
 
     number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of a Word or OpenDocument file: its 1-based index among the document body's
+    paragraphs (in document order, those in table cells included) and where its text stands in
+    ``SourceDocument.text``. Word files have no pages of their own, so this is their provenance."""
+
+    index: int
     start: int
     end: int
 
@@ -58,6 +73,8 @@ class SourceFormat(StrEnum):
     PDF = "pdf"
     TEXT = "text"
     HTML = "html"
+    DOCX = "docx"
+    ODT = "odt"
 
 
 @dataclass(slots=True)
@@ -77,7 +94,10 @@ class SourceDocument:
     tables: list[Table] = field(default_factory=list)
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    """Word and OpenDocument files only: each paragraph's index and place in ``text``."""
     _page_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+    _paragraph_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def page_at(self, offset: int) -> int:
         """The 1-based page number of the character at ``offset``."""
@@ -90,8 +110,18 @@ class SourceDocument:
         index = max(0, bisect.bisect_right(self._page_starts, offset) - 1)
         return self.pages[index].number
 
+    def paragraph_at(self, offset: int) -> int | None:
+        """The 1-based index of the paragraph the character at ``offset`` belongs to (the one before
+        it when ``offset`` falls between paragraphs); None when the format has no paragraphs."""
+        if not self.paragraphs:
+            return None
+        if self._paragraph_starts is None or len(self._paragraph_starts) != len(self.paragraphs):
+            self._paragraph_starts = [paragraph.start for paragraph in self.paragraphs]
+        index = max(0, bisect.bisect_right(self._paragraph_starts, offset) - 1)
+        return self.paragraphs[index].index
+
     def span(self, start: int, end: int) -> Span:
-        return Span(self.page_at(start), start, end)
+        return Span(self.page_at(start), start, end, self.paragraph_at(start))
 
 
 class BlockKind(StrEnum):

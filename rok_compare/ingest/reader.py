@@ -1,4 +1,5 @@
-"""Dispatch a file to the PDF or text reader after checking that it can be read at all."""
+"""Dispatch a file to the PDF, Word, OpenDocument or text reader after checking that it can be
+read at all, and NFC-normalise whatever comes out (see :mod:`.nfc`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 from rok_compare.errors import InputError
+from rok_compare.ingest.nfc import normalize_document
 from rok_compare.ingest.sniff import sniff_format
 from rok_compare.model import SourceDocument, SourceFormat
 
@@ -29,11 +31,23 @@ def read_bytes(path: Path, data: bytes) -> SourceDocument:
     if not data.strip():
         raise InputError(path, "is empty")
     sha256 = hashlib.sha256(data).hexdigest()
+    return normalize_document(_read(path, data, sha256))
+
+
+def _read(path: Path, data: bytes, sha256: str) -> SourceDocument:
     fmt = sniff_format(path, data)
     if fmt is SourceFormat.PDF:
         from rok_compare.ingest.pdf import read_pdf  # pdf libraries load only when needed
 
         return read_pdf(path, data, sha256)
+    if fmt is SourceFormat.DOCX:
+        from rok_compare.ingest.office.docx import read_docx
+
+        return read_docx(path, data, sha256)
+    if fmt is SourceFormat.ODT:
+        from rok_compare.ingest.office.odt import read_odt
+
+        return read_odt(path, data, sha256)
     from rok_compare.ingest.text import read_text
 
     return read_text(path, data, sha256, fmt)

@@ -1,4 +1,4 @@
-"""Tell PDF, HTML and plain text apart from the bytes, and refuse what is none of them."""
+"""Tell PDF, Word, OpenDocument, HTML and plain text apart from the bytes, and refuse what is none of them."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ from rok_compare.errors import InputError
 from rok_compare.model import SourceFormat
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", *HTML_SUFFIXES})
+OFFICE_SUFFIXES = {".docx": SourceFormat.DOCX, ".odt": SourceFormat.ODT}
+SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", *HTML_SUFFIXES, *OFFICE_SUFFIXES})
 """File endings a folder scan takes; anything else in a folder is named as unsupported."""
 UNSUPPORTED_SUFFIXES = {
-    ".doc": "Word document",
-    ".docx": "Word document",
-    ".odt": "OpenDocument text",
+    ".doc": "Word 97-2003 document (save it as .docx)",
     ".rtf": "RTF document",
     ".xls": "Excel workbook",
     ".xlsx": "Excel workbook",
@@ -26,14 +25,15 @@ UNSUPPORTED_SUFFIXES = {
     ".zip": "zip archive",
 }
 _MAGIC = {
-    b"PK\x03\x04": "zip archive or Office document",
     b"\x89PNG": "PNG image",
     b"\xff\xd8\xff": "JPEG image",
     b"GIF8": "GIF image",
-    b"\xd0\xcf\x11\xe0": "old Office document",
+    b"\xd0\xcf\x11\xe0": "old Office document (or a password-protected one)",
     b"{\\rtf": "RTF document",
     b"\x1f\x8b": "gzip archive",
 }
+ZIP_MAGIC = b"PK\x03\x04"
+OFFICE_NAMES = {".docx": "Word document", ".odt": "OpenDocument text"}
 _HTML_MARKERS = re.compile(rb"<(!doctype html|html|body|div|p|ul|li|br|span|table)\b", re.I)
 HEADER_WINDOW = 1024
 """PDFium (like Acrobat) finds the ``%PDF-`` header anywhere in a file's first 1024 bytes."""
@@ -50,6 +50,10 @@ def sniff_format(path: Path, data: bytes) -> SourceFormat:
     if path.suffix.lower() == ".pdf":
         what = "an HTML page" if _HTML_MARKERS.search(head) else "no %PDF header"
         raise InputError(path, f"is not a PDF ({what})")
+    if head.startswith(ZIP_MAGIC):
+        return office_format(path, data)
+    if path.suffix.lower() in OFFICE_SUFFIXES:
+        raise InputError(path, _not_office(path, data, head))
     for magic, what in _MAGIC.items():
         if head.startswith(magic):
             raise InputError(path, f"unsupported format: {what}")
@@ -61,6 +65,33 @@ def sniff_format(path: Path, data: bytes) -> SourceFormat:
     if suffix in HTML_SUFFIXES or (head[:15].lower().startswith((b"<!doctype", b"<html"))):
         return SourceFormat.HTML
     return SourceFormat.TEXT
+
+
+def office_format(path: Path, data: bytes) -> SourceFormat:
+    """A zip package is a Word or OpenDocument text by its parts, whatever its name says."""
+    from rok_compare.ingest.office.kind import package_kind
+
+    kind, what = package_kind(data)
+    if kind is not None:
+        return kind
+    if path.suffix.lower() in OFFICE_SUFFIXES:
+        raise InputError(path, f"is not a {OFFICE_NAMES[path.suffix.lower()]} ({what})")
+    raise InputError(path, f"unsupported format: {what}")
+
+
+def _not_office(path: Path, data: bytes, head: bytes) -> str:
+    """Why a file named .docx/.odt is none: encrypted (an OLE container), old Word, or something else."""
+    name = OFFICE_NAMES[path.suffix.lower()]
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return f"is password-protected (encrypted {name}); save it without a password"
+        return f"is not a {name} (an old-format Office file: save it as {path.suffix.lower()})"
+    if head.startswith(b"PK\x05\x06"):
+        return f"is not a {name} (an empty zip archive)"
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            return f"is not a {name} (a {what})"
+    return f"is not a {name} (not a zip package)"
 
 
 def has_pdf_header(data: bytes) -> bool:
