@@ -748,3 +748,93 @@ def _finish(pdf: FPDF, layout: Layout, spec: GeneratedPdf, path: Path, header: s
         spec.columns = column_lines(layout.pages)
     pdf.output(str(path))
     return spec
+
+
+# --- scans, odd pages and hostile files (the reader's robustness tests) --------------------------
+
+def scanned_copy(source: Path, path: Path, dpi: int = 300) -> Path:
+    """An image-only copy of ``source``: every page rendered by PDFium at ``dpi`` in grey and
+    placed as one image on a page of the same size, as a scanner's PDF is. No text layer."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(source))
+    pdf = FPDF(unit="pt")
+    pdf.set_auto_page_break(False)
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            width, height = page.get_size()
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            page.close()
+            pdf.add_page(format=(width, height))
+            pdf.image(image, 0, 0, width, height)
+    finally:
+        document.close()
+    pdf.output(str(path))
+    return path
+
+
+def title_page_pdf(path: Path) -> Path:
+    """A cover page with a title and no digit, then a page of body text (a common shape that
+    once crashed the reader)."""
+    pdf = new_pdf()
+    pdf.add_page()
+    body_font(pdf, TITLE_PT, bold=True)
+    pdf.text(MARGIN, 80, "Regional överenskommelse om samverkan")
+    body_font(pdf, BODY_PT)
+    pdf.text(MARGIN, 95, "Länsstyrelsen och kommunerna i länet")
+    pdf.add_page()
+    layout = Layout(pdf)
+    layout.heading("1. Inledning")
+    layout.paragraph(paragraph(random.Random(6), 4))
+    for op in layout.pages[0]:
+        if isinstance(op, TextOp):
+            body_font(pdf, op.size, op.bold)
+            pdf.text(op.x, op.y, op.text)
+    pdf.output(str(path))
+    return path
+
+
+def page_bomb_pdf(path: Path, levels: int = 6, fan: int = 10) -> Path:
+    """A page tree that names one page ``fan`` times at each of ``levels`` levels: a file of a
+    few kilobytes declaring ``fan ** levels`` pages (a million by default)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    for level in range(levels):
+        number = len(objects) + 1
+        kids = b" ".join(b"%d 0 R" % (number + 1) for _ in range(fan))
+        parent = b"" if level == 0 else b" /Parent %d 0 R" % (number - 1)
+        objects.append(b"<< /Type /Pages /Kids [%s] /Count %d%s >>" % (kids, fan ** (levels - level), parent))
+    content = b"BT /F1 12 Tf 72 720 Td (Sida) Tj ET"
+    page = len(objects) + 1
+    objects.append(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Contents %d 0 R /Resources "
+                   b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>"
+                   % (page - 1, page + 1))
+    objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
+    path.write_bytes(_raw_pdf(objects))
+    return path
+
+
+def inflate_bomb_pdf(path: Path, megabytes: int = 64) -> Path:
+    """One page whose content stream inflates from a few kilobytes to ``megabytes`` MiB of spaces."""
+    import zlib
+
+    stream = zlib.compress(b" " * (megabytes << 20), 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream)]
+    path.write_bytes(_raw_pdf(objects))
+    return path
+
+
+def _raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF of the given object bodies (object 1 the catalog) with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
