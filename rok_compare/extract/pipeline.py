@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 from pathlib import Path
 
 from rok_compare.extract.attribution import without_attribution
@@ -19,14 +20,41 @@ from rok_compare.extract.organisations import (
     with_party_names,
 )
 from rok_compare.extract.parties import find_parties
+from rok_compare.extract.party_candidates import PartyCandidate, party_candidates
+from rok_compare.extract.party_model import PARTY_MODEL_FILE, choose_parties, party_scores, shipped_model
 from rok_compare.extract.registry import PartyRegistry
+from rok_compare.extract.sites import SiteIndex
 from rok_compare.ingest import read_document
-from rok_compare.model import Agreement, BlockKind, Goal, SegmentedDocument, SourceDocument
+from rok_compare.model import (
+    Agreement,
+    BlockKind,
+    County,
+    DocType,
+    Goal,
+    Party,
+    SegmentedDocument,
+    SourceDocument,
+)
 from rok_compare.segment import segment
 
 
-def extract(source: SourceDocument) -> Agreement:
-    """Segment and extract an already read document."""
+@dataclass(slots=True)
+class PartyEvidence:
+    """Everything the party decision looks at, for one document (also what training labels)."""
+
+    doc: SegmentedDocument
+    sites: SiteIndex
+    mentions: MentionIndex
+    furniture_mentions: list[OrgMention]
+    county: County | None
+    doc_type: DocType
+    rule_parties: list[Party]
+    candidates: list[PartyCandidate]
+
+
+def party_evidence(source: SourceDocument) -> PartyEvidence:
+    """Segment, find organisation mentions, county, document type, the cue rules' parties and the
+    party candidates with their features."""
     registry = PartyRegistry.default()
     doc = segment(source)
     mentions, in_furniture = _document_mentions(doc, registry)
@@ -34,15 +62,36 @@ def extract(source: SourceDocument) -> Agreement:
     if county:
         assign_county(mentions, county)
     doc_type = classify_doc_type(doc)
-    parties = find_parties(doc, mentions, doc_type, furniture_mentions=in_furniture)
-    doc_type = agreement_level(doc, doc_type, parties)
+    rule_parties = find_parties(doc, mentions, doc_type, furniture_mentions=in_furniture)
+    heading_parties = find_commitments(doc, with_party_names(source.text, mentions, rule_parties),
+                                       rule_parties).heading_parties
+    known = {p.canonical.lower() for p in rule_parties}
+    if any(m.canonical.lower() not in known for m in heading_parties):
+        # parties named only by their commitment headings
+        rule_parties = find_parties(doc, mentions, doc_type, heading_parties, in_furniture)
+    sites = SiteIndex(doc)
+    candidates = party_candidates(sites, mentions, in_furniture, doc_type, {p.canonical for p in rule_parties})
+    return PartyEvidence(doc, sites, mentions, in_furniture, county, doc_type, rule_parties, candidates)
+
+
+def decide_parties(evidence: PartyEvidence) -> list[Party]:
+    """The parties by the shipped party model; by the cue rules when no model is shipped."""
+    shipped = shipped_model(PARTY_MODEL_FILE)
+    if shipped is None:
+        return evidence.rule_parties
+    model, threshold = shipped
+    scores = party_scores(evidence.candidates, model)
+    return choose_parties(evidence.doc.source, evidence.candidates, scores, threshold)
+
+
+def extract(source: SourceDocument) -> Agreement:
+    """Segment and extract an already read document."""
+    evidence = party_evidence(source)
+    doc, mentions, county = evidence.doc, evidence.mentions, evidence.county
+    parties = decide_parties(evidence)
+    doc_type = agreement_level(doc, evidence.doc_type, parties)
     mentions = with_party_names(source.text, mentions, parties)
     found = find_commitments(doc, mentions, parties)
-    known = {p.canonical.lower() for p in parties}
-    if any(m.canonical.lower() not in known for m in found.heading_parties):
-        # parties named only by their commitment headings: find their commitments again
-        parties = find_parties(doc, mentions, doc_type, found.heading_parties, in_furniture)
-        found = find_commitments(doc, mentions, parties)
     own = {(c.span.start, c.span.end) for c in found.commitments if c.party != "*"}
     goals = [g for g in find_goals(doc, set(found.party_sections)) if (g.span.start, g.span.end) not in own]
     goal_spans = {(g.span.start, g.span.end) for g in goals}
