@@ -13,7 +13,7 @@ OFFICE_SUFFIXES = {".docx": SourceFormat.DOCX, ".odt": SourceFormat.ODT}
 SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", *HTML_SUFFIXES, *OFFICE_SUFFIXES})
 """File endings a folder scan takes; anything else in a folder is named as unsupported."""
 UNSUPPORTED_SUFFIXES = {
-    ".doc": "Word 97-2003 document (save it as .docx)",
+    ".doc": "Word 97-2003 document",
     ".rtf": "RTF document",
     ".xls": "Excel workbook",
     ".xlsx": "Excel workbook",
@@ -74,8 +74,11 @@ def office_format(path: Path, data: bytes) -> SourceFormat:
     kind, what = package_kind(data)
     if kind is not None:
         return kind
-    if path.suffix.lower() in OFFICE_SUFFIXES:
-        raise InputError(path, f"is not a {OFFICE_NAMES[path.suffix.lower()]} ({what})")
+    suffix = path.suffix.lower()
+    if suffix in OFFICE_SUFFIXES and what.startswith("damaged"):
+        raise InputError(path, f"damaged {OFFICE_NAMES[suffix]} (not a readable zip package)")
+    if suffix in OFFICE_SUFFIXES:
+        raise InputError(path, f"is not a {OFFICE_NAMES[suffix]} (a zip package holding: {what})")
     raise InputError(path, f"unsupported format: {what}")
 
 
@@ -90,7 +93,7 @@ def _not_office(path: Path, data: bytes, head: bytes) -> str:
         return f"is not a {name} (an empty zip archive)"
     for magic, what in _MAGIC.items():
         if head.startswith(magic):
-            return f"is not a {name} (a {what})"
+            return f"is not a {name} ({what})"
     return f"is not a {name} (not a zip package)"
 
 
