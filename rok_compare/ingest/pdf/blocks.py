@@ -23,6 +23,9 @@ TITLE_SIZE = 1.3
 LIST_MARKER = re.compile(
     r"^(?:[•●▪■◦○·\-–—*➢►✓]\s|\(?\d{1,2}[.)]\s|\d{1,2}(?:\.\d{1,2})+\.?\s|\(?[a-zåäö][.)]\s)"
 )
+LEADER = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){4,}|_{4,})\s*\S{1,20}$")
+"""A table-of-contents or register line: dot leaders and a page number or a code at the end.
+Each such line is an entry of its own, never part of a paragraph."""
 
 SECTION_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-Z]\.)\s+\S")
 """A numbered heading: "3", "3.2", "3.2.1.", "IV.", "B."."""
@@ -46,7 +49,7 @@ class Block:
 def line_kind(line: Line, body_height: float) -> str:
     if (line.bold or line.height >= HEADING_SIZE * body_height) and len(line.text) <= 200:
         return HEADING
-    return ITEM if LIST_MARKER.match(line.text) else PARAGRAPH
+    return ITEM if line.entry or LIST_MARKER.match(line.text) or LEADER.search(line.text) else PARAGRAPH
 
 
 def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
@@ -122,7 +125,7 @@ def _starts_block(previous: Line, line: Line, kind: str, block_kind: str, flow: 
         return abs(previous.height - line.height) > 0.1 * height or not _heading_goes_on(previous, line, flow.right)
     if kind == ITEM:
         return True
-    if block_kind == PARAGRAPH and _indented(previous, line, flow):
+    if block_kind == PARAGRAPH and _indented(previous, line, flow) and not _hanging(previous, line, flow):
         return True
     return _ended_early(previous, line, flow.right)
 
@@ -143,6 +146,13 @@ def _heading_goes_on(previous: Line, line: Line, right: float) -> bool:
 def _indented(previous: Line, line: Line, flow: Flow) -> bool:
     """A first-line indent: this line starts well right of the column edge, the last did not."""
     return line.x0 - flow.left > line.height and previous.x0 - flow.left < 0.3 * line.height
+
+
+def _hanging(previous: Line, line: Line, flow: Flow) -> bool:
+    """A hanging indent (a term and its definition, a label before its text): the line above
+    runs full to the column's edge without ending a sentence, so the indented line goes on
+    with it; a first-line indent follows a line that ended early or with a full stop."""
+    return not previous.text.endswith((".", "!", "?", ":")) and not _ended_early(previous, line, flow.right)
 
 
 def _ended_early(previous: Line, line: Line, right: float) -> bool:

@@ -23,7 +23,10 @@ _RUNS = re.compile(r"[^\s\ufffe\x02](?:[^\r\n\ufffe\x02]*[^\s\ufffe\x02])?[\ufff
 it found at a line end as U+FFFE (or 0x02) and joins the next line on: the mark ends a run."""
 _WORDS = re.compile(r"\S+")
 _BOLD_WEIGHT = 600
-_CLEAN = {**{code: " " for code in range(32)}, 0x02: "-", 0xFFFE: "-", 0xA0: " "}
+_CLEAN = {**{code: " " for code in range(32)}, 0x02: "-", 0xFFFE: "-", 0xA0: " ",
+          **dict.fromkeys((0xF0B7, 0xF0A7, 0xF0A8, 0xF076, 0xF0D8, 0xF0FC, 0xF06E, 0xF0FB), "•")}
+"""Control characters as spaces; the bullets of Symbol and Wingdings fonts (private-use code
+points in Word's PDFs) as the bullet they show."""
 _LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
 _HAS_LIGATURE = re.compile("[\ufb00-\ufb06]")
 WORD_GAP = 0.8

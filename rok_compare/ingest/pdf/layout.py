@@ -9,6 +9,7 @@ columns, whatever order the generator wrote the content stream in.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -26,12 +27,15 @@ Gutter = tuple[float, float]
 class Line:
     """Fragments on one baseline within one column, left to right."""
 
-    __slots__ = ("text", "x0", "x1", "bottom", "top", "bold", "height", "middle")
+    __slots__ = ("text", "x0", "x1", "bottom", "top", "bold", "height", "middle", "entry")
 
-    def __init__(self, text: str, x0: float, x1: float, bottom: float, top: float, bold: bool) -> None:
+    def __init__(self, text: str, x0: float, x1: float, bottom: float, top: float, bold: bool,
+                 entry: bool = False) -> None:
         self.text, self.x0, self.x1, self.bottom, self.top, self.bold = text, x0, x1, bottom, top, bold
         self.height = top - bottom
         self.middle = (top + bottom) / 2
+        self.entry = entry
+        """A table-of-contents entry: text, a wide gap, and a page number at the end."""
 
     def __repr__(self) -> str:
         return f"Line({self.text!r}, x={self.x0:.1f}-{self.x1:.1f}, y={self.bottom:.1f}-{self.top:.1f})"
@@ -248,5 +252,10 @@ def _line(row: list[Fragment]) -> Line:
         if fragment.x0 - previous.x1 > 0.12 * fragment.height:
             parts.append(" ")
         parts.append(fragment.text)
+    last = row[-1]
+    entry = last.x0 - row[-2].x1 > 2 * last.height and bool(_PAGE_REFERENCE.fullmatch(last.text))
     return Line("".join(parts), row[0].x0, max(f.x1 for f in row), min(f.bottom for f in row),
-                max(f.top for f in row), all(f.bold for f in row))
+                max(f.top for f in row), all(f.bold for f in row), entry)
+
+
+_PAGE_REFERENCE = re.compile(r"\d{1,4}|[ivxlc]{1,6}", re.IGNORECASE)

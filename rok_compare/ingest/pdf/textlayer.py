@@ -22,6 +22,8 @@ MIN_JUNK_CHARS = 12
 _ACCENTS = {"¨": "\u0308", "˚": "\u030a", "´": "\u0301", "ˆ": "\u0302", "˜": "\u0303", "¸": "\u0327", "ˇ": "\u030c"}
 _ACCENT_BEFORE = re.compile(f"([{''.join(_ACCENTS)}])([^\\W\\d_])")
 _ACCENT_AFTER = re.compile(f"([^\\W\\d_])([{''.join(_ACCENTS)}])(?![^\\W\\d_])")
+_LEADERS = frozenset(".…_-–·")
+"""Dot leaders of a table of contents or a list of substances are many but not junk."""
 _HAS_ACCENT = re.compile(f"[{''.join(_ACCENTS)}]")
 
 
@@ -30,7 +32,7 @@ def readable(fragments: list[Fragment]) -> bool:
     visible = letters = 0
     for fragment in fragments:
         for char in fragment.text:
-            if not char.isspace():
+            if not char.isspace() and char not in _LEADERS:
                 visible += 1
                 letters += char.isalnum()
     return visible < MIN_JUNK_CHARS or letters >= MIN_LETTER_SHARE * visible
