@@ -103,10 +103,16 @@ def _keep_shared(labels: np.ndarray, doc_ids: np.ndarray, min_docs: int) -> tupl
 
 
 def medoid(texts: list[str], weights: list[int]) -> int:
-    """Index of the text with the highest weighted similarity to the others (a sample of them)."""
+    """Index of the text with the highest weighted similarity to the others (a sample of them).
+
+    Ties go to the alphabetically first text, so the answer depends only on the texts and their
+    weights, never on the order they come in (which follows the order workers finished in).
+    """
+    # Most frequent first, then alphabetical: a total order on the (distinct) texts.
+    order = np.asarray(sorted(range(len(texts)), key=lambda k: (-weights[k], texts[k])), dtype=np.int64)
     if len(texts) <= 2:
-        return int(np.argmax(weights))
-    order = np.argsort(weights)[::-1][:MEDOID_SAMPLE]
+        return int(order[0])
+    order = order[:MEDOID_SAMPLE]
     sample = [texts[k] for k in order]
     matrix = process.cdist(sample, sample, scorer=fuzz.ratio, dtype=np.float32)
     totals = matrix @ np.asarray([weights[k] for k in order], dtype=np.float32)
@@ -201,8 +207,8 @@ def _cluster(number: int, group: list[tuple[int, int]], documents: Sequence[Corp
     wordings: dict[str, int] = {}
     for item in items:
         wordings[item.text] = wordings.get(item.text, 0) + 1
-    texts = list(wordings)
-    canonical = texts[medoid(texts, list(wordings.values()))]
+    texts = sorted(wordings)
+    canonical = texts[medoid(texts, [wordings[t] for t in texts])]
     years = [m.year for m in items if m.year is not None]
     docs = {d for d, _ in group}
     return ReuseCluster(

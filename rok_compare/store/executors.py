@@ -44,12 +44,24 @@ WORKER_DIED = ("the extractor's process died while reading this file "
 
 DEFAULT_TIMEOUT = 300.0
 """Seconds one file may take to extract before it fails as timed out (0 or None: no limit)."""
+DEFAULT_MEMORY_LIMIT_MB = 4096
+"""Address space a worker process may use (``RLIMIT_AS``); the extractor's own needs are ~1.5 GB."""
 _POLL = 0.5
 """With a timeout, the driver looks for overdue files at least this often (seconds)."""
 
 _resolved: dict[str, Callable[[str], Agreement]] = {}
 _events: Any = None
 """In a pool worker: where it reports the files it starts, when the driver enforces a timeout."""
+_memory_mb: int | None = None
+"""In a worker: its memory limit, for the message when a file needs more."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one file may cost: seconds of extraction, MB of address space per worker (None: no limit)."""
+
+    timeout: float | None = DEFAULT_TIMEOUT
+    memory_mb: int | None = DEFAULT_MEMORY_LIMIT_MB
 
 
 class IngestError(Exception):
@@ -89,6 +101,11 @@ def extract_job(path: str, ref: str) -> ExtractResult:
     started = time.perf_counter()
     try:
         agreement = resolve_extractor(ref)(path)
+    except MemoryError:
+        limit = f"the worker's limit of {_memory_mb} MB" if _memory_mb else "the memory available"
+        return ExtractResult(path, kind=FailureKind.MEMORY,
+                             error=f"{path}: needs more memory than {limit} (raise it with --memory-limit)",
+                             seconds=time.perf_counter() - started)
     except InputError as error:
         return ExtractResult(path, kind=FailureKind.INPUT, error=str(error),
                              seconds=time.perf_counter() - started)
@@ -115,12 +132,44 @@ def extract_with_timeout(path: str, ref: str, timeout: float) -> ExtractResult:
     return box[0] if box else timed_out(path, timeout, "extraction abandoned on its Dask worker")
 
 
-def _init_worker(events: Any = None) -> None:
-    """Workers leave Ctrl-C to the driver, which stops the batch cleanly; they report starts to ``events``."""
+def _init_worker(events: Any = None, memory_mb: int | None = None) -> None:
+    """Workers leave Ctrl-C to the driver, which stops the batch cleanly; they report starts to ``events``,
+    run under ``memory_mb`` and end when their parent does."""
     global _events
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _events = events
+    limit_memory(memory_mb)
+    exit_with_parent()
 
+
+def limit_memory(memory_mb: int | None) -> None:
+    """Cap this process's address space (``RLIMIT_AS``): a hostile file gets a MemoryError, not the machine."""
+    global _memory_mb
+    _memory_mb = memory_mb
+    if not memory_mb:
+        return
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    wanted = memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
+def exit_with_parent(poll: float = 0.5) -> None:
+    """End this helper process as soon as its parent is gone (a driver killed with SIGKILL cleans up
+    nothing): a daemon thread watches the parent id, which changes when the process is orphaned."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="rok-exit-with-parent", daemon=True).start()
 
 def _job(path: str, ref: str) -> ExtractResult:
     """:func:`extract_job` in a pool worker, after telling the driver (if it watches) when it started."""
@@ -137,9 +186,9 @@ def _context() -> Any:
     return context
 
 
-def _pool(workers: int, events: Any = None) -> ProcessPoolExecutor:
+def _pool(workers: int, events: Any = None, memory_mb: int | None = None) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
-                               initargs=(events,))
+                               initargs=(events, memory_mb))
 
 
 def _canary() -> bool:
@@ -159,15 +208,16 @@ class _Clock:
     A queue per pool: a worker killed while writing to it may leave its lock taken.
     """
 
-    def __init__(self, timeout: float | None) -> None:
-        self.timeout = timeout or None
+    def __init__(self, limits: Limits) -> None:
+        self.timeout = limits.timeout or None
+        self.memory_mb = limits.memory_mb or None
         self.events: Any = None
         self.started: dict[str, float] = {}
 
     def pool(self, workers: int) -> ProcessPoolExecutor:
         self.started = {}
         self.events = _context().SimpleQueue() if self.timeout else None
-        return _pool(workers, self.events)
+        return _pool(workers, self.events, self.memory_mb)
 
     def _drain(self, paths: Iterable[str]) -> set[str]:
         """Read the workers' start reports; keep those of ``paths`` (the files in flight) only."""
@@ -203,7 +253,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 
 def run_processes(paths: Iterable[str], ref: str, workers: int, on_result: Callable[[ExtractResult], None],
-                  timeout: float | None = None) -> None:
+                  limits: Limits | None = None) -> None:
     """Extract ``paths`` in ``workers`` processes, calling ``on_result`` in the driver as results arrive.
 
     A file still extracting after ``timeout`` seconds fails as timed out: the pool's workers are
@@ -211,7 +261,7 @@ def run_processes(paths: Iterable[str], ref: str, workers: int, on_result: Calla
     """
     pending = deque(paths)
     window = max(2, workers * 2)  # few files in flight: few suspects when a worker dies
-    clock = _Clock(timeout)
+    clock = _Clock(limits or Limits(None, None))
     while pending:
         suspects: list[str] = []
         overdue: set[str] = set()
@@ -323,63 +373,8 @@ def _isolate(paths: list[str], ref: str, on_result: Callable[[ExtractResult], No
 
 
 def run_dask(paths: list[str], ref: str, workers: int, scheduler: Any,
-             on_result: Callable[[ExtractResult], None], timeout: float | None = None) -> None:
-    """Extract on a Dask cluster: ``scheduler`` is an address, a ``Client``, a cluster, or None.
+             on_result: Callable[[ExtractResult], None], limits: Limits | None = None) -> None:
+    """Extract on a Dask cluster; see :mod:`rok_compare.store.dask_run`."""
+    from rok_compare.store.dask_run import run_dask as run
 
-    None starts a local cluster of ``workers`` processes for the batch. Results come back to the
-    driver, which alone writes the store. ``timeout``: see :func:`extract_with_timeout`.
-    """
-    try:
-        from distributed import Client, LocalCluster, as_completed
-    except ImportError as error:
-        raise IngestError("the dask executor needs the optional extra: pip install 'rok-compare[dask]'") \
-            from error
-    own_client = not hasattr(scheduler, "submit")
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-        client = Client(cluster)
-    elif own_client:
-        address = getattr(scheduler, "scheduler_address", scheduler)
-        try:
-            client = Client(address, timeout="10s")
-        except OSError as error:
-            raise IngestError(f"cannot reach the Dask scheduler at {address} ({error})") from error
-    else:
-        client = scheduler
-    try:
-        _dask_loop(client, as_completed, paths, ref, max(2, workers * 4), on_result, timeout or None)
-    finally:
-        if own_client:
-            client.close()
-        if cluster is not None:
-            cluster.close()
-
-
-def _dask_loop(client: Any, as_completed: Any, paths: list[str], ref: str, window: int,
-               on_result: Callable[[ExtractResult], None], timeout: float | None) -> None:
-    pending = deque(paths)
-    path_of: dict[str, str] = {}
-
-    def submit() -> Any:
-        path = pending.popleft()
-        if timeout:
-            future = client.submit(extract_with_timeout, path, ref, timeout, pure=False, retries=0)
-        else:
-            future = client.submit(extract_job, path, ref, pure=False, retries=0)
-        path_of[future.key] = path
-        return future
-
-    queue = as_completed([submit() for _ in range(min(window, len(pending)))])
-    for future in queue:
-        path = path_of.pop(future.key)
-        if future.status == "finished":
-            on_result(future.result())
-        else:  # the task itself failed: its worker died (KilledWorker) or it was lost
-            error = future.exception()
-            on_result(ExtractResult(path, kind=FailureKind.CRASH,
-                                    error=f"{WORKER_DIED} [{type(error).__name__}: {error}]"))
-        future.release()
-        if pending:
-            queue.add(submit())
+    run(paths, ref, workers, scheduler, on_result, limits or Limits(None, None))

@@ -7,13 +7,20 @@
 The driver hashes every file first and skips those stored with the same content; the rest are
 extracted in worker processes (or on Dask) and each result is written, as it arrives, in its own
 transaction by the driver alone. Killing the batch at any moment therefore leaves only whole
-documents, and running it again continues where it stopped.
+documents, and running it again continues where it stopped. Every document is written together
+with a mark that the reuse clusters are due; the clusters are recomputed at the end and the mark
+cleared in the same transaction, so a batch stopped before that leaves the mark, and the next
+ingest (even one that skips every file) or ``rok prune`` finishes the clustering.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
+import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,20 +30,24 @@ from typing import Any
 
 from rok_compare.store.database import Store
 from rok_compare.store.executors import (
+    DEFAULT_MEMORY_LIMIT_MB,
     DEFAULT_TIMEOUT,
     ExtractResult,
     IngestError,
+    Limits,
     extractor_ref,
     resolve_extractor,
     run_dask,
     run_processes,
 )
+from rok_compare.store.paths import clean_text, document_key
 from rok_compare.store.prune import file_state, missing_documents
-from rok_compare.store.reuse import ReuseSummary, recompute_reuse_clusters
+from rok_compare.store.reuse import ReuseSummary, recompute_reuse_clusters, reuse_due
+from rok_compare.store.scan import Scan, scan_paths
 from rok_compare.store.write import (
     FailureKind,
     WriteOutcome,
-    document_key,
+    forget_failures,
     move_document,
     record_failure,
     stored_documents,
@@ -44,8 +55,6 @@ from rok_compare.store.write import (
     write_agreement,
 )
 
-SUFFIXES = {".pdf", ".txt", ".htm", ".html"}
-"""What a folder is searched for (files named explicitly are always tried)."""
 TRIGRAM_EVERY = 200
 """Documents between two updates of the trigram (compound-word) index; see ``sync_trigram_index``."""
 
@@ -57,6 +66,9 @@ class Status(StrEnum):
     FAILED = "failed"
     MOVED = "moved"
     """Stored content whose old path is gone: the document is re-keyed to the new path, not re-read."""
+    NOT_TAKEN = "not taken"
+    """Not a document the batch reads (unsupported format, a link out of the folder, a named pipe,
+    ...); ``reason`` says which. Listed in ``IngestReport.not_taken``, not in ``outcomes``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +78,8 @@ class FileOutcome:
     reason: str | None = None
     """Why a file was skipped or failed."""
     kind: FailureKind | None = None
+    side_file: bool = False
+    """A not-taken file that accompanies documents (a manifest): named, but no error."""
 
 
 @dataclass(slots=True)
@@ -75,6 +89,12 @@ class IngestReport:
     reuse: ReuseSummary | None = None
     missing: list[str] = field(default_factory=list)
     """Stored documents under the folders ingested whose files are gone (``rok prune`` removes them)."""
+    reuse_pending: bool = False
+    """The reuse clusters are not up to date (interrupted, or ``reuse=False``); the next run or prune updates them."""
+    stored: int = 0
+    """Documents in the store when the batch ended."""
+    not_taken: list[FileOutcome] = field(default_factory=list)
+    """Files in the folders that the batch does not read, each with the reason (status ``NOT_TAKEN``)."""
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)
@@ -100,6 +120,11 @@ class IngestReport:
         return self.count(Status.FAILED)
 
     @property
+    def unsupported(self) -> list[FileOutcome]:
+        """Not-taken files that are errors (the batch exits with 1): all but side files like a manifest."""
+        return [o for o in self.not_taken if not o.side_file]
+
+    @property
     def failures(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status is Status.FAILED]
 
@@ -119,26 +144,28 @@ Progress = Callable[[FileOutcome, int, int], None]
 @dataclass(frozen=True, slots=True)
 class _Job:
     path: str
+    """The key it is stored under."""
     sha256: str
+    real: str
+    """The name on disk, handed to the worker."""
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and folders searched recursively for PDF, text and HTML files; no duplicates."""
-    found: dict[str, Path] = {}
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES and not child.name.startswith("."):
-                    found.setdefault(document_key(child), child)
-        else:
-            found.setdefault(document_key(path), path)
-    return list(found.values())
+    """Files as given, and the documents in folders (see :mod:`rok_compare.store.scan`); no duplicates."""
+    return scan_paths(paths).files
+
+
+class NotARegularFile(OSError):
+    """A path that turned into a pipe or device between the scan and the read."""
 
 
 def file_sha256(path: Path) -> str:
+    """SHA-256 of a regular file; never blocks on a named pipe (opened non-blocking, then checked)."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotARegularFile(f"{path}: not a regular file; not read")
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -147,14 +174,15 @@ def file_sha256(path: Path) -> str:
 def ingest(paths: Iterable[str | Path], db: str | Path | Store | None = None, *, workers: int = 1,
            executor: str = "process", scheduler: Any = None, progress: Progress | None = None,
            extractor: str | None = None, reuse: bool = True,
-           timeout: float | None = DEFAULT_TIMEOUT) -> IngestReport:
+           timeout: float | None = DEFAULT_TIMEOUT, memory_limit: int | None = DEFAULT_MEMORY_LIMIT_MB) -> IngestReport:
     """Add files and folders to the store at ``db``; see the module docstring.
 
     ``executor`` is ``"process"`` (a local process pool of ``workers``) or ``"dask"`` (a Dask
     cluster at ``scheduler``, or a local one). ``extractor`` is an import reference
     ``"module:function"`` taking a path and returning an ``Agreement`` (default: the project's
     extractor, or ``$ROK_EXTRACTOR``). A file whose extraction takes more than ``timeout``
-    seconds (0 or None: no limit) fails as timed out and its worker is replaced. ``report.missing``
+    seconds (0 or None: no limit) fails as timed out and its worker is replaced. Each worker
+    process may use ``memory_limit`` MB of address space (0 or None: no limit). ``report.missing``
     lists stored documents under the given folders whose files are gone. Raises
     :class:`IngestInterrupted` on Ctrl-C, :class:`IngestError` when the batch cannot start,
     ``StoreError`` when the store is unusable.
@@ -163,54 +191,92 @@ def ingest(paths: Iterable[str | Path], db: str | Path | Store | None = None, *,
         raise IngestError(f"unknown executor {executor!r} (use 'process' or 'dask')")
     if timeout is not None and timeout < 0:
         raise IngestError(f"timeout must be 0 (no limit) or more seconds, not {timeout:g}")
+    if memory_limit is not None and memory_limit < 0:
+        raise IngestError(f"memory limit must be 0 (no limit) or more MB, not {memory_limit}")
     ref = extractor_ref(extractor)
     resolve_extractor(ref)  # a wrong reference is one clear error, not a failure per file
     paths = list(paths)
-    store = db if isinstance(db, Store) else Store.open(db, check=True)
+    report = IngestReport()
     try:
-        files = expand_paths(paths)
-        report = _Batch(store, progress).run(files, ref, max(1, workers), executor, scheduler, reuse,
-                                             timeout or None)
-        folders = [document_key(p) for p in paths if Path(p).is_dir()]
-        if folders:  # cheap: only stored paths that were not just listed on disk are checked
-            report.missing = missing_documents(store, folders, {document_key(f) for f in files})
+        store = db if isinstance(db, Store) else Store.open(db, check=True)
+    except KeyboardInterrupt as interrupt:
+        raise IngestInterrupted(report) from interrupt
+    try:
+        scan = scan_paths(paths)
+        batch = _Batch(store, progress, report)
+        limits = Limits(timeout or None, memory_limit or None)
+        batch.run(scan, ref, max(1, workers), executor, scheduler, reuse, limits)
+        if scan.folders:  # cheap: only stored paths that were not just listed on disk are checked
+            report.missing = missing_documents(store, scan.folders, {document_key(f) for f in scan.files})
         return report
+    except KeyboardInterrupt as interrupt:
+        if isinstance(interrupt, IngestInterrupted):
+            raise
+        report.reuse_pending = reuse_due(store)
+        report.stored = _count(store)
+        raise IngestInterrupted(report) from interrupt
     finally:
         if not isinstance(db, Store):
             store.close()
 
 
+def _count(store: Store) -> int:
+    try:
+        return int(store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
 class _Batch:
     """The driver's state during one batch: the only code that writes to the store."""
 
-    def __init__(self, store: Store, progress: Progress | None) -> None:
+    def __init__(self, store: Store, progress: Progress | None, report: IngestReport) -> None:
         self.store = store
         self.progress = progress
-        self.report = IngestReport()
+        self.report = report
         self.total = 0
         self.hashes: dict[str, str] = {}
+        self.keys: dict[str, str] = {}
+        """Real path handed to a worker -> the key it is stored under."""
 
-    def run(self, files: list[Path], ref: str, workers: int, executor: str, scheduler: Any,
-            reuse: bool, timeout: float | None) -> IngestReport:
+    def run(self, scan: Scan, ref: str, workers: int, executor: str, scheduler: Any,
+            reuse: bool, limits: Limits) -> IngestReport:
         started = time.perf_counter()
-        self.total = len(files)
-        sync_trigram_index(self.store)  # catch up after a run that was killed
+        self.total = len(scan.files) + sum(1 for s in scan.skipped if s.failure)
         try:
-            jobs = self._plan(files)
-            paths = [job.path for job in jobs]
+            sync_trigram_index(self.store)  # catch up after a run that was killed
+            self._skipped(scan)
+            jobs = self._plan(scan.files)
+            paths = [job.real for job in jobs]
             if paths and executor == "dask":
-                run_dask(paths, ref, workers, scheduler, self._store_result, timeout)
+                run_dask(paths, ref, workers, scheduler, self._store_result, limits)
             elif paths:
-                run_processes(paths, ref, min(workers, len(paths)), self._store_result, timeout)
-        except KeyboardInterrupt as interrupt:
+                run_processes(paths, ref, min(workers, len(paths)), self._store_result, limits)
             sync_trigram_index(self.store)
-            self.report.seconds = time.perf_counter() - started
+            if reuse and reuse_due(self.store):
+                self.report.reuse = recompute_reuse_clusters(self.store)
+        except KeyboardInterrupt as interrupt:
+            with contextlib.suppress(sqlite3.Error, KeyboardInterrupt):  # else the next run catches up
+                sync_trigram_index(self.store)
+            self._finish(started)
             raise IngestInterrupted(self.report) from interrupt
-        sync_trigram_index(self.store)
-        if reuse and (self.report.added or self.report.updated):
-            self.report.reuse = recompute_reuse_clusters(self.store)
-        self.report.seconds = time.perf_counter() - started
+        self._finish(started)
         return self.report
+
+    def _finish(self, started: float) -> None:
+        self.report.seconds = time.perf_counter() - started
+        self.report.reuse_pending = reuse_due(self.store)
+        self.report.stored = _count(self.store)
+
+    def _skipped(self, scan: Scan) -> None:
+        """Name what the scan did not take; unreadable paths are failures (``rok status`` lists them)."""
+        for skipped in scan.skipped:
+            if skipped.failure:
+                self._failed(skipped.key, None, FailureKind.INPUT, f"{skipped.key}: {skipped.reason}")
+            else:
+                self.report.not_taken.append(FileOutcome(skipped.key, Status.NOT_TAKEN, skipped.reason,
+                                                         side_file=skipped.side_file))
+        forget_failures(self.store, scan.folders)
 
     def _plan(self, files: list[Path]) -> list[_Job]:
         """Hash every file; skip the unchanged ones and copies of stored content, re-key moved ones."""
@@ -222,11 +288,14 @@ class _Batch:
             try:
                 sha = file_sha256(path)
             except FileNotFoundError:
-                self._failed(key, None, FailureKind.INPUT, f"{path}: no such file")
+                self._failed(key, None, FailureKind.INPUT, f"{key}: no such file")
+                continue
+            except NotARegularFile:
+                self.report.not_taken.append(FileOutcome(key, Status.NOT_TAKEN, "not a regular file; not read"))
                 continue
             except OSError as error:
-                reason = f"{path}: cannot be read ({error.strerror or error})"
-                self._failed(key, None, FailureKind.INPUT, reason)
+                why = "symlink loop" if error.errno == errno.ELOOP else f"cannot be read ({error.strerror or error})"
+                self._failed(key, None, FailureKind.INPUT, f"{key}: {why}")
                 continue
             known = stored.get(key)
             if known and known.sha256 == sha:
@@ -241,28 +310,32 @@ class _Batch:
             else:
                 by_sha.setdefault(sha, key)
                 self.hashes[key] = sha
-                jobs.append(_Job(key, sha))
+                real = os.fspath(path)
+                self.keys[real] = key
+                jobs.append(_Job(key, sha, real))
         return jobs
 
     def _store_result(self, result: ExtractResult) -> None:
+        key = self.keys.get(result.path) or document_key(result.path)
         if result.agreement is None:
-            self._failed(result.path, self.hashes.get(result.path), result.kind or FailureKind.CRASH,
-                         result.error or "unknown error")
+            self._failed(key, self.hashes.get(key), result.kind or FailureKind.CRASH,
+                         (result.error or "unknown error").replace(result.path, key))
             return
         try:
-            outcome = write_agreement(self.store, result.agreement, result.path, index_compounds=False)
+            outcome = write_agreement(self.store, result.agreement, key, index_compounds=False)
         except (sqlite3.IntegrityError, sqlite3.InterfaceError, TypeError, ValueError,
                 AttributeError) as error:
             # The extractor returned something the store cannot hold: that file fails, not the batch.
-            self._failed(result.path, self.hashes.get(result.path), FailureKind.CRASH,
+            self._failed(key, self.hashes.get(key), FailureKind.CRASH,
                          f"extractor output could not be stored ({type(error).__name__}: {error})")
             return
         status = Status.ADDED if outcome is WriteOutcome.ADDED else Status.UPDATED
-        self._done(FileOutcome(result.path, status))
+        self._done(FileOutcome(key, status))
         if (self.report.added + self.report.updated) % TRIGRAM_EVERY == 0:
             sync_trigram_index(self.store)
 
     def _failed(self, path: str, sha: str | None, kind: FailureKind, error: str) -> None:
+        error = clean_text(error)
         record_failure(self.store, path, sha, kind, error)
         self._done(FileOutcome(path, Status.FAILED, error, kind))
 

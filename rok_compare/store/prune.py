@@ -8,8 +8,8 @@ Each document goes in its own transaction, with everything extracted from it: it
 deleted explicitly so that the full-text triggers remove their index rows, the rest follows by
 ``ON DELETE CASCADE`` (see :func:`rok_compare.store.write.delete_document_rows`). Killed at any
 moment, a prune leaves whole documents only, and running it again finishes it. Reuse clusters are
-recomputed at the end, as after an ingest; a run killed before that is detected (cluster sizes no
-longer match their members) and the next prune recomputes them.
+recomputed at the end, as after an ingest; a run (prune or ingest) stopped before that left the
+store's "clustering due" mark, and the next prune recomputes them.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from pathlib import Path
 
 from rok_compare.model import period_label
 from rok_compare.store.database import Store, inspect_file
-from rok_compare.store.reuse import ReuseSummary, recompute_reuse_clusters
-from rok_compare.store.write import delete_document_rows, document_key
+from rok_compare.store.paths import document_key, fs_path
+from rok_compare.store.reuse import ReuseSummary, recompute_reuse_clusters, reuse_due
+from rok_compare.store.write import delete_document_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ def file_state(path: str) -> str | None:
     empty the store.
     """
     try:
-        os.stat(path)
+        os.stat(fs_path(path))
     except (FileNotFoundError, NotADirectoryError):
         return ""
     except OSError as error:
@@ -119,7 +120,7 @@ def prune(db: str | Path | Store | None = None, paths: Iterable[str | Path] | No
                 if progress:
                     progress(doc)
         report.failures = _prune_failures(store, roots, dry_run)
-        if reuse and not dry_run and (report.removed or clusters_stale(store)):
+        if reuse and not dry_run and (report.removed or reuse_due(store) or clusters_stale(store)):
             report.reuse = recompute_reuse_clusters(store)
     finally:
         if not isinstance(db, Store):

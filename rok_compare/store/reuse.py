@@ -1,9 +1,11 @@
 """Recompute the store's reuse clusters (the same clause in several documents) after a batch.
 
-The clustering is :func:`rok_compare.align.reuse.cluster_texts` (normalised stems, MinHash LSH
-candidates, rapidfuzz verification: exact copies and edited ones alike). If the align package is
-missing or fails, the store falls back to grouping clauses whose normalised text is identical in
-at least two documents (``method = 'exact'``), so an ingest never fails for want of clusters.
+Clauses are clustered in document-path order, so the result does not depend on the order in
+which a batch's workers finished. The clustering is :func:`rok_compare.align.reuse.cluster_texts`
+(normalised stems, MinHash LSH candidates, rapidfuzz verification: exact copies and edited ones
+alike). If the align package is missing or fails, the store falls back to grouping clauses whose
+normalised text is identical in at least two documents (``method = 'exact'``), so an ingest never
+fails for want of clusters.
 """
 
 from __future__ import annotations
@@ -49,9 +51,11 @@ def _align_clusters(store: Store) -> ReuseSummary:
 
     from rok_compare.align.reuse import cluster_texts, medoid
 
+    # In document path and clause order, not by id: ids follow the order in which workers finished,
+    # and the clusters (their numbering, their representative wording) must not.
     rows = store.conn.execute(
-        "SELECT id, document_id, text FROM clauses WHERE length(text) >= ? ORDER BY id",
-        (MIN_CHARS,)).fetchall()
+        "SELECT c.id, c.document_id, c.text FROM clauses c JOIN documents d ON d.id = c.document_id "
+        "WHERE length(c.text) >= ? ORDER BY d.path, c.ord, c.id", (MIN_CHARS,)).fetchall()
     ids = [row[0] for row in rows]
     texts = [row[2] for row in rows]
     doc_ids = np.asarray([row[1] for row in rows], dtype=np.int64)
@@ -67,8 +71,8 @@ def _align_clusters(store: Store) -> ReuseSummary:
             wordings: dict[str, int] = {}
             for k in members:
                 wordings[texts[k]] = wordings.get(texts[k], 0) + 1
-            distinct = list(wordings)
-            representative = distinct[medoid(distinct, list(wordings.values()))]
+            distinct = sorted(wordings)
+            representative = distinct[medoid(distinct, [wordings[t] for t in distinct])]
             cur = conn.execute(
                 "INSERT INTO reuse_clusters(method, representative_text, n_members, n_documents, n_variants, "
                 "computed_at) VALUES ('align', ?, ?, ?, ?, ?)",
@@ -78,6 +82,7 @@ def _align_clusters(store: Store) -> ReuseSummary:
                 [(cur.lastrowid, ids[k], round(fuzz.ratio(texts[k], representative) / 100, 4))
                  for k in members])
         _fill_variants(conn)
+        _clear_due(conn)
     return ReuseSummary("align", len(groups), sum(len(m) for m in groups.values()))
 
 
@@ -101,7 +106,25 @@ def _exact_clusters(store: Store) -> ReuseSummary:
                          (cur.lastrowid, norm, MIN_CHARS))
             members += n_members
         _fill_variants(conn)
+        _clear_due(conn)
     return ReuseSummary("exact", len(groups), members)
+
+
+def reuse_due(store: Store) -> bool:
+    """Whether the reuse clusters must be recomputed: documents were written or deleted since (the
+    mark is set in the same transaction), or, in a store from before the mark, clusters lost members."""
+    conn = store.conn
+    row = conn.execute("SELECT value FROM meta WHERE key = 'reuse_due'").fetchone()
+    if row is not None:
+        return row[0] == "1"
+    return bool(conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM reuse_clusters r WHERE r.n_members != "
+        "(SELECT COUNT(*) FROM cluster_members m WHERE m.cluster_id = r.id)) OR "
+        "(SELECT MAX(ingested_at) FROM documents) > (SELECT MAX(computed_at) FROM reuse_clusters)").fetchone()[0])
+
+
+def _clear_due(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO meta(key, value) VALUES ('reuse_due', '0') ON CONFLICT(key) DO UPDATE SET value = '0'")
 
 
 def _fill_variants(conn: sqlite3.Connection) -> None:

@@ -14,10 +14,14 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
 
 from rok_compare.model import Agreement, Span
 from rok_compare.store.database import Store
+from rok_compare.store.paths import clean_text, document_key
+
+__all__ = ["FailureKind", "StoredDocument", "WriteOutcome", "delete_document", "delete_document_rows",
+           "document_key", "forget_failures", "mark_reuse_due", "move_document", "norm_hash", "normalise",
+           "record_failure", "stored_documents", "sync_trigram_index", "write_agreement"]
 
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -34,6 +38,8 @@ class FailureKind(StrEnum):
     """The extractor raised an unexpected exception or its process died."""
     TIMEOUT = "timeout"
     """The extraction took longer than the batch's per-file timeout and was stopped."""
+    MEMORY = "memory"
+    """The extraction needed more memory than the worker's limit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +49,6 @@ class StoredDocument:
     id: int
     path: str
     sha256: str
-
-
-def document_key(path: str | Path) -> str:
-    """The key a file is stored under: its absolute, resolved path."""
-    return str(Path(path).resolve())
 
 
 def normalise(text: str) -> str:
@@ -77,7 +78,7 @@ def write_agreement(store: Store, agreement: Agreement, path: str | None = None,
     calls :func:`sync_trigram_index` every few hundred documents instead, which is ten times
     cheaper. The word index is always updated in the same transaction.
     """
-    key = path or document_key(agreement.source.path)
+    key = clean_text(path or document_key(agreement.source.path))
     with store.transaction() as conn:
         old = conn.execute("SELECT id FROM documents WHERE path = ?", (key,)).fetchone()
         if old:
@@ -133,8 +134,21 @@ def record_failure(store: Store, path: str, sha256: str | None, kind: FailureKin
             "INSERT INTO failures(path, sha256, kind, error, failed_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(path) DO UPDATE SET sha256 = excluded.sha256, kind = excluded.kind, "
             "error = excluded.error, failed_at = excluded.failed_at",
-            (path, sha256, str(kind), error, now()),
+            (clean_text(path), sha256, str(kind), clean_text(error), now()),
         )
+
+
+def forget_failures(store: Store, paths: list[str]) -> None:
+    """Drop the failure records of ``paths`` (folders that could be listed again)."""
+    if paths:
+        with store.transaction() as conn:
+            conn.executemany("DELETE FROM failures WHERE path = ?", [(p,) for p in paths])
+
+
+def mark_reuse_due(conn: sqlite3.Connection) -> None:
+    """Note, inside the caller's transaction, that the reuse clusters no longer match the clauses."""
+    conn.execute("INSERT INTO meta(key, value) VALUES ('reuse_due', '1') "
+                 "ON CONFLICT(key) DO UPDATE SET value = '1'")
 
 
 def delete_document_rows(conn: sqlite3.Connection, document_id: int) -> None:
@@ -146,6 +160,7 @@ def delete_document_rows(conn: sqlite3.Connection, document_id: int) -> None:
     """
     conn.execute("DELETE FROM clauses WHERE document_id = ?", (document_id,))
     conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+    mark_reuse_due(conn)
 
 
 def _span(span: Span | None) -> tuple[int | None, int | None, int | None]:
@@ -164,10 +179,11 @@ def _insert(conn: sqlite3.Connection, key: str, agreement: Agreement) -> int:
          county.code if county else None, period.start if period else None, period.end if period else None,
          agreement.revision_date, str(agreement.doc_type), len(source.pages), source.encoding,
          len(headings), len(agreement.clauses), len(agreement.parties), len(agreement.commitments),
-         len(agreement.goals), json.dumps(agreement.warnings, ensure_ascii=False), now()),
+         len(agreement.goals), clean_text(json.dumps(agreement.warnings, ensure_ascii=False)), now()),
     )
     doc_id = cursor.lastrowid
     assert doc_id is not None
+    mark_reuse_due(conn)
     section_ids: dict[str, int] = {}
     for ord_, (heading, span) in enumerate(headings.items()):
         cur = conn.execute("INSERT INTO sections(document_id, ord, heading, page, start) VALUES (?,?,?,?,?)",
