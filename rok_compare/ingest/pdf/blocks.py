@@ -58,6 +58,7 @@ def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
     blocks: list[Block] = []
     for flow in flows:
         previous: Line | None = None
+        edges = _local_edges(flow)
         for item in flow.items:
             if isinstance(item, FoundTable):
                 blocks.append(Block(TABLE, table=item))
@@ -67,7 +68,8 @@ def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
             if previous is None:
                 joins = bool(blocks) and _continues_across(blocks[-1], item, kind, pitch)
             else:
-                joins = not _starts_block(previous, item, kind, blocks[-1].kind, flow, pitch)
+                edge = Flow(flow.left, edges.get(id(previous), flow.right))
+                joins = not _starts_block(previous, item, kind, blocks[-1].kind, edge, pitch)
             if joins:
                 blocks[-1].lines.append(item)
             else:
@@ -75,6 +77,26 @@ def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
             blocks[-1].right = flow.right
             previous = item
     return blocks
+
+
+EDGE_WINDOW = 6
+"""Lines above and below that show where a line could have ended (its paragraph's right edge)."""
+
+
+def _local_edges(flow: Flow) -> dict[int, float]:
+    """Per line, the right edge of the text around it: the furthest right end among the lines
+    within ``EDGE_WINDOW`` lines that start at about its left edge. A letterhead or an address
+    reaching further right than the body (or a body narrower than the column) then does not
+    make every body line look like it "ended early"; the column's edge caps it."""
+    lines = [item for item in flow.items if isinstance(item, Line)]
+    if len(lines) < 8:
+        return {}
+    edges: dict[int, float] = {}
+    for index, line in enumerate(lines):
+        reach = 3 * max(line.height, 1.0)
+        near = lines[max(0, index - EDGE_WINDOW) : index + EDGE_WINDOW + 1]
+        edges[id(line)] = min(flow.right, max(other.x1 for other in near if abs(other.x0 - line.x0) <= reach))
+    return edges
 
 
 def title_first(blocks: list[Block], body_height: float) -> list[Block]:
