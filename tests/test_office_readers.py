@@ -283,3 +283,52 @@ def test_package_limits_are_checked_before_anything_is_inflated(tmp_path, monkey
     monkeypatch.setattr(package, "MAX_ENTRIES", 3)
     with pytest.raises(InputError, match="parts in the package"):
         read_document(path)
+
+
+_NUMBERING = """
+<w:abstractNum {ns} w:abstractNumId="90">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>
+</w:abstractNum>
+<w:abstractNum {ns} w:abstractNumId="91">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%1)"/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="\uf0b7"/></w:lvl>
+</w:abstractNum>
+<w:num {ns} w:numId="90"><w:abstractNumId w:val="90"/></w:num>
+<w:num {ns} w:numId="91"><w:abstractNumId w:val="91"/></w:num>
+<w:num {ns} w:numId="92"><w:abstractNumId w:val="91"/>
+  <w:lvlOverride w:ilvl="0"><w:startOverride w:val="3"/></w:lvlOverride></w:num>
+"""
+
+
+def test_word_numbering_as_word_writes_it(tmp_path):
+    """Numbered headings (numbering on the paragraph), lettered items, a list restarted at c),
+    nested bullets; Word stores none of the markers in the text."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    for element in parse_xml(f"<w:numbering {nsdecls('w')}>{_NUMBERING.format(ns='')}</w:numbering>"):
+        position = 0 if element.tag.endswith("abstractNum") else len(numbering)
+        numbering.insert(position, element)
+
+    def numbered(text: str, style: str, num_id: int, level: int = 0) -> None:
+        paragraph = document.add_paragraph(text, style=style)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+    numbered("Inledning", "Heading 1", 90)
+    document.add_paragraph("Överenskommelsen gäller länet.")
+    numbered("Parter", "Heading 1", 90)
+    numbered("Statliga parter", "Heading 2", 90, 1)
+    numbered("Arbetsförmedlingen ska stödja etableringen.", "List Paragraph", 91)
+    numbered("Migrationsverket ska anvisa platser.", "List Paragraph", 91)
+    numbered("underpunkt om boende", "List Paragraph", 91, 1)
+    numbered("Försäkringskassan ska informera.", "List Paragraph", 92)
+    path = tmp_path / "numrerad.docx"
+    document.save(path)
+    text = read_document(path).text
+    assert text.startswith("1. Inledning\n\nÖverenskommelsen gäller länet.\n\n2. Parter\n\n2.1 Statliga parter\n\n")
+    assert ("a) Arbetsförmedlingen ska stödja etableringen.\nb) Migrationsverket ska anvisa platser.\n"
+            "• underpunkt om boende\nc) Försäkringskassan ska informera.") in text
+    doc = segment(read_document(path))
+    assert [s.heading for s in doc.sections if s.heading] == ["1. Inledning", "2. Parter", "2.1 Statliga parter"]
+    assert sum(b.kind is BlockKind.LIST_ITEM for b in doc.sections[-1].blocks) == 4
