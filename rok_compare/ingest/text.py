@@ -7,6 +7,7 @@ points at the same characters of the decoded file.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from pathlib import Path
@@ -17,8 +18,10 @@ from rok_compare.model import Page, SourceDocument, SourceFormat
 _BLOCK_TAGS = {"p", "br", "li", "ul", "ol", "div", "tr", "table", "h1", "h2", "h3", "h4", "h5",
                "h6", "section", "article", "header", "footer", "nav", "dd", "dt", "blockquote"}
 _CELL_TAGS = {"td", "th"}
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>|<!--.*?-->|<!DOCTYPE[^>]*>", re.S)
-_HIDDEN = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.S | re.I)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>|<!--|<!DOCTYPE")
+"""A tag, or the opening of a comment or doctype (their ends are found by :class:`_Ends`)."""
+_HIDDEN_OPEN = re.compile(r"<(script|style|noscript)\b", re.I)
+_HIDDEN_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style", "noscript")}
 _ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _SWEDISH_LETTERS = set("åäöÅÄÖéÉ")
 
@@ -75,9 +78,10 @@ def strip_markup(text: str) -> str:
         for i in range(start + 1, end):
             chars[i] = "\n" if chars[i] == "\n" else " "
 
-    for match in _HIDDEN.finditer(text):
-        blank(match.start(), match.end(), "\n")
-    for match in _TAG.finditer(text):
+    for start, end in _hidden_blocks(text):
+        blank(start, end, "\n")
+    rows = _TableRows(text)
+    for match, end in _tags(text):
         if chars[match.start()] != "<":
             continue  # inside a hidden block already blanked
         name = (match.group(2) or "").lower()
@@ -86,8 +90,8 @@ def strip_markup(text: str) -> str:
             first = "\t"
         elif name in _BLOCK_TAGS:
             # Inside a tab-separated table row a block tag breaks the cell, not the row.
-            first = "\v" if _in_table_row(text, match.start()) else "\n"
-        blank(match.start(), match.end(), first)
+            first = "\v" if rows.holds(match.start()) else "\n"
+        blank(match.start(), end, first)
         if name == "li" and not match.group(1) and first == "\n":
             chars[match.start() + 1] = "•"  # a list item stays one, with or without a closing stop
     padded = False
@@ -100,25 +104,102 @@ def strip_markup(text: str) -> str:
             chars[i] = _PAD
         padded = True
     result = "".join(chars)
-    return _PADDED_WORD.sub(_pad_after, result) if padded else result
+    return _WORD.sub(_pad_after, result) if padded else result
 
 
 _PAD = "\x00"
 """Where an entity ("&ouml;") was longer than its character: moved to the end of the word."""
-_PADDED_WORD = re.compile(r"[^\s\x00]*\x00[^\s]*")
+_WORD = re.compile(r"\S+")
+"""Every word is looked at once: a pattern that looked for the pad inside a word ("[^\\s\\x00]*\\x00")
+tried every start in a long word without one, which made a 200 KB word take minutes."""
 
 
 def _pad_after(match: re.Match[str]) -> str:
     """"Enk&ouml;ping" reads "Enköping" and five spaces, not "Enkö     ping": the offsets of the words
     around stay true, only those inside the word move."""
     word = match.group()
+    if _PAD not in word:
+        return word
     return word.replace(_PAD, "") + " " * word.count(_PAD)
 
 
-def _in_table_row(text: str, offset: int) -> bool:
-    line_start = text.rfind("\n", 0, offset) + 1
-    line_end = text.find("\n", offset)
-    return "\t" in text[line_start : line_end if line_end >= 0 else len(text)]
+def _hidden_blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of ``<script>...</script>`` (style, noscript), each up to the first closing tag.
+
+    Linear: once no closing tag of a kind is left after some point, later openings of that kind are
+    not searched again (a lazy ``.*?`` pattern scanned to the end for every unclosed opening)."""
+    spans: list[tuple[int, int]] = []
+    unclosed_after: dict[str, int] = {}
+    position = 0
+    while (opening := _HIDDEN_OPEN.search(text, position)) is not None:
+        name = opening.group(1).lower()
+        closing = None
+        if opening.end() < unclosed_after.get(name, len(text) + 1):
+            closing = _HIDDEN_CLOSE[name].search(text, opening.end())
+        if closing is None:
+            unclosed_after[name] = min(unclosed_after.get(name, len(text) + 1), opening.end())
+            position = opening.start() + 1
+            continue
+        spans.append((opening.start(), closing.end()))
+        position = closing.end()
+    return spans
+
+
+def _tags(text: str) -> list[tuple[re.Match[str], int]]:
+    """Tags, comments and doctypes with their ends, as ``<tag ...>|<!--.*?-->|<!DOCTYPE[^>]*>`` would
+    find them, in linear time: an unclosed comment or doctype is looked past once, not once per opening."""
+    found: list[tuple[re.Match[str], int]] = []
+    comment_end, doctype_end = _Ends(text, "-->"), _Ends(text, ">")
+    position = 0
+    while (match := _TAG.search(text, position)) is not None:
+        opening = match.group()
+        if opening == "<!--":
+            close = comment_end.after(match.end())
+            end = close + 3 if close >= 0 else -1
+        elif opening == "<!DOCTYPE":
+            close = doctype_end.after(match.end())
+            end = close + 1 if close >= 0 else -1
+        else:
+            end = match.end()
+        if end < 0:
+            position = match.start() + 1
+            continue
+        found.append((match, end))
+        position = end
+    return found
+
+
+class _Ends:
+    """The next occurrence of ``needle`` at or after a position; positions are asked in increasing
+    order, so remembering the last answer makes all the look-ups together linear."""
+
+    def __init__(self, text: str, needle: str) -> None:
+        self.text, self.needle = text, needle
+        self.asked, self.found = -1, -1
+
+    def after(self, position: int) -> int:
+        if self.asked >= 0 and position >= self.asked and (self.found < 0 or position <= self.found):
+            return self.found
+        self.asked, self.found = position, self.text.find(self.needle, position)
+        return self.found
+
+
+class _TableRows:
+    """Whether the line around an offset holds a tab, each line looked at once (a long line with
+    many tags on it was scanned again for each tag)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.breaks = [m.start() for m in re.finditer("\n", text)]
+        self.known: dict[int, bool] = {}
+
+    def holds(self, offset: int) -> bool:
+        index = bisect.bisect_left(self.breaks, offset)
+        if index not in self.known:
+            start = self.breaks[index - 1] + 1 if index else 0
+            end = self.breaks[index] if index < len(self.breaks) else len(self.text)
+            self.known[index] = "\t" in self.text[start:end]
+        return self.known[index]
 
 
 _PIPE_ROW = re.compile(r"^[^\n|]*\|[^\n|]*\|[^\n]*$", re.M)
