@@ -243,7 +243,7 @@ _BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     ("empty.odt", lambda p: p.write_bytes(b"PK\x05\x06" + b"\x00" * 18), "an empty zip archive"),
     ("zipcrypto.docx", lambda p: _zip(p, {"word/document.xml": b"<w/>"}, encrypted=True), "is password-protected"),
     ("laughs.docx", lambda p: _zip(p, {"word/document.xml": _BILLION_LAUGHS}), "declares a DTD or entities"),
-    ("bomb.docx", lambda p: _zip(p, {"word/document.xml": b"<w/>", "word/media/x.bin": b"\x00" * (3 << 20)}),
+    ("bomb.docx", lambda p: _zip(p, {"word/document.xml": b"<w/>" + b" " * (3 << 20)}),
      "zip bomb"),
     ("nocontent.odt", lambda p: _zip(p, {"mimetype": b"application/vnd.oasis.opendocument.text",
                                          "META-INF/manifest.xml": b"<m/>"}), "no content.xml"),
@@ -332,3 +332,51 @@ def test_word_numbering_as_word_writes_it(tmp_path):
     doc = segment(read_document(path))
     assert [s.heading for s in doc.sections if s.heading] == ["1. Inledning", "2. Parter", "2.1 Statliga parter"]
     assert sum(b.kind is BlockKind.LIST_ITEM for b in doc.sections[-1].blocks) == 4
+
+
+_TEXT_BOX = """
+<w:p {ns}><w:r><mc:AlternateContent>
+  <mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx>
+    <w:txbxContent><w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr>
+      <w:r><w:t>Lokal överenskommelse för Karlshamns kommun</w:t></w:r></w:p></w:txbxContent>
+  </wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>
+  <mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent><w:p>
+      <w:r><w:t>Lokal överenskommelse för Karlshamns kommun</w:t></w:r></w:p></w:txbxContent>
+  </v:textbox></v:shape></w:pict></mc:Fallback>
+</mc:AlternateContent></w:r><w:r><w:t>Omslag</w:t></w:r>
+<w:r><w:rPr><w:vanish/></w:rPr><w:t>dold anteckning</w:t></w:r></w:p>"""
+
+
+def test_word_text_boxes_are_read_once_and_hidden_text_not_at_all(tmp_path):
+    ns = nsdecls("w", "wp", "a") + (
+        ' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+        ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+        ' xmlns:v="urn:schemas-microsoft-com:vml"')
+    path = _docx_with_body(tmp_path, _TEXT_BOX.format(ns=ns))
+    source = read_document(path)
+    assert source.text.count("Lokal överenskommelse för Karlshamns kommun") == 1
+    assert "dold" not in source.text
+    assert source.text.index("Omslag") < source.text.index("Lokal överenskommelse")
+
+
+def test_odt_frames_are_read_after_their_paragraph_and_notes_left_out(tmp_path):
+    from odf.draw import Frame, TextBox
+    from odf.text import Note, NoteBody, NoteCitation, P
+
+    writer = OdtWriter()
+    anchor = P(text="Omslag")
+    frame = Frame(width="10cm", height="3cm", anchortype="paragraph")
+    box = TextBox()
+    box.addElement(P(text="Lokal överenskommelse för Karlshamns kommun"))
+    frame.addElement(box)
+    anchor.addElement(frame)
+    note = Note(noteclass="footnote")
+    note.addElement(NoteCitation(text="1"))
+    body = NoteBody()
+    body.addElement(P(text="En fotnot"))
+    note.addElement(body)
+    anchor.addElement(note)
+    writer.document.text.addElement(anchor)
+    source = read_document(writer.save(tmp_path / "ram.odt"))
+    assert source.text == "Omslag\n\nLokal överenskommelse för Karlshamns kommun"
+    assert [p.index for p in source.paragraphs] == [1, 2]

@@ -5,7 +5,8 @@ parts; its XML parser never expands entities) and we walk the body's XML ourselv
 paragraph API skips content controls (cover pages and whole agreements sit in them) and says
 nothing about list numbering. A heading is a paragraph whose style (or the style it is based on)
 is a "heading N" or "Title" style or has an outline level; a list item is one with numbering.
-Deleted tracked changes, field codes, text boxes, footnotes and the table of contents are left out.
+Text boxes are read after the paragraph they are anchored in; deleted tracked changes, hidden
+text, field codes, footnotes, headers, footers and the table of contents are left out.
 """
 
 from __future__ import annotations
@@ -20,18 +21,21 @@ from typing import Any
 from rok_compare.errors import InputError
 from rok_compare.ingest.office.builder import HEADING, ITEM, PARAGRAPH, Piece, TextBuilder, item_marker
 from rok_compare.ingest.office.numbering import Numbering
-from rok_compare.ingest.office.package import check_xml_parts, open_package
+from rok_compare.ingest.office.package import check_xml_parts, open_package, read_part
 from rok_compare.model import SourceDocument, SourceFormat
 
 WHAT = "Word document"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 _P, _TBL, _TR, _TC, _SDT = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}sdt"
 _SDT_CONTENT, _CUSTOM_XML, _VAL = f"{W}sdtContent", f"{W}customXml", f"{W}val"
 _T, _TAB, _PTAB, _BR, _CR = f"{W}t", f"{W}tab", f"{W}ptab", f"{W}br", f"{W}cr"
 _NO_BREAK_HYPHEN, _TYPE = f"{W}noBreakHyphen", f"{W}type"
 _SKIP = {f"{W}{name}" for name in ("pPr", "rPr", "del", "moveFrom", "drawing", "pict", "object", "instrText",
                                     "delText", "footnoteReference", "endnoteReference", "commentReference")}
-_SKIP.add("{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent")
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_SKIP.add(f"{MC}AlternateContent")
+_RUN, _VANISH, _TEXT_BOX, _FALLBACK = f"{W}r", f"{W}rPr/{W}vanish", f"{W}txbxContent", f"{MC}Fallback"
 _HEADING_NAME = re.compile(r"(?:heading|rubrik) ?(\d)$|title$|rubrik$", re.I)
 _TOC_NAME = re.compile(r"^(?:toc|innehåll)\s?\d|^toc heading$", re.I)
 
@@ -41,6 +45,9 @@ def read_docx(path: Path, data: bytes, sha256: str) -> SourceDocument:
 
     package = open_package(path, data, WHAT)
     check_xml_parts(path, package, WHAT)
+    main = read_part(path, package, "word/document.xml", WHAT) or b""
+    if STRICT.encode() in main[:8192]:
+        raise InputError(path, "unsupported Word variant (Strict Open XML); save it as an ordinary Word document")
     try:
         document = docx.Document(io.BytesIO(data))
     except ValueError as error:  # a macro-enabled document or a template: another main part
@@ -155,6 +162,8 @@ class _Reader:
             self.builder.block(PARAGRAPH, piece)
         if breaks and text[breaks[-1]:].strip() == "" and text[: breaks[-1]].strip():
             self.builder.new_page()  # a page break after the text: the next block starts a page
+        for box in _text_boxes(element):
+            self.walk(box)  # a text box (a cover page's title) reads after the paragraph it is anchored in
 
     def table(self, element: Any) -> None:
         rows = []
@@ -184,9 +193,28 @@ def _cell_paragraphs(container: Any) -> Iterator[Any]:
             yield from _cell_paragraphs(child)
 
 
+def _text_boxes(paragraph: Any) -> list[Any]:
+    """The paragraph's text boxes, each once: Word writes a box twice, as a drawing and as a
+    VML fallback; boxes inside boxes are read with their outer box."""
+    boxes = []
+    for box in paragraph.iter(_TEXT_BOX):
+        parent = box.getparent()
+        while parent is not None and parent is not paragraph and parent.tag not in (_FALLBACK, _TEXT_BOX):
+            parent = parent.getparent()
+        if parent is paragraph:
+            boxes.append(box)
+    return boxes
+
+
 def _is_toc(sdt: Any) -> bool:
     gallery = sdt.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
     return gallery is not None and "table of contents" in (_val(gallery) or "").lower()
+
+
+def _hidden(run: Any) -> bool:
+    """Hidden text (Word's "vanish"): not shown or printed, so not read either."""
+    vanish = run.find(_VANISH)
+    return vanish is not None and _val(vanish) not in ("0", "false", "off")
 
 
 def _text(element: Any, out: list[str]) -> list[int]:
@@ -211,6 +239,8 @@ def _text(element: Any, out: list[str]) -> list[int]:
             elif tag == _NO_BREAK_HYPHEN:
                 out.append("-")
                 length += 1
+            elif tag == _RUN and _hidden(child):
+                continue
             elif tag not in _SKIP and isinstance(tag, str):
                 length = visit(child, length)
         return length

@@ -5,7 +5,8 @@ styles.xml) walked once, which ElementTree does in a fraction of odfpy's time an
 builds its own DOM of the whole package), and defusedxml refuses DTDs and entities outright; odfpy
 has not been released since 2020. A heading is a ``text:h`` or a paragraph whose style carries an
 outline level; list markers come from the list style's bullet or number format at the item's
-depth. Notes, annotations, tracked deletions, frames and the table of contents are left out.
+depth; a frame's text box reads after its anchor paragraph. Notes, annotations, tracked deletions
+and the table of contents are left out.
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ _SKIPPED_BLOCKS = {f"{TEXT}{name}" for name in ("table-of-content", "tracked-cha
                                                  "variable-decls", "user-field-decls", "alphabetical-index",
                                                  "illustration-index", "bibliography")}
 _SKIPPED_INLINE = {f"{TEXT}note", f"{OFFICE}annotation", f"{OFFICE}annotation-end", f"{TEXT}number"}
-_SKIPPED_INLINE |= {"{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}" + name for name in ("frame", "a", "g")}
+DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+_SKIPPED_INLINE |= {f"{DRAW}{name}" for name in ("frame", "a", "g", "custom-shape")}
+_TEXT_BOX = f"{DRAW}text-box"
+_NOT_IN_PARAGRAPH = {_H, _P, _TABLE, _LIST, f"{TEXT}note", f"{OFFICE}annotation"}
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
 MAX_REPEAT = 64
 """Repeated empty columns (a spreadsheet-like table's tail) are written at most this many times."""
@@ -154,6 +158,8 @@ class _Reader:
             self.builder.block(PARAGRAPH, Piece(text, self.index))
         if after:
             self.builder.new_page()
+        for box in _text_boxes(element):
+            self.walk(box)  # a frame's text (a cover page's title) reads after its anchor paragraph
 
     def list(self, element: Any, list_style: str | None, depth: int) -> None:
         levels = self.styles.lists.get(list_style or "", {})
@@ -195,6 +201,17 @@ class _Reader:
                 cells.pop()  # the empty columns a table carries to its right edge
             rows.append(cells)
         self.builder.table(rows)
+
+
+def _text_boxes(element: Any) -> list[Any]:
+    """Text boxes in a paragraph's frames, outermost only (inner ones are read with them)."""
+    boxes: list[Any] = []
+    for child in element:
+        if child.tag == _TEXT_BOX:
+            boxes.append(child)
+        elif child.tag not in _NOT_IN_PARAGRAPH:
+            boxes.extend(_text_boxes(child))
+    return boxes
 
 
 def _rows(table: Any) -> list[Any]:

@@ -23,7 +23,8 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_PART_BYTES = 64 * 1024 * 1024
 """Declared uncompressed size of one part; the text of a 500-page agreement is a few MB of XML."""
 MAX_RATIO = 200
-"""Compression ratio above which a part larger than 1 MB is taken for a bomb (XML reaches 20-50)."""
+"""Compression ratio above which an XML part larger than 1 MB is taken for a bomb (XML reaches
+20-50; images are left to the size limits, a flat bitmap compresses far better)."""
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _XML_PART = (".xml", ".rels")
 
@@ -44,8 +45,9 @@ def open_package(path: Path, data: bytes, what: str) -> zipfile.ZipFile:
     total = 0
     for entry in entries:
         total += entry.file_size
-        if entry.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES or (
-                entry.file_size > 1024 * 1024 and entry.file_size > MAX_RATIO * max(1, entry.compress_size)):
+        xml = entry.filename.lower().endswith(_XML_PART)
+        if entry.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES or (xml and (
+                entry.file_size > 1024 * 1024 and entry.file_size > MAX_RATIO * max(1, entry.compress_size))):
             raise InputError(path, f"refused {what}: part {entry.filename} would inflate to {entry.file_size:,} "
                                    "bytes (zip bomb?)")
     return package
