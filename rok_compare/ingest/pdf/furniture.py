@@ -92,7 +92,10 @@ def _edge_blocks(page: PageFragments) -> list[_EdgeBlock]:
     """The top and bottom blocks of a page. A block ends at the first wide vertical gap (headers
     and footers stand apart from the body), at the edge band's limit, or after ``EDGE_LINES``."""
     band = EDGE_BAND * (page.top - page.bottom)
-    near_edges = [f for f in page.fragments if f.middle >= page.top - band or f.middle <= page.bottom + band]
+    # one band more is read than may hold furniture: the line just past the band shows whether
+    # the last line in it stands apart from the body or runs on into it
+    near_edges = [f for f in page.fragments
+                  if f.middle >= page.top - 2 * band or f.middle <= page.bottom + 2 * band]
     lines = physical_lines(near_edges)
     top = _block("top", lines, lambda line: line[0].middle >= page.top - band)
     bottom = _block("bottom", lines[::-1], lambda line: line[0].middle <= page.bottom + band)

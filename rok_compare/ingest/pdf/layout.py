@@ -146,8 +146,14 @@ def borrowed_gutters(fragments: list[Fragment], gutters: list[Gutter]) -> list[G
 
 
 def outside_tables(fragments: list[Fragment], tables: list[FoundTable]) -> list[Fragment]:
-    """The fragments that are not text of a table (a table's cells are read apart)."""
-    return [f for f in fragments if not _in_table(f, tables)] if tables else fragments
+    """The fragments that are not text of a table (a table's cells are read apart). A fragment
+    inside a table's box whose words no cell holds (a form's label beside its shaded box, text
+    the cell finder missed) stays in the body: no text is lost to a table."""
+    if not tables:
+        return fragments
+    cells = [_SPACES.sub("", " ".join(cell for row in table.rows for cell in row)) for table in tables]
+    return [f for f in fragments if not _in_table(f, tables) or not any(
+        _SPACES.sub("", f.text) in text for text in cells)]
 
 
 def reading_order(fragments: list[Fragment], tables: list[FoundTable],
@@ -258,4 +264,5 @@ def _line(row: list[Fragment]) -> Line:
                 max(f.top for f in row), all(f.bold for f in row), entry)
 
 
+_SPACES = re.compile(r"[\s\-\u00ad]+")
 _PAGE_REFERENCE = re.compile(r"\d{1,4}|[ivxlc]{1,6}", re.IGNORECASE)
