@@ -1,4 +1,5 @@
-"""Read stage: turn a PDF, text or HTML file into a :class:`~rok_compare.model.SourceDocument`.
+"""Read stage: turn a PDF, Word (.docx), OpenDocument text (.odt), text or HTML file into a
+:class:`~rok_compare.model.SourceDocument`, its text NFC-normalised.
 
     >>> from rok_compare.ingest import read_document
     >>> doc = read_document("corpus/seeds/000_7d7dd3b94a00e6f5.txt")
