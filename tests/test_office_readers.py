@@ -380,3 +380,36 @@ def test_odt_frames_are_read_after_their_paragraph_and_notes_left_out(tmp_path):
     source = read_document(writer.save(tmp_path / "ram.odt"))
     assert source.text == "Omslag\n\nLokal överenskommelse för Karlshamns kommun"
     assert [p.index for p in source.paragraphs] == [1, 2]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+def test_damaged_copies_fail_with_an_input_error_only(tmp_path, fmt):
+    """Cut short, bytes overwritten, or XML broken inside a sound zip: never a traceback."""
+    items = seed_items(seed("004"))
+    data = (write_docx if fmt == "docx" else write_odt)(items, tmp_path / f"ok.{fmt}").read_bytes()
+    damaged = [data[: len(data) * k // 5] for k in range(1, 5)]
+    damaged += [data[:at] + b"\xff" * 16 + data[at + 16 :] for at in range(40, len(data), len(data) // 7)]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    main = "word/document.xml" if fmt == "docx" else "content.xml"
+    for broken in (parts[main][:-40], parts[main].replace(b">", b"", 3), b"<?xml version='1.0' encoding='U-F-8'?><a/>"):
+        damaged.append(_zip(tmp_path / f"x.{fmt}", {**parts, main: broken}).read_bytes())
+    for number, data in enumerate(damaged):
+        path = tmp_path / f"damaged{number}.{fmt}"
+        path.write_bytes(data)
+        try:
+            read_document(path)
+        except InputError as error:
+            assert str(error).startswith(str(path)) and "\n" not in str(error)
+
+
+def test_content_nested_too_deeply_is_refused(tmp_path):
+    namespaces = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+                  'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    content = (f"<office:document-content {namespaces}><office:body><office:text><text:p>"
+               + "<text:span>" * 20000 + "x" + "</text:span>" * 20000 + "</text:p></office:text></office:body>"
+               "</office:document-content>")
+    path = _zip(tmp_path / "deep.odt", {"mimetype": b"application/vnd.oasis.opendocument.text",
+                                        "content.xml": content.encode()})
+    with pytest.raises(InputError, match="nested too deeply"):
+        read_document(path)

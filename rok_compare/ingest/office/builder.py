@@ -22,6 +22,7 @@ _SEGMENTER_MARKER = re.compile(r"\d{1,2}[.)]|[a-z]\)")
 """Markers the segmenter reads as a numbered list item; others are written as a bullet."""
 _CONTROL = str.maketrans({"\f": " ", "\v": " ", "\r": None, "\x00": None, "\u00ad": None})
 _SPACES = re.compile(r"[ \t\xa0]+")
+_INTEGER = re.compile(r"-?[0-9]{1,9}")
 
 
 @dataclass(slots=True)
@@ -119,6 +120,11 @@ class TextBuilder:
                  for number, (start, end) in enumerate(zip(self.page_starts, ends, strict=True), start=1)]
         return SourceDocument(path=path, sha256=sha256, format=fmt, text=text, pages=pages, tables=self.tables,
                               warnings=warnings, paragraphs=self.paragraphs)
+
+
+def to_int(value: str | None, default: int) -> int:
+    """An attribute's integer, or ``default`` when it is missing or not one (a damaged file)."""
+    return int(value) if value and _INTEGER.fullmatch(value.strip()) else default
 
 
 def clean_line(text: str, keep_breaks: bool = False) -> str:

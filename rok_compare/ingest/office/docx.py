@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from rok_compare.errors import InputError
-from rok_compare.ingest.office.builder import HEADING, ITEM, PARAGRAPH, Piece, TextBuilder, item_marker
+from rok_compare.ingest.office.builder import HEADING, ITEM, PARAGRAPH, Piece, TextBuilder, item_marker, to_int
 from rok_compare.ingest.office.numbering import Numbering
 from rok_compare.ingest.office.package import check_xml_parts, open_package, read_part
 from rok_compare.model import SourceDocument, SourceFormat
@@ -52,12 +51,16 @@ def read_docx(path: Path, data: bytes, sha256: str) -> SourceDocument:
         document = docx.Document(io.BytesIO(data))
     except ValueError as error:  # a macro-enabled document or a template: another main part
         raise InputError(path, f"unsupported Word variant ({error})") from error
-    except (KeyError, zipfile.BadZipFile, docx.opc.exceptions.PackageNotFoundError) as error:
+    except Exception as error:  # a missing part, a broken relationship, XML that is not well-formed
         raise InputError(path, f"damaged {WHAT} ({type(error).__name__}: {error})") from error
-    except Exception as error:  # lxml's XMLSyntaxError and the like: a part that is not well-formed XML
-        raise InputError(path, f"damaged {WHAT} ({type(error).__name__}: {error})") from error
+    body = document.element.find(f"{W}body")
+    if body is None:
+        raise InputError(path, f"damaged {WHAT} (no document body)")
     reader = _Reader(_styles(document), Numbering.from_docx(document))
-    reader.walk(document.element.body)
+    try:
+        reader.walk(body)
+    except RecursionError as error:
+        raise InputError(path, f"damaged {WHAT} (content nested too deeply)") from error
     warnings = [f"{reader.toc} table-of-contents paragraph(s) left out"] if reader.toc else []
     return reader.builder.build(path, sha256, SourceFormat.DOCX, warnings)
 
@@ -72,16 +75,24 @@ class _Style:
 def _styles(document: Any) -> dict[str, _Style]:
     """Paragraph styles by id, with heading-ness and numbering inherited along ``basedOn``."""
     raw: dict[str, tuple[str, str | None, bool | None, str | None, int]] = {}
-    for style in document.styles.element.iterchildren(f"{W}style"):
+    default = "Normal"
+    try:
+        root = document.styles.element
+    except (AttributeError, KeyError, ValueError):  # a styles part of another content type: read without styles
+        return {"": _Style("", None, False, None, 0)}
+    for style in root.iterchildren(f"{W}style"):
         if style.get(_TYPE) not in (None, "paragraph"):
             continue
         name = _val(style.find(f"{W}name")) or ""
         based_on = _val(style.find(f"{W}basedOn"))
         outline = _val(style.find(f"{W}pPr/{W}outlineLvl"))
-        heading = True if _HEADING_NAME.match(name) else (outline.isdigit() and int(outline) < 9) if outline else None
+        heading = True if _HEADING_NAME.match(name) else None if outline is None else 0 <= to_int(outline, 9) < 9
         num_id = _val(style.find(f"{W}pPr/{W}numPr/{W}numId"))
         level = _val(style.find(f"{W}pPr/{W}numPr/{W}ilvl"))
-        raw[style.get(f"{W}styleId") or ""] = (name, based_on, heading, num_id, int(level or 0))
+        style_id = style.get(f"{W}styleId") or ""
+        raw[style_id] = (name, based_on, heading, num_id, to_int(level, 0))
+        if style.get(f"{W}default") in ("1", "true", "on"):
+            default = style_id
     resolved: dict[str, _Style] = {}
     for style_id in raw:
         name, based_on, heading, num_id, level = raw[style_id]
@@ -94,6 +105,7 @@ def _styles(document: Any) -> dict[str, _Style]:
                 num_id, level = parent_num, parent_level
             based_on = parent
         resolved[style_id] = _Style(name, heading, bool(_TOC_NAME.match(name)), num_id, level)
+    resolved[""] = resolved.get(default) or _Style("", None, False, None, 0)  # for paragraphs without a style
     return resolved
 
 
@@ -131,8 +143,8 @@ class _Reader:
         breaks = _text(element, pieces)
         text = "".join(pieces)
         properties = element.find(f"{W}pPr")
-        style = self.styles.get(_val(properties.find(f"{W}pStyle")) if properties is not None else "") \
-            or self.styles.get("Normal") or _Style("", None, False, None, 0)
+        style_id = _val(properties.find(f"{W}pStyle")) if properties is not None else None
+        style = self.styles.get(style_id or "") or self.styles[""]
         if style.toc:
             self.toc += 1
             return
@@ -144,12 +156,12 @@ class _Reader:
         heading = style.heading
         outline = _val(properties.find(f"{W}outlineLvl")) if properties is not None else None
         if outline is not None:
-            heading = outline.isdigit() and int(outline) < 9
+            heading = 0 <= to_int(outline, 9) < 9
         num_id, level = style.num_id, style.level
         num = properties.find(f"{W}numPr") if properties is not None else None
         if num is not None:
             num_id = _val(num.find(f"{W}numId")) or num_id
-            level = int(_val(num.find(f"{W}ilvl")) or level or 0)
+            level = to_int(_val(num.find(f"{W}ilvl")), level)
         label = self.numbering.next(num_id, level) if num_id and num_id != "0" and text.strip() else None
         piece = Piece(text, self.index)
         if heading:

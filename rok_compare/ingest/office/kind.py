@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from rok_compare.model import SourceFormat
 
@@ -21,7 +22,7 @@ def package_kind(data: bytes) -> tuple[SourceFormat | None, str]:
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         names = package.namelist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError) as error:
         return None, f"damaged zip archive ({error})"
     if "word/document.xml" in names or _content_types_say_word(package, names):
         return SourceFormat.DOCX, ""
@@ -53,5 +54,5 @@ def _small_part(package: zipfile.ZipFile, name: str, limit: int = 1 << 20) -> st
         if info.file_size > limit or info.flag_bits & 0x1:
             return ""
         return package.read(name).decode("utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
         return ""

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from rok_compare.ingest.office.builder import to_int
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _VAL = f"{W}val"
 _PLACEHOLDER = re.compile(r"%(\d)")
@@ -52,20 +54,20 @@ class Numbering:
         abstract: dict[str, dict[int, Level]] = {}
         for definition in root.iterchildren(f"{W}abstractNum"):
             abstract[definition.get(f"{W}abstractNumId") or ""] = {
-                int(level.get(f"{W}ilvl") or 0): _level(level) for level in definition.iterchildren(f"{W}lvl")}
+                to_int(level.get(f"{W}ilvl"), 0): _level(level) for level in definition.iterchildren(f"{W}lvl")}
         lists: dict[str, dict[int, Level]] = {}
         for instance in root.iterchildren(f"{W}num"):
             reference = instance.find(f"{W}abstractNumId")
             levels = dict(abstract.get(reference.get(_VAL) if reference is not None else "", {}))
             for override in instance.iterchildren(f"{W}lvlOverride"):
-                ilvl = int(override.get(f"{W}ilvl") or 0)
+                ilvl = to_int(override.get(f"{W}ilvl"), 0)
                 level = override.find(f"{W}lvl")
                 start = override.find(f"{W}startOverride")
                 if level is not None:
                     levels[ilvl] = _level(level)
                 elif start is not None and ilvl in levels:
                     old = levels[ilvl]
-                    levels[ilvl] = Level(old.style, old.text, _int(start.get(_VAL), old.start))
+                    levels[ilvl] = Level(old.style, old.text, to_int(start.get(_VAL), old.start))
             lists[instance.get(f"{W}numId") or ""] = levels
         return cls(lists)
 
@@ -98,15 +100,11 @@ def _level(element: Any) -> Level:
     text = element.find(f"{W}lvlText")
     start = element.find(f"{W}start")
     return Level(style.get(_VAL) if style is not None else "decimal", text.get(_VAL) or "" if text is not None else "",
-                 _int(start.get(_VAL) if start is not None else None, 1))
-
-
-def _int(value: str | None, default: int) -> int:
-    return int(value) if value and value.lstrip("-").isdigit() else default
+                 to_int(start.get(_VAL) if start is not None else None, 1))
 
 
 def _format(number: int, style: str) -> str:
-    if style in ("lowerLetter", "upperLetter") and number > 0:
+    if style in ("lowerLetter", "upperLetter") and 0 < number <= 26 * 4:
         letter = chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)
         return letter.upper() if style == "upperLetter" else letter
     if style in ("lowerRoman", "upperRoman") and 0 < number < 4000:

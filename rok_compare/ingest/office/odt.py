@@ -19,7 +19,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from rok_compare.errors import InputError
-from rok_compare.ingest.office.builder import HEADING, ITEM, PARAGRAPH, Piece, TextBuilder, item_marker
+from rok_compare.ingest.office.builder import HEADING, ITEM, PARAGRAPH, Piece, TextBuilder, item_marker, to_int
 from rok_compare.ingest.office.package import open_package, read_part
 from rok_compare.model import SourceDocument, SourceFormat
 
@@ -62,7 +62,10 @@ def read_odt(path: Path, data: bytes, sha256: str) -> SourceDocument:
     if body is None:
         raise InputError(path, f"is not an {WHAT} (no text body in content.xml)")
     reader = _Reader(_Styles([r for r in (styles_root, root) if r is not None]))
-    reader.walk(body)
+    try:
+        reader.walk(body)
+    except RecursionError as error:
+        raise InputError(path, f"damaged {WHAT} (content nested too deeply)") from error
     return reader.builder.build(path, sha256, SourceFormat.ODT, [])
 
 
@@ -71,7 +74,7 @@ def _parse(path: Path, data: bytes | None, name: str) -> Any:
         return None
     try:
         return fromstring(data, forbid_dtd=True)
-    except (ParseError, DefusedXmlException) as error:
+    except (ParseError, DefusedXmlException, LookupError, ValueError) as error:  # LookupError: unknown encoding
         raise InputError(path, f"damaged {WHAT} (part {name}: {error})") from error
 
 
@@ -89,8 +92,8 @@ class _Styles:
                 name = style.get(f"{STYLE}name") or ""
                 if parent := style.get(f"{STYLE}parent-style-name"):
                     self.parents[name] = parent
-                if (level := style.get(f"{STYLE}default-outline-level")) and level.isdigit():
-                    self.outline[name] = int(level)
+                if (level := to_int(style.get(f"{STYLE}default-outline-level"), 0)) > 0:
+                    self.outline[name] = level
                 elif (style.get(f"{STYLE}display-name") or name).lower().replace("_20_", " ") == "title":
                     self.outline[name] = 1
                 if list_style := style.get(f"{STYLE}list-style-name"):
@@ -102,10 +105,10 @@ class _Styles:
             for list_style in root.iter(f"{TEXT}list-style"):
                 levels: dict[int, tuple[str, str, int]] = {}
                 for level in list_style:
-                    depth = int(level.get(f"{TEXT}level") or 1)
+                    depth = to_int(level.get(f"{TEXT}level"), 1)
                     if level.tag == f"{TEXT}list-level-style-number":
                         levels[depth] = (level.get(f"{STYLE}num-format") or "", level.get(f"{STYLE}num-suffix") or "",
-                                         int(level.get(f"{TEXT}start-value") or 1))
+                                         to_int(level.get(f"{TEXT}start-value"), 1))
                     else:
                         levels[depth] = ("", "", 1)
                 self.lists[list_style.get(f"{STYLE}name") or ""] = levels
@@ -168,8 +171,7 @@ class _Reader:
         for item in element:
             if item.tag not in (_ITEM, _HEADER):
                 continue
-            if (restart := item.get(f"{TEXT}start-value")) and restart.isdigit():
-                number = int(restart)
+            number = to_int(item.get(f"{TEXT}start-value"), number)
             rendered = f"{_format(number, fmt)}{suffix}"
             marker = "" if item.tag == _HEADER else item_marker(bool(fmt), number, fmt, rendered)
             for child in item:
@@ -195,7 +197,7 @@ class _Reader:
                     if node.tag in (_H, _P):
                         self.index += 1
                         pieces.append(Piece(_text(node), self.index) if cell.tag == _CELL else Piece("", self.index))
-                repeat = int(cell.get(f"{TABLE}number-columns-repeated") or 1)
+                repeat = to_int(cell.get(f"{TABLE}number-columns-repeated"), 1)
                 cells.extend([pieces] + [[] for _ in range(min(repeat, MAX_REPEAT) - 1)])
             while cells and not cells[-1]:
                 cells.pop()  # the empty columns a table carries to its right edge
@@ -235,7 +237,7 @@ def _text(element: Any) -> str:
         for child in node:
             tag = child.tag
             if tag == f"{TEXT}s":
-                out.append(" " * min(int(child.get(f"{TEXT}c") or 1), 1000))
+                out.append(" " * max(1, min(to_int(child.get(f"{TEXT}c"), 1), 1000)))
             elif tag == f"{TEXT}tab":
                 out.append("\t")
             elif tag == f"{TEXT}line-break":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from rok_compare.errors import InputError
@@ -34,7 +35,7 @@ def open_package(path: Path, data: bytes, what: str) -> zipfile.ZipFile:
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         entries = package.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError) as error:
         raise InputError(path, f"damaged {what} (not a readable zip package: {error})") from error
     if not entries:
         raise InputError(path, f"damaged {what} (empty zip package)")
@@ -59,7 +60,7 @@ def read_part(path: Path, package: zipfile.ZipFile, name: str, what: str) -> byt
         data = package.read(name)
     except KeyError:
         return None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as error:
         raise InputError(path, f"damaged {what} (part {name}: {error})") from error
     if _DTD.search(data):
         raise InputError(path, f"refused {what}: part {name} declares a DTD or entities (not written by Office "
