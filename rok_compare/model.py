@@ -83,7 +83,9 @@ class SourceDocument:
 
     ``text`` is the decoded text of a text file (HTML tags blanked to spaces of the same length,
     so offsets still point into the original), or the reading-order text of a PDF (running
-    headers, footers and page numbers removed, hyphenation repaired, pages joined by ``\\f``).
+    headers, footers and page numbers removed, hyphenation repaired, pages joined by ``\\f``), or
+    the paragraphs, list items and tables of a Word or OpenDocument file. It is always NFC-normalised
+    ("å" one character, whatever the file wrote), and every offset points into it as stored.
     """
 
     path: Path
