@@ -20,8 +20,9 @@ from rok_compare.model import Page, Paragraph, SourceDocument, SourceFormat, Spa
 HEADING, PARAGRAPH, ITEM, TABLE = "heading", "paragraph", "item", "table"
 _SEGMENTER_MARKER = re.compile(r"\d{1,2}[.)]|[a-z]\)")
 """Markers the segmenter reads as a numbered list item; others are written as a bullet."""
-_CONTROL = str.maketrans({"\f": " ", "\v": " ", "\r": None, "\x00": None, "\u00ad": None})
-_SPACES = re.compile(r"[ \t\xa0]+")
+_CONTROL = re.compile(r"[\f\v\r\x00\u00ad]")
+_SPACES = re.compile(r"[ \t\xa0]{2,}|[\t\xa0]")
+"""Runs of white space, and single tabs and no-break spaces: all become one space."""
 _INTEGER = re.compile(r"-?[0-9]{1,9}")
 
 
@@ -130,14 +131,22 @@ def to_int(value: str | None, default: int) -> int:
 def clean_line(text: str, keep_breaks: bool = False) -> str:
     """A block's text on one line: tabs and runs of spaces to one space; a line break the author
     put in a paragraph stays a newline (one party a line), in a heading or item it is a space."""
-    lines = [_SPACES.sub(" ", line).strip() for line in text.translate(_CONTROL).split("\n")]
+    lines = [_SPACES.sub(" ", line).strip() for line in _controls(text).split("\n")]
     return ("\n" if keep_breaks else " ").join(line for line in lines if line)
 
 
 def clean_cell(text: str) -> str:
     """A cell paragraph: no tabs or newlines (they would break the row); a line break is ``\\v``."""
-    lines = [_SPACES.sub(" ", line).strip() for line in text.translate(_CONTROL).split("\n")]
+    lines = [_SPACES.sub(" ", line).strip() for line in _controls(text).split("\n")]
     return "\v".join(line for line in lines if line)
+
+
+def _controls(text: str) -> str:
+    """Form feeds and vertical tabs (reserved for pages and cell breaks) to spaces; carriage
+    returns, NULs and soft hyphens out."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda match: " " if match.group() in "\f\v" else "", text)
 
 
 def item_marker(numbered: bool, number: int, style: str, rendered: str = "") -> str:

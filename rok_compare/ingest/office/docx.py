@@ -34,7 +34,7 @@ _SKIP = {f"{W}{name}" for name in ("pPr", "rPr", "del", "moveFrom", "drawing", "
                                     "delText", "footnoteReference", "endnoteReference", "commentReference")}
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _SKIP.add(f"{MC}AlternateContent")
-_RUN, _VANISH, _TEXT_BOX, _FALLBACK = f"{W}r", f"{W}rPr/{W}vanish", f"{W}txbxContent", f"{MC}Fallback"
+_RUN, _RPR, _VANISH, _TEXT_BOX, _FALLBACK = f"{W}r", f"{W}rPr", f"{W}vanish", f"{W}txbxContent", f"{MC}Fallback"
 _HEADING_NAME = re.compile(r"(?:heading|rubrik) ?(\d)$|title$|rubrik$", re.I)
 _TOC_NAME = re.compile(r"^(?:toc|innehåll)\s?\d|^toc heading$", re.I)
 
@@ -225,7 +225,9 @@ def _is_toc(sdt: Any) -> bool:
 
 def _hidden(run: Any) -> bool:
     """Hidden text (Word's "vanish"): not shown or printed, so not read either."""
-    vanish = run.find(_VANISH)
+    if not len(run) or run[0].tag != _RPR:  # the schema puts a run's properties first
+        return False
+    vanish = run[0].find(_VANISH)
     return vanish is not None and _val(vanish) not in ("0", "false", "off")
 
 
