@@ -4,10 +4,10 @@ Read with ``zipfile`` and ``defusedxml`` rather than odfpy: we need two parts (c
 styles.xml) walked once; defusedxml refuses DTDs and entities outright, where odfpy parses with
 plain SAX and leaves that to the expat build; odfpy keeps a DOM of its own (half as much memory
 again on a 600,000-character document, about as fast) and has had no release since 2020.
-A heading is a ``text:h`` or a paragraph whose style carries an
-outline level; list markers come from the list style's bullet or number format at the item's
-depth; a frame's text box reads after its anchor paragraph. Notes, annotations, tracked deletions
-and the table of contents are left out.
+
+A heading is a ``text:h`` or a paragraph whose style carries an outline level; list markers come
+from the list style's bullet or number format at the item's depth; a frame's text box reads after
+its anchor paragraph. Notes, annotations, tracked deletions and the table of contents are left out.
 """
 
 from __future__ import annotations
