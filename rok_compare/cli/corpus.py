@@ -19,7 +19,7 @@ from pathlib import Path
 
 import typer
 
-from rok_compare.cli.output import fail
+from rok_compare.cli.output import fail, terminal_safe
 
 PLACES_SHOWN = 5
 VARIANTS_SHOWN = 4
@@ -70,78 +70,123 @@ def _shown(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
+def _shown_arg(path: Path) -> str:
+    """A path as the user typed it, printable whatever bytes its name holds."""
+    from rok_compare.store.paths import escape_path
+
+    return escape_path(str(path))
+
+
 @contextmanager
 def _errors(db: Path) -> Iterator[None]:
-    """Expected errors become one line on stderr and exit code 2, never a traceback."""
+    """Expected errors become one line on stderr and exit code 2, never a traceback.
+
+    pandas wraps SQLite's errors in its own ``DatabaseError`` (``rok export`` of a damaged store):
+    those are told apart by name, so that pandas need not be importable here.
+    """
     from rok_compare.export import ExportError
     from rok_compare.search import SearchQueryError
     from rok_compare.store import StoreError
+    from rok_compare.store.database import describe_error
 
     try:
         yield
     except (StoreError, SearchQueryError, ExportError) as error:
-        fail(str(error))
+        fail(terminal_safe(str(error)))
         raise typer.Exit(code=2) from None
-    except sqlite3.DatabaseError as error:
-        fail(f"{db}: database error ({error}); the file may be damaged")
+    except (sqlite3.Error, OverflowError) as error:
+        fail(terminal_safe(describe_error(db, error)))
+        raise typer.Exit(code=2) from None
+    except OSError as error:
+        where = error.filename if error.filename is not None else db
+        fail(terminal_safe(describe_error(where, error) if error.errno else f"{where}: {error}"))
+        raise typer.Exit(code=2) from None
+    except Exception as error:
+        if type(error).__name__ != "DatabaseError":
+            raise
+        fail(terminal_safe(describe_error(db, error.__cause__ or error)))
         raise typer.Exit(code=2) from None
 
 
 def ingest_command(
     paths: list[Path] = typer.Argument(  # noqa: B008
-        ..., help="Files and folders (searched recursively for PDF, text, HTML)."),
+        ..., help="Files and folders (searched recursively for PDF, text, HTML; links out of a folder are "
+                  "not followed)."),
     db: Path | None = _db_option(),  # noqa: B008
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1, help="Extraction processes."),
     executor: Executor = typer.Option(Executor.PROCESS, "--executor", help="process or dask."),  # noqa: B008
     scheduler: str | None = typer.Option(None, "--scheduler",
                                          help="Dask scheduler address (tcp://host:8786); implies dask."),
     timeout: float = typer.Option(300.0, "--timeout", min=0, metavar="SECONDS",  # store.DEFAULT_TIMEOUT
-                                  help="Per-file extraction limit; a file over it fails as timed out (0: none)."),
+                                  help="Per-file extraction limit; a file over it fails as timed out (0: none). "
+                                       "On Dask also how long the batch waits for a lost scheduler or workers."),
+    memory_limit: int = typer.Option(4096, "--memory-limit", min=0, metavar="MB",  # store.DEFAULT_MEMORY_LIMIT_MB
+                                     help="Address space per worker process; a file that needs more fails "
+                                          "(0: no limit)."),
 ) -> None:
     """Add documents to the store: unchanged files are skipped, changed ones replaced.
 
     Each document is stored whole in its own transaction; an interrupted run can simply be run
-    again. Exits with 1 if any file failed (the reasons are listed and kept for `rok status`).
+    again (it also finishes the reuse clusters). Files in a folder that are not documents are
+    named with the reason. Exits with 1 if any file failed or was in an unsupported format (the
+    reasons are listed; failures are kept for `rok status`).
     """
+    db = _db(db)
+    try:
+        _ingest(paths, db, workers, executor, scheduler, timeout, memory_limit)
+    except KeyboardInterrupt:  # before the batch started (or after it ended): nothing half done
+        fail("interrupted: nothing was changed by this run; the store keeps what it held")
+        raise typer.Exit(code=130) from None
+
+
+def _ingest(paths: list[Path], db: Path, workers: int, executor: Executor, scheduler: str | None,
+            timeout: float, memory_limit: int) -> None:
     from rok_compare.store import IngestError, IngestInterrupted, ingest
 
-    db = _db(db)
     if scheduler:
         executor = Executor.DASK
     with _errors(db), _progress_bar() as progress:
         try:
             report = ingest(paths, db, workers=workers, executor=executor.value, scheduler=scheduler,
-                            progress=progress, timeout=timeout)
+                            progress=progress, timeout=timeout, memory_limit=memory_limit)
         except IngestInterrupted as interrupted:
             done = interrupted.report
-            fail(f"interrupted: {done.added + done.updated} document(s) stored whole; "
-                 "run the same command again to continue")
+            clusters = ("; reuse clusters not updated yet" if done.reuse_pending else "")
+            fail(f"interrupted: {done.added + done.updated} document(s) stored whole by this run, "
+                 f"{done.stored} in the store{clusters}; run the same command again to continue")
             raise typer.Exit(code=130) from None
         except IngestError as error:
-            fail(str(error))
+            fail(terminal_safe(str(error)))
             raise typer.Exit(code=2) from None
+    for outcome in report.not_taken:
+        line = f"{_shown(outcome.path)}: {outcome.reason}"
+        typer.echo(f"note: {line}", err=True) if outcome.side_file else fail(line)
     if not report.outcomes:
-        fail("no PDF, text or HTML files found in " + ", ".join(map(str, paths)))
+        fail("no PDF, text or HTML files found in " + ", ".join(_shown_arg(p) for p in paths))
         raise typer.Exit(code=1)
     moved = f", {report.moved} moved" if report.moved else ""
+    unsupported = len(report.unsupported)
+    left_out = f", {unsupported} not taken" if unsupported else ""
     typer.echo(f"{db}: {len(report.outcomes)} file(s) in {report.seconds:.1f} s: {report.added} added, "
-               f"{report.updated} updated, {report.skipped} skipped, {report.failed} failed{moved}")
+               f"{report.updated} updated, {report.skipped} skipped, {report.failed} failed{moved}{left_out}")
     if report.reuse:
         typer.echo(f"reuse clusters: {report.reuse.clusters} ({report.reuse.method}, "
                    f"{report.reuse.clauses} clauses)")
         if report.reuse.note:
             typer.echo(f"warning: {report.reuse.note}; clusters hold identical clauses only", err=True)
     if report.missing:
-        folders = " ".join(_shown(str(p)) for p in paths if p.is_dir())
+        folders = " ".join(_shown_arg(p) for p in paths if p.is_dir())
         typer.echo(f"note: {len(report.missing)} stored document(s) under {folders} no longer on disk; "
                    f"`rok prune {folders}` removes them", err=True)
     for outcome in report.failures:
-        reason, shown = outcome.reason or "", _shown(outcome.path)
+        reason, shown = terminal_safe(outcome.reason or ""), _shown(outcome.path)
         if reason.startswith(outcome.path):
             reason = shown + reason[len(outcome.path):]
         fail(reason if reason.startswith(shown) else f"{shown}: {reason}")
-    if report.failed:
-        typer.echo(f"{report.failed} file(s) failed", err=True)
+    if report.failed or unsupported:
+        parts = [f"{report.failed} file(s) failed"] if report.failed else []
+        parts += [f"{unsupported} file(s) not taken"] if unsupported else []
+        typer.echo(", ".join(parts), err=True)
         raise typer.Exit(code=1)
 
 
@@ -154,7 +199,8 @@ def _progress_bar() -> Iterator[Callable[..., None]]:
     counts = {"added": 0, "updated": 0, "skipped": 0, "failed": 0}  # and "moved", when any are
     columns = (TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.description}"), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    console = Console(stderr=True)
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("", total=None)
 
         def update(outcome: object, done: int, total: int) -> None:
@@ -231,19 +277,22 @@ def status_command(
     if info.groups:
         typer.echo("\n  county                     code  period      type                 docs")
         for g in info.groups:
-            typer.echo(f"  {(g.county or '(unknown)'):<26} {(g.county_code or '--'):<5} {g.period:<11} "
-                       f"{g.doc_type:<20} {g.n_documents:>4}")
+            county = terminal_safe(g.county or "(unknown)")
+            typer.echo(f"  {county:<26} {terminal_safe(g.county_code or '--'):<5} {g.period:<11} "
+                       f"{terminal_safe(g.doc_type):<20} {g.n_documents:>4}")
     if info.failures:
         typer.echo(f"\n{len(info.failures)} failed file(s):")
         for f in info.failures:
-            typer.echo(f"  [{f.kind}] {_shown(f.path)}: {f.error.removeprefix(f.path + ': ')}")
+            error = terminal_safe(f.error.removeprefix(f.path + ": "))
+            typer.echo(f"  [{terminal_safe(f.kind)}] {terminal_safe(_shown(f.path))}: {error}")
 
 
 def search_command(
-    query: str = typer.Argument("", help='Words, "a phrase", or FTS5 syntax (AND, OR, NOT, NEAR, word*).'),
+    query: str = typer.Argument("", help='Words, "a phrase", or FTS5 syntax (AND, OR, NOT, NEAR, word*). '
+                                         "A query that starts with - goes after --: rok search -- -tolk"),
     db: Path | None = _db_option(),  # noqa: B008
     county: str | None = typer.Option(None, "--county", help="County name (part of it) or code."),
-    year: int | None = typer.Option(None, "--year", help="Documents valid in this year."),
+    year: int | None = typer.Option(None, "--year", help="Documents valid in this year (e.g. 2019)."),
     kind: str | None = typer.Option(None, "--kind", help="Clause kind: goal, commitment, principle, ..."),
     theme: str | None = typer.Option(None, "--theme", help="Clause theme: health, labour_market, ..."),
     party: str | None = typer.Option(None, "--party", help="Documents this party signed (part of its name)."),
@@ -255,6 +304,9 @@ def search_command(
     from rok_compare.search import search
 
     db = _db(db)
+    if year is not None and not 1 <= year <= 9999:
+        fail(f"--year must be a year such as 2019, not {year if len(str(year)) < 20 else str(year)[:20] + '...'}")
+        raise typer.Exit(code=2)
     reference = _reference_text(similar_to) if similar_to else None
     with _errors(db):
         hits = search(db, query, county=county, year=year, kind=kind, party=party, similar_to=reference,
@@ -267,21 +319,22 @@ def search_command(
         return
     for hit in hits:
         o = hit.occurrence
-        where = " · ".join(x for x in (
+        where = terminal_safe(" · ".join(x for x in (
             f"{o.county} ({o.county_code})" if o.county else "unknown county", o.year, o.doc_type,
-            Path(o.path).name, f"§ {o.section}" if o.section else "", f"p. {o.page}" if o.page else "") if x)
+            Path(o.path).name, f"§ {o.section}" if o.section else "", f"p. {o.page}" if o.page else "") if x))
         typer.echo(f"{hit.rank:>2}. [{hit.score:.2f}] {where}")
-        typer.echo(textwrap.fill(hit.text, width=100, initial_indent="    ", subsequent_indent="    ",
+        typer.echo(textwrap.fill(terminal_safe(hit.text), width=100, initial_indent="    ", subsequent_indent="    ",
                                  max_lines=8, placeholder=" …"))
         if hit.n_documents > 1 or hit.n_variants > 1:
             typer.echo(f"    reused in {hit.n_documents} documents, {hit.n_variants} wording(s):")
             for variant in hit.variants[:VARIANTS_SHOWN]:
-                shown = [f"{v.county or '?'} {v.year}".strip() for v in variant.occurrences[:PLACES_SHOWN]]
+                shown = [terminal_safe(f"{v.county or '?'} {v.year}".strip())
+                         for v in variant.occurrences[:PLACES_SHOWN]]
                 more = variant.n_documents - len(shown)
                 places = ", ".join(shown) + (f" and {more} more" if more > 0 else "")
                 typer.echo(f"      - {variant.n_documents} doc(s): {places}")
                 if variant.text != hit.text:
-                    typer.echo(textwrap.fill(f"“{variant.text}”", width=100, initial_indent="          ",
+                    typer.echo(textwrap.fill(f"“{terminal_safe(variant.text)}”", width=100, initial_indent="          ",
                                              subsequent_indent="          ", max_lines=3, placeholder=" …"))
             if hit.n_variants > VARIANTS_SHOWN:
                 typer.echo(f"      … and {hit.n_variants - VARIANTS_SHOWN} more wording(s) "

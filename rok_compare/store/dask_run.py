@@ -16,6 +16,7 @@ the file); its worker processes end when the driver does, even when it is killed
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections import deque
 from collections.abc import Callable
@@ -26,10 +27,8 @@ from rok_compare.store.executors import (
     ExtractResult,
     IngestError,
     Limits,
-    exit_with_parent,
     extract_job,
     extract_with_timeout,
-    limit_memory,
 )
 from rok_compare.store.write import FailureKind
 
@@ -56,14 +55,6 @@ def check_address(address: str) -> str:
     return address
 
 
-def _worker_setup(memory_mb: int | None) -> Callable[[Any], None]:
-    """Run in each local worker process by a Dask worker plugin: memory cap and exit-with-driver."""
-    def setup(dask_worker: Any = None) -> None:
-        limit_memory(memory_mb)
-        exit_with_parent()
-    return setup
-
-
 def run_dask(paths: list[str], ref: str, workers: int, scheduler: Any,
              on_result: Callable[[ExtractResult], None], limits: Limits) -> None:
     """Extract ``paths`` on a Dask cluster: ``scheduler`` is an address, a ``Client``, a cluster, or None
@@ -81,7 +72,9 @@ def run_dask(paths: list[str], ref: str, workers: int, scheduler: Any,
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None, memory_limit=memory)
         client = Client(cluster)
-        client.run(_worker_setup(limits.memory_mb))
+        from rok_compare.store.dask_guard import WorkerGuard
+
+        client.register_plugin(WorkerGuard(limits.memory_mb, os.getpid()))
     elif own_client:
         address = getattr(scheduler, "scheduler_address", scheduler)
         if isinstance(address, str):

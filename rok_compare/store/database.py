@@ -1,13 +1,20 @@
 """Open the corpus store safely: refuse what is not ours, never write to it, then connect.
 
-The checks run on the raw file before SQLite opens it for writing, so a foreign SQLite database,
-a corrupt file or a file that is not a database at all stays byte-for-byte unchanged. The store
-runs in WAL mode with a busy timeout: readers (``rok search``, ``rok status``, a notebook) keep
-working while ``rok ingest`` writes.
+The checks run on the raw file before SQLite opens it for writing, so a foreign SQLite database
+(also an empty one that another application marked with its ``user_version``), a corrupt file or
+a file that is not a database at all stays byte-for-byte unchanged. The store runs in WAL mode
+with a busy timeout: readers (``rok search``, ``rok status``, a notebook) keep working while
+``rok ingest`` writes.
+
+A store on read-only media (a read-only mount, a folder or file without write permission) is
+opened for reading with SQLite's ``immutable`` flag when a plain read-only open fails (WAL mode
+needs a writable ``-shm`` file beside the store otherwise). Errors say what happened in one line:
+read-only, disk full, no such file, a symlink loop, a damaged file.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -25,6 +32,29 @@ DB_ENV = "ROK_DB"
 
 class StoreError(Exception):
     """The store cannot be used: missing, foreign, corrupt or too new. ``str()`` is one line."""
+
+
+def describe_error(path: str | Path, error: BaseException) -> str:
+    """One line for an SQLite or OS error on the store at ``path``, saying what happened in plain words."""
+    text = str(error)
+    low = text.lower()
+    if "disk is full" in low or getattr(error, "errno", None) == errno.ENOSPC:
+        return (f"{path}: disk full ({text}); what was stored before is kept whole; "
+                "free some space and run the same command again")
+    if "readonly" in low or "read-only" in low or getattr(error, "errno", None) == errno.EROFS:
+        return (f"{path}: the store is read-only ({text}); commands that read it (status, search, report, "
+                "export) work, ingest and prune need it writable")
+    if "malformed" in low or "not a database" in low or "corrupt" in low:
+        return f"{path}: the store is damaged ({text}); restore it from a backup or start a new one"
+    if "locked" in low or "busy" in low:
+        return f"{path}: the store is busy ({text}); another process holds it, try again when it is done"
+    return f"{path}: database error ({text})"
+
+
+def writable(path: Path) -> bool:
+    """Whether SQLite could write the store file and its journal beside it (False on read-only media)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
 
 
 def default_db_path() -> Path:
@@ -49,10 +79,13 @@ class Store:
         """
         path = Path(path) if path is not None else default_db_path()
         state = inspect_file(path, readonly=readonly)
+        if not readonly and not writable(path):
+            raise StoreError(f"{path}: the store is read-only (no write permission, or a read-only file "
+                             "system); commands that read it (status, search, report, export) work, "
+                             "ingest and prune need it writable")
         try:
             if readonly:
-                conn = sqlite3.connect(_ro_uri(path), uri=True, isolation_level=None,
-                                       check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+                conn = connect_readonly(path)
             else:
                 conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
                                        timeout=BUSY_TIMEOUT_MS / 1000)
@@ -70,7 +103,7 @@ class Store:
                 conn.execute("PRAGMA synchronous = NORMAL")
                 migrate(conn, state)
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"{path}: cannot open the store ({error})") from error
+            raise StoreError(describe_error(path, error)) from error
         return cls(conn, path, readonly)
 
     def close(self) -> None:
@@ -94,8 +127,24 @@ class Store:
         self.conn.execute("COMMIT")
 
 
-def _ro_uri(path: Path) -> str:
-    return f"file:{quote(str(path.resolve()))}?mode=ro"
+def _ro_uri(path: Path, immutable: bool = False) -> str:
+    return f"file:{quote(os.fsencode(path.resolve()))}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection; on read-only media, where SQLite cannot create the WAL index file,
+    an ``immutable`` one (nothing can change the file there while we read it)."""
+    conn = sqlite3.connect(_ro_uri(path), uri=True, isolation_level=None, check_same_thread=False,
+                           timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        if writable(path):
+            raise
+    return sqlite3.connect(_ro_uri(path, immutable=True), uri=True, isolation_level=None,
+                           check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
 
 
 def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
@@ -112,14 +161,23 @@ def inspect_file(path: Path, *, readonly: bool) -> int:
     directory, a non-SQLite file, a foreign SQLite database, a corrupt one or one made by a newer
     version of rok-compare.
     """
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise StoreError(f"{path}: a broken symlink (its target does not exist)") from None
+        if readonly:
+            raise StoreError(f"{path}: no such file; no store here (create one with "
+                             f"`rok ingest PATH --db {path}`)") from None
+        if not path.parent.exists():
+            raise StoreError(f"{path}: directory {path.parent} does not exist") from None
+        return 0
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise StoreError(f"{path}: a symlink loop, not a store file") from None
+        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
     if path.is_dir():
         raise StoreError(f"{path}: is a directory, not a store file")
-    if not path.exists():
-        if readonly:
-            raise StoreError(f"{path}: no store here (create one with `rok ingest PATH --db {path}`)")
-        if not path.parent.exists():
-            raise StoreError(f"{path}: directory {path.parent} does not exist")
-        return 0
     try:
         with path.open("rb") as handle:
             header = handle.read(100)
@@ -146,7 +204,7 @@ def inspect_file(path: Path, *, readonly: bool) -> int:
 def _read_version(path: Path, app_id: int) -> int:
     """Schema version of an SQLite file, read through a read-only connection."""
     try:
-        conn = sqlite3.connect(_ro_uri(path), uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = connect_readonly(path)
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: cannot be opened ({error})") from error
     try:
@@ -166,4 +224,7 @@ def _read_version(path: Path, app_id: int) -> int:
         shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
         raise StoreError(f"{path}: a foreign SQLite database (tables: {shown}), not a rok-compare store; "
                          "refusing to touch it")
+    if not ours and version != 0:
+        raise StoreError(f"{path}: an SQLite database of another application (user_version {version}), "
+                         "not a rok-compare store; refusing to touch it")
     return version if ours else 0

@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import select
 import signal
 import threading
 import time
@@ -132,14 +133,14 @@ def extract_with_timeout(path: str, ref: str, timeout: float) -> ExtractResult:
     return box[0] if box else timed_out(path, timeout, "extraction abandoned on its Dask worker")
 
 
-def _init_worker(events: Any = None, memory_mb: int | None = None) -> None:
+def _init_worker(events: Any = None, memory_mb: int | None = None, driver: int | None = None) -> None:
     """Workers leave Ctrl-C to the driver, which stops the batch cleanly; they report starts to ``events``,
     run under ``memory_mb`` and end when their parent does."""
     global _events
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _events = events
     limit_memory(memory_mb)
-    exit_with_parent()
+    exit_with_parent(driver)
 
 
 def limit_memory(memory_mb: int | None) -> None:
@@ -159,17 +160,39 @@ def limit_memory(memory_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
-def exit_with_parent(poll: float = 0.5) -> None:
-    """End this helper process as soon as its parent is gone (a driver killed with SIGKILL cleans up
-    nothing): a daemon thread watches the parent id, which changes when the process is orphaned."""
-    parent = os.getppid()
+def exit_with_parent(pid: int | None = None, poll: float = 0.5) -> None:
+    """End this helper process as soon as the process ``pid`` (default: its parent) is gone.
+
+    A driver killed with SIGKILL cleans up nothing, and a pool worker's parent is the fork server,
+    which itself lives as long as any worker does: so workers watch the driver. A daemon thread
+    waits on a pidfd (no pid reuse), or polls where there is none.
+    """
+    pid = pid or os.getppid()
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = None
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(poll)
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while _alive(pid):
+                time.sleep(poll)
         os._exit(1)
 
-    threading.Thread(target=watch, name="rok-exit-with-parent", daemon=True).start()
+    threading.Thread(target=watch, name="rok-exit-with-driver", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
 
 def _job(path: str, ref: str) -> ExtractResult:
     """:func:`extract_job` in a pool worker, after telling the driver (if it watches) when it started."""
@@ -188,7 +211,7 @@ def _context() -> Any:
 
 def _pool(workers: int, events: Any = None, memory_mb: int | None = None) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
-                               initargs=(events, memory_mb))
+                               initargs=(events, memory_mb, os.getpid()))
 
 
 def _canary() -> bool:

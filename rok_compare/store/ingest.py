@@ -193,6 +193,10 @@ def ingest(paths: Iterable[str | Path], db: str | Path | Store | None = None, *,
         raise IngestError(f"timeout must be 0 (no limit) or more seconds, not {timeout:g}")
     if memory_limit is not None and memory_limit < 0:
         raise IngestError(f"memory limit must be 0 (no limit) or more MB, not {memory_limit}")
+    if executor == "dask" and isinstance(scheduler, str):
+        from rok_compare.store.dask_run import check_address
+
+        check_address(scheduler)
     ref = extractor_ref(extractor)
     resolve_extractor(ref)  # a wrong reference is one clear error, not a failure per file
     paths = list(paths)
