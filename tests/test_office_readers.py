@@ -413,3 +413,13 @@ def test_content_nested_too_deeply_is_refused(tmp_path):
                                         "content.xml": content.encode()})
     with pytest.raises(InputError, match="nested too deeply"):
         read_document(path)
+
+
+def test_a_macro_enabled_document_is_named_as_such(tmp_path):
+    with zipfile.ZipFile(_agreement_docx(tmp_path / "avtal.docx")) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        b"application/vnd.ms-word.document.macroEnabled.main+xml")
+    with pytest.raises(InputError, match=r"unsupported Word variant \(a macro-enabled document: .*save it as"):
+        read_document(_zip(tmp_path / "makro.docm", parts))

@@ -50,7 +50,8 @@ def read_docx(path: Path, data: bytes, sha256: str) -> SourceDocument:
     try:
         document = docx.Document(io.BytesIO(data))
     except ValueError as error:  # a macro-enabled document or a template: another main part
-        raise InputError(path, f"unsupported Word variant ({error})") from error
+        raise InputError(path, f"unsupported Word variant ({_variant(str(error))}); save it as a Word document "
+                               "(.docx)") from error
     except Exception as error:  # a missing part, a broken relationship, XML that is not well-formed
         raise InputError(path, f"damaged {WHAT} ({type(error).__name__}: {error})") from error
     body = document.element.find(f"{W}body")
@@ -63,6 +64,14 @@ def read_docx(path: Path, data: bytes, sha256: str) -> SourceDocument:
         raise InputError(path, f"damaged {WHAT} (content nested too deeply)") from error
     warnings = [f"{reader.toc} table-of-contents paragraph(s) left out"] if reader.toc else []
     return reader.builder.build(path, sha256, SourceFormat.DOCX, warnings)
+
+
+def _variant(message: str) -> str:
+    """What python-docx refused, from its message ("... content type is 'application/...'")."""
+    content_type = message.rpartition("content type is ")[2].strip("'\" ")
+    kind = "macro-enabled " if "macroEnabled" in content_type else ""
+    kind += "template" if "template" in content_type.lower() else "document"
+    return f"a {kind}: {content_type}" if content_type else message
 
 
 class _Style:
