@@ -37,9 +37,15 @@ def seed_items(path: Path) -> list[Item]:
         if section.heading is not None and section.heading_span is not None:
             found.append((section.heading_span.start, Item("heading", section.heading, [])))
         for block in section.blocks:
-            found.append((block.span.start, Item(str(block.kind), block.text, [c.text for c in block.cells])))
+            cells = [_cell_lines(doc.source.text[c.span.start : c.span.end]) for c in block.cells]
+            found.append((block.span.start, Item(str(block.kind), block.text, cells)))
     found += [(block.span.start, Item("paragraph", block.text, [])) for block in doc.furniture]
     return [item for _, item in sorted(found, key=lambda pair: pair[0])]
+
+
+def _cell_lines(text: str) -> str:
+    """A cell's lines (``\\v`` in the text) kept as lines: one party a line stays so."""
+    return "\n".join(" ".join(line.split()) for line in text.split("\v") if line.strip())
 
 
 def write_docx(items: list[Item], target: Path) -> Path:

@@ -47,7 +47,12 @@ def test_a_seed_as_word_or_odt_extracts_like_the_text(tmp_path, name, fmt):
     target = (write_docx if fmt == "docx" else write_odt)(items, tmp_path / f"{source.stem}.{fmt}")
     read = read_document(target)
     assert read.format is SourceFormat(fmt)
-    assert _key(extract_document(target)) == _key(extract_document(source))
+    original, office = extract_document(source), extract_document(target)
+    assert _key(office) == _key(original)
+    # More than the acceptance asks: the title, goals and commitments come out the same too.
+    assert office.title == original.title
+    assert [g.text for g in office.goals] == [g.text for g in original.goals]
+    assert [(c.party, c.text) for c in office.commitments] == [(c.party, c.text) for c in original.commitments]
 
 
 def test_the_varmland_seed_converts_with_headings_lists_and_a_table(tmp_path):
