@@ -12,7 +12,18 @@ import pytest
 from conftest import DEV, SEEDS, seed
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from office_factory import OdtWriter, seed_items, write_docx, write_odt
+from office_factory import (
+    BILLION_LAUGHS,
+    NUMBERING,
+    TEXT_BOX,
+    OdtWriter,
+    agreement_docx,
+    docx_with_body,
+    seed_items,
+    write_docx,
+    write_odt,
+    zip_parts,
+)
 
 from rok_compare.errors import InputError
 from rok_compare.extract import extract_document
@@ -70,37 +81,8 @@ def test_the_varmland_seed_converts_with_headings_lists_and_a_table(tmp_path):
                     assert doc.text[cell.span.start : cell.span.end] == cell.text
 
 
-def _agreement_docx(path: Path) -> Path:
-    document = docx.Document()
-    document.add_heading("Regional överenskommelse om nyanländas etablering i Blekinge län 2019–2021", 0)
-    document.add_heading("Bakgrund", 1)
-    document.add_paragraph("Överenskommelsen gäller från 2019 till och med 2021. Den beskriver hur parterna "
-                           "samverkar kring mottagandet av nyanlända i länet.")
-    document.add_heading("Parter", 1)
-    document.add_paragraph("Följande parter ingår i överenskommelsen:")
-    for party in ("Länsstyrelsen Blekinge", "Arbetsförmedlingen", "Region Blekinge", "Migrationsverket"):
-        document.add_paragraph(party, style="List Bullet")
-    document.add_heading("Gemensamma mål", 1)
-    for goal in ("Nyanlända ska snabbt komma i arbete eller studier.",
-                 "Alla barn ska erbjudas en god skolgång."):
-        document.add_paragraph(goal, style="List Number")
-    document.add_heading("Åtaganden", 2)
-    table = document.add_table(rows=3, cols=3)
-    rows = [("Insats", "Ansvarig", "Tidplan"),
-            ("Samhällsorientering", "Kommunerna", "2019"),
-            ("Hälsoundersökning", "Region Blekinge", "2020")]
-    for row, values in zip(table.rows, rows, strict=True):
-        for cell, value in zip(row.cells, values, strict=True):
-            cell.text = value
-    document.add_page_break()
-    document.add_heading("Uppföljning", 1)
-    document.add_paragraph("Länsstyrelsen ska följa upp överenskommelsen varje år.")
-    document.save(path)
-    return path
-
-
 def test_a_realistic_agreement_keeps_its_structure(tmp_path):
-    path = _agreement_docx(tmp_path / "avtal.docx")
+    path = agreement_docx(tmp_path / "avtal.docx")
     source = read_document(path)
     doc = segment(source)
     headings = [section.heading for section in doc.sections if section.heading]
@@ -124,7 +106,7 @@ def test_a_realistic_agreement_keeps_its_structure(tmp_path):
 
 
 def test_spans_carry_the_paragraph_index(tmp_path):
-    path = _agreement_docx(tmp_path / "avtal.docx")
+    path = agreement_docx(tmp_path / "avtal.docx")
     source = read_document(path)
     paragraphs = [p for p in docx.Document(str(path)).element.body.iter(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p")]
@@ -142,19 +124,8 @@ def test_spans_carry_the_paragraph_index(tmp_path):
     assert "paragraph" not in extract_document(seed("004")).parties[0].span.to_dict()
 
 
-def _docx_with_body(tmp_path: Path, body_xml: str, name: str = "special.docx") -> Path:
-    """A python-docx document whose body gets ``body_xml`` (WordprocessingML) appended."""
-    document = docx.Document()
-    document.add_paragraph("Inledning till överenskommelsen.")
-    for element in parse_xml(f"<w:body {nsdecls('w')}>{body_xml}</w:body>"):
-        document.element.body.append(element)
-    path = tmp_path / name
-    document.save(path)
-    return path
-
-
 def test_word_content_controls_tracked_changes_and_outline_levels(tmp_path):
-    path = _docx_with_body(tmp_path, """
+    path = docx_with_body(tmp_path, """
       <w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj></w:sdtPr>
         <w:sdtContent><w:p><w:r><w:t>Innehåll 3</w:t></w:r></w:p></w:sdtContent></w:sdt>
       <w:sdt><w:sdtContent>
@@ -198,7 +169,7 @@ def test_an_odt_with_headings_lists_tables_and_a_page_break(tmp_path):
 
 def test_office_files_are_found_by_content_and_suffix(tmp_path):
     assert {".docx", ".odt"} <= SUPPORTED_SUFFIXES
-    word = _agreement_docx(tmp_path / "avtal.docx")
+    word = agreement_docx(tmp_path / "avtal.docx")
     renamed = tmp_path / "avtal.txt"
     renamed.write_bytes(word.read_bytes())
     assert read_document(renamed).format is SourceFormat.DOCX
@@ -210,28 +181,6 @@ def test_office_files_are_found_by_content_and_suffix(tmp_path):
     assert read_document(no_suffix).format is SourceFormat.ODT
 
 
-def _zip(path: Path, parts: dict[str, bytes], encrypted: bool = False) -> Path:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    data = bytearray(buffer.getvalue())
-    if encrypted:  # zipfile cannot write encrypted entries: set the flag in each header by hand
-        for signature, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
-            at = data.find(signature)
-            while at >= 0:
-                data[at + flags] |= 0x1
-                at = data.find(signature, at + 4)
-    path.write_bytes(bytes(data))
-    return path
-
-
-_BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-                   b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
-                   b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-                   b'<w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>')
-
-
 @pytest.mark.parametrize(("name", "make", "problem"), [
     ("text.docx", lambda p: p.write_bytes("Det här är bara text.".encode()),
      "is not a Word document (not a zip package)"),
@@ -240,24 +189,24 @@ _BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     ("locked.docx", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
                                             + "EncryptedPackage".encode("utf-16-le")), "is password-protected"),
     ("cut.docx", lambda p: p.write_bytes(b"PK\x03\x04" + b"\x00" * 64), "damaged Word document"),
-    ("book.docx", lambda p: _zip(p, {"xl/workbook.xml": b"<x/>"}), "is not a Word document"),
-    ("book.xlsx", lambda p: _zip(p, {"xl/workbook.xml": b"<x/>"}), "unsupported format: Excel workbook"),
-    ("sheet.ods", lambda p: _zip(p, {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}),
+    ("book.docx", lambda p: zip_parts(p, {"xl/workbook.xml": b"<x/>"}), "is not a Word document"),
+    ("book.xlsx", lambda p: zip_parts(p, {"xl/workbook.xml": b"<x/>"}), "unsupported format: Excel workbook"),
+    ("sheet.ods", lambda p: zip_parts(p, {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}),
      "unsupported format: OpenDocument spreadsheet"),
-    ("files.zip", lambda p: _zip(p, {"a.txt": b"hej"}), "unsupported format: zip archive"),
+    ("files.zip", lambda p: zip_parts(p, {"a.txt": b"hej"}), "unsupported format: zip archive"),
     ("empty.odt", lambda p: p.write_bytes(b"PK\x05\x06" + b"\x00" * 18), "an empty zip archive"),
-    ("zipcrypto.docx", lambda p: _zip(p, {"word/document.xml": b"<w/>"}, encrypted=True), "is password-protected"),
-    ("laughs.docx", lambda p: _zip(p, {"word/document.xml": _BILLION_LAUGHS}), "declares a DTD or entities"),
-    ("bomb.docx", lambda p: _zip(p, {"word/document.xml": b"<w/>" + b" " * (3 << 20)}),
+    ("zipcrypto.docx", lambda p: zip_parts(p, {"word/document.xml": b"<w/>"}, encrypted=True), "is password-protected"),
+    ("laughs.docx", lambda p: zip_parts(p, {"word/document.xml": BILLION_LAUGHS}), "declares a DTD or entities"),
+    ("bomb.docx", lambda p: zip_parts(p, {"word/document.xml": b"<w/>" + b" " * (3 << 20)}),
      "zip bomb"),
-    ("nocontent.odt", lambda p: _zip(p, {"mimetype": b"application/vnd.oasis.opendocument.text",
+    ("nocontent.odt", lambda p: zip_parts(p, {"mimetype": b"application/vnd.oasis.opendocument.text",
                                          "META-INF/manifest.xml": b"<m/>"}), "no content.xml"),
-    ("locked.odt", lambda p: _zip(p, {"mimetype": b"application/vnd.oasis.opendocument.text",
+    ("locked.odt", lambda p: zip_parts(p, {"mimetype": b"application/vnd.oasis.opendocument.text",
                                       "META-INF/manifest.xml": b"<m><manifest:encryption-data/></m>",
                                       "content.xml": b"x"}), "is password-protected"),
-    ("laughs.odt", lambda p: _zip(p, {"mimetype": b"application/vnd.oasis.opendocument.text",
-                                      "content.xml": _BILLION_LAUGHS}), "declares a DTD or entities"),
-    ("broken.odt", lambda p: _zip(p, {"mimetype": b"application/vnd.oasis.opendocument.text",
+    ("laughs.odt", lambda p: zip_parts(p, {"mimetype": b"application/vnd.oasis.opendocument.text",
+                                      "content.xml": BILLION_LAUGHS}), "declares a DTD or entities"),
+    ("broken.odt", lambda p: zip_parts(p, {"mimetype": b"application/vnd.oasis.opendocument.text",
                                       "content.xml": b"<office:document-content"}), "damaged OpenDocument text"),
 ])
 def test_bad_office_files_get_one_line_naming_file_and_problem(tmp_path, name, make, problem):
@@ -280,7 +229,7 @@ def test_an_office_file_without_text_says_so(tmp_path):
 
 
 def test_package_limits_are_checked_before_anything_is_inflated(tmp_path, monkeypatch):
-    path = _agreement_docx(tmp_path / "avtal.docx")
+    path = agreement_docx(tmp_path / "avtal.docx")
     monkeypatch.setattr(package, "MAX_TOTAL_BYTES", 10_000)
     with pytest.raises(InputError, match="zip bomb"):
         read_document(path)
@@ -290,28 +239,12 @@ def test_package_limits_are_checked_before_anything_is_inflated(tmp_path, monkey
         read_document(path)
 
 
-_NUMBERING = """
-<w:abstractNum {ns} w:abstractNumId="90">
-  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>
-  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>
-</w:abstractNum>
-<w:abstractNum {ns} w:abstractNumId="91">
-  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%1)"/></w:lvl>
-  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="\uf0b7"/></w:lvl>
-</w:abstractNum>
-<w:num {ns} w:numId="90"><w:abstractNumId w:val="90"/></w:num>
-<w:num {ns} w:numId="91"><w:abstractNumId w:val="91"/></w:num>
-<w:num {ns} w:numId="92"><w:abstractNumId w:val="91"/>
-  <w:lvlOverride w:ilvl="0"><w:startOverride w:val="3"/></w:lvlOverride></w:num>
-"""
-
-
 def test_word_numbering_as_word_writes_it(tmp_path):
     """Numbered headings (numbering on the paragraph), lettered items, a list restarted at c),
     nested bullets; Word stores none of the markers in the text."""
     document = docx.Document()
     numbering = document.part.numbering_part.element
-    for element in parse_xml(f"<w:numbering {nsdecls('w')}>{_NUMBERING.format(ns='')}</w:numbering>"):
+    for element in parse_xml(f"<w:numbering {nsdecls('w')}>{NUMBERING.format(ns='')}</w:numbering>"):
         position = 0 if element.tag.endswith("abstractNum") else len(numbering)
         numbering.insert(position, element)
 
@@ -339,25 +272,12 @@ def test_word_numbering_as_word_writes_it(tmp_path):
     assert sum(b.kind is BlockKind.LIST_ITEM for b in doc.sections[-1].blocks) == 4
 
 
-_TEXT_BOX = """
-<w:p {ns}><w:r><mc:AlternateContent>
-  <mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx>
-    <w:txbxContent><w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr>
-      <w:r><w:t>Lokal överenskommelse för Karlshamns kommun</w:t></w:r></w:p></w:txbxContent>
-  </wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>
-  <mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent><w:p>
-      <w:r><w:t>Lokal överenskommelse för Karlshamns kommun</w:t></w:r></w:p></w:txbxContent>
-  </v:textbox></v:shape></w:pict></mc:Fallback>
-</mc:AlternateContent></w:r><w:r><w:t>Omslag</w:t></w:r>
-<w:r><w:rPr><w:vanish/></w:rPr><w:t>dold anteckning</w:t></w:r></w:p>"""
-
-
 def test_word_text_boxes_are_read_once_and_hidden_text_not_at_all(tmp_path):
     ns = nsdecls("w", "wp", "a") + (
         ' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
         ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
         ' xmlns:v="urn:schemas-microsoft-com:vml"')
-    path = _docx_with_body(tmp_path, _TEXT_BOX.format(ns=ns))
+    path = docx_with_body(tmp_path, TEXT_BOX.format(ns=ns))
     source = read_document(path)
     assert source.text.count("Lokal överenskommelse för Karlshamns kommun") == 1
     assert "dold" not in source.text
@@ -398,7 +318,7 @@ def test_damaged_copies_fail_with_an_input_error_only(tmp_path, fmt):
         parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
     main = "word/document.xml" if fmt == "docx" else "content.xml"
     for broken in (parts[main][:-40], parts[main].replace(b">", b"", 3), b"<?xml version='1.0' encoding='U-F-8'?><a/>"):
-        damaged.append(_zip(tmp_path / f"x.{fmt}", {**parts, main: broken}).read_bytes())
+        damaged.append(zip_parts(tmp_path / f"x.{fmt}", {**parts, main: broken}).read_bytes())
     for number, data in enumerate(damaged):
         path = tmp_path / f"damaged{number}.{fmt}"
         path.write_bytes(data)
@@ -414,17 +334,17 @@ def test_content_nested_too_deeply_is_refused(tmp_path):
     content = (f"<office:document-content {namespaces}><office:body><office:text><text:p>"
                + "<text:span>" * 20000 + "x" + "</text:span>" * 20000 + "</text:p></office:text></office:body>"
                "</office:document-content>")
-    path = _zip(tmp_path / "deep.odt", {"mimetype": b"application/vnd.oasis.opendocument.text",
+    path = zip_parts(tmp_path / "deep.odt", {"mimetype": b"application/vnd.oasis.opendocument.text",
                                         "content.xml": content.encode()})
     with pytest.raises(InputError, match="nested too deeply"):
         read_document(path)
 
 
 def test_a_macro_enabled_document_is_named_as_such(tmp_path):
-    with zipfile.ZipFile(_agreement_docx(tmp_path / "avtal.docx")) as archive:
+    with zipfile.ZipFile(agreement_docx(tmp_path / "avtal.docx")) as archive:
         parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
         b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
         b"application/vnd.ms-word.document.macroEnabled.main+xml")
     with pytest.raises(InputError, match=r"unsupported Word variant \(a macro-enabled document: .*save it as"):
-        read_document(_zip(tmp_path / "makro.docm", parts))
+        read_document(zip_parts(tmp_path / "makro.docm", parts))
