@@ -197,6 +197,58 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def real_corpus(folder: Path) -> dict | None:
+    """The second corpus: every real PDF read with OCR off (CPU time, ours against pdfplumber's
+    ``extract_text``), then the pages without a usable text layer read with OCR on (wall time:
+    Tesseract runs in its own process). In this process, after the generated-PDF stages."""
+    pdfs = sorted(folder.glob("*.pdf")) if folder.is_dir() else []
+    if not pdfs:
+        return None
+    import pdfplumber
+
+    from rok_compare.errors import InputError
+    from rok_compare.ingest.pdf import read_pdf
+    from rok_compare.ingest.pdf.ocr import tesseract_ready
+
+    rows, ours_total, plumber_total, ocr_seconds, ocr_pages = [], 0.0, 0.0, 0.0, 0
+    for path in pdfs:
+        data = path.read_bytes()
+        started = time.process_time()
+        try:
+            document = read_pdf(path, data, "", ocr="never")
+            scanned = [w for w in document.warnings if "no text layer" in w or "unreadable text layer" in w]
+            error = None
+        except InputError as failure:
+            document, scanned, error = None, ["all"], failure.problem
+        ours = time.process_time() - started
+        started = time.process_time()
+        with pdfplumber.open(path) as pdf:
+            pages = len(pdf.pages)
+            for page in pdf.pages:
+                page.extract_text()
+                page.close()
+        plumber = time.process_time() - started
+        ours_total, plumber_total = ours_total + ours, plumber_total + plumber
+        row = {"file": path.name, "pages": pages, "read_cpu_s": round(ours, 3), "pdfplumber_cpu_s": round(plumber, 3)}
+        if scanned and tesseract_ready():
+            started = time.perf_counter()
+            ocr_document = read_pdf(path, data, "", ocr="auto")
+            seconds = time.perf_counter() - started - (ours if error is None else 0.0)
+            row["ocr_pages"] = pages if error is not None or "unreadable" in scanned[0] else len(
+                scanned[0].split(":")[0].split(","))
+            row["ocr_wall_s"] = round(seconds, 2)
+            row["ocr_chars"] = len(ocr_document.text)
+            ocr_seconds, ocr_pages = ocr_seconds + seconds, ocr_pages + row["ocr_pages"]
+        elif error:
+            row["error"] = error
+        rows.append(row)
+        print(f"real: {path.name} {row}", file=sys.stderr)
+    return {"documents": len(pdfs), "pages": sum(r["pages"] for r in rows), "read_cpu_s": round(ours_total, 2),
+            "pdfplumber_cpu_s": round(plumber_total, 2), "read_speedup": round(plumber_total / ours_total, 1),
+            "ocr_pages": ocr_pages, "ocr_s_per_page": round(ocr_seconds / ocr_pages, 2) if ocr_pages else None,
+            "files": rows}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=100)
@@ -205,6 +257,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per stage")
     parser.add_argument("--worker", choices=STAGES, help=argparse.SUPPRESS)
     parser.add_argument("--pdf", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--real", type=Path, default=ROOT.parent / "shared" / "pdf" / "real",
+                        help="folder of real PDFs for the second corpus (skipped when missing)")
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker, args.pdf, max(1, args.repeat))))
@@ -226,6 +280,7 @@ def main() -> None:
         "repeat": args.repeat, "baseline_repeat": args.baseline_repeat, "document": document,
         "stages": stages, "speedups": factors, "targets": TARGETS,
         "meets_targets": verdicts(stages, factors),
+        "real_corpus": real_corpus(args.real),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "bench_extract.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")

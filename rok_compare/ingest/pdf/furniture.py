@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rok_compare.ingest.pdf.blocks import TITLE_SIZE
@@ -31,6 +32,7 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+")
+_WORDS = re.compile(r"[^\W\d_]{3,}")
 _SPACES = re.compile(r"\s+")
 
 
@@ -190,16 +192,25 @@ def _furniture_slots(blocks: list[list[_EdgeBlock]], body_height: float) -> dict
     needed = max(3, math.ceil(0.5 * len(blocks)))
     slots: dict[str, list[float]] = {"top": [], "bottom": []}
     for side in slots:
-        middles = sorted(line[0].middle for page in blocks for block in page if block.side == side
-                         and block.separated for line in block.lines if _plain(line, body_height))
-        cluster: list[float] = []
-        for middle in [*middles, math.inf]:
-            if cluster and middle - cluster[0] > 2.0:
-                if len(cluster) >= needed:
-                    slots[side].append(sum(cluster) / len(cluster))
+        lines = sorted((line[0].middle, _line_text(line)) for page in blocks for block in page
+                       if block.side == side and block.separated for line in block.lines if _plain(line, body_height))
+        cluster: list[tuple[float, str]] = []
+        for middle, text in [*lines, (math.inf, "")]:
+            if cluster and middle - cluster[0][0] > 2.0:
+                if len(cluster) >= needed and _texts_repeat([t for _, t in cluster]):
+                    slots[side].append(sum(m for m, _ in cluster) / len(cluster))
                 cluster = []
-            cluster.append(middle)
+            cluster.append((middle, text))
     return slots
+
+
+def _texts_repeat(texts: list[str]) -> bool:
+    """Lines at one place on many pages are furniture only when their texts repeat: the same
+    words on several of them (a chapter's title on each of its pages, a document's name with
+    changing dates). Body text that happens to start or end each page at the same height (a
+    form's labels, the last line of every full page) differs from page to page."""
+    words = Counter(word for text in texts for word in set(_WORDS.findall(furniture_key(text))))
+    return any(count >= max(2, len(texts) // 3) for count in words.values())
 
 
 def _in_slot(side: str, line: list[Fragment], slots: dict[str, list[float]], body_height: float) -> bool:

@@ -144,22 +144,48 @@ def find_tables(page: object, textpage: object, page_top: float, regions: list[B
         x0, top, x1, bottom = table.bbox
         box = (x0, page_top - bottom, x1, page_top - top)
         words = words_in(textpage, fragments, box)
-        rows = [[_cell(textpage, cell, page_top, words) if cell else "" for cell in row.cells]
+        taken: set[int] = set()  # a word goes in one cell: fills and frames make cells overlap
+        rows = [[_cell(textpage, cell, page_top, words, taken) if cell else "" for cell in row.cells]
                 for row in table.rows]
+        rows = _without_empty_lines(rows)
         if sum(len(row) for row in rows) < 2 or not any(any(row) for row in rows):
             continue
         found.append(FoundTable(box, rows))
-    return found
+    return [table for table in found if not any(other is not table and _inside(table.box, other.box)
+                                                for other in found)]
+
+
+def _inside(box: Box, outer: Box) -> bool:
+    """``box`` lies within ``outer`` (a cell's shading or frame found as a table of its own)."""
+    return box[0] >= outer[0] - 1 and box[1] >= outer[1] - 1 and box[2] <= outer[2] + 1 and box[3] <= outer[3] + 1
+
+
+def _without_empty_lines(rows: list[list[str]]) -> list[list[str]]:
+    """Rows with no text dropped, and columns with no text in any row (the gaps between cells'
+    fills or frames, seen as thin columns)."""
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        return rows
+    width = max(len(row) for row in rows)
+    keep = [i for i in range(width) if any(i < len(row) and row[i].strip() for row in rows)]
+    if len(keep) == width:
+        return rows
+    return [[row[i] if i < len(row) else "" for i in keep] for row in rows]
 
 
 def _cell(textpage: object, cell: tuple[float, float, float, float], page_top: float,
-          words: list[Fragment]) -> str:
-    """A cell's text from the words standing in it; PDFium's bounded text when it has none."""
+          words: list[Fragment], taken: set[int]) -> str:
+    """A cell's text from the words standing in it and in no cell before it; PDFium's bounded
+    text when the table has no words of its own at all."""
     x0, top, x1, bottom = cell
     box = (x0, page_top - bottom, x1, page_top - top)
     inside = [w for w in words if x0 <= (w.x0 + w.x1) / 2 <= x1 and box[1] <= w.middle <= box[3]]
-    if inside:
-        return cell_text(inside, box)
+    fresh = [w for w in inside if id(w) not in taken]
+    taken.update(id(w) for w in fresh)
+    if fresh:
+        return cell_text(fresh, box)
+    if inside or words:
+        return ""
     return text_breaks(_cell_text(textpage, cell, page_top).split("\n"))
 
 
