@@ -89,8 +89,8 @@ def _local_edges(flow: Flow) -> dict[int, float]:
     reaching further right than the body (or a body narrower than the column) then does not
     make every body line look like it "ended early"; the column's edge caps it."""
     lines = [item for item in flow.items if isinstance(item, Line)]
-    if len(lines) < 8:
-        return {}
+    if len(lines) < 8 or all(line.x0 - flow.left <= 3 * line.height for line in lines):
+        return {}  # one left edge: nothing stands out to the right of the body but the body
     edges: dict[int, float] = {}
     for index, line in enumerate(lines):
         reach = 3 * max(line.height, 1.0)
