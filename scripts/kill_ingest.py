@@ -166,8 +166,10 @@ def trial(number: int, how: str, delay: float, paths: list[Path], work: Path, re
     for pid in orphans:  # leave the machine clean for the next trial
         os.kill(pid, signal.SIGKILL)
     result["orphans"] = len(orphans)
-    if how == "SIGINT" and not finished_first:
-        lines = err.strip().splitlines()
+    lines = [line for line in err.strip().splitlines() if not line.startswith("note: ")]
+    if how == "SIGINT" and proc.returncode == 0:
+        result["signal_after_the_work"] = True  # the batch had finished; Python was exiting
+    elif how == "SIGINT":
         result["message"] = lines
         result["message_ok"] = proc.returncode == 130 and len(lines) == 1 and lines[0].startswith("error: interrupted")
     again = subprocess.run([str(ROK), "ingest", *map(str, paths), "--db", str(db), "--workers", "2"],

@@ -9,8 +9,6 @@ from pathlib import Path
 from rok_compare.errors import InputError
 from rok_compare.model import Agreement, Clause
 
-SUFFIXES = (".txt", ".pdf")
-
 
 @dataclass(slots=True)
 class CorpusDocument:
@@ -30,21 +28,29 @@ class CorpusDocument:
         )
 
 
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given, and the *.txt and *.pdf files under folders (recursively, sorted)."""
+def expand_paths(paths: Iterable[Path], on_skipped: Callable[[str], object] | None = None) -> Iterator[Path]:
+    """Files as given, and the documents under folders, found as ``rok ingest`` finds them (same formats,
+    links not followed out of a folder; see :mod:`rok_compare.store.scan`). Each file left out of a folder
+    goes to ``on_skipped`` as one line with the reason, except side files such as a ``MANIFEST.csv``."""
+    from rok_compare.store.scan import scan_paths
+
     for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
-        else:
-            yield path
+        if not path.is_dir():
+            yield path  # named by the user: the reader says what is wrong with it, if anything
+            continue
+        scan = scan_paths([path])
+        for skipped in scan.skipped:
+            if on_skipped is not None and not skipped.side_file:
+                on_skipped(f"{skipped.key}: {skipped.reason}")
+        yield from scan.files
 
 
 def load_documents(paths: Iterable[Path], on_error: Callable[[str], object]) -> list[CorpusDocument]:
-    """Extract every document; a file that cannot be read goes to ``on_error`` and is skipped."""
+    """Extract every document; a file that cannot be read or is left out goes to ``on_error``."""
     from rok_compare.extract import extract_document
 
     documents = []
-    for path in expand_paths(paths):
+    for path in expand_paths(paths, on_error):
         try:
             documents.append(CorpusDocument.from_agreement(extract_document(path)))
         except InputError as error:

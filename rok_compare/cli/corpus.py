@@ -110,8 +110,9 @@ def _errors(db: Path) -> Iterator[None]:
 
 def ingest_command(
     paths: list[Path] = typer.Argument(  # noqa: B008
-        ..., help="Files and folders (searched recursively for PDF, text, HTML; links out of a folder are "
-                  "not followed)."),
+        ..., readable=False,  # an unreadable file is one failure of the batch, not a usage error for all
+        help="Files and folders (searched recursively for PDF, text, HTML; links out of a folder are "
+             "not followed)."),
     db: Path | None = _db_option(),  # noqa: B008
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1, help="Extraction processes."),
     executor: Executor = typer.Option(Executor.PROCESS, "--executor", help="process or dask."),  # noqa: B008
@@ -214,7 +215,7 @@ def _progress_bar() -> Iterator[Callable[..., None]]:
 
 def prune_command(
     paths: list[Path] = typer.Argument(  # noqa: B008
-        None, help="Only documents stored under these folders or files (they may no longer exist).",
+        None, readable=False, help="Only documents stored under these folders or files (they may no longer exist).",
         show_default=False),
     db: Path | None = _db_option(),  # noqa: B008
     dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Only list what would be removed."),

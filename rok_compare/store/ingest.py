@@ -314,7 +314,7 @@ class _Batch:
             else:
                 by_sha.setdefault(sha, key)
                 self.hashes[key] = sha
-                real = os.fspath(path)
+                real = os.path.abspath(path)
                 self.keys[real] = key
                 jobs.append(_Job(key, sha, real))
         return jobs

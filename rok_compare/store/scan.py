@@ -40,7 +40,7 @@ class Skipped:
 @dataclass(slots=True)
 class Scan:
     files: list[Path] = field(default_factory=list)
-    """Regular files to read, by their real paths, each once."""
+    """Regular files to read, each once (a file in a folder spelled from the folder as given)."""
     skipped: list[Skipped] = field(default_factory=list)
     folders: list[str] = field(default_factory=list)
     """Keys of the folders listed in full."""
@@ -52,6 +52,11 @@ def scan_paths(paths: Iterable[str | os.PathLike[str]], suffixes: Iterable[str] 
     for raw in paths:
         walker.named(os.fspath(raw))
     return walker.scan
+
+
+def _key(path: str) -> str:
+    """How a path left out is named: absolute (as stored paths are), escaped."""
+    return escape_path(os.path.abspath(path))
 
 
 def _special(mode: int) -> str | None:
@@ -90,10 +95,13 @@ class _Walker:
         self.suffixes = suffixes
         self.scan = Scan()
         self.seen: set[str] = set()
+        """Real paths of the files taken and folders walked."""
+        self.left_out: set[str] = set()
+        """Keys of the paths left out."""
 
     def named(self, raw: str) -> None:
         """A path from the command line."""
-        key = escape_path(os.path.abspath(raw))
+        key = _key(raw)
         try:
             real = os.path.realpath(raw, strict=True)
             mode = os.stat(real).st_mode
@@ -102,43 +110,47 @@ class _Walker:
             self._skip(key, "broken symlink" if broken else _why(error), failure=error.errno != errno.ELOOP)
             return
         if stat.S_ISDIR(mode):
-            self._walk(real, real)
+            self._walk(real, raw)
         elif what := _special(mode):
             self._skip(key, f"{what}, not a document; not read")
         else:
-            self._take(real)
+            self._take(raw, real)
 
-    def _take(self, real: str) -> None:
+    def _take(self, path: str, real: str | None = None) -> None:
+        """Take ``path`` (as the user's folder spells it) once per real file."""
+        real = real or os.path.realpath(path)
         if real not in self.seen:
             self.seen.add(real)
-            self.scan.files.append(Path(real))
+            self.scan.files.append(Path(path))
 
     def _skip(self, key: str, reason: str, failure: bool = False) -> None:
         self._add(Skipped(key, reason, failure))
 
     def _add(self, skipped: Skipped) -> None:
-        if skipped.key not in self.seen:
-            self.seen.add(skipped.key)
+        if skipped.key not in self.left_out:
+            self.left_out.add(skipped.key)
             self.scan.skipped.append(skipped)
 
     def _walk(self, root: str, folder: str) -> None:
-        if folder in self.seen:
+        """List ``folder`` (spelled as the user gave it, under the real folder ``root``) recursively."""
+        real = os.path.realpath(folder)
+        if real in self.seen:
             return
-        self.seen.add(folder)
+        self.seen.add(real)
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: os.fsencode(e.name))
         except OSError as error:
-            self._skip(escape_path(folder), f"folder cannot be listed ({error.strerror or error})", failure=True)
+            self._skip(_key(folder), f"folder cannot be listed ({error.strerror or error})", failure=True)
             return
-        self.scan.folders.append(escape_path(folder))
+        self.scan.folders.append(escape_path(real))
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             try:
                 self._entry(root, entry)
             except OSError as error:  # vanished or unreadable between listing and looking
-                self._skip(escape_path(entry.path), _why(error), failure=error.errno != errno.ELOOP)
+                self._skip(_key(entry.path), _why(error), failure=error.errno != errno.ELOOP)
 
     def _entry(self, root: str, entry: os.DirEntry[str]) -> None:
         if entry.is_symlink():
@@ -146,14 +158,14 @@ class _Walker:
         elif entry.is_dir(follow_symlinks=False):
             self._walk(root, entry.path)
         elif what := _special(entry.stat(follow_symlinks=False).st_mode):
-            self._skip(escape_path(entry.path), f"{what}, not a document; not read")
+            self._skip(_key(entry.path), f"{what}, not a document; not read")
         elif os.path.splitext(entry.name)[1].lower() in self.suffixes:
             self._take(entry.path)
         else:
-            self._add(_unsupported(escape_path(entry.path), entry.name))
+            self._add(_unsupported(_key(entry.path), entry.name))
 
     def _link(self, root: str, entry: os.DirEntry[str]) -> None:
-        key = escape_path(entry.path)
+        key = _key(entry.path)
         try:
             target = os.path.realpath(entry.path, strict=True)
             mode = os.stat(target).st_mode
@@ -170,6 +182,6 @@ class _Walker:
         elif what := _special(mode):
             self._skip(key, f"symlink to {what}, not a document; not read")
         elif os.path.splitext(target)[1].lower() in self.suffixes:
-            self._take(target)
+            self._take(target, target)
         else:
             self._add(_unsupported(key, target))

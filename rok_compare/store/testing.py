@@ -234,3 +234,21 @@ def hanging_extractor(path: str | Path) -> Agreement:
     if match := re.search(r"sleep(\d+(?:\.\d+)?)", name):
         time.sleep(float(match.group(1)))
     return paragraph_extractor(path)
+
+
+def greedy_extractor(path: str | Path) -> Agreement:
+    """:func:`paragraph_extractor`, except that ``*greedy*`` files ask for 8 GB at once (a zip bomb's
+    worth): under a worker memory limit that is a MemoryError, without one the allocation may succeed."""
+    if "greedy" in Path(path).name:
+        hog = bytearray(8 << 30)
+        del hog
+    return paragraph_extractor(path)
+
+
+def vm_size_extractor(path: str | Path) -> Agreement:
+    """:func:`paragraph_extractor` that puts its process's address space (MB) in the agreement's warnings."""
+    agreement = paragraph_extractor(path)
+    status = Path("/proc/self/status").read_text()
+    vm = int(re.search(r"VmSize:\s+(\d+)", status).group(1)) // 1024  # type: ignore[union-attr]
+    agreement.warnings.append(f"vm_mb={vm}")
+    return agreement
