@@ -8,8 +8,9 @@ where a bullet, a "Label:" lead or a known section heading stands inside them.
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rok_compare.model import BlockKind
 from rok_compare.segment.lines import Line
@@ -21,7 +22,9 @@ _INLINE_BULLET = re.compile(r"(?:(?<=\s)|^)(?:[•·▪◦●■➢►»]|(?<=[:
 _RUN_IN_LABEL = re.compile(r"([A-ZÅÄÖ][\wåäöÅÄÖ/-]*(?: [\wåäöÅÄÖ/-]+){0,3}): (?=\S)")
 _TRAILING_PAGE_NUMBER = re.compile(r"(?<=[.!?:)a-zåäö])\s+\d{1,3}$")
 _LEADING_PAGE_NUMBER = re.compile(r"^\d{1,3}\s+(?=[A-ZÅÄÖ])")
-_TOC_LEADER = re.compile(r"\s*(?:\.\s?){4,}[\s.]*\d{0,3}$")
+_LEADER_CHAIN = re.compile(r"(?=(\.\s?\.\s?\.\s?\.))")
+"""Four dots, at most one space between them: where a table-of-contents leader ". . . . 12" starts."""
+_LEADER_FILL = re.compile(r"[\s.]+")
 _REPEATED_HEADING = re.compile(r"([A-ZÅÄÖ][\wåäöÅÄÖ-]+(?: [\wåäöÅÄÖ-]+){0,3}) \1\b")
 _SENTENCE_END = (".", "!", "?", ":", "”", '"', ";")
 _VERB_CUES = re.compile(
@@ -58,12 +61,14 @@ def build_blocks(text: str, lines: list[Line], furniture: list[bool]) -> tuple[l
     blocks: list[RawBlock] = []
     furniture_blocks: list[RawBlock] = []
     current: RawBlock | None = None
+    shape = _Shape(0)
+    leaders = _Leaders(text)
     after_gap = False
     for line, is_furniture in zip(lines, furniture, strict=True):
         if line.blank:
             after_gap = True
             continue
-        if current is not None and after_gap and not _resumes_after_gap(text, current, line):
+        if current is not None and after_gap and not _resumes_after_gap(current, shape, line):
             current = None
         after_gap = False
         if is_furniture:
@@ -79,15 +84,18 @@ def build_blocks(text: str, lines: list[Line], furniture: list[bool]) -> tuple[l
             current = RawBlock(BlockKind.LIST_ITEM, line.start + bullet.end(), line.end, line.page,
                                number_start=line.start if line.text[:1].isdigit() else None)
             blocks.append(current)
+            shape = _Shape(current.start).extend(text, current.start, current.end)
             continue
-        if current is not None and _continues(text, current, line):
+        if current is not None and _continues(current, shape, line, leaders):
+            shape.extend(text, current.end, line.end)
             current.end = line.end
             continue
         current = RawBlock(BlockKind.PARAGRAPH, line.start, line.end, line.page)
         blocks.append(current)
+        shape = _Shape(current.start).extend(text, current.start, current.end)
     _numbered_headings(text, blocks)
     kept: list[RawBlock] = []
-    for block in _refine(text, blocks):
+    for block in _refine(text, blocks, leaders):
         soup = block.kind is BlockKind.PARAGRAPH and _is_heading_soup(text[block.start : block.end])
         (furniture_blocks if soup else kept).append(block)  # a flattened table of contents is furniture
     furniture_blocks.sort(key=lambda b: b.start)
@@ -115,39 +123,131 @@ def _numbered_headings(text: str, blocks: list[RawBlock]) -> None:
         block.kind, block.start = BlockKind.HEADING, block.number_start
 
 
-def _resumes_after_gap(text: str, block: RawBlock, line: Line) -> bool:
+@dataclass(slots=True)
+class _Shape:
+    """What the joining rules ask of the growing block's text, kept up to date line by line.
+
+    The rules used to look at the whole block text for every line added (its last character, its
+    length, whether it reads as a heading, whether it ends in a table-of-contents leader), which
+    made a paragraph of 100 KB of short lines quadratic; now each line is looked at once.
+    """
+
+    start: int
+    end: int = -1
+    """End of the block text without trailing whitespace."""
+    last: str = ""
+    words: list[str] | None = field(default_factory=list)
+    """The block's words (as :func:`clean` gives them) while it is short enough to be a heading."""
+    chars: int = -1
+    heading: bool | None = None
+
+    def extend(self, text: str, start: int, end: int) -> _Shape:
+        piece = text[start:end]
+        stripped = piece.rstrip()
+        if stripped:
+            self.end, self.last = start + len(stripped), stripped[-1]
+        elif self.end < 0:
+            self.end = self.start
+        if self.words is not None:
+            for word in clean(piece).split():
+                self.words.append(word)
+                self.chars += len(word) + 1
+                if len(self.words) > _MAX_HEADING_WORDS or self.chars > _MAX_HEADING_CHARS:
+                    self.words = None  # too long for a heading, and it only grows
+                    break
+            self.heading = None
+        return self
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+    @property
+    def stops(self) -> bool:
+        return self.last in _SENTENCE_END and self.length > 0
+
+    @property
+    def reads_as_heading(self) -> bool:
+        if self.words is None:
+            return False
+        if self.heading is None:
+            self.heading = _looks_like_heading(" ".join(self.words))
+        return self.heading
+
+
+class _Leaders:
+    """Finds table-of-contents leaders (". . . . 12" at the end of a text) in time linear in the
+    document: the pattern ``\\s*(?:\\.\\s?){4,}[\\s.]*\\d{0,3}$`` it stands for took seconds on a line of
+    1,000 dots, and was searched again for every line added to a paragraph."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.built = False
+        self.chain_starts: list[int] = []
+        self.chain_ends: list[int] = []
+        self.fill_starts: list[int] = []
+
+    def _build(self) -> None:
+        self.built = True
+        if "." not in self.text:
+            return
+        for match in _LEADER_CHAIN.finditer(self.text):
+            self.chain_starts.append(match.start())
+            self.chain_ends.append(match.end(1))
+        self.fill_starts = [m.start() for m in _LEADER_FILL.finditer(self.text)]
+
+    def start(self, start: int, end: int) -> int | None:
+        """Where the leader that ends ``text[start:end]`` begins (with the spaces before it), or None."""
+        if not self.built:
+            self._build()
+        if not self.chain_starts:
+            return None
+        text, digits = self.text, 0
+        while digits < 4 and end - digits > start and text[end - digits - 1].isdecimal():
+            digits += 1
+        fill_end = end - digits
+        if digits == 4 or fill_end <= start or not _LEADER_FILL.match(text[fill_end - 1]):
+            return None
+        fill_start = max(start, self.fill_starts[bisect.bisect_right(self.fill_starts, fill_end - 1) - 1])
+        index = bisect.bisect_left(self.chain_starts, fill_start)
+        if index == len(self.chain_starts) or self.chain_ends[index] > fill_end:
+            return None
+        leader = self.chain_starts[index]
+        while leader > fill_start and text[leader - 1].isspace():
+            leader -= 1
+        return leader
+
+
+def _resumes_after_gap(block: RawBlock, shape: _Shape, line: Line) -> bool:
     """A sentence cut by a blank line or page break: no stop above, lower case below."""
     if block.kind is BlockKind.TABLE_ROW:
         return False
-    previous = text[block.start : block.end].rstrip()
-    return not previous.endswith(_SENTENCE_END) and line.text[:1].islower() and len(previous) > 40 \
-        and not _looks_like_heading(clean(previous))
+    return not shape.stops and line.text[:1].islower() and shape.length > 40 and not shape.reads_as_heading
 
 
-def _continues(text: str, block: RawBlock, line: Line) -> bool:
+def _continues(block: RawBlock, shape: _Shape, line: Line, leaders: _Leaders) -> bool:
     """Whether ``line`` goes on with the paragraph or list item above it."""
-    previous = text[block.start : block.end].rstrip()
     first = line.text[:1]
-    if _TOC_LEADER.search(previous):
+    if leaders.start(shape.start, shape.end) is not None:
         return False  # one table-of-contents entry per line
     if line.page_break_before:
-        return _resumes_after_gap(text, block, line)
+        return _resumes_after_gap(block, shape, line)
     if first.islower() or first in "(,–-":
         return True
-    if previous.endswith(_SENTENCE_END):
+    if shape.stops:
         return False
     # A short line without a stop above a capitalised line is a heading, not a wrapped line.
-    return not _looks_like_heading(clean(previous))
+    return not shape.reads_as_heading
 
 
-def _refine(text: str, blocks: list[RawBlock]) -> list[RawBlock]:
+def _refine(text: str, blocks: list[RawBlock], leaders: _Leaders) -> list[RawBlock]:
     refined: list[RawBlock] = []
     for block in blocks:
         if block.kind is BlockKind.TABLE_ROW:
             refined.append(block)
             continue
         for part in _split_run_ins(text, block):
-            part.start, part.end = _strip_page_numbers(text, part.start, part.end)
+            part.start, part.end = _strip_page_numbers(text, part.start, part.end, leaders)
             if part.end <= part.start:
                 continue
             if part.label or not any(ch.isalpha() for ch in text[part.start : part.end]):
@@ -238,12 +338,12 @@ def _split_bullets(text: str, block: RawBlock) -> list[RawBlock]:
     return [p for p in parts if p.end > p.start]
 
 
-def _strip_page_numbers(text: str, start: int, end: int) -> tuple[int, int]:
+def _strip_page_numbers(text: str, start: int, end: int, leaders: _Leaders) -> tuple[int, int]:
     start, end = trim(text, start, end)
     chunk = text[start:end]
-    leader = _TOC_LEADER.search(chunk) if ("...." in chunk or ". . ." in chunk) else None
-    if leader:
-        return trim(text, start, start + leader.start())
+    leader = leaders.start(start, end) if ("...." in chunk or ". . ." in chunk) else None
+    if leader is not None:
+        return trim(text, start, leader)
     if len(chunk) > 50:
         trailing = _TRAILING_PAGE_NUMBER.search(chunk)
         if trailing:
