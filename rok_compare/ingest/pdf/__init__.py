@@ -117,8 +117,9 @@ def _read_pages(path: Path, document: pdfium.PdfDocument, warnings: list[str],
             textpage = page.get_textpage()
             marks: set[str] = set()
             rules: list[Box] = []
+            rotated: list[str] = []
             try:
-                fragments = page_fragments(textpage.raw, marks)
+                fragments = page_fragments(textpage.raw, marks, rotated)
                 unreadable = bool(fragments) and not readable(fragments)
                 if unreadable:
                     fragments, marks = [], set()
@@ -133,7 +134,7 @@ def _read_pages(path: Path, document: pdfium.PdfDocument, warnings: list[str],
                 tables[-1] = []
                 continue
             pages.append(PageFragments(fragments, bottom, top, images=scanned,
-                                       width=right - left, marks=marks, rules=rules))
+                                       width=right - left, marks=marks, rules=rules, rotated=rotated))
         finally:
             page.close()
     if progress is not None:
@@ -208,6 +209,8 @@ def _page_texts(pages: list[PageFragments], tables: list[list[FoundTable]], body
             body = _split_at_gutters(document, index, body, own)
         blocks = page_blocks(reading_order(body, page_tables, own), body_height)
         text = compose_page(title_first(blocks, body_height) if index == 0 else blocks, vocabulary)
+        if page.rotated:  # margin text set at an angle: its own lines, after the body
+            text.text += ("\n\n" if text.text else "") + "\n".join(page.rotated)
         if texts and text.text and not _ends_in_table(texts[-1]) and not _starts_with_table(text):
             texts[-1].text, _ = carry_broken_word(texts[-1].text, text, vocabulary)
         texts.append(text)

@@ -22,7 +22,12 @@ _RUNS = re.compile(r"[^\s\ufffe\x02](?:[^\r\n\ufffe\x02]*[^\s\ufffe\x02])?[\ufff
 """A run of characters between PDFium's line breaks, without outer spaces. PDFium marks a hyphen
 it found at a line end as U+FFFE (or 0x02) and joins the next line on: the mark ends a run."""
 _WORDS = re.compile(r"\S+")
+_TALL = frozenset("()[]{}|/")
+"""Glyphs whose boxes reach above and below a line's letters: a line starting and ending with
+them would look set in a larger size."""
 _BOLD_WEIGHT = 600
+_UNSURE = 500
+"""A weight from 500 to 599 is asked of the font's name too: Arial Black says 530."""
 _CLEAN = {**{code: " " for code in range(32)}, 0x02: "-", 0xFFFE: "-", 0xA0: " ",
           **dict.fromkeys((0xF0B7, 0xF0A7, 0xF0A8, 0xF076, 0xF0D8, 0xF0FC, 0xF06E, 0xF0FB), "•")}
 """Control characters as spaces; the bullets of Symbol and Wingdings fonts (private-use code
@@ -69,6 +74,7 @@ def direct(function: object, restype: object, *argtypes: object) -> object:
 _LOOSE_BOX = direct(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
                      ctypes.c_void_p)
 _WEIGHT = direct(pdfium_c.FPDFText_GetFontWeight, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_ANGLE = direct(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float, ctypes.c_void_p, ctypes.c_int)
 _RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
 
 
@@ -93,7 +99,8 @@ class _Chars:
 
     def bold(self, index: int) -> bool:
         weight = _WEIGHT(self.handle, index)
-        return weight >= _BOLD_WEIGHT if weight > 0 else self._bold_by_name(index)
+        return weight >= _BOLD_WEIGHT if weight > 0 and not _UNSURE <= weight < _BOLD_WEIGHT \
+            else self._bold_by_name(index)
 
     def _bold_by_name(self, index: int) -> bool:
         """A font without a weight (the standard 14 fonts, not embedded): ask its name."""
@@ -109,7 +116,13 @@ class _Chars:
 
     def _bold_checked(self, index: int) -> bool:
         weight = pdfium_c.FPDFText_GetFontWeight(self.raw, index)
-        return weight >= _BOLD_WEIGHT if weight > 0 else self._bold_by_name(index)
+        return weight >= _BOLD_WEIGHT if weight > 0 and not _UNSURE <= weight < _BOLD_WEIGHT \
+            else self._bold_by_name(index)
+
+
+def _turned(angle: float) -> bool:
+    """A character's angle (radians, -1 when unknown) is not upright."""
+    return 0.05 < angle < 6.23
 
 
 def page_text(textpage: object, count: int) -> str:
@@ -123,9 +136,12 @@ def page_text(textpage: object, count: int) -> str:
     return "".join(chr(code) if 0 < code < 0x110000 else " " for code in codes)
 
 
-def page_fragments(textpage: object, marks: set[str] | None = None) -> list[Fragment]:
+def page_fragments(textpage: object, marks: set[str] | None = None,
+                   rotated: list[str] | None = None) -> list[Fragment]:
     """All fragments of a page, in PDFium's order; the footnote marks dropped from the body
-    text ("1", "2") go into ``marks`` when it is given."""
+    text ("1", "2") go into ``marks`` when it is given. Runs of rotated text (a margin's
+    vertical reference number, a stamp) go into ``rotated`` instead, when it is given and they
+    are the lesser part of the page: they are not lines of the body."""
     count = pdfium_c.FPDFText_CountChars(textpage)
     if count <= 0:
         return []
@@ -137,13 +153,23 @@ def page_fragments(textpage: object, marks: set[str] | None = None) -> list[Frag
     box, bold = chars.box, chars.bold
     fragments: list[Fragment] = []
     wide: list[tuple[int, int, int]] = []  # (fragment index, start, end) of runs to check for gutters
-    for match in _RUNS.finditer(text):
+    runs = list(_RUNS.finditer(text))
+    if rotated is not None and _ANGLE is not None:
+        turned = [run for run in runs if _turned(_ANGLE(chars.handle, run.start()))]
+        if turned and len(turned) < 0.5 * len(runs):
+            rotated.extend(_clean(run.group()) for run in turned)
+            skip = {run.start() for run in turned}
+            runs = [run for run in runs if run.start() not in skip]
+    for match in runs:
         start, end = match.span()
         first_x0, first_bottom, _, first_top = box(start)
         last_x0, last_bottom, last_x1, last_top = box(end - 1)
         # a capital with a ring or dots (Å, Ä, Ö) sticks out above the font's ascent: the
         # lower of the two boxes is the line's height; the bottoms (descent) agree on one line
         height = min(first_top - first_bottom, last_top - last_bottom)
+        if end - start > 2 and text[start] in _TALL and text[end - 1] in _TALL:  # "(a) ... (2p)"
+            _, inner_bottom, _, inner_top = box(start + 1)
+            height = min(height, inner_top - inner_bottom)
         if abs(first_bottom - last_bottom) < 0.5 * max(height, 1.0) and last_x1 >= first_x0 - 1:
             bottom = min(first_bottom, last_bottom)
             fragments.append(Fragment(_clean(match.group()), first_x0, last_x1, bottom, bottom + height,

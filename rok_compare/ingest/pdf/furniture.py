@@ -53,6 +53,8 @@ class PageFragments:
     rules: list[tuple[float, float, float, float]] = field(default_factory=list)
     """Horizontal rules on the page (x0, bottom, x1, top): a footnote separator among them?"""
     ocr: bool = False
+    rotated: list[str] = field(default_factory=list)
+    """Rotated runs of text (a margin's vertical number): read apart, after the page's body."""
     """The text was read by OCR (its fragments have no characters in a PDFium text page)."""
 
 
