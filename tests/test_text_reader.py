@@ -56,7 +56,7 @@ def test_seed_documents_read(seed_paths):
         ("junk.bin", bytes(range(256)) * 8, "binary"),
         ("fake.pdf", b"just some text, not a pdf", "not a PDF"),
         ("image.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "unsupported format"),
-        ("report.docx", b"PK\x03\x04" + b"\x00" * 64, "unsupported format"),
+        ("report.docx", b"PK\x03\x04" + b"\x00" * 64, "damaged Word document"),
         ("bad.txt", b"Hej " + bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D]) * 40, "unreadable text encoding"),
     ],
 )
