@@ -81,8 +81,8 @@ def _shown_arg(path: Path) -> str:
 def _errors(db: Path) -> Iterator[None]:
     """Expected errors become one line on stderr and exit code 2, never a traceback.
 
-    pandas wraps SQLite's errors in its own ``DatabaseError`` (``rok export`` of a damaged store):
-    those are told apart by name, so that pandas need not be importable here.
+    pandas wraps SQLite's errors in its own ``DatabaseError`` (an ``OSError``; ``rok export`` of a
+    damaged store): the SQLite error behind it is what the message describes.
     """
     from rok_compare.export import ExportError
     from rok_compare.search import SearchQueryError
@@ -92,20 +92,27 @@ def _errors(db: Path) -> Iterator[None]:
     try:
         yield
     except (StoreError, SearchQueryError, ExportError) as error:
-        fail(terminal_safe(str(error)))
+        cause = _sqlite_cause(error)
+        fail(terminal_safe(describe_error(db, cause) if cause else str(error)))
         raise typer.Exit(code=2) from None
     except (sqlite3.Error, OverflowError) as error:
         fail(terminal_safe(describe_error(db, error)))
         raise typer.Exit(code=2) from None
-    except OSError as error:
-        where = error.filename if error.filename is not None else db
-        fail(terminal_safe(describe_error(where, error) if error.errno else f"{where}: {error}"))
+    except OSError as error:  # also pandas' DatabaseError, which wraps SQLite's
+        cause = _sqlite_cause(error)
+        where = db if cause or error.filename is None else error.filename
+        fail(terminal_safe(describe_error(where, cause or error)))
         raise typer.Exit(code=2) from None
-    except Exception as error:
-        if type(error).__name__ != "DatabaseError":
-            raise
-        fail(terminal_safe(describe_error(db, error.__cause__ or error)))
-        raise typer.Exit(code=2) from None
+
+
+def _sqlite_cause(error: BaseException) -> sqlite3.Error | None:
+    """The SQLite error behind a wrapped one (pandas, an export), if any."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, sqlite3.Error):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def ingest_command(

@@ -220,6 +220,7 @@ def migrate(conn: sqlite3.Connection, from_version: int) -> int:
                 version += 1
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite rolls back by itself after some errors (disk full)
+                conn.execute("ROLLBACK")
             raise
     return version
