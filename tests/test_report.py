@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from rok_compare.cli import app
 from rok_compare.report import ReportError, build_report
+from rok_compare.report.manifest import MANIFEST
 from rok_compare.store import Store, ingest
 from rok_compare.store.reuse import recompute_reuse_clusters
 from rok_compare.store.testing import make_agreement
@@ -153,8 +154,16 @@ def test_rebuild_removes_pages_of_deleted_documents(tmp_path: Path) -> None:
     db, out = build_site(tmp_path)
     stale = out / "doc" / "9999.html"
     stale.write_text("old", encoding="utf-8")
+    # As an earlier build that had document 9999 would have listed it; a page the report did not
+    # write is never deleted (issue 12, see tests/test_hardening_report.py).
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"].append("doc/9999.html")
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    users = out / "doc" / "users-own.html"
+    users.write_text("mine", encoding="utf-8")
     summary = build_report(db, out)
     assert not stale.exists()
+    assert users.read_text(encoding="utf-8") == "mine"
     assert summary.index == out / "index.html" and summary.documents == 7
 
 

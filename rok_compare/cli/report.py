@@ -18,18 +18,22 @@ def register(app: typer.Typer) -> None:
 def report_command(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the site into (created if needed)."),  # noqa: B008
     db: Path | None = _db_option(),  # noqa: B008
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty folder that holds no earlier "
+                               "report. Even then nothing the report did not write is deleted."),
 ) -> None:
     """Write a browsable HTML report of the store: overview, documents, parties, themes, similarity,
     reuse, side-by-side comparisons, revision timeline and clause search.
 
     The site is plain files that work opened from disk, with nothing loaded from the network.
+    The files written are listed in OUT/.rok-report.json; a rebuild deletes only files listed there
+    that it no longer writes. A non-empty folder without that list is refused unless --force.
     """
     from rok_compare.report import ReportError, build_report
 
     db = _db(db)
     with _errors(db):
         try:
-            summary = build_report(db, out)
+            summary = build_report(db, out, force=force)
         except ReportError as error:
             fail(str(error))
             raise typer.Exit(code=2) from None

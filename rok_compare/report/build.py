@@ -6,8 +6,9 @@
 
 The site is plain files that work opened from disk (file://) with nothing loaded from the
 network: HTML pages, one stylesheet, and the clause search (a script with the data, loaded with
-``<script src>``, and a small script that filters it). Page files this build did not write are
-removed from ``doc/`` and ``compare/``, so a rebuilt site holds no pages of deleted documents.
+``<script src>``, and a small script that filters it). A rebuild removes the files that the
+earlier build wrote (listed in its manifest, see :mod:`.manifest`) and this one did not, so a
+rebuilt site holds no pages of deleted documents; nothing else in the folder is ever deleted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from rok_compare.report import analysis
 from rok_compare.report.data import ReportData, load
+from rok_compare.report.manifest import ManifestError, previous_files, remove_stale, write_atomic, write_manifest
 from rok_compare.report.pages import corpus, documents, overview
 
 STATIC = ("style.css", "search.js")
@@ -38,12 +40,20 @@ class ReportSummary:
     seconds: float
 
 
-def build_report(db_path: str | Path | None, out_dir: str | Path) -> ReportSummary:
-    """Read the store at ``db_path`` and write the site into ``out_dir`` (created if needed)."""
+def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool = False) -> ReportSummary:
+    """Read the store at ``db_path`` and write the site into ``out_dir`` (created if needed).
+
+    A non-empty ``out_dir`` that holds no earlier report is refused unless ``force``; either way
+    only files that this or an earlier build wrote are ever replaced or deleted.
+    """
     started = time.perf_counter()
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ReportError(f"{out}: exists and is not a directory")
+    try:
+        previous = previous_files(out, force=force)
+    except ManifestError as error:
+        raise ReportError(str(error)) from error
     data = load(db_path)
     writer = _Writer(out)
     pairs = _write_comparisons(data, writer)
@@ -66,7 +76,7 @@ def build_report(db_path: str | Path | None, out_dir: str | Path) -> ReportSumma
     static = resources.files("rok_compare.report").joinpath("static")
     for name in STATIC:
         writer.write(name, static.joinpath(name).read_text(encoding="utf-8"))
-    writer.remove_stale(("doc", "compare"))
+    writer.finish(previous)
     return ReportSummary(out, out / "index.html", writer.pages, len(data.documents), len(pairs),
                          time.perf_counter() - started)
 
@@ -104,14 +114,20 @@ class _Writer:
     def write(self, relative: str, text: str) -> None:
         path = self.out / relative
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            write_atomic(path, text)
         except OSError as error:
             raise ReportError(f"{path}: cannot write ({error.strerror or error})") from error
         self.written.add(path)
 
-    def remove_stale(self, folders: tuple[str, ...]) -> None:
-        for folder in folders:
-            for path in (self.out / folder).glob("*.html"):
-                if path not in self.written:
-                    path.unlink(missing_ok=True)
+    def finish(self, previous: set[str]) -> None:
+        """Record what was written, then delete what the earlier build wrote and this one did not.
+
+        The manifest first lists both, so a build stopped while deleting still knows every file it owns."""
+        written = {path.relative_to(self.out).as_posix() for path in self.written}
+        try:
+            if previous - written:
+                write_manifest(self.out, previous | written)
+                remove_stale(self.out, previous, written)
+            write_manifest(self.out, written)
+        except OSError as error:
+            raise ReportError(f"{self.out}: cannot finish the report ({error.strerror or error})") from error

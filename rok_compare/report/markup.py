@@ -4,11 +4,15 @@ Every ``str`` handed to :func:`el` or :func:`esc` is escaped; only :class:`Marku
 these helpers) passes through as it is. Pages are therefore built from document text without any
 chance of it turning into markup: the one way to emit raw HTML is to wrap it in ``Markup`` by
 hand, which this package does only for its own fixed strings.
+
+Bidirectional controls (U+202A–202E, U+2066–2069) in document text would reorder what a reader
+sees ("invoice_fdp.exe" shown as "invoice_exe.pdf"); they are shown as a marked "[U+202E]" instead.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,15 +23,45 @@ class Markup(str):
     __slots__ = ()
 
 
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def bidi_label(char: str) -> str:
+    """The visible stand-in for a bidirectional control character: "[U+202E]"."""
+    return f"[U+{ord(char):04X}]"
+
+
+def show_bidi(text: str) -> str:
+    """Plain text with each bidi control replaced by its visible label (for attributes, titles, data)."""
+    return BIDI_CONTROLS.sub(lambda m: bidi_label(m.group()), text)
+
+
+def _bidi_span(match: re.Match[str]) -> str:
+    return (f'<span class="bidi" title="bidirectional control character {bidi_label(match.group())[1:-1]}, '
+            f'shown instead of applied">{bidi_label(match.group())}</span>')
+
+
 def esc(value: object) -> Markup:
-    """``value`` as safe HTML: Markup unchanged, anything else escaped (None becomes nothing)."""
+    """``value`` as safe HTML: Markup unchanged, anything else escaped (None becomes nothing), with
+    bidi controls shown as marked labels."""
     if isinstance(value, Markup):
         return value
     if value is None:
         return Markup("")
     if isinstance(value, str | int | float):
-        return Markup(html.escape(str(value), quote=True))
+        return Markup(BIDI_CONTROLS.sub(_bidi_span, html.escape(str(value), quote=True)))
     return Markup("".join(esc(item) for item in value))  # type: ignore[attr-defined]
+
+
+def esc_text(value: object) -> Markup:
+    """Like :func:`esc` for places that hold text only (attribute values, ``<title>``): labels, no span."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    if isinstance(value, str | int | float):
+        return Markup(html.escape(show_bidi(str(value)), quote=True))
+    return Markup("".join(esc_text(item) for item in value))  # type: ignore[attr-defined]
 
 
 def el(tag: str, *children: object, **attrs: object) -> Markup:
@@ -38,11 +72,16 @@ def el(tag: str, *children: object, **attrs: object) -> Markup:
         if value is None or value is False:
             continue
         name = key.rstrip("_").replace("_", "-")
-        parts.append(name if value is True else f'{name}="{esc(value)}"')
+        parts.append(name if value is True else f'{name}="{esc_text(value)}"')
     opening = "<" + " ".join(parts) + ">"
     if tag in _VOID:
         return Markup(opening)
+    if tag in _TEXT_ONLY:
+        return Markup(f"{opening}{esc_text(children)}</{tag}>")
     return Markup(f"{opening}{esc(children)}</{tag}>")
+
+
+_TEXT_ONLY = {"title", "option", "textarea"}
 
 
 _VOID = {"meta", "link", "input", "br", "hr", "img"}

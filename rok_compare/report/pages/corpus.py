@@ -8,7 +8,7 @@ from collections import defaultdict
 from rok_compare.report import charts
 from rok_compare.report.analysis import CountySimilarity, Pair
 from rok_compare.report.data import AGREEMENT_TYPES, UNKNOWN_COUNTY, ReportData
-from rok_compare.report.markup import Markup, el, link, page, section, table
+from rok_compare.report.markup import Markup, el, link, page, section, show_bidi, table
 from rok_compare.report.pages.common import TYPE_SHORT, doc_cell, doc_link, short_county
 
 TOP_PAIRS = 15
@@ -153,13 +153,13 @@ def search_data(data: ReportData) -> str:
     """The clauses as a script that sets ``window.ROK_SEARCH`` (a <script src> works from file://).
 
     ``<``, ``>`` and ``&`` are written as JSON escapes, so the file holds no markup at all; the page
-    inserts every string with textContent.
+    inserts every string with textContent. Bidi controls become their visible "[U+202E]" labels.
     """
     docs = {str(d.id): {"label": d.label, "county": d.county_label, "title": d.title or d.name, "page": d.page}
             for d in data.documents}
     clauses = [[c.document_id, c.kind, c.themes, c.text, c.page, c.cluster_id]
                for d in data.documents for c in d.clauses]
-    payload = json.dumps({"documents": docs, "clauses": clauses}, ensure_ascii=False, separators=(",", ":"))
+    payload = show_bidi(json.dumps({"documents": docs, "clauses": clauses}, ensure_ascii=False, separators=(",", ":")))
     for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         payload = payload.replace(raw, escaped)

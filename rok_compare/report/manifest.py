@@ -1,0 +1,87 @@
+"""What a report build wrote, so that a rebuild removes exactly that and nothing of the user's.
+
+The site folder may be one the user already keeps files in (``rok report --out .``): a build
+records every file it writes in ``.rok-report.json`` and a rebuild deletes only files listed
+there that it no longer writes. A non-empty folder without that record is refused unless forced,
+and then nothing in it is deleted. Every file is written to a temporary name and renamed, so a
+build that is killed leaves each file either whole and old or whole and new.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path, PurePosixPath
+
+MANIFEST = ".rok-report.json"
+_KIND = "rok-compare report"
+
+
+class ManifestError(Exception):
+    """The folder cannot be used for a report as it is; ``str()`` is one line."""
+
+
+def previous_files(out: Path, *, force: bool) -> set[str]:
+    """Files (relative, POSIX) that an earlier build into ``out`` wrote; refuse a foreign folder.
+
+    A folder that does not exist or is empty is fine; a non-empty one needs the manifest of an
+    earlier build, or ``force`` (then nothing of what is there will be deleted).
+    """
+    if not out.exists():
+        return set()
+    manifest = out / MANIFEST
+    if not manifest.is_file():
+        try:
+            empty = next(out.iterdir(), None) is None
+        except OSError as error:
+            raise ManifestError(f"{out}: cannot be listed ({error.strerror or error})") from error
+        if empty or force:
+            return set()
+        raise ManifestError(f"{out}: folder is not empty and holds no earlier report ({MANIFEST}); "
+                            "choose an empty or new folder, or pass --force (nothing in it is deleted)")
+    try:
+        record = json.loads(manifest.read_text(encoding="utf-8"))
+        files = record["files"] if record.get("kind") == _KIND else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        files = None
+    if not isinstance(files, list) or not all(isinstance(name, str) for name in files):
+        if force:
+            return set()
+        raise ManifestError(f"{out / MANIFEST}: not a report manifest this program wrote; "
+                            "pass --force to write the report anyway (nothing in the folder is deleted)")
+    return {name for name in files if _inside(name)}
+
+
+def _inside(name: str) -> bool:
+    """Only plain relative paths below the folder: a manifest edited by hand deletes nothing outside."""
+    path = PurePosixPath(name)
+    return bool(name) and not path.is_absolute() and ".." not in path.parts and "\\" not in name \
+        and path.parts[:1] != (MANIFEST,)
+
+
+def write_manifest(out: Path, files: set[str]) -> None:
+    record = {"kind": _KIND, "version": 1, "files": sorted(files)}
+    write_atomic(out / MANIFEST, json.dumps(record, indent=1) + "\n")
+
+
+def remove_stale(out: Path, previous: set[str], written: set[str]) -> None:
+    """Delete what an earlier build wrote and this one did not (pages of deleted documents)."""
+    for name in sorted(previous - written):
+        path = out / name
+        if path.is_file() or path.is_symlink():
+            path.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path`` and rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
