@@ -838,3 +838,154 @@ def _raw_pdf(objects: list[bytes]) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+# --- page shapes from real documents (the reader's layout fixes) ---------------------------------
+
+def _drawn(path: Path, pages: list[list[tuple]], landscape: bool = False) -> Path:
+    """Pages of (x mm, baseline y mm, text, size pt, bold) texts; ("rect", x, y, w, h) frames;
+    ("turned", x, y, text, size) text turned 90 degrees (read bottom to top)."""
+    pdf = new_pdf()
+    for ops in pages:
+        pdf.add_page(orientation="L" if landscape else "P")
+        for op in ops:
+            if op[0] == "rect":
+                pdf.set_line_width(0.3)
+                pdf.rect(*op[1:])
+            elif op[0] == "turned":
+                _, x, y, text, size = op
+                body_font(pdf, size)
+                with pdf.rotation(90, x, y):
+                    pdf.text(x, y, text)
+            else:
+                x, y, text, size, bold = op
+                body_font(pdf, size, bold)
+                pdf.text(x, y, text)
+    pdf.output(str(path))
+    return path
+
+
+def _wrapped(pdf_measure, text: str, width: float) -> list[str]:
+    return wrap(text, width, pdf_measure, cut=False)
+
+
+def _measure(size: float, bold: bool = False) -> Callable[[str], float]:
+    pdf = new_pdf()
+    pdf.add_page()
+    body_font(pdf, size, bold)
+    return pdf.get_string_width
+
+
+def definitions_pdf(path: Path) -> tuple[Path, list[tuple[str, str]]]:
+    """A definition list in the style of Swedish regulations: the term at the margin, its
+    definition beside it, the definition's wrapped lines hanging under its own start."""
+    rng = random.Random(21)
+    terms = ["Farlig produkt", "Hantering", "Samverkansorgan 2", "Länsaktör", "Etableringsinsats"]
+    measure = _measure(BODY_PT)
+    ops, y, pairs = [], 40.0, []
+    for term in terms:
+        definition = " ".join(rng.sample(SENTENCES, 2))
+        lines = _wrapped(measure, definition, PAGE_W - MARGIN - 60)
+        ops.append((MARGIN, y, term, BODY_PT, False))
+        for number, line in enumerate(lines):
+            ops.append((60.0, y + number * 4.6, line, BODY_PT, False))
+        y += 4.6 * len(lines) + 4.0
+        pairs.append((term, logical_text(" ".join(lines))))
+    _drawn(path, [ops])
+    return path, pairs
+
+
+def contents_pdf(path: Path) -> tuple[Path, list[str]]:
+    """A table of contents: entries with dot leaders, and entries whose page number stands at
+    the right margin without leaders; then a register of substances with codes."""
+    entries = ["Inledning", "Syfte och tillämpningsområde", "Parternas åtaganden", "Uppföljning och utvärdering",
+               "Ekonomiska förutsättningar", "Giltighetstid"]
+    ops: list[tuple] = [(MARGIN, 30, "Innehållsförteckning", HEADING_PT, True)]
+    measure = _measure(BODY_PT)
+    y = 42.0
+    for number, entry in enumerate(entries, start=1):
+        if number % 2:
+            dots = "." * int((150 - measure(entry)) / measure("."))
+            ops.append((MARGIN, y, f"{entry}{dots}", BODY_PT, False))
+        else:
+            ops.append((MARGIN, y, entry, BODY_PT, False))
+        ops.append((PAGE_W - MARGIN - measure(str(number + 2)), y, str(number + 2), BODY_PT, False))
+        y += 5.5
+    _drawn(path, [ops])
+    return path, entries
+
+
+def letterhead_pdf(path: Path) -> tuple[Path, list[str]]:
+    """A letter: an address block at the right reaching further right than the body, and body
+    paragraphs in ragged lines narrower than the page (a remissvar)."""
+    rng = random.Random(22)
+    ops: list[tuple] = []
+    for number, line in enumerate(["Kommunstyrelsen", "Regionens kansli, enheten för samverkan",
+                                   "registrator@region.example.se", "Kopia: lansstyrelsen@example.se"]):
+        ops.append((120.0, 30 + 5 * number, line, BODY_PT, False))
+    measure = _measure(BODY_PT)
+    paragraphs, y = [], 70.0
+    for _ in range(3):
+        text = " ".join(rng.sample(SENTENCES, 3))
+        lines = _wrapped(measure, text, 140)
+        for line in lines:
+            ops.append((MARGIN, y, line, BODY_PT, False))
+            y += 5.0
+        y += 5.0
+        paragraphs.append(logical_text(" ".join(lines)))
+    _drawn(path, [ops])
+    return path, paragraphs
+
+
+def fixed_grid_pdf(path: Path, pages: int = 4) -> tuple[Path, list[str]]:
+    """Pages of body text on a fixed line grid, each ending at the same height well above a
+    centred page number: the last body line of every page stands at one place, and differs."""
+    rng = random.Random(23)
+    measure = _measure(BODY_PT)
+    text = " ".join(rng.choice(SENTENCES) for _ in range(40 * pages))
+    lines = _wrapped(measure, text, PAGE_W - 2 * MARGIN)
+    per_page = 40  # the last line at 264 mm: in the bottom band, the one above it not
+    drawn, last_lines = [], []
+    for page in range(pages):
+        chunk = lines[page * per_page : (page + 1) * per_page]
+        ops = [(MARGIN, 30 + 6.0 * row, line, BODY_PT, False) for row, line in enumerate(chunk)]
+        ops.append((PAGE_W / 2, 270, str(page + 1), FURNITURE_PT, False))  # close below it
+        drawn.append(ops)
+        last_lines.append(chunk[-1])
+    _drawn(path, drawn)
+    return path, last_lines
+
+
+def framed_cell_pdf(path: Path) -> tuple[Path, list[tuple[str, str]]]:
+    """A ruled two-column table whose right cells each hold a framed box inside them (a cell's
+    fill or frame, which PDF generators draw as a rectangle of its own)."""
+    rows = [("Insats", "Ansvarig"), ("Samhällsorientering", "Kommunerna i länet"),
+            ("Språkstöd i förskolan", "Regionen och kommunerna"), ("Uppföljning 2025", "Länsstyrelsen")]
+    ops: list[tuple] = []
+    x0, x1, x2, top, height = MARGIN, 90.0, 180.0, 40.0, 10.0
+    for number, (left, right) in enumerate(rows):
+        y = top + number * height
+        ops += [("rect", x0, y, x1 - x0, height), ("rect", x1, y, x2 - x1, height),
+                ("rect", x1 + 1.0, y + 1.0, x2 - x1 - 2.0, height - 2.0)]
+        ops += [(x0 + 2, y + 6.5, left, BODY_PT, number == 0), (x1 + 3, y + 6.5, right, BODY_PT, number == 0)]
+    _drawn(path, [ops])
+    return path, rows
+
+
+def margin_number_pdf(path: Path) -> tuple[Path, str]:
+    """A decision: a title beside a reference number set vertically in the left margin."""
+    title = "Fråga om ansvar för felaktiga biljetter vid en resa som bokats genom ombud"
+    ops: list[tuple] = [("turned", 12.0, 70.0, "2013-07406 2013-11-21", FURNITURE_PT),
+                        (MARGIN + 10, 40, title, HEADING_PT, True)]
+    measure = _measure(BODY_PT)
+    for row, line in enumerate(_wrapped(measure, " ".join(SENTENCES[:4]), PAGE_W - 2 * MARGIN - 10)):
+        ops.append((MARGIN + 10, 52 + 5 * row, line, BODY_PT, False))
+    _drawn(path, [ops])
+    return path, title
+
+
+def tex_accents_pdf(path: Path) -> Path:
+    """Accented letters written as TeX writes them: a spacing accent, then the letter."""
+    _drawn(path, [[(MARGIN, 40, "Po¨angavdrag ges f¨or l˚anga l¨osningar p˚a tentamen.", BODY_PT, False),
+                   (MARGIN, 48, "Skriv endast p˚a en sida av papperet, 2001.", BODY_PT, False)]])
+    return path
