@@ -1,8 +1,17 @@
-"""Commands that compare documents: align, diff, reuse, similarity."""
+"""Commands that compare documents: align, diff, reuse, similarity.
+
+Document text reaches the terminal only through :func:`terminal_safe` (text formats) or as JSON
+with control characters escaped (:func:`json_safe`); CSV cells are guarded against spreadsheet
+formulas unless ``--no-csv-guard``.
+"""
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
 import json
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -10,9 +19,9 @@ from typing import Annotated
 
 import typer
 
-from rok_compare.cli.output import fail, report_failures
+from rok_compare.cli.output import fail, json_safe, report_failures, terminal_safe
 from rok_compare.errors import InputError
-from rok_compare.model import Agreement
+from rok_compare.model import Agreement, Clause
 
 
 class AlignFormat(StrEnum):
@@ -63,6 +72,23 @@ def _style():
     return terminal_style(sys.stdout.isatty())
 
 
+def _shown(clauses: list[Clause]) -> list[Clause]:
+    """Clauses whose text and section are safe to print: the renderer adds its own colour codes, so
+    the document's escape sequences are removed before, not after."""
+    return [dataclasses.replace(c, text=terminal_safe(c.text),
+                                section=terminal_safe(c.section) if c.section else c.section) for c in clauses]
+
+
+def _dumps(data: object) -> str:
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+_HTML_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Written as character references in HTML output: the same text in a browser, inert on a terminal."""
+_CSV_GUARD_HELP = ("Write CSV cells as they are. By default a cell starting with = + - @, tab or CR gets a "
+                   "leading ' so that a spreadsheet shows it instead of running it as a formula.")
+
+
 def align_command(
     a: Annotated[Path, typer.Argument(help="First document (PDF or text).")],
     b: Annotated[Path, typer.Argument(help="Second document (PDF or text).")],
@@ -74,13 +100,15 @@ def align_command(
     from rok_compare.align.render import alignment_html, alignment_text
 
     doc_a, doc_b = _extract(a), _extract(b)
+    if format is AlignFormat.TEXT:
+        alignment = align(_shown(doc_a.clauses), _shown(doc_b.clauses), terminal_safe(str(a)), terminal_safe(str(b)))
+        typer.echo(alignment_text(alignment, _style()), nl=False)
+        return
     alignment = align(doc_a.clauses, doc_b.clauses, str(a), str(b))
     if format is AlignFormat.JSON:
-        typer.echo(json.dumps(alignment.to_dict(), ensure_ascii=False, indent=2))
-    elif format is AlignFormat.HTML:
-        typer.echo(alignment_html(alignment), nl=False)
+        typer.echo(_dumps(alignment.to_dict()))
     else:
-        typer.echo(alignment_text(alignment, _style()), nl=False)
+        typer.echo(_HTML_UNSAFE.sub(lambda m: f"&#x{ord(m.group()):x};", alignment_html(alignment)), nl=False)
 
 
 def diff_command(
@@ -94,10 +122,12 @@ def diff_command(
     from rok_compare.align.revisions import diff_revisions
 
     doc_old, doc_new = _extract(old), _extract(new)
-    revision = diff_revisions(doc_old.clauses, doc_new.clauses, str(old), str(new))
     if format is DiffFormat.JSON:
-        typer.echo(json.dumps(revision.to_dict(), ensure_ascii=False, indent=2))
+        revision = diff_revisions(doc_old.clauses, doc_new.clauses, str(old), str(new))
+        typer.echo(_dumps(revision.to_dict()))
     else:
+        revision = diff_revisions(_shown(doc_old.clauses), _shown(doc_new.clauses), terminal_safe(str(old)),
+                                  terminal_safe(str(new)))
         typer.echo(revision_text(revision, _style()), nl=False)
 
 
@@ -124,9 +154,9 @@ def reuse_command(
     if documents:
         report, _ = find_reuse(documents, min_docs=min_docs)
         if format is DiffFormat.JSON:
-            typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+            typer.echo(_dumps(report.to_dict()))
         else:
-            typer.echo(reuse_text(report), nl=False)
+            typer.echo(terminal_safe(reuse_text(report)), nl=False)
     report_failures(failures)
 
 
@@ -135,6 +165,7 @@ def similarity_command(
     by: Annotated[MatrixBy, typer.Option("--by", help="document or county.")] = MatrixBy.DOCUMENT,
     format: Annotated[MatrixFormat, typer.Option("--format", "-f", help="csv or json.")]  # noqa: A002
     = MatrixFormat.CSV,
+    no_csv_guard: Annotated[bool, typer.Option("--no-csv-guard", help=_CSV_GUARD_HELP)] = False,
 ) -> None:
     """Share of clauses with a match in the other document (or county), symmetrised."""
     from rok_compare.align.matrix import similarity_matrix
@@ -144,5 +175,25 @@ def similarity_command(
     if documents:
         _, labels = find_reuse(documents)
         matrix = similarity_matrix(documents, labels, by=str(by))
-        typer.echo(matrix.to_json() if format is MatrixFormat.JSON else matrix.to_csv(), nl=False)
+        if format is MatrixFormat.JSON:
+            typer.echo(json_safe(matrix.to_json()), nl=False)
+        else:
+            typer.echo(_matrix_csv(matrix, guard=not no_csv_guard), nl=False)
     report_failures(failures)
+
+
+def _matrix_csv(matrix, guard: bool) -> str:
+    """The matrix as CSV (as ``SimilarityMatrix.to_csv``), labels terminal-safe and, with ``guard``,
+    formula-safe: they are file names and county names, which a document's author controls."""
+    from rok_compare.export.csv_guard import neutralise
+
+    def label(text: str) -> str:
+        text = terminal_safe(str(text))
+        return str(neutralise(text)) if guard else text
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([label(matrix.by), *map(label, matrix.labels)])
+    for name, row in zip(matrix.labels, matrix.values, strict=True):
+        writer.writerow([label(name), *(f"{v:.4f}" for v in row)])
+    return out.getvalue()

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from rok_compare.cli.output import fail, report_failures
+from rok_compare.cli.output import fail, json_safe, report_failures, terminal_safe
 from rok_compare.errors import InputError
-from rok_compare.extract import extract_document
+from rok_compare.ingest.text import DEFAULT_MAX_TEXT_MB, MAX_TEXT_MB_ENV
 from rok_compare.model import Agreement, Party
 from rok_compare.serialize import agreement_to_dict
 
@@ -28,28 +30,79 @@ def register(app: typer.Typer) -> None:
 def extract_command(
     files: Annotated[list[Path], typer.Argument(help="PDF, text or HTML files of agreements.")],
     output: Annotated[ExtractFormat, typer.Option("--format", "-f", help="text or json.")] = ExtractFormat.TEXT,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=0, metavar="SECONDS",
+        help="Per-file extraction limit, as for ingest: each file is read in a child process that is "
+             "killed when it runs over, and the others go on (0: no limit, read in this process).")] = 300.0,
+    max_text_mb: Annotated[float, typer.Option(
+        "--max-text-mb", min=0, metavar="MB",
+        help=f"Largest text or HTML file read; a larger one fails with one line (0: no limit; "
+             f"also ${MAX_TEXT_MB_ENV}).")] = DEFAULT_MAX_TEXT_MB,
 ) -> None:
     """Extract county, period, parties, goals and commitments from each file.
 
     With --format json: one JSON object per document (JSON Lines for several files).
-    A file that cannot be read is reported on stderr; the others still go through.
+    A file that cannot be read is reported on stderr; the others still go through. Control and
+    escape sequences in document text are not printed (text) or are written as \\u escapes (json).
     """
+    before = os.environ.get(MAX_TEXT_MB_ENV)
+    os.environ[MAX_TEXT_MB_ENV] = f"{max_text_mb:g}"  # read by the text reader, here and in the child
     failures: list[str] = []
-    for path in files:
-        try:
-            agreement = extract_document(path)
-        except InputError as error:
-            failures.append(fail(str(error)))
-            continue
-        except Exception as error:  # a bug on one file must not stop the batch
-            failures.append(fail(f"{path}: internal error ({type(error).__name__}: {error})"))
-            continue
-        if output is ExtractFormat.JSON:
-            indent = 2 if len(files) == 1 else None
-            typer.echo(json.dumps(agreement_to_dict(agreement), ensure_ascii=False, indent=indent))
+    try:
+        for _path, outcome in _extracted(files, timeout):
+            if isinstance(outcome, str):
+                failures.append(fail(outcome))
+            elif output is ExtractFormat.JSON:
+                indent = 2 if len(files) == 1 else None
+                typer.echo(json_safe(json.dumps(agreement_to_dict(outcome), ensure_ascii=False, indent=indent)))
+            else:
+                typer.echo(terminal_safe(summary(outcome)))
+    finally:
+        if before is None:
+            os.environ.pop(MAX_TEXT_MB_ENV, None)
         else:
-            typer.echo(summary(agreement))
+            os.environ[MAX_TEXT_MB_ENV] = before
     report_failures(failures)
+
+
+def _extracted(files: list[Path], timeout: float) -> Iterator[tuple[Path, Agreement | str]]:
+    """Each file's agreement or one-line error, in the order given."""
+    if not timeout:
+        for path in files:
+            yield path, _extract_here(path)
+        return
+    yield from _extract_in_child(files, timeout)
+
+
+def _extract_here(path: Path) -> Agreement | str:
+    from rok_compare.extract import extract_document
+
+    try:
+        return extract_document(path)
+    except InputError as error:
+        return str(error)
+    except Exception as error:  # a bug on one file must not stop the batch
+        return f"{path}: internal error ({type(error).__name__}: {error})"
+
+
+def _extract_in_child(files: list[Path], timeout: float) -> Iterator[tuple[Path, Agreement | str]]:
+    """Extract in one worker process (the ingest's runner): a file over ``timeout`` seconds has its
+    process killed and fails as timed out, and the files after it are read in a fresh one."""
+    from rok_compare.store.executors import ExtractResult, Limits, extractor_ref, run_processes
+
+    results: dict[str, ExtractResult] = {}
+    unique = list(dict.fromkeys(str(path) for path in files))
+    run_processes(unique, extractor_ref(), 1, lambda result: results.__setitem__(result.path, result),
+                  Limits(timeout=timeout))
+    for path in files:
+        result = results.get(str(path))
+        if result is None:
+            yield path, f"{path}: no result (the extraction process was lost)"
+        elif result.agreement is not None:
+            yield path, result.agreement
+        else:
+            error = result.error or "extraction failed"
+            yield path, error if error.startswith(f"{path}:") else f"{path}: {error}"
 
 
 def _party_line(party: Party) -> str:

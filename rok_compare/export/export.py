@@ -1,4 +1,8 @@
-"""Write the corpus tables to CSV, JSON or Parquet: one file per table plus the party × county matrix."""
+"""Write the corpus tables to CSV, JSON or Parquet: one file per table plus the party × county matrix.
+
+CSV cells that a spreadsheet would run as a formula are neutralised unless ``csv_guard=False``
+(see :mod:`rok_compare.export.csv_guard`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rok_compare.export.corpus import TABLES, Corpus
+from rok_compare.export.csv_guard import guard_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,8 +37,13 @@ class ExportedFile:
     rows: int
 
 
-def export(db: str | Path | None, fmt: str | ExportFormat, out_dir: str | Path) -> list[ExportedFile]:
-    """Write every table of the store at ``db`` into ``out_dir`` (created if missing)."""
+def export(db: str | Path | None, fmt: str | ExportFormat, out_dir: str | Path, *,
+           csv_guard: bool = True) -> list[ExportedFile]:
+    """Write every table of the store at ``db`` into ``out_dir`` (created if missing).
+
+    ``csv_guard``: in CSV, prefix ``'`` to text cells starting with ``= + - @``, tab or carriage
+    return, so that a spreadsheet shows them instead of running them; False writes the text as it is.
+    """
     fmt = ExportFormat(fmt)
     try:
         import pandas  # noqa: F401
@@ -50,17 +60,18 @@ def export(db: str | Path | None, fmt: str | ExportFormat, out_dir: str | Path) 
         raise ExportError(f"{out}: cannot create the output folder ({error.strerror or error})") from error
     written = []
     for name in TABLES:
-        written.append(_write(corpus.table(name), name, out, fmt))
+        written.append(_write(corpus.table(name), name, out, fmt, csv_guard))
     matrix = corpus.party_county_matrix().reset_index()
-    written.append(_write(matrix, MATRIX, out, fmt))
+    written.append(_write(matrix, MATRIX, out, fmt, csv_guard))
     return written
 
 
-def _write(frame: pd.DataFrame, name: str, out: Path, fmt: ExportFormat) -> ExportedFile:
+def _write(frame: pd.DataFrame, name: str, out: Path, fmt: ExportFormat, csv_guard: bool) -> ExportedFile:
     path = out / f"{name}.{fmt.value}"
     try:
         if fmt is ExportFormat.CSV:
-            _flatten_lists(frame).to_csv(path, index=False)
+            flat = _flatten_lists(frame)
+            (guard_frame(flat) if csv_guard else flat).to_csv(path, index=False)
         elif fmt is ExportFormat.JSON:
             frame.to_json(path, orient="records", force_ascii=False, indent=1)
         else:

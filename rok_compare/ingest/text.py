@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import os
 import re
 from pathlib import Path
 
@@ -24,6 +25,31 @@ _HIDDEN_OPEN = re.compile(r"<(script|style|noscript)\b", re.I)
 _HIDDEN_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style", "noscript")}
 _ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _SWEDISH_LETTERS = set("åäöÅÄÖéÉ")
+
+MAX_TEXT_MB_ENV = "ROK_MAX_TEXT_MB"
+DEFAULT_MAX_TEXT_MB = 50.0
+"""Largest text or HTML file read (MB): the pipeline holds several copies of the text (a 200 MB
+file grew past 9.7 GB), and no agreement comes near it (the largest seed is ~0.3 MB)."""
+
+
+def max_text_mb() -> float:
+    """The limit in force: ``$ROK_MAX_TEXT_MB`` (``rok extract --max-text-mb`` sets it), else the default;
+    0 means no limit."""
+    raw = os.environ.get(MAX_TEXT_MB_ENV, "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_MAX_TEXT_MB
+    except ValueError:
+        value = DEFAULT_MAX_TEXT_MB
+    return value if value >= 0 else DEFAULT_MAX_TEXT_MB
+
+
+def check_text_size(path: Path, size: int, limit_mb: float | None = None) -> None:
+    """Raise :class:`InputError` (one line: the file, its size, the limit, how to raise it) when the
+    file is larger than ``limit_mb`` (default :func:`max_text_mb`)."""
+    limit_mb = max_text_mb() if limit_mb is None else limit_mb
+    if limit_mb and size > limit_mb * 1024 * 1024:
+        raise InputError(path, f"text file of {size / 1024 / 1024:.1f} MB is over the limit of {limit_mb:g} MB "
+                               f"(raise it with --max-text-mb or ${MAX_TEXT_MB_ENV})")
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
@@ -229,7 +255,10 @@ def pipe_tables(text: str) -> str:
     return "".join(chars) if chars is not None else text
 
 
-def read_text(path: Path, data: bytes, sha256: str, fmt: SourceFormat) -> SourceDocument:
+def read_text(path: Path, data: bytes, sha256: str, fmt: SourceFormat, *,
+              max_mb: float | None = None) -> SourceDocument:
+    """A text or HTML file as a document; ``max_mb`` caps its size (default :func:`max_text_mb`, 0: none)."""
+    check_text_size(path, len(data), max_mb)
     text, encoding = decode(path, data)
     text = strip_markup(text)
     if fmt is SourceFormat.TEXT:
