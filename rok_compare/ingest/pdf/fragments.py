@@ -36,6 +36,11 @@ _LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "
 _HAS_LIGATURE = re.compile("[\ufb00-\ufb06]")
 WORD_GAP = 0.8
 """A gap wider than this many line heights inside a run separates two fragments."""
+SPARSE = 1.4
+"""A run this many times wider per character than the page's usual run may hold a wide gap (a
+heading and a running label at the right margin, on one baseline, run together by PDFium): it is
+looked at word by word, and split where a gap is wider than ``WORD_GAP``. Fonts differ too much
+for one absolute width (0.3 to 0.8 line heights a character), so the page is its own measure."""
 GUTTER_GAP = 1.0
 """A gap between columns is at least this many line heights wide."""
 
@@ -177,6 +182,7 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
             wide.append((len(fragments) - 1, start, end))
         else:  # PDFium ran two lines together
             fragments.extend(_split_words(text, start, end, chars))
+    _split_sparse(fragments, wide, text, chars)
     _split_hidden_gutters(fragments, wide, text, chars)
     if _HAS_LIGATURE.search(text):
         _expand_ligatures(fragments)
@@ -297,6 +303,34 @@ def _split_words(text: str, start: int, end: int, chars: _Chars,
         groups.append([word.start(), word.end(), first[0], max(first[2], last[2]), bottom, height])
     return [Fragment(_clean(text[s:e]), x0, x1, bottom, bottom + height, chars.bold(s) and chars.bold(e - 1),
                      s, e) for s, e, x0, x1, bottom, height in groups]
+
+
+def _split_sparse(fragments: list[Fragment], runs: list[tuple[int, int, int]], text: str, chars: _Chars) -> None:
+    """Runs much wider per character than the page's median run, split at their wide gaps (in
+    place; ``runs`` is updated to the fragments' new places, the split ones left out)."""
+    ratios = [(fragments[index].width / ((end - start) * max(fragments[index].height, 1.0)), position)
+              for position, (index, start, end) in enumerate(runs) if end - start > 3]
+    if len(ratios) < 5:
+        return
+    usual = sorted(ratio for ratio, _ in ratios)[len(ratios) // 2]
+    sparse = [runs[position] for ratio, position in ratios
+              if ratio > SPARSE * usual and " " in fragments[runs[position][0]].text]
+    if not sparse:
+        return
+    replaced = {index: pieces for index, start, end in sparse
+                if len(pieces := _split_words(text, start, end, chars)) > 1}
+    if not replaced:
+        return
+    moved: dict[int, int] = {}
+    result: list[Fragment] = []
+    for index, fragment in enumerate(fragments):
+        if index in replaced:
+            result += replaced[index]
+        else:
+            moved[index] = len(result)
+            result.append(fragment)
+    fragments[:] = result
+    runs[:] = [(moved[index], start, end) for index, start, end in runs if index in moved]
 
 
 def _split_hidden_gutters(fragments: list[Fragment], runs: list[tuple[int, int, int]], text: str,

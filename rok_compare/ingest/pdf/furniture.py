@@ -130,7 +130,7 @@ def _line_text(line: list[Fragment]) -> str:
 def remove_furniture(pages: list[PageFragments], body_height: float) -> int:
     """Drop headers, footers and page numbers from every page in place; return lines dropped."""
     blocks = [_edge_blocks(page) for page in pages]
-    keys = [[furniture_key(_line_text(line)) for block in page for line in block.lines] for page in blocks]
+    keys = [[key for block in page for line in block.lines for key in _keys(line)] for page in blocks]
     repeated = _repeated_keys(keys, len(pages))
     slots = _furniture_slots(blocks, body_height)
     dropped = 0
@@ -153,6 +153,15 @@ def remove_furniture(pages: list[PageFragments], body_height: float) -> int:
         if drop:
             page.fragments = [f for f in page.fragments if id(f) not in drop]
     return dropped
+
+
+def _keys(line: list[Fragment]) -> list[str]:
+    """The line's key, and its fragments' keys when it has several: a running label beside a
+    heading on one baseline ("NFS 2007:10" right of "Sekretess") repeats by itself."""
+    keys = [furniture_key(_line_text(line))]
+    if len(line) > 1:
+        keys += [furniture_key(fragment.text) for fragment in line]
+    return keys
 
 
 def _header_over_title(page: PageFragments, top: _EdgeBlock, drop: set[int], body_height: float) -> set[int]:
