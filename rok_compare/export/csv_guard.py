@@ -26,9 +26,11 @@ def neutralise(value: object) -> object:
 
 def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells and column names are neutralised."""
+    from pandas.api.types import is_numeric_dtype
+
     frame = frame.copy()
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if not is_numeric_dtype(frame[column]):  # object or string columns; numbers stay numbers
             frame[column] = frame[column].map(neutralise)
     frame.columns = [neutralise(column) for column in frame.columns]
     return frame
