@@ -27,7 +27,9 @@ HOSTILE_CLAUSES = [
     f"Parterna ska {SCRIPT} säkerställa att alla nyanlända erbjuds en hälsoundersökning inom två veckor.",
     f"Länsstyrelsen ansvarar för samordningen {IMG} av insatserna för nyanlända i hela länet.",
     'Kommunen erbjuder samhällsorientering "på modersmålet" & <b>fet</b> text </td></tr></table>.',
+    "Regionen ansvarar för tolkstöd i vården \u202efdp.exe\u202c och \u2067arabiska\u2069 informationsblad.",
 ]
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 PAGES = ["index.html", "documents.html", "parties.html", "themes.html", "similarity.html", "reuse.html",
          "compare.html", "timeline.html", "search.html", "search-data.js", "search.js", "style.css"]
 
@@ -129,12 +131,14 @@ def test_hostile_text_is_escaped_in_every_page(site: tuple[Path, Path]) -> None:
         text = page.read_text(encoding="utf-8")
         assert "<script>alert" not in text and "<img" not in text and "<b>fet" not in text, page
         assert "</td></tr></table>." not in text, page
+        assert not any(ch in text for ch in BIDI), f"{page}: a bidi control would reorder the text"
     with sqlite3.connect(site[0]) as conn:
         doc_id = conn.execute("SELECT id FROM documents WHERE path LIKE 'hostile_2024%'").fetchone()[0]
     page = (out / "doc" / f"{doc_id}.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(2)&gt;" in page
     assert "&lt;b&gt;fet&lt;/b&gt;" in page
+    assert 'class="bidi"' in page and "[U+202E]</span>fdp.exe" in page and "[U+2067]</span>arabiska" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (out / "reuse.html").read_text(encoding="utf-8")
 
 
