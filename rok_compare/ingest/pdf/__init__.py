@@ -33,6 +33,7 @@ from rok_compare.ingest.pdf.layout import (
     outside_tables,
     reading_order,
     shared_gutters,
+    trusted_tables,
 )
 from rok_compare.ingest.pdf.ocr import INSTALL, Progress, missing_error, ocr_mode, ocr_page, tesseract_ready
 from rok_compare.ingest.pdf.open import (
@@ -199,6 +200,7 @@ def _vocabulary(pages: list[PageFragments]) -> Vocabulary:
 def _page_texts(pages: list[PageFragments], tables: list[list[FoundTable]], body_height: float,
                 document: pdfium.PdfDocument) -> list[PageText]:
     vocabulary = _vocabulary(pages)
+    tables = [trusted_tables(page.fragments, page_tables) for page, page_tables in zip(pages, tables, strict=True)]
     bodies = [outside_tables(page.fragments, page_tables) for page, page_tables in zip(pages, tables, strict=True)]
     gutters = [find_gutters(body) for body in bodies]
     shared = shared_gutters([page.width for page in pages], gutters)

@@ -145,6 +145,26 @@ def borrowed_gutters(fragments: list[Fragment], gutters: list[Gutter]) -> list[G
     return fitting
 
 
+def trusted_tables(fragments: list[Fragment], tables: list[FoundTable]) -> list[FoundTable]:
+    """The tables that hold all the text inside their box. A "table" with lines of text between
+    its rows that no cell holds is the shading of a form (every other label on a grey band),
+    not a table: read as one, its rows would come first and the other labels after them."""
+    if not tables:
+        return tables
+    kept = []
+    for table in tables:
+        cells = _SPACES.sub("", " ".join(cell for row in table.rows for cell in row))
+        if not any(_in_table(f, [table]) and not _held(f, cells) for f in fragments):
+            kept.append(table)
+    return kept
+
+
+def _held(fragment: Fragment, cells: str) -> bool:
+    """Every word of the fragment is in the cells' text (spaces and hyphens left out: a cell
+    joins its wrapped lines; PDFium runs a row's cells into one fragment)."""
+    return all(_SPACES.sub("", word) in cells for word in fragment.text.split())
+
+
 def outside_tables(fragments: list[Fragment], tables: list[FoundTable]) -> list[Fragment]:
     """The fragments that are not text of a table (a table's cells are read apart). A fragment
     inside a table's box whose words no cell holds (a form's label beside its shaded box, text
@@ -152,8 +172,7 @@ def outside_tables(fragments: list[Fragment], tables: list[FoundTable]) -> list[
     if not tables:
         return fragments
     cells = [_SPACES.sub("", " ".join(cell for row in table.rows for cell in row)) for table in tables]
-    return [f for f in fragments if not _in_table(f, tables) or not any(
-        _SPACES.sub("", f.text) in text for text in cells)]
+    return [f for f in fragments if not _in_table(f, tables) or not any(_held(f, text) for text in cells)]
 
 
 def reading_order(fragments: list[Fragment], tables: list[FoundTable],
