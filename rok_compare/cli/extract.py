@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -48,30 +48,28 @@ def extract_command(
     before = os.environ.get(MAX_TEXT_MB_ENV)
     os.environ[MAX_TEXT_MB_ENV] = f"{max_text_mb:g}"  # read by the text reader, here and in the child
     failures: list[str] = []
+
+    def emit(outcome: Agreement | str) -> None:
+        if isinstance(outcome, str):
+            failures.append(fail(outcome))
+        elif output is ExtractFormat.JSON:
+            indent = 2 if len(files) == 1 else None
+            typer.echo(json_safe(json.dumps(agreement_to_dict(outcome), ensure_ascii=False, indent=indent)))
+        else:
+            typer.echo(terminal_safe(summary(outcome)))
+
     try:
-        for _path, outcome in _extracted(files, timeout):
-            if isinstance(outcome, str):
-                failures.append(fail(outcome))
-            elif output is ExtractFormat.JSON:
-                indent = 2 if len(files) == 1 else None
-                typer.echo(json_safe(json.dumps(agreement_to_dict(outcome), ensure_ascii=False, indent=indent)))
-            else:
-                typer.echo(terminal_safe(summary(outcome)))
+        if timeout:
+            _extract_in_child(files, timeout, emit)
+        else:
+            for path in files:
+                emit(_extract_here(path))
     finally:
         if before is None:
             os.environ.pop(MAX_TEXT_MB_ENV, None)
         else:
             os.environ[MAX_TEXT_MB_ENV] = before
     report_failures(failures)
-
-
-def _extracted(files: list[Path], timeout: float) -> Iterator[tuple[Path, Agreement | str]]:
-    """Each file's agreement or one-line error, in the order given."""
-    if not timeout:
-        for path in files:
-            yield path, _extract_here(path)
-        return
-    yield from _extract_in_child(files, timeout)
 
 
 def _extract_here(path: Path) -> Agreement | str:
@@ -85,24 +83,36 @@ def _extract_here(path: Path) -> Agreement | str:
         return f"{path}: internal error ({type(error).__name__}: {error})"
 
 
-def _extract_in_child(files: list[Path], timeout: float) -> Iterator[tuple[Path, Agreement | str]]:
+def _extract_in_child(files: list[Path], timeout: float, emit: Callable[[Agreement | str], None]) -> None:
     """Extract in one worker process (the ingest's runner): a file over ``timeout`` seconds has its
-    process killed and fails as timed out, and the files after it are read in a fresh one."""
+    process killed and fails as timed out, and the files after it are read in a fresh one. Each
+    outcome goes to ``emit`` as soon as those of the files before it are out, in the order given."""
     from rok_compare.store.executors import ExtractResult, Limits, extractor_ref, run_processes
 
     results: dict[str, ExtractResult] = {}
-    unique = list(dict.fromkeys(str(path) for path in files))
-    run_processes(unique, extractor_ref(), 1, lambda result: results.__setitem__(result.path, result),
+    shown = 0
+
+    def arrived(result: ExtractResult) -> None:
+        nonlocal shown
+        results[result.path] = result
+        while shown < len(files) and str(files[shown]) in results:
+            emit(_outcome(files[shown], results[str(files[shown])]))
+            shown += 1
+
+    run_processes(list(dict.fromkeys(str(path) for path in files)), extractor_ref(), 1, arrived,
                   Limits(timeout=timeout))
-    for path in files:
-        result = results.get(str(path))
-        if result is None:
-            yield path, f"{path}: no result (the extraction process was lost)"
-        elif result.agreement is not None:
-            yield path, result.agreement
-        else:
-            error = result.error or "extraction failed"
-            yield path, error if error.startswith(f"{path}:") else f"{path}: {error}"
+    for path in files[shown:]:
+        emit(_outcome(path, results.get(str(path))))
+
+
+def _outcome(path: Path, result: object) -> Agreement | str:
+    agreement, error = getattr(result, "agreement", None), getattr(result, "error", None)
+    if agreement is not None:
+        return agreement
+    if result is None:
+        return f"{path}: no result (the extraction process was lost)"
+    error = error or "extraction failed"
+    return error if error.startswith(f"{path}:") else f"{path}: {error}"
 
 
 def _party_line(party: Party) -> str:
