@@ -129,6 +129,7 @@ def _line_text(line: list[Fragment]) -> str:
 
 def remove_furniture(pages: list[PageFragments], body_height: float) -> int:
     """Drop headers, footers and page numbers from every page in place; return lines dropped."""
+    numbered = _drop_numbered_edges(pages)
     blocks = [_edge_blocks(page) for page in pages]
     keys = [[key for block in page for line in block.lines for key in _keys(line)] for page in blocks]
     repeated = _repeated_keys(keys, len(pages))
@@ -152,6 +153,39 @@ def remove_furniture(pages: list[PageFragments], body_height: float) -> int:
             dropped += bool(header)
         if drop:
             page.fragments = [f for f in page.fragments if id(f) not in drop]
+    return dropped + numbered
+
+
+_BARE_NUMBER = re.compile(r"^[-–—(\[]?\s*(\d{1,4})\s*[-–—)\]]?$")
+
+
+def _drop_numbered_edges(pages: list[PageFragments]) -> int:
+    """Page numbers outside the edge band (a wide LaTeX margin): the first or last line of a
+    page that is a bare number running with the page count (page 1 "1", page 2 "2", or with a
+    fixed offset) on at least half of the pages is dropped."""
+    if len(pages) < 2:
+        return 0
+    found: list[tuple[int, int, list[Fragment]]] = []  # (offset, page index, line)
+    for index, page in enumerate(pages):
+        if not page.fragments:
+            continue
+        for edge in (max(page.fragments, key=lambda f: f.middle), min(page.fragments, key=lambda f: f.middle)):
+            line = [f for f in page.fragments if abs(f.middle - edge.middle) < 0.4 * max(edge.height, 1.0)]
+            match = _BARE_NUMBER.match(_line_text(line).strip())
+            if match:
+                found.append((int(match.group(1)) - index, index, line))
+    if not found:
+        return 0
+    offsets = Counter(offset for offset, _, _ in found)
+    offset, count = offsets.most_common(1)[0]
+    if count < max(2, math.ceil(0.5 * len(pages))):
+        return 0
+    dropped = 0
+    for line_offset, index, line in found:
+        if line_offset == offset:
+            ids = {id(f) for f in line}
+            pages[index].fragments = [f for f in pages[index].fragments if id(f) not in ids]
+            dropped += 1
     return dropped
 
 
