@@ -989,3 +989,65 @@ def tex_accents_pdf(path: Path) -> Path:
     _drawn(path, [[(MARGIN, 40, "Po¨angavdrag ges f¨or l˚anga l¨osningar p˚a tentamen.", BODY_PT, False),
                    (MARGIN, 48, "Skriv endast p˚a en sida av papperet, 2001.", BODY_PT, False)]])
     return path
+
+
+def register_pdf(path: Path) -> tuple[Path, list[str]]:
+    """A register set with hanging indents, as a year book lists members: each entry's first
+    line at the margin and full, its wrapped lines indented, a line "f. 92; 48 ..." among them."""
+    entries = [
+        "Andersson, Karl Bertil, Lantarbetare, ledamot av utskottet för arbetsmarknad, "
+        "f. 97; 50 (adr. Surahammar).",
+        "Persson, Johan, Hemmansägare, ledamot av utskottet för landsbygdens utveckling, "
+        "f. 95; 53 (adr. Östervåla).",
+        "Carlsson, Georg, Lantbrukare, ordförande i länets samverkansråd för nyanlända, "
+        "f. 92; 53 (adr. Stora Arla, Köping).",
+        "Eriksson, Joel Einar, Verkställande direktör, suppleant i styrelsen, "
+        "f. 05; 47 (adr. Uppsala).",
+    ]
+    measure = _measure(BODY_PT)
+    ops: list[tuple] = []
+    y = 40.0
+    for entry in entries:
+        first, rest = wrap(entry, 95, measure, cut=False), []
+        first, rest = first[0], " ".join(first[1:])
+        ops.append((MARGIN, y, first, BODY_PT, False))
+        for line in wrap(rest, 90, measure, cut=False):
+            y += 4.6
+            ops.append((MARGIN + 5, y, line, BODY_PT, False))
+        y += 4.6
+    _drawn(path, [ops])
+    return path, entries
+
+
+def shaded_form_pdf(path: Path) -> tuple[Path, list[str]]:
+    """A form: one label a row, every other row on a framed grey band (the bands look like a
+    one-column table to a table finder; the labels between them do not stand in it)."""
+    labels = ["Personnummer", "Förnamn", "Efternamn", "Mobiltelefon", "E-post", "Inkomst 1", "Civilstånd"]
+    ops: list[tuple] = [(MARGIN, 30, "Sökande", HEADING_PT, True)]
+    for number, label in enumerate(labels):
+        y = 38 + 11 * number
+        if number % 2:
+            ops.append(("rect", MARGIN, y, PAGE_W - 2 * MARGIN, 10))
+        ops.append((MARGIN + 2, y + 6.5, label, BODY_PT, False))
+    _drawn(path, [ops])
+    return path, labels
+
+
+def running_label_pdf(path: Path, pages: int = 4) -> tuple[Path, list[str]]:
+    """Pages that each start with a heading and, on the same baseline at the right margin, the
+    regulation's running label "NFS 2007:10"; body text below."""
+    rng = random.Random(24)
+    measure = _measure(BODY_PT)
+    drawn, headings = [], []
+    for page in range(pages):
+        heading = ["Tillämpningsområde", "Dokumentation och kriterier för fältarbete", "Sekretess",
+                   "Redovisning av inventeringen"][page % 4]
+        ops: list[tuple] = [(MARGIN, 30, heading, SUBHEADING_PT, True),
+                            (PAGE_W - MARGIN - _measure(SUBHEADING_PT, True)("NFS 2007:10"), 30, "NFS 2007:10",
+                             SUBHEADING_PT, True)]
+        for row, line in enumerate(wrap(" ".join(rng.sample(SENTENCES, 4)), PAGE_W - 2 * MARGIN, measure, cut=False)):
+            ops.append((MARGIN, 40 + 5 * row, line, BODY_PT, False))
+        drawn.append(ops)
+        headings.append(heading)
+    _drawn(path, drawn)
+    return path, headings

@@ -3,11 +3,13 @@ same shape (the real documents are in ``test_pdf_real``; their text is not copie
 
 These failed on the reader before the fixes: definitions split from their wrapped lines,
 table-of-contents entries run together, a letter's paragraphs cut at every line, a vertical
-margin number merged into the title, TeX's accents left apart from their letters. Two more pin
-behaviour that the real documents showed broken but that these generated pages do not break
-on the old reader (the real cases are caught by ``test_pdf_real``'s recall and fingerprints):
-the last body line of every page kept while the page number goes (riksbanken's minutes lost
-one line a page), and a framed cell read once (bjurholm's and botkyrka's shaded cells).
+margin number merged into the title, TeX's accents left apart from their letters, register
+entries run together ("f. 92" taken for a list item), a running label beside each heading kept.
+Three more pin behaviour that the real documents showed broken but that these generated pages
+do not break on the old reader (the real cases are caught by ``test_pdf_real``'s recall and
+fingerprints): the last body line of every page kept while the page number goes (a minutes
+document lost one line a page), a framed cell read once (shaded cells read twice), and a
+form's shaded bands not read as a table before the labels between them.
 """
 
 from __future__ import annotations
@@ -79,3 +81,22 @@ def test_tex_spacing_accents_join_their_letters(pdf_dir):
     text = _text(factory.tex_accents_pdf(pdf_dir / "accents.pdf"))
     assert "Poängavdrag ges för långa lösningar på tentamen." in text
     assert "Skriv endast på en sida av papperet, 2001." in text
+
+
+def test_a_register_with_hanging_indents_keeps_one_block_an_entry(pdf_dir):
+    path, entries = factory.register_pdf(pdf_dir / "register.pdf")
+    assert _blocks(_text(path)) == entries
+
+
+def test_a_forms_shaded_bands_are_no_table_and_its_labels_keep_their_order(pdf_dir):
+    path, labels = factory.shaded_form_pdf(pdf_dir / "form.pdf")
+    text = _text(path)
+    assert "\t" not in text
+    assert [block for block in text.replace("\n\n", "\n").split("\n")] == ["Sökande", *labels]
+
+
+def test_a_running_label_beside_each_heading_is_dropped_and_the_heading_kept(pdf_dir):
+    path, headings = factory.running_label_pdf(pdf_dir / "label.pdf")
+    pages = _text(path).split("\f")
+    assert "NFS 2007:10" not in "".join(pages)
+    assert [_blocks(page)[0] for page in pages] == headings

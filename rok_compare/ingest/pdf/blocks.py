@@ -21,8 +21,10 @@ HEADING_SIZE = 1.12
 TITLE_SIZE = 1.3
 """A title is set at least this many times taller than body text (a section heading smaller)."""
 LIST_MARKER = re.compile(
-    r"^(?:[•●▪■◦○·\-–—*➢►✓]\s|\(?\d{1,2}[.)]\s|\d{1,2}(?:\.\d{1,2})+\.?\s|\(?[a-zåäö][.)]\s)"
+    r"^(?:[•●▪■◦○·\-–—*➢►✓]\s|\(?\d{1,2}[.)]\s|\d{1,2}(?:\.\d{1,2})+\.?\s|\(?[a-zåäö]\)\s|[a-zåäö]\.\s(?=[A-ZÅÄÖ]))"
 )
+"""A list item's start. A letter and a full stop start an item only before a capital: "a. Mål"
+is an item, "f. 92" (född) in a register is not."""
 LEADER = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){4,}|_{4,})\s*\S{1,20}$")
 """A table-of-contents or register line: dot leaders and a page number or a code at the end.
 Each such line is an entry of its own, never part of a paragraph."""
@@ -149,6 +151,8 @@ def _starts_block(previous: Line, line: Line, kind: str, block_kind: str, flow: 
         return True
     if block_kind == PARAGRAPH and _indented(previous, line, flow) and not _hanging(previous, line, flow):
         return True
+    if block_kind == PARAGRAPH and _outdented(previous, line, flow):
+        return True
     return _ended_early(previous, line, flow.right)
 
 
@@ -168,6 +172,14 @@ def _heading_goes_on(previous: Line, line: Line, right: float) -> bool:
 def _indented(previous: Line, line: Line, flow: Flow) -> bool:
     """A first-line indent: this line starts well right of the column edge, the last did not."""
     return line.x0 - flow.left > line.height and previous.x0 - flow.left < 0.3 * line.height
+
+
+def _outdented(previous: Line, line: Line, flow: Flow) -> bool:
+    """The end of an entry set with a hanging indent (a register, a bibliography): the line
+    above is indented and closes a sentence, this one starts back at the column's edge."""
+    height = max(line.height, 1.0)
+    return previous.x0 - flow.left > 0.6 * height and line.x0 - flow.left < 0.3 * height \
+        and previous.text.endswith((".", ")", "!", "?"))
 
 
 def _hanging(previous: Line, line: Line, flow: Flow) -> bool:
