@@ -8,10 +8,11 @@ and variants of the five seed documents (a paragraph added, so each is new conte
 without ../shared, 40 seed variants. The real extractor runs in 2 worker processes.
 
 First one clean run gives the reference store. Then, per trial, a fresh store: `rok ingest` is
-started in its own session, killed after a random delay spread over the whole length of a clean
-run (extraction, the writes and the clustering at the end), either with SIGKILL to the driver
-alone or with SIGINT to the whole process group (what Ctrl-C in a terminal does), and run again
-to the end. Checked each time:
+started in its own session and signalled at a random moment: during start-up (a random delay),
+after a random number of documents is stored (the store is watched), or during the clustering at
+the end (all documents stored, clustering still due); either with SIGKILL to the driver alone or
+with SIGINT to the whole process group (what Ctrl-C in a terminal does). Then it is run again to
+the end. Checked each time:
 - the store after the re-run equals the reference: documents, clauses, parties, commitments,
   goals, reuse clusters (representative wording, sizes, members), failures; no incomplete
   document; the full-text indexes pass their integrity check;
@@ -144,11 +145,33 @@ def rok_ingest(paths: list[Path], db: Path, tag: str) -> subprocess.Popen[str]:
                             start_new_session=True)
 
 
-def trial(number: int, how: str, delay: float, paths: list[Path], work: Path, reference: dict[str, object]) -> dict:
+def wait_for(target: tuple[str, float], proc: subprocess.Popen[str], db: Path, documents: int) -> None:
+    """Return at the moment chosen for the signal: after a delay ("startup"), once ``k`` documents are
+    stored ("documents"), or while the clustering runs ("clustering": all stored, clusters still due)."""
+    kind, value = target
+    if kind == "startup":
+        time.sleep(value)
+        return
+    while proc.poll() is None:
+        state = landed(db)
+        stored = state.get("documents") or 0
+        if kind == "documents" and stored >= value:
+            return
+        if kind == "clustering" and stored == documents and state.get("clustering_due"):
+            time.sleep(value)  # somewhere inside the clustering, not at its first instant
+            return
+        time.sleep(0.01)
+
+
+def trial(number: int, how: str, target: tuple[str, float], paths: list[Path], work: Path,
+          reference: dict[str, object]) -> dict:
     db = work / f"trial{number:02d}.db"
     tag = f"trial{number}"
+    documents = len(reference["documents"])  # type: ignore[arg-type]
     proc = rok_ingest(paths, db, tag)
-    time.sleep(delay)
+    started = time.monotonic()
+    wait_for(target, proc, db, documents)
+    delay = time.monotonic() - started
     finished_first = proc.poll() is not None
     if not finished_first:
         if how == "SIGKILL":
@@ -156,7 +179,7 @@ def trial(number: int, how: str, delay: float, paths: list[Path], work: Path, re
         else:
             os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=300)
-    result: dict[str, object] = {"trial": number, "signal": how, "delay_s": round(delay, 2),
+    result: dict[str, object] = {"trial": number, "signal": how, "aimed_at": list(target), "delay_s": round(delay, 2),
                                  "exit": proc.returncode, "finished_before_signal": finished_first,
                                  "landed": landed(db)}
     deadline = time.monotonic() + 5
@@ -180,6 +203,9 @@ def trial(number: int, how: str, delay: float, paths: list[Path], work: Path, re
     diff = [key for key in reference if after.get(key) != reference[key]]
     result["differs_in"] = diff
     result["equal"] = not diff
+    if diff:  # say why, for the record
+        result["rerun_stderr"] = again.stderr.strip().splitlines()[:5]
+        result["failures_sample"] = after["failures"][:3]  # type: ignore[index]
     db.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -187,6 +213,9 @@ def trial(number: int, how: str, delay: float, paths: list[Path], work: Path, re
 
 
 def main() -> int:
+    # A shell starts background jobs with SIGINT ignored, and a child would inherit that: Ctrl-C
+    # would do nothing. With a handler here, the child starts with the default disposition.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--interrupts", type=int, default=3)
@@ -212,8 +241,11 @@ def main() -> int:
         rng.shuffle(plan)
         results = []
         for number, how in enumerate(plan, 1):
-            delay = rng.uniform(0.5, clean_seconds * 1.05)
-            result = trial(number, how, delay, paths, work, reference)
+            phase = rng.choices(["startup", "documents", "clustering"], weights=[0.15, 0.6, 0.25])[0]
+            target = {"startup": ("startup", round(rng.uniform(0.3, 2.5), 2)),
+                      "documents": ("documents", rng.randint(1, documents - 1)),
+                      "clustering": ("clustering", round(rng.uniform(0.0, 0.5), 2))}[phase]
+            result = trial(number, how, target, paths, work, reference)
             results.append(result)
             print(json.dumps(result, ensure_ascii=False), file=sys.stderr)
     summary = {
@@ -224,9 +256,12 @@ def main() -> int:
         "sigkill": sum(r["signal"] == "SIGKILL" for r in results),
         "sigint": sum(r["signal"] == "SIGINT" for r in results),
         "signal_after_run_had_ended": sum(bool(r["finished_before_signal"]) for r in results),
+        "aimed_at": {phase: sum(r["aimed_at"][0] == phase for r in results)
+                     for phase in ("startup", "documents", "clustering")},
         "landed_with_clustering_due": sum(bool(r["landed"].get("clustering_due")) for r in results),
         "landed_with_all_documents_stored": sum(r["landed"].get("documents") == documents for r in results),
         "equal_to_clean_run": sum(bool(r["equal"]) for r in results),
+        "ctrl_c_during_the_run": sum("message_ok" in r for r in results),
         "ctrl_c_one_line_message": sum(bool(r.get("message_ok")) for r in results if "message_ok" in r),
         "orphaned_processes": sum(int(r["orphans"]) for r in results),
         "python": sys.version.split()[0],
