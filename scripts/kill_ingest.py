@@ -44,9 +44,9 @@ RESULTS = ROOT / "scripts" / "results" / "kill_ingest.json"
 MARK = "ROK_KILL_TEST"
 
 
-def make_corpus(folder: Path, total: int) -> list[Path]:
+def make_corpus(folder: Path, total: int, dev_folder: Path = DEV) -> list[Path]:
     """The dev documents (in place) plus seed variants up to ``total`` documents; returns the paths to ingest."""
-    dev = sorted(DEV.glob("*.txt"))[:total] if DEV.is_dir() else []
+    dev = sorted(dev_folder.glob("*.txt"))[:total] if dev_folder.is_dir() else []
     variants = folder / "variants"
     variants.mkdir(parents=True)
     seeds = sorted(SEEDS.glob("*.txt"))
@@ -57,8 +57,8 @@ def make_corpus(folder: Path, total: int) -> list[Path]:
         extra = f"Tillägg {k}: parterna följer upp överenskommelsen vid {k + 2} tillfällen per år."
         paragraphs.insert(len(paragraphs) // 2, extra)
         (variants / f"v{k:02d}_{seed.name}").write_text("\n\n".join(paragraphs), encoding="utf-8")
-    if dev and len(dev) == len(list(DEV.glob("*.txt"))):
-        return [DEV, variants]
+    if dev and len(dev) == len(list(dev_folder.glob("*.txt"))):
+        return [dev_folder, variants]
     return [*dev, variants]
 
 
@@ -222,11 +222,12 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=40)
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--dev", type=Path, default=DEV, help="the development corpus (read in place)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="rok-kill-") as tmp:
         work = Path(tmp)
-        paths = make_corpus(work / "corpus", args.documents)
+        paths = make_corpus(work / "corpus", args.documents, args.dev)
         clean = work / "clean.db"
         started = time.monotonic()
         first = subprocess.run([str(ROK), "ingest", *map(str, paths), "--db", str(clean), "--workers", "2"],
