@@ -184,6 +184,8 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
             fragments.extend(_split_words(text, start, end, chars))
     _split_sparse(fragments, wide, text, chars)
     _split_hidden_gutters(fragments, wide, text, chars)
+    if marks is not None:
+        _separate_marks(fragments, marks)
     if _HAS_LIGATURE.search(text):
         _expand_ligatures(fragments)
     if found:
@@ -303,6 +305,26 @@ def _split_words(text: str, start: int, end: int, chars: _Chars,
         groups.append([word.start(), word.end(), first[0], max(first[2], last[2]), bottom, height])
     return [Fragment(_clean(text[s:e]), x0, x1, bottom, bottom + height, chars.bold(s) and chars.bold(e - 1),
                      s, e) for s, e, x0, x1, bottom, height in groups]
+
+
+def _separate_marks(fragments: list[Fragment], marks: set[str]) -> None:
+    """Note marks that PDFium set apart as runs of their own (a line break before a raised
+    "1"): a run of one to three digits, smaller than the text it touches on its left and
+    raised above that text's baseline, is a mark: it leaves the text and goes into ``marks``."""
+    small = [f for f in fragments if len(f.text) <= 3 and f.text.isdigit()]
+    if not small:
+        return
+    drop: set[int] = set()
+    for mark in small:
+        for word in fragments:
+            if word is not mark and abs(mark.x0 - word.x1) < 1.5 and 0 < mark.height < 0.8 * word.height \
+                    and mark.bottom > word.bottom + 0.2 * word.height and mark.bottom < word.top \
+                    and word.text[-1:] and not word.text[-1].isdigit():
+                drop.add(id(mark))
+                marks.add(mark.text)
+                break
+    if drop:
+        fragments[:] = [f for f in fragments if id(f) not in drop]
 
 
 def _split_sparse(fragments: list[Fragment], runs: list[tuple[int, int, int]], text: str, chars: _Chars) -> None:
