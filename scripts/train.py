@@ -1,6 +1,11 @@
-"""Rebuild the clause kind and theme models in ``models/`` from ``corpus/annotations/clauses.jsonl``.
+"""Rebuild the models in ``models/``: the extraction deciders, then the clause kind and theme models.
 
-    python scripts/train.py [--dev-dir ../shared/corpus/dev] [--out models] [--metrics FILE]
+    python scripts/train.py [--shared ../shared] [--out models] [--metrics FILE]
+
+The deciders (parties, goal/commitment sentences, document type) are fitted on every annotated
+document in ``../shared/gold`` (seeds, dev, train); see ``rok_compare/learn`` and
+``scripts/evaluate.py`` for their leave-one-county-out figures. The clause models are then fitted on
+``corpus/annotations/clauses.jsonl`` as extraction with the new deciders sees the clauses.
 
 Each annotated document is read again from its set folder and extracted with the keyword rules
 (not the models being rebuilt); annotations are matched to clauses by span and checked by the
@@ -26,7 +31,10 @@ os.environ["ROK_CLAUSE_MODELS"] = "off"  # features come from the rules, never f
 
 from rok_compare.classify import KIND_FILE, THEMES_FILE, ClauseClassifier, ClauseInput  # noqa: E402
 from rok_compare.extract import clauses as clause_module  # noqa: E402
+from rok_compare.extract import deciders as deciders_module  # noqa: E402
 from rok_compare.extract import extract_document  # noqa: E402
+from rok_compare.learn.annotated import annotated_documents  # noqa: E402
+from rok_compare.learn.fitting import KEEP_RULES, PARTY_THRESHOLD, RULE_BLIND_SETS, fit_deciders, prepare  # noqa: E402
 
 DECIDED = ("goal", "commitment")
 """Kinds that extraction decides itself; the kind model is used for the other clauses."""
@@ -164,10 +172,28 @@ def _rule_themes(inputs: list[ClauseInput]) -> list[list[str]]:
     return [[c.removeprefix("theme:") for c in i.cues if c.startswith("theme:")] for i in inputs]
 
 
+def train_deciders(shared: Path, out: Path) -> None:
+    """Fit the three deciders on every annotated document and save them to ``out``."""
+    documents = annotated_documents(shared=shared)
+    if not documents:
+        print(f"no annotated documents under {shared}/gold: deciders not rebuilt", file=sys.stderr)
+        return
+    fitted = fit_deciders(prepare(documents))
+    trained_on = {"documents": len(documents), "rule_features_from": list(RULE_BLIND_SETS)}
+    deciders_module.save_decider(fitted.party, out / deciders_module.PARTY_MODEL_FILE,
+                                 threshold=PARTY_THRESHOLD, keep_rules=KEEP_RULES, trained_on=trained_on)
+    deciders_module.save_decider(fitted.sentence, out / deciders_module.SENTENCE_MODEL_FILE, trained_on=trained_on)
+    deciders_module.save_decider(fitted.doc_type, out / deciders_module.DOC_TYPE_MODEL_FILE, trained_on=trained_on)
+    deciders_module.clear_cache()
+    print(f"deciders fitted on {len(documents)} annotated documents")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--annotations", type=Path, default=ROOT / "corpus" / "annotations" / "clauses.jsonl")
-    parser.add_argument("--dev-dir", type=Path, default=ROOT.parent / "shared" / "corpus" / "dev")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--dev-dir", type=Path, help="the development corpus (default: SHARED/corpus/dev)")
+    parser.add_argument("--skip-deciders", action="store_true", help="keep the deciders in --out as they are")
     parser.add_argument("--out", type=Path, default=ROOT / "models")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--no-cv", action="store_true", help="only fit and save the models")
@@ -175,8 +201,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--learning-curve", action="store_true",
                         help="also cross-validate the kind model on 25/50/75/100 %% of the training documents")
     args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    os.environ["ROK_MODELS_DIR"] = str(args.out)
+    if not args.skip_deciders:
+        train_deciders(args.shared, args.out)
 
-    inputs, kinds, themes, groups = load_examples(args.annotations, args.dev_dir)
+    inputs, kinds, themes, groups = load_examples(args.annotations, args.dev_dir or args.shared / "corpus" / "dev")
     print(f"{len(inputs)} annotated clauses from {len(set(groups))} documents")
     if not args.no_cv:
         folds = min(args.folds, len(set(groups)))

@@ -58,9 +58,12 @@ def party_candidates(sites: SiteIndex, mentions: MentionIndex, furniture_mention
     for index, inside in sorted(by_site.items()):
         site = sites.sites[index] if index >= 0 else None
         shared = _site_features(sites, site, inside, doc_type) if site else {"nosite": 1.0}
+        chains = _chain_features(text, site, inside)
         for position, mention in enumerate(inside):
             features = dict(shared)
             features.update(_mention_features(text, sites, site, inside, position, frequency))
+            features.update(chains[position])
+            features[f"dt_k={doc_type.value}|{mention.kind.value}"] = 1.0
             if mention.canonical in rule_parties:
                 features["r:rule_party"] = 1.0
             candidates.append(PartyCandidate(mention, site, features))
@@ -134,6 +137,36 @@ def _mention_features(text: str, sites: SiteIndex, site: Site | None, inside: li
     features[f"gap_b={_joiner(text[previous_end : mention.start], bool(position))}"] = 1.0
     features[f"gap_a={_joiner(text[mention.end : following_start], position + 1 < len(inside))}"] = 1.0
     return features
+
+
+def _chain_features(text: str, site: Site | None, inside: list[OrgMention]) -> list[dict[str, float]]:
+    """The words around the chain of names a mention stands in ("X, Y och Z har tecknat ..."), the
+    same for every name of the chain: the verb frame of a list, wherever the name stands in it."""
+    start = site.span.start if site else 0
+    end = site.span.end if site else len(text)
+    chains: list[list[int]] = []
+    for position, mention in enumerate(inside):
+        if chains and _joiner(text[inside[position - 1].end : mention.start], True) in ("list", "space"):
+            chains[-1].append(position)
+        else:
+            chains.append([position])
+    out: list[dict[str, float]] = [{} for _ in inside]
+    for chain in chains:
+        first, last = inside[chain[0]], inside[chain[-1]]
+        before = [_stem_or_mark(w) for w in _GAP_WORDS.findall(text[max(start, first.start - 80) : first.start])]
+        after = [_stem_or_mark(w) for w in _GAP_WORDS.findall(text[last.end : min(end, last.end + 80)])]
+        features = {f"chain={bin_of(len(chain), (1, 2, 3, 5))}": 1.0}
+        for i, stem in enumerate(reversed(before[-3:]), 1):
+            features[f"cb{i}:{stem}"] = 1.0
+        for i, stem in enumerate(after[:3], 1):
+            features[f"ca{i}:{stem}"] = 1.0
+        if len(before) >= 2:
+            features[f"cb12:{before[-2]}_{before[-1]}"] = 1.0
+        if len(after) >= 2:
+            features[f"ca12:{after[0]}_{after[1]}"] = 1.0
+        for position in chain:
+            out[position] = features
+    return out
 
 
 def _joiner(gap: str, between_names: bool) -> str:

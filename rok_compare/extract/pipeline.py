@@ -9,7 +9,9 @@ from pathlib import Path
 from rok_compare.extract.attribution import without_attribution
 from rok_compare.extract.clauses import build_clauses
 from rok_compare.extract.commitments import find_commitments
+from rok_compare.extract.deciders import Deciders, shipped_deciders
 from rok_compare.extract.doc_type import agreement_level, classify_doc_type
+from rok_compare.extract.doc_type_features import doc_type_features
 from rok_compare.extract.goals import goal_context_list, is_goal_block, is_goal_statement
 from rok_compare.extract.metadata import detect_county, detect_period, detect_revision_date
 from rok_compare.extract.organisations import (
@@ -21,13 +23,15 @@ from rok_compare.extract.organisations import (
 )
 from rok_compare.extract.parties import find_parties
 from rok_compare.extract.party_candidates import PartyCandidate, party_candidates
-from rok_compare.extract.party_model import PARTY_MODEL_FILE, choose_parties, party_scores, shipped_model
+from rok_compare.extract.party_model import choose_parties, party_scores
 from rok_compare.extract.registry import PartyRegistry
 from rok_compare.extract.sites import SiteIndex
+from rok_compare.extract.statements import StatementCandidate, choose_statements, statement_candidates
 from rok_compare.ingest import read_document
 from rok_compare.model import (
     Agreement,
     BlockKind,
+    Commitment,
     County,
     DocType,
     Goal,
@@ -74,40 +78,79 @@ def party_evidence(source: SourceDocument) -> PartyEvidence:
     return PartyEvidence(doc, sites, mentions, in_furniture, county, doc_type, rule_parties, candidates)
 
 
-def decide_parties(evidence: PartyEvidence) -> list[Party]:
-    """The parties by the shipped party model; by the cue rules when no model is shipped."""
-    shipped = shipped_model(PARTY_MODEL_FILE)
-    if shipped is None:
+def decide_parties(evidence: PartyEvidence, deciders: Deciders) -> list[Party]:
+    """The parties by the party model (with the cue rules' when ``keep_rules``); the rules' alone
+    without a model."""
+    if deciders.party is None:
         return evidence.rule_parties
-    model, threshold = shipped
-    scores = party_scores(evidence.candidates, model)
-    return choose_parties(evidence.doc.source, evidence.candidates, scores, threshold)
+    scores = party_scores(evidence.candidates, deciders.party) if evidence.candidates else []
+    rules = evidence.rule_parties if deciders.keep_rules else ()
+    return choose_parties(evidence.doc.source, evidence.candidates, scores, deciders.party_threshold, rules)
 
 
-def extract(source: SourceDocument) -> Agreement:
-    """Segment and extract an already read document."""
-    evidence = party_evidence(source)
-    doc, mentions, county = evidence.doc, evidence.mentions, evidence.county
-    parties = decide_parties(evidence)
-    doc_type = agreement_level(doc, evidence.doc_type, parties)
-    mentions = with_party_names(source.text, mentions, parties)
+@dataclass(slots=True)
+class StatementEvidence:
+    """What the goal/commitment decision looks at, once the parties are known."""
+
+    doc_type: DocType
+    mentions: MentionIndex
+    rule_goals: list[Goal]
+    rule_commitments: list[Commitment]
+    candidates: list[StatementCandidate]
+
+
+def statement_evidence(evidence: PartyEvidence, parties: list[Party], deciders: Deciders) -> StatementEvidence:
+    """The document type, the rules' goals and commitments, and every body sentence as a candidate
+    with its features."""
+    doc = evidence.doc
+    doc_type = decide_doc_type(doc, agreement_level(doc, evidence.doc_type, parties), parties, deciders)
+    mentions = with_party_names(doc.source.text, evidence.mentions, parties)
     found = find_commitments(doc, mentions, parties)
     own = {(c.span.start, c.span.end) for c in found.commitments if c.party != "*"}
     goals = [g for g in find_goals(doc, set(found.party_sections)) if (g.span.start, g.span.end) not in own]
     goal_spans = {(g.span.start, g.span.end) for g in goals}
     commitments = [c for c in found.commitments if (c.span.start, c.span.end) not in goal_spans]
+    candidates = statement_candidates(evidence.sites, mentions, parties, doc_type, goals, commitments)
+    return StatementEvidence(doc_type, mentions, goals, commitments, candidates)
+
+
+def decide_doc_type(doc: SegmentedDocument, rule_type: DocType, parties: list[Party], deciders: Deciders) -> DocType:
+    """The cue rules' type when they name one (they are precise on titles); else the type model's
+    reading of the whole document, where a rule only says "other"."""
+    if deciders.doc_type is None or rule_type is not DocType.OTHER:
+        return rule_type
+    return DocType(deciders.doc_type.predict([doc_type_features(doc, rule_type, parties)])[0])
+
+
+def decide_statements(evidence: StatementEvidence, deciders: Deciders) -> tuple[list[Goal], list[Commitment]]:
+    """Goals and commitments by the sentence model (with the rules' when ``keep_rules``); by the
+    rules alone without a model."""
+    if deciders.sentence is None:
+        return evidence.rule_goals, evidence.rule_commitments
+    labels = deciders.sentence.predict([c.features for c in evidence.candidates]) if evidence.candidates else []
+    return choose_statements(evidence.candidates, labels, deciders.keep_rules)
+
+
+def extract(source: SourceDocument, deciders: Deciders | None = None) -> Agreement:
+    """Segment and extract an already read document, with the shipped deciders unless given others."""
+    deciders = shipped_deciders() if deciders is None else deciders
+    evidence = party_evidence(source)
+    doc = evidence.doc
+    parties = decide_parties(evidence, deciders)
+    statements = statement_evidence(evidence, parties, deciders)
+    goals, commitments = decide_statements(statements, deciders)
     clauses = build_clauses(
         doc,
-        goal_spans,
+        {(g.span.start, g.span.end) for g in goals},
         {(c.span.start, c.span.end) for c in commitments},
     )
     return Agreement(
         source=source,
         title=doc.title,
-        county=county,
-        period=detect_period(doc, doc_type),
+        county=evidence.county,
+        period=detect_period(doc, statements.doc_type),
         revision_date=detect_revision_date(doc),
-        doc_type=doc_type,
+        doc_type=statements.doc_type,
         parties=parties,
         goals=goals,
         commitments=commitments,

@@ -1,0 +1,87 @@
+"""The trained deciders that extraction consults, as one bundle: shipped in ``models/`` or passed in.
+
+Extraction takes a :class:`Deciders` so that cross-validation can hand it models fitted without the
+test county; by default it uses the ones in ``models/`` (``$ROK_MODELS_DIR``), rebuilt by
+``scripts/train.py``. A missing or damaged file leaves that decision to the rules alone, and so does
+``ROK_DECIDERS=off`` (as when the models are being rebuilt).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from rok_compare.extract.decider import LinearDecider
+
+PARTY_MODEL_FILE = "party_decider.json"
+SENTENCE_MODEL_FILE = "sentence_decider.json"
+DOC_TYPE_MODEL_FILE = "doc_type_decider.json"
+DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Deciders:
+    party: LinearDecider | None = None
+    party_threshold: float = DEFAULT_THRESHOLD
+    sentence: LinearDecider | None = None
+    doc_type: LinearDecider | None = None
+    keep_rules: bool = True
+    """What the precise cue rules find stands; the models add what they miss."""
+
+
+NO_DECIDERS = Deciders()
+"""The rules alone."""
+
+
+def models_dir() -> Path:
+    """``$ROK_MODELS_DIR`` when set, else the project's ``models/``."""
+    from rok_compare.classify.shipped import models_dir as shipped_dir
+
+    return shipped_dir()
+
+
+def shipped_deciders() -> Deciders:
+    if os.environ.get("ROK_DECIDERS", "").lower() in ("0", "off", "no", "false"):
+        return NO_DECIDERS
+    return _load(str(models_dir()))
+
+
+@cache
+def _load(directory: str) -> Deciders:
+    party = _read(Path(directory) / PARTY_MODEL_FILE)
+    sentence = _read(Path(directory) / SENTENCE_MODEL_FILE)
+    doc_type = _read(Path(directory) / DOC_TYPE_MODEL_FILE)
+    return Deciders(
+        party=party[0] if party else None,
+        party_threshold=float(party[1].get("threshold", DEFAULT_THRESHOLD)) if party else DEFAULT_THRESHOLD,
+        sentence=sentence[0] if sentence else None,
+        doc_type=doc_type[0] if doc_type else None,
+        keep_rules=bool(party[1].get("keep_rules", True)) if party else True,
+    )
+
+
+def _read(path: Path) -> tuple[LinearDecider, dict] | None:
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return LinearDecider.from_dict(data), data
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # a damaged model must not stop extraction
+        warnings.warn(f"model {path} unusable ({exc}); the rules decide alone", RuntimeWarning, stacklevel=2)
+        return None
+
+
+def save_decider(model: LinearDecider, path: Path, **extra: object) -> None:
+    """Write ``model`` with ``extra`` settings (threshold, how it was trained) atomically."""
+    data = model.to_dict() | extra
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+
+
+def clear_cache() -> None:
+    _load.cache_clear()

@@ -1,0 +1,177 @@
+"""Goals and commitments decided sentence by sentence by a model trained on the annotations.
+
+Every sentence, list item and table cell of the body is a candidate. The goal and commitment rules
+(:mod:`goals`, :mod:`commitments`) still run: their verdicts, and the party they attribute, become
+features and defaults, and the model decides goal / commitment / neither from the sentence's words,
+its opening, its subject, the heading above and the line leading into its list. "ska" with an
+abstract subject reads as a goal, "ska" with a named party and a concrete action as a commitment;
+the weights come from the annotated documents, not from a hand-set order of rules.
+
+A commitment names its party: the rule's attribution when a rule found it, else the sentence's
+subject when that is a party, else the party whose section it stands in, else ``*`` (all parties).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rok_compare.extract.attribution import without_attribution
+from rok_compare.extract.organisations import MentionIndex
+from rok_compare.extract.sentence_roles import agent_of, subject_of
+from rok_compare.extract.sites import FURNITURE, HEADING, Site, SiteIndex, bin_of, stems
+from rok_compare.extract.strength import commitment_strength
+from rok_compare.model import Commitment, DocType, Goal, Party, Sentence
+from rok_compare.segment import split_numbering
+
+GOAL, COMMITMENT, NEITHER = "goal", "commitment", "neither"
+_JOINT = re.compile(r"^\W*(parterna|samtliga parter|alla parter|vi|tillsammans|gemensamt)\b", re.I)
+_FIRST_WORDS = re.compile(r"[a-zåäöéü]+", re.I)
+_NUMBER = re.compile(r"\d")
+
+
+@dataclass(slots=True)
+class StatementCandidate:
+    site: Site
+    features: dict[str, float]
+    rule_goals: list[Goal] = field(default_factory=list)
+    rule_commitments: list[Commitment] = field(default_factory=list)
+    party: str = "*"
+    """Whose commitment it is when it is one and no rule said."""
+
+
+def statement_candidates(
+    sites: SiteIndex, mentions: MentionIndex, parties: Sequence[Party], doc_type: DocType,
+    rule_goals: Sequence[Goal], rule_commitments: Sequence[Commitment],
+) -> list[StatementCandidate]:
+    """The body's sentences with their features and the rules' verdicts, in document order."""
+    candidates: dict[int, StatementCandidate] = {}
+    party_names = {p.canonical.lower(): p.canonical for p in parties}
+    for site in sites.sites:
+        if site.kind in (HEADING, FURNITURE) or not site.text.strip():
+            continue
+        candidates[site.index] = StatementCandidate(site, {}, party=_attributed(site, mentions, party_names, sites))
+    for goal in rule_goals:
+        site = sites.at(goal.span.start)
+        if site is not None and site.index in candidates:
+            candidates[site.index].rule_goals.append(goal)
+    for commitment in rule_commitments:
+        site = sites.at(commitment.span.start)
+        if site is not None and site.index in candidates:
+            candidates[site.index].rule_commitments.append(commitment)
+    for candidate in candidates.values():
+        candidate.features = _features(sites, candidate, mentions, party_names, doc_type)
+    return list(candidates.values())
+
+
+def _attributed(site: Site, mentions: MentionIndex, party_names: dict[str, str], sites: SiteIndex) -> str:
+    """The party a sentence binds: its subject, the agent of a passive ("leds av X"), the party its
+    heading names, the one party of a document that has one; else all parties."""
+    unit = Sentence(site.text, site.span)
+    subject = subject_of(unit, mentions)
+    if subject is not None and subject.canonical.lower() in party_names:
+        return party_names[subject.canonical.lower()]
+    agent = agent_of(unit, mentions, set(party_names))
+    if agent is not None:
+        return party_names[agent.canonical.lower()]
+    heading = site.section.heading_span if site.section else None
+    if heading is not None:
+        for mention in mentions.within(heading.start, heading.end):
+            if mention.canonical.lower() in party_names:
+                return party_names[mention.canonical.lower()]
+    if len(party_names) == 1:
+        return next(iter(party_names.values()))
+    return "*"
+
+
+def _features(sites: SiteIndex, candidate: StatementCandidate, mentions: MentionIndex, party_names: dict[str, str],
+              doc_type: DocType) -> dict[str, float]:
+    site = candidate.site
+    text = site.text
+    features: dict[str, float] = {f"dt={doc_type.value}": 1.0, f"site={site.kind}": 1.0}
+    words = stems(text)
+    for stem in set(words):
+        features[f"s:{stem}"] = 1.0
+    for a, b in zip(words, words[1:], strict=False):
+        features[f"s2:{a}_{b}"] = 0.5
+    opening = [w.lower() for w in _FIRST_WORDS.findall(text[:60])][:3]
+    for i, word in enumerate(opening, 1):
+        features[f"f{i}:{word}"] = 1.0
+    if len(opening) >= 2:
+        features[f"f12:{opening[0]}_{opening[1]}"] = 1.0
+    features[f"len={bin_of(len(words), (0, 4, 8, 15, 30, 60))}"] = 1.0
+    if _NUMBER.search(text):
+        features["digit"] = 1.0
+    if text.rstrip().endswith(":"):
+        features["colon_end"] = 1.0
+    if text.rstrip().endswith("?"):
+        features["question"] = 1.0
+    if '"' in text or "”" in text:
+        features["quote"] = 1.0
+    if not site.first_in_block:
+        features["not_first"] = 1.0
+    inside = mentions.within(site.span.start, site.span.end)
+    features[f"orgs={bin_of(len(inside), (0, 1, 2, 4))}"] = 1.0
+    if any(m.canonical.lower() in party_names for m in inside):
+        features["names_party"] = 1.0
+    subject = subject_of(Sentence(text, site.span), mentions)
+    if subject is not None:
+        features["subj_org"] = 1.0
+        features[f"subj={subject.kind.value}"] = 1.0
+        if subject.canonical.lower() in party_names:
+            features["subj_party"] = 1.0
+    if _JOINT.match(text):
+        features["subj_joint"] = 1.0
+    if candidate.party != "*":
+        features["owner_party"] = 1.0
+    heading = site.section.heading if site.section else None
+    if heading:
+        for stem in set(stems(split_numbering(heading)[1])):
+            features[f"h:{stem}"] = 1.0
+    else:
+        features["no_heading"] = 1.0
+    if site.kind != "paragraph":
+        lead = sites.lead_in(site)
+        if lead is not None:
+            for stem in set(stems(lead.text)[-10:]):
+                features[f"lead:{stem}"] = 0.5
+            if lead.text.rstrip().endswith(":"):
+                features["lead_colon"] = 1.0
+    features[f"pos={bin_of(site.span.start / sites.length, (0.0, 0.1, 0.3, 0.6))}"] = 1.0
+    if candidate.rule_goals:
+        features["r:goal"] = 1.0
+    if candidate.rule_commitments:
+        features["r:commitment"] = 1.0
+        if any(c.party != "*" for c in candidate.rule_commitments):
+            features["r:commitment_named"] = 1.0
+    return features
+
+
+def choose_statements(candidates: Sequence[StatementCandidate], labels: Sequence[str],
+                      keep_rules: bool = False) -> tuple[list[Goal], list[Commitment]]:
+    """Goals and commitments from the decided candidates: the rules' own items where a rule found
+    the sentence (their text, span and party), else the whole sentence. With ``keep_rules``, what
+    a rule found stands whatever the model says (the model adds what the rules miss)."""
+    goals: list[Goal] = []
+    commitments: list[Commitment] = []
+    for candidate, label in zip(candidates, labels, strict=True):
+        if keep_rules and candidate.rule_commitments:
+            label = COMMITMENT
+        elif keep_rules and candidate.rule_goals:
+            label = GOAL
+        site = candidate.site
+        section = site.section.heading if site.section else None
+        if label == GOAL:
+            if candidate.rule_goals:
+                goals.extend(candidate.rule_goals)
+            else:
+                text, span = without_attribution(site.text, site.span)
+                goals.append(Goal(text, section, span))
+        elif label == COMMITMENT:
+            if candidate.rule_commitments:
+                commitments.extend(candidate.rule_commitments)
+            else:
+                commitments.append(Commitment(candidate.party, site.text, commitment_strength(site.text), site.span,
+                                              section))
+    return goals, commitments

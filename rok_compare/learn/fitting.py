@@ -1,0 +1,103 @@
+"""Fit the party, sentence and document-type deciders on annotated documents.
+
+The hand-written rules were written while looking at the seed and development documents, so on
+those their verdicts are leaked labels. Rule features (``r:``) are therefore shown to the models only
+on documents the rules were not written against (``RULE_BLIND_SETS``): their weights measure how far
+the rules generalise, not how well they fit the documents they were made from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rok_compare.extract.decider import LinearDecider
+from rok_compare.extract.deciders import Deciders
+from rok_compare.extract.doc_type import agreement_level
+from rok_compare.extract.doc_type_features import doc_type_features
+from rok_compare.extract.pipeline import (
+    PartyEvidence,
+    StatementEvidence,
+    decide_parties,
+    party_evidence,
+    statement_evidence,
+)
+from rok_compare.ingest import read_document
+from rok_compare.learn.annotated import AnnotatedDocument
+from rok_compare.learn.party_data import label_candidates
+from rok_compare.learn.statement_data import SKIP, label_statements
+from rok_compare.model import Party
+
+RULE_BLIND_SETS = ("train",)
+PARTY_PARAMS = {"C": 1.0}
+PARTY_THRESHOLD = 0.6
+SENTENCE_PARAMS = {"C": 0.3}
+DOC_TYPE_PARAMS = {"C": 1.0, "min_count": 1}
+KEEP_RULES = True
+
+
+@dataclass(slots=True)
+class Prepared:
+    """One annotated document with its party evidence and candidate labels (no model involved)."""
+
+    document: AnnotatedDocument
+    evidence: PartyEvidence
+    party_labels: list[str]
+
+
+def prepare(documents: Sequence[AnnotatedDocument]) -> list[Prepared]:
+    """Read and segment every document once."""
+    prepared = []
+    for document in documents:
+        evidence = party_evidence(read_document(document.path))
+        prepared.append(Prepared(document, evidence, label_candidates(document, evidence).labels))
+    return prepared
+
+
+def _visible(features: dict[str, float], document: AnnotatedDocument) -> dict[str, float]:
+    if document.set in RULE_BLIND_SETS:
+        return features
+    return {k: v for k, v in features.items() if not k.startswith("r:")}
+
+
+def fit_party_model(prepared: Sequence[Prepared]) -> LinearDecider:
+    X = [_visible(c.features, p.document) for p in prepared for c in p.evidence.candidates]
+    y = [label for p in prepared for label in p.party_labels]
+    return LinearDecider(**PARTY_PARAMS).fit(X, y)
+
+
+def fit_doc_type_model(prepared: Sequence[Prepared]) -> LinearDecider:
+    """Fitted on every document, with the rules' type (after the party-aware refinement) as a feature."""
+    X, y = [], []
+    for item in prepared:
+        evidence = item.evidence
+        rule_type = agreement_level(evidence.doc, evidence.doc_type, evidence.rule_parties)
+        X.append(_visible(doc_type_features(evidence.doc, rule_type, evidence.rule_parties), item.document))
+        y.append(item.document.gold["doc_type"])
+    return LinearDecider(**DOC_TYPE_PARAMS).fit(X, y)
+
+
+def fit_sentence_model(items: Sequence[tuple[Prepared, StatementEvidence]]) -> LinearDecider:
+    X, y = [], []
+    for item, statements in items:
+        labels = label_statements(item.document.gold, statements.candidates)
+        for candidate, label in zip(statements.candidates, labels, strict=True):
+            if label != SKIP:
+                X.append(_visible(candidate.features, item.document))
+                y.append(label)
+    return LinearDecider(**SENTENCE_PARAMS).fit(X, y)
+
+
+def fit_deciders(prepared: Sequence[Prepared], statements=None) -> Deciders:
+    """All three deciders, fitted on ``prepared``: the party and type models first, then the sentence
+    model on the statements as extraction will see them (with the fitted parties and type).
+    ``statements(item, parties, deciders)`` may memoise :func:`statement_evidence`."""
+    statements = statements or (lambda item, parties, deciders: statement_evidence(item.evidence, parties, deciders))
+    partial = Deciders(party=fit_party_model(prepared), party_threshold=PARTY_THRESHOLD,
+                       doc_type=fit_doc_type_model(prepared), keep_rules=KEEP_RULES)
+    fitted = []
+    for item in prepared:
+        parties: list[Party] = decide_parties(item.evidence, partial)
+        fitted.append((item, statements(item, parties, partial)))
+    return Deciders(party=partial.party, party_threshold=PARTY_THRESHOLD, sentence=fit_sentence_model(fitted),
+                    doc_type=partial.doc_type, keep_rules=KEEP_RULES)
