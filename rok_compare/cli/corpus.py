@@ -91,7 +91,10 @@ def _errors(db: Path) -> Iterator[None]:
 
     try:
         yield
-    except (StoreError, SearchQueryError, ExportError) as error:
+    except (StoreError, SearchQueryError) as error:
+        fail(terminal_safe(str(error)))
+        raise typer.Exit(code=2) from None
+    except ExportError as error:
         cause = _sqlite_cause(error)
         fail(terminal_safe(describe_error(db, cause) if cause else str(error)))
         raise typer.Exit(code=2) from None

@@ -173,7 +173,7 @@ def inspect_file(path: Path, *, readonly: bool) -> int:
         if path.is_symlink():
             raise StoreError(f"{path}: a broken symlink (its target does not exist)") from None
         if readonly:
-            raise StoreError(f"{path}: no such file; no store here (create one with "
+            raise StoreError(f"{path}: no store here (no such file; create one with "
                              f"`rok ingest PATH --db {path}`)") from None
         if not path.parent.exists():
             raise StoreError(f"{path}: directory {path.parent} does not exist") from None
@@ -212,7 +212,8 @@ def _read_version(path: Path, app_id: int) -> int:
     try:
         conn = connect_readonly(path)
     except sqlite3.DatabaseError as error:
-        raise StoreError(f"{path}: cannot be opened ({error})") from error
+        raise StoreError(f"{path}: the file is corrupt or not a database ({error}); refusing to touch it") \
+            from error
     try:
         names = [row[0] for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")]
