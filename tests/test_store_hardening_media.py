@@ -165,16 +165,20 @@ def marked(tag: str) -> list[int]:
     return pids
 
 
-def test_a_killed_driver_leaves_no_helper_processes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("executor", ["process", "dask"])
+def test_a_killed_driver_leaves_no_helper_processes(executor: str, tmp_path: Path) -> None:
+    if executor == "dask":
+        pytest.importorskip("distributed")
     docs = tmp_path / "docs"
     generate_corpus(docs, 8)
-    tag = f"orphans-{os.getpid()}"
+    tag = f"orphans-{os.getpid()}-{executor}"
     env = {**os.environ, "ROK_EXTRACTOR": SLOW, "ROK_TEST_DELAY": "2", "ROK_TEST_TAG": tag}
-    driver = subprocess.Popen([str(ROK), "ingest", str(docs), "--db", str(tmp_path / "rok.db"), "-w", "2"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    driver = subprocess.Popen([str(ROK), "ingest", str(docs), "--db", str(tmp_path / "rok.db"), "-w", "2",
+                               "--executor", executor], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
-    while len(marked(tag)) < 4 and time.monotonic() < deadline:  # driver, fork server, 2 workers
+    while len(marked(tag)) < 4 and time.monotonic() < deadline:  # driver, fork server or tracker, 2 workers
         time.sleep(0.1)
+    time.sleep(1)  # the workers are reading files now
     helpers = [pid for pid in marked(tag) if pid != driver.pid]
     assert len(helpers) >= 3, helpers
     driver.kill()

@@ -241,7 +241,7 @@ def prune_command(
     verb = "would remove" if dry_run else "removed"
 
     def show(doc: PrunedDocument) -> None:
-        where = f"{doc.county or 'unknown county'} {doc.period}, {doc.doc_type}, {doc.n_clauses} clauses"
+        where = terminal_safe(f"{doc.county or 'unknown county'} {doc.period}, {doc.doc_type}, {doc.n_clauses} clauses")
         typer.echo(f"{verb}  {_shown(doc.path)}  ({where})")
 
     with _errors(db):
@@ -258,6 +258,9 @@ def prune_command(
     scope = " under " + ", ".join(map(str, paths)) if paths else ""
     if not report.removed and not report.failures:
         typer.echo(f"{db}: all {report.checked} stored document(s){scope} are on disk; nothing to remove")
+        if report.reuse:  # clustering left due by an interrupted ingest, finished now
+            typer.echo(f"reuse clusters: {report.reuse.clusters} ({report.reuse.method}, "
+                       f"{report.reuse.clauses} clauses)")
         return
     failures = f" and {len(report.failures)} failure record(s)" if report.failures else ""
     done = "dry run, nothing removed" if dry_run else f"{len(report.removed)} removed{failures}"

@@ -12,6 +12,11 @@ records that file as failed (kind ``timeout``) and re-runs the files the other w
 reading in a fresh pool. On Dask the late file's thread is abandoned instead (threads cannot be
 killed).
 
+Each worker process runs under a memory limit (``RLIMIT_AS``, ``--memory-limit``): a file that
+needs more fails as kind ``memory`` instead of taking the machine down. Workers end when the
+driver does, even when it is killed with SIGKILL (they watch it through a pidfd), so a killed
+batch leaves no helper processes behind.
+
 The extractor is named by an import reference ``"module:function"`` (picklable, and importable on
 remote Dask workers); :data:`EXTRACTOR_ENV` overrides the default, which is how the tests inject
 a crashing or slow extractor into a ``rok ingest`` subprocess.
