@@ -227,15 +227,23 @@ def test_dask_cluster_that_goes_away_stops_the_batch_without_blaming_files(tmp_p
         process.kill()
 
     try:
-        for victim, words in (("worker", "no Dask worker is left"), ("scheduler", "stopped answering")):
-            db = tmp_path / f"{victim}.db"
-            process = worker() if victim == "worker" else (worker(), scheduler)[1]
-            threading.Thread(target=kill_later, args=(process, db), daemon=True).start()
-            started = time.monotonic()
-            with pytest.raises(IngestError, match=words) as stopped:
-                ingest([docs], db, executor="dask", scheduler=address, extractor=SLOW, timeout=3)
-            assert time.monotonic() - started < 60
-            assert "\n" not in str(stopped.value) and "not recorded as failed" in str(stopped.value)
+        db = tmp_path / "worker.db"  # every worker dies: the library call
+        threading.Thread(target=kill_later, args=(worker(), db), daemon=True).start()
+        started = time.monotonic()
+        with pytest.raises(IngestError, match="no Dask worker is left") as stopped:
+            ingest([docs], db, executor="dask", scheduler=address, extractor=SLOW, timeout=3)
+        assert time.monotonic() - started < 60
+        assert "\n" not in str(stopped.value) and "not recorded as failed" in str(stopped.value)
+        db = tmp_path / "scheduler.db"  # the scheduler dies: the command, one line on stderr
+        worker()
+        threading.Thread(target=kill_later, args=(scheduler, db), daemon=True).start()
+        result = subprocess.run([str(ROK), "ingest", str(docs), "--db", str(db), "--scheduler", address,
+                                 "--timeout", "3"], capture_output=True, text=True, timeout=90,
+                                env={**env, "ROK_EXTRACTOR": SLOW})
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "stopped answering" in lines[0] and "not recorded as failed" in lines[0], lines
+        for db in (tmp_path / "worker.db", tmp_path / "scheduler.db"):
             with Store.open(db, readonly=True) as store:
                 info = status(store)
                 assert info.failures == [] and 0 < info.documents < 12

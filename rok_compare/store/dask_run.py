@@ -16,10 +16,11 @@ the file); its worker processes end when the driver does, even when it is killed
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from rok_compare.store.executors import (
@@ -88,13 +89,28 @@ def run_dask(paths: list[str], ref: str, workers: int, scheduler: Any,
         client = scheduler
         address = str(getattr(client, "scheduler", None) and client.scheduler.address)
     grace = limits.timeout or DEFAULT_GRACE
+    with _quiet_logs():  # a lost scheduler makes Dask log tracebacks; the batch says it in one line
+        try:
+            _Loop(client, address, ref, max(2, workers * 4), on_result, limits.timeout, grace).run(paths)
+        finally:
+            if own_client:
+                _quietly(client.close, timeout=5)
+            if cluster is not None:
+                _quietly(cluster.close, timeout=5)
+
+
+@contextlib.contextmanager
+def _quiet_logs() -> Iterator[None]:
+    """Dask's own loggers at CRITICAL while the batch runs (their levels are restored after)."""
+    names = ["distributed", *(n for n in logging.root.manager.loggerDict if n.startswith("distributed."))]
+    saved = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
-        _Loop(client, address, ref, max(2, workers * 4), on_result, limits.timeout, grace).run(paths)
+        yield
     finally:
-        if own_client:
-            _quietly(client.close, timeout=5)
-        if cluster is not None:
-            _quietly(cluster.close, timeout=5)
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
 
 
 def _quietly(close: Callable[..., Any], **kwargs: Any) -> None:
