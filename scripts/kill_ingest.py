@@ -266,6 +266,8 @@ def main() -> int:
         "ctrl_c_one_line_message": sum(bool(r.get("message_ok")) for r in results if "message_ok" in r),
         "orphaned_processes": sum(int(r["orphans"]) for r in results),
         "python": sys.version.split()[0],
+        "commit": subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                 text=True).stdout.strip() or None,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "results": results,
     }
