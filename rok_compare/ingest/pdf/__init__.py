@@ -46,7 +46,7 @@ from rok_compare.ingest.pdf.open import (
     truncation_warning,
 )
 from rok_compare.ingest.pdf.tables import Box, FoundTable, find_tables, ruled_regions
-from rok_compare.ingest.pdf.textlayer import join_accents, readable
+from rok_compare.ingest.pdf.textlayer import readable
 from rok_compare.model import Page, SourceDocument, SourceFormat, Span, Table, TableCell
 
 __all__ = ["read_pdf"]
@@ -125,7 +125,6 @@ def _read_pages(path: Path, document: pdfium.PdfDocument, warnings: list[str],
                 if unreadable:
                     fragments, marks = [], set()
                     junk.append(str(index + 1))
-                join_accents(fragments)
                 tables.append(_page_tables(index, page, textpage, top, fragments, warnings, rules))
             finally:
                 textpage.close()

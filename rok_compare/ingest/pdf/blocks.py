@@ -51,7 +51,10 @@ class Block:
 def line_kind(line: Line, body_height: float) -> str:
     if (line.bold or line.height >= HEADING_SIZE * body_height) and len(line.text) <= 200:
         return HEADING
-    return ITEM if line.entry or LIST_MARKER.match(line.text) or LEADER.search(line.text) else PARAGRAPH
+    text = line.text
+    if line.entry or LIST_MARKER.match(text) or (".." in text or "…" in text or "__" in text) and LEADER.search(text):
+        return ITEM
+    return PARAGRAPH
 
 
 def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
@@ -60,7 +63,7 @@ def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
     blocks: list[Block] = []
     for flow in flows:
         previous: Line | None = None
-        edges = _local_edges(flow)
+        edges = _LocalEdges(flow)
         for item in flow.items:
             if isinstance(item, FoundTable):
                 blocks.append(Block(TABLE, table=item))
@@ -70,8 +73,7 @@ def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
             if previous is None:
                 joins = bool(blocks) and _continues_across(blocks[-1], item, kind, pitch)
             else:
-                edge = Flow(flow.left, edges.get(id(previous), flow.right))
-                joins = not _starts_block(previous, item, kind, blocks[-1].kind, edge, pitch)
+                joins = not _starts_block(previous, item, kind, blocks[-1].kind, edges.flow(flow, previous), pitch)
             if joins:
                 blocks[-1].lines.append(item)
             else:
@@ -85,20 +87,32 @@ EDGE_WINDOW = 6
 """Lines above and below that show where a line could have ended (its paragraph's right edge)."""
 
 
-def _local_edges(flow: Flow) -> dict[int, float]:
+class _LocalEdges:
     """Per line, the right edge of the text around it: the furthest right end among the lines
     within ``EDGE_WINDOW`` lines that start at about its left edge. A letterhead or an address
     reaching further right than the body (or a body narrower than the column) then does not
-    make every body line look like it "ended early"; the column's edge caps it."""
-    lines = [item for item in flow.items if isinstance(item, Line)]
-    if len(lines) < 8 or all(line.x0 - flow.left <= 3 * line.height for line in lines):
-        return {}  # one left edge: nothing stands out to the right of the body but the body
-    edges: dict[int, float] = {}
-    for index, line in enumerate(lines):
+    make every body line look like it "ended early"; the column's edge caps it. Worked out only
+    for a line that stops short of the column's edge (most lines of a justified column do not)."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.right = flow.right
+        self.lines = [item for item in flow.items if isinstance(item, Line)]
+        lines = self.lines
+        varied = len(lines) >= 8 and any(line.x0 - flow.left > 3 * line.height for line in lines)
+        # one left edge (first-line indents aside): nothing there reaches past the body's edge
+        self.index = {id(line): number for number, line in enumerate(lines)} if varied else {}
+
+    def flow(self, flow: Flow, line: Line) -> Flow:
+        """``flow`` with its right edge where ``line``'s text around it ends."""
+        if not self.index or self.right - line.x1 <= 2 * line.height:
+            return flow
+        number = self.index.get(id(line))
+        if number is None:
+            return flow
         reach = 3 * max(line.height, 1.0)
-        near = lines[max(0, index - EDGE_WINDOW) : index + EDGE_WINDOW + 1]
-        edges[id(line)] = min(flow.right, max(other.x1 for other in near if abs(other.x0 - line.x0) <= reach))
-    return edges
+        near = self.lines[max(0, number - EDGE_WINDOW) : number + EDGE_WINDOW + 1]
+        edge = max(other.x1 for other in near if abs(other.x0 - line.x0) <= reach)
+        return Flow(flow.left, min(flow.right, edge))
 
 
 def title_first(blocks: list[Block], body_height: float) -> list[Block]:

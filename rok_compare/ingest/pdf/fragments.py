@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import re
 import struct
+import unicodedata
 
 import pypdfium2.raw as pdfium_c
 
@@ -34,6 +35,10 @@ _CLEAN = {**{code: " " for code in range(32)}, 0x02: "-", 0xFFFE: "-", 0xA0: " "
 points in Word's PDFs) as the bullet they show."""
 _LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
 _HAS_LIGATURE = re.compile("[\ufb00-\ufb06]")
+_ACCENTS = {"¨": "\u0308", "˚": "\u030a", "´": "\u0301", "ˆ": "\u0302", "˜": "\u0303", "¸": "\u0327", "ˇ": "\u030c"}
+_HAS_ACCENT = re.compile(f"[{''.join(_ACCENTS)}]")
+_ACCENT_BEFORE = re.compile(f"([{''.join(_ACCENTS)}])([^\\W\\d_])")
+_ACCENT_AFTER = re.compile(f"([^\\W\\d_])([{''.join(_ACCENTS)}])(?![^\\W\\d_])")
 WORD_GAP = 0.8
 """A gap wider than this many line heights inside a run separates two fragments."""
 SPARSE = 1.4
@@ -159,12 +164,9 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
     fragments: list[Fragment] = []
     wide: list[tuple[int, int, int]] = []  # (fragment index, start, end) of runs to check for gutters
     runs = list(_RUNS.finditer(text))
-    if rotated is not None and _ANGLE is not None:
-        turned = [run for run in runs if _turned(_ANGLE(chars.handle, run.start()))]
-        if turned and len(turned) < 0.5 * len(runs):
-            rotated.extend(_clean(run.group()) for run in turned)
-            skip = {run.start() for run in turned}
-            runs = [run for run in runs if run.start() not in skip]
+    check_angle = rotated is not None and _ANGLE is not None
+    turned: list[re.Match] = []  # runs of rotated text: only those that do not run left to right
+    spread: list[float] = []  # per entry of ``wide``: width per character, in line heights
     for match in runs:
         start, end = match.span()
         first_x0, first_bottom, _, first_top = box(start)
@@ -175,19 +177,32 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
         if end - start > 2 and text[start] in _TALL and text[end - 1] in _TALL:  # "(a) ... (2p)"
             _, inner_bottom, _, inner_top = box(start + 1)
             height = min(height, inner_top - inner_bottom)
-        if abs(first_bottom - last_bottom) < 0.5 * max(height, 1.0) and last_x1 >= first_x0 - 1:
+        upright = abs(first_bottom - last_bottom) < 0.5 * max(height, 1.0) and last_x1 >= first_x0 - 1
+        if check_angle and (not upright or end - start <= 2) and _turned(_ANGLE(chars.handle, start)):
+            turned.append(match)
+        elif upright:
             bottom = min(first_bottom, last_bottom)
             fragments.append(Fragment(_clean(match.group()), first_x0, last_x1, bottom, bottom + height,
                                       bold(start) and bold(end - 1), start, end))
             wide.append((len(fragments) - 1, start, end))
+            spread.append((last_x1 - first_x0) / ((end - start) * height) if height > 1.0 and end - start > 3 else 0.0)
         else:  # PDFium ran two lines together
             fragments.extend(_split_words(text, start, end, chars))
-    _split_sparse(fragments, wide, text, chars)
+    if turned and rotated is not None and len(turned) < 0.5 * len(runs):
+        rotated.extend(_clean(match.group()) for match in turned)
+    else:  # most of the page is turned (a landscape sheet drawn rotated): read it as it is
+        for match in turned:
+            fragments.extend(_split_words(text, match.start(), match.end(), chars))
+    _split_sparse(fragments, wide, spread, text, chars)
     _split_hidden_gutters(fragments, wide, text, chars)
     if marks is not None:
         _separate_marks(fragments, marks)
     if _HAS_LIGATURE.search(text):
         _expand_ligatures(fragments)
+    if _HAS_ACCENT.search(text):
+        for fragment in fragments:
+            if _HAS_ACCENT.search(fragment.text):
+                fragment.text = compose_accents(fragment.text)
     if found:
         for fragment in fragments:
             if "  " in fragment.text:
@@ -271,6 +286,14 @@ def _raised(chars: _Chars, index: int, before: int) -> bool:
     return 0 < height < 0.8 * base_height and bottom > base + 0.2 * base_height
 
 
+def compose_accents(text: str) -> str:
+    """"f¨or" -> "för", "p˚a" -> "på": TeX writes a spacing accent, then the letter it goes on
+    (pdftotext puts them together, and so do we)."""
+    text = _ACCENT_BEFORE.sub(lambda m: m.group(2) + _ACCENTS[m.group(1)], text)
+    text = _ACCENT_AFTER.sub(lambda m: m.group(1) + _ACCENTS[m.group(2)], text)
+    return unicodedata.normalize("NFC", text)
+
+
 def _clean(text: str) -> str:
     if text[-1] in "\ufffe\x02":  # the usual case: PDFium's mark of a hyphen at the line end
         text = text[:-1] + "-"
@@ -327,16 +350,19 @@ def _separate_marks(fragments: list[Fragment], marks: set[str]) -> None:
         fragments[:] = [f for f in fragments if id(f) not in drop]
 
 
-def _split_sparse(fragments: list[Fragment], runs: list[tuple[int, int, int]], text: str, chars: _Chars) -> None:
-    """Runs much wider per character than the page's median run, split at their wide gaps (in
-    place; ``runs`` is updated to the fragments' new places, the split ones left out)."""
-    ratios = [(fragments[index].width / ((end - start) * max(fragments[index].height, 1.0)), position)
-              for position, (index, start, end) in enumerate(runs) if end - start > 3]
-    if len(ratios) < 5:
+def _split_sparse(fragments: list[Fragment], runs: list[tuple[int, int, int]], spread: list[float], text: str,
+                  chars: _Chars) -> None:
+    """Runs much wider per character than the page's median run (``spread``, one a run), split
+    at their wide gaps (in place; ``runs`` is updated to the fragments' new places, the split
+    ones left out)."""
+    measured = sorted(ratio for ratio in spread if ratio)
+    if len(measured) < 5:
         return
-    usual = sorted(ratio for ratio, _ in ratios)[len(ratios) // 2]
-    sparse = [runs[position] for ratio, position in ratios
-              if ratio > SPARSE * usual and " " in fragments[runs[position][0]].text]
+    limit = SPARSE * measured[len(measured) // 2]
+    if measured[-1] <= limit:
+        return
+    sparse = [run for run, ratio in zip(runs, spread, strict=True)
+              if ratio > limit and " " in fragments[run[0]].text]
     if not sparse:
         return
     replaced = {index: pieces for index, start, end in sparse

@@ -23,6 +23,8 @@ from rok_compare.ingest.pdf.fragments import Fragment
 
 EDGE_BAND = 0.12
 """Share of the page height at the top and at the bottom where furniture may stand."""
+LABEL_CHARS = 30
+"""A running label beside other text on its line is at most this long."""
 EDGE_LINES = 3
 """At most this many lines from each edge are candidates."""
 _PAGE_NUMBER = re.compile(
@@ -159,6 +161,10 @@ def remove_furniture(pages: list[PageFragments], body_height: float) -> int:
 _BARE_NUMBER = re.compile(r"^[-–—(\[]?\s*(\d{1,4})\s*[-–—)\]]?$")
 
 
+def _middle(fragment: Fragment) -> float:
+    return fragment.middle
+
+
 def _drop_numbered_edges(pages: list[PageFragments]) -> int:
     """Page numbers outside the edge band (a wide LaTeX margin): the first or last line of a
     page that is a bare number running with the page count (page 1 "1", page 2 "2", or with a
@@ -169,7 +175,9 @@ def _drop_numbered_edges(pages: list[PageFragments]) -> int:
     for index, page in enumerate(pages):
         if not page.fragments:
             continue
-        for edge in (max(page.fragments, key=lambda f: f.middle), min(page.fragments, key=lambda f: f.middle)):
+        for edge in (max(page.fragments, key=_middle), min(page.fragments, key=_middle)):
+            if len(edge.text) > 12 or not any(c.isdigit() for c in edge.text):
+                continue  # the usual case: the page starts or ends with text
             line = [f for f in page.fragments if abs(f.middle - edge.middle) < 0.4 * max(edge.height, 1.0)]
             match = _BARE_NUMBER.match(_line_text(line).strip())
             if match:
@@ -193,8 +201,8 @@ def _keys(line: list[Fragment]) -> list[str]:
     """The line's key, and its fragments' keys when it has several: a running label beside a
     heading on one baseline ("NFS 2007:10" right of "Sekretess") repeats by itself."""
     keys = [furniture_key(_line_text(line))]
-    if len(line) > 1:
-        keys += [furniture_key(fragment.text) for fragment in line]
+    if len(line) > 1:  # labels are short; a column's line beside another is no label
+        keys += [furniture_key(fragment.text) for fragment in line if len(fragment.text) <= LABEL_CHARS]
     return keys
 
 
