@@ -159,3 +159,26 @@ def test_a_junk_text_layer_is_no_text_and_spacing_accents_join_their_letters():
     words = [Fragment("Parterna åtar sig att samverka (2019–2025).", 0, 100, 0, 10)]
     assert not readable(junk) and readable(words) and readable([Fragment("–", 0, 5, 0, 10)])
     assert compose_accents("Po¨angavdrag f¨or p˚a ¨ovningarna") == "Poängavdrag för på övningarna"
+
+
+def test_progress_is_one_rewritten_line_on_a_terminal_and_nothing_elsewhere(monkeypatch, capsys):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    progress = ocr_module.Progress(Path("skannad.pdf"), 4)
+    progress.close()
+    assert terminal.getvalue() == ""  # no page OCR'd: nothing shown
+    for number in (1, 2):
+        progress.page(number)
+    progress.close()
+    assert terminal.getvalue() == ("\rOCR skannad.pdf [#####...............] page 1/4"
+                                   "\rOCR skannad.pdf [##########..........] page 2/4\n")
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    quiet = ocr_module.Progress(Path("skannad.pdf"), 4)
+    quiet.page(1)
+    quiet.close()

@@ -142,13 +142,15 @@ class Progress:
 
     def __init__(self, path: Path, pages: int) -> None:
         self.path, self.pages = path, pages
-        self.shown = sys.stderr.isatty() and pages >= 3
+        self.wanted = sys.stderr.isatty() and pages >= 3
+        self.shown = False
 
     def page(self, number: int) -> None:
-        if self.shown:
+        if self.wanted:
             done = int(20 * number / self.pages)
             sys.stderr.write(f"\rOCR {self.path.name} [{'#' * done}{'.' * (20 - done)}] page {number}/{self.pages}")
             sys.stderr.flush()
+            self.shown = True
 
     def close(self) -> None:
         if self.shown:
