@@ -10,7 +10,7 @@ from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from rok_compare.store.executors import exit_with_parent, limit_memory
+from rok_compare.store.worker_guard import exit_with_parent, limit_memory
 
 
 class WorkerGuard(WorkerPlugin):

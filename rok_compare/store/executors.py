@@ -27,7 +27,6 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
-import select
 import signal
 import threading
 import time
@@ -41,7 +40,12 @@ from typing import Any
 
 from rok_compare.errors import InputError
 from rok_compare.model import Agreement
+from rok_compare.store import worker_guard as guard
+from rok_compare.store.worker_guard import exit_with_parent, limit_memory
 from rok_compare.store.write import FailureKind
+
+__all__ = ["DEFAULT_MEMORY_LIMIT_MB", "DEFAULT_TIMEOUT", "ExtractResult", "IngestError", "Limits", "exit_with_parent",
+           "extract_job", "extract_with_timeout", "limit_memory", "resolve_extractor", "run_dask", "run_processes"]
 
 EXTRACTOR_ENV = "ROK_EXTRACTOR"
 DEFAULT_EXTRACTOR = "rok_compare.extract:extract_document"
@@ -58,8 +62,6 @@ _POLL = 0.5
 _resolved: dict[str, Callable[[str], Agreement]] = {}
 _events: Any = None
 """In a pool worker: where it reports the files it starts, when the driver enforces a timeout."""
-_memory_mb: int | None = None
-"""In a worker: its memory limit, for the message when a file needs more."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,7 @@ def extract_job(path: str, ref: str) -> ExtractResult:
     try:
         agreement = resolve_extractor(ref)(path)
     except MemoryError:
-        limit = f"the worker's limit of {_memory_mb} MB" if _memory_mb else "the memory available"
+        limit = f"the worker's limit of {guard.memory_mb} MB" if guard.memory_mb else "the memory available"
         return ExtractResult(path, kind=FailureKind.MEMORY,
                              error=f"{path}: needs more memory than {limit} (raise it with --memory-limit)",
                              seconds=time.perf_counter() - started)
@@ -146,57 +148,6 @@ def _init_worker(events: Any = None, memory_mb: int | None = None, driver: int |
     _events = events
     limit_memory(memory_mb)
     exit_with_parent(driver)
-
-
-def limit_memory(memory_mb: int | None) -> None:
-    """Cap this process's address space (``RLIMIT_AS``): a hostile file gets a MemoryError, not the machine."""
-    global _memory_mb
-    _memory_mb = memory_mb
-    if not memory_mb:
-        return
-    try:
-        import resource
-    except ImportError:  # not on Windows
-        return
-    wanted = memory_mb * 1024 * 1024
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        wanted = min(wanted, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
-
-
-def exit_with_parent(pid: int | None = None, poll: float = 0.5) -> None:
-    """End this helper process as soon as the process ``pid`` (default: its parent) is gone.
-
-    A driver killed with SIGKILL cleans up nothing, and a pool worker's parent is the fork server,
-    which itself lives as long as any worker does: so workers watch the driver. A daemon thread
-    waits on a pidfd (no pid reuse), or polls where there is none.
-    """
-    pid = pid or os.getppid()
-    try:
-        fd = os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        fd = None
-
-    def watch() -> None:
-        if fd is not None:
-            select.select([fd], [], [])
-        else:
-            while _alive(pid):
-                time.sleep(poll)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="rok-exit-with-driver", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _job(path: str, ref: str) -> ExtractResult:
