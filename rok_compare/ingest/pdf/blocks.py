@@ -73,7 +73,8 @@ def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
             if previous is None:
                 joins = bool(blocks) and _continues_across(blocks[-1], item, kind, pitch)
             else:
-                joins = not _starts_block(previous, item, kind, blocks[-1].kind, edges.flow(flow, previous), pitch)
+                around = edges.flow(flow, previous) if edges.index else flow
+                joins = not _starts_block(previous, item, kind, blocks[-1].kind, around, pitch)
             if joins:
                 blocks[-1].lines.append(item)
             else:
@@ -163,9 +164,8 @@ def _starts_block(previous: Line, line: Line, kind: str, block_kind: str, flow: 
         return abs(previous.height - line.height) > 0.1 * height or not _heading_goes_on(previous, line, flow.right)
     if kind == ITEM:
         return True
-    if block_kind == PARAGRAPH and _indented(previous, line, flow) and not _hanging(previous, line, flow):
-        return True
-    if block_kind == PARAGRAPH and _outdented(previous, line, flow):
+    if block_kind == PARAGRAPH and previous.x0 != line.x0 and (  # an indent, or the end of one
+            _indented(previous, line, flow) and not _hanging(previous, line, flow) or _outdented(previous, line, flow)):
         return True
     return _ended_early(previous, line, flow.right)
 
