@@ -182,8 +182,10 @@ def train_deciders(shared: Path, out: Path) -> None:
     trained_on = {"documents": len(documents), "rule_features_from": list(RULE_BLIND_SETS)}
     deciders_module.save_decider(fitted.party, out / deciders_module.PARTY_MODEL_FILE,
                                  threshold=PARTY_THRESHOLD, keep_rules=KEEP_RULES, trained_on=trained_on)
-    deciders_module.save_decider(fitted.sentence, out / deciders_module.SENTENCE_MODEL_FILE, trained_on=trained_on)
-    deciders_module.save_decider(fitted.doc_type, out / deciders_module.DOC_TYPE_MODEL_FILE, trained_on=trained_on)
+    deciders_module.save_decider(fitted.sentence, out / deciders_module.SENTENCE_MODEL_FILE,
+                                 threshold=fitted.sentence_threshold, trained_on=trained_on)
+    deciders_module.save_decider(fitted.doc_type, out / deciders_module.DOC_TYPE_MODEL_FILE,
+                                 threshold=fitted.doc_type_threshold, trained_on=trained_on)
     deciders_module.clear_cache()
     print(f"deciders fitted on {len(documents)} annotated documents")
 

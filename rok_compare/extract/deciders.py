@@ -28,7 +28,11 @@ class Deciders:
     party: LinearDecider | None = None
     party_threshold: float = DEFAULT_THRESHOLD
     sentence: LinearDecider | None = None
+    sentence_threshold: float = 0.0
+    """Least probability for a goal or commitment the rules did not find."""
     doc_type: LinearDecider | None = None
+    doc_type_threshold: float = 0.0
+    """Least probability for a type where the rules say only "other"."""
     keep_rules: bool = True
     """What the precise cue rules find stands; the models add what they miss."""
 
@@ -59,7 +63,9 @@ def _load(directory: str) -> Deciders:
         party=party[0] if party else None,
         party_threshold=float(party[1].get("threshold", DEFAULT_THRESHOLD)) if party else DEFAULT_THRESHOLD,
         sentence=sentence[0] if sentence else None,
+        sentence_threshold=float(sentence[1].get("threshold", 0.0)) if sentence else 0.0,
         doc_type=doc_type[0] if doc_type else None,
+        doc_type_threshold=float(doc_type[1].get("threshold", 0.0)) if doc_type else 0.0,
         keep_rules=bool(party[1].get("keep_rules", True)) if party else True,
     )
 

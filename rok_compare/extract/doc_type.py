@@ -3,8 +3,8 @@
 Tried in this order, first hit wins: a news article (quotes attributed with "säger", a press
 release), minutes of a meeting (other), then what the title says it is (plan, strategy, local or
 regional agreement), then what the body is about (the regional agreement named in a heading or
-in two sentences, local agreement wording), then weaker news wording ("i dag", "hittills"),
-else other.
+in two sentences, local agreement wording), then weaker news wording ("i dag", "hittills") or a
+dateline at the top ("Publicerad" with its date, a weekday date), else other.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ _ORGANISATION_LINE = re.compile(
     r"|[A-ZÅÄÖ]\S*(?:\s+[A-ZÅÄÖ]\S*)?\s+(?:kommun|stad|län)"
 )
 """A line that is only an organisation's name, as a logo or letterhead over the title."""
+_DATELINE_WINDOW = 400
 _JOIN = "\x00.\x00"
 """Between texts searched at once: no cue pattern matches across it."""
 
@@ -82,11 +83,18 @@ def classify_doc_type(doc: SegmentedDocument) -> DocType:
         return DocType.REGIONAL_AGREEMENT
     if _count_sentences("local_agreement_body", sentences) >= 1:
         return DocType.LOCAL_AGREEMENT
-    if _count_sentences("news_weak", sentences) >= 1:
+    if _count_sentences("news_weak", sentences) >= 1 or _dateline(doc):
         return DocType.NEWS
     if has_generic_agreement_title(doc):
         return DocType.REGIONAL_AGREEMENT  # refined by its parties: see agreement_level
     return DocType.OTHER
+
+
+def _dateline(doc: SegmentedDocument) -> bool:
+    """A news item's dateline near the top ("Publicerad" with or without its date, a weekday date,
+    "Pressmeddelande"); an info page that presents one agreement stays that agreement."""
+    head = doc.source.text[:_DATELINE_WINDOW]
+    return any(p.search(head) for p in _cues()["news_dateline"])
 
 
 _GENERIC_TITLE = re.compile(r"^(överenskommelse|avsiktsförklaring|avtal|samverkansavtal|samarbetsavtal)\b", re.I)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from rok_compare.extract.attribution import without_attribution
 from rok_compare.extract.organisations import MentionIndex
-from rok_compare.extract.sentence_roles import agent_of, subject_of
+from rok_compare.extract.sentence_roles import agent_of, signature_or_signing, subject_of
 from rok_compare.extract.sites import FURNITURE, HEADING, Site, SiteIndex, bin_of, stems
 from rok_compare.extract.strength import commitment_strength
 from rok_compare.model import Commitment, DocType, Goal, Party, Sentence
@@ -123,6 +123,8 @@ def _features(sites: SiteIndex, candidate: StatementCandidate, mentions: Mention
             features["subj_party"] = 1.0
     if _JOINT.match(text):
         features["subj_joint"] = 1.0
+    if signature_or_signing(text):
+        features["signing"] = 1.0
     if candidate.party != "*":
         features["owner_party"] = 1.0
     heading = site.section.heading if site.section else None
@@ -149,17 +151,27 @@ def _features(sites: SiteIndex, candidate: StatementCandidate, mentions: Mention
 
 
 def choose_statements(candidates: Sequence[StatementCandidate], labels: Sequence[str],
-                      keep_rules: bool = False) -> tuple[list[Goal], list[Commitment]]:
+                      keep_rules: bool = False, fill_only: Sequence[str] = (GOAL, COMMITMENT),
+                      ) -> tuple[list[Goal], list[Commitment]]:
     """Goals and commitments from the decided candidates: the rules' own items where a rule found
-    the sentence (their text, span and party), else the whole sentence. With ``keep_rules``, what
-    a rule found stands whatever the model says (the model adds what the rules miss)."""
+    the sentence (their text, span and party), else the whole sentence.
+
+    With ``keep_rules``, what the rules found stands as it is; for the kinds in ``fill_only`` the
+    model speaks only where the rules found none of that kind in the document (on documents they were
+    not written against the rules are precise where they fire at all, and miss whole documents'
+    goals or commitments)."""
+    rules_found = {GOAL: GOAL in fill_only and any(c.rule_goals for c in candidates),
+                   COMMITMENT: COMMITMENT in fill_only and any(c.rule_commitments for c in candidates)}
     goals: list[Goal] = []
     commitments: list[Commitment] = []
     for candidate, label in zip(candidates, labels, strict=True):
-        if keep_rules and candidate.rule_commitments:
-            label = COMMITMENT
-        elif keep_rules and candidate.rule_goals:
-            label = GOAL
+        if keep_rules:
+            if candidate.rule_commitments:
+                label = COMMITMENT
+            elif candidate.rule_goals:
+                label = GOAL
+            elif label in rules_found and rules_found[label]:
+                label = NEITHER
         site = candidate.site
         section = site.section.heading if site.section else None
         if label == GOAL:
@@ -171,7 +183,7 @@ def choose_statements(candidates: Sequence[StatementCandidate], labels: Sequence
         elif label == COMMITMENT:
             if candidate.rule_commitments:
                 commitments.extend(candidate.rule_commitments)
-            else:
+            elif not signature_or_signing(site.text):  # who signed is no undertaking (the annotation rule)
                 commitments.append(Commitment(candidate.party, site.text, commitment_strength(site.text), site.span,
                                               section))
     return goals, commitments

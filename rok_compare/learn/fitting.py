@@ -32,6 +32,8 @@ RULE_BLIND_SETS = ("train",)
 PARTY_PARAMS = {"C": 1.0}
 PARTY_THRESHOLD = 0.6
 SENTENCE_PARAMS = {"C": 0.3}
+SENTENCE_THRESHOLD = 0.6
+DOC_TYPE_THRESHOLD = 0.4
 DOC_TYPE_PARAMS = {"C": 1.0, "min_count": 1}
 KEEP_RULES = True
 
@@ -94,10 +96,12 @@ def fit_deciders(prepared: Sequence[Prepared], statements=None) -> Deciders:
     ``statements(item, parties, deciders)`` may memoise :func:`statement_evidence`."""
     statements = statements or (lambda item, parties, deciders: statement_evidence(item.evidence, parties, deciders))
     partial = Deciders(party=fit_party_model(prepared), party_threshold=PARTY_THRESHOLD,
-                       doc_type=fit_doc_type_model(prepared), keep_rules=KEEP_RULES)
+                       doc_type=fit_doc_type_model(prepared), doc_type_threshold=DOC_TYPE_THRESHOLD,
+                       keep_rules=KEEP_RULES)
     fitted = []
     for item in prepared:
         parties: list[Party] = decide_parties(item.evidence, partial)
         fitted.append((item, statements(item, parties, partial)))
     return Deciders(party=partial.party, party_threshold=PARTY_THRESHOLD, sentence=fit_sentence_model(fitted),
-                    doc_type=partial.doc_type, keep_rules=KEEP_RULES)
+                    sentence_threshold=SENTENCE_THRESHOLD, doc_type=partial.doc_type,
+                    doc_type_threshold=DOC_TYPE_THRESHOLD, keep_rules=KEEP_RULES)
