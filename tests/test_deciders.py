@@ -20,7 +20,6 @@ from rok_compare.extract.deciders import (
     clear_cache,
     shipped_deciders,
 )
-from rok_compare.extract.party_candidates import party_candidates
 from rok_compare.extract.pipeline import party_evidence
 from rok_compare.ingest import read_document
 from rok_compare.model import DocType

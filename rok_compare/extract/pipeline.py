@@ -79,9 +79,9 @@ def party_evidence(source: SourceDocument) -> PartyEvidence:
 
 
 RULE_LIST_MIN = 1
-"""Parties the cue rules recognise (one name or more: a list, or the owner of a plan) are the agreement's list as it stands: on
-documents they were not written against, the rules are precise but narrow (P 0.94, R 0.31), so the
-model's task is the documents where they find no list."""
+"""Parties the cue rules recognise (one name or more: a list, or the owner of a plan) stand as they
+are: on documents they were not written against the rules are precise but narrow (P 0.94, R 0.31),
+so the model's task is the documents where they find none."""
 
 
 def decide_parties(evidence: PartyEvidence, deciders: Deciders) -> list[Party]:
