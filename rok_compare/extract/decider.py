@@ -17,6 +17,9 @@ import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
+import scipy.sparse as sp
+
 Features = Mapping[str, float]
 FORMAT = "rok-linear-decider/1"
 
@@ -37,6 +40,7 @@ class LinearDecider:
         self.classes_: list[str] = []
         self.weights_: dict[str, list[float]] = {}
         self.intercept_: list[float] = []
+        self._dense: tuple[dict[str, int], np.ndarray] | None = None
 
     def fit(self, X: Sequence[Features], y: Sequence[str]) -> LinearDecider:
         from sklearn.feature_extraction import DictVectorizer
@@ -59,21 +63,30 @@ class LinearDecider:
         self.weights_ = {name: [float(coef[row, col]) for row in range(coef.shape[0])]
                          for name, col in vectorizer.vocabulary_.items() if any(coef[:, col])}
         self.intercept_ = [float(v) for v in model.intercept_]
+        self._dense = None
         return self
 
     def decision_function(self, X: Sequence[Features]) -> list[list[float]]:
-        """Raw linear scores per row (one per weight vector)."""
-        width = len(self.intercept_)
-        scores = []
-        for row in X:
-            total = list(self.intercept_)
+        """Raw linear scores per row (one per weight vector): one sparse product for all rows."""
+        index, weights = self._matrix()
+        rows, cols, values = [], [], []
+        for row_number, row in enumerate(X):
             for name, value in row.items():
-                weights = self.weights_.get(name)
-                if weights is not None:
-                    for i in range(width):
-                        total[i] += weights[i] * value
-            scores.append(total)
-        return scores
+                col = index.get(name)
+                if col is not None:
+                    rows.append(row_number)
+                    cols.append(col)
+                    values.append(value)
+        matrix = sp.csr_matrix((values, (rows, cols)), shape=(len(X), len(index)))
+        return (matrix @ weights + np.asarray(self.intercept_)).tolist()
+
+    def _matrix(self) -> tuple[dict[str, int], np.ndarray]:
+        """The weights as a (features x vectors) array, built once."""
+        if self._dense is None:
+            names = list(self.weights_)
+            self._dense = ({name: i for i, name in enumerate(names)},
+                           np.asarray([self.weights_[n] for n in names], dtype=float).reshape(len(names), -1))
+        return self._dense
 
     def predict_proba(self, X: Sequence[Features]) -> list[dict[str, float]]:
         """Probability of each class per row."""

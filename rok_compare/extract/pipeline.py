@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from rok_compare.extract.attribution import without_attribution
 from rok_compare.extract.clauses import build_clauses
-from rok_compare.extract.commitments import find_commitments
+from rok_compare.extract.commitments import CommitmentResult, find_commitments
 from rok_compare.extract.deciders import Deciders, shipped_deciders
 from rok_compare.extract.doc_type import agreement_level, classify_doc_type
 from rok_compare.extract.doc_type_features import doc_type_features
@@ -42,9 +43,12 @@ from rok_compare.model import (
 from rok_compare.segment import segment
 
 
-@dataclass(slots=True)
+@dataclass
 class PartyEvidence:
-    """Everything the party decision looks at, for one document (also what training labels)."""
+    """Everything the party decision looks at, for one document (also what training labels).
+
+    The candidates and their features are computed when first asked for: extraction needs them only
+    where the rules found no party."""
 
     doc: SegmentedDocument
     sites: SiteIndex
@@ -53,7 +57,14 @@ class PartyEvidence:
     county: County | None
     doc_type: DocType
     rule_parties: list[Party]
-    candidates: list[PartyCandidate]
+    rule_commitments: tuple[tuple[str, ...], MentionIndex, CommitmentResult] | None = None
+    """The rules' commitments for the parties named (by canonical name), to reuse when the parties
+    decided are the rules' own."""
+
+    @cached_property
+    def candidates(self) -> list[PartyCandidate]:
+        return party_candidates(self.sites, self.mentions, self.furniture_mentions, self.doc_type,
+                                {p.canonical for p in self.rule_parties})
 
 
 def party_evidence(source: SourceDocument) -> PartyEvidence:
@@ -67,15 +78,20 @@ def party_evidence(source: SourceDocument) -> PartyEvidence:
         assign_county(mentions, county)
     doc_type = classify_doc_type(doc)
     rule_parties = find_parties(doc, mentions, doc_type, furniture_mentions=in_furniture)
-    heading_parties = find_commitments(doc, with_party_names(source.text, mentions, rule_parties),
-                                       rule_parties).heading_parties
+    named = with_party_names(source.text, mentions, rule_parties)
+    found = find_commitments(doc, named, rule_parties)
     known = {p.canonical.lower() for p in rule_parties}
-    if any(m.canonical.lower() not in known for m in heading_parties):
+    if any(m.canonical.lower() not in known for m in found.heading_parties):
         # parties named only by their commitment headings
-        rule_parties = find_parties(doc, mentions, doc_type, heading_parties, in_furniture)
-    sites = SiteIndex(doc)
-    candidates = party_candidates(sites, mentions, in_furniture, doc_type, {p.canonical for p in rule_parties})
-    return PartyEvidence(doc, sites, mentions, in_furniture, county, doc_type, rule_parties, candidates)
+        rule_parties = find_parties(doc, mentions, doc_type, found.heading_parties, in_furniture)
+        reuse = None
+    else:
+        reuse = (_key(rule_parties), named, found)
+    return PartyEvidence(doc, SiteIndex(doc), mentions, in_furniture, county, doc_type, rule_parties, reuse)
+
+
+def _key(parties: list[Party]) -> tuple[str, ...]:
+    return tuple(f"{p.name}\x00{p.canonical}" for p in parties)
 
 
 RULE_LIST_MIN = 1
@@ -94,15 +110,22 @@ def decide_parties(evidence: PartyEvidence, deciders: Deciders) -> list[Party]:
     return choose_parties(evidence.doc.source, evidence.candidates, scores, deciders.party_threshold, rules)
 
 
-@dataclass(slots=True)
+@dataclass
 class StatementEvidence:
-    """What the goal/commitment decision looks at, once the parties are known."""
+    """What the goal/commitment decision looks at, once the parties are known (the candidates are
+    computed when first asked for)."""
 
     doc_type: DocType
     mentions: MentionIndex
     rule_goals: list[Goal]
     rule_commitments: list[Commitment]
-    candidates: list[StatementCandidate]
+    sites: SiteIndex
+    parties: list[Party]
+
+    @cached_property
+    def candidates(self) -> list[StatementCandidate]:
+        return statement_candidates(self.sites, self.mentions, self.parties, self.doc_type, self.rule_goals,
+                                    self.rule_commitments)
 
 
 def statement_evidence(evidence: PartyEvidence, parties: list[Party], deciders: Deciders) -> StatementEvidence:
@@ -110,14 +133,16 @@ def statement_evidence(evidence: PartyEvidence, parties: list[Party], deciders: 
     with its features."""
     doc = evidence.doc
     doc_type = decide_doc_type(doc, agreement_level(doc, evidence.doc_type, parties), parties, deciders)
-    mentions = with_party_names(doc.source.text, evidence.mentions, parties)
-    found = find_commitments(doc, mentions, parties)
+    if evidence.rule_commitments is not None and evidence.rule_commitments[0] == _key(parties):
+        _, mentions, found = evidence.rule_commitments
+    else:
+        mentions = with_party_names(doc.source.text, evidence.mentions, parties)
+        found = find_commitments(doc, mentions, parties)
     own = {(c.span.start, c.span.end) for c in found.commitments if c.party != "*"}
     goals = [g for g in find_goals(doc, set(found.party_sections)) if (g.span.start, g.span.end) not in own]
     goal_spans = {(g.span.start, g.span.end) for g in goals}
     commitments = [c for c in found.commitments if (c.span.start, c.span.end) not in goal_spans]
-    candidates = statement_candidates(evidence.sites, mentions, parties, doc_type, goals, commitments)
-    return StatementEvidence(doc_type, mentions, goals, commitments, candidates)
+    return StatementEvidence(doc_type, mentions, goals, commitments, evidence.sites, parties)
 
 
 def decide_doc_type(doc: SegmentedDocument, rule_type: DocType, parties: list[Party], deciders: Deciders) -> DocType:
@@ -133,8 +158,8 @@ def decide_doc_type(doc: SegmentedDocument, rule_type: DocType, parties: list[Pa
 def decide_statements(evidence: StatementEvidence, deciders: Deciders) -> tuple[list[Goal], list[Commitment]]:
     """Goals and commitments by the sentence model (with the rules' when ``keep_rules``); by the
     rules alone without a model."""
-    if deciders.sentence is None:
-        return evidence.rule_goals, evidence.rule_commitments
+    if deciders.sentence is None or (deciders.keep_rules and evidence.rule_goals and evidence.rule_commitments):
+        return evidence.rule_goals, evidence.rule_commitments  # the model would only fill in a kind they miss
     scores = deciders.sentence.predict_proba([c.features for c in evidence.candidates]) if evidence.candidates else []
     labels = [max(s, key=s.__getitem__) for s in scores]
     labels = [label if s[label] >= deciders.sentence_threshold else NEITHER for label, s in zip(labels, scores,

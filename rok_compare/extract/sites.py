@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import Stemmer
 
@@ -103,8 +103,14 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def stems(text: str) -> list[str]:
     """Lower-case Swedish Snowball stems of the words in ``text`` (letters only)."""
+    return list(_stems(text))
+
+
+@lru_cache(maxsize=16384)
+def _stems(text: str) -> tuple[str, ...]:
+    """Remembered: the same sentence is described for its party candidates and as a statement."""
     words = [w.lower() for w in _WORD.findall(text)]
-    return _stemmer().stemWords(words) if words else []
+    return tuple(_stemmer().stemWords(words)) if words else ()
 
 
 def bin_of(value: float, edges: tuple[float, ...]) -> str:
