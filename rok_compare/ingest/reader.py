@@ -4,12 +4,17 @@ read at all, and NFC-normalise whatever comes out (see :mod:`.nfc`)."""
 from __future__ import annotations
 
 import hashlib
+import stat
 from pathlib import Path
 
 from rok_compare.errors import InputError
 from rok_compare.ingest.nfc import normalize_document
 from rok_compare.ingest.sniff import sniff_format
+from rok_compare.ingest.text import check_text_size
 from rok_compare.model import SourceDocument, SourceFormat
+
+_PACKAGED_SUFFIXES = frozenset({".pdf", ".docx", ".odt"})
+"""Formats with limits of their own (pages, unpacked size); the text limit is for the rest."""
 
 
 def read_document(path: str | Path) -> SourceDocument:
@@ -20,6 +25,11 @@ def read_document(path: str | Path) -> SourceDocument:
     if path.is_dir():
         raise InputError(path, "is a directory, not a file")
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a named pipe or a device would be read forever
+            raise InputError(path, "is not a regular file (a pipe, socket or device)")
+        if path.suffix.lower() not in _PACKAGED_SUFFIXES:
+            check_text_size(path, info.st_size)  # before reading a multi-GB file into memory
         data = path.read_bytes()
     except OSError as error:
         raise InputError(path, f"cannot be read ({error.strerror or error})") from error

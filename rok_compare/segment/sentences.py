@@ -16,7 +16,8 @@ import re
 from rok_compare.segment.resources import abbreviations, sentence_final_abbreviations
 from rok_compare.segment.text_utils import trim
 
-_BOUNDARY = re.compile(r"[.!?]+[”\"')\]]*\s+(?=[”\"'(\[–—-]?\s*[A-ZÅÄÖÉÜ0-9])")
+_BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[”\"')\]]*\s+(?=[”\"'(\[–—-]?\s*[A-ZÅÄÖÉÜ0-9])")
+"""Anchored at the first of a run of stops: a long run of dots is tried once, not once per dot."""
 _INITIAL = re.compile(r"^[A-ZÅÄÖ]\.$")
 
 
