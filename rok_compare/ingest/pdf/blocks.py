@@ -211,6 +211,9 @@ def _ended_early(previous: Line, line: Line, right: float) -> bool:
     char_width = (line.x1 - line.x0) / len(text)
     space = text.find(" ")
     first_word = len(text) if space < 0 else space
+    if 0 < space < 5 and text[:space].isdigit():  # "10 mars", "5 procent": kept together by a
+        following = text.find(" ", space + 1)    # no-break space, which the text no longer shows
+        first_word = len(text) if following < 0 else following
     # the average character width underestimates a word of wide letters ("omprövas"): be generous
     return right - previous.x1 > (1.3 * first_word + 2) * char_width
 
