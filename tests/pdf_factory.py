@@ -1051,3 +1051,20 @@ def running_label_pdf(path: Path, pages: int = 4) -> tuple[Path, list[str]]:
         headings.append(heading)
     _drawn(path, drawn)
     return path, headings
+
+
+def odd_pages_pdf(path: Path) -> tuple[Path, list[str]]:
+    """One PDF of the page shapes real files have: A5, A3 landscape, a one-line page, a blank
+    page, a slide (16:9), a page holding only "–" and a page holding only a number."""
+    slide = (720 * PT_MM, 405 * PT_MM)
+    shapes = [((148, 210), "P", "Bilaga 1. Förteckning över parterna"), ("A3", "L", "Plankarta med bestämmelser"),
+              ("A4", "P", "Underskrifter"), ("A4", "P", ""), (slide, "P", "Status kring förstudien"),
+              ("A4", "P", "–"), ("A4", "P", "17")]
+    pdf = new_pdf()
+    for size, orientation, text in shapes:
+        pdf.add_page(format=size, orientation=orientation)
+        if text:
+            body_font(pdf, BODY_PT)
+            pdf.text(MARGIN, 40, text)
+    pdf.output(str(path))
+    return path, [text for _, _, text in shapes]
