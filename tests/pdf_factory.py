@@ -1068,3 +1068,19 @@ def odd_pages_pdf(path: Path) -> tuple[Path, list[str]]:
             pdf.text(MARGIN, 40, text)
     pdf.output(str(path))
     return path, [text for _, _, text in shapes]
+
+
+def high_page_numbers_pdf(path: Path, pages: int = 3) -> tuple[Path, list[str]]:
+    """Pages with LaTeX's wide bottom margin: the page number stands well above the edge band,
+    under a short body."""
+    rng = random.Random(25)
+    measure = _measure(BODY_PT)
+    drawn, bodies = [], []
+    for page in range(pages):
+        lines = wrap(" ".join(rng.sample(SENTENCES, 3)), PAGE_W - 2 * MARGIN, measure, cut=False)
+        ops: list[tuple] = [(MARGIN, 40 + 5 * row, line, BODY_PT, False) for row, line in enumerate(lines)]
+        ops.append((PAGE_W / 2, 245, str(page + 1), BODY_PT, False))
+        drawn.append(ops)
+        bodies.append(logical_text(" ".join(lines)))
+    _drawn(path, drawn)
+    return path, bodies

@@ -100,3 +100,8 @@ def test_a_running_label_beside_each_heading_is_dropped_and_the_heading_kept(pdf
     pages = _text(path).split("\f")
     assert "NFS 2007:10" not in "".join(pages)
     assert [_blocks(page)[0] for page in pages] == headings
+
+
+def test_page_numbers_above_the_edge_band_are_dropped_when_they_run_with_the_pages(pdf_dir):
+    path, bodies = factory.high_page_numbers_pdf(pdf_dir / "latex.pdf")
+    assert _text(path).split("\f") == bodies
