@@ -19,6 +19,8 @@ import unicodedata
 
 import pypdfium2.raw as pdfium_c
 
+from rok_compare.ingest.pdf.marks import blank_note_marks, separate_marks
+
 _RUNS = re.compile(r"[^\s\ufffe\x02](?:[^\r\n\ufffe\x02]*[^\s\ufffe\x02])?[\ufffe\x02]?")
 """A run of characters between PDFium's line breaks, without outer spaces. PDFium marks a hyphen
 it found at a line end as U+FFFE (or 0x02) and joins the next line on: the mark ends a run."""
@@ -35,6 +37,7 @@ _CLEAN = {**{code: " " for code in range(32)}, 0x02: "-", 0xFFFE: "-", 0xA0: " "
 points in Word's PDFs) as the bullet they show."""
 _LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
 _HAS_LIGATURE = re.compile("[\ufb00-\ufb06]")
+_SPACES = re.compile(" {2,}")
 _ACCENTS = {"¨": "\u0308", "˚": "\u030a", "´": "\u0301", "ˆ": "\u0302", "˜": "\u0303", "¸": "\u0327", "ˇ": "\u030c"}
 _HAS_ACCENT = re.compile(f"[{''.join(_ACCENTS)}]")
 _ACCENT_BEFORE = re.compile(f"([{''.join(_ACCENTS)}])([^\\W\\d_])")
@@ -157,7 +160,7 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
         return []
     text = page_text(textpage, count)
     chars = _Chars(textpage)
-    text, found = _blank_note_marks(text, chars)
+    text, found = blank_note_marks(text, chars)
     if marks is not None:
         marks.update(found)
     box, bold = chars.box, chars.bold
@@ -196,7 +199,7 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
     _split_sparse(fragments, wide, spread, text, chars)
     _split_hidden_gutters(fragments, wide, text, chars)
     if marks is not None:
-        _separate_marks(fragments, marks)
+        separate_marks(fragments, marks)
     if _HAS_LIGATURE.search(text):
         _expand_ligatures(fragments)
     if _HAS_ACCENT.search(text):
@@ -208,82 +211,6 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
             if "  " in fragment.text:
                 fragment.text = _SPACES.sub(" ", fragment.text)
     return fragments
-
-
-_SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
-_PLAIN_DIGITS = str.maketrans(_SUPERSCRIPTS, "1234567890")
-_UNICODE_MARK = re.compile(f"(?<=[\\w.,;:)”’]{{3}})[{_SUPERSCRIPTS}]{{1,3}}|(?<=[\\d.,;:)”’])[{_SUPERSCRIPTS}]{{1,3}}")
-"""A superscript digit after a word of three letters or more, a number or punctuation (not the
-"m²" of a unit) is a note mark."""
-_WORD_END = frozenset(" \t\r\n\ufffe\x02.,;:)")
-_DIGIT_CHARS = frozenset("0123456789")
-_BEFORE_MARK = frozenset(".,;)”’\"'")
-_SPACES = re.compile(" {2,}")
-
-
-def _blank_note_marks(text: str, chars: _Chars) -> tuple[str, list[str]]:
-    """The page's text with footnote marks in the body turned into spaces, and the marks.
-
-    A mark is a superscript digit character, or digits at the end of a word that are set
-    smaller than the word's first character and raised above its baseline (a smaller font with
-    a text rise). Footnote texts keep their leading number: no word goes before it."""
-    unicode = any(mark in text for mark in _SUPERSCRIPTS)  # quicker than a search for the class
-    marks = [m.span() for m in _UNICODE_MARK.finditer(text)] if unicode else []
-    for first, end in _digits_ending_words(text):
-        start = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end)) + 1  # the word's start
-        last = end - 1
-        head = text[start:first]
-        if not head and end - start <= 4 or head.isalpha() and len(head) < 3:
-            continue  # a number by itself (a mark goes after a year: "20102"), the "m2" of a unit
-        if head and not (head[-1].isalpha() or head[-1] in _BEFORE_MARK):
-            continue  # "(2016", "2016:38": a number after an opening bracket or a colon
-        if not _raised(chars, last, start):
-            continue
-        while last - 1 > start and text[last - 1].isdigit() and _raised(chars, last - 1, start):
-            last -= 1
-        marks.append((last, end))
-    if not marks:
-        return text, []
-    pieces, position = [], 0
-    for start, end in sorted(marks):
-        pieces += [text[position:start], " " * (end - start)]
-        position = end
-    pieces.append(text[position:])
-    return "".join(pieces), [text[start:end].translate(_PLAIN_DIGITS) for start, end in marks]
-
-
-def _digits_ending_words(text: str) -> list[tuple[int, int]]:
-    """Runs of digits that end a word (followed by a space, punctuation or the end). Digits are
-    rare in a page: finding each with ``str.find`` is several times quicker than a regex scan."""
-    positions: list[int] = []
-    for digit in "0123456789":
-        index = text.find(digit)
-        while index >= 0:
-            positions.append(index)
-            index = text.find(digit, index + 1)
-    if not positions:  # a title page, a cover, a slide: text without a digit
-        return []
-    positions.sort()
-    runs: list[tuple[int, int]] = []
-    length = len(text)
-    for position, following in zip(positions, [*positions[1:], -1], strict=True):
-        if following == position + 1:
-            continue  # the run goes on
-        end = position + 1
-        if end == length or text[end] in _WORD_END:
-            start = end - 1
-            while start > 0 and text[start - 1] in _DIGIT_CHARS:
-                start -= 1
-            runs.append((start, end))
-    return runs
-
-
-def _raised(chars: _Chars, index: int, before: int) -> bool:
-    """Character ``index`` is set smaller than character ``before`` and above its baseline."""
-    _, bottom, _, top = chars.box(index)
-    _, base, _, base_top = chars.box(before)
-    height, base_height = top - bottom, base_top - base
-    return 0 < height < 0.8 * base_height and bottom > base + 0.2 * base_height
 
 
 def compose_accents(text: str) -> str:
@@ -328,26 +255,6 @@ def _split_words(text: str, start: int, end: int, chars: _Chars,
         groups.append([word.start(), word.end(), first[0], max(first[2], last[2]), bottom, height])
     return [Fragment(_clean(text[s:e]), x0, x1, bottom, bottom + height, chars.bold(s) and chars.bold(e - 1),
                      s, e) for s, e, x0, x1, bottom, height in groups]
-
-
-def _separate_marks(fragments: list[Fragment], marks: set[str]) -> None:
-    """Note marks that PDFium set apart as runs of their own (a line break before a raised
-    "1"): a run of one to three digits, smaller than the text it touches on its left and
-    raised above that text's baseline, is a mark: it leaves the text and goes into ``marks``."""
-    small = [f for f in fragments if len(f.text) <= 3 and f.text.isdigit()]
-    if not small:
-        return
-    drop: set[int] = set()
-    for mark in small:
-        for word in fragments:
-            if word is not mark and abs(mark.x0 - word.x1) < 1.5 and 0 < mark.height < 0.8 * word.height \
-                    and mark.bottom > word.bottom + 0.2 * word.height and mark.bottom < word.top \
-                    and word.text[-1:] and not word.text[-1].isdigit():
-                drop.add(id(mark))
-                marks.add(mark.text)
-                break
-    if drop:
-        fragments[:] = [f for f in fragments if id(f) not in drop]
 
 
 def _split_sparse(fragments: list[Fragment], runs: list[tuple[int, int, int]], spread: list[float], text: str,
@@ -432,7 +339,7 @@ def split_across(textpage: object, fragments: list[Fragment], gutters: list[tupl
     (a title across the columns has no such gap and stays whole)."""
     text = page_text(textpage, pdfium_c.FPDFText_CountChars(textpage))
     chars = _Chars(textpage)
-    text, _ = _blank_note_marks(text, chars)
+    text, _ = blank_note_marks(text, chars)
     result: list[Fragment] = []
     for fragment in fragments:
         if not crosses(fragment, gutters):
