@@ -165,10 +165,9 @@ def marked(tag: str) -> list[int]:
     return pids
 
 
-@pytest.mark.parametrize("executor", ["process", "dask"])
-def test_a_killed_driver_leaves_no_helper_processes(executor: str, tmp_path: Path) -> None:
-    if executor == "dask":
-        pytest.importorskip("distributed")
+def test_a_killed_driver_leaves_no_helper_processes(tmp_path: Path, executor: str = "process") -> None:
+    # A local Dask cluster's workers already end with the driver (distributed watches its parent);
+    # checked by hand with --executor dask, left out here to keep the suite short.
     docs = tmp_path / "docs"
     generate_corpus(docs, 8)
     tag = f"orphans-{os.getpid()}-{executor}"
@@ -201,7 +200,7 @@ def free_port() -> int:
 def test_dask_cluster_that_goes_away_stops_the_batch_without_blaming_files(tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     docs = tmp_path / "docs"
-    generate_corpus(docs, 12)
+    generate_corpus(docs, 10)
     address = f"tcp://127.0.0.1:{free_port()}"
     env = {**os.environ, "ROK_TEST_DELAY": "0.5"}
     python = [sys.executable, "-m"]
@@ -231,14 +230,14 @@ def test_dask_cluster_that_goes_away_stops_the_batch_without_blaming_files(tmp_p
         threading.Thread(target=kill_later, args=(worker(), db), daemon=True).start()
         started = time.monotonic()
         with pytest.raises(IngestError, match="no Dask worker is left") as stopped:
-            ingest([docs], db, executor="dask", scheduler=address, extractor=SLOW, timeout=3)
+            ingest([docs], db, executor="dask", scheduler=address, extractor=SLOW, timeout=1.5)
         assert time.monotonic() - started < 60
         assert "\n" not in str(stopped.value) and "not recorded as failed" in str(stopped.value)
         db = tmp_path / "scheduler.db"  # the scheduler dies: the command, one line on stderr
         worker()
         threading.Thread(target=kill_later, args=(scheduler, db), daemon=True).start()
         result = subprocess.run([str(ROK), "ingest", str(docs), "--db", str(db), "--scheduler", address,
-                                 "--timeout", "3"], capture_output=True, text=True, timeout=90,
+                                 "--timeout", "1.5"], capture_output=True, text=True, timeout=90,
                                 env={**env, "ROK_EXTRACTOR": SLOW})
         assert result.returncode == 2
         lines = result.stderr.strip().splitlines()
@@ -246,7 +245,7 @@ def test_dask_cluster_that_goes_away_stops_the_batch_without_blaming_files(tmp_p
         for db in (tmp_path / "worker.db", tmp_path / "scheduler.db"):
             with Store.open(db, readonly=True) as store:
                 info = status(store)
-                assert info.failures == [] and 0 < info.documents < 12
+                assert info.failures == [] and 0 < info.documents < 10
     finally:
         for process in [*workers, scheduler]:
             process.kill()
