@@ -9,6 +9,7 @@ paragraph carries on into the next column when its last line stops mid-sentence.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rok_compare.ingest.pdf.hyphenation import ends_with_break_hyphen
@@ -28,6 +29,9 @@ is an item, "f. 92" (född) in a register is not."""
 LEADER = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){4,}|_{4,})\s*\S{1,20}$")
 """A table-of-contents or register line: dot leaders and a page number or a code at the end.
 Each such line is an entry of its own, never part of a paragraph."""
+
+LABEL = re.compile(r"^[^\W\d][\w.\-/ ]{0,28}:(?:\s|$)")
+"""A line led by a label and a colon: a field of a key-value list."""
 
 SECTION_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-Z]\.)\s+\S")
 """A numbered heading: "3", "3.2", "3.2.1.", "IV.", "B."."""
@@ -84,36 +88,24 @@ def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
     return blocks
 
 
-EDGE_WINDOW = 6
-"""Lines above and below that show where a line could have ended (its paragraph's right edge)."""
-
-
 class _LocalEdges:
-    """Per line, the right edge of the text around it: the furthest right end among the lines
-    within ``EDGE_WINDOW`` lines that start at about its left edge. A letterhead or an address
-    reaching further right than the body (or a body narrower than the column) then does not
-    make every body line look like it "ended early"; the column's edge caps it. Worked out only
-    for a line that stops short of the column's edge (most lines of a justified column do not)."""
+    """The right edge of the body text of a flow: where the lines that start at the flow's left
+    edge end (a high percentile). A letterhead or an address block standing further right and
+    reaching past the body then does not make every body line look like it "ended early"."""
 
     def __init__(self, flow: Flow) -> None:
-        self.right = flow.right
-        self.lines = [item for item in flow.items if isinstance(item, Line)]
-        lines = self.lines
-        varied = len(lines) >= 8 and any(line.x0 - flow.left > 3 * line.height for line in lines)
-        # one left edge (first-line indents aside): nothing there reaches past the body's edge
-        self.index = {id(line): number for number, line in enumerate(lines)} if varied else {}
+        lines = [item for item in flow.items if isinstance(item, Line)]
+        self.left = Counter(round(line.x0) for line in lines).most_common(1)[0][0] if lines else flow.left
+        body = sorted(line.x1 for line in lines if abs(line.x0 - self.left) <= 3 * line.height)
+        self.index = len(lines) >= 8 and len(body) >= 5 and len(body) < len(lines)
+        self.right = min(flow.right, body[int(0.9 * (len(body) - 1))]) if self.index else flow.right
 
     def flow(self, flow: Flow, line: Line) -> Flow:
-        """``flow`` with its right edge where ``line``'s text around it ends."""
-        if not self.index or self.right - line.x1 <= 2 * line.height:
+        """``flow`` with the body's right edge, for a line of the body (one that starts at the
+        body's left edge, the most common one)."""
+        if abs(line.x0 - self.left) > 3 * line.height or self.right >= flow.right:
             return flow
-        number = self.index.get(id(line))
-        if number is None:
-            return flow
-        reach = 3 * max(line.height, 1.0)
-        near = self.lines[max(0, number - EDGE_WINDOW) : number + EDGE_WINDOW + 1]
-        edge = max(other.x1 for other in near if abs(other.x0 - line.x0) <= reach)
-        return Flow(flow.left, min(flow.right, edge))
+        return Flow(flow.left, self.right)
 
 
 def title_first(blocks: list[Block], body_height: float) -> list[Block]:
@@ -162,8 +154,8 @@ def _starts_block(previous: Line, line: Line, kind: str, block_kind: str, flow: 
         return True
     if kind == HEADING:  # a heading wrapped onto several lines goes on in the same size
         return abs(previous.height - line.height) > 0.1 * height or not _heading_goes_on(previous, line, flow.right)
-    if kind == ITEM:
-        return True
+    if kind == ITEM or LABEL.match(line.text) and LABEL.match(previous.text):
+        return True  # a list item; a line of a key-value list ("DATUM: ...", "MÖTESTID: ...")
     if block_kind == PARAGRAPH and previous.x0 != line.x0 and (  # an indent, or the end of one
             _indented(previous, line, flow) and not _hanging(previous, line, flow) or _outdented(previous, line, flow)):
         return True

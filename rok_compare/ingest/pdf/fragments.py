@@ -49,6 +49,8 @@ SPARSE = 1.4
 heading and a running label at the right margin, on one baseline, run together by PDFium): it is
 looked at word by word, and split where a gap is wider than ``WORD_GAP``. Fonts differ too much
 for one absolute width (0.3 to 0.8 line heights a character), so the page is its own measure."""
+LABEL_CHARS = 24
+"""A label split off a sparse run at the right margin is at most this long ("NFS 2007:10")."""
 GUTTER_GAP = 1.0
 """A gap between columns is at least this many line heights wide."""
 
@@ -259,9 +261,10 @@ def _split_words(text: str, start: int, end: int, chars: _Chars,
 
 def _split_sparse(fragments: list[Fragment], runs: list[tuple[int, int, int]], spread: list[float], text: str,
                   chars: _Chars) -> None:
-    """Runs much wider per character than the page's median run (``spread``, one a run), split
-    at their wide gaps (in place; ``runs`` is updated to the fragments' new places, the split
-    ones left out)."""
+    """Runs much wider per character than the page's median run (``spread``, one a run) whose
+    last word group, after a wide gap, is a short label at the page's right margin: the label
+    split off (in place; ``runs`` is updated to the fragments' new places, the split ones left
+    out). Only at the margin: a form's "Namn:   IT-konsulttjänster" stays one run."""
     measured = sorted(ratio for ratio in spread if ratio)
     if len(measured) < 5:
         return
@@ -272,8 +275,15 @@ def _split_sparse(fragments: list[Fragment], runs: list[tuple[int, int, int]], s
               if ratio > limit and " " in fragments[run[0]].text]
     if not sparse:
         return
-    replaced = {index: pieces for index, start, end in sparse
-                if len(pieces := _split_words(text, start, end, chars)) > 1}
+    right = max(fragment.x1 for fragment in fragments)
+    replaced = {}
+    for index, start, end in sparse:
+        pieces = _split_words(text, start, end, chars)
+        label = pieces[-1]
+        if len(pieces) > 1 and len(label.text) <= LABEL_CHARS and right - label.x1 < max(label.height, 1.0):
+            whole = fragments[index]  # the text before the label stays one fragment
+            replaced[index] = [Fragment(_clean(text[start : pieces[-2].end]), whole.x0, pieces[-2].x1, whole.bottom,
+                                        whole.top, whole.bold, start, pieces[-2].end), label]
     if not replaced:
         return
     moved: dict[int, int] = {}

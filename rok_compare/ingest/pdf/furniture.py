@@ -144,7 +144,7 @@ def remove_furniture(pages: list[PageFragments], body_height: float) -> int:
                 if block.separated and _in_slot(block.side, line, slots, body_height):
                     parts = {id(fragment) for fragment in line}
                 else:
-                    parts = _furniture_parts(line, repeated)
+                    parts = _furniture_parts(line, repeated, body_height)
                 if not parts:
                     break
                 drop.update(parts)
@@ -225,13 +225,20 @@ def _header_over_title(page: PageFragments, top: _EdgeBlock, drop: set[int], bod
     return {id(f) for f in line}
 
 
-def _furniture_parts(line: list[Fragment], repeated: set[str]) -> set[int]:
-    """Ids of the fragments of ``line`` that are furniture (all of them, some, or none)."""
+def _furniture_parts(line: list[Fragment], repeated: set[str], body_height: float) -> set[int]:
+    """Ids of the fragments of ``line`` that are furniture (all of them, some, or none). Of two,
+    a repeated text is furniture beside anything ("Sekretess   NFS 2007:10"); a bare number
+    only beside a plain text ("4   Prop. 1999/2000:17"), not a heading ("2   Lagtext")."""
     text = _line_text(line)
     if furniture_key(text) in repeated or is_page_number(text):
         return {id(fragment) for fragment in line}
-    parts = {id(f) for f in line if is_page_number(f.text) or furniture_key(f.text) in repeated}
-    return parts if len(parts) == len(line) or parts and len(line) == 2 else set()
+    repeats = {id(f) for f in line if furniture_key(f.text) in repeated}
+    parts = repeats | {id(f) for f in line if is_page_number(f.text)}
+    if len(parts) == len(line):
+        return parts
+    if parts and len(line) == 2 and (repeats or _plain([f for f in line if id(f) not in parts], body_height)):
+        return parts
+    return set()
 
 
 def _plain(line: list[Fragment], body_height: float) -> bool:

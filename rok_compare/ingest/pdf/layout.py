@@ -260,7 +260,27 @@ def group_lines(fragments: list[Fragment]) -> list[Line]:
             continue
         rows.append([fragment])
         reference = fragment
-    return [_line(row) for row in rows]
+    return [_line(part) for row in rows for part in _apart(row)]
+
+
+LABEL_GAP = 4.0
+"""Line heights between a heading and a label set smaller at the right margin on its baseline
+("Dataskyddsförordningen ... Dir."): two lines, not one."""
+
+
+def _apart(row: list[Fragment]) -> list[list[Fragment]]:
+    """A row split where a wide gap separates texts of clearly different sizes; a row of one
+    size (a form's "Datum:  2025-03-19", a table's cells) stays whole."""
+    if len(row) < 2:
+        return [row]
+    row.sort(key=lambda f: f.x0)
+    for index in range(1, len(row)):
+        left, right = row[: index], row[index:]
+        gap = right[0].x0 - left[-1].x1
+        high, low = max(f.height for f in left), max(f.height for f in right)
+        if gap > LABEL_GAP * max(high, low) and high > 1.1 * low:
+            return [left, right]
+    return [row]
 
 
 def _minus_middle(fragment: Fragment) -> float:
