@@ -2,10 +2,14 @@
 
     >>> from rok_compare.export import Corpus, export
     >>> Corpus("rok.db").party_county_matrix()
-    >>> export("rok.db", "parquet", "out/")
+    >>> export("rok.db", "csv", "out/")      # CSV and JSON need no pandas
+    >>> export("rok.db", "parquet", "out/")  # pip install "rok-compare[export]"
 """
 
 from rok_compare.export.corpus import TABLES, Corpus
-from rok_compare.export.export import ExportedFile, ExportError, ExportFormat, export
+from rok_compare.export.errors import INSTALL, ExportError, MissingExtraError
+from rok_compare.export.export import ExportedFile, ExportFormat, export
+from rok_compare.export.stored import DocumentNotFound
 
-__all__ = ["TABLES", "Corpus", "ExportError", "ExportFormat", "ExportedFile", "export"]
+__all__ = ["INSTALL", "TABLES", "Corpus", "DocumentNotFound", "ExportError", "ExportFormat", "ExportedFile",
+           "MissingExtraError", "export"]

@@ -2,84 +2,54 @@
 
     >>> from rok_compare.export import Corpus
     >>> corpus = Corpus("rok.db")
-    >>> corpus.parties().groupby("canonical").document_id.nunique().sort_values()
-    >>> corpus.party_county_matrix()
+    >>> corpus.commitments().sort_values("strength", ascending=False)  # guarantee first
+    >>> corpus.alignments(1, 2)            # clause pairs of two stored documents
+    >>> corpus.similarity(by="county")     # share of clauses reused between counties
 
-pandas is imported only here and only when a table is asked for (optional extra ``export``).
-Every table carries ``document_id`` and, where it helps, the document's county and period, so a
-table can be used on its own without joins.
+pandas is the optional extra ``export``; without it ``Corpus`` stops at once with one line that
+names the command to install it. Every table carries ``document_id`` and, where it helps, the
+document's county and period, so a table can be used on its own without joins. Ids and years
+are nullable integers, dates are datetimes, strength, county, doc type and kind are categoricals
+(see :mod:`rok_compare.export.dtypes`).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rok_compare.export.dtypes import typed
+from rok_compare.export.errors import require_pandas
+from rok_compare.export.stored import DocumentRef, load, resolve
+from rok_compare.export.tables import TABLES, read_matrix, read_table
 from rok_compare.store.database import Store
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_DOC_COLUMNS = "d.county_name AS county, d.county_code, d.period_start, d.period_end, d.doc_type"
+__all__ = ["TABLES", "Corpus"]
 
-TABLES: dict[str, str] = {
-    "documents": (
-        "SELECT id AS document_id, path, sha256, format, title, county_name AS county, county_code, "
-        "period_start, period_end, revision_date, doc_type, n_pages, encoding, n_sections, n_clauses, "
-        "n_parties, n_commitments, n_goals, warnings, ingested_at FROM documents ORDER BY id"),
-    "sections": (
-        f"SELECT s.id AS section_id, s.document_id, {_DOC_COLUMNS}, s.ord, s.heading, s.page, s.start "
-        "FROM sections s JOIN documents d ON d.id = s.document_id ORDER BY s.document_id, s.ord"),
-    "clauses": (
-        f"SELECT c.id AS clause_id, c.document_id, {_DOC_COLUMNS}, c.ord, c.clause_key, "
-        's.heading AS section, c.kind, c.themes, c.text, c.norm_hash, c.page, c.start, c."end", '
-        "(SELECT MIN(cluster_id) FROM cluster_members m WHERE m.clause_id = c.id) AS cluster_id "
-        "FROM clauses c JOIN documents d ON d.id = c.document_id LEFT JOIN sections s ON s.id = c.section_id "
-        "ORDER BY c.document_id, c.ord"),
-    "parties": (
-        f"SELECT p.id AS party_id, p.document_id, {_DOC_COLUMNS}, p.ord, p.name, p.canonical, p.kind, "
-        'p.page, p.start, p."end" FROM parties p JOIN documents d ON d.id = p.document_id '
-        "ORDER BY p.document_id, p.ord"),
-    "commitments": (
-        f"SELECT m.id AS commitment_id, m.document_id, {_DOC_COLUMNS}, m.ord, m.party, m.strength, "
-        'm.section, m.text, m.page, m.start, m."end" FROM commitments m '
-        "JOIN documents d ON d.id = m.document_id "
-        "ORDER BY m.document_id, m.ord"),
-    "goals": (
-        f"SELECT g.id AS goal_id, g.document_id, {_DOC_COLUMNS}, g.ord, g.section, g.text, g.page, g.start, "
-        'g."end" FROM goals g JOIN documents d ON d.id = g.document_id ORDER BY g.document_id, g.ord'),
-    "reuse_clusters": (
-        "SELECT id AS cluster_id, method, n_members, n_documents, n_variants, representative_text, "
-        "computed_at FROM reuse_clusters ORDER BY n_documents DESC, id"),
-    "cluster_members": (
-        f"SELECT m.cluster_id, m.clause_id, c.document_id, {_DOC_COLUMNS}, m.score, c.text "
-        "FROM cluster_members m JOIN clauses c ON c.id = m.clause_id "
-        "JOIN documents d ON d.id = c.document_id "
-        "ORDER BY m.cluster_id, c.document_id"),
-}
-_JSON_COLUMNS = {"documents": "warnings", "clauses": "themes"}
+_REUSE_MEMBERS = (
+    "SELECT m.cluster_id, r.n_documents, r.n_variants, r.method, r.representative_text, m.clause_id, "
+    "c.clause_key, c.document_id, d.path, d.county_name AS county, d.county_code, d.period_start, d.period_end, "
+    "d.doc_type, m.score, c.text FROM cluster_members m JOIN reuse_clusters r ON r.id = m.cluster_id "
+    "JOIN clauses c ON c.id = m.clause_id JOIN documents d ON d.id = c.document_id "
+    "ORDER BY r.n_documents DESC, m.cluster_id, c.document_id, c.ord")
 
 
 class Corpus:
     """Read-only view of a store as DataFrames; opens the database once per call."""
 
     def __init__(self, db_path: str | Path | None = None) -> None:
+        require_pandas("Corpus")  # fail before anything else, with the install command
         with Store.open(db_path, readonly=True) as store:  # fail early, with a clear message
             self.path = store.path
 
     def table(self, name: str) -> pd.DataFrame:
-        """One of :data:`TABLES` as a DataFrame (JSON list columns decoded to lists)."""
-        import pandas as pd
-
-        if name not in TABLES:
-            raise KeyError(f"unknown table {name!r} (choose from {', '.join(TABLES)})")
-        with Store.open(self.path, readonly=True) as store:
-            frame = pd.read_sql_query(TABLES[name], store.conn)
-        column = _JSON_COLUMNS.get(name)
-        if column and column in frame:
-            frame[column] = frame[column].map(json.loads)
-        return frame
+        """One of :data:`TABLES` as a typed DataFrame (JSON list columns decoded to lists)."""
+        pd = require_pandas()
+        columns, rows = read_table(self.path, name)
+        return typed(pd.DataFrame(rows, columns=columns, dtype=object), name)
 
     def documents(self) -> pd.DataFrame:
         return self.table("documents")
@@ -105,18 +75,66 @@ class Corpus:
     def cluster_members(self) -> pd.DataFrame:
         return self.table("cluster_members")
 
+    def reuse_members(self) -> pd.DataFrame:
+        """Every clause of every stored reuse cluster, with the cluster's size and representative
+        wording beside it: one frame to group by cluster, county or year."""
+        pd = require_pandas()
+        with Store.open(self.path, readonly=True) as store:
+            cursor = store.conn.execute(_REUSE_MEMBERS)
+            columns = [d[0] for d in cursor.description]
+            frame = pd.DataFrame(cursor.fetchall(), columns=columns, dtype=object)
+        return typed(frame, "reuse_members")
+
+    def alignments(self, a: DocumentRef, b: DocumentRef) -> pd.DataFrame:
+        """Clause pairs of two stored documents (by id, path or file name), as ``rok align`` finds them:
+        one row per pair in A's order, then the clauses of A and of B left without a partner
+        (``relation`` ``only_a`` / ``only_b``). Reads the store only, never the files."""
+        from rok_compare.align import align
+
+        pd = require_pandas()
+        with Store.open(self.path, readonly=True) as store:
+            doc_a, doc_b = load(store, [resolve(store, a), resolve(store, b)])
+        alignment = align(doc_a.document.clauses, doc_b.document.clauses, doc_a.document.path, doc_b.document.path)
+        id_a = {ref: cid for ref, cid in zip((c.id for c in doc_a.document.clauses), doc_a.clause_ids, strict=True)}
+        id_b = {ref: cid for ref, cid in zip((c.id for c in doc_b.document.clauses), doc_b.clause_ids, strict=True)}
+        rows = [(doc_a.id, id_a[p.a.id], p.a.id, p.a.text, doc_b.id, id_b[p.b.id], p.b.id, p.b.text,
+                 str(p.relation), round(p.score, 4), str(p.shape), p.moved, p.group) for p in alignment.pairs]
+        rows += [(doc_a.id, id_a[c.id], c.id, c.text, doc_b.id, None, None, None, "only_a", None, None, False, None)
+                 for c in alignment.only_a]
+        rows += [(doc_a.id, None, None, None, doc_b.id, id_b[c.id], c.id, c.text, "only_b", None, None, False, None)
+                 for c in alignment.only_b]
+        columns = ["a_document_id", "a_clause_id", "a_clause_key", "a_text", "b_document_id", "b_clause_id",
+                   "b_clause_key", "b_text", "relation", "score", "shape", "moved", "group"]
+        frame = pd.DataFrame(rows, columns=columns, dtype=object)
+        frame["moved"] = frame["moved"].astype(bool)
+        return typed(frame, "alignments")
+
+    def similarity(self, by: str = "document") -> pd.DataFrame:
+        """Share of clauses with a match (same stored reuse cluster) in the other document or county,
+        symmetrised, as ``rok similarity`` computes it; ``by`` is "document" (rows and columns are
+        paths) or "county"."""
+        import numpy as np
+
+        from rok_compare.align.matrix import similarity_matrix
+
+        pd = require_pandas()
+        if by not in ("document", "county"):
+            raise ValueError(f"by must be 'document' or 'county', not {by!r}")
+        with Store.open(self.path, readonly=True) as store:
+            stored = load(store)
+            cluster_of = dict(store.conn.execute(
+                "SELECT clause_id, MIN(cluster_id) FROM cluster_members GROUP BY clause_id"))
+        numbers: dict[int, int] = {}
+        labels = np.array([numbers.setdefault(cluster_of[cid], len(numbers)) if cid in cluster_of else -1
+                           for doc in stored for cid in doc.clause_ids], dtype=np.int64)
+        matrix = similarity_matrix([doc.document for doc in stored], labels, by=by)
+        index = pd.Index(matrix.labels, name=by)
+        return pd.DataFrame(matrix.values, index=index, columns=index.rename(None))
+
     def party_county_matrix(self) -> pd.DataFrame:
         """Canonical party × county: in how many of the county's documents the party is a signatory."""
-        import pandas as pd
-
-        parties = self.parties()
-        if parties.empty:
-            return pd.DataFrame(index=pd.Index([], name="party", dtype="object"))
-        parties = parties.assign(county=parties["county"].fillna("(unknown county)"))
-        matrix = (parties.drop_duplicates(["document_id", "canonical"])
-                  .pivot_table(index="canonical", columns="county", values="document_id",
-                               aggfunc="count", fill_value=0))
-        matrix = matrix.astype("int64")
+        pd = require_pandas()
+        columns, rows = read_matrix(self.path)
+        matrix = pd.DataFrame(rows, columns=columns).set_index("party").astype("int64")
         matrix.columns.name = "county"
-        matrix.index.name = "party"
-        return matrix.loc[matrix.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+        return matrix

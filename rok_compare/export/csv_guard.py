@@ -25,12 +25,13 @@ def neutralise(value: object) -> object:
 
 
 def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells and column names are neutralised."""
+    """A copy of ``frame`` whose text cells and column names are neutralised (for DataFrames a
+    notebook writes with ``to_csv``)."""
     from pandas.api.types import is_numeric_dtype
 
     frame = frame.copy()
     for column in frame.columns:
-        if not is_numeric_dtype(frame[column]):  # object or string columns; numbers stay numbers
-            frame[column] = frame[column].map(neutralise)
+        if not is_numeric_dtype(frame[column]):  # object, string or category columns; numbers stay numbers
+            frame[column] = frame[column].astype(object).map(neutralise)
     frame.columns = [neutralise(column) for column in frame.columns]
     return frame
