@@ -464,8 +464,11 @@ def test_mentions_are_fast(reg: PartyRegistry) -> None:
 
 
 def test_gold_party_names_are_found(reg: PartyRegistry) -> None:
-    """Every party in the development annotations is found as a mention and resolves by lookup."""
-    golds = sorted((SHARED / "gold").glob("*/*.json"))
+    """Every party in the development annotations is found as a mention and resolves by lookup.
+
+    The seeds and dev sets only: the registry was built against them, while ``gold/train`` is kept
+    as documents it has not seen (the leave-one-county-out figures count on that)."""
+    golds = sorted(path for name in ("seeds", "dev") for path in (SHARED / "gold" / name).glob("*.json"))
     if not golds:
         pytest.skip("development annotations not available")
     missed = []

@@ -20,6 +20,7 @@ from pathlib import Path
 import typer
 
 from rok_compare.cli.output import fail, terminal_safe
+from rok_compare.ingest.text import MAX_TEXT_MB_ENV
 
 PLACES_SHOWN = 5
 VARIANTS_SHOWN = 4
@@ -134,6 +135,8 @@ def ingest_command(
     memory_limit: int = typer.Option(4096, "--memory-limit", min=0, metavar="MB",  # store.DEFAULT_MEMORY_LIMIT_MB
                                      help="Address space per worker process; a file that needs more fails "
                                           "(0: no limit)."),
+    max_text_mb: float | None = typer.Option(None, "--max-text-mb", min=0, metavar="MB",
+                                             help="Largest text or HTML file read (default 50; 0: no limit)."),
 ) -> None:
     """Add documents to the store: unchanged files are skipped, changed ones replaced.
 
@@ -143,6 +146,8 @@ def ingest_command(
     reasons are listed; failures are kept for `rok status`).
     """
     db = _db(db)
+    if max_text_mb is not None:  # the workers read it from the environment they inherit
+        os.environ[MAX_TEXT_MB_ENV] = str(max_text_mb)
     try:
         _ingest(paths, db, workers, executor, scheduler, timeout, memory_limit)
     except KeyboardInterrupt:  # before the batch started (or after it ended): nothing half done
@@ -375,6 +380,10 @@ def export_command(
     format: ExportFormatOption = typer.Option(..., "--format", "-f", help="csv, json or parquet."),  # noqa: A002, B008
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the files (created if missing)."),  # noqa: B008
     db: Path | None = _db_option(),  # noqa: B008
+    no_csv_guard: bool = typer.Option(False, "--no-csv-guard",
+                                      help="Write CSV cells as they are (by default a cell starting with = + - @, "
+                                           "tab or CR gets a leading ' so a spreadsheet shows it instead of "
+                                           "running it)."),
 ) -> None:
     """Write documents, sections, clauses, parties, commitments, goals, reuse clusters and a
     party × county matrix, one file per table."""
@@ -382,6 +391,6 @@ def export_command(
 
     db = _db(db)
     with _errors(db):
-        files = export(db, format.value, out)
+        files = export(db, format.value, out, csv_guard=not no_csv_guard)
     for f in files:
         typer.echo(f"{f.path}  ({f.rows} rows)")
