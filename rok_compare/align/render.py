@@ -1,6 +1,8 @@
 """Human-readable views of alignments, revision diffs and reuse: terminal text and HTML.
 
-Terminal text marks deletions ``[-like this-]`` and insertions ``{+like this+}``, or colours them
+``rok diff`` calls a clause without a partner removed (only in the old version) or added (only
+in the new one); ``rok align``, whose documents need not be versions of each other, says only in
+A or only in B. Terminal text marks deletions ``[-like this-]`` and insertions ``{+like this+}``, or colours them
 (red, green) when ``color`` is on. The HTML page is self-contained (inline CSS, no scripts) and
 escapes every piece of document text.
 """
@@ -47,26 +49,38 @@ def diff_text(diff: list[DiffOp], style: Style) -> str:
     return "".join(parts)
 
 
-def _entry_lines(entry: RevisionEntry, style: Style) -> list[str]:
+_PAIR_WORDS = {"added": "only in B", "removed": "only in A"}
+"""Unpaired clauses of ``rok align``: A and B are two documents, neither older."""
+_REVISION_WORDS = {"added": "added", "removed": "removed"}
+"""Unpaired clauses of ``rok diff``: B is the newer version, so a clause is added or removed."""
+
+
+def _entry_lines(entry: RevisionEntry, style: Style, words: dict[str, str]) -> list[str]:
     flags = "".join([" moved" if entry.moved else "", f" {entry.shape}" if str(entry.shape) != "1:1" else ""])
     if entry.change is Change.ADDED:
-        return [style(f"+ only in B [{entry.new.id}]", "added"), f"    {entry.new.text}"]
+        return [style(f"+ {words['added']} [{entry.new.id}]", "added"), f"    {entry.new.text}"]
     if entry.change is Change.REMOVED:
-        return [style(f"- only in A [{entry.old.id}]", "removed"), f"    {entry.old.text}"]
+        return [style(f"- {words['removed']} [{entry.old.id}]", "removed"), f"    {entry.old.text}"]
     label = "= identical" if entry.change is Change.UNCHANGED else f"~ {entry.relation} {entry.score:.2f}"
     head = style(f"{label} [{entry.old.id} ~ {entry.new.id}]{flags}", "head")
     body = entry.new.text if entry.change is Change.UNCHANGED else diff_text(entry.diff or [], style)
     return [head, f"    {body}"]
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def alignment_text(alignment: Alignment, style: Style) -> str:
-    """The alignment as a readable diff in B's order, with a closing summary line."""
+    """The alignment as a readable diff in B's order, with a closing summary in plain words."""
     lines = [style(f"A: {alignment.a_path}", "head"), style(f"B: {alignment.b_path}", "head"), ""]
     for entry in document_order(alignment):
-        lines += _entry_lines(entry, style)
+        lines += _entry_lines(entry, style, _PAIR_WORDS)
     s = alignment.summary
-    lines += ["", f"identical {s.identical} · edited {s.edited} · related {s.related} · moved {s.moved} · "
-                  f"only in A {s.only_a} · only in B {s.only_b}"]
+    paired = s.identical + s.edited + s.related
+    moved = f", {s.moved} of them out of order" if s.moved else ""
+    lines += ["", f"{_count(paired, 'clause pair')}: {s.identical} identical, {s.edited} edited, "
+                  f"{s.related} related{moved}; {_count(s.only_a, 'clause')} only in A, {s.only_b} only in B"]
     return "\n".join(lines) + "\n"
 
 
@@ -76,7 +90,7 @@ def revision_text(revision: RevisionDiff, style: Style) -> str:
     for entry in revision.entries:
         if entry.change is Change.UNCHANGED and not entry.moved:
             continue
-        lines += _entry_lines(entry, style)
+        lines += _entry_lines(entry, style, _REVISION_WORDS)
     s = revision.summary
     lines += ["", f"{s.unchanged} unchanged, {s.edited} edited, {s.added} added, {s.removed} removed, "
                   f"{s.moved} moved; text unchanged {s.share_unchanged:.0%}, edited {s.share_edited:.0%}, "
@@ -85,20 +99,23 @@ def revision_text(revision: RevisionDiff, style: Style) -> str:
 
 
 def reuse_text(report: ReuseReport, limit: int = 3) -> str:
-    lines = [f"{len(report.clusters)} reuse clusters"]
+    """Clusters in plain words: where each wording recurs, since when, and how common it is."""
+    n_docs = len(report.documents)
+    lines = [f"{len(report.clusters)} reuse clusters (wordings found in more than one document) "
+             f"in {_count(n_docs, 'document')}"]
     for cluster in report.clusters:
-        first = f", first {cluster.first_year}" if cluster.first_year else ""
-        lines.append(f"\n#{cluster.id} in {cluster.documents} documents, {cluster.counties} counties{first}, "
-                     f"boilerplate {cluster.boilerplate:.2f}")
+        first = f", first seen {cluster.first_year}" if cluster.first_year else ""
+        lines.append(f"\n#{cluster.id} in {cluster.documents} of {n_docs} documents "
+                     f"({_count(cluster.counties, 'county', 'counties')}){first}")
         lines.append(f"  {cluster.canonical}")
         for member in cluster.members[:limit]:
             where = ", ".join(str(x) for x in (member.county, member.year) if x)
             lines.append(f"  - {member.path} [{member.clause_id}]{f' ({where})' if where else ''}")
         if len(cluster.members) > limit:
             lines.append(f"  … {len(cluster.members) - limit} more")
-    lines.append("\nDistinctive clauses per document:")
+    lines.append("\nClauses of each document found in no other document:")
     for doc in report.documents:
-        lines.append(f"  {doc.path}: {len(doc.distinctive)} of {doc.clauses} distinctive, "
+        lines.append(f"  {doc.path}: {len(doc.distinctive)} of {doc.clauses} clauses its own, "
                      f"{doc.shared} shared")
     return "\n".join(lines) + "\n"
 

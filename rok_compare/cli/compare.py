@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from rok_compare.cli.output import fail, json_safe, report_failures, terminal_safe
+from rok_compare.cli.output import Progress, color_enabled, fail, json_safe, report_failures, terminal_safe
 from rok_compare.errors import InputError
 from rok_compare.model import Agreement, Clause
 
@@ -66,10 +66,12 @@ def _extract(path: Path) -> Agreement:
     raise typer.Exit(code=1)
 
 
-def _style():
+def _style(no_color: bool = False):
+    """Colour on a terminal unless ``--no-color`` (here or before the command) or ``NO_COLOR``; else
+    plain ``[-removed-]`` / ``{+added+}`` marks."""
     from rok_compare.align.render import terminal_style
 
-    return terminal_style(sys.stdout.isatty())
+    return terminal_style(color_enabled(sys.stdout.isatty(), no_color))
 
 
 def _shown(clauses: list[Clause]) -> list[Clause]:
@@ -85,6 +87,7 @@ def _dumps(data: object) -> str:
 
 _HTML_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """Written as character references in HTML output: the same text in a browser, inert on a terminal."""
+_NO_COLOR_HELP = "No colour; changes marked [-removed-] and {+added+} (also: rok --no-color, NO_COLOR)."
 _CSV_GUARD_HELP = ("Write CSV cells as they are. By default a cell starting with = + - @, tab or CR gets a "
                    "leading ' so that a spreadsheet shows it instead of running it as a formula.")
 
@@ -94,6 +97,7 @@ def align_command(
     b: Annotated[Path, typer.Argument(help="Second document (PDF or text).")],
     format: Annotated[AlignFormat, typer.Option("--format", "-f", help="text, json or html.")]  # noqa: A002
     = AlignFormat.TEXT,
+    no_color: Annotated[bool, typer.Option("--no-color", help=_NO_COLOR_HELP)] = False,
 ) -> None:
     """Pair the clauses of A and B: identical, edited or related, moved, split or merged."""
     from rok_compare.align import align
@@ -102,7 +106,7 @@ def align_command(
     doc_a, doc_b = _extract(a), _extract(b)
     if format is AlignFormat.TEXT:
         alignment = align(_shown(doc_a.clauses), _shown(doc_b.clauses), terminal_safe(str(a)), terminal_safe(str(b)))
-        typer.echo(alignment_text(alignment, _style()), nl=False)
+        typer.echo(alignment_text(alignment, _style(no_color)), nl=False)
         return
     alignment = align(doc_a.clauses, doc_b.clauses, str(a), str(b))
     if format is AlignFormat.JSON:
@@ -116,6 +120,7 @@ def diff_command(
     new: Annotated[Path, typer.Argument(help="Newer version of the same agreement.")],
     format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text or json.")]  # noqa: A002
     = DiffFormat.TEXT,
+    no_color: Annotated[bool, typer.Option("--no-color", help=_NO_COLOR_HELP)] = False,
 ) -> None:
     """Added, removed, edited and moved clauses from OLD to NEW, and how much changed."""
     from rok_compare.align.render import revision_text
@@ -128,14 +133,28 @@ def diff_command(
     else:
         revision = diff_revisions(_shown(doc_old.clauses), _shown(doc_new.clauses), terminal_safe(str(old)),
                                   terminal_safe(str(new)))
-        typer.echo(revision_text(revision, _style()), nl=False)
+        typer.echo(revision_text(revision, _style(no_color)), nl=False)
 
 
-def _load(paths: list[Path]):
-    from rok_compare.align.corpus import load_documents
+def _load(paths: list[Path], progress: Progress):
+    """Extract every document under ``paths``, moving ``progress`` on by one per file; a file that
+    cannot be read (or that a folder holds but is no document) is one error line and one failure."""
+    from rok_compare.align.corpus import CorpusDocument, expand_paths
+    from rok_compare.extract import extract_document
 
     failures: list[str] = []
-    documents = load_documents(paths, lambda message: failures.append(fail(message)))
+    files = list(expand_paths(paths, lambda message: failures.append(fail(message))))
+    progress.update(total=len(files), note="reading")
+    documents = []
+    for path in files:
+        try:
+            documents.append(CorpusDocument.from_agreement(extract_document(path)))
+        except InputError as error:
+            failures.append(fail(str(error)))
+        except Exception as error:  # one broken file must not stop the batch
+            failures.append(fail(f"{path}: internal error ({type(error).__name__}: {error})"))
+        progress.update(advance=1)
+    progress.update(note="comparing")
     return documents, failures
 
 
@@ -150,9 +169,10 @@ def reuse_command(
     from rok_compare.align.render import reuse_text
     from rok_compare.align.reuse import find_reuse
 
-    documents, failures = _load(paths)
-    if documents:
-        report, _ = find_reuse(documents, min_docs=min_docs)
+    with Progress("reuse") as progress:
+        documents, failures = _load(paths, progress)
+        report = find_reuse(documents, min_docs=min_docs)[0] if documents else None
+    if report is not None:
         if format is DiffFormat.JSON:
             typer.echo(_dumps(report.to_dict()))
         else:
@@ -171,10 +191,10 @@ def similarity_command(
     from rok_compare.align.matrix import similarity_matrix
     from rok_compare.align.reuse import find_reuse
 
-    documents, failures = _load(paths)
-    if documents:
-        _, labels = find_reuse(documents)
-        matrix = similarity_matrix(documents, labels, by=str(by))
+    with Progress("similarity") as progress:
+        documents, failures = _load(paths, progress)
+        matrix = similarity_matrix(documents, find_reuse(documents)[1], by=str(by)) if documents else None
+    if matrix is not None:
         if format is MatrixFormat.JSON:
             typer.echo(json_safe(matrix.to_json()), nl=False)
         else:

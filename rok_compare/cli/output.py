@@ -1,11 +1,18 @@
-"""Shared helpers for printing errors the same way in every command, and for printing document
-text safely on a terminal."""
+"""Shared helpers for every command: errors printed the same way, document text printed safely on
+a terminal, colour only where the user wants it, and a progress bar for long runs."""
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress as RichProgress
 
 _ESCAPE_SEQUENCE = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, screen clears
@@ -50,3 +57,79 @@ def report_failures(failures: list[str]) -> None:
     if failures:
         typer.echo(f"{len(failures)} file(s) failed", err=True)
         raise typer.Exit(code=1)
+
+
+_no_color = False
+
+
+def set_no_color(value: bool) -> None:
+    """``rok --no-color``: no colour anywhere in this run (the root callback sets it for each run)."""
+    global _no_color
+    _no_color = value
+
+
+def color_enabled(is_terminal: bool, no_color: bool = False) -> bool:
+    """Colour only on a terminal, and never under ``--no-color`` (global or the command's own) or
+    when the ``NO_COLOR`` environment variable is set to anything but the empty string (no-color.org)."""
+    return is_terminal and not (no_color or _no_color or os.environ.get("NO_COLOR"))
+
+
+class Progress:
+    """A progress bar on stderr for work that may take a while.
+
+    It appears only after ``delay`` seconds (quick runs print nothing extra), only when stderr is a
+    terminal (a log file or a pipe gets no bar), is removed when the work ends, and follows
+    ``--no-color`` / ``NO_COLOR``. ``total=None`` shows a bar without an end and the time taken.
+    """
+
+    def __init__(self, label: str, total: int | None = None, delay: float = 2.0,
+                 console: Console | None = None) -> None:
+        from rich.console import Console
+
+        self.console = console or Console(stderr=True)
+        self.console.no_color = self.console.no_color or not color_enabled(True)
+        self.label, self.total, self.delay = label, total, delay
+        self.shown = False
+        self._bar: RichProgress | None = None
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()  # the timer's thread starts the bar; the work may end meanwhile
+
+    def __enter__(self) -> Progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as RichProgress
+
+        self._bar = RichProgress(TextColumn(f"[bold]{self.label}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.description}"), TimeElapsedColumn(), console=self.console,
+                                 transient=True, disable=not self.console.is_terminal)
+        self._task = self._bar.add_task("", total=self.total)
+        if self.console.is_terminal:
+            self._timer = threading.Timer(self.delay, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def _show(self) -> None:
+        with self._lock:
+            if self._bar is not None and not self.shown:
+                self.shown = True
+                self._bar.start()
+
+    def update(self, *, advance: int = 0, total: int | None = None, note: str | None = None) -> None:
+        """Move the bar on by ``advance`` items; ``total`` sets the number of items; ``note`` is the
+        phase shown beside it ("finding reuse")."""
+        if self._bar is None:
+            return
+        changes: dict[str, object] = {"advance": advance}
+        if total is not None:
+            changes["total"] = total
+        if note is not None:
+            changes["description"] = note
+        self._bar.update(self._task, **changes)  # type: ignore[arg-type]
+
+    def __exit__(self, *exc: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            if self._bar is not None and self.shown:
+                self._bar.stop()
+            self._bar = None

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from rok_compare.cli.corpus import _db, _db_option, _errors, _shown
-from rok_compare.cli.output import fail
+from rok_compare.cli.output import Progress, fail
 
 
 def register(app: typer.Typer) -> None:
@@ -31,12 +31,12 @@ def report_command(
     from rok_compare.report import ReportError, build_report
 
     db = _db(db)
-    with _errors(db):
+    with _errors(db), Progress("report"):
         try:
             summary = build_report(db, out, force=force)
         except ReportError as error:
             fail(str(error))
             raise typer.Exit(code=2) from None
-    typer.echo(f"{_shown(str(out))}: {summary.pages} pages ({summary.documents} documents, "
-               f"{summary.comparisons} comparisons) in {summary.seconds:.1f} s")
-    typer.echo(f"open {_shown(str(summary.index))}")
+    typer.echo(f"{_shown(str(out))}: {summary.pages} pages written in {summary.seconds:.1f} s "
+               f"({summary.documents} documents, {summary.comparisons} side-by-side comparisons)")
+    typer.echo(f"open {_shown(str(summary.index))} in a browser")
