@@ -154,7 +154,7 @@ def _starts_block(previous: Line, line: Line, kind: str, block_kind: str, flow: 
         return True
     if kind == HEADING:  # a heading wrapped onto several lines goes on in the same size
         return abs(previous.height - line.height) > 0.1 * height or not _heading_goes_on(previous, line, flow.right)
-    if kind == ITEM or LABEL.match(line.text) and LABEL.match(previous.text):
+    if kind == ITEM or ":" in line.text[:30] and LABEL.match(line.text) and LABEL.match(previous.text):
         return True  # a list item; a line of a key-value list ("DATUM: ...", "MÖTESTID: ...")
     if block_kind == PARAGRAPH and previous.x0 != line.x0 and (  # an indent, or the end of one
             _indented(previous, line, flow) and not _hanging(previous, line, flow) or _outdented(previous, line, flow)):

@@ -17,7 +17,7 @@ __all__ = ["compose_accents", "readable"]
 
 MIN_LETTER_SHARE = 0.3
 """A page whose visible characters are less than this share of letters and digits is junk."""
-SAMPLE = 1500
+SAMPLE = 300
 """Characters looked at on a page (every n-th one)."""
 MIN_JUNK_CHARS = 12
 """Too few characters to judge (a lone "–" or "§" on a page is not junk)."""
