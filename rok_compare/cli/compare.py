@@ -19,7 +19,15 @@ from typing import Annotated
 
 import typer
 
-from rok_compare.cli.output import Progress, color_enabled, fail, json_safe, report_failures, terminal_safe
+from rok_compare.cli.output import (
+    Progress,
+    color_enabled,
+    fail,
+    format_choice,
+    json_safe,
+    report_failures,
+    terminal_safe,
+)
 from rok_compare.errors import InputError
 from rok_compare.model import Agreement, Clause
 
@@ -95,7 +103,7 @@ _CSV_GUARD_HELP = ("Write CSV cells as they are. By default a cell starting with
 def align_command(
     a: Annotated[Path, typer.Argument(help="First document (PDF or text).")],
     b: Annotated[Path, typer.Argument(help="Second document (PDF or text).")],
-    format: Annotated[AlignFormat, typer.Option("--format", "-f", help="text, json or html.")]  # noqa: A002
+    format: Annotated[AlignFormat, typer.Option("--format", "-f", **format_choice(AlignFormat))]  # noqa: A002
     = AlignFormat.TEXT,
     no_color: Annotated[bool, typer.Option("--no-color", help=_NO_COLOR_HELP)] = False,
 ) -> None:
@@ -118,7 +126,7 @@ def align_command(
 def diff_command(
     old: Annotated[Path, typer.Argument(help="Older version of an agreement.")],
     new: Annotated[Path, typer.Argument(help="Newer version of the same agreement.")],
-    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text or json.")]  # noqa: A002
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", **format_choice(DiffFormat))]  # noqa: A002
     = DiffFormat.TEXT,
     no_color: Annotated[bool, typer.Option("--no-color", help=_NO_COLOR_HELP)] = False,
 ) -> None:
@@ -160,7 +168,7 @@ def _load(paths: list[Path], progress: Progress):
 
 def reuse_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (*.txt, *.pdf, recursively).")],
-    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text or json.")]  # noqa: A002
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", **format_choice(DiffFormat))]  # noqa: A002
     = DiffFormat.TEXT,
     min_docs: Annotated[int, typer.Option("--min-docs", min=2, help="Report wordings in >= N documents.")]
     = 2,
@@ -183,7 +191,7 @@ def reuse_command(
 def similarity_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (*.txt, *.pdf, recursively).")],
     by: Annotated[MatrixBy, typer.Option("--by", help="document or county.")] = MatrixBy.DOCUMENT,
-    format: Annotated[MatrixFormat, typer.Option("--format", "-f", help="csv or json.")]  # noqa: A002
+    format: Annotated[MatrixFormat, typer.Option("--format", "-f", **format_choice(MatrixFormat))]  # noqa: A002
     = MatrixFormat.CSV,
     no_csv_guard: Annotated[bool, typer.Option("--no-csv-guard", help=_CSV_GUARD_HELP)] = False,
 ) -> None:

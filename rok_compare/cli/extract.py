@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from rok_compare.cli.output import fail, json_safe, report_failures, terminal_safe
+from rok_compare.cli.output import fail, format_choice, json_safe, report_failures, terminal_safe
 from rok_compare.errors import InputError
 from rok_compare.ingest.text import DEFAULT_MAX_TEXT_MB, MAX_TEXT_MB_ENV
 from rok_compare.model import Agreement, Party
@@ -29,7 +29,8 @@ def register(app: typer.Typer) -> None:
 
 def extract_command(
     files: Annotated[list[Path], typer.Argument(help="PDF, text or HTML files of agreements.")],
-    output: Annotated[ExtractFormat, typer.Option("--format", "-f", help="text or json.")] = ExtractFormat.TEXT,
+    output: Annotated[ExtractFormat, typer.Option(
+        "--format", "-f", **format_choice(ExtractFormat))] = ExtractFormat.TEXT,
     timeout: Annotated[float, typer.Option(
         "--timeout", min=0, metavar="SECONDS",
         help="Per-file extraction limit, as for ingest: each file is read in a child process that is "

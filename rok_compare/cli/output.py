@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 import re
 import threading
-from typing import TYPE_CHECKING
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress as RichProgress
+
+E = TypeVar("E", bound=StrEnum)
 
 _ESCAPE_SEQUENCE = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, screen clears
@@ -133,3 +136,30 @@ class Progress:
             if self._bar is not None and self.shown:
                 self._bar.stop()
             self._bar = None
+
+
+FORMAT_ALIASES = {"table": "text"}
+"""Old spellings of ``--format`` values, still accepted but not shown: ``table`` was the readable
+format of ``status`` and ``search`` while the other commands called it ``text``."""
+
+
+def format_choice(choices: type[E]) -> dict[str, Any]:
+    """``typer.Option`` arguments for a ``--format`` of ``choices``: the values shown in the help are
+    the enum's, and the :data:`FORMAT_ALIASES` of them are accepted too, so old scripts keep working.
+
+        format: Annotated[DiffFormat, typer.Option("--format", "-f", **format_choice(DiffFormat))]
+    """
+    names = [str(c.value) for c in choices]
+
+    def parse(value: str | E) -> E:
+        if isinstance(value, choices):
+            return value
+        key = str(value).lower()
+        key = FORMAT_ALIASES.get(key, key) if FORMAT_ALIASES.get(key) in names else key
+        try:
+            return choices(key)
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(names)}") from None
+
+    return {"parser": parse, "metavar": f"[{'|'.join(names)}]",
+            "help": f"{', '.join(names[:-1])} or {names[-1]}." if len(names) > 1 else f"{names[0]}."}
