@@ -82,16 +82,17 @@ class Progress:
 
     It appears only after ``delay`` seconds (quick runs print nothing extra), only when stderr is a
     terminal (a log file or a pipe gets no bar), is removed when the work ends, and follows
-    ``--no-color`` / ``NO_COLOR``. ``total=None`` shows a bar without an end and the time taken.
+    ``--no-color`` / ``NO_COLOR``. ``counted=False``: work without items to count (a bar without an
+    end and the time taken); else "done/total" items, the total given here or by :meth:`update`.
     """
 
     def __init__(self, label: str, total: int | None = None, delay: float = 2.0,
-                 console: Console | None = None) -> None:
+                 console: Console | None = None, counted: bool = True) -> None:
         from rich.console import Console
 
         self.console = console or Console(stderr=True)
         self.console.no_color = self.console.no_color or not color_enabled(True)
-        self.label, self.total, self.delay = label, total, delay
+        self.label, self.total, self.delay, self.counted = label, total, delay, counted
         self.shown = False
         self._bar: RichProgress | None = None
         self._timer: threading.Timer | None = None
@@ -101,7 +102,8 @@ class Progress:
         from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
         from rich.progress import Progress as RichProgress
 
-        self._bar = RichProgress(TextColumn(f"[bold]{self.label}"), BarColumn(), MofNCompleteColumn(),
+        count = [MofNCompleteColumn()] if self.counted else []
+        self._bar = RichProgress(TextColumn(f"[bold]{self.label}"), BarColumn(), *count,
                                  TextColumn("{task.description}"), TimeElapsedColumn(), console=self.console,
                                  transient=True, disable=not self.console.is_terminal)
         self._task = self._bar.add_task("", total=self.total)

@@ -31,7 +31,7 @@ def report_command(
     from rok_compare.report import ReportError, build_report
 
     db = _db(db)
-    with _errors(db), Progress("report"):
+    with _errors(db), Progress("report", counted=False):
         try:
             summary = build_report(db, out, force=force)
         except ReportError as error:
