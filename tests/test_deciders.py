@@ -70,8 +70,20 @@ def test_unknown_names_in_a_list_become_candidates(tmp_path):
                     "Föreningen Sörmlandsnätet, Bergslagens Företagarcentrum ek. för., Nyköpings kommun och Region "
                     "Sörmland.\n", encoding="utf-8")
     evidence = party_evidence(read_document(path))
-    names = {c.mention.name for c in evidence.candidates}
-    assert {"Föreningen Sörmlandsnätet", "Nyköpings kommun", "Region Sörmland"} <= names
+    kinds = {c.mention.name: c.mention.kind.value for c in evidence.candidates}
+    assert {"Föreningen Sörmlandsnätet", "Nyköpings kommun", "Region Sörmland"} <= set(kinds)
+    assert kinds["Föreningen Sörmlandsnätet"] == "civil_society"
+    assert kinds.get("Bergslagens Företagarcentrum ek. för") == "business_organisation"
+
+
+def test_a_name_beside_known_ones_is_a_candidate_without_its_description(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("Plan för mottagande\n\nDe samverkande parterna är Örebro kommun, Region Örebro län, det "
+                    "kommunägda bostadsbolaget Örebrohem samt Arbetsförmedlingen. I gruppen ingår Lars Eriksson, "
+                    "Region Örebro län, och Anna Berg, Örebro kommun.\n", encoding="utf-8")
+    names = {c.mention.name for c in party_evidence(read_document(path)).candidates}
+    assert "Örebrohem" in names
+    assert not {"Lars Eriksson", "Anna Berg"} & names  # people beside organisations are no candidates
 
 
 def test_shipped_deciders_keep_the_seed_parties():

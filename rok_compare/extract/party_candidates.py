@@ -115,7 +115,7 @@ def _mention_features(text: str, sites: SiteIndex, site: Site | None, inside: li
         features["generic"] = 1.0
     if mention.bare_place:
         features["bare_place"] = 1.0
-    if mention.canonical == mention.name and mention.kind.value == "other":
+    if not mention.known:
         features["unknown_name"] = 1.0
     features[f"freq={bin_of(frequency.get(mention.canonical, 0), (0, 1, 2, 4, 8))}"] = 1.0
     start = site.span.start if site else 0
