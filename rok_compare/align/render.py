@@ -116,7 +116,7 @@ def reuse_text(report: ReuseReport, limit: int = 3) -> str:
     lines.append("\nClauses of each document found in no other document:")
     for doc in report.documents:
         lines.append(f"  {doc.path}: {len(doc.distinctive)} of {doc.clauses} clauses its own, "
-                     f"{doc.shared} shared")
+                     f"{doc.shared} shared with other documents")
     return "\n".join(lines) + "\n"
 
 
