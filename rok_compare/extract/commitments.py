@@ -115,7 +115,10 @@ class _Context:
         self.region_depth = self.party_depth = None
 
 
-def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: list[Party]) -> CommitmentResult:
+def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: list[Party],
+                     headings_only: bool = False) -> CommitmentResult:
+    """The commitments, the parties' sections and the parties named by their section headings;
+    ``headings_only``: the heading parties alone (no statement is classified), for the party rules."""
     party_names = {p.canonical.lower() for p in parties}
     result = CommitmentResult()
     context = _Context()
@@ -137,6 +140,8 @@ def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: li
             goal_section = is_goal_block(section, block)
             for sentence in block.sentences:
                 units = _units(text, sentence, mentions, context, party_names, result)
+                if headings_only:
+                    continue
                 if context.party is not None:
                     result.party_sections[(sentence.span.start, sentence.span.end)] = context.party.name
                 for unit in units:
@@ -145,7 +150,8 @@ def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: li
                     # a goal, unless a party, its subject, undertakes it ("Arbetsförmedlingen ska ..." under "Mål")
                     if commitment and (not goal_like or context.party or _party_leads(unit, mentions, commitment)):
                         result.commitments.append(commitment)
-    result.commitments += _from_tables(doc, mentions)
+    if not headings_only:
+        result.commitments += _from_tables(doc, mentions)
     return result
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rok_compare.extract.attribution import without_attribution
 from rok_compare.extract.clauses import build_clauses
-from rok_compare.extract.commitments import CommitmentResult, find_commitments
+from rok_compare.extract.commitments import find_commitments
 from rok_compare.extract.deciders import Deciders, shipped_deciders
 from rok_compare.extract.doc_type import agreement_level, classify_doc_type
 from rok_compare.extract.doc_type_features import doc_type_features
@@ -57,9 +57,6 @@ class PartyEvidence:
     county: County | None
     doc_type: DocType
     rule_parties: list[Party]
-    rule_commitments: tuple[tuple[str, ...], MentionIndex, CommitmentResult] | None = None
-    """The rules' commitments for the parties named (by canonical name), to reuse when the parties
-    decided are the rules' own."""
 
     @cached_property
     def candidates(self) -> list[PartyCandidate]:
@@ -79,19 +76,12 @@ def party_evidence(source: SourceDocument) -> PartyEvidence:
     doc_type = classify_doc_type(doc)
     rule_parties = find_parties(doc, mentions, doc_type, furniture_mentions=in_furniture)
     named = with_party_names(source.text, mentions, rule_parties)
-    found = find_commitments(doc, named, rule_parties)
+    heading_parties = find_commitments(doc, named, rule_parties, headings_only=True).heading_parties
     known = {p.canonical.lower() for p in rule_parties}
-    if any(m.canonical.lower() not in known for m in found.heading_parties):
+    if any(m.canonical.lower() not in known for m in heading_parties):
         # parties named only by their commitment headings
-        rule_parties = find_parties(doc, mentions, doc_type, found.heading_parties, in_furniture)
-        reuse = None
-    else:
-        reuse = (_key(rule_parties), named, found)
-    return PartyEvidence(doc, SiteIndex(doc), mentions, in_furniture, county, doc_type, rule_parties, reuse)
-
-
-def _key(parties: list[Party]) -> tuple[str, ...]:
-    return tuple(f"{p.name}\x00{p.canonical}" for p in parties)
+        rule_parties = find_parties(doc, mentions, doc_type, heading_parties, in_furniture)
+    return PartyEvidence(doc, SiteIndex(doc), mentions, in_furniture, county, doc_type, rule_parties)
 
 
 RULE_LIST_MIN = 1
@@ -133,11 +123,8 @@ def statement_evidence(evidence: PartyEvidence, parties: list[Party], deciders: 
     with its features."""
     doc = evidence.doc
     doc_type = decide_doc_type(doc, agreement_level(doc, evidence.doc_type, parties), parties, deciders)
-    if evidence.rule_commitments is not None and evidence.rule_commitments[0] == _key(parties):
-        _, mentions, found = evidence.rule_commitments
-    else:
-        mentions = with_party_names(doc.source.text, evidence.mentions, parties)
-        found = find_commitments(doc, mentions, parties)
+    mentions = with_party_names(doc.source.text, evidence.mentions, parties)
+    found = find_commitments(doc, mentions, parties)
     own = {(c.span.start, c.span.end) for c in found.commitments if c.party != "*"}
     goals = [g for g in find_goals(doc, set(found.party_sections)) if (g.span.start, g.span.end) not in own]
     goal_spans = {(g.span.start, g.span.end) for g in goals}
