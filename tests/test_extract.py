@@ -179,7 +179,7 @@ def test_ocr_variants_and_unknown_organisations_in_a_party_list(tmp_path):
     by_name = {p.name: p for p in agreement.parties}
     assert by_name["Arbetsfinnedlingen"].canonical == "Arbetsförmedlingen"
     assert by_name["Migrationsverkel"].canonical == "Migrationsverket"
-    assert by_name["Föreningen Nya Vänner"].kind is PartyKind.OTHER
+    assert by_name["Föreningen Nya Vänner"].kind is PartyKind.CIVIL_SOCIETY  # the kind its form says (issue 10)
     assert [c.party for c in agreement.commitments] == ["Arbetsförmedlingen"]
 
 
