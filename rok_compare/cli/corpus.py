@@ -22,6 +22,16 @@ import typer
 from rok_compare.cli.output import fail, terminal_safe
 from rok_compare.ingest.text import MAX_TEXT_MB_ENV
 
+
+class OcrMode(StrEnum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+OCR_ENV = "ROK_OCR"
+"""Read by the PDF reader (``rok_compare.ingest.pdf.ocr.ENVIRONMENT``) when no mode is passed to it."""
+
 PLACES_SHOWN = 5
 VARIANTS_SHOWN = 4
 DB_HELP = "The corpus store (default: $ROK_DB, else rok.db in the working directory)."
@@ -137,6 +147,8 @@ def ingest_command(
                                           "(0: no limit)."),
     max_text_mb: float | None = typer.Option(None, "--max-text-mb", min=0, metavar="MB",
                                              help="Largest text or HTML file read (default 50; 0: no limit)."),
+    ocr: OcrMode = typer.Option(OcrMode.AUTO, "--ocr",  # noqa: B008
+                                help="Read scanned PDF pages with Tesseract: auto (when installed), always, never."),
 ) -> None:
     """Add documents to the store: unchanged files are skipped, changed ones replaced.
 
@@ -146,8 +158,9 @@ def ingest_command(
     reasons are listed; failures are kept for `rok status`).
     """
     db = _db(db)
-    if max_text_mb is not None:  # the workers read it from the environment they inherit
+    if max_text_mb is not None:  # the workers read these from the environment they inherit
         os.environ[MAX_TEXT_MB_ENV] = str(max_text_mb)
+    os.environ[OCR_ENV] = ocr.value
     try:
         _ingest(paths, db, workers, executor, scheduler, timeout, memory_limit)
     except KeyboardInterrupt:  # before the batch started (or after it ended): nothing half done
