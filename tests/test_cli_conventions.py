@@ -152,3 +152,18 @@ def test_report_summary_in_plain_words(tmp_path: Path, versions: tuple[str, str]
     first, second = result.stdout.splitlines()
     assert re.fullmatch(r".*site: \d+ pages written in \d+\.\d s \(2 documents, \d+ side-by-side comparisons\)", first)
     assert second.endswith("index.html in a browser") and result.stderr == ""
+
+
+def test_csv_format_for_align_diff_and_reuse(versions: tuple[str, str]) -> None:
+    import csv
+
+    diff = list(csv.DictReader(io.StringIO(runner.invoke(app, ["diff", *versions, "-f", "csv"]).stdout)))
+    assert {row["change"] for row in diff} == {"unchanged", "edited", "added", "removed"}
+    assert next(row for row in diff if row["change"] == "removed")["new_id"] == ""
+    align = list(csv.DictReader(io.StringIO(runner.invoke(app, ["align", *versions, "--format", "csv"]).stdout)))
+    assert [row["relation"] for row in align].count("only_a") == 1 and "only_b" in {r["relation"] for r in align}
+    assert len(align) == len(diff)
+    reuse = runner.invoke(app, ["reuse", str(seed("000")), str(seed("001")), "-f", "csv"])
+    rows = list(csv.DictReader(io.StringIO(reuse.stdout)))
+    assert reuse.exit_code == 0 and rows and {r["year"] for r in rows} >= {"", "2009"}
+    assert all(int(r["documents"]) >= 2 for r in rows)

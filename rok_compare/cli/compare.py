@@ -35,12 +35,14 @@ from rok_compare.model import Agreement, Clause
 class AlignFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+    CSV = "csv"
     HTML = "html"
 
 
 class DiffFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+    CSV = "csv"
 
 
 class MatrixFormat(StrEnum):
@@ -106,6 +108,7 @@ def align_command(
     format: Annotated[AlignFormat, typer.Option("--format", "-f", **format_choice(AlignFormat))]  # noqa: A002
     = AlignFormat.TEXT,
     no_color: Annotated[bool, typer.Option("--no-color", help=_NO_COLOR_HELP)] = False,
+    no_csv_guard: Annotated[bool, typer.Option("--no-csv-guard", help=_CSV_GUARD_HELP)] = False,
 ) -> None:
     """Pair the clauses of A and B: identical, edited or related, moved, split or merged."""
     from rok_compare.align import align
@@ -119,6 +122,10 @@ def align_command(
     alignment = align(doc_a.clauses, doc_b.clauses, str(a), str(b))
     if format is AlignFormat.JSON:
         typer.echo(_dumps(alignment.to_dict()))
+    elif format is AlignFormat.CSV:
+        from rok_compare.align.revisions import document_order
+
+        typer.echo(_entries_csv(document_order(alignment), guard=not no_csv_guard, revision=False), nl=False)
     else:
         typer.echo(_HTML_UNSAFE.sub(lambda m: f"&#x{ord(m.group()):x};", alignment_html(alignment)), nl=False)
 
@@ -129,6 +136,7 @@ def diff_command(
     format: Annotated[DiffFormat, typer.Option("--format", "-f", **format_choice(DiffFormat))]  # noqa: A002
     = DiffFormat.TEXT,
     no_color: Annotated[bool, typer.Option("--no-color", help=_NO_COLOR_HELP)] = False,
+    no_csv_guard: Annotated[bool, typer.Option("--no-csv-guard", help=_CSV_GUARD_HELP)] = False,
 ) -> None:
     """Added, removed, edited and moved clauses from OLD to NEW, and how much changed."""
     from rok_compare.align.render import revision_text
@@ -138,6 +146,9 @@ def diff_command(
     if format is DiffFormat.JSON:
         revision = diff_revisions(doc_old.clauses, doc_new.clauses, str(old), str(new))
         typer.echo(_dumps(revision.to_dict()))
+    elif format is DiffFormat.CSV:
+        revision = diff_revisions(doc_old.clauses, doc_new.clauses, str(old), str(new))
+        typer.echo(_entries_csv(revision.entries, guard=not no_csv_guard, revision=True), nl=False)
     else:
         revision = diff_revisions(_shown(doc_old.clauses), _shown(doc_new.clauses), terminal_safe(str(old)),
                                   terminal_safe(str(new)))
@@ -172,6 +183,7 @@ def reuse_command(
     = DiffFormat.TEXT,
     min_docs: Annotated[int, typer.Option("--min-docs", min=2, help="Report wordings in >= N documents.")]
     = 2,
+    no_csv_guard: Annotated[bool, typer.Option("--no-csv-guard", help=_CSV_GUARD_HELP)] = False,
 ) -> None:
     """Clauses that recur across documents, and each document's distinctive clauses."""
     from rok_compare.align.render import reuse_text
@@ -183,6 +195,8 @@ def reuse_command(
     if report is not None:
         if format is DiffFormat.JSON:
             typer.echo(_dumps(report.to_dict()))
+        elif format is DiffFormat.CSV:
+            typer.echo(_reuse_csv(report, guard=not no_csv_guard), nl=False)
         else:
             typer.echo(terminal_safe(reuse_text(report)), nl=False)
     report_failures(failures)
@@ -208,6 +222,51 @@ def similarity_command(
         else:
             typer.echo(_matrix_csv(matrix, guard=not no_csv_guard), nl=False)
     report_failures(failures)
+
+
+def _csv(header: list[str], rows: list[list[object]], guard: bool) -> str:
+    """CSV text with every text cell terminal-safe and, with ``guard``, formula-safe (document text)."""
+    from rok_compare.export.csv_guard import neutralise
+
+    def cell(value: object) -> object:
+        if not isinstance(value, str):
+            return "" if value is None else value
+        value = terminal_safe(value)
+        return neutralise(value) if guard else value
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([cell(v) for v in row] for row in rows)
+    return out.getvalue()
+
+
+def _entries_csv(entries, guard: bool, revision: bool) -> str:
+    """One row per pair or unpaired clause, in B's order. ``diff`` says ``change`` (unchanged, edited,
+    added, removed) and the pair's ``relation``; ``align`` says ``relation`` (identical, edited, related,
+    only_a, only_b)."""
+    rows = []
+    for e in entries:
+        pair = [None if e.score is None else round(e.score, 3), e.moved, str(e.shape) if e.old and e.new else None,
+                e.old.id if e.old else None, e.new.id if e.new else None,
+                e.old.text if e.old else None, e.new.text if e.new else None]
+        relation = str(e.relation) if e.relation else None
+        if revision:
+            rows.append([str(e.change), relation, *pair])
+        else:
+            rows.append([relation or ("only_b" if e.old is None else "only_a"), *pair])
+    a, b = ("old", "new") if revision else ("a", "b")
+    labels = ["change", "relation"] if revision else ["relation"]
+    return _csv([*labels, "score", "moved", "shape", f"{a}_id", f"{b}_id", f"{a}_text", f"{b}_text"], rows, guard)
+
+
+def _reuse_csv(report, guard: bool) -> str:
+    """One row per clause of each cluster, with the cluster's facts repeated: ready for a pivot table."""
+    rows = [[c.id, c.documents, c.counties, c.first_year, round(c.boilerplate, 3), m.path, m.county, m.year,
+             m.clause_id, m.text, c.canonical] for c in report.clusters for m in c.members]
+    header = ["cluster", "documents", "counties", "first_year", "boilerplate", "path", "county", "year",
+              "clause_id", "text", "canonical"]
+    return _csv(header, rows, guard)
 
 
 def _matrix_csv(matrix, guard: bool) -> str:
