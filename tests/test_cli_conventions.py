@@ -167,3 +167,17 @@ def test_csv_format_for_align_diff_and_reuse(versions: tuple[str, str]) -> None:
     rows = list(csv.DictReader(io.StringIO(reuse.stdout)))
     assert reuse.exit_code == 0 and rows and {r["year"] for r in rows} >= {"", "2009"}
     assert all(int(r["documents"]) >= 2 for r in rows)
+
+
+def test_output_printed_under_the_bar_stays_on_stdout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``rok extract *.txt -f json > out.jsonl`` with the bar on a terminal: every line reaches the file."""
+    out = io.StringIO()  # a file: not a terminal
+    monkeypatch.setattr(sys, "stdout", out)
+    console = Console(file=io.StringIO(), force_terminal=True, width=80)
+    with Progress("extract", total=2, delay=0.0, console=console) as progress:
+        for n in range(2):
+            time.sleep(0.05)
+            print(f'{{"n": {n}}}')
+            progress.update(advance=1)
+    assert out.getvalue() == '{"n": 0}\n{"n": 1}\n'
+    assert "extract" in console.file.getvalue() and '"n"' not in console.file.getvalue()  # type: ignore[attr-defined]

@@ -76,6 +76,17 @@ def _extract(path: Path) -> Agreement:
     raise typer.Exit(code=1)
 
 
+def _extract_both(label: str, a: Path, b: Path) -> tuple[Agreement, Agreement]:
+    """Both documents, with a progress bar should reading them take a while (long PDFs)."""
+    with Progress(label, total=2) as progress:
+        progress.update(note="reading")
+        first = _extract(a)
+        progress.update(advance=1)
+        second = _extract(b)
+        progress.update(advance=1, note="comparing")
+    return first, second
+
+
 def _style(no_color: bool = False):
     """Colour on a terminal unless ``--no-color`` (here or before the command) or ``NO_COLOR``; else
     plain ``[-removed-]`` / ``{+added+}`` marks."""
@@ -114,7 +125,7 @@ def align_command(
     from rok_compare.align import align
     from rok_compare.align.render import alignment_html, alignment_text
 
-    doc_a, doc_b = _extract(a), _extract(b)
+    doc_a, doc_b = _extract_both("align", a, b)
     if format is AlignFormat.TEXT:
         alignment = align(_shown(doc_a.clauses), _shown(doc_b.clauses), terminal_safe(str(a)), terminal_safe(str(b)))
         typer.echo(alignment_text(alignment, _style(no_color)), nl=False)
@@ -142,7 +153,7 @@ def diff_command(
     from rok_compare.align.render import revision_text
     from rok_compare.align.revisions import diff_revisions
 
-    doc_old, doc_new = _extract(old), _extract(new)
+    doc_old, doc_new = _extract_both("diff", old, new)
     if format is DiffFormat.JSON:
         revision = diff_revisions(doc_old.clauses, doc_new.clauses, str(old), str(new))
         typer.echo(_dumps(revision.to_dict()))

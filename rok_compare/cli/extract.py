@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from rok_compare.cli.output import fail, format_choice, json_safe, report_failures, terminal_safe
+from rok_compare.cli.output import Progress, fail, format_choice, json_safe, report_failures, terminal_safe
 from rok_compare.errors import InputError
 from rok_compare.ingest.text import DEFAULT_MAX_TEXT_MB, MAX_TEXT_MB_ENV
 from rok_compare.model import Agreement, Party
@@ -51,6 +51,7 @@ def extract_command(
     failures: list[str] = []
 
     def emit(outcome: Agreement | str) -> None:
+        progress.update(advance=1)
         if isinstance(outcome, str):
             failures.append(fail(outcome))
         elif output is ExtractFormat.JSON:
@@ -60,11 +61,12 @@ def extract_command(
             typer.echo(terminal_safe(summary(outcome)))
 
     try:
-        if timeout:
-            _extract_in_child(files, timeout, emit)
-        else:
-            for path in files:
-                emit(_extract_here(path))
+        with Progress("extract", total=len(files)) as progress:
+            if timeout:
+                _extract_in_child(files, timeout, emit)
+            else:
+                for path in files:
+                    emit(_extract_here(path))
     finally:
         if before is None:
             os.environ.pop(MAX_TEXT_MB_ENV, None)

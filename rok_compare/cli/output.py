@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import threading
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -77,6 +78,15 @@ def color_enabled(is_terminal: bool, no_color: bool = False) -> bool:
     return is_terminal and not (no_color or _no_color or os.environ.get("NO_COLOR"))
 
 
+def _stdout_is_terminal() -> bool:
+    """Output printed while the bar is shown goes above it when it is on the same terminal; to a pipe
+    or file (``rok extract ... > out.jsonl``) it goes untouched, never into the bar's stream."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
+
+
 class Progress:
     """A progress bar on stderr for work that may take a while.
 
@@ -105,7 +115,8 @@ class Progress:
         count = [MofNCompleteColumn()] if self.counted else []
         self._bar = RichProgress(TextColumn(f"[bold]{self.label}"), BarColumn(), *count,
                                  TextColumn("{task.description}"), TimeElapsedColumn(), console=self.console,
-                                 transient=True, disable=not self.console.is_terminal)
+                                 transient=True, disable=not self.console.is_terminal,
+                                 redirect_stdout=_stdout_is_terminal())
         self._task = self._bar.add_task("", total=self.total)
         if self.console.is_terminal:
             self._timer = threading.Timer(self.delay, self._show)
