@@ -165,3 +165,18 @@ def test_parquet_keeps_the_dtypes(db: Path, tmp_path: Path) -> None:
     commitments = pd.read_parquet(tmp_path / "commitments.parquet")
     assert commitments["strength"].dtype == pd.CategoricalDtype(STRENGTHS, ordered=True)
     assert str(pd.read_parquet(tmp_path / "documents.parquet")["period_start"].dtype) == "Int64"
+
+
+def test_parties_carry_todays_name_when_the_store_keeps_it(db: Path, tmp_path: Path) -> None:
+    """Stores that keep ``current`` (today's body of each party) show it beside ``canonical``."""
+    import sqlite3
+
+    copy = tmp_path / "rok.db"
+    shutil.copy(db, copy)
+    with sqlite3.connect(copy) as conn:
+        if "current" not in {row[1] for row in conn.execute("PRAGMA table_info(parties)")}:
+            conn.execute("ALTER TABLE parties ADD COLUMN current TEXT")
+        conn.execute("UPDATE parties SET current = 'Region Jämtland Härjedalen' WHERE name LIKE '%landsting%'")
+    parties = Corpus(copy).parties()
+    assert list(parties.columns[parties.columns.get_loc("canonical"):][:2]) == ["canonical", "current"]
+    assert (parties["current"] == "Region Jämtland Härjedalen").any()
