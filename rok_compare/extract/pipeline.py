@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -63,10 +64,21 @@ class PartyEvidence:
         return party_candidates(self.sites, self.mentions, self.furniture_mentions, self.doc_type,
                                 {p.canonical for p in self.rule_parties})
 
+    def with_heading_parties(self, heading_parties: list[OrgMention]) -> PartyEvidence | None:
+        """The evidence again with the parties named only by their commitment headings added to the
+        rules' ("Arbetsförmedlingen" over its own undertakings); None when they add none."""
+        known = {p.canonical.lower() for p in self.rule_parties}
+        if all(m.canonical.lower() in known for m in heading_parties):
+            return None
+        rule_parties = find_parties(self.doc, self.mentions, self.doc_type, heading_parties, self.furniture_mentions)
+        return PartyEvidence(self.doc, self.sites, self.mentions, self.furniture_mentions, self.county, self.doc_type,
+                             rule_parties)
 
-def party_evidence(source: SourceDocument) -> PartyEvidence:
-    """Segment, find organisation mentions, county, document type, the cue rules' parties and the
-    party candidates with their features."""
+
+def party_evidence(source: SourceDocument, heading_pass: bool = False) -> PartyEvidence:
+    """Segment, find organisation mentions, county, document type and the cue rules' parties (with
+    ``heading_pass``, also those named only by commitment headings, which extraction otherwise
+    learns from its commitment pass: see :func:`decide`)."""
     registry = PartyRegistry.default()
     doc = segment(source)
     mentions, in_furniture = _document_mentions(doc, registry)
@@ -75,13 +87,12 @@ def party_evidence(source: SourceDocument) -> PartyEvidence:
         assign_county(mentions, county)
     doc_type = classify_doc_type(doc)
     rule_parties = find_parties(doc, mentions, doc_type, furniture_mentions=in_furniture)
-    named = with_party_names(source.text, mentions, rule_parties)
-    heading_parties = find_commitments(doc, named, rule_parties, headings_only=True).heading_parties
-    known = {p.canonical.lower() for p in rule_parties}
-    if any(m.canonical.lower() not in known for m in heading_parties):
-        # parties named only by their commitment headings
-        rule_parties = find_parties(doc, mentions, doc_type, heading_parties, in_furniture)
-    return PartyEvidence(doc, SiteIndex(doc), mentions, in_furniture, county, doc_type, rule_parties)
+    evidence = PartyEvidence(doc, SiteIndex(doc), mentions, in_furniture, county, doc_type, rule_parties)
+    if heading_pass:
+        named = with_party_names(source.text, mentions, rule_parties)
+        headings = find_commitments(doc, named, rule_parties, headings_only=True).heading_parties
+        evidence = evidence.with_heading_parties(headings) or evidence
+    return evidence
 
 
 RULE_LIST_MIN = 1
@@ -111,6 +122,7 @@ class StatementEvidence:
     rule_commitments: list[Commitment]
     sites: SiteIndex
     parties: list[Party]
+    heading_parties: list[OrgMention]
 
     @cached_property
     def candidates(self) -> list[StatementCandidate]:
@@ -129,7 +141,7 @@ def statement_evidence(evidence: PartyEvidence, parties: list[Party], deciders: 
     goals = [g for g in find_goals(doc, set(found.party_sections)) if (g.span.start, g.span.end) not in own]
     goal_spans = {(g.span.start, g.span.end) for g in goals}
     commitments = [c for c in found.commitments if (c.span.start, c.span.end) not in goal_spans]
-    return StatementEvidence(doc_type, mentions, goals, commitments, evidence.sites, parties)
+    return StatementEvidence(doc_type, mentions, goals, commitments, evidence.sites, parties, found.heading_parties)
 
 
 def decide_doc_type(doc: SegmentedDocument, rule_type: DocType, parties: list[Party], deciders: Deciders) -> DocType:
@@ -154,13 +166,29 @@ def decide_statements(evidence: StatementEvidence, deciders: Deciders) -> tuple[
     return choose_statements(evidence.candidates, labels, deciders.keep_rules)
 
 
+StatementsOf = Callable[[PartyEvidence, list[Party], Deciders], StatementEvidence]
+
+
+def decide(evidence: PartyEvidence, deciders: Deciders,
+           statements_of: StatementsOf = statement_evidence) -> tuple[list[Party], StatementEvidence]:
+    """The parties and the statement evidence for them. The commitment pass also finds parties named
+    only by their section headings; when it does, the parties are decided again with them (rare:
+    one commitment pass in the common case)."""
+    parties = decide_parties(evidence, deciders)
+    statements = statements_of(evidence, parties, deciders)
+    settled = evidence.with_heading_parties(statements.heading_parties)
+    if settled is not None:
+        parties = decide_parties(settled, deciders)
+        statements = statements_of(settled, parties, deciders)
+    return parties, statements
+
+
 def extract(source: SourceDocument, deciders: Deciders | None = None) -> Agreement:
     """Segment and extract an already read document, with the shipped deciders unless given others."""
     deciders = shipped_deciders() if deciders is None else deciders
     evidence = party_evidence(source)
     doc = evidence.doc
-    parties = decide_parties(evidence, deciders)
-    statements = statement_evidence(evidence, parties, deciders)
+    parties, statements = decide(evidence, deciders)
     goals, commitments = decide_statements(statements, deciders)
     clauses = build_clauses(
         doc,

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 from rok_compare.extract.deciders import Deciders
 from rok_compare.extract.metadata import detect_period
-from rok_compare.extract.pipeline import StatementEvidence, decide_parties, decide_statements, statement_evidence
+from rok_compare.extract.pipeline import (
+    PartyEvidence,
+    StatementEvidence,
+    decide,
+    decide_statements,
+    statement_evidence,
+)
 from rok_compare.learn.fitting import Prepared, fit_deciders
 from rok_compare.learn.scoring import Counts, score_document
 from rok_compare.model import Party
@@ -34,19 +40,17 @@ class StatementCache:
     def __init__(self) -> None:
         self._memo: dict[tuple, StatementEvidence] = {}
 
-    def __call__(self, item: Prepared, parties: list[Party], deciders: Deciders) -> StatementEvidence:
-        key = (item.document.name, id(deciders.doc_type), tuple((p.name, p.canonical) for p in parties))
+    def __call__(self, evidence: PartyEvidence, parties: list[Party], deciders: Deciders) -> StatementEvidence:
+        key = (id(evidence.doc), id(deciders.doc_type), tuple((p.name, p.canonical) for p in parties))
         if key not in self._memo:
-            self._memo[key] = statement_evidence(item.evidence, parties, deciders)
+            self._memo[key] = statement_evidence(evidence, parties, deciders)
         return self._memo[key]
 
 
 def output_of(item: Prepared, deciders: Deciders, statements: Callable | None = None) -> dict:
     """Extract one prepared document with ``deciders``: the fields of ``rok extract --format json``
     that the scoring reads."""
-    statements = statements or StatementCache()
-    parties = decide_parties(item.evidence, deciders)
-    evidence = statements(item, parties, deciders)
+    parties, evidence = decide(item.evidence, deciders, statements or StatementCache())
     goals, commitments = decide_statements(evidence, deciders)
     county = item.evidence.county
     period = detect_period(item.evidence.doc, evidence.doc_type)

@@ -18,7 +18,7 @@ from rok_compare.extract.doc_type_features import doc_type_features
 from rok_compare.extract.pipeline import (
     PartyEvidence,
     StatementEvidence,
-    decide_parties,
+    decide,
     party_evidence,
     statement_evidence,
 )
@@ -26,7 +26,6 @@ from rok_compare.ingest import read_document
 from rok_compare.learn.annotated import AnnotatedDocument
 from rok_compare.learn.party_data import label_candidates
 from rok_compare.learn.statement_data import SKIP, label_statements
-from rok_compare.model import Party
 
 RULE_BLIND_SETS = ("train",)
 PARTY_PARAMS = {"C": 1.0}
@@ -51,7 +50,7 @@ def prepare(documents: Sequence[AnnotatedDocument]) -> list[Prepared]:
     """Read and segment every document once."""
     prepared = []
     for document in documents:
-        evidence = party_evidence(read_document(document.path))
+        evidence = party_evidence(read_document(document.path), heading_pass=True)
         prepared.append(Prepared(document, evidence, label_candidates(document, evidence).labels))
     return prepared
 
@@ -93,15 +92,12 @@ def fit_sentence_model(items: Sequence[tuple[Prepared, StatementEvidence]]) -> L
 def fit_deciders(prepared: Sequence[Prepared], statements=None) -> Deciders:
     """All three deciders, fitted on ``prepared``: the party and type models first, then the sentence
     model on the statements as extraction will see them (with the fitted parties and type).
-    ``statements(item, parties, deciders)`` may memoise :func:`statement_evidence`."""
-    statements = statements or (lambda item, parties, deciders: statement_evidence(item.evidence, parties, deciders))
+    ``statements(evidence, parties, deciders)`` may memoise :func:`statement_evidence`."""
+    statements = statements or (lambda evidence, parties, deciders: statement_evidence(evidence, parties, deciders))
     partial = Deciders(party=fit_party_model(prepared), party_threshold=PARTY_THRESHOLD,
                        doc_type=fit_doc_type_model(prepared), doc_type_threshold=DOC_TYPE_THRESHOLD,
                        keep_rules=KEEP_RULES)
-    fitted = []
-    for item in prepared:
-        parties: list[Party] = decide_parties(item.evidence, partial)
-        fitted.append((item, statements(item, parties, partial)))
+    fitted = [(item, decide(item.evidence, partial, statements)[1]) for item in prepared]
     return Deciders(party=partial.party, party_threshold=PARTY_THRESHOLD, sentence=fit_sentence_model(fitted),
                     sentence_threshold=SENTENCE_THRESHOLD, doc_type=partial.doc_type,
                     doc_type_threshold=DOC_TYPE_THRESHOLD, keep_rules=KEEP_RULES)
