@@ -19,18 +19,8 @@ from pathlib import Path
 
 import typer
 
-from rok_compare.cli.output import fail, terminal_safe
+from rok_compare.cli.output import OCR_ENV, OcrMode, color_enabled, fail, format_choice, terminal_safe
 from rok_compare.ingest.text import MAX_TEXT_MB_ENV
-
-
-class OcrMode(StrEnum):
-    AUTO = "auto"
-    ALWAYS = "always"
-    NEVER = "never"
-
-
-OCR_ENV = "ROK_OCR"
-"""Read by the PDF reader (``rok_compare.ingest.pdf.ocr.ENVIRONMENT``) when no mode is passed to it."""
 
 PLACES_SHOWN = 5
 VARIANTS_SHOWN = 4
@@ -43,8 +33,12 @@ class Executor(StrEnum):
 
 
 class OutputFormat(StrEnum):
-    TABLE = "table"
+    TEXT = "text"
     JSON = "json"
+
+
+_FORMAT = format_choice(OutputFormat)
+"""``--format text|json`` (``table``, the old name of text, still accepted)."""
 
 
 class ExportFormatOption(StrEnum):
@@ -199,8 +193,7 @@ def _ingest(paths: list[Path], db: Path, workers: int, executor: Executor, sched
     typer.echo(f"{db}: {len(report.outcomes)} file(s) in {report.seconds:.1f} s: {report.added} added, "
                f"{report.updated} updated, {report.skipped} skipped, {report.failed} failed{moved}{left_out}")
     if report.reuse:
-        typer.echo(f"reuse clusters: {report.reuse.clusters} ({report.reuse.method}, "
-                   f"{report.reuse.clauses} clauses)")
+        typer.echo(_reuse_line(report.reuse))
         if report.reuse.note:
             typer.echo(f"warning: {report.reuse.note}; clusters hold identical clauses only", err=True)
     if report.missing:
@@ -228,7 +221,7 @@ def _progress_bar() -> Iterator[Callable[..., None]]:
     counts = {"added": 0, "updated": 0, "skipped": 0, "failed": 0}  # and "moved", when any are
     columns = (TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.description}"), TimeRemainingColumn())
-    console = Console(stderr=True)
+    console = Console(stderr=True, no_color=not color_enabled(True))
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("", total=None)
 
@@ -277,21 +270,27 @@ def prune_command(
     if not report.removed and not report.failures:
         typer.echo(f"{db}: all {report.checked} stored document(s){scope} are on disk; nothing to remove")
         if report.reuse:  # clustering left due by an interrupted ingest, finished now
-            typer.echo(f"reuse clusters: {report.reuse.clusters} ({report.reuse.method}, "
-                       f"{report.reuse.clauses} clauses)")
+            typer.echo(_reuse_line(report.reuse))
         return
     failures = f" and {len(report.failures)} failure record(s)" if report.failures else ""
     done = "dry run, nothing removed" if dry_run else f"{len(report.removed)} removed{failures}"
     typer.echo(f"{db}: {len(report.removed)} of {report.checked} stored document(s){scope} no longer on disk; "
                f"{done}")
     if report.reuse:
-        typer.echo(f"reuse clusters: {report.reuse.clusters} ({report.reuse.method}, "
-                   f"{report.reuse.clauses} clauses)")
+        typer.echo(_reuse_line(report.reuse))
+
+
+def _reuse_line(reuse) -> str:
+    """The reuse clusters in plain words: "reuse clusters: 9 (18 clauses worded alike in more than
+    one document)"."""
+    exact = " (identical wording only)" if reuse.method != "align" else ""
+    return (f"reuse clusters: {reuse.clusters} ({reuse.clauses} clauses worded alike in more than one "
+            f"document{exact})")
 
 
 def status_command(
     db: Path | None = _db_option(),  # noqa: B008
-    format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="table or json."),  # noqa: A002, B008
+    format: OutputFormat = typer.Option(OutputFormat.TEXT, "--format", "-f", **_FORMAT),  # noqa: A002, B008
 ) -> None:
     """Show what the store holds: documents by county, period and type; counts; failures."""
     from rok_compare.store import Store, status
@@ -329,8 +328,8 @@ def search_command(
     theme: str | None = typer.Option(None, "--theme", help="Clause theme: health, labour_market, ..."),
     party: str | None = typer.Option(None, "--party", help="Documents this party signed (part of its name)."),
     similar_to: str | None = typer.Option(None, "--similar-to", help="A clause text, or a file holding one."),
-    limit: int = typer.Option(20, "--limit", "-n", min=1, help="Number of hits."),
-    format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="table or json."),  # noqa: A002, B008
+    limit: int = typer.Option(20, "--limit", min=1, help="Number of hits."),
+    format: OutputFormat = typer.Option(OutputFormat.TEXT, "--format", "-f", **_FORMAT),  # noqa: A002, B008
 ) -> None:
     """Find model clauses, best first; copies of one clause are shown once with their variants."""
     from rok_compare.search import search

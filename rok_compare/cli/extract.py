@@ -11,7 +11,16 @@ from typing import Annotated
 
 import typer
 
-from rok_compare.cli.output import Progress, fail, format_choice, json_safe, report_failures, terminal_safe
+from rok_compare.cli.output import (
+    OCR_ENV,
+    OcrMode,
+    Progress,
+    fail,
+    format_choice,
+    json_safe,
+    report_failures,
+    terminal_safe,
+)
 from rok_compare.errors import InputError
 from rok_compare.ingest.text import DEFAULT_MAX_TEXT_MB, MAX_TEXT_MB_ENV
 from rok_compare.model import Agreement, Party
@@ -39,6 +48,8 @@ def extract_command(
         "--max-text-mb", min=0, metavar="MB",
         help=f"Largest text or HTML file read; a larger one fails with one line (0: no limit; "
              f"also ${MAX_TEXT_MB_ENV}).")] = DEFAULT_MAX_TEXT_MB,
+    ocr: Annotated[OcrMode, typer.Option(
+        "--ocr", help="Read scanned PDF pages with Tesseract: auto (when installed), always, never.")] = OcrMode.AUTO,
 ) -> None:
     """Extract county, period, parties, goals and commitments from each file.
 
@@ -48,6 +59,7 @@ def extract_command(
     """
     before = os.environ.get(MAX_TEXT_MB_ENV)
     os.environ[MAX_TEXT_MB_ENV] = f"{max_text_mb:g}"  # read by the text reader, here and in the child
+    os.environ[OCR_ENV] = ocr.value  # read by the PDF reader, here and in the child
     failures: list[str] = []
 
     def emit(outcome: Agreement | str) -> None:

@@ -176,3 +176,15 @@ def format_choice(choices: type[E]) -> dict[str, Any]:
 
     return {"parser": parse, "metavar": f"[{'|'.join(names)}]",
             "help": f"{', '.join(names[:-1])} or {names[-1]}." if len(names) > 1 else f"{names[0]}."}
+
+
+class OcrMode(StrEnum):
+    """``--ocr``: read scanned PDF pages with Tesseract when it is installed, always, or never."""
+
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+OCR_ENV = "ROK_OCR"
+"""Read by the PDF reader (``rok_compare.ingest.pdf.ocr.ENVIRONMENT``), here and in worker processes."""
