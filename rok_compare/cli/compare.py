@@ -19,6 +19,7 @@ from typing import Annotated
 
 import typer
 
+from rok_compare.cli.documents import DocumentError, NamedClauses, clauses_of
 from rok_compare.cli.output import (
     Progress,
     color_enabled,
@@ -29,7 +30,7 @@ from rok_compare.cli.output import (
     terminal_safe,
 )
 from rok_compare.errors import InputError
-from rok_compare.model import Agreement, Clause
+from rok_compare.model import Clause
 
 
 class AlignFormat(StrEnum):
@@ -63,28 +64,21 @@ def register(app: typer.Typer) -> None:
     app.command("similarity")(similarity_command)
 
 
-def _extract(path: Path) -> Agreement:
-    """Extract one document or stop with one error line naming it (exit code 1)."""
-    from rok_compare.extract import extract_document
-
-    try:
-        return extract_document(path)
-    except InputError as error:
-        fail(str(error))
-    except Exception as error:  # report a bug on one file in one line, not a traceback
-        fail(f"{path}: internal error ({type(error).__name__}: {error})")
-    raise typer.Exit(code=1)
-
-
-def _extract_both(label: str, a: Path, b: Path) -> tuple[Agreement, Agreement]:
-    """Both documents, with a progress bar should reading them take a while (long PDFs)."""
+def _both(label: str, a: str, b: str, db: Path | None) -> tuple[NamedClauses, NamedClauses]:
+    """Both documents' clauses, from the store where it holds them, else extracted from the files
+    (with a progress bar should reading them take a while)."""
     with Progress(label, total=2) as progress:
         progress.update(note="reading")
-        first = _extract(a)
-        progress.update(advance=1)
-        second = _extract(b)
-        progress.update(advance=1, note="comparing")
-    return first, second
+        found = []
+        for name in (a, b):
+            try:
+                found.append(clauses_of(name, db))
+            except DocumentError as error:
+                fail(str(error))
+                raise typer.Exit(code=1) from None
+            progress.update(advance=1)
+        progress.update(note="comparing")
+    return found[0], found[1]
 
 
 def _style(no_color: bool = False):
@@ -113,19 +107,25 @@ _CSV_GUARD_HELP = ("Write CSV cells as they are. By default a cell starting with
                    "leading ' so that a spreadsheet shows it instead of running it as a formula.")
 
 
+_DOCUMENT_HELP = "A file, or a stored document (its id, path or file name; read from the store, not the file)."
+_DB_HELP = "The store to read stored documents from (default: $ROK_DB, else rok.db)."
+
+
 def align_command(
-    a: Annotated[Path, typer.Argument(help="First document (PDF or text).")],
-    b: Annotated[Path, typer.Argument(help="Second document (PDF or text).")],
+    a: Annotated[str, typer.Argument(help=f"First document. {_DOCUMENT_HELP}")],
+    b: Annotated[str, typer.Argument(help=f"Second document. {_DOCUMENT_HELP}")],
     format: Annotated[AlignFormat, typer.Option("--format", "-f", **format_choice(AlignFormat))]  # noqa: A002
     = AlignFormat.TEXT,
     no_color: Annotated[bool, typer.Option("--no-color", help=_NO_COLOR_HELP)] = False,
     no_csv_guard: Annotated[bool, typer.Option("--no-csv-guard", help=_CSV_GUARD_HELP)] = False,
+    db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
 ) -> None:
     """Pair the clauses of A and B: identical, edited or related, moved, split or merged."""
     from rok_compare.align import align
     from rok_compare.align.render import alignment_html, alignment_text
 
-    doc_a, doc_b = _extract_both("align", a, b)
+    doc_a, doc_b = _both("align", a, b, db)
+    a, b = doc_a.label, doc_b.label
     if format is AlignFormat.TEXT:
         alignment = align(_shown(doc_a.clauses), _shown(doc_b.clauses), terminal_safe(str(a)), terminal_safe(str(b)))
         typer.echo(alignment_text(alignment, _style(no_color)), nl=False)
@@ -142,18 +142,20 @@ def align_command(
 
 
 def diff_command(
-    old: Annotated[Path, typer.Argument(help="Older version of an agreement.")],
-    new: Annotated[Path, typer.Argument(help="Newer version of the same agreement.")],
+    old: Annotated[str, typer.Argument(help=f"Older version of an agreement. {_DOCUMENT_HELP}")],
+    new: Annotated[str, typer.Argument(help=f"Newer version of the same agreement. {_DOCUMENT_HELP}")],
     format: Annotated[DiffFormat, typer.Option("--format", "-f", **format_choice(DiffFormat))]  # noqa: A002
     = DiffFormat.TEXT,
     no_color: Annotated[bool, typer.Option("--no-color", help=_NO_COLOR_HELP)] = False,
     no_csv_guard: Annotated[bool, typer.Option("--no-csv-guard", help=_CSV_GUARD_HELP)] = False,
+    db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
 ) -> None:
     """Added, removed, edited and moved clauses from OLD to NEW, and how much changed."""
     from rok_compare.align.render import revision_text
     from rok_compare.align.revisions import diff_revisions
 
-    doc_old, doc_new = _extract_both("diff", old, new)
+    doc_old, doc_new = _both("diff", old, new, db)
+    old, new = doc_old.label, doc_new.label
     if format is DiffFormat.JSON:
         revision = diff_revisions(doc_old.clauses, doc_new.clauses, str(old), str(new))
         typer.echo(_dumps(revision.to_dict()))

@@ -1,0 +1,83 @@
+"""The documents a comparison command names: files, or documents in the store.
+
+A name that is a file on disk whose content is stored (same sha256) is read from the store, with the
+extraction made at ingest; a file not in the store is extracted; a name that is no file is looked up
+in the store (an id, a stored path, or a unique file name), so a stored document can be compared after
+its file has gone."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from rok_compare.model import Clause
+
+
+@dataclass(slots=True)
+class NamedClauses:
+    label: str
+    clauses: list[Clause]
+    stored: bool
+
+
+class DocumentError(Exception):
+    """One line for the user: the document could not be read or found."""
+
+
+def clauses_of(name: str, db: Path | None) -> NamedClauses:
+    path = Path(name)
+    store_path = _store_path(db)
+    if path.is_file():
+        stored = _stored_by_content(path, store_path) if store_path else None
+        if stored is not None:
+            return NamedClauses(name, stored, True)
+        return NamedClauses(name, _extracted(path), False)
+    if store_path is None:
+        return NamedClauses(name, _extracted(path), False)  # the reader says what is wrong with it
+    from rok_compare.export.stored import DocumentNotFound, load, resolve
+    from rok_compare.store.database import Store, StoreError
+
+    try:
+        with Store.open(store_path, readonly=True) as store:
+            document = load(store, [resolve(store, name)])[0]
+    except DocumentNotFound as error:
+        if any(ch in name for ch in "/\\") or path.suffix:  # meant as a file: say what is wrong with it
+            return NamedClauses(name, _extracted(path), False)
+        raise DocumentError(str(error)) from None
+    except StoreError as error:
+        raise DocumentError(str(error)) from None
+    return NamedClauses(document.document.path, document.document.clauses, True)
+
+
+def _store_path(db: Path | None) -> Path | None:
+    from rok_compare.store import default_db_path
+
+    path = db or default_db_path()
+    return path if path.is_file() else None
+
+
+def _stored_by_content(path: Path, store_path: Path) -> list[Clause] | None:
+    from rok_compare.export.stored import load
+    from rok_compare.store.database import Store, StoreError
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        with Store.open(store_path, readonly=True) as store:
+            row = store.conn.execute("SELECT id FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1",
+                                     (digest,)).fetchone()
+            return load(store, [int(row[0])])[0].document.clauses if row else None
+    except StoreError:
+        return None  # an unusable store is no reason not to read the file itself
+
+
+def _extracted(path: Path) -> list[Clause]:
+    import rok_compare.extract as extraction  # looked up at call time (tests replace it)
+    from rok_compare.errors import InputError
+
+    try:
+        return extraction.extract_document(path).clauses
+    except InputError as error:
+        raise DocumentError(str(error)) from None
+    except Exception as error:  # a bug on one file is one line, not a traceback
+        raise DocumentError(f"{path}: internal error ({type(error).__name__}: {error})") from None

@@ -1,0 +1,52 @@
+"""Comparison commands read stored documents from the store: no file is read or extracted again."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from conftest import SEEDS
+from typer.testing import CliRunner
+
+from rok_compare.cli import app
+from rok_compare.store import ingest
+
+A, B = "000_7d7dd3b94a00e6f5.txt", "001_db03df83e1636e02.txt"
+
+
+def _stored(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in (A, B):
+        shutil.copy(SEEDS / name, folder / name)
+    db = tmp_path / "rok.db"
+    ingest([folder], db, workers=1)
+    return folder, db
+
+
+def test_align_two_stored_documents_after_their_files_are_gone(tmp_path, monkeypatch):
+    folder, db = _stored(tmp_path)
+    expected = CliRunner().invoke(app, ["align", str(folder / A), str(folder / B), "--format", "json", "--db", str(db)])
+    shutil.rmtree(folder)
+
+    def no_extraction(*args, **kwargs):
+        raise AssertionError("extracted again")
+
+    monkeypatch.setattr("rok_compare.extract.extract_document", no_extraction)
+    result = CliRunner().invoke(app, ["align", A, B, "--format", "json", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["summary"] == json.loads(expected.output)["summary"]
+    assert json.loads(result.output)["summary"]["identical"] >= 3
+
+
+def test_a_stored_file_is_read_from_the_store_and_an_unknown_name_is_one_line(tmp_path, monkeypatch):
+    folder, db = _stored(tmp_path)
+    monkeypatch.setattr("rok_compare.extract.extract_document",
+                        lambda *a, **k: (_ for _ in ()).throw(AssertionError("extracted again")))
+    result = CliRunner().invoke(app, ["diff", str(folder / A), str(folder / B), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    unknown = CliRunner().invoke(app, ["diff", A, "nothing", "--db", str(db)])
+    assert unknown.exit_code == 1
+    assert "nothing: not in the store" in unknown.output
+    missing = CliRunner().invoke(app, ["diff", A, "gone/nothing.txt", "--db", str(db)])
+    assert missing.exit_code == 1 and "gone/nothing.txt: no such file" in missing.output
