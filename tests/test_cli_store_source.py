@@ -48,5 +48,6 @@ def test_a_stored_file_is_read_from_the_store_and_an_unknown_name_is_one_line(tm
     unknown = CliRunner().invoke(app, ["diff", A, "nothing", "--db", str(db)])
     assert unknown.exit_code == 1
     assert "nothing: not in the store" in unknown.output
+    monkeypatch.undo()  # a name meant as a file goes to the reader, which says what is wrong
     missing = CliRunner().invoke(app, ["diff", A, "gone/nothing.txt", "--db", str(db)])
     assert missing.exit_code == 1 and "gone/nothing.txt: no such file" in missing.output
