@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 
 from rok_compare.extract.organisations import MentionIndex, OrgMention, listed_organisations, only_names
 from rok_compare.extract.parties import cues_in, party_list_heading
-from rok_compare.extract.sites import FURNITURE, HEADING, Site, SiteIndex, bin_of, stems
+from rok_compare.extract.sites import (
+    FURNITURE,
+    HEADING,
+    Site,
+    SiteIndex,
+    bin_of,
+    heading_features,
+    lead_in_features,
+    stems,
+)
 from rok_compare.model import DocType
 from rok_compare.segment import split_numbering
 
@@ -83,17 +92,12 @@ def _site_features(sites: SiteIndex, site: Site, inside: list[OrgMention], doc_t
     if inside and only_names(text, site.span.start, site.span.end, inside):
         features["names_only"] = 1.0
     heading = site.section.heading if site.section and site.kind != HEADING else None
-    if heading:
-        for stem in set(stems(split_numbering(heading)[1])):
-            features[f"h:{stem}"] = 1.0
-        if party_list_heading().fullmatch(split_numbering(heading.strip())[1]):
-            features["r:party_list_heading"] = 1.0
+    features.update(heading_features(heading))
+    if heading and party_list_heading().fullmatch(split_numbering(heading.strip())[1]):
+        features["r:party_list_heading"] = 1.0
+    features.update(lead_in_features(sites, site, 12))
     lead = sites.lead_in(site)
     if lead is not None:
-        for stem in set(stems(lead.text)[-12:]):
-            features[f"lead:{stem}"] = 0.5
-        if lead.text.rstrip().endswith(":"):
-            features["lead_colon"] = 1.0
         features[f"lead_site={lead.kind}"] = 1.0
     if site.text.rstrip().endswith(":"):
         features["colon_end"] = 1.0

@@ -120,3 +120,22 @@ def bin_of(value: float, edges: tuple[float, ...]) -> str:
         if value >= edge:
             label = str(edge)
     return label
+
+
+def heading_features(heading: str | None) -> dict[str, float]:
+    """The stems of the heading a line stands under (``h:``), numbering left out."""
+    from rok_compare.segment import split_numbering
+
+    return {f"h:{stem}": 1.0 for stem in set(stems(split_numbering(heading)[1]))} if heading else {}
+
+
+def lead_in_features(sites: SiteIndex, site: Site, words: int) -> dict[str, float]:
+    """The last ``words`` stems of the line leading into ``site``'s list (``lead:``), and whether it
+    ends with a colon."""
+    lead = sites.lead_in(site)
+    if lead is None:
+        return {}
+    features = {f"lead:{stem}": 0.5 for stem in set(stems(lead.text)[-words:])}
+    if lead.text.rstrip().endswith(":"):
+        features["lead_colon"] = 1.0
+    return features

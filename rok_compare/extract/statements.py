@@ -20,10 +20,18 @@ from dataclasses import dataclass, field
 from rok_compare.extract.attribution import without_attribution
 from rok_compare.extract.organisations import MentionIndex
 from rok_compare.extract.sentence_roles import agent_of, signature_or_signing, subject_of
-from rok_compare.extract.sites import FURNITURE, HEADING, Site, SiteIndex, bin_of, stems
+from rok_compare.extract.sites import (
+    FURNITURE,
+    HEADING,
+    Site,
+    SiteIndex,
+    bin_of,
+    heading_features,
+    lead_in_features,
+    stems,
+)
 from rok_compare.extract.strength import commitment_strength
 from rok_compare.model import Commitment, DocType, Goal, Party, Sentence
-from rok_compare.segment import split_numbering
 
 GOAL, COMMITMENT, NEITHER = "goal", "commitment", "neither"
 _JOINT = re.compile(r"^\W*(parterna|samtliga parter|alla parter|vi|tillsammans|gemensamt)\b", re.I)
@@ -128,18 +136,9 @@ def _features(sites: SiteIndex, candidate: StatementCandidate, mentions: Mention
     if candidate.party != "*":
         features["owner_party"] = 1.0
     heading = site.section.heading if site.section else None
-    if heading:
-        for stem in set(stems(split_numbering(heading)[1])):
-            features[f"h:{stem}"] = 1.0
-    else:
-        features["no_heading"] = 1.0
+    features.update(heading_features(heading) if heading else {"no_heading": 1.0})
     if site.kind != "paragraph":
-        lead = sites.lead_in(site)
-        if lead is not None:
-            for stem in set(stems(lead.text)[-10:]):
-                features[f"lead:{stem}"] = 0.5
-            if lead.text.rstrip().endswith(":"):
-                features["lead_colon"] = 1.0
+        features.update(lead_in_features(sites, site, 10))
     features[f"pos={bin_of(site.span.start / sites.length, (0.0, 0.1, 0.3, 0.6))}"] = 1.0
     if candidate.rule_goals:
         features["r:goal"] = 1.0
