@@ -51,7 +51,7 @@ def prepare(documents: Sequence[AnnotatedDocument]) -> list[Prepared]:
     prepared = []
     for document in documents:
         evidence = party_evidence(read_document(document.path), heading_pass=True)
-        prepared.append(Prepared(document, evidence, label_candidates(document, evidence).labels))
+        prepared.append(Prepared(document, evidence, label_candidates(document, evidence)))
     return prepared
 
 
