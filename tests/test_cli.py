@@ -31,8 +31,11 @@ def test_bad_files_fail_alone(tmp_path):
     empty.write_text("")
     junk = tmp_path / "junk.pdf"
     junk.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
+    folder = tmp_path / "more"  # a folder is searched for documents; what it holds that is none is named
+    folder.mkdir()
+    (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     result = runner.invoke(
-        app, ["extract", str(empty), str(seed("000")), str(tmp_path / "missing.txt"), str(junk), str(tmp_path),
+        app, ["extract", str(empty), str(seed("000")), str(tmp_path / "missing.txt"), str(junk), str(folder),
               "--format", "json"],
     )
     assert result.exit_code == 1
@@ -43,5 +46,5 @@ def test_bad_files_fail_alone(tmp_path):
     assert any(str(empty) in e and "is empty" in e for e in errors)
     assert any("missing.txt" in e and "no such file" in e for e in errors)
     assert any("junk.pdf" in e for e in errors)
-    assert any("is a directory" in e for e in errors)
+    assert any("photo.png: unsupported format" in e for e in errors)  # a folder is searched (issue 13)
     assert "Traceback" not in result.output

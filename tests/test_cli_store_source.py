@@ -51,3 +51,16 @@ def test_a_stored_file_is_read_from_the_store_and_an_unknown_name_is_one_line(tm
     monkeypatch.undo()  # a name meant as a file goes to the reader, which says what is wrong
     missing = CliRunner().invoke(app, ["diff", A, "gone/nothing.txt", "--db", str(db)])
     assert missing.exit_code == 1 and "gone/nothing.txt: no such file" in missing.output
+
+
+def test_extract_takes_a_folder_and_names_what_it_leaves_out(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in (A, B):
+        shutil.copy(SEEDS / name, folder / name)
+    (folder / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    result = CliRunner().invoke(app, ["extract", str(folder), "--format", "json", "--timeout", "0"])
+    assert result.exit_code == 1  # because of the image alone
+    documents = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert sorted(d["source"]["path"].rsplit("/", 1)[-1] for d in documents) == [A, B]
+    assert "scan.png: unsupported format" in result.stderr

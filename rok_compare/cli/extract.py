@@ -37,7 +37,8 @@ def register(app: typer.Typer) -> None:
 
 
 def extract_command(
-    files: Annotated[list[Path], typer.Argument(help="PDF, text or HTML files of agreements.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Files of agreements (PDF, text, HTML, Word, OpenDocument), and folders searched for them.")],
     output: Annotated[ExtractFormat, typer.Option(
         "--format", "-f", **format_choice(ExtractFormat))] = ExtractFormat.TEXT,
     timeout: Annotated[float, typer.Option(
@@ -61,6 +62,9 @@ def extract_command(
     os.environ[MAX_TEXT_MB_ENV] = f"{max_text_mb:g}"  # read by the text reader, here and in the child
     os.environ[OCR_ENV] = ocr.value  # read by the PDF reader, here and in the child
     failures: list[str] = []
+    from rok_compare.align.corpus import expand_paths
+
+    files = list(dict.fromkeys(expand_paths(paths, lambda message: failures.append(fail(message)))))
 
     def emit(outcome: Agreement | str) -> None:
         progress.update(advance=1)
