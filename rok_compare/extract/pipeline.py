@@ -1,4 +1,16 @@
-"""Run the whole pipeline on one document: read, segment, extract."""
+"""Run the whole pipeline on one document: read, segment, extract.
+
+Extraction runs in two decisions, each first gathering its evidence with the rules and then deciding
+with the trained deciders (:mod:`.deciders`; the rules alone when none are shipped):
+
+1. :func:`party_evidence` (mentions, county, the rules' parties; candidates on demand) ->
+   :func:`decide_parties`;
+2. :func:`statement_evidence` (document type, the rules' goals and commitments; sentence candidates
+   on demand) -> :func:`decide_statements`.
+
+:func:`decide` ties them together (a party found only by its commitment heading sends the parties
+round once more); :func:`extract` adds the clauses and the metadata.
+"""
 
 from __future__ import annotations
 
