@@ -64,3 +64,17 @@ def test_extract_takes_a_folder_and_names_what_it_leaves_out(tmp_path):
     documents = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert sorted(d["source"]["path"].rsplit("/", 1)[-1] for d in documents) == [A, B]
     assert "scan.png: unsupported format" in result.stderr
+
+
+def test_reuse_and_similarity_over_the_store(tmp_path, monkeypatch):
+    folder, db = _stored(tmp_path)
+    from_files = CliRunner().invoke(app, ["reuse", str(folder), "--format", "json", "--db", str(tmp_path / "none.db")])
+    shutil.rmtree(folder)
+    monkeypatch.setattr("rok_compare.extract.extract_document",
+                        lambda *a, **k: (_ for _ in ()).throw(AssertionError("extracted again")))
+    from_store = CliRunner().invoke(app, ["reuse", "--format", "json", "--db", str(db)])
+    assert from_store.exit_code == 0, from_store.output
+    clusters = json.loads(from_store.stdout)["clusters"]
+    assert len(clusters) == len(json.loads(from_files.stdout)["clusters"]) >= 3
+    matrix = CliRunner().invoke(app, ["similarity", A, B, "--by", "document", "--db", str(db)])
+    assert matrix.exit_code == 0 and A in matrix.stdout and B in matrix.stdout

@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from rok_compare.cli.documents import DocumentError, NamedClauses, clauses_of
+from rok_compare.cli.documents import DocumentError, NamedClauses, clauses_of, corpus_documents
 from rok_compare.cli.output import (
     Progress,
     color_enabled,
@@ -29,7 +29,6 @@ from rok_compare.cli.output import (
     report_failures,
     terminal_safe,
 )
-from rok_compare.errors import InputError
 from rok_compare.model import Clause
 
 
@@ -168,42 +167,35 @@ def diff_command(
         typer.echo(revision_text(revision, _style(no_color)), nl=False)
 
 
-def _load(paths: list[Path], progress: Progress):
-    """Extract every document under ``paths``, moving ``progress`` on by one per file; a file that
-    cannot be read (or that a folder holds but is no document) is one error line and one failure."""
-    from rok_compare.align.corpus import CorpusDocument, expand_paths
-    from rok_compare.extract import extract_document
-
+def _load(names: list[str], db: Path | None, progress: Progress):
+    """The documents ``names`` stand for (the whole store with none): stored ones from the store,
+    other files extracted. What cannot be had is one error line and one failure."""
     failures: list[str] = []
-    files = list(expand_paths(paths, lambda message: failures.append(fail(message))))
-    progress.update(total=len(files), note="reading")
-    documents = []
-    for path in files:
-        try:
-            documents.append(CorpusDocument.from_agreement(extract_document(path)))
-        except InputError as error:
-            failures.append(fail(str(error)))
-        except Exception as error:  # one broken file must not stop the batch
-            failures.append(fail(f"{path}: internal error ({type(error).__name__}: {error})"))
-        progress.update(advance=1)
+    progress.update(note="reading")
+    documents = corpus_documents(names, db, lambda message: failures.append(fail(message)))
     progress.update(note="comparing")
     return documents, failures
 
 
+_NAMES_HELP = ("Files, folders (searched as ingest searches them) or stored documents (id, path or file "
+               "name); none: every document in the store.")
+
+
 def reuse_command(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (*.txt, *.pdf, recursively).")],
+    names: Annotated[list[str] | None, typer.Argument(help=_NAMES_HELP, show_default=False)] = None,
     format: Annotated[DiffFormat, typer.Option("--format", "-f", **format_choice(DiffFormat))]  # noqa: A002
     = DiffFormat.TEXT,
     min_docs: Annotated[int, typer.Option("--min-docs", min=2, help="Report wordings in >= N documents.")]
     = 2,
     no_csv_guard: Annotated[bool, typer.Option("--no-csv-guard", help=_CSV_GUARD_HELP)] = False,
+    db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
 ) -> None:
     """Clauses that recur across documents, and each document's distinctive clauses."""
     from rok_compare.align.render import reuse_text
     from rok_compare.align.reuse import find_reuse
 
     with Progress("reuse") as progress:
-        documents, failures = _load(paths, progress)
+        documents, failures = _load(names or [], db, progress)
         report = find_reuse(documents, min_docs=min_docs)[0] if documents else None
     if report is not None:
         if format is DiffFormat.JSON:
@@ -216,18 +208,19 @@ def reuse_command(
 
 
 def similarity_command(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (*.txt, *.pdf, recursively).")],
+    names: Annotated[list[str] | None, typer.Argument(help=_NAMES_HELP, show_default=False)] = None,
     by: Annotated[MatrixBy, typer.Option("--by", help="document or county.")] = MatrixBy.DOCUMENT,
     format: Annotated[MatrixFormat, typer.Option("--format", "-f", **format_choice(MatrixFormat))]  # noqa: A002
     = MatrixFormat.CSV,
     no_csv_guard: Annotated[bool, typer.Option("--no-csv-guard", help=_CSV_GUARD_HELP)] = False,
+    db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
 ) -> None:
     """Share of clauses with a match in the other document (or county), symmetrised."""
     from rok_compare.align.matrix import similarity_matrix
     from rok_compare.align.reuse import find_reuse
 
     with Progress("similarity") as progress:
-        documents, failures = _load(paths, progress)
+        documents, failures = _load(names or [], db, progress)
         matrix = similarity_matrix(documents, find_reuse(documents)[1], by=str(by)) if documents else None
     if matrix is not None:
         if format is MatrixFormat.JSON:

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from rok_compare.align.corpus import CorpusDocument
 from rok_compare.model import Clause
 
 
@@ -72,11 +73,71 @@ def _stored_by_content(path: Path, store_path: Path) -> list[Clause] | None:
 
 
 def _extracted(path: Path) -> list[Clause]:
+    return _extracted_agreement(path).clauses
+
+
+def corpus_documents(names: list[str], db: Path | None, on_error) -> list[CorpusDocument]:
+    """The documents ``names`` stand for, as the reuse and similarity matrices need them: with no
+    names every stored document; files and folders as ``ingest`` finds them (a stored file read from
+    the store); other names looked up in the store. What cannot be had goes to ``on_error``."""
+    from rok_compare.align.corpus import expand_paths
+    from rok_compare.export.stored import DocumentNotFound, load, resolve
+    from rok_compare.store.database import Store, StoreError
+
+    store_path = _store_path(db)
+    try:
+        store = Store.open(store_path, readonly=True) if store_path else None
+    except StoreError as error:
+        on_error(str(error))
+        store = None
+    try:
+        if not names:
+            if store is None:
+                on_error(f"no documents named and no store at {db or 'rok.db'} to read them from")
+                return []
+            return [stored.document for stored in load(store)]
+        documents = []
+        for name in names:
+            path = Path(name)
+            if not path.exists() and store is not None:
+                try:
+                    documents.append(load(store, [resolve(store, name)])[0].document)
+                    continue
+                except DocumentNotFound:
+                    pass  # meant as a file: the reader says what is wrong with it
+            for file in expand_paths([path], on_error):
+                document = _stored_document(store, file) if store is not None and file.is_file() else None
+                if document is None:
+                    try:
+                        document = CorpusDocument.from_agreement(_extracted_agreement(file))
+                    except DocumentError as error:
+                        on_error(str(error))
+                        continue
+                documents.append(document)
+        return documents
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _stored_document(store, path: Path) -> CorpusDocument | None:
+    from rok_compare.export.stored import load
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    row = store.conn.execute("SELECT id FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1", (digest,)).fetchone()
+    if row is None:
+        return None
+    document = load(store, [int(row[0])])[0].document
+    document.path = str(path)  # shown as the user named it
+    return document
+
+
+def _extracted_agreement(path: Path):
     import rok_compare.extract as extraction  # looked up at call time (tests replace it)
     from rok_compare.errors import InputError
 
     try:
-        return extraction.extract_document(path).clauses
+        return extraction.extract_document(path)
     except InputError as error:
         raise DocumentError(str(error)) from None
     except Exception as error:  # a bug on one file is one line, not a traceback
