@@ -59,17 +59,14 @@ def _store_path(db: Path | None) -> Path | None:
 
 
 def _stored_by_content(path: Path, store_path: Path) -> list[Clause] | None:
-    from rok_compare.export.stored import load
     from rok_compare.store.database import Store, StoreError
 
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
         with Store.open(store_path, readonly=True) as store:
-            row = store.conn.execute("SELECT id FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1",
-                                     (digest,)).fetchone()
-            return load(store, [int(row[0])])[0].document.clauses if row else None
+            document = _stored_document(store, path)
     except StoreError:
         return None  # an unusable store is no reason not to read the file itself
+    return document.clauses if document else None
 
 
 def _extracted(path: Path) -> list[Clause]:
