@@ -1,11 +1,13 @@
 """Annotation helper: dump the clauses extraction produces to /tmp for reading, and turn a compact
 label file into ``corpus/annotations/clauses.jsonl``.
 
-    python scripts/annotate_helper.py dump /tmp/clauses.tsv [--dev-dir ../shared/corpus/dev] [--blind]
-    python scripts/annotate_helper.py write /tmp/labels.txt [--out corpus/annotations/clauses.jsonl]
+    python scripts/annotate_helper.py dump /tmp/clauses.tsv [--sets seeds,dev,train] [--shared ../shared] [--blind]
+    python scripts/annotate_helper.py write /tmp/labels.txt [--dump /tmp/clauses.json] [--out FILE.jsonl]
 
 A label line is ``<number> <kind> [<theme>,<theme>...]`` with short codes (see ``KINDS``/``THEMES``);
-the numbers are those of the dump. Text dumps stay in /tmp: the dev texts are third-party.
+the numbers are those of the dump. ``write`` replaces the annotations of the documents in the dump
+and keeps those of every other document, so one set (``--sets train``) can be labelled on its own.
+Text dumps stay in /tmp: the dev and train texts are third-party.
 """
 
 from __future__ import annotations
@@ -28,15 +30,22 @@ THEMES = {"lab": "labour_market", "edu": "education_language", "hou": "housing_s
           "civ": "civil_society_leisure", "asy": "asylum_reception", "fol": "governance_followup"}
 
 
-def documents(dev_dir: Path) -> list[tuple[str, Path]]:
-    """(set, path) of every annotated-corpus document, seeds first, in name order."""
-    seeds = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
-    return [("seeds", p) for p in seeds] + [("dev", p) for p in sorted(dev_dir.glob("*.txt"))]
+SETS = ("seeds", "dev", "train")
 
 
-def clause_rows(dev_dir: Path) -> list[dict]:
+def set_dir(set_name: str, shared: Path) -> Path:
+    """The folder of a document set: the seeds are bundled, the others are read from ``shared``."""
+    return ROOT / "corpus" / "seeds" if set_name == "seeds" else shared / "corpus" / set_name
+
+
+def documents(sets: tuple[str, ...], shared: Path) -> list[tuple[str, Path]]:
+    """(set, path) of every document of ``sets``, in the order given, each set in name order."""
+    return [(name, p) for name in sets for p in sorted(set_dir(name, shared).glob("*.txt"))]
+
+
+def clause_rows(sets: tuple[str, ...], shared: Path) -> list[dict]:
     rows = []
-    for set_name, path in documents(dev_dir):
+    for set_name, path in documents(sets, shared):
         for clause in extract_document(path).clauses:
             rows.append({"doc": path.name, "set": set_name, "start": clause.span.start, "end": clause.span.end,
                          "sha1": hashlib.sha1(clause.text.encode("utf-8")).hexdigest(),
@@ -45,10 +54,10 @@ def clause_rows(dev_dir: Path) -> list[dict]:
     return rows
 
 
-def dump(out: Path, dev_dir: Path, blind: bool = False) -> None:
+def dump(out: Path, sets: tuple[str, ...], shared: Path, blind: bool = False) -> None:
     """Write the clauses to ``out``; ``blind`` leaves out every label (rule/model kind and themes), for
     an independent annotation pass."""
-    rows = clause_rows(dev_dir)
+    rows = clause_rows(sets, shared)
     with out.open("w", encoding="utf-8") as fh:
         for n, row in enumerate(rows):
             text = row["text"].replace("\n", " ")
@@ -74,28 +83,42 @@ def write(labels: Path, out: Path, dump_json: Path) -> None:
     missing = [n for n in range(len(rows)) if n not in labelled]
     if missing:
         print(f"unlabelled: {missing[:20]}{'...' if len(missing) > 20 else ''} ({len(missing)})")
+    dumped = {(row["set"], row["doc"]) for row in rows}
+    kept = [line for line in (out.read_text(encoding="utf-8").splitlines() if out.exists() else [])
+            if line.strip() and _doc_key(line) not in dumped]
     with out.open("w", encoding="utf-8") as fh:
+        fh.writelines(line + "\n" for line in kept)
         for n, row in enumerate(rows):
             if n not in labelled:
                 continue
             kind, themes = labelled[n]
             record = {k: row[k] for k in ("doc", "set", "start", "end", "sha1")} | {"kind": kind, "themes": themes}
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-    print(f"{len(labelled)} annotations -> {out}")
+    print(f"{len(labelled)} annotations of {len(dumped)} documents, {len(kept)} kept from other documents -> {out}")
+
+
+def _doc_key(line: str) -> tuple[str, str]:
+    record = json.loads(line)
+    return record["set"], record["doc"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("command", choices=["dump", "write"])
     parser.add_argument("file", type=Path)
-    parser.add_argument("--dev-dir", type=Path, default=ROOT.parent / "shared" / "corpus" / "dev")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated document sets to dump")
     parser.add_argument("--out", type=Path, default=ROOT / "corpus" / "annotations" / "clauses.jsonl")
     parser.add_argument("--dump", type=Path, default=Path("/tmp/clauses.json"))
     parser.add_argument("--blind", action="store_true",
                         help="dump without rule/model kinds and themes (second-annotator pass)")
     args = parser.parse_args()
     if args.command == "dump":
-        dump(args.file, args.dev_dir, blind=args.blind)
+        sets = tuple(s for s in args.sets.split(",") if s)
+        unknown = [s for s in sets if s not in SETS]
+        if unknown or not sets:
+            parser.error(f"--sets: unknown set(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(SETS)}")
+        dump(args.file, sets, args.shared, blind=args.blind)
     else:
         write(args.file, args.out, args.dump)
 
