@@ -1,6 +1,7 @@
 """Rebuild the models in ``models/``: the extraction deciders, then the clause kind and theme models.
 
-    python scripts/train.py [--shared ../shared] [--out models] [--metrics FILE]
+    python scripts/train.py [--shared ../shared] [--out models] [--metrics FILE] [--group document|county]
+                            [--learning-curve]
 
 The deciders (parties, goal/commitment sentences, document type) are fitted on every annotated
 document in ``../shared/gold`` (seeds, dev, train); see ``rok_compare/learn`` and
@@ -10,7 +11,8 @@ document in ``../shared/gold`` (seeds, dev, train); see ``rok_compare/learn`` an
 Each annotated document is read again from its set folder and extracted with the keyword rules
 (not the models being rebuilt); annotations are matched to clauses by span and checked by the
 sha1 of the clause text (mismatches are reported and skipped). Models are evaluated by
-cross-validation grouped by document, then fitted on all annotations. Same input, same files.
+cross-validation grouped by document (``--group county``: by county, from the gold files), then
+fitted on all annotations (seeds, dev and train documents). Same input, same files.
 """
 
 from __future__ import annotations
@@ -47,14 +49,18 @@ THEME_PARAMS: dict = {"C": 10.0, "threshold": 0.3}
 # document, year and quote cues, per-label C and unweighted classes (see models/MODEL_CARD.md).
 
 
-def load_examples(annotations: Path, dev_dir: Path) -> tuple[list[ClauseInput], list[str], list[list[str]], list[str]]:
-    """Inputs, kinds, themes and document names of the annotations that still match a clause."""
+def load_examples(annotations: Path, dev_dir: Path, shared: Path | None = None
+                  ) -> tuple[list[ClauseInput], list[str], list[list[str]], list[str]]:
+    """Inputs, kinds, themes and document names (``set/file``) of the annotations that still match a
+    clause. Seeds are bundled; dev documents are read from ``dev_dir``, train documents from
+    ``shared/corpus/train``."""
     by_doc: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for line in annotations.read_text(encoding="utf-8").splitlines():
         if line.strip():
             record = json.loads(line)
             by_doc[(record["set"], record["doc"])].append(record)
-    folders = {"seeds": ROOT / "corpus" / "seeds", "dev": dev_dir}
+    folders = {"seeds": ROOT / "corpus" / "seeds", "dev": dev_dir,
+               "train": (shared or dev_dir.parents[1]) / "corpus" / "train"}
     # the cues are taken where extraction hands them to the models (keyword themes and the clause's
     # place: block kind, goal block, commitment section, first/last fifth), so training sees exactly
     # what prediction will
@@ -67,6 +73,11 @@ def load_examples(annotations: Path, dev_dir: Path) -> tuple[list[ClauseInput], 
     inputs, kinds, themes, groups = [], [], [], []
     skipped = 0
     for (set_name, doc), records in sorted(by_doc.items()):
+        if set_name not in folders:
+            print(f"{annotations}: unknown set {set_name!r} for {doc}: {len(records)} annotations skipped",
+                  file=sys.stderr)
+            skipped += len(records)
+            continue
         path = folders[set_name] / doc
         if not path.exists():
             print(f"missing document {path}: {len(records)} annotations skipped", file=sys.stderr)
@@ -88,6 +99,15 @@ def load_examples(annotations: Path, dev_dir: Path) -> tuple[list[ClauseInput], 
     if skipped:
         print(f"{skipped} annotations skipped", file=sys.stderr)
     return inputs, kinds, themes, groups
+
+
+def county_groups(documents: list[str], shared: Path) -> list[str]:
+    """The county code of each ``set/file`` document, from its gold file in ``shared/gold`` (a document
+    without one is its own group): cross-validation by county keeps a county's shared wording out of
+    training when its documents are tested."""
+    county = {f"{d.set}/{d.name}": d.county for d in annotated_documents(shared=shared)}
+    codes = [county.get(doc, "none") for doc in documents]
+    return [doc if code == "none" else f"county {code}" for doc, code in zip(documents, codes, strict=True)]
 
 
 def final_kinds(inputs: list[ClauseInput], predicted: list[str]) -> list[str]:
@@ -126,7 +146,7 @@ def cross_validate(inputs, kinds, themes, groups, folds: int, kind_params: dict 
     return {
         "folds": folds,
         "clauses": len(inputs),
-        "documents": len(set(groups)),
+        "groups": len(set(groups)),
         "kind_accuracy": round(float(np.mean([f == k for f, k in zip(final, kinds, strict=True)])), 3),
         "kind_accuracy_model_only": round(float(np.mean([p == k for p, k in zip(kind_pred, kinds, strict=True)])), 3),
         "kind_accuracy_rules": round(float(np.mean([r == k for r, k in zip(rules, kinds, strict=True)])), 3),
@@ -202,17 +222,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--metrics", type=Path, help="write the cross-validated scores here as JSON")
     parser.add_argument("--learning-curve", action="store_true",
                         help="also cross-validate the kind model on 25/50/75/100 %% of the training documents")
+    parser.add_argument("--group", choices=["document", "county"], default="document",
+                        help="cross-validation unit: no clause of a test document (county) is in training")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ["ROK_MODELS_DIR"] = str(args.out)
     if not args.skip_deciders:
         train_deciders(args.shared, args.out)
 
-    inputs, kinds, themes, groups = load_examples(args.annotations, args.dev_dir or args.shared / "corpus" / "dev")
-    print(f"{len(inputs)} annotated clauses from {len(set(groups))} documents")
+    inputs, kinds, themes, documents = load_examples(args.annotations, args.dev_dir or args.shared / "corpus" / "dev",
+                                                     args.shared)
+    print(f"{len(inputs)} annotated clauses from {len(set(documents))} documents")
     if not args.no_cv:
+        groups = county_groups(documents, args.shared) if args.group == "county" else documents
         folds = min(args.folds, len(set(groups)))
         metrics = cross_validate(inputs, kinds, themes, groups, folds)
+        metrics |= {"documents": len(set(documents)), "group": args.group}
         if args.learning_curve:
             metrics["kind_learning_curve"] = learning_curve(inputs, kinds, groups, folds)
         print(json.dumps(metrics, indent=1))
