@@ -131,10 +131,11 @@ class Corpus:
         index = pd.Index(matrix.labels, name=by)
         return pd.DataFrame(matrix.values, index=index, columns=index.rename(None))
 
-    def party_county_matrix(self) -> pd.DataFrame:
-        """Canonical party × county: in how many of the county's documents the party is a signatory."""
+    def party_county_matrix(self, by: str = "canonical") -> pd.DataFrame:
+        """Party × county: in how many of the county's documents the party is a signatory. Parties by
+        their ``canonical`` name, or with ``by="current"`` by today's body (``parties().current``)."""
         pd = require_pandas()
-        columns, rows = read_matrix(self.path)
+        columns, rows = read_matrix(self.path, by)
         matrix = pd.DataFrame(rows, columns=columns).set_index("party").astype("int64")
         matrix.columns.name = "county"
         return matrix

@@ -40,6 +40,7 @@ from rok_compare.store.executors import (
     run_dask,
     run_processes,
 )
+from rok_compare.store.extractor_version import extractor_version
 from rok_compare.store.paths import clean_text, document_key
 from rok_compare.store.prune import file_state, missing_documents
 from rok_compare.store.reuse import ReuseSummary, recompute_reuse_clusters, reuse_due
@@ -207,7 +208,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path | Store | None = None, *,
         raise IngestInterrupted(report) from interrupt
     try:
         scan = scan_paths(paths)
-        batch = _Batch(store, progress, report)
+        batch = _Batch(store, progress, report, extractor_version(ref))
         limits = Limits(timeout or None, memory_limit or None)
         batch.run(scan, ref, max(1, workers), executor, scheduler, reuse, limits)
         if scan.folders:  # cheap: only stored paths that were not just listed on disk are checked
@@ -234,8 +235,11 @@ def _count(store: Store) -> int:
 class _Batch:
     """The driver's state during one batch: the only code that writes to the store."""
 
-    def __init__(self, store: Store, progress: Progress | None, report: IngestReport) -> None:
+    def __init__(self, store: Store, progress: Progress | None, report: IngestReport,
+                 extractor: str | None = None) -> None:
         self.store = store
+        self.extractor = extractor
+        """The version of the extractor the batch runs, stored with each document."""
         self.progress = progress
         self.report = report
         self.total = 0
@@ -326,7 +330,8 @@ class _Batch:
                          (result.error or "unknown error").replace(result.path, key))
             return
         try:
-            outcome = write_agreement(self.store, result.agreement, key, index_compounds=False)
+            outcome = write_agreement(self.store, result.agreement, key, index_compounds=False,
+                                      extractor=self.extractor)
         except (sqlite3.IntegrityError, sqlite3.InterfaceError, TypeError, ValueError,
                 AttributeError) as error:
             # The extractor returned something the store cannot hold: that file fails, not the batch.

@@ -42,6 +42,9 @@ class StoreStatus:
     clauses: int
     parties: int
     distinct_parties: int
+    """Distinct ``canonical`` names: bodies as the documents knew them."""
+    distinct_current: int
+    """Distinct ``current`` names: bodies as they are today (a landsting and its region count once)."""
     commitments: int
     goals: int
     reuse_clusters: int
@@ -74,6 +77,7 @@ def status(store: Store) -> StoreStatus:
             clauses=count("SELECT COUNT(*) FROM clauses"),
             parties=count("SELECT COUNT(*) FROM parties"),
             distinct_parties=count("SELECT COUNT(DISTINCT canonical) FROM parties"),
+            distinct_current=count("SELECT COUNT(DISTINCT current) FROM parties"),
             commitments=count("SELECT COUNT(*) FROM commitments"),
             goals=count("SELECT COUNT(*) FROM goals"),
             reuse_clusters=count("SELECT COUNT(*) FROM reuse_clusters"),

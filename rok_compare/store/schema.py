@@ -182,7 +182,48 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO meta(key, value) VALUES ('trigram_upto', '0')")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1]
+_CURRENT_AND_SOURCES = """
+-- Today's name of each party (the registry's successor of ``canonical``; equal to it when unchanged).
+ALTER TABLE parties ADD COLUMN current TEXT;
+-- Word and OpenDocument spans also name the paragraph they start in.
+ALTER TABLE parties ADD COLUMN paragraph INTEGER;
+ALTER TABLE goals ADD COLUMN paragraph INTEGER;
+ALTER TABLE commitments ADD COLUMN paragraph INTEGER;
+ALTER TABLE clauses ADD COLUMN paragraph INTEGER;
+-- Which extractor made the stored extraction (store.extractor_version); NULL: made before it was kept.
+ALTER TABLE documents ADD COLUMN extractor TEXT;
+-- What the reader made of the file, so a document can be extracted again without it: the text
+-- (UTF-8, zlib-compressed), page and paragraph boundaries and the reader's warnings as JSON lists.
+CREATE TABLE document_sources (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    text_z      BLOB NOT NULL,
+    pages       TEXT NOT NULL,
+    paragraphs  TEXT NOT NULL DEFAULT '[]',
+    warnings    TEXT NOT NULL DEFAULT '[]'
+);
+"""
+
+
+def _keep_current_and_sources(conn: sqlite3.Connection) -> None:
+    """Keep ``current`` for every party, paragraph spans, the extractor version and the read text.
+
+    Parties stored before get ``current`` from the party registry by their canonical name and the
+    document's county (see :mod:`rok_compare.store.today`), which is how extraction sets it. The
+    text and the extractor version of documents stored before are unknown: they stay NULL/absent,
+    and ``rok extract`` reads such a document from its file (or asks for it to be ingested again).
+    """
+    from rok_compare.store.today import TodayNames
+
+    for statement in _split(_CURRENT_AND_SOURCES):
+        conn.execute(statement)
+    today = TodayNames()
+    rows = conn.execute("SELECT p.id, p.canonical, d.county_code FROM parties p "
+                        "JOIN documents d ON d.id = p.document_id").fetchall()
+    conn.executemany("UPDATE parties SET current = ? WHERE id = ?",
+                     [(today(canonical, county), party_id) for party_id, canonical, county in rows])
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _keep_current_and_sources]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

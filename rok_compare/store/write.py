@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -71,8 +72,11 @@ def stored_documents(store: Store) -> dict[str, StoredDocument]:
 
 
 def write_agreement(store: Store, agreement: Agreement, path: str | None = None, *,
-                    index_compounds: bool = True) -> WriteOutcome:
+                    index_compounds: bool = True, extractor: str | None = None) -> WriteOutcome:
     """Store one agreement in one transaction, replacing an older version stored at the same path.
+
+    ``extractor`` is the :func:`~rok_compare.store.extractor_version.extractor_version` that made it;
+    ``rok extract`` hands the stored extraction out only to the same version (None: unknown, never).
 
     ``index_compounds=False`` leaves its clauses out of the trigram index for now; a batch writer
     calls :func:`sync_trigram_index` every few hundred documents instead, which is ten times
@@ -83,7 +87,7 @@ def write_agreement(store: Store, agreement: Agreement, path: str | None = None,
         old = conn.execute("SELECT id FROM documents WHERE path = ?", (key,)).fetchone()
         if old:
             delete_document_rows(conn, old[0])
-        _insert(conn, key, agreement)
+        _insert(conn, key, agreement, extractor)
         conn.execute("DELETE FROM failures WHERE path = ?", (key,))
         if index_compounds:
             _sync_trigram(conn)
@@ -163,27 +167,29 @@ def delete_document_rows(conn: sqlite3.Connection, document_id: int) -> None:
     mark_reuse_due(conn)
 
 
-def _span(span: Span | None) -> tuple[int | None, int | None, int | None]:
-    return (span.page, span.start, span.end) if span else (None, None, None)
+def _span(span: Span | None) -> tuple[int | None, int | None, int | None, int | None]:
+    """A span's columns: page, start, end, paragraph."""
+    return (span.page, span.start, span.end, span.paragraph) if span else (None, None, None, None)
 
 
-def _insert(conn: sqlite3.Connection, key: str, agreement: Agreement) -> int:
+def _insert(conn: sqlite3.Connection, key: str, agreement: Agreement, extractor: str | None = None) -> int:
     source = agreement.source
     county, period = agreement.county, agreement.period
     headings = _section_order(agreement)
     cursor = conn.execute(
         "INSERT INTO documents(path, sha256, format, title, county_name, county_code, period_start, "
         "period_end, revision_date, doc_type, n_pages, encoding, n_sections, n_clauses, n_parties, "
-        "n_commitments, n_goals, warnings, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "n_commitments, n_goals, warnings, ingested_at, extractor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (key, source.sha256, str(source.format), agreement.title, county.name if county else None,
          county.code if county else None, period.start if period else None, period.end if period else None,
          agreement.revision_date, str(agreement.doc_type), len(source.pages), source.encoding,
          len(headings), len(agreement.clauses), len(agreement.parties), len(agreement.commitments),
-         len(agreement.goals), clean_text(json.dumps(agreement.warnings, ensure_ascii=False)), now()),
+         len(agreement.goals), clean_text(json.dumps(agreement.warnings, ensure_ascii=False)), now(), extractor),
     )
     doc_id = cursor.lastrowid
     assert doc_id is not None
     mark_reuse_due(conn)
+    _insert_source(conn, doc_id, agreement)
     section_ids: dict[str, int] = {}
     for ord_, (heading, span) in enumerate(headings.items()):
         cur = conn.execute("INSERT INTO sections(document_id, ord, heading, page, start) VALUES (?,?,?,?,?)",
@@ -192,28 +198,51 @@ def _insert(conn: sqlite3.Connection, key: str, agreement: Agreement) -> int:
         section_ids[heading] = cur.lastrowid
     conn.executemany(
         'INSERT INTO clauses(document_id, section_id, ord, clause_key, kind, themes, text, norm_hash, page, '
-        'start, "end") VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+        'start, "end", paragraph) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
         [(doc_id, section_ids.get(c.section) if c.section else None, i, c.id, str(c.kind),
           json.dumps(list(c.themes), ensure_ascii=False), c.text, norm_hash(c.text), *_span(c.span))
          for i, c in enumerate(agreement.clauses)],
     )
     conn.executemany(
-        'INSERT INTO parties(document_id, ord, name, canonical, kind, page, start, "end") '
-        "VALUES (?,?,?,?,?,?,?,?)",
-        [(doc_id, i, p.name, p.canonical, str(p.kind), *_span(p.span))
+        'INSERT INTO parties(document_id, ord, name, canonical, current, kind, page, start, "end", paragraph) '
+        "VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [(doc_id, i, p.name, p.canonical, p.current or p.canonical, str(p.kind), *_span(p.span))
          for i, p in enumerate(agreement.parties)],
     )
     conn.executemany(
-        'INSERT INTO commitments(document_id, ord, party, text, strength, section, page, start, "end") '
-        "VALUES (?,?,?,?,?,?,?,?,?)",
+        'INSERT INTO commitments(document_id, ord, party, text, strength, section, page, start, "end", '
+        "paragraph) VALUES (?,?,?,?,?,?,?,?,?,?)",
         [(doc_id, i, c.party, c.text, c.strength, c.section, *_span(c.span))
          for i, c in enumerate(agreement.commitments)],
     )
     conn.executemany(
-        'INSERT INTO goals(document_id, ord, text, section, page, start, "end") VALUES (?,?,?,?,?,?,?)',
+        'INSERT INTO goals(document_id, ord, text, section, page, start, "end", paragraph) '
+        "VALUES (?,?,?,?,?,?,?,?)",
         [(doc_id, i, g.text, g.section, *_span(g.span)) for i, g in enumerate(agreement.goals)],
     )
     return doc_id
+
+
+def _insert_source(conn: sqlite3.Connection, doc_id: int, agreement: Agreement) -> None:
+    """Keep what the reader made of the file, so the document can be extracted again without it."""
+    source = agreement.source
+    conn.execute(
+        "INSERT INTO document_sources(document_id, text_z, pages, paragraphs, warnings) VALUES (?,?,?,?,?)",
+        (doc_id, zlib.compress(source.text.encode("utf-8", "surrogatepass")),
+         json.dumps([[p.number, p.start, p.end] for p in source.pages]),
+         json.dumps([[p.index, p.start, p.end] for p in source.paragraphs]),
+         clean_text(json.dumps(reader_warnings(agreement), ensure_ascii=False))))
+
+
+EXTRACTION_WARNINGS = ("county taken from the file path",)
+"""Beginnings of the warnings that extraction itself adds to the source's list (``extract.metadata``).
+An ``Agreement`` holds the reader's and the extraction's warnings in one list; the store keeps the
+reader's apart, so that extracting the stored text again does not repeat an old extraction's."""
+
+
+def reader_warnings(agreement: Agreement) -> list[str]:
+    """The warnings of the reader (decoding, OCR, damaged pages), without those extraction added."""
+    return [w for w in agreement.source.warnings if not w.startswith(EXTRACTION_WARNINGS)]
 
 
 def _section_order(agreement: Agreement) -> dict[str, Span | None]:
