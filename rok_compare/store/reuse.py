@@ -46,20 +46,11 @@ def recompute_reuse_clusters(store: Store, method: str = "align") -> ReuseSummar
 
 
 def _align_clusters(store: Store) -> ReuseSummary:
-    import numpy as np
     from rapidfuzz import fuzz
 
-    from rok_compare.align.reuse import cluster_texts, medoid
+    from rok_compare.align.reuse import medoid
 
-    # In document path and clause order, not by id: ids follow the order in which workers finished,
-    # and the clusters (their numbering, their representative wording) must not.
-    rows = store.conn.execute(
-        "SELECT c.id, c.document_id, c.text FROM clauses c JOIN documents d ON d.id = c.document_id "
-        "WHERE length(c.text) >= ? ORDER BY d.path, c.ord, c.id", (MIN_CHARS,)).fetchall()
-    ids = [row[0] for row in rows]
-    texts = [row[2] for row in rows]
-    doc_ids = np.asarray([row[1] for row in rows], dtype=np.int64)
-    labels = cluster_texts(texts, doc_ids).labels if rows else np.zeros(0, np.int64)
+    ids, doc_ids, texts, labels = _labelled_clauses(store)
     groups: dict[int, list[int]] = {}
     for position, label in enumerate(labels):
         if label >= 0:
@@ -84,6 +75,31 @@ def _align_clusters(store: Store) -> ReuseSummary:
         _fill_variants(conn)
         _clear_due(conn)
     return ReuseSummary("align", len(groups), sum(len(m) for m in groups.values()))
+
+
+def _labelled_clauses(store: Store):
+    """Ids, document ids, texts and cluster labels (-1: none) of the clauses clustering counts."""
+    import numpy as np
+
+    from rok_compare.align.reuse import cluster_texts
+
+    # In document path and clause order, not by id: ids follow the order in which workers finished,
+    # and the clusters (their numbering, their representative wording) must not.
+    rows = store.conn.execute(
+        "SELECT c.id, c.document_id, c.text FROM clauses c JOIN documents d ON d.id = c.document_id "
+        "WHERE length(c.text) >= ? ORDER BY d.path, c.ord, c.id", (MIN_CHARS,)).fetchall()
+    ids = [row[0] for row in rows]
+    texts = [row[2] for row in rows]
+    doc_ids = np.asarray([row[1] for row in rows], dtype=np.int64)
+    labels = cluster_texts(texts, doc_ids).labels if rows else np.zeros(0, np.int64)
+    return ids, doc_ids, texts, labels
+
+
+def stored_clause_labels(store: Store) -> list[tuple[int, int]]:
+    """(document id, cluster label) of every clustered clause, computed as ingest would compute the
+    clusters but without writing them (for a read-only store whose clusters are out of date)."""
+    _, doc_ids, _, labels = _labelled_clauses(store)
+    return [(int(d), int(label)) for d, label in zip(doc_ids, labels, strict=True) if label >= 0]
 
 
 def _exact_clusters(store: Store) -> ReuseSummary:

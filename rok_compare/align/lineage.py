@@ -1,0 +1,326 @@
+"""Revision lineages: which stored documents are versions of one agreement.
+
+A county holds many documents that are not versions of each other (a 2014 local agreement of five
+municipalities and the 2019 regional agreement share the county and nothing else), and one
+agreement is published in several texts (the 2017 and 2019 pages on Koordination Norrort). Two
+documents are linked when what they share adds up, as independent pieces of evidence combined
+like a noisy-OR (``1 - prod(1 - e)``), each capped below certainty:
+
+* shared clauses: reuse clusters (:func:`rok_compare.align.reuse.cluster_labels`, the store's own
+  clusters) that both documents have a member in, as a share of the smaller document's clauses;
+* title: IDF-weighted Jaccard of the titles' stems, the IDF taken over the documents' whole
+  vocabulary, so "Integration" against "Integration" counts nothing and "Koordination Norrort" a lot;
+* parties: Jaccard of the canonical party names, scaled down while fewer than ``PARTIES_FULL``
+  are shared (two documents of "Kalix kommun" and "Arbetsförmedlingen" are not one agreement);
+* vocabulary: IDF-weighted Jaccard of the documents' stem sets (the names of a cooperation, its
+  bodies and places, which a revision keeps even when every sentence is rewritten);
+* time: the same stated period, or a period that starts when the other ends (a revision).
+
+Evidence against halves the score: periods with a gap of more than one year between them, a local
+against a regional agreement (an agreement does not change level between versions), and
+municipal signatories on both sides with none in common (the same template signed by other
+municipalities). Only documents of the same county are compared (or with a county unknown).
+Linked pairs form lineages (connected components); the links reported are a maximum spanning
+tree, so each link is the strongest evidence that joins its two documents.
+
+The weights were set by hand on the 83 documents of the seeds and the shared dev and train sets
+(``tests/test_lineage.py``), whose metadata name the versions of one agreement: every same-county
+pair sharing a clause there is a true version pair (Koordination Norrort 2017/2019, Vägen in
+2015/later, Östersund's strategy, Borås' programme 2002/2014), so one shared clause in eight is
+enough; Blekinge's RÖK 2016-2018/2019-2021, Västervik's strategy 2018-2022/2023-2027 and the
+Kronoberg SÖK 2019-2025 (two texts) share no clause and are found by period plus parties or
+vocabulary; no single weak signal (time, title, parties) reaches ``LINK_MIN`` on its own.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rok_compare.store.database import Store
+
+W_CLAUSES = 0.9
+"""Evidence of shared clauses at ``CLAUSE_SHARE_FULL`` or more: enough alone."""
+CLAUSE_SHARE_FULL = 0.125
+"""Share of the smaller document's clauses in shared clusters that counts in full (one in eight;
+the weakest true pair, Borås 2002/2014, shares two of 13 = 0.15)."""
+W_TITLE = 0.45
+"""Identical distinctive titles; below ``LINK_MIN`` alone (web pages share titles like "Hoppa till
+innehåll")."""
+W_PARTIES = 0.55
+"""The same parties (Jaccard 1) with at least ``PARTIES_FULL`` of them shared: enough alone (the six
+municipalities of Umeåregionen's successive agreements share 0.86)."""
+PARTIES_FULL = 3
+W_VOCABULARY = 0.6
+"""Vocabulary overlap at ``VOCABULARY_FULL`` or more."""
+VOCABULARY_FLOOR = 0.05
+"""IDF-weighted Jaccard of two unrelated same-county documents: 0.01-0.10, median 0.045."""
+VOCABULARY_FULL = 0.30
+"""Versions of one text: 0.36 (Vägen in) to 0.58 (Koordination Norrort)."""
+TIME_SAME = 0.45
+"""The same stated period (2019-2025 and 2019-2025): strong, but two municipalities' local
+agreements can share a period, so not enough alone."""
+TIME_SUCCESSIVE = 0.45
+"""One period starts the year the other ends or the year after (2016-2018, then 2019-2021)."""
+TIME_OVERLAP = 0.2
+"""Overlapping periods: a strategy 2016-2020 and a regional agreement 2015-2020 are often apart."""
+PENALTY = 0.5
+"""Factor for each piece of evidence against (period gap, local vs regional, other municipalities)."""
+SUCCESSION_GAP = 1
+"""Years allowed between one period's end and the next one's start."""
+LINK_MIN = 0.5
+"""Pairs scoring at least this are versions of one agreement."""
+MIN_CHARS = 20
+"""Clauses shorter than this (headings, names alone) are not counted, as in reuse clustering."""
+
+_LEVELS = frozenset({"local_agreement", "regional_agreement"})
+_COLLECTIVE = re.compile(r"\bkommuner(?:na)?\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d\d)(?![0-9A-Za-z:])")
+
+
+@dataclass(frozen=True)
+class LineageLink:
+    """Evidence that ``new_id`` is a later version of the agreement in ``old_id``."""
+
+    old_id: int
+    new_id: int
+    shared_clauses: int
+    """Reuse clusters both documents have a clause in."""
+    title_similarity: float
+    party_overlap: float
+    """Jaccard of the two documents' canonical party names."""
+    score: float
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Documents that are versions of one agreement (a single document is a lineage of one)."""
+
+    id: int
+    county: str | None
+    document_ids: tuple[int, ...]
+    """Oldest first (see :func:`document_year`); undated documents last, by id."""
+    links: tuple[LineageLink, ...]
+
+
+@dataclass(slots=True)
+class _Document:
+    id: int
+    path: str
+    title: str | None
+    county: str | None
+    county_code: str | None
+    period: tuple[int, int | None] | None
+    doc_type: str
+    year: int | None
+    parties: frozenset[str]
+    municipalities: frozenset[str]
+    clauses: int
+    vocabulary: frozenset[str] = frozenset()
+    title_stems: frozenset[str] = frozenset()
+    clusters: frozenset[int] = frozenset()
+
+
+def find_lineages(store: Store | str | Path) -> list[Lineage]:
+    """Every stored document in exactly one lineage, lineages by county and oldest document."""
+    if isinstance(store, Store):
+        documents = _read(store)
+    else:
+        with Store.open(store, readonly=True) as opened:
+            documents = _read(opened)
+    return _group(documents)
+
+
+def _group(documents: Sequence[_Document]) -> list[Lineage]:
+    """Link the documents and group them (the part of :func:`find_lineages` after reading)."""
+    idf = _idf([d.vocabulary for d in documents])
+    candidates = [link for a, b in _comparable(documents) if (link := _link(a, b, idf)) is not None]
+    by_id = {d.id: d for d in documents}
+    parent = {d.id: d.id for d in documents}
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    tree: list[LineageLink] = []
+    for link in sorted(candidates, key=lambda x: (-x.score, x.old_id, x.new_id)):  # Kruskal, strongest first
+        a, b = root(link.old_id), root(link.new_id)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+            tree.append(link)
+    groups: dict[int, list[_Document]] = defaultdict(list)
+    for d in documents:
+        groups[root(d.id)].append(d)
+    links: dict[int, list[LineageLink]] = defaultdict(list)
+    for link in tree:
+        links[root(link.old_id)].append(link)
+    out = []
+    for key, members in groups.items():
+        members.sort(key=_age)
+        order = {d.id: k for k, d in enumerate(members)}
+        counties = Counter(d.county for d in members if d.county)
+        out.append(Lineage(0, counties.most_common(1)[0][0] if counties else None,
+                           tuple(d.id for d in members),
+                           tuple(sorted(links[key], key=lambda x: (order[x.old_id], order[x.new_id])))))
+    out.sort(key=lambda lin: (lin.county is None, lin.county or "", _age(by_id[lin.document_ids[0]])))
+    return [Lineage(k + 1, lin.county, lin.document_ids, lin.links) for k, lin in enumerate(out)]
+
+
+def _age(document: _Document) -> tuple[bool, int, int]:
+    return (document.year is None, document.year or 0, document.id)
+
+
+def document_year(period_start: int | None, revision_date: str | None, path: str,
+                  texts: Iterable[str] = ()) -> int | None:
+    """The year a document dates from, for ordering versions: its period's start, else its revision
+    date, else the first year in its file name ("stockholm_2017_..."), else the latest year its
+    text mentions (law numbers such as "2010:197" left out), else None."""
+    if period_start is not None:
+        return period_start
+    for source in (revision_date or "", Path(path).name):
+        if found := _YEAR.search(source):
+            return int(found.group(1))
+    years = [int(m.group(1)) for text in texts for m in _YEAR.finditer(text)]
+    return max(years) if years else None
+
+
+def _comparable(documents: Sequence[_Document]) -> Iterable[tuple[_Document, _Document]]:
+    """Pairs of documents of one county, and pairs where a county is unknown; older first."""
+    by_county: dict[str, list[_Document]] = defaultdict(list)
+    unknown: list[_Document] = []
+    for d in documents:
+        (by_county[d.county_code or d.county].append(d) if (d.county_code or d.county) else unknown.append(d))
+    seen: set[tuple[int, int]] = set()
+    groups = [*by_county.values()]
+    for group in groups:
+        yield from _pairs(group, group, seen)
+    yield from _pairs(unknown, list(documents), seen)
+
+
+def _pairs(left: list[_Document], right: list[_Document], seen: set[tuple[int, int]]):
+    for a in left:
+        for b in right:
+            key = (min(a.id, b.id), max(a.id, b.id))
+            if a.id != b.id and key not in seen:
+                seen.add(key)
+                yield (a, b) if _age(a) <= _age(b) else (b, a)
+
+
+def _link(old: _Document, new: _Document, idf: dict[str, float]) -> LineageLink | None:
+    """The evidence that ``old`` and ``new`` are versions of one agreement, if it reaches ``LINK_MIN``."""
+    shared = len(old.clusters & new.clusters)
+    smaller = max(1, min(old.clauses, new.clauses))
+    title = _weighted_jaccard(old.title_stems, new.title_stems, idf)
+    union = old.parties | new.parties
+    common = old.parties & new.parties
+    parties = len(common) / len(union) if union else 0.0
+    vocabulary = _weighted_jaccard(old.vocabulary, new.vocabulary, idf)
+    evidence = [
+        W_CLAUSES * min(1.0, shared / smaller / CLAUSE_SHARE_FULL),
+        W_TITLE * title,
+        W_PARTIES * parties * min(1.0, len(common) / PARTIES_FULL),
+        W_VOCABULARY * min(1.0, max(0.0, (vocabulary - VOCABULARY_FLOOR) / (VOCABULARY_FULL - VOCABULARY_FLOOR))),
+        _time_evidence(old.period, new.period),
+    ]
+    score = 1.0 - math.prod(1.0 - e for e in evidence)
+    score *= PENALTY ** _evidence_against(old, new)
+    if score < LINK_MIN:
+        return None
+    return LineageLink(old.id, new.id, shared, round(title, 4), round(parties, 4), round(score, 4))
+
+
+def _time_evidence(a: tuple[int, int | None] | None, b: tuple[int, int | None] | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    if a == b:
+        return TIME_SAME
+    (first, second) = sorted((a, b))
+    end = first[1] if first[1] is not None else first[0]
+    if second[0] > first[0] and 0 <= second[0] - end <= SUCCESSION_GAP:
+        return TIME_SUCCESSIVE
+    return TIME_OVERLAP if second[0] < end else 0.0
+
+
+def _evidence_against(old: _Document, new: _Document) -> int:
+    count = 0
+    if old.period is not None and new.period is not None:
+        (first, second) = sorted((old.period, new.period), key=lambda p: p[0])
+        end = first[1] if first[1] is not None else math.inf
+        count += second[0] - end > SUCCESSION_GAP
+    count += old.doc_type in _LEVELS and new.doc_type in _LEVELS and old.doc_type != new.doc_type
+    count += _other_municipalities(old.municipalities, new.municipalities)
+    return count
+
+
+def _other_municipalities(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Both name municipalities, none the same, and neither names them all ("kommunerna i Blekinge län")."""
+    if not a or not b or a & b:
+        return False
+    return not any(_COLLECTIVE.search(name) for name in a | b)
+
+
+def _idf(vocabularies: Sequence[frozenset[str]]) -> dict[str, float]:
+    """log(N / df) over the documents' stem sets: a word in every document weighs nothing."""
+    df = Counter(w for v in vocabularies for w in v)
+    n = max(1, len(vocabularies))
+    return {w: math.log(n / c) for w, c in df.items()}
+
+
+def _weighted_jaccard(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
+    unseen = math.log(max(2, len(idf)))
+    union = sum(idf.get(w, unseen) for w in a | b)
+    return sum(idf.get(w, unseen) for w in a & b) / union if union > 0 else 0.0
+
+
+def _read(store: Store) -> list[_Document]:
+    """The documents with what the links need: parties, stems, titles, reuse clusters."""
+    from rok_compare.align.normalize import normalize_many
+
+    conn = store.conn
+    parties: dict[int, set[str]] = defaultdict(set)
+    municipalities: dict[int, set[str]] = defaultdict(set)
+    for document_id, canonical, kind in conn.execute("SELECT document_id, canonical, kind FROM parties"):
+        parties[document_id].add(canonical)
+        if kind == "municipality":
+            municipalities[document_id].add(canonical)
+    texts: dict[int, list[str]] = defaultdict(list)
+    for document_id, text in conn.execute("SELECT document_id, text FROM clauses ORDER BY document_id, ord"):
+        texts[document_id].append(text)
+    clusters = _clusters(store)
+    documents = []
+    for (doc_id, path, title, county, code, start, end, revision, doc_type) in conn.execute(
+            "SELECT id, path, title, county_name, county_code, period_start, period_end, revision_date, doc_type "
+            "FROM documents ORDER BY id"):
+        own = texts.get(doc_id, [])
+        stems = normalize_many([*own, title or ""], use_registry=False)
+        documents.append(_Document(
+            id=doc_id, path=path, title=title, county=county, county_code=code,
+            period=(start, end) if start is not None else None, doc_type=doc_type,
+            year=document_year(start, revision, path, own), parties=frozenset(parties[doc_id]),
+            municipalities=frozenset(municipalities[doc_id]),
+            clauses=sum(len(t) >= MIN_CHARS for t in own),
+            vocabulary=frozenset(w for s in stems for w in s.stems.split()),
+            title_stems=frozenset(stems[-1].stems.split()),
+            clusters=frozenset(clusters.get(doc_id, ()))))
+    return documents
+
+
+def _clusters(store: Store) -> dict[int, set[int]]:
+    """Reuse clusters of each document: the store's, or computed afresh when they are out of date."""
+    from rok_compare.store.reuse import reuse_due, stored_clause_labels
+
+    out: dict[int, set[int]] = defaultdict(set)
+    if reuse_due(store):
+        for document_id, label in stored_clause_labels(store):
+            out[document_id].add(label)
+        return out
+    for document_id, cluster_id in store.conn.execute(
+            "SELECT c.document_id, m.cluster_id FROM cluster_members m JOIN clauses c ON c.id = m.clause_id"):
+        out[document_id].add(cluster_id)
+    return out
