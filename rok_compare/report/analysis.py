@@ -11,7 +11,10 @@ pages align the two documents' clauses with :func:`rok_compare.align.align`.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -36,7 +39,8 @@ class Pair:
     a: int
     b: int
     reason: str
-    """"revision" (same county, consecutive years) or "similar" (nearest document)."""
+    """"revision" (consecutive versions of one lineage), "similar" (nearest document) or "county"
+    (the closest documents of two counties)."""
     score: float = 0.0
 
     @property
@@ -83,8 +87,20 @@ def county_vocabulary(data: ReportData) -> CountySimilarity:
     return CountySimilarity(labels, values, [len(texts[c]) for c in labels])
 
 
-def document_similarity(data: ReportData) -> np.ndarray:
-    """Documents × documents: shared reuse clusters plus word cosine (in ``data.documents`` order)."""
+@dataclass(slots=True)
+class DocumentSimilarity:
+    """Documents × documents in ``data.documents`` order."""
+
+    cosine: np.ndarray
+    """Word cosine of the documents' stemmed, name-masked TF-IDF vectors."""
+    shared: np.ndarray
+    """Reuse clusters the two documents share."""
+    score: np.ndarray
+    """Shared clusters plus cosine (ranks by shared clauses first); -1 on the diagonal."""
+
+
+def document_similarity(data: ReportData) -> DocumentSimilarity:
+    """Shared reuse clusters and word cosine of every two documents."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from rok_compare.align.normalize import normalize_many
@@ -92,7 +108,7 @@ def document_similarity(data: ReportData) -> np.ndarray:
     docs = data.documents
     n = len(docs)
     if n == 0:
-        return np.zeros((0, 0))
+        return DocumentSimilarity(np.zeros((0, 0)), np.zeros((0, 0)), np.zeros((0, 0)))
     texts = [" ".join(nt.stems for nt in normalize_many([c.text for c in d.clauses])) for d in docs]
     cosine = np.zeros((n, n))
     if any(t.strip() for t in texts):
@@ -107,11 +123,12 @@ def document_similarity(data: ReportData) -> np.ndarray:
                 shared[i, j] += 1
     score = shared + np.minimum(cosine, 0.999)
     np.fill_diagonal(score, -1.0)
-    return score
+    return DocumentSimilarity(cosine, shared, score)
 
 
-def nearest_pairs(data: ReportData, score: np.ndarray) -> dict[int, Pair]:
+def nearest_pairs(data: ReportData, similarity: DocumentSimilarity) -> dict[int, Pair]:
     """For each document, its most similar other document (when anything is similar enough)."""
+    score = similarity.score
     nearest: dict[int, Pair] = {}
     for i, doc in enumerate(data.documents):
         if len(data.documents) < 2 or not doc.clauses:
@@ -124,29 +141,136 @@ def nearest_pairs(data: ReportData, score: np.ndarray) -> dict[int, Pair]:
     return nearest
 
 
-def revision_pairs(data: ReportData) -> list[Pair]:
-    """Consecutive dated agreements, plans and strategies of one county."""
+def county_pairs(data: ReportData, similarity: DocumentSimilarity) -> dict[frozenset[str], Pair]:
+    """For every two counties that share a reuse cluster, their two most similar documents (one from
+    each, sharing most clusters): what a county × county heatmap cell leads to. Counties related by
+    vocabulary alone get no precomputed comparison (``rok serve`` compares any two)."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for k, doc in enumerate(data.documents):
+        if doc.clauses:
+            members[doc.county_label].append(k)
+    counties = [c for c in data.counties if c in members]
+    pairs: dict[frozenset[str], Pair] = {}
+    for x, first in enumerate(counties):
+        for second in counties[x + 1:]:
+            block = similarity.score[np.ix_(members[first], members[second])]
+            i, j = np.unravel_index(int(np.argmax(block)), block.shape)
+            if block[i, j] < 1:  # no shared cluster: the alignment would be empty
+                continue
+            a, b = sorted((data.documents[members[first][i]].id, data.documents[members[second][j]].id))
+            pairs[frozenset((first, second))] = Pair(a, b, "county", float(block[i, j]))
+    return pairs
+
+
+class LineageLink(Protocol):
+    """Two consecutive versions in a lineage (:class:`rok_compare.align.lineage.LineageLink`)."""
+
+    old_id: int
+    new_id: int
+    shared_clauses: int
+    title_similarity: float
+    party_overlap: float
+    score: float
+
+
+class Lineage(Protocol):
+    """Versions of one agreement, oldest first (:class:`rok_compare.align.lineage.Lineage`)."""
+
+    id: object
+    county: str | None
+    document_ids: Sequence[int]
+    links: Sequence[LineageLink]
+
+
+@dataclass(frozen=True, slots=True)
+class CountyLink:
+    old_id: int
+    new_id: int
+    shared_clauses: int = 0
+    title_similarity: float = 0.0
+    party_overlap: float = 0.0
+    score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class CountyChain:
+    """A county's dated agreements in year order: the lineage when the store cannot tell versions apart."""
+
+    id: object
+    county: str | None
+    document_ids: list[int]
+    links: list[CountyLink] = field(default_factory=list)
+
+
+def lineages(data: ReportData, db_path: str | Path | None) -> list[Lineage]:
+    """The store's lineages of two versions or more (versions of one agreement linked by what they
+    share: :func:`rok_compare.align.lineage.find_lineages`)."""
+    try:
+        from rok_compare.align.lineage import find_lineages
+    except ImportError:
+        return _county_chains(data)
+    from rok_compare.store.database import Store
+
+    with Store.open(db_path, readonly=True) as store:
+        found = find_lineages(store)
+    return [lineage for lineage in found
+            if len(lineage.document_ids) > 1 and all(d in data.by_id for d in lineage.document_ids)]
+
+
+def _county_chains(data: ReportData) -> list[Lineage]:
     by_county: dict[str, list[DocumentInfo]] = defaultdict(list)
     for doc in data.documents:
         if doc.county_label != UNKNOWN_COUNTY and doc.doc_type in AGREEMENT_TYPES \
                 and doc.period_start is not None and doc.clauses:
             by_county[doc.county_label].append(doc)
-    pairs = []
-    for docs in by_county.values():
+    chains: list[Lineage] = []
+    for county, docs in by_county.items():
         docs.sort(key=lambda d: (d.period_start, d.id))
-        for old, new in zip(docs, docs[1:], strict=False):
-            if new.period_start != old.period_start:
-                pairs.append(Pair(old.id, new.id, "revision"))
+        ids = [d.id for d in docs]
+        links = [CountyLink(a.id, b.id) for a, b in zip(docs, docs[1:], strict=False)]
+        if links:
+            chains.append(CountyChain(len(chains) + 1, county, ids, links))
+    return chains
+
+
+def lineage_pairs(found: Sequence[Lineage]) -> list[Pair]:
+    """Each two consecutive versions of a lineage, older first: the revisions the report diffs (with
+    the score of the link between them when the lineage links them directly)."""
+    pairs = []
+    for lineage in found:
+        scores = {(link.old_id, link.new_id): float(link.score) for link in lineage.links}
+        ids = list(lineage.document_ids)
+        pairs.extend(Pair(old, new, "revision", scores.get((old, new), 0.0)) for old, new in zip(ids, ids[1:],
+                                                                                                strict=False))
     return pairs
 
 
-def comparison_pairs(data: ReportData, nearest: dict[int, Pair]) -> list[Pair]:
-    """Revision pairs first, then nearest-document pairs not already there."""
-    pairs = revision_pairs(data)
+def comparison_pairs(revisions: list[Pair], nearest: dict[int, Pair],
+                     counties: dict[frozenset[str], Pair]) -> list[Pair]:
+    """Revision pairs first, then nearest-document and county pairs not already there."""
+    pairs = list(revisions)
     seen = {frozenset((p.a, p.b)) for p in pairs}
-    for pair in sorted(nearest.values(), key=lambda p: -p.score):
+    ranked = sorted(nearest.values(), key=lambda p: -p.score) + sorted(counties.values(), key=lambda p: -p.score)
+    for pair in ranked:
         key = frozenset((pair.a, pair.b))
         if key not in seen:
             seen.add(key)
             pairs.append(pair)
     return pairs
+
+
+def version_year(doc: DocumentInfo) -> str:
+    """The document's period, else the year its lineage dates it from ("c. 2017"), else "undated"."""
+    if doc.period:
+        return doc.period
+    try:
+        from rok_compare.align.lineage import document_year
+    except ImportError:
+        return "undated"
+    year = document_year(doc.period_start, doc.revision_date, doc.path)
+    return f"c. {year}" if year is not None else "undated"
+
+
+def lineage_county(data: ReportData, lineage: Lineage) -> str:
+    """The county label a lineage is shown under (that of its newest version)."""
+    return data.by_id[lineage.document_ids[-1]].county_label

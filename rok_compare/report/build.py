@@ -21,9 +21,9 @@ from pathlib import Path
 from rok_compare.report import analysis
 from rok_compare.report.data import ReportData, load
 from rok_compare.report.manifest import ManifestError, previous_files, remove_stale, write_atomic, write_manifest
-from rok_compare.report.pages import corpus, documents, overview
+from rok_compare.report.pages import corpus, documents, entities, overview
 
-STATIC = ("style.css", "search.js")
+STATIC = ("style.css", "search.js", "tables.js", "links.js")
 
 
 class ReportError(Exception):
@@ -55,12 +55,18 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
     except ManifestError as error:
         raise ReportError(str(error)) from error
     data = load(db_path)
+    lineages = analysis.lineages(data, db_path)
     writer = _Writer(out)
-    pairs = _write_comparisons(data, writer)
+    similarity = analysis.document_similarity(data)
+    county_pairs = analysis.county_pairs(data, similarity)
+    pairs = _write_comparisons(data, writer, analysis.comparison_pairs(
+        analysis.lineage_pairs(lineages), analysis.nearest_pairs(data, similarity), county_pairs))
+    data.comparisons = {frozenset((p.a, p.b)): p.page for p in pairs}
     by_doc: dict[int, list[analysis.Pair]] = {}
     for pair in pairs:
-        by_doc.setdefault(pair.a, []).append(pair)
-        by_doc.setdefault(pair.b, []).append(pair)
+        if pair.reason != "county":
+            by_doc.setdefault(pair.a, []).append(pair)
+            by_doc.setdefault(pair.b, []).append(pair)
     for doc in data.documents:
         writer.write(doc.page, documents.document_page(data, doc, by_doc.get(doc.id, [])))
     writer.write("index.html", overview.index_page(data))
@@ -68,11 +74,16 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
     writer.write("parties.html", overview.parties_page(data))
     writer.write("themes.html", overview.themes_page(data))
     writer.write("similarity.html", corpus.similarity_page(data, analysis.county_similarity(data),
-                                                           analysis.county_vocabulary(data)))
+                                                           analysis.county_vocabulary(data), county_pairs))
     writer.write("reuse.html", corpus.reuse_page(data))
-    writer.write("timeline.html", corpus.timeline_page(data, [p for p in pairs if p.reason == "revision"]))
+    writer.write("timeline.html", corpus.timeline_page(data, lineages))
     writer.write("search.html", corpus.search_page(data))
     writer.write("search-data.js", corpus.search_data(data))
+    for party, path in data.party_pages.items():
+        writer.write(path, entities.party_page(data, party))
+    for county, path in data.county_pages.items():
+        writer.write(path, entities.county_page(data, county, [lin for lin in lineages if lin.county == county],
+                                                similarity))
     static = resources.files("rok_compare.report").joinpath("static")
     for name in STATIC:
         writer.write(name, static.joinpath(name).read_text(encoding="utf-8"))
@@ -81,18 +92,17 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
                          time.perf_counter() - started)
 
 
-def _write_comparisons(data: ReportData, writer: _Writer) -> list[analysis.Pair]:
-    """Align every pair shown side by side, write its page and the index of comparisons."""
+def _write_comparisons(data: ReportData, writer: _Writer, pairs: list[analysis.Pair]) -> list[analysis.Pair]:
+    """Align every pair shown side by side (consecutive versions of each lineage, each document's
+    nearest, the closest documents of every two counties), write its page and the index of comparisons."""
     from rok_compare.align import align
 
-    nearest = analysis.nearest_pairs(data, analysis.document_similarity(data))
-    pairs = analysis.comparison_pairs(data, nearest)
     summaries, kept = {}, []
     for pair in pairs:
         a, b = data.by_id[pair.a], data.by_id[pair.b]
         alignment = align([c.to_clause() for c in a.clauses], [c.to_clause() for c in b.clauses], a.path, b.path)
-        if pair.reason == "similar" and not alignment.pairs:
-            continue  # nearest by vocabulary only, without a single clause in common: nothing to show
+        if pair.reason != "revision" and not alignment.pairs:
+            continue  # near by vocabulary only, without a single clause in common: nothing to show
         kept.append(pair)
         summaries[pair] = alignment.summary.to_dict()
         writer.write(pair.page, documents.compare_page(data, pair, alignment))

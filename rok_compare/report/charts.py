@@ -93,9 +93,14 @@ def columns(labels: Sequence[str], values: Sequence[int], title: str, width: int
 
 
 def heatmap(labels: Sequence[str], values: Sequence[Sequence[float]], title: str,
-            short: Sequence[str] | None = None, cell: int = 30, label_width: int = 190) -> Markup:
+            short: Sequence[str] | None = None, cell: int = 30, label_width: int = 190,
+            links: Sequence[Sequence[dict[str, object] | None]] | None = None,
+            row_links: Sequence[str | None] | None = None) -> Markup:
     """A square matrix of shares (0..1, shown in percent; colour scaled to the largest off-diagonal
-    value), row labels left and (short) column labels rotated on top; zeros are left blank."""
+    value), row labels left and (short) column labels rotated on top; zeros are left blank.
+
+    ``links[i][j]`` are the attributes of an ``<a>`` around cell (i, j) (drill-down), ``row_links``
+    the targets of the row labels."""
     n = len(labels)
     if n == 0:
         return Markup("")
@@ -109,14 +114,19 @@ def heatmap(labels: Sequence[str], values: Sequence[Sequence[float]], title: str
         parts.append(_text(x, head - 6, name, transform=f"rotate(-55 {x:.1f} {head - 6})"))
     for i, name in enumerate(labels):
         y = head + i * cell
-        parts.append(_text(label_width - 8, y + cell / 2 + 4, name, "end"))
+        row_label = _text(label_width - 8, y + cell / 2 + 4, name, "end")
+        parts.append(el("a", row_label, href=row_links[i]) if row_links and row_links[i] else row_label)
         for j, v in enumerate(values[i]):
             fill = "#eef1f4" if i == j else heat(v / peak) if v > 0 else "#f6f7f9"
             shown = "" if i == j or round(v * 100) == 0 else f"{v * 100:.0f}"
-            parts.append(el("g", el("rect", el("title", f"{name} ~ {labels[j]}: {v:.0%}"),
-                                    x=label_width + j * cell, y=y, width=cell - 2, height=cell - 2, fill=fill, rx=3),
-                            _text(label_width + j * cell + (cell - 2) / 2, y + cell / 2 + 3, shown, "middle",
-                                  fill=ink(v / peak), class_="cell")))
+            attrs = links[i][j] if links and i != j else None
+            tip = f"{name} ~ {labels[j]}: {v:.0%}" + (f"; {attrs.get('title')}" if attrs else "")
+            square = el("g", el("rect", el("title", tip),
+                                x=label_width + j * cell, y=y, width=cell - 2, height=cell - 2, fill=fill, rx=3),
+                        _text(label_width + j * cell + (cell - 2) / 2, y + cell / 2 + 3, shown, "middle",
+                              fill=ink(v / peak), class_="cell"))
+            parts.append(el("a", square, **{k: val for k, val in attrs.items() if k != "title"})
+                         if attrs else square)
     return el("figure", _svg(width, height, parts, label=title), class_="scroll")
 
 

@@ -6,7 +6,10 @@ transaction, so every page describes the same state of the store.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +19,8 @@ from rok_compare.model import Clause, ClauseKind, Span, period_label
 from rok_compare.store.database import Store
 
 UNKNOWN_COUNTY = "(unknown county)"
+SHORT_TITLE = 48
+"""Characters of a title kept in a document's label (cut at a word, with an ellipsis)."""
 AGREEMENT_TYPES = ("regional_agreement", "local_agreement", "action_plan", "strategy")
 """Document types that are revised over the years (news items and info pages are not)."""
 
@@ -86,6 +91,8 @@ class DocumentInfo:
     goals: list[GoalRow] = field(default_factory=list)
     commitments: list[CommitmentRow] = field(default_factory=list)
     clauses: list[ClauseRow] = field(default_factory=list)
+    tag: str = ""
+    """Set by :class:`ReportData` (the file name) when another document would have the same label."""
 
     @property
     def name(self) -> str:
@@ -105,9 +112,23 @@ class DocumentInfo:
         return self.doc_type.replace("_", " ")
 
     @property
+    def short_title(self) -> str:
+        """The title (or, without one, the file name) cut to :data:`SHORT_TITLE` characters."""
+        title = " ".join((self.title or PurePath(self.path).stem.replace("_", " ")).split())
+        if len(title) <= SHORT_TITLE:
+            return title
+        cut = title[:SHORT_TITLE].rsplit(" ", 1)[0] if " " in title[:SHORT_TITLE] else title[:SHORT_TITLE]
+        return cut.rstrip(" .,:;-–") + "…"
+
+    @property
+    def place(self) -> str:
+        """County, period and type: where a document stands in the corpus."""
+        return " · ".join((self.county_label, self.period or "undated", self.type_label))
+
+    @property
     def label(self) -> str:
-        """County, period and type: how a person names a document."""
-        return " · ".join(x for x in (self.county_label, self.period, self.type_label) if x)
+        """Short title, county, period and type: how the report names a document everywhere."""
+        return " · ".join(x for x in (self.short_title, self.place, self.tag) if x)
 
     @property
     def page(self) -> str:
@@ -147,10 +168,24 @@ class ReportData:
     generated: str
     documents: list[DocumentInfo]
     clusters: list[ClusterInfo]
+    comparisons: dict[frozenset[int], str] = field(default_factory=dict)
+    """The precomputed side-by-side pages (relative to the site root) by the pair of document ids."""
     by_id: dict[int, DocumentInfo] = field(init=False, repr=False)
+    party_pages: dict[str, str] = field(init=False, repr=False)
+    county_pages: dict[str, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.by_id = {d.id: d for d in self.documents}
+        self.party_pages = _pages("party", sorted({p.canonical for d in self.documents for p in d.parties}))
+        codes = {d.county_label: d.county_code for d in self.documents}
+        self.county_pages = _pages("county", self.counties, {c: codes[c] or c for c in self.counties})
+        seen: dict[str, list[DocumentInfo]] = defaultdict(list)
+        for doc in self.documents:
+            seen[doc.label].append(doc)
+        for docs in seen.values():
+            if len(docs) > 1:
+                for doc in docs:
+                    doc.tag = doc.name
 
     @property
     def counties(self) -> list[str]:
@@ -160,6 +195,25 @@ class ReportData:
 
     def clauses(self) -> list[ClauseRow]:
         return [c for d in self.documents for c in d.clauses]
+
+
+def slug(text: str) -> str:
+    """ASCII letters, digits and hyphens: "Länsstyrelsen i Gotlands län" -> "lansstyrelsen-i-gotlands-lan"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60].strip("-")
+
+
+def _pages(folder: str, names: list[str], stems: dict[str, str] | None = None) -> dict[str, str]:
+    """A page path per name, from its slug; a name whose slug is empty or taken gets a hash added."""
+    pages: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        stem = slug((stems or {}).get(name, name))
+        if not stem or stem in taken:
+            stem = f"{stem}-{hashlib.sha1(name.encode()).hexdigest()[:8]}".strip("-")
+        taken.add(stem)
+        pages[name] = f"{folder}/{stem}.html"
+    return pages
 
 
 def load(db_path: str | Path | None) -> ReportData:

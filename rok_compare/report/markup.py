@@ -91,15 +91,56 @@ def link(href: str, *children: object, **attrs: object) -> Markup:
     return el("a", *children, href=href, **attrs)
 
 
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column as ``tables.js`` works it: how it sorts, whether it gets a select filter.
+
+    ``type`` is "text", "number" (first click sorts largest first; a cell's ``sort`` value, e.g. a
+    strength's level, wins over its text) or "year" (the first four-digit number in the cell).
+    ``key`` names the select filter in a page's address (``party/x.html#county=Gotlands län``)."""
+
+    name: object
+    type: str = "text"
+    filter: bool = False
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A table cell with what the script needs besides its content: the sort value, the text
+    written to CSV, and the categories a select filter matches (when the cell holds several)."""
+
+    content: object
+    sort: object = None
+    csv: str | None = None
+    values: tuple[str, ...] | None = None
+
+
+CATEGORY_SEPARATOR = "\n"
+"""Between a cell's categories in ``data-values`` (names and themes hold no line break)."""
+
+
 def table(headers: Iterable[object], rows: Iterable[Iterable[object]], class_: str = "data",
-          numeric: Iterable[int] = ()) -> Markup:
-    """A table; columns whose index is in ``numeric`` are right-aligned."""
-    right = set(numeric)
-    head = el("thead", el("tr", [el("th", h, class_="num" if k in right else None)
-                                 for k, h in enumerate(headers)]))
-    body = el("tbody", [el("tr", [el("td", cell, class_="num" if k in right else None)
+          numeric: Iterable[int] = (), name: str = "table") -> Markup:
+    """A table that ``tables.js`` makes sortable, filterable and downloadable as ``<name>.csv``.
+
+    ``headers`` are :class:`Column` or plain names; a plain name's column is "number" when its
+    index is in ``numeric``. Number columns are right-aligned."""
+    columns = [h if isinstance(h, Column) else Column(h, "number" if k in set(numeric) else "text")
+               for k, h in enumerate(headers)]
+    head = el("thead", el("tr", [el("th", c.name, class_="num" if c.type == "number" else None, data_type=c.type,
+                                    data_filter=c.filter or None, data_key=c.key) for c in columns]))
+    body = el("tbody", [el("tr", [cell_td(cell, "num" if k < len(columns) and columns[k].type == "number" else None)
                                   for k, cell in enumerate(row)]) for row in rows])
-    return el("div", el("table", head, body, class_=class_), class_="table-wrap")
+    return el("div", el("table", head, body, class_=class_, data_table=name), class_="table-wrap")
+
+
+def cell_td(cell: object, class_: str | None = None, tag: str = "td", **attrs: object) -> Markup:
+    """A ``<td>`` of a plain value or of a :class:`Cell` (with its data attributes)."""
+    if not isinstance(cell, Cell):
+        return el(tag, cell, class_=class_, **attrs)
+    values = CATEGORY_SEPARATOR.join(" ".join(v.split()) for v in cell.values) if cell.values is not None else None
+    return el(tag, cell.content, class_=class_, data_sort=cell.sort, data_csv=cell.csv, data_values=values, **attrs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +156,10 @@ NAV = [NavItem("index.html", "Overview"), NavItem("documents.html", "Documents")
        NavItem("search.html", "Search")]
 
 
+SCRIPTS = ("tables.js", "links.js")
+"""Scripts on every page: working tables; compare links and clause anchors."""
+
+
 def page(title: str, body: object, *, root: str = "", active: str = "", scripts: Iterable[str] = (),
          subtitle: object = None) -> str:
     """A whole page: head, nav bar (``active`` marks the current item), heading and body.
@@ -127,7 +172,7 @@ def page(title: str, body: object, *, root: str = "", active: str = "", scripts:
                                  for item in NAV]), class_="nav-inner"))
     head = Markup('<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">')
     header = el("header", el("h1", title), el("p", subtitle, class_="subtitle") if subtitle else None)
-    script_tags = [el("script", src=root + src) for src in scripts]
+    script_tags = [el("script", src=root + src) for src in [*scripts, *SCRIPTS]]
     return "<!DOCTYPE html>\n" + el(
         "html",
         el("head", head, el("title", f"{title} · RÖK compare"), el("link", rel="stylesheet", href=f"{root}style.css")),

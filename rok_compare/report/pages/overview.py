@@ -6,8 +6,17 @@ from collections import Counter, defaultdict
 
 from rok_compare.report import charts
 from rok_compare.report.data import ReportData
-from rok_compare.report.markup import Markup, badge, el, link, page, section, stat_cards, table
-from rok_compare.report.pages.common import TYPE_SHORT, doc_link, doc_title, heat_table, short_county, type_badge
+from rok_compare.report.markup import Cell, Column, Markup, badge, el, link, page, section, stat_cards, table
+from rok_compare.report.pages.common import (
+    TYPE_SHORT,
+    county_link,
+    doc_cell,
+    doc_link,
+    heat_table,
+    party_link,
+    short_county,
+    type_badge,
+)
 
 MAX_PARTY_ROWS = 60
 NO_THEME = "(no theme)"
@@ -37,8 +46,9 @@ def index_page(data: ReportData) -> str:
         cards,
         section("Documents by county", charts.stacked_bars([short_county(c) for c in counties],
                                                            [t.replace("_", " ") for t in types], per_county,
-                                                           "Documents per county by type"),
-                note="Each bar is one county; colours are document types."),
+                                                           "Documents per county by type",
+                                                           links=[data.county_pages[c] for c in counties]),
+                note="Each bar is one county (a name opens its page); colours are document types."),
         section("Documents by first year of validity",
                 charts.columns([str(y) for y in year_range], [years.get(y, 0) for y in year_range],
                                "Documents per first year") if year_range else el("p", "No document states a year."),
@@ -56,22 +66,32 @@ def _county_year_grid(data: ReportData) -> Markup:
     grid: dict[tuple[str, int | None], list] = defaultdict(list)
     for doc in data.documents:
         grid[doc.county_label, doc.period_start].append(doc)
-    rows = [[c, *[el("span", [doc_link(d, text=TYPE_SHORT.get(d.doc_type, d.doc_type)) for d in grid[c, y]],
-                     class_="chips") for y in columns]] for c in data.counties]
-    return table(["County", *[str(y) for y in years], "undated"], rows, class_="data grid")
+    rows = [[Cell(county_link(data, c), csv=c),
+             *[Cell(el("span", [doc_link(d, text=TYPE_SHORT.get(d.doc_type, d.doc_type)) for d in grid[c, y]],
+                       class_="chips"), sort=len(grid[c, y]) or None,
+                    csv="; ".join(d.label for d in grid[c, y])) for y in columns]] for c in data.counties]
+    return table([Column("County"), *[Column(str(y), "number") for y in years], Column("undated", "number")], rows,
+                 class_="data grid", name="county-year")
 
 
 def documents_page(data: ReportData) -> str:
     rows = []
     for d in data.documents:
         parties = sorted({p.canonical for p in d.parties})
-        rows.append([d.county_label, d.county_code or "", d.period, type_badge(d.doc_type),
-                     doc_link(d, text=doc_title(d)), el("span", ", ".join(parties), class_="small"),
+        rows.append([doc_cell(d), Cell(county_link(data, d.county_label), csv=d.county_label), d.county_code or "",
+                     Cell(d.period or "undated", sort=d.period_start if d.period_start is not None else ""),
+                     Cell(type_badge(d.doc_type), csv=d.type_label),
+                     Cell(el("span", [el("span", party_link(data, p), ", " if k < len(parties) - 1 else "")
+                                      for k, p in enumerate(parties)], class_="small"),
+                          csv=", ".join(parties), values=tuple(parties)),
                      len(d.clauses), len(d.commitments), len(d.goals)])
-    body = section(f"{len(data.documents)} documents",
-                   table(["County", "Code", "Period", "Type", "Title", "Parties", "Clauses", "Commitments",
-                          "Goals"], rows, numeric=(6, 7, 8)),
-                   note="Ordered by county code and year. Parties are shown by canonical name.")
+    columns = [Column("Document"), Column("County", filter=True, key="county"), Column("Code"),
+               Column("Year", "year"), Column("Type", filter=True, key="type"),
+               Column("Parties", filter=True, key="party"), Column("Clauses", "number"),
+               Column("Commitments", "number"), Column("Goals", "number")]
+    body = section(f"{len(data.documents)} documents", table(columns, rows, name="documents"),
+                   note="Ordered by county code and year; a header sorts, the boxes filter, the button downloads "
+                        "the rows shown. Parties are shown by canonical name.")
     return page("Documents", body, active="documents.html")
 
 
@@ -84,34 +104,39 @@ def parties_page(data: ReportData) -> str:
             in_county[canonical][doc.county_label] += 1
         for p in doc.parties:
             kinds.setdefault(p.canonical, p.kind)
+    commitments = Counter(c.party for d in data.documents for c in d.commitments)
     ranked = sorted(in_county, key=lambda p: (-sum(in_county[p].values()), -len(in_county[p]), p))
     shown = [p for p in ranked if sum(in_county[p].values()) > 1][:MAX_PARTY_ROWS] or ranked[:MAX_PARTY_ROWS]
-    rest = [p for p in ranked if p not in shown]
     values = [[float(in_county[p][c]) for c in counties] for p in shown]
-    matrix = heat_table([el("span", p, " ", badge(kinds[p].replace("_", " "), "kind")) for p in shown],
-                        [short_county(c) for c in counties], values,
-                        [[str(int(v)) for v in row] for row in values],
-                        [[f"{p} in {c}: {int(v)} document(s)" for v, c in zip(row, counties, strict=True)]
-                         for p, row in zip(shown, values, strict=True)], corner="party \\ county")
+    matrix = heat_table(
+        [el("span", party_link(data, p), " ", badge(kinds[p].replace("_", " "), "kind")) for p in shown],
+        [county_link(data, c, text=short_county(c)) for c in counties], values,
+        [[link(f"{data.party_pages[p]}#county={c}", str(int(v)), title=f"{p} in {c}") for v, c in
+          zip(row, counties, strict=True)] for p, row in zip(shown, values, strict=True)],
+        [[f"{p} in {c}: {int(v)} document(s)" for v, c in zip(row, counties, strict=True)]
+         for p, row in zip(shown, values, strict=True)], corner="party \\ county", name="party-county",
+        column_titles=counties, row_sort=shown)
     kind_docs = Counter(kinds[p] for p in ranked)
     kind_chart = charts.stacked_bars([k.replace("_", " ") for k, _ in kind_docs.most_common()], ["parties"],
                                      [[n] for _, n in kind_docs.most_common()], "Distinct parties by kind",
                                      label_width=220)
-    top = ranked[:15]
-    top_chart = charts.stacked_bars(top, ["documents"], [[sum(in_county[p].values())] for p in top],
-                                    "Parties signing the most documents", label_width=260)
+    every = table([Column("Party"), Column("Kind", filter=True, key="kind"), Column("Documents", "number"),
+                   Column("Counties", "number"), Column("Commitments", "number"),
+                   Column("In counties", filter=True, key="county")],
+                  [[party_link(data, p), Cell(badge(kinds[p].replace("_", " "), "kind"), csv=kinds[p]),
+                    sum(in_county[p].values()), len(in_county[p]), commitments.get(p, 0),
+                    Cell(", ".join(short_county(c) for c in sorted(in_county[p])), values=tuple(in_county[p]))]
+                   for p in ranked], name="parties")
     body = [
         section("Party × county", matrix,
-                note="Number of each county's documents that the party signs. "
+                note="Number of each county's documents that the party signs; a cell opens the party's page "
+                     "with that county's documents, a name the party's or county's page. "
                      + (f"Parties in more than one document ({len(shown)} of {len(ranked)})."
-                        if rest else f"All {len(ranked)} parties.")),
-        section("Signing the most documents", top_chart),
+                        if len(shown) < len(ranked) else f"All {len(ranked)} parties.")),
+        section(f"Every party ({len(ranked)})", every,
+                note="Each party's page lists its documents, its commitments by strength and its counties."),
         section("Parties by kind", kind_chart),
     ]
-    if rest:
-        body.append(section(f"Parties named in one document ({len(rest)})", el(
-            "p", [el("span", f"{p} ({short_county(next(iter(in_county[p])))})", class_="pill") for p in rest],
-            class_="pills")))
     return page("Parties", body, active="parties.html", subtitle="Who signs the agreements, county by county.")
 
 
@@ -129,9 +154,10 @@ def themes_page(data: ReportData) -> str:
     theme_names = sorted((t for t in themes if t != NO_THEME), key=lambda t: -sum(themes[t].values()))
     kind_names = sorted(kinds, key=lambda k: -sum(kinds[k].values()))
     body = [
-        section("Themes by county", _share_table(theme_names, themes, counties, clauses_in, "theme"),
-                note="Share of each county's clauses that touch the theme (a clause can have several themes)."),
-        section("Clause kinds by county", _share_table(kind_names, kinds, counties, clauses_in, "kind"),
+        section("Themes by county", _share_table(data, theme_names, themes, counties, clauses_in, "theme"),
+                note="Share of each county's clauses that touch the theme (a clause can have several themes). A theme "
+                     "or a cell opens those clauses in the search."),
+        section("Clause kinds by county", _share_table(data, kind_names, kinds, counties, clauses_in, "kind"),
                 note="Share of each county's clauses of each kind."),
         section("Clauses per county by kind", charts.stacked_bars(
             [short_county(c) for c in counties], kind_names,
@@ -141,11 +167,14 @@ def themes_page(data: ReportData) -> str:
                 subtitle="What the documents talk about, county by county.")
 
 
-def _share_table(names: list[str], counts: dict[str, Counter[str]], counties: list[str],
+def _share_table(data: ReportData, names: list[str], counts: dict[str, Counter[str]], counties: list[str],
                  totals: Counter[str], what: str) -> Markup:
     values = [[counts[n][c] / totals[c] if totals[c] else 0.0 for c in counties] for n in names]
     return heat_table(
-        [link(f"search.html#{what}={n}", n.replace("_", " ")) for n in names], [short_county(c) for c in counties],
-        values, [[f"{v:.0%}" for v in row] for row in values],
+        [link(f"search.html#{what}={n}", n.replace("_", " ")) for n in names],
+        [county_link(data, c, text=short_county(c)) for c in counties],
+        values, [[link(f"search.html#{what}={n}&county={c}", f"{v:.0%}") for v, c in zip(row, counties, strict=True)]
+                 for n, row in zip(names, values, strict=True)],
         [[f"{n} in {c}: {counts[n][c]} of {totals[c]} clauses" for c in counties] for n in names],
-        corner=f"{what} \\ county", peak=max((v for row in values for v in row), default=1.0))
+        corner=f"{what} \\ county", peak=max((v for row in values for v in row), default=1.0),
+        name=f"{what}-county", column_titles=counties, row_sort=names)

@@ -1,7 +1,11 @@
-/* Client-side clause search of the rok-compare report.
- * Data comes from search-data.js (window.ROK_SEARCH), loaded with <script src> so that the page
- * works opened from disk. Every piece of text goes into the page through textContent or text
- * nodes, never as HTML: document text cannot become markup here.
+/* Clause search of the rok-compare report.
+ * Opened as files, it filters the clauses of search-data.js (window.ROK_SEARCH, loaded with
+ * <script src> so that the page works from disk): every typed word must occur. Served by
+ * `rok serve` (http/https), it sends the query and filters to /api/search, which runs the same
+ * search as `rok search` (Swedish word forms, compound parts, phrases, prefixes), and falls back
+ * to the local filter if the server does not answer. Either way each hit links to its clause's
+ * anchor on its document's page. Every piece of text goes into the page through textContent or
+ * text nodes, never as HTML: document text cannot become markup here.
  */
 (function () {
   "use strict";
@@ -10,9 +14,12 @@
   var docs = data.documents;
   var clauses = data.clauses.map(function (c) {
     var doc = docs[String(c[0])] || {};
-    return { doc: doc, kind: c[1], themes: c[2] || [], text: c[3], page: c[4], cluster: c[5],
+    return { doc: doc, kind: c[1], themes: c[2] || [], text: c[3], page: c[4], cluster: c[5], id: c[6],
              county: doc.county || "", folded: fold(c[3] + " " + (doc.title || "")) };
   });
+  var served = window.location.protocol === "http:" || window.location.protocol === "https:";
+  var mode = document.getElementById("search-mode");
+  var pending = null, asked = 0;
   var input = document.getElementById("q");
   var selects = { county: document.getElementById("f-county"), kind: document.getElementById("f-kind"),
                   theme: document.getElementById("f-theme") };
@@ -67,21 +74,14 @@
     return node;
   }
 
-  function render() {
-    var words = fold(input.value).split(/\s+/).filter(Boolean);
-    var county = selects.county.value, kind = selects.kind.value, theme = selects.theme.value;
-    var hits = clauses.filter(function (c) {
-      return (!county || c.county === county) && (!kind || c.kind === kind) &&
-        (!theme || c.themes.indexOf(theme) >= 0) &&
-        words.every(function (w) { return c.folded.indexOf(w) >= 0; });
-    });
+  function show(hits, total, words, note) {
     list.textContent = "";
     hits.slice(0, LIMIT).forEach(function (c) {
       var item = document.createElement("li");
       var meta = document.createElement("div");
       meta.className = "rmeta";
       var link = document.createElement("a");
-      link.href = c.doc.page || "#";
+      link.href = (c.doc.page || "#") + (c.id !== undefined && c.id !== null ? "#clause-" + c.id : "");
       link.textContent = c.doc.label || "document";
       link.title = c.doc.title || "";
       meta.appendChild(link);
@@ -94,6 +94,7 @@
         reuse.textContent = "reused wording #" + c.cluster;
         meta.appendChild(reuse);
       }
+      if (c.more) { meta.appendChild(span(c.more)); }
       var text = document.createElement("div");
       text.className = "rtext";
       text.appendChild(highlighted(c.text, words));
@@ -101,9 +102,69 @@
       item.appendChild(text);
       list.appendChild(item);
     });
-    count.textContent = hits.length + " of " + clauses.length + " clauses" +
-      (hits.length > LIMIT ? " (showing the first " + LIMIT + ")" : "");
+    count.textContent = note || (hits.length + " of " + total + " clauses" +
+      (hits.length > LIMIT ? " (showing the first " + LIMIT + ")" : ""));
     count.setAttribute("data-count", String(hits.length));
+  }
+
+  function local() {
+    var words = fold(input.value).split(/\s+/).filter(Boolean);
+    var county = selects.county.value, kind = selects.kind.value, theme = selects.theme.value;
+    var hits = clauses.filter(function (c) {
+      return (!county || c.county === county) && (!kind || c.kind === kind) &&
+        (!theme || c.themes.indexOf(theme) >= 0) &&
+        words.every(function (w) { return c.folded.indexOf(w) >= 0; });
+    });
+    show(hits, clauses.length, words);
+  }
+
+  /* A hit of /api/search (as `rok search --format json` writes it) as the list shows it. */
+  function fromServer(hit) {
+    var o = hit.occurrence || {};
+    var doc = docs[String(o.document_id)] || { page: "doc/" + o.document_id + ".html", title: o.title || "" };
+    var label = (hit.document && hit.document.label) || doc.label;
+    return { doc: { page: doc.page, label: label, title: doc.title }, kind: hit.kind, themes: hit.themes || [],
+             text: hit.text, page: o.page, cluster: hit.cluster_id, id: o.clause_id,
+             more: hit.n_documents > 1 ? "in " + hit.n_documents + " documents" : "" };
+  }
+
+  function remote() {
+    var params = new URLSearchParams();
+    if (input.value.trim()) { params.set("q", input.value.trim()); }
+    Object.keys(selects).forEach(function (name) { if (selects[name].value) { params.set(name, selects[name].value); } });
+    if (!params.toString()) { local(); return; }
+    params.set("limit", String(LIMIT));
+    var ticket = ++asked;
+    fetch("/api/search?" + params.toString(), { headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (answer) {
+        if (ticket !== asked) { return; }
+        if (!answer.ok) {
+          show([], 0, [], (answer.body && (answer.body.error || answer.body.detail)) || "The search failed.");
+          return;
+        }
+        var body = answer.body;
+        var hits = (Array.isArray(body) ? body : (body.hits || body.results || [])).map(fromServer);
+        var words = fold(input.value).replace(/["*()]/g, " ").split(/\s+/).filter(function (w) {
+          return w && ["and", "or", "not", "near"].indexOf(w) < 0;
+        });
+        show(hits, hits.length, words, hits.length + " clause(s), best first" +
+          (hits.length >= LIMIT ? " (the first " + LIMIT + ")" : ""));
+      })
+      .catch(function () {
+        if (ticket !== asked) { return; }
+        served = false;
+        if (mode) { mode.textContent = "The server did not answer: this page now filters the clauses it holds."; }
+        local();
+      });
+  }
+
+  function render() {
+    if (!served) { local(); return; }
+    clearTimeout(pending);
+    pending = setTimeout(remote, 150);
   }
 
   /* search.html#theme=health&q=... presets the filters (links from the themes page). */
@@ -118,6 +179,10 @@
     });
   }
 
+  if (served && mode) {
+    mode.textContent = "Searching the store with rok search's Swedish-aware matching: word forms, compound " +
+      "parts, \"exact phrases\" and prefix* queries; filters alone are allowed.";
+  }
   fill(selects.county, distinct(function (c) { return c.county; }));
   fill(selects.kind, distinct(function (c) { return c.kind; }));
   fill(selects.theme, distinct(function (c) { return c.themes; }));
