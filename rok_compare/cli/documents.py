@@ -1,9 +1,10 @@
-"""The documents a comparison command names: files, or documents in the store.
+"""The documents a command names: files, or documents in the store.
 
 A name that is a file on disk whose content is stored (same sha256) is read from the store, with the
 extraction made at ingest; a file not in the store is extracted; a name that is no file is looked up
 in the store (an id, a stored path, or a unique file name), so a stored document can be compared after
-its file has gone."""
+its file has gone. ``rok extract`` (:func:`extract_items`) also asks that the stored extraction was
+made by the extractor that runs now, since it prints the extraction itself."""
 
 from __future__ import annotations
 
@@ -139,3 +140,89 @@ def _extracted_agreement(path: Path):
         raise DocumentError(str(error)) from None
     except Exception as error:  # a bug on one file is one line, not a traceback
         raise DocumentError(f"{path}: internal error ({type(error).__name__}: {error})") from None
+
+
+@dataclass(slots=True)
+class ExtractItem:
+    """One document ``rok extract`` prints, in the order named: a stored ``agreement`` ready to print,
+    a ``file`` to extract, or an ``error``; ``note`` says why a stored document is extracted again."""
+
+    label: str
+    agreement: object | None = None
+    file: Path | None = None
+    error: str | None = None
+    note: str | None = None
+
+
+def extract_items(names: list[str], db: Path | None, on_error, *, stored_files: bool = True) -> list[ExtractItem]:
+    """What ``rok extract NAME...`` prints for each name, each document once.
+
+    A file on disk is extracted, unless its content is stored by the extractor that runs now
+    (``stored_files``): then the stored extraction is printed, with the file's path as named. A folder
+    is searched as ``ingest`` searches it (files left out go to ``on_error``). Any other name is a
+    stored document (id, stored path or unique file name): its stored extraction, or, when another
+    extractor version made it, an extraction of its file or of the stored text, with a note (see
+    :mod:`rok_compare.store.agreements`). ``db`` given but unusable goes to ``on_error``."""
+    from rok_compare.align.corpus import expand_paths
+    from rok_compare.store.database import Store, StoreError
+    from rok_compare.store.extractor_version import extractor_version
+
+    store, store_error = None, None
+    store_path = db or _store_path(None)
+    if store_path is not None:
+        try:
+            store = Store.open(store_path, readonly=True)
+        except StoreError as error:
+            store_error = str(error)
+            if db is not None:
+                on_error(store_error)
+    version = extractor_version() if store is not None else ""
+    try:
+        items: dict[str, ExtractItem] = {}
+        for name in names:
+            for file in expand_paths([Path(name)], on_error):
+                label = str(file)
+                if label not in items:
+                    items[label] = _extract_item(label, file, store, store_error, version, stored_files,
+                                                 reported=db is not None)
+        return list(items.values())
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _extract_item(label: str, file: Path, store, store_error: str | None, version: str,
+                  stored_files: bool, reported: bool = False) -> ExtractItem:
+    from rok_compare.export.stored import DocumentNotFound, resolve
+    from rok_compare.store.agreements import StaleExtraction, document_by_content, load_agreement, stored_extraction
+
+    if file.is_file() or file.exists() or store is None:
+        if store is None and store_error and not file.exists() and not _looks_like_a_file(label):
+            why = "it cannot be read" if reported else store_error
+            return ExtractItem(label, error=f"{label}: no such file, and not looked up in the store ({why})")
+        if store is not None and stored_files and file.is_file():
+            try:
+                digest = hashlib.sha256(file.read_bytes()).hexdigest()
+            except OSError:
+                return ExtractItem(label, file=file)  # the reader says what is wrong with it
+            document_id = document_by_content(store, digest, version)
+            if document_id is not None:
+                return ExtractItem(label, agreement=load_agreement(store, document_id, file))
+        return ExtractItem(label, file=file)
+    try:
+        document_id = resolve(store, label)
+    except DocumentNotFound as error:
+        if _looks_like_a_file(label):
+            return ExtractItem(label, file=file)  # meant as a file: the reader says what is wrong with it
+        return ExtractItem(label, error=str(error))
+    try:
+        found = stored_extraction(store, document_id, version, label)
+    except StaleExtraction as error:
+        return ExtractItem(label, error=str(error))
+    except Exception as error:  # a bug on one document is one line, not a traceback
+        return ExtractItem(label, error=f"{label}: internal error ({type(error).__name__}: {error})")
+    return ExtractItem(label, agreement=found.agreement, file=found.file, note=found.note)
+
+
+def _looks_like_a_file(name: str) -> bool:
+    return any(ch in name for ch in "/\\") or bool(Path(name).suffix)

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from rok_compare.cli.documents import ExtractItem
 from rok_compare.cli.output import (
     OCR_ENV,
     OcrMode,
@@ -37,8 +38,10 @@ def register(app: typer.Typer) -> None:
 
 
 def extract_command(
-    paths: Annotated[list[Path], typer.Argument(
-        help="Files of agreements (PDF, text, HTML, Word, OpenDocument), and folders searched for them.")],
+    paths: Annotated[list[str], typer.Argument(
+        metavar="PATH|STORED...",
+        help="Files of agreements (PDF, text, HTML, Word, OpenDocument), folders searched for them, and "
+             "stored documents (id, stored path or file name), read from the store.")],
     output: Annotated[ExtractFormat, typer.Option(
         "--format", "-f", **format_choice(ExtractFormat))] = ExtractFormat.TEXT,
     timeout: Annotated[float, typer.Option(
@@ -51,9 +54,14 @@ def extract_command(
              f"also ${MAX_TEXT_MB_ENV}).")] = DEFAULT_MAX_TEXT_MB,
     ocr: Annotated[OcrMode, typer.Option(
         "--ocr", help="Read scanned PDF pages with Tesseract: auto (when installed), always, never.")] = OcrMode.AUTO,
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="The store to read stored documents from (default: $ROK_DB, else rok.db).")] = None,
 ) -> None:
     """Extract county, period, parties, goals and commitments from each file.
 
+    A stored document, and a file whose content is stored, is printed from the store when the
+    extractor that runs now made it; a document stored by another extractor version is extracted
+    again (from its file, else from the stored text) with a note on stderr.
     With --format json: one JSON object per document (JSON Lines for several files).
     A file that cannot be read is reported on stderr; the others still go through. Control and
     escape sequences in document text are not printed (text) or are written as \\u escapes (json).
@@ -62,27 +70,30 @@ def extract_command(
     os.environ[MAX_TEXT_MB_ENV] = f"{max_text_mb:g}"  # read by the text reader, here and in the child
     os.environ[OCR_ENV] = ocr.value  # read by the PDF reader, here and in the child
     failures: list[str] = []
-    from rok_compare.align.corpus import expand_paths
+    from rok_compare.cli.documents import extract_items
 
-    files = list(dict.fromkeys(expand_paths(paths, lambda message: failures.append(fail(message)))))
+    items = extract_items(paths, db, lambda message: failures.append(fail(message)),
+                          stored_files=ocr is OcrMode.AUTO)
 
-    def emit(outcome: Agreement | str) -> None:
+    def emit(item: ExtractItem, outcome: Agreement | str) -> None:
         progress.update(advance=1)
+        if item.note:
+            typer.echo(f"note: {terminal_safe(item.note)}", err=True)
         if isinstance(outcome, str):
             failures.append(fail(outcome))
         elif output is ExtractFormat.JSON:
-            indent = 2 if len(files) == 1 else None
+            indent = 2 if len(items) == 1 else None
             typer.echo(json_safe(json.dumps(agreement_to_dict(outcome), ensure_ascii=False, indent=indent)))
         else:
             typer.echo(terminal_safe(summary(outcome)))
 
     try:
-        with Progress("extract", total=len(files)) as progress:
+        with Progress("extract", total=len(items)) as progress:
             if timeout:
-                _extract_in_child(files, timeout, emit)
+                _extract_in_child(items, timeout, emit)
             else:
-                for path in files:
-                    emit(_extract_here(path))
+                for item in items:
+                    emit(item, _ready(item) or _extract_here(item.file))
     finally:
         if before is None:
             os.environ.pop(MAX_TEXT_MB_ENV, None)
@@ -102,26 +113,46 @@ def _extract_here(path: Path) -> Agreement | str:
         return f"{path}: internal error ({type(error).__name__}: {error})"
 
 
-def _extract_in_child(files: list[Path], timeout: float, emit: Callable[[Agreement | str], None]) -> None:
+def _ready(item: ExtractItem) -> Agreement | str | None:
+    """The outcome of an item that needs no extraction (read from the store, or an error), else None."""
+    if item.file is not None:
+        return None
+    return item.error or item.agreement  # type: ignore[return-value]
+
+
+def _extract_in_child(items: list[ExtractItem], timeout: float,
+                      emit: Callable[[ExtractItem, Agreement | str], None]) -> None:
     """Extract in one worker process (the ingest's runner): a file over ``timeout`` seconds has its
     process killed and fails as timed out, and the files after it are read in a fresh one. Each
-    outcome goes to ``emit`` as soon as those of the files before it are out, in the order given."""
+    outcome goes to ``emit`` as soon as those of the items before it are out, in the order given;
+    items read from the store need no extraction."""
     from rok_compare.store.executors import ExtractResult, Limits, extractor_ref, run_processes
 
     results: dict[str, ExtractResult] = {}
     shown = 0
 
-    def arrived(result: ExtractResult) -> None:
+    def flush() -> None:
         nonlocal shown
-        results[result.path] = result
-        while shown < len(files) and str(files[shown]) in results:
-            emit(_outcome(files[shown], results[str(files[shown])]))
+        while shown < len(items):
+            item = items[shown]
+            outcome = _ready(item)
+            if outcome is None:
+                if str(item.file) not in results:
+                    return
+                outcome = _outcome(item.file, results[str(item.file)])
+            emit(item, outcome)
             shown += 1
 
-    run_processes(list(dict.fromkeys(str(path) for path in files)), extractor_ref(), 1, arrived,
-                  Limits(timeout=timeout))
-    for path in files[shown:]:
-        emit(_outcome(path, results.get(str(path))))
+    def arrived(result: ExtractResult) -> None:
+        results[result.path] = result
+        flush()
+
+    flush()
+    files = list(dict.fromkeys(str(item.file) for item in items if item.file is not None))
+    if files:
+        run_processes(files, extractor_ref(), 1, arrived, Limits(timeout=timeout))
+    for item in items[shown:]:
+        emit(item, _ready(item) or _outcome(item.file, results.get(str(item.file))))
 
 
 def _outcome(path: Path, result: object) -> Agreement | str:

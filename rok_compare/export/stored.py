@@ -40,7 +40,7 @@ def resolve(store: Store, ref: DocumentRef) -> int:
         row = conn.execute("SELECT id FROM documents WHERE id = ?", (int(ref),)).fetchone()
         if row:
             return int(row[0])
-        raise DocumentNotFound(f"no stored document with id {ref}")
+        raise DocumentNotFound(f"{ref}: no stored document has this id")
     text = str(ref)
     for candidate in dict.fromkeys((text, str(Path(text).expanduser().resolve()))):
         row = conn.execute("SELECT id FROM documents WHERE path = ?", (candidate,)).fetchone()
