@@ -1,0 +1,151 @@
+"""What the server reads from the store: the documents a person picks from, and their clauses.
+
+Every read opens the store read-only for the length of one request (:meth:`Store.open` with
+``readonly=True``), so the server never writes it and always shows what it holds now.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from rok_compare.align.model import Alignment, Relation
+from rok_compare.model import Clause, period_label
+from rok_compare.store.database import Store
+
+SHORT_TITLE = 48
+"""Characters of a title shown in a label; longer titles are cut at a word and end in "…"."""
+UNKNOWN_COUNTY = "unknown county"
+UNDATED = "undated"
+MIN_SHARED_CLAUSES = 3
+"""Two documents are versions of one agreement when they share at least this many clauses…"""
+MIN_SHARED_SHARE = 0.2
+"""… and at least this share of the shorter one's clauses (identical or edited pairs)."""
+
+
+class DocumentMissing(LookupError):
+    """No stored document answers to an id; ``str()`` is one line for the page."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentEntry:
+    """A stored document as the pickers and result lists name it."""
+
+    id: int
+    path: str
+    title: str | None
+    county: str | None
+    county_code: str | None
+    period_start: int | None
+    period_end: int | None
+    doc_type: str
+    label: str
+    """"short title · county · year · type", unique within the store."""
+
+    @property
+    def short(self) -> str:
+        """The short title alone, for headings."""
+        return short_title(self.title, self.path)
+
+    @property
+    def year(self) -> str:
+        return period_label(self.period_start, self.period_end) or UNDATED
+
+    @property
+    def type_label(self) -> str:
+        return self.doc_type.replace("_", " ")
+
+    @property
+    def page(self) -> str:
+        """The document's page in the static report."""
+        return f"/doc/{self.id}.html"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "label": self.label, "title": self.title, "county": self.county,
+                "county_code": self.county_code, "year": self.year, "period_start": self.period_start,
+                "period_end": self.period_end, "type": self.doc_type, "path": self.path}
+
+
+@dataclass(slots=True)
+class StoredClauses:
+    entry: DocumentEntry
+    clauses: list[Clause]
+    clause_ids: list[int]
+    """The store's id of each clause (``clause_ids[k]`` belongs to ``clauses[k]``): its anchor in the report."""
+
+
+def short_title(title: str | None, path: str) -> str:
+    """The title on one line, cut at a word after :data:`SHORT_TITLE` characters; the file name
+    without its extension when the document has no title."""
+    text = re.sub(r"\s+", " ", title or "").strip() or PurePath(path).stem
+    if len(text) <= SHORT_TITLE:
+        return text
+    cut = text[:SHORT_TITLE].rsplit(" ", 1)[0] if " " in text[:SHORT_TITLE] else text[:SHORT_TITLE]
+    return cut.rstrip(" ,.;:–-") + "…"
+
+
+def documents(db: str | Path) -> list[DocumentEntry]:
+    """Every stored document, by county code, year and id, each with a label that names it alone."""
+    with Store.open(db, readonly=True) as store:
+        rows = store.conn.execute(
+            "SELECT id, path, title, county_name, county_code, period_start, period_end, doc_type FROM documents "
+            "ORDER BY county_code IS NULL, county_code, period_start IS NULL, period_start, id").fetchall()
+    labels = [_label(row) for row in rows]
+    repeated = {label for label, n in Counter(labels).items() if n > 1}
+    return [DocumentEntry(int(row[0]), *row[1:], label=f"{label} · {PurePath(row[1]).name}" if label in repeated
+                          else label) for row, label in zip(rows, labels, strict=True)]
+
+
+def _label(row: tuple) -> str:
+    _, path, title, county, _, start, end, doc_type = row
+    return " · ".join((short_title(title, path), county or UNKNOWN_COUNTY, period_label(start, end) or UNDATED,
+                       doc_type.replace("_", " ")))
+
+
+def parse_id(value: str | None, name: str) -> int:
+    """A document id from a query parameter, or :class:`DocumentMissing` saying what was wrong."""
+    text = (value or "").strip()
+    if not text:
+        raise DocumentMissing(f"no document given: pick two documents (?{name}= is empty)")
+    if not text.isdigit() or len(text) > 18:
+        raise DocumentMissing(f"{name}={text[:40]!r} is not a document id (a whole number)")
+    return int(text)
+
+
+def clauses_of(db: str | Path, ids: list[int]) -> list[StoredClauses]:
+    """The stored documents ``ids`` with their clauses in document order (no file is read)."""
+    from rok_compare.export.stored import load
+
+    by_id = {entry.id: entry for entry in documents(db)}
+    for document_id in ids:
+        if document_id not in by_id:
+            raise DocumentMissing(f"no stored document with id {document_id}")
+    with Store.open(db, readonly=True) as store:
+        loaded = load(store, ids)
+    return [StoredClauses(by_id[stored.id], stored.document.clauses, stored.clause_ids) for stored in loaded]
+
+
+def are_versions(a: StoredClauses, b: StoredClauses, alignment: Alignment) -> bool:
+    """Whether two documents read as versions of one agreement: one county, and enough clauses in
+    common (identical or edited) that one was written from the other."""
+    if a.entry.id == b.entry.id or not a.entry.county or a.entry.county != b.entry.county:
+        return False
+    shared = sum(1 for pair in alignment.pairs if pair.relation in (Relation.IDENTICAL, Relation.EDITED))
+    shorter = min(len(a.clauses), len(b.clauses)) or 1
+    return shared >= MIN_SHARED_CLAUSES and shared / shorter >= MIN_SHARED_SHARE
+
+
+def older_first(a: DocumentEntry, b: DocumentEntry) -> tuple[DocumentEntry, DocumentEntry]:
+    """The two versions oldest first by their period; undated ones keep the order they were given in."""
+    if a.period_start is not None and b.period_start is not None and b.period_start < a.period_start:
+        return b, a
+    return a, b
+
+
+def party_names(db: str | Path) -> list[str]:
+    """The parties' canonical names, for the search form's suggestions."""
+    with Store.open(db, readonly=True) as store:
+        rows = store.conn.execute("SELECT DISTINCT canonical FROM parties WHERE canonical <> '' ORDER BY 1")
+        return [str(row[0]) for row in rows]

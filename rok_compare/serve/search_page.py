@@ -1,0 +1,99 @@
+"""``/search``: the clause search form and its results, each labelled by its document and linked
+to the clause's anchor on the document's report page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rok_compare.model import ClauseKind
+from rok_compare.report.markup import Markup, el, link
+from rok_compare.search import SearchHit
+from rok_compare.serve.catalog import DocumentEntry
+from rok_compare.serve.layout import served_page
+from rok_compare.serve.searching import SearchRequest, clause_url
+
+OTHER_PLACES = 6
+"""Other documents listed under a hit that recurs; the rest are counted."""
+
+
+def search_page(request: SearchRequest, hits: Sequence[SearchHit], entries: Sequence[DocumentEntry],
+                parties: Sequence[str], themes: Sequence[str], error: str | None = None) -> str:
+    labels = {e.id: e for e in entries}
+    body: list[object] = [_form(request, entries, parties, themes)]
+    if error:
+        body.append(el("p", error, class_="error", id="message"))
+    elif request.asked:
+        body.append(el("p", _count(len(hits), request), class_="muted", id="count", data_count=str(len(hits))))
+        body.append(el("ol", [_hit(hit, labels) for hit in hits], class_="results", id="results"))
+    else:
+        body.append(el("p", "Type words (Swedish word forms and compounds are found too), \"an exact phrase\" or "
+                            "a prefix*, or pick a filter alone.", class_="note", id="count", data_count="0"))
+    title = f"Search: {request.q}" if request.q else "Search clauses"
+    return served_page(title, body, active="search.html")
+
+
+def _count(n: int, request: SearchRequest) -> str:
+    more = " (the best ones; raise the limit for more)" if n >= request.limit else ""
+    return f"{n} clause{'s' if n != 1 else ''} found{more}"
+
+
+def _form(request: SearchRequest, entries: Sequence[DocumentEntry], parties: Sequence[str],
+          themes: Sequence[str]) -> Markup:
+    counties = sorted({(e.county_code or "99", e.county) for e in entries if e.county})
+    fields = [
+        el("input", type="search", name="q", id="q", value=request.q, autofocus=True,
+           placeholder="Search clauses, e.g. bostad", aria_label="Search words"),
+        _select("county", "County", [(name, name) for _, name in counties], request.county),
+        _select("kind", "Clause kind", [(k.value, k.value) for k in ClauseKind], request.kind),
+        _select("theme", "Theme", [(t, t.replace("_", " ")) for t in themes], request.theme),
+        el("label", "Party", el("input", type="text", name="party", id="f-party", value=request.party,
+                                list="party-names", placeholder="e.g. Arbetsförmedlingen")),
+        el("datalist", [el("option", value=name) for name in parties], id="party-names"),
+        el("label", "Valid in year", el("input", type="number", name="year", id="f-year", min="1", max="9999",
+                                        value=str(request.year) if request.year is not None else None)),
+        el("button", "Search", type="submit", id="search"),
+    ]
+    return el("form", fields, action="/search", method="get", class_="search-form", id="search-form")
+
+
+def _select(name: str, caption: str, choices: Sequence[tuple[str, str]], selected: str) -> Markup:
+    options = [el("option", "all", value="")] + [el("option", shown, value=value, selected=value == selected)
+                                                  for value, shown in choices]
+    return el("label", caption, el("select", options, name=name, id=f"f-{name}"))
+
+
+def _hit(hit: SearchHit, labels: Mapping[int, DocumentEntry]) -> Markup:
+    o = hit.occurrence
+    entry = labels.get(o.document_id)
+    meta = [link(clause_url(o.document_id, o.clause_id), entry.label if entry else o.path, class_="doc",
+                 title=o.path),
+            el("span", f"§ {o.section}") if o.section else None,
+            el("span", f"p. {o.page}") if o.page else None,
+            el("span", hit.kind),
+            el("span", ", ".join(t.replace("_", " ") for t in hit.themes)) if hit.themes else None,
+            el("span", f"score {hit.score:.2f}")]
+    return el("li", el("div", meta, class_="rmeta"), el("div", hit.text, class_="rtext"), _elsewhere(hit, labels),
+              data_clause_id=str(o.clause_id), data_document_id=str(o.document_id))
+
+
+def _elsewhere(hit: SearchHit, labels: Mapping[int, DocumentEntry]) -> Markup | None:
+    """The other documents that carry this clause or a variant of it."""
+    if hit.n_documents <= 1 and hit.n_variants <= 1:
+        return None
+    seen = {hit.occurrence.document_id}
+    places = []
+    for variant in hit.variants:
+        for o in variant.occurrences:
+            if o.document_id not in seen:
+                seen.add(o.document_id)
+                entry = labels.get(o.document_id)
+                places.append(link(clause_url(o.document_id, o.clause_id), entry.label if entry else o.path))
+    shown = places[:OTHER_PLACES]
+    more = hit.n_documents - 1 - len(shown)
+    parts: list[object] = [f"Also in {hit.n_documents - 1} other document{'s' if hit.n_documents != 2 else ''}"
+                           f" ({hit.n_variants} wording{'s' if hit.n_variants != 1 else ''}): "]
+    for k, place in enumerate(shown):
+        parts += [" · " if k else "", place]
+    if more > 0:
+        parts.append(f" and {more} more")
+    return el("p", parts, class_="also")
