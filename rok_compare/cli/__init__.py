@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rok_compare.cli import compare, corpus, extract, report
+from rok_compare.cli import compare, corpus, extract, report, serve
 from rok_compare.cli.output import set_no_color
 
 app = typer.Typer(
@@ -42,6 +42,7 @@ extract.register(app)
 compare.register(app)
 corpus.register(app)
 report.register(app)
+serve.register(app)
 
 
 def main() -> None:
