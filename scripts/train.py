@@ -124,7 +124,11 @@ def prf(gold: list[bool], pred: list[bool]) -> dict[str, float]:
 
 
 def cross_validate(inputs, kinds, themes, groups, folds: int, kind_params: dict | None = None,
-                   theme_params: dict | None = None) -> dict:
+                   theme_params: dict | None = None, sets: list[str] | None = None) -> dict:
+    """Out-of-fold kind and theme scores; ``sets`` (the document set of each clause) adds the scores
+    of each set, so that a set added to the annotations is compared on the same clauses as before."""
+    from collections import Counter
+
     from sklearn.model_selection import GroupKFold
 
     kind_pred: list[str | None] = [None] * len(inputs)
@@ -143,7 +147,23 @@ def cross_validate(inputs, kinds, themes, groups, folds: int, kind_params: dict 
     theme_labels = sorted({t for ts in themes for t in ts})
     per_theme = {t: prf([t in g for g in themes], [t in p for p in theme_pred]) for t in theme_labels}
     rule_themes = _rule_themes(inputs)
+    confusions = Counter(f"{k} -> {f}" for k, f in zip(kinds, final, strict=True) if k != f)
+    by_set = {}
+    for name in sorted(set(sets or [])):
+        idx = [i for i, s in enumerate(sets) if s == name]
+        set_themes = sorted({t for i in idx for t in themes[i]})
+        by_set[name] = {
+            "clauses": len(idx),
+            "kind_accuracy": round(float(np.mean([final[i] == kinds[i] for i in idx])), 3),
+            "kind_accuracy_model_only": round(float(np.mean([kind_pred[i] == kinds[i] for i in idx])), 3),
+            "kind_accuracy_rules": round(float(np.mean([rules[i] == kinds[i] for i in idx])), 3),
+            "themes_macro_f1": round(float(np.mean([prf([t in themes[i] for i in idx],
+                                                        [t in theme_pred[i] for i in idx])["f1"]
+                                                    for t in set_themes])), 3) if set_themes else None,
+        }
     return {
+        "by_set": by_set,
+        "kind_confusions": dict(confusions.most_common(12)),
         "folds": folds,
         "clauses": len(inputs),
         "groups": len(set(groups)),
@@ -236,7 +256,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_cv:
         groups = county_groups(documents, args.shared) if args.group == "county" else documents
         folds = min(args.folds, len(set(groups)))
-        metrics = cross_validate(inputs, kinds, themes, groups, folds)
+        metrics = cross_validate(inputs, kinds, themes, groups, folds, sets=[d.split("/", 1)[0] for d in documents])
         metrics |= {"documents": len(set(documents)), "group": args.group}
         if args.learning_curve:
             metrics["kind_learning_curve"] = learning_curve(inputs, kinds, groups, folds)
