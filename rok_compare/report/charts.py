@@ -124,7 +124,7 @@ def heatmap(labels: Sequence[str], values: Sequence[Sequence[float]], title: str
             square = el("g", el("rect", el("title", tip),
                                 x=label_width + j * cell, y=y, width=cell - 2, height=cell - 2, fill=fill, rx=3),
                         _text(label_width + j * cell + (cell - 2) / 2, y + cell / 2 + 3, shown, "middle",
-                              fill=ink(v / peak), class_="cell"))
+                              style=f"fill:{ink(v / peak)}", class_="cell"))
             parts.append(el("a", square, **{k: val for k, val in attrs.items() if k != "title"})
                          if attrs else square)
     return el("figure", _svg(width, height, parts, label=title), class_="scroll")

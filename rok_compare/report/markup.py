@@ -95,8 +95,9 @@ def link(href: str, *children: object, **attrs: object) -> Markup:
 class Column:
     """A table column as ``tables.js`` works it: how it sorts, whether it gets a select filter.
 
-    ``type`` is "text", "number" (first click sorts largest first; a cell's ``sort`` value, e.g. a
-    strength's level, wins over its text) or "year" (the first four-digit number in the cell).
+    ``type`` is "text", "number" (right-aligned; first click sorts largest first; a cell's ``sort``
+    value wins over its text), "rank" (as "number", not aligned: a strength by its level) or "year"
+    (the first four-digit number in the cell).
     ``key`` names the select filter in a page's address (``party/x.html#county=Gotlands län``)."""
 
     name: object

@@ -33,12 +33,12 @@ def doc_link(doc: DocumentInfo, root: str = "", text: object = None, clause: int
                 title=f"{doc.label} ({doc.name})")
 
 
-def doc_cell(doc: DocumentInfo, root: str = "") -> Cell:
-    """A document in a table: its short title as the link, county, period and type below; the
-    whole label in CSV."""
-    return Cell(el("span", link(root + doc.page, doc.short_title, title=doc.title or doc.name),
-                   el("span", doc.place + (f" · {doc.tag}" if doc.tag else ""), class_="sub"), class_="doc-cell"),
-                csv=doc.label)
+def doc_cell(doc: DocumentInfo, root: str = "", place: bool = True) -> Cell:
+    """A document in a table: its short title as the link, county, period and type below (unless
+    the table has columns for them, ``place=False``); the whole label in CSV and the tooltip."""
+    sub = " · ".join(x for x in (doc.place if place else "", doc.tag) if x)
+    return Cell(el("span", link(root + doc.page, doc.short_title, title=doc.label),
+                   el("span", sub, class_="sub") if sub else None, class_="doc-cell"), csv=doc.label)
 
 
 def compare_link(data: ReportData, a: int, b: int, text: object, root: str = "", **attrs: object) -> Markup:

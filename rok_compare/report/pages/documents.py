@@ -45,7 +45,7 @@ def document_page(data: ReportData, doc: DocumentInfo, pairs: Sequence[Pair]) ->
                      for p in doc.parties], name=f"{name}-parties")
     goals = el("ol", [el("li", g.text, el("span", f" {page_ref(g.page)}", class_="muted")) for g in doc.goals],
                class_="goals")
-    commitments = table([Column("Party", filter=True, key="party"), Column("Strength", "number", filter=True,
+    commitments = table([Column("Party", filter=True, key="party"), Column("Strength", "rank", filter=True,
                                                                            key="strength"),
                          Column("Commitment"), Column("Page")],
                         [[Cell(party_link(data, c.party, ROOT) if c.party != "*" else "all parties jointly",
@@ -64,14 +64,16 @@ def document_page(data: ReportData, doc: DocumentInfo, pairs: Sequence[Pair]) ->
         section(f"Commitments ({len(doc.commitments)})", commitments if doc.commitments
                 else el("p", "No commitments found."),
                 note="Strength: how binding the wording is, from guarantee (5) and shall (4) down to should (0)."),
-        section(f"Clauses ({len(doc.clauses)})", el("details", el("summary", "Show all clauses"), clauses)
-                if doc.clauses else el("p", "No clauses."), id_="clauses",
+        section(f"Clauses ({len(doc.clauses)})",
+                el("details", el("summary", "Clauses in reading order"), clauses, open=True) if doc.clauses
+                else el("p", "No clauses."), id_="clauses",
                 note="Each clause has an address of its own: this page followed by #clause- and its number in the "
                      "store (the # column links to it)."),
     ]
     if doc.warnings:
         body.append(section("Extraction warnings", el("ul", [el("li", w) for w in doc.warnings])))
-    return page(doc_title(doc), body, root=ROOT, active="documents.html", subtitle=doc.label)
+    return page(doc_title(doc), body, root=ROOT, active="documents.html",
+                subtitle=" · ".join(x for x in (doc.place, doc.tag) if x))
 
 
 def _compare_text(pair: Pair) -> str:

@@ -52,7 +52,7 @@ def document_columns() -> list[Column]:
 
 
 def document_cells(data: ReportData, doc: DocumentInfo) -> list[object]:
-    return [doc_cell(doc, ROOT), Cell(county_link(data, doc.county_label, ROOT), csv=doc.county_label),
+    return [doc_cell(doc, ROOT, place=False), Cell(county_link(data, doc.county_label, ROOT), csv=doc.county_label),
             year_cell(doc), Cell(type_badge(doc.doc_type), csv=doc.type_label)]
 
 
@@ -60,8 +60,11 @@ def party_page(data: ReportData, party: str) -> str:
     docs = [d for d in data.documents if any(p.canonical == party for p in d.parties)]
     kinds = Counter(p.kind for d in docs for p in d.parties if p.canonical == party)
     kind = kinds.most_common(1)[0][0].replace("_", " ") if kinds else "party"
-    own = [(d, c) for d in data.documents for c in d.commitments if c.party == party]
-    joint = [(d, c) for d in docs for c in d.commitments if c.party == "*"]
+    def binding_first(found: list) -> list:
+        return sorted(found, key=lambda dc: -strength_level(dc[1].strength))
+
+    own = binding_first([(d, c) for d in data.documents for c in d.commitments if c.party == party])
+    joint = binding_first([(d, c) for d in docs for c in d.commitments if c.party == "*"])
     counties = Counter(d.county_label for d in docs)
     order = strengths()
     by_strength = Counter(c.strength for _, c in own)
@@ -80,7 +83,7 @@ def party_page(data: ReportData, party: str) -> str:
         stat_cards([("documents", len(docs)), ("counties", len(counties)), ("own commitments", len(own)),
                     ("joint commitments", len(joint))]),
         section("Commitments by strength", chart,
-                table([Column("Strength", "number", filter=True, key="strength"),
+                table([Column("Strength", "rank", filter=True, key="strength"),
                        Column("As", filter=True, key="as"), Column("Commitment"), Column("Document"),
                        Column("County", filter=True, key="county"), Column("Year", "year"), Column("Page")],
                       commitment_rows, name=f"commitments-{_stem(data, party)}")

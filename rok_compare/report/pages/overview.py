@@ -78,7 +78,8 @@ def documents_page(data: ReportData) -> str:
     rows = []
     for d in data.documents:
         parties = sorted({p.canonical for p in d.parties})
-        rows.append([doc_cell(d), Cell(county_link(data, d.county_label), csv=d.county_label), d.county_code or "",
+        rows.append([doc_cell(d, place=False), Cell(county_link(data, d.county_label), csv=d.county_label),
+                     d.county_code or "",
                      Cell(d.period or "undated", sort=d.period_start if d.period_start is not None else ""),
                      Cell(type_badge(d.doc_type), csv=d.type_label),
                      Cell(el("span", [el("span", party_link(data, p), ", " if k < len(parties) - 1 else "")

@@ -1,8 +1,8 @@
 /* Working tables of the rok-compare report: sort, filter and download as CSV.
  *
  * Progressive enhancement of every <table data-table="name">: without script the tables are
- * plain HTML. A header click sorts (th data-type: "text", "number" largest first, "year"; a
- * cell's data-sort wins over its text, e.g. a commitment strength's level). A text box keeps the
+ * plain HTML. A header click sorts (th data-type: "text"; "number" and "rank" largest first, e.g.
+ * a commitment strength by its level; "year"; a cell's data-sort wins over its text). A text box keeps the
  * rows holding all its words; a th with data-filter gets a select of the column's values (a
  * cell's data-values lists several, one per line). The button writes the shown rows as CSV from
  * a Blob, with spreadsheet formulas neutralised as rok_compare/export/csv_guard.py does. A page
@@ -27,7 +27,7 @@
   function sortKey(cell, type) {
     if (!cell) { return null; }
     var raw = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cellText(cell);
-    if (type === "number") {
+    if (type === "number" || type === "rank") {
       var n = parseFloat(raw.replace(/[\s\u00a0%]/g, "").replace("\u2212", "-").replace(",", "."));
       return isNaN(n) ? null : n;
     }
@@ -43,7 +43,7 @@
   /* One CSV field: formulas get a leading ' (numbers stay numbers), quoted when needed. */
   function csvField(text, type) {
     var value = String(text);
-    if (!(type === "number" && isNumber(value)) && TRIGGERS.test(value)) { value = "'" + value; }
+    if (!((type === "number" || type === "rank") && isNumber(value)) && TRIGGERS.test(value)) { value = "'" + value; }
     return /[",\r\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
   }
 
@@ -76,11 +76,16 @@
     var selects = [];
     headers.forEach(function (th, column) {
       if (!th.hasAttribute("data-filter")) { return; }
-      var seen = {};
+      var seen = {}, ranked = types[column] !== "text";
       rows.forEach(function (row) {
-        if (row.cells[column]) { categories(row.cells[column]).forEach(function (v) { if (v) { seen[v] = true; } }); }
+        var cell = row.cells[column];
+        if (cell) {
+          categories(cell).forEach(function (v) { if (v && !(v in seen)) { seen[v] = sortKey(cell, types[column]); } });
+        }
       });
-      var values = Object.keys(seen).sort(function (a, b) { return a.localeCompare(b, "sv"); });
+      var values = Object.keys(seen).sort(function (a, b) {  /* strengths most binding first, names A-Ö */
+        return ranked && seen[a] !== seen[b] ? (seen[b] || 0) - (seen[a] || 0) : a.localeCompare(b, "sv");
+      });
       if (values.length < 2) { return; }
       var label = element("label", "table-select", normal(th.textContent) + " ");
       var select = element("select");
@@ -114,7 +119,7 @@
         row.hidden = !keep;
         if (keep) { shown += 1; }
       });
-      count.textContent = shown === rows.length ? rows.length + " rows" : shown + " of " + rows.length + " rows";
+      count.textContent = (shown === rows.length ? "" : shown + " of ") + rows.length + (rows.length === 1 ? " row" : " rows");
       count.setAttribute("data-shown", String(shown));
     }
 
