@@ -128,3 +128,43 @@ def test_bidi_controls_are_shown_not_applied(db: Path, tmp_path: Path) -> None:
     shown = "".join(p.read_text(encoding="utf-8") for p in (out / "doc").glob("*.html"))
     assert '<span class="bidi"' in shown and "[U+202E]</span>fdp.exe" in shown
     assert "[U+2066]</span>inom<span" in shown
+
+
+def test_party_and_county_pages_get_safe_distinct_file_names(tmp_path: Path) -> None:
+    """Names from documents become file names: never a path out of the folder, never two parties on one page."""
+    db = tmp_path / "rok.db"
+    names = ["../../etc/passwd", "..\\..\\boot.ini", "Evil \u202egpj.exe AB", "Arbetsförmedlingen",
+             "arbetsformedlingen", "Ä", "<script>", "CON"]
+    with Store.open(db) as store:
+        agreement = make_agreement(tmp_path / "names.txt", CLAUSES, county=("../Gotlands län", "../09"),
+                                   period=(2020, 2021), parties=names)
+        write_agreement(store, agreement, path="names.txt")
+    out = tmp_path / "site"
+    build_report(db, out)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    party_pages = [f for f in manifest if f.startswith("party/")]
+    assert len(party_pages) == len(names)  # "Arbetsförmedlingen" and "arbetsformedlingen" do not share a page
+    for name in manifest:
+        assert ".." not in Path(name).parts and not Path(name).is_absolute(), name
+        assert (out / name).resolve().is_relative_to(out.resolve()), name
+        assert all(part.isascii() for part in Path(name).parts), name
+    assert [f for f in manifest if f.startswith("county/")] == ["county/09.html"]
+    shown = "".join((out / p).read_text(encoding="utf-8") for p in party_pages)
+    assert "&lt;script&gt;" in shown and "<script>" not in shown.replace('<script src="', "")
+
+
+def test_the_tables_csv_guard_is_the_exports(tmp_path: Path) -> None:
+    """tables.js neutralises the same leading characters as rok_compare/export/csv_guard.py."""
+    import re
+    from importlib import resources
+
+    from rok_compare.export.csv_guard import TRIGGERS
+
+    script = resources.files("rok_compare.report").joinpath("static", "tables.js").read_text(encoding="utf-8")
+    pattern = re.search(r"var TRIGGERS = /(.+)/;", script).group(1)
+    triggers = re.compile(pattern)
+    for trigger in TRIGGERS:
+        assert triggers.match(trigger + "SUM(1)"), trigger
+    for safe in ("Arbetsförmedlingen", "2019", "'=quoted", " =spaced"):
+        assert not triggers.match(safe), safe
+    assert "innerHTML" not in script and "outerHTML" not in script and "document.write" not in script
