@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -150,7 +150,7 @@ def fake_extraction(monkeypatch, corpus):
         period = Period(d.year, d.year) if d.year else None
         return Agreement(source, None, county, period, None, DocType.OTHER, [], [], [], d.clauses)
 
-    monkeypatch.setattr(sys.modules["rok_compare.extract"], "extract_document", fake)
+    monkeypatch.setattr(importlib.import_module("rok_compare.extract"), "extract_document", fake)
 
 
 def test_cli_reuse_json_and_bad_file_reported_while_others_go_through(fake_extraction, tmp_path):

@@ -6,7 +6,7 @@ agreement is published in several texts (the 2017 and 2019 pages on Koordination
 documents are linked when what they share adds up, as independent pieces of evidence combined
 like a noisy-OR (``1 - prod(1 - e)``), each capped below certainty:
 
-* shared clauses: reuse clusters (:func:`rok_compare.align.reuse.cluster_labels`, the store's own
+* shared clauses: reuse clusters (:func:`rok_compare.align.reuse.cluster_clauses`, the store's own
   clusters) that both documents have a member in, as a share of the smaller document's clauses;
 * title: IDF-weighted Jaccard of the titles' stems, the IDF taken over the documents' whole
   vocabulary, so "Integration" against "Integration" counts nothing and "Koordination Norrort" a lot;
@@ -41,6 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rok_compare.align.reuse import MIN_CHARS
 from rok_compare.store.database import Store
 
 W_CLAUSES = 0.9
@@ -74,8 +75,6 @@ SUCCESSION_GAP = 1
 """Years allowed between one period's end and the next one's start."""
 LINK_MIN = 0.5
 """Pairs scoring at least this are versions of one agreement."""
-MIN_CHARS = 20
-"""Clauses shorter than this (headings, names alone) are not counted, as in reuse clustering."""
 
 _LEVELS = frozenset({"local_agreement", "regional_agreement"})
 _COLLECTIVE = re.compile(r"\bkommuner(?:na)?\b", re.IGNORECASE)

@@ -37,6 +37,8 @@ from rok_compare.align.model import ClauseRef
 from rok_compare.align.normalize import normalize_many
 
 REUSE_MIN = 0.7
+MIN_CHARS = 20
+"""Shorter clauses (headings, a party's name alone) are not counted as reuse."""
 SHORT_WORDS = 6
 SHORT_MIN = 0.85
 MEDOID_SAMPLE = 40
@@ -71,6 +73,26 @@ def cluster_texts(texts: Sequence[str], doc_ids: np.ndarray, threshold: float = 
     labels[np.array([not s for s in stems], dtype=bool)] = -1
     labels, n_clusters = _keep_shared(labels, np.asarray(doc_ids), min_docs)
     return ClusterLabels(labels, n_clusters, len(pairs), int(keep.sum()))
+
+
+def cluster_clauses(texts: Sequence[str], doc_ids: Sequence[int] | np.ndarray, min_docs: int = 2,
+                    threshold: float = REUSE_MIN) -> ClusterLabels:
+    """The reuse clustering of a corpus's clauses: the one that ingest stores and that ``rok reuse``
+    and ``rok similarity`` compute, so their clusters agree for the same clauses.
+
+    Clauses under ``MIN_CHARS`` characters get no cluster (-1). The others are clustered in the
+    order of their text, so the clusters, and their numbering, do not depend on the order in which
+    documents are named or were ingested.
+    """
+    doc_ids = np.asarray(doc_ids, dtype=np.int64)
+    counted = sorted((k for k, text in enumerate(texts) if len(text) >= MIN_CHARS), key=lambda k: texts[k])
+    labels = np.full(len(texts), -1, np.int64)
+    if not counted:
+        return ClusterLabels(labels, 0, 0, 0)
+    index = np.asarray(counted, dtype=np.int64)
+    result = cluster_texts([texts[k] for k in counted], doc_ids[index], threshold=threshold, min_docs=min_docs)
+    labels[index] = result.labels
+    return ClusterLabels(labels, result.n_clusters, result.candidates, result.verified)
 
 
 def _verify(unique: list[str], pairs: np.ndarray, threshold: float, batch: int = 500_000) -> np.ndarray:
@@ -188,7 +210,7 @@ def find_reuse(documents: Sequence[CorpusDocument], min_docs: int = 2,
                threshold: float = REUSE_MIN) -> tuple[ReuseReport, np.ndarray]:
     """Reuse clusters and per-document distinctive clauses; also the clause labels."""
     texts, doc_ids = flatten(documents)
-    result = cluster_texts(texts, doc_ids, threshold=threshold, min_docs=min_docs)
+    result = cluster_clauses(texts, doc_ids, min_docs=min_docs, threshold=threshold)
     members: list[list[tuple[int, int]]] = [[] for _ in range(result.n_clusters)]
     position = [(d, k) for d, doc in enumerate(documents) for k in range(len(doc.clauses))]
     for flat, label in enumerate(result.labels):

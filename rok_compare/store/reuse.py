@@ -1,11 +1,12 @@
 """Recompute the store's reuse clusters (the same clause in several documents) after a batch.
 
-Clauses are clustered in document-path order, so the result does not depend on the order in
-which a batch's workers finished. The clustering is :func:`rok_compare.align.reuse.cluster_texts`
-(normalised stems, MinHash LSH candidates, rapidfuzz verification: exact copies and edited ones
-alike). If the align package is missing or fails, the store falls back to grouping clauses whose
-normalised text is identical in at least two documents (``method = 'exact'``), so an ingest never
-fails for want of clusters.
+The clustering is :func:`rok_compare.align.reuse.cluster_clauses`, the same function with the same
+parameters as ``rok reuse`` and ``rok similarity`` (normalised stems, MinHash LSH candidates,
+rapidfuzz verification: exact copies and edited ones alike), so the store's clusters and theirs
+agree for the same clauses. It orders clauses by text, so the result does not depend on the order
+in which a batch's workers finished. If the align package is missing or fails, the store falls
+back to grouping clauses whose normalised text is identical in at least two documents
+(``method = 'exact'``), so an ingest never fails for want of clusters.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from rok_compare.store.database import Store
 from rok_compare.store.write import now
 
 MIN_CHARS = 20
-"""Shorter clauses (headings, party names alone) are not counted as reuse."""
+"""Shorter clauses (headings, party names alone) are not counted as reuse: the exact fallback's copy
+of :data:`rok_compare.align.reuse.MIN_CHARS` (the fallback runs when that package cannot)."""
 log = logging.getLogger(__name__)
 
 
@@ -78,21 +80,19 @@ def _align_clusters(store: Store) -> ReuseSummary:
 
 
 def _labelled_clauses(store: Store):
-    """Ids, document ids, texts and cluster labels (-1: none) of the clauses clustering counts."""
+    """Ids, document ids, texts and cluster labels (-1: none) of every stored clause, clustered by
+    :func:`rok_compare.align.reuse.cluster_clauses` (as ``rok reuse`` clusters them)."""
     import numpy as np
 
-    from rok_compare.align.reuse import cluster_texts
+    from rok_compare.align.reuse import cluster_clauses
 
-    # In document path and clause order, not by id: ids follow the order in which workers finished,
-    # and the clusters (their numbering, their representative wording) must not.
     rows = store.conn.execute(
         "SELECT c.id, c.document_id, c.text FROM clauses c JOIN documents d ON d.id = c.document_id "
-        "WHERE length(c.text) >= ? ORDER BY d.path, c.ord, c.id", (MIN_CHARS,)).fetchall()
+        "ORDER BY d.path, c.ord, c.id").fetchall()
     ids = [row[0] for row in rows]
     texts = [row[2] for row in rows]
     doc_ids = np.asarray([row[1] for row in rows], dtype=np.int64)
-    labels = cluster_texts(texts, doc_ids).labels if rows else np.zeros(0, np.int64)
-    return ids, doc_ids, texts, labels
+    return ids, doc_ids, texts, cluster_clauses(texts, doc_ids).labels
 
 
 def stored_clause_labels(store: Store) -> list[tuple[int, int]]:
