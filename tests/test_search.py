@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from rok_compare.search import SearchQueryError, parse_query, search
+from rok_compare.search.query import AllOf, AnyOf, Phrase, Prefix, Word
 from rok_compare.store import Store, ingest, write_agreement
 from rok_compare.store.reuse import recompute_reuse_clusters
 from rok_compare.store.testing import make_agreement
@@ -110,11 +111,14 @@ def test_plain_queries_never_break_the_syntax(db: Path, query: str) -> None:
         assert "invalid search query" in str(error)
 
 
-def test_plain_words_are_quoted() -> None:
+def test_query_tree() -> None:
+    # Changed with the Swedish search (issue 14): a query is parsed into a tree that is expanded
+    # against the store's vocabulary, instead of being quoted into FTS5 prefix terms right away.
     parsed = parse_query('tolk hälso-undersökning får')
-    assert parsed.words == '"tolk"* AND "hälso"* AND "undersökning"* AND "får"'
-    assert not parsed.advanced
-    assert parse_query('"exakt fras" OR tolk').advanced
+    assert parsed.root == AllOf((Word("tolk"), Phrase(("hälso", "undersökning")), Word("får")))
+    assert parse_query('"exakt fras" OR tolk*').root == AllOf((AnyOf((Phrase(("exakt", "fras")), Prefix("tolk"))),))
+    assert parse_query("bostad -tolk NOT tandvård").root == AllOf((Word("bostad"),), (Word("tolk"), Word("tandvård")))
+    assert parse_query("").root is None  # filters alone
     with pytest.raises(SearchQueryError, match="no words"):
         parse_query("!!!")
 
@@ -123,11 +127,14 @@ def test_cli_search_table_json_and_errors(db: Path) -> None:
     table = subprocess.run([str(ROK), "search", "hälsoundersökning", "--db", str(db)], capture_output=True,
                            text=True, timeout=60)
     assert table.returncode == 0
-    assert "Jämtlands län (23)" in table.stdout and "reused in 3 documents" in table.stdout
+    # Hits are labelled by document (short title · county · year · type) since issue 14.
+    assert "Jämtlands län · 2016–2019 · regional agreement" in table.stdout
+    assert "reused in 3 documents" in table.stdout
     out = subprocess.run([str(ROK), "search", "tolk", "--db", str(db), "--format", "json"],
                          capture_output=True, text=True, timeout=60)
     hits = json.loads(out.stdout)
     assert hits[0]["occurrence"]["county"] == "Norrbottens län" and hits[0]["text"].startswith("Tolk")
+    assert hits[0]["anchor"] == f"doc/{hits[0]['document_id']}.html#clause-{hits[0]['clause_id']}"
     bad = subprocess.run([str(ROK), "search", "tolk AND", "--db", str(db)], capture_output=True, text=True,
                          timeout=60)
     assert bad.returncode == 2 and bad.stderr.startswith("error: invalid search query")

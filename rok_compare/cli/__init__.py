@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rok_compare.cli import compare, corpus, extract, report, serve
+from rok_compare.cli import compare, corpus, extract, report, search, serve
 from rok_compare.cli.output import set_no_color
 
 app = typer.Typer(
@@ -41,6 +41,7 @@ def _root(
 extract.register(app)
 compare.register(app)
 corpus.register(app)
+search.register(app)
 report.register(app)
 serve.register(app)
 

@@ -1,4 +1,4 @@
-"""Commands that work on the corpus store: ingest, prune, status, search, export.
+"""Commands that work on the corpus store: ingest, prune, status, export (search: :mod:`rok_compare.cli.search`).
 
 Thin: each parses its options, calls :mod:`rok_compare.store`, :mod:`rok_compare.search` or
 :mod:`rok_compare.export`, and prints. Every expected error is one ``error: ...`` line on stderr
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -22,8 +21,6 @@ import typer
 from rok_compare.cli.output import OCR_ENV, OcrMode, color_enabled, fail, format_choice, terminal_safe
 from rok_compare.ingest.text import MAX_TEXT_MB_ENV
 
-PLACES_SHOWN = 5
-VARIANTS_SHOWN = 4
 DB_HELP = "The corpus store (default: $ROK_DB, else rok.db in the working directory)."
 
 
@@ -52,7 +49,6 @@ def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest_command)
     app.command("prune")(prune_command)
     app.command("status")(status_command)
-    app.command("search")(search_command)
     app.command("export")(export_command)
 
 
@@ -316,76 +312,6 @@ def status_command(
         for f in info.failures:
             error = terminal_safe(f.error.removeprefix(f.path + ": "))
             typer.echo(f"  [{terminal_safe(f.kind)}] {terminal_safe(_shown(f.path))}: {error}")
-
-
-def search_command(
-    query: str = typer.Argument("", help='Words, "a phrase", or FTS5 syntax (AND, OR, NOT, NEAR, word*). '
-                                         "A query that starts with - goes after --: rok search -- -tolk"),
-    db: Path | None = _db_option(),  # noqa: B008
-    county: str | None = typer.Option(None, "--county", help="County name (part of it) or code."),
-    year: int | None = typer.Option(None, "--year", help="Documents valid in this year (e.g. 2019)."),
-    kind: str | None = typer.Option(None, "--kind", help="Clause kind: goal, commitment, principle, ..."),
-    theme: str | None = typer.Option(None, "--theme", help="Clause theme: health, labour_market, ..."),
-    party: str | None = typer.Option(None, "--party", help="Documents this party signed (part of its name)."),
-    similar_to: str | None = typer.Option(None, "--similar-to", help="A clause text, or a file holding one."),
-    limit: int = typer.Option(20, "--limit", min=1, help="Number of hits."),
-    format: OutputFormat = typer.Option(OutputFormat.TEXT, "--format", "-f", **_FORMAT),  # noqa: A002, B008
-) -> None:
-    """Find model clauses, best first; copies of one clause are shown once with their variants."""
-    from rok_compare.search import search
-
-    db = _db(db)
-    if year is not None and not 1 <= year <= 9999:
-        fail(f"--year must be a year such as 2019, not {year if len(str(year)) < 20 else str(year)[:20] + '...'}")
-        raise typer.Exit(code=2)
-    reference = _reference_text(similar_to) if similar_to else None
-    with _errors(db):
-        hits = search(db, query, county=county, year=year, kind=kind, party=party, similar_to=reference,
-                      limit=limit, theme=theme)
-    if format is OutputFormat.JSON:
-        typer.echo(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
-        return
-    if not hits:
-        typer.echo("no matching clauses")
-        return
-    for hit in hits:
-        o = hit.occurrence
-        where = terminal_safe(" · ".join(x for x in (
-            f"{o.county} ({o.county_code})" if o.county else "unknown county", o.year, o.doc_type,
-            Path(o.path).name, f"§ {o.section}" if o.section else "", f"p. {o.page}" if o.page else "") if x))
-        typer.echo(f"{hit.rank:>2}. [{hit.score:.2f}] {where}")
-        typer.echo(textwrap.fill(terminal_safe(hit.text), width=100, initial_indent="    ", subsequent_indent="    ",
-                                 max_lines=8, placeholder=" …"))
-        if hit.n_documents > 1 or hit.n_variants > 1:
-            typer.echo(f"    reused in {hit.n_documents} documents, {hit.n_variants} wording(s):")
-            for variant in hit.variants[:VARIANTS_SHOWN]:
-                shown = [terminal_safe(f"{v.county or '?'} {v.year}".strip())
-                         for v in variant.occurrences[:PLACES_SHOWN]]
-                more = variant.n_documents - len(shown)
-                places = ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-                typer.echo(f"      - {variant.n_documents} doc(s): {places}")
-                if variant.text != hit.text:
-                    typer.echo(textwrap.fill(f"“{terminal_safe(variant.text)}”", width=100, initial_indent="          ",
-                                             subsequent_indent="          ", max_lines=3, placeholder=" …"))
-            if hit.n_variants > VARIANTS_SHOWN:
-                typer.echo(f"      … and {hit.n_variants - VARIANTS_SHOWN} more wording(s) "
-                           f"(--format json lists up to {len(hit.variants)})")
-        typer.echo("")
-
-
-def _reference_text(value: str) -> str:
-    """``--similar-to``: the text of a file when it names one, else the value itself."""
-    path = Path(value)
-    if len(value) < 4096 and path.is_file():
-        from rok_compare.errors import InputError
-        from rok_compare.ingest import read_document
-
-        try:
-            return read_document(path).text
-        except InputError as error:
-            fail(str(error))
-            raise typer.Exit(code=2) from None
-    return value
 
 
 def export_command(

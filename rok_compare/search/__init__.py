@@ -1,12 +1,16 @@
-"""Model-clause search over the corpus store.
+"""Clause search over the corpus store, with Swedish word forms and compounds.
 
     >>> from rok_compare.search import search
-    >>> for hit in search("rok.db", "hälsoundersökning", county="Jämtland"):
-    ...     print(hit.occurrence.county, hit.occurrence.year, hit.text, hit.n_documents)
+    >>> for hit in search("rok.db", "bostad -tolk", county="Jämtland"):
+    ...     print(hit.occurrence.label, hit.occurrence.anchor, hit.text)
+
+:func:`search` documents the query language and the filters; ``rok search`` and the report's
+search (through ``rok serve``) both call it.
 """
 
-from rok_compare.search.engine import SearchHit, search
+from rok_compare.search.engine import SearchHit, count_matches, search
 from rok_compare.search.families import Occurrence, Variant
-from rok_compare.search.query import SearchQueryError, parse_query
+from rok_compare.search.query import Query, SearchQueryError, parse_query
 
-__all__ = ["Occurrence", "SearchHit", "SearchQueryError", "Variant", "parse_query", "search"]
+__all__ = ["Occurrence", "Query", "SearchHit", "SearchQueryError", "Variant", "count_matches", "parse_query",
+           "search"]

@@ -1,61 +1,81 @@
-"""Model-clause search: full-text candidates, re-ranked by similarity, reuse families shown once.
+"""Clause search: the one function behind ``rok search`` and the report's search.
 
-1. Candidates: the best FTS5 matches by bm25 in the word index, one per reuse family (a clause
-   copied into 200 documents takes one place, not 200); topped up from the trigram index when
-   the words alone give fewer than ``candidates`` families (words inside compounds).
-2. Re-rank: ``score = w * lexical + (1 - w) * similarity``, where lexical is bm25 scaled to 0..1
+1. Parse (:mod:`~rok_compare.search.query`) and plan (:mod:`~rok_compare.search.compile`): each
+   query word becomes the store words it finds (Swedish forms and compounds), one FTS5 expression.
+2. Candidates: the best matches by bm25 in the word index, one per reuse family (a clause copied
+   into 200 documents takes one place, not 200). Without query words (filters alone, or only
+   ``-words``) the matching clauses are listed in document order instead.
+3. Re-rank: ``score = w * lexical + (1 - w) * similarity``, where lexical is bm25 scaled to 0..1
    within the candidates and similarity compares each clause with the query words or the
-   ``similar_to`` passage (see :mod:`rok_compare.search.similarity`).
-3. Group: each hit is one family, listing its wordings and how many documents carry each
-   (:mod:`rok_compare.search.families`).
+   ``similar_to`` passage (:mod:`~rok_compare.search.similarity`).
+4. Group: each hit is one family, listing its wordings and where each occurs
+   (:mod:`~rok_compare.search.families`).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rok_compare.model import ClauseKind
+from rok_compare.search.compile import Plan, plan_passage, plan_query, store_words
 from rok_compare.search.families import Occurrence, Variant, family, occurrence
-from rok_compare.search.query import (
-    MatchQuery,
-    SearchQueryError,
-    explain_fts_error,
-    parse_query,
-    query_from_text,
-)
+from rok_compare.search.filters import Filters, conditions, year_range
+from rok_compare.search.query import WORD, SearchQueryError, parse_query
 from rok_compare.search.similarity import similarity
+from rok_compare.search.swedish import fold
 from rok_compare.store.database import Store
 
 LEXICAL_WEIGHT = 0.6
 LEXICAL_WEIGHT_SIMILAR = 0.3
 """With ``similar_to`` the passage similarity matters more than the query words."""
-TRIGRAM_DISCOUNT = 0.5
-"""A match inside a compound counts less than a match of the word itself."""
 FIRST_PASS = 10
 """The first pass groups the ``FIRST_PASS * candidates`` best-ranked matches by family."""
 _NOT_QUERY_ERRORS = ("locked", "busy", "disk", "malformed", "no such table", "readonly", "unable to open")
+_FAMILY = "COALESCE('k' || m.cluster_id, c.norm_hash)"
+_FROM = ("clauses c JOIN documents d ON d.id = c.document_id "
+         "LEFT JOIN cluster_members m ON m.clause_id = c.id")
+_DOCUMENT_ORDER = "d.county_code IS NULL, d.county_code, d.period_start IS NULL, d.period_start, d.id, c.ord"
 
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
+    """One clause found, standing for its reuse family (its copies and edited copies)."""
+
     rank: int
     score: float
+    """0..1; 0 for a listing without query words (filters alone)."""
     lexical: float
     similarity: float
     text: str
     kind: str
     themes: tuple[str, ...]
     occurrence: Occurrence
-    """The best-scoring clause of the family."""
+    """The best-scoring clause of the family: document id and label, clause id and anchor."""
     cluster_id: int | None
     n_documents: int
     """Documents carrying this clause or a variant of it, in the whole corpus."""
     n_variants: int
     """Distinct wordings in the family; ``variants`` lists the most widespread of them."""
     variants: tuple[Variant, ...]
+    highlights: tuple[str, ...] = ()
+    """The words of ``text`` (lower case) that the query found, for marking them."""
+
+    @property
+    def document_id(self) -> int:
+        return self.occurrence.document_id
+
+    @property
+    def clause_id(self) -> int:
+        return self.occurrence.clause_id
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready data (what ``rok search --format json`` prints, one per hit)."""
+        data = asdict(self)
+        data["document_id"], data["clause_id"] = self.document_id, self.clause_id
+        data["label"], data["anchor"] = self.occurrence.label, self.occurrence.anchor
+        return data
 
 
 @dataclass(slots=True)
@@ -72,158 +92,174 @@ class _Candidate:
     score: float = 0.0
 
 
-def search(db: str | Path | Store, query: str = "", *, county: str | None = None, year: int | None = None,
-           kind: str | None = None, party: str | None = None, similar_to: str | None = None,
-           limit: int = 20, candidates: int = 100, theme: str | None = None) -> list[SearchHit]:
-    """Ranked model clauses for ``query``; raises :class:`SearchQueryError` for a bad query or filter."""
-    if not query.strip() and not (similar_to and similar_to.strip()):
-        raise SearchQueryError("give a query, or a text to compare with (--similar-to)")
+def search(db: str | Path | Store, query: str = "", *, county: str | None = None,
+           year: int | str | tuple[int | None, int | None] | None = None, kind: str | None = None,
+           party: str | None = None, theme: str | None = None, doc_type: str | None = None,
+           document: int | None = None, similar_to: str | None = None, limit: int = 20, offset: int = 0,
+           candidates: int = 100) -> list[SearchHit]:
+    """Clauses of the store matching ``query`` and the filters, best first, copies shown once.
+
+    **Query language** (the same for ``rok search``, the report and Python)::
+
+        bostad                 the word in any form and compounds with it: bostäder, bostaden,
+                               bostadsförsörjning, hyresbostäder (Swedish, rule-based)
+        "egen bostad"          exact words in this order, any case; "bostad" alone: only that word
+        bostad*                words beginning with bostad
+        bostad tolk            both (AND is implied; AND may be written)
+        bostad OR boende       either; OR binds tighter than AND:
+                               bostad OR boende nyanlända = (bostad OR boende) AND nyanlända
+        bostad -tolk           bostad but not tolk (also: bostad NOT tolk)
+        (a OR b) -(c OR d)     parentheses group
+        -tolk                  only -words: every clause (of the filters) without them
+
+    Operators are capitals (OR, AND, NOT); letters are compared case-insensitively, å/ä/ö kept
+    apart from a/o (``får`` never finds ``far``). Function words (och, att, för, ska, ...) match
+    only themselves. An empty query lists the clauses the filters select, by county, year and
+    document. A bad query or filter raises :class:`SearchQueryError` (a one-line message).
+
+    **Filters** (all optional, combined with AND): ``county`` (part of a name, any case, or a
+    two-digit code), ``year`` (documents valid in that year: ``2019``, ``"2017-2019"``,
+    ``"2017-"``, ``(2017, 2019)``), ``kind`` (clause kind: goal, commitment, ...), ``theme``,
+    ``party`` (part of a party's name), ``doc_type`` (regional_agreement, local_agreement, ...),
+    ``document`` (a document id). ``similar_to`` ranks by likeness to a passage (alone: find
+    the passage's wordings). ``limit``/``offset`` page through the hits.
+
+    Each :class:`SearchHit` names its document (``occurrence.label``: short title · county ·
+    year · type; ``document_id``) and its clause (``clause_id``; ``occurrence.anchor`` is
+    ``doc/<document_id>.html#clause-<clause_id>`` in the report).
+    """
+    if limit < 1 or offset < 0:
+        raise SearchQueryError("limit must be 1 or more and offset 0 or more")
+    parsed = parse_query(query)
+    filters = Filters(county, kind, theme, party, year_range(year), doc_type, document)
+    passage = similar_to.strip() if similar_to and similar_to.strip() else None
+    if parsed.root is None and passage is None and not filters.any:
+        raise SearchQueryError("give a query, a filter (county, year, kind, theme, party, document type) "
+                               "or a text to compare with (--similar-to)")
     store = db if isinstance(db, Store) else Store.open(db, readonly=True)
     try:
         conn = store.conn
-        if query.strip():
-            match = parse_query(query)
-        else:
-            match = query_from_text(similar_to or "", lambda words: _frequencies(conn, words),
-                                    _clause_count(conn))
-        where, params = _filters(conn, county, year, kind, party, theme)
+        where = conditions(conn, filters)
         if where is None:
             return []
-        found = _candidates(conn, match, where, params, max(candidates, limit), limit)
-        if not found:
+        plan = _plan(conn, str(store.path), parsed, passage)
+        if plan.empty:
             return []
-        _load(conn, found)
-        _rerank(found, match, similar_to)
-        return _hits(conn, found, limit)
+        wanted = offset + limit
+        if plan.include is None:
+            found = _listed(conn, plan, where, wanted)
+            _load(conn, found)
+        else:
+            found = _ranked(conn, plan, where, max(candidates, wanted), wanted)
+            _load(conn, found)
+            _rerank(found, plan, passage)
+        return _hits(conn, found[offset:wanted], plan, offset)
     finally:
         if not isinstance(db, Store):
             store.close()
 
 
-def _frequencies(conn: sqlite3.Connection, words: list[str]) -> dict[str, int]:
-    """How many clauses each word occurs in (the word index's vocabulary)."""
-    if not words:
-        return {}
-    marks = ",".join("?" * len(words))
-    return dict(conn.execute(f"SELECT term, doc FROM clauses_vocab WHERE term IN ({marks})", words).fetchall())
+def count_matches(db: str | Path | Store, query: str = "", **filters: object) -> int:
+    """How many hits :func:`search` has in all for ``query`` and the filters (reuse families),
+    however many ``limit`` shows. Takes the same arguments as :func:`search`."""
+    parsed = parse_query(query)
+    keys = ("county", "kind", "theme", "party", "doc_type", "document")
+    chosen = Filters(**{k: filters.get(k) for k in keys}, years=year_range(filters.get("year")))  # type: ignore[arg-type]
+    unknown = set(filters) - set(keys) - {"year", "similar_to", "limit", "offset", "candidates"}
+    if unknown:
+        raise TypeError(f"count_matches() got unexpected filters: {', '.join(sorted(unknown))}")
+    store = db if isinstance(db, Store) else Store.open(db, readonly=True)
+    try:
+        conn = store.conn
+        where = conditions(conn, chosen)
+        passage = str(filters.get("similar_to") or "").strip() or None
+        if where is None or (parsed.root is None and passage is None and not chosen.any):
+            return 0
+        plan = _plan(conn, str(store.path), parsed, passage)
+        if plan.empty:
+            return 0
+        sql, args = _matching_sql(plan, where)
+        return int(_execute(conn, f"SELECT COUNT(DISTINCT {_FAMILY}) FROM {_FROM} WHERE {sql}", args,
+                            query).fetchone()[0])
+    finally:
+        if not isinstance(db, Store):
+            store.close()
 
 
-def _clause_count(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT COUNT(*) FROM clauses").fetchone()[0])
+def _plan(conn: sqlite3.Connection, path: str, parsed, passage: str | None) -> Plan:
+    if parsed.root is None and passage:
+        return plan_passage(passage, store_words(conn, path))
+    return plan_query(parsed, lambda: store_words(conn, path))
 
 
-def _filters(conn: sqlite3.Connection, county: str | None, year: int | None, kind: str | None,
-             party: str | None, theme: str | None = None) -> tuple[str | None, list[object]]:
-    """SQL conditions on ``c`` (clauses) and ``d`` (documents); None where when nothing can match."""
-    where, params = [], []
-    if county:
-        if county.strip().isdigit():
-            where.append("d.county_code = ?")
-            params.append(county.strip().zfill(2))
-        else:
-            names = _matching(
-                conn, "SELECT DISTINCT county_name FROM documents WHERE county_name IS NOT NULL", county)
-            if not names:
-                return None, []
-            where.append(f"d.county_name IN ({','.join('?' * len(names))})")
-            params += names
-    if year is not None:
-        where.append("d.period_start <= ? AND COALESCE(d.period_end, 9999) >= ?")
-        params += [year, year]
-    if kind:
-        if kind not in {k.value for k in ClauseKind}:
-            choices = ", ".join(k.value for k in ClauseKind)
-            raise SearchQueryError(f"unknown clause kind {kind!r} (choose from {choices})")
-        where.append("c.kind = ?")
-        params.append(kind)
-    if theme:
-        from rok_compare.extract.clauses import theme_names
-
-        if theme not in theme_names():
-            raise SearchQueryError(f"unknown theme {theme!r} (choose from {', '.join(theme_names())})")
-        where.append("EXISTS (SELECT 1 FROM json_each(c.themes) WHERE json_each.value = ?)")
-        params.append(theme)
-    if party:
-        names = _matching(
-            conn, "SELECT DISTINCT canonical FROM parties UNION SELECT DISTINCT name FROM parties", party)
-        if not names:
-            return None, []
-        marks = ",".join("?" * len(names))
-        where.append(f"d.id IN (SELECT document_id FROM parties "
-                     f"WHERE canonical IN ({marks}) OR name IN ({marks}))")
-        params += names + names
-    return " AND ".join(where) or "1", params
+def _matching_sql(plan: Plan, where: tuple[str, list[object]]) -> tuple[str, list[object]]:
+    """The condition for every clause the plan and filters select."""
+    sql, args = where[0], list(where[1])
+    for expression, negate in ((plan.include, ""), (plan.exclude, "NOT ")):
+        if expression:
+            sql += f" AND c.id {negate}IN (SELECT rowid FROM clauses_fts WHERE clauses_fts MATCH ?)"
+            args.append(expression)
+    return sql, args
 
 
-def _matching(conn: sqlite3.Connection, sql: str, needle: str) -> list[str]:
-    """Values containing ``needle``, compared case-insensitively (SQLite's LIKE folds ASCII only)."""
-    folded = needle.casefold().strip()
-    return [row[0] for row in conn.execute(sql) if row[0] and folded in row[0].casefold()]
+def _listed(conn: sqlite3.Connection, plan: Plan, where: tuple[str, list[object]], wanted: int) -> list[_Candidate]:
+    """Without query words: the first clause of each family, in document order."""
+    sql, args = _matching_sql(plan, where)
+    rows = _execute(conn, f"WITH found AS (SELECT c.id, {_FAMILY} AS family, ROW_NUMBER() OVER ("
+                          f"PARTITION BY {_FAMILY} ORDER BY {_DOCUMENT_ORDER}) AS n, "
+                          f"ROW_NUMBER() OVER (ORDER BY {_DOCUMENT_ORDER}) AS position FROM {_FROM} WHERE {sql}) "
+                          f"SELECT id, family FROM found WHERE n = 1 ORDER BY position LIMIT ?",
+                    [*args, wanted], plan.include or plan.exclude or "").fetchall()
+    return [_Candidate(id_, 0.0, fam) for id_, fam in rows]
 
 
-def _run_match(conn: sqlite3.Connection, table: str, expression: str, match: MatchQuery, where: str,
-               params: list[object], exclude: set[str], limit: int, wanted: int) -> list[tuple[int, float, str]]:
-    """The best clause of each of the ``limit`` best families: (clause id, bm25, family key).
+def _ranked(conn: sqlite3.Connection, plan: Plan, where: tuple[str, list[object]], limit: int,
+            wanted: int) -> list[_Candidate]:
+    """The best clause of each of the ``limit`` best families by bm25.
 
     The first pass groups the best ``FIRST_PASS * limit`` matches; when filters or big families
     leave fewer than ``wanted`` families there, a second pass groups every match.
     """
+    expression = plan.include or ""
     first = limit * FIRST_PASS
-    rows = _grouped(conn, table, expression, match, where, params, len(exclude) + limit, first)
-    if len(rows) < len(exclude) + wanted and _more_than(conn, table, expression, first):
-        rows = _grouped(conn, table, expression, match, where, params, len(exclude) + limit, None)
-    return [row for row in rows if row[2] not in exclude][:limit]
-
-
-def _grouped(conn: sqlite3.Connection, table: str, expression: str, match: MatchQuery, where: str,
-             params: list[object], limit: int, first: int | None) -> list[tuple[int, float, str]]:
-    # bm25 (the FTS5 rank) works only in a query driven by the FTS table itself: rank there, join after.
-    top = "ORDER BY rank LIMIT ?" if first else ""
-    sql = (f"WITH hits AS MATERIALIZED (SELECT rowid AS id, rank FROM {table} WHERE {table} MATCH ? {top}) "
-           f"SELECT c.id, MIN(hits.rank), COALESCE('k' || m.cluster_id, c.norm_hash) AS family FROM hits "
-           f"JOIN clauses c ON c.id = hits.id JOIN documents d ON d.id = c.document_id "
-           f"LEFT JOIN cluster_members m ON m.clause_id = c.id WHERE {where} "
-           f"GROUP BY family ORDER BY MIN(hits.rank), c.id LIMIT ?")
-    args = [expression, *([first] if first else []), *params, limit]
-    return _execute(conn, sql, args, match)
-
-
-def _more_than(conn: sqlite3.Connection, table: str, expression: str, count: int) -> bool:
-    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)"
-    return conn.execute(sql, (expression, count + 1)).fetchone()[0] > count
-
-
-def _execute(conn: sqlite3.Connection, sql: str, args: list[object], match: MatchQuery) -> list:
-    try:
-        return conn.execute(sql, args).fetchall()
-    except sqlite3.OperationalError as error:
-        if any(word in str(error) for word in _NOT_QUERY_ERRORS):
-            raise
-        raise explain_fts_error(match, error) from error  # the MATCH text is the only user input
-
-
-def _candidates(conn: sqlite3.Connection, match: MatchQuery, where: str, params: list[object],
-                limit: int, wanted: int) -> list[_Candidate]:
-    """Up to ``limit`` families; the trigram index is asked only when the words match few clauses."""
-    words = _run_match(conn, "clauses_fts", match.words, match, where, params, set(), limit, wanted)
-    found = _scaled(words, 1.0)
-    if match.trigram and len(found) < wanted and not _more_than(conn, "clauses_fts", match.words, limit):
-        seen = {family for _, _, family in words}
-        extra = _run_match(conn, "clauses_tri", match.trigram, match, where, params, seen, limit - len(found),
-                           wanted - len(found))
-        found += _scaled(extra, TRIGRAM_DISCOUNT)
-    return found
-
-
-def _scaled(rows: list[tuple[int, float, str]], weight: float) -> list[_Candidate]:
-    """bm25 (negative, lower is better) scaled so the best candidate gets ``weight``."""
+    rows = _grouped(conn, expression, where, limit, first)
+    if len(rows) < wanted and _more_than(conn, expression, first):
+        rows = _grouped(conn, expression, where, limit, None)
     if not rows:
         return []
     best = min(rank for _, rank, _ in rows)
-    return [_Candidate(id_, weight * (rank / best if best else 1.0), family) for id_, rank, family in rows]
+    return [_Candidate(id_, rank / best if best else 1.0, fam) for id_, rank, fam in rows]
+
+
+def _grouped(conn: sqlite3.Connection, expression: str, where: tuple[str, list[object]], limit: int,
+             first: int | None) -> list[tuple[int, float, str]]:
+    # bm25 (the FTS5 rank) works only in a query driven by the FTS table itself: rank there, join after.
+    top = "ORDER BY rank LIMIT ?" if first else ""
+    sql = (f"WITH hits AS MATERIALIZED (SELECT rowid AS id, rank FROM clauses_fts WHERE clauses_fts MATCH ? "
+           f"{top}) SELECT c.id, MIN(hits.rank), {_FAMILY} AS family FROM hits JOIN {_FROM} "
+           f"WHERE c.id = hits.id AND {where[0]} GROUP BY family ORDER BY MIN(hits.rank), c.id LIMIT ?")
+    args = [expression, *([first] if first else []), *where[1], limit]
+    return _execute(conn, sql, args, expression).fetchall()
+
+
+def _more_than(conn: sqlite3.Connection, expression: str, count: int) -> bool:
+    sql = "SELECT COUNT(*) FROM (SELECT 1 FROM clauses_fts WHERE clauses_fts MATCH ? LIMIT ?)"
+    return _execute(conn, sql, [expression, count + 1], expression).fetchone()[0] > count
+
+
+def _execute(conn: sqlite3.Connection, sql: str, args: list[object], shown: str) -> sqlite3.Cursor:
+    try:
+        return conn.execute(sql, args)
+    except sqlite3.OperationalError as error:
+        if any(word in str(error) for word in _NOT_QUERY_ERRORS):
+            raise
+        # Every word is quoted when the expression is built: this is a bug, not the user's query.
+        raise RuntimeError(f"search expression {shown[:200]!r} failed: {error}") from error
 
 
 def _load(conn: sqlite3.Connection, found: list[_Candidate]) -> None:
+    if not found:
+        return
     by_id = {c.id: c for c in found}
     marks = ",".join("?" * len(by_id))
     for id_, text, kind, themes, norm, cluster in conn.execute(
@@ -234,22 +270,28 @@ def _load(conn: sqlite3.Connection, found: list[_Candidate]) -> None:
         candidate.norm_hash, candidate.cluster_id = norm, cluster
 
 
-def _rerank(found: list[_Candidate], match: MatchQuery, similar_to: str | None) -> None:
-    reference = similar_to or " ".join(match.terms)
+def _rerank(found: list[_Candidate], plan: Plan, similar_to: str | None) -> None:
+    reference = similar_to or " ".join(plan.terms)
     weight = LEXICAL_WEIGHT_SIMILAR if similar_to else LEXICAL_WEIGHT
-    scores = similarity(reference, match.terms, [c.text for c in found])
+    scores = similarity(reference, plan.terms, [c.text for c in found])
     for candidate, sim in zip(found, scores, strict=True):
         candidate.similarity = sim
         candidate.score = weight * candidate.lexical + (1 - weight) * sim
     found.sort(key=lambda c: (-c.score, c.id))
 
 
-def _hits(conn: sqlite3.Connection, found: list[_Candidate], limit: int) -> list[SearchHit]:
-    """The ``limit`` best candidates (one per family already) with their families."""
+def _highlights(text: str, plan: Plan) -> tuple[str, ...]:
+    words = dict.fromkeys(fold(w) for w in WORD.findall(text))
+    return tuple(w for w in words if w in plan.found or w.startswith(plan.prefixes or ("\0",)))
+
+
+def _hits(conn: sqlite3.Connection, found: list[_Candidate], plan: Plan, offset: int) -> list[SearchHit]:
+    """The candidates (one per family already) with their families."""
     hits = []
-    for rank, best in enumerate(found[:limit], start=1):
+    for rank, best in enumerate(found, start=offset + 1):
         fam = family(conn, best.cluster_id, best.norm_hash, best.text)
         hits.append(SearchHit(rank, round(best.score, 4), round(best.lexical, 4), round(best.similarity, 4),
                               best.text, best.kind, tuple(json.loads(best.themes)), occurrence(conn, best.id),
-                              best.cluster_id, fam.n_documents, fam.n_variants, fam.variants))
+                              best.cluster_id, fam.n_documents, fam.n_variants, fam.variants,
+                              _highlights(best.text, plan)))
     return hits

@@ -7,18 +7,25 @@ an index, so a clause copied into thousands of documents costs no more than a un
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from rok_compare.model import period_label
 
 MAX_OCCURRENCES = 12
 MAX_VARIANTS = 10
+SHORT_TITLE = 48
+"""Characters of a title kept in a document label (the report's and server's length)."""
+UNKNOWN_COUNTY = "unknown county"
+UNDATED = "undated"
 
 
 @dataclass(frozen=True, slots=True)
 class Occurrence:
-    """Where a clause stands: document, county, period, section, page."""
+    """Where a clause stands: document, county, period, section, page; its document's label and
+    the clause's anchor in the report (``doc/<document_id>.html#clause-<clause_id>``)."""
 
     clause_id: int
     clause_key: str
@@ -32,6 +39,9 @@ class Occurrence:
     doc_type: str
     section: str | None
     page: int | None
+    label: str
+    """"short title · county · year · type": the document as a person names it."""
+    anchor: str
 
     @property
     def year(self) -> str:
@@ -61,15 +71,43 @@ _OCCURRENCE_SQL = (
     "LEFT JOIN sections s ON s.id = c.section_id")
 
 
+def short_title(title: str | None, path: str) -> str:
+    """The title on one line, cut at a word after :data:`SHORT_TITLE` characters; the file name
+    without its extension when the document has no title."""
+    text = re.sub(r"\s+", " ", title or "").strip() or PurePath(path).stem
+    if len(text) <= SHORT_TITLE:
+        return text
+    head = text[:SHORT_TITLE]
+    cut = head.rsplit(" ", 1)[0] if " " in head else head
+    return cut.rstrip(" ,.;:–-") + "…"
+
+
+def document_label(title: str | None, path: str, county: str | None, start: int | None, end: int | None,
+                   doc_type: str) -> str:
+    return " · ".join((short_title(title, path), county or UNKNOWN_COUNTY, period_label(start, end) or UNDATED,
+                       doc_type.replace("_", " ")))
+
+
+def clause_anchor(document_id: int, clause_id: int) -> str:
+    """The clause in the report: its document's page and the clause's id there."""
+    return f"doc/{document_id}.html#clause-{clause_id}"
+
+
+def _occurrence(row: tuple) -> Occurrence:
+    clause_id, _, document_id, path, title, county, _, start, end, doc_type, _, _ = row
+    return Occurrence(*row, label=document_label(title, path, county, start, end, doc_type),
+                      anchor=clause_anchor(document_id, clause_id))
+
+
 def occurrence(conn: sqlite3.Connection, clause_id: int) -> Occurrence:
-    return Occurrence(*conn.execute(f"{_OCCURRENCE_SQL} WHERE c.id = ?", (clause_id,)).fetchone())
+    return _occurrence(conn.execute(f"{_OCCURRENCE_SQL} WHERE c.id = ?", (clause_id,)).fetchone())
 
 
 def _occurrences(conn: sqlite3.Connection, norm_hash: str) -> tuple[Occurrence, ...]:
     # ORDER BY c.id walks the norm_hash index without sorting; the few rows are sorted after.
     rows = conn.execute(f"{_OCCURRENCE_SQL} WHERE c.norm_hash = ? ORDER BY c.id LIMIT ?",
                         (norm_hash, MAX_OCCURRENCES))
-    found = [Occurrence(*row) for row in rows]
+    found = [_occurrence(row) for row in rows]
     return tuple(sorted(found, key=lambda o: (o.county_code or "~", o.period_start or 0, o.clause_id)))
 
 

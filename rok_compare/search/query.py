@@ -1,100 +1,231 @@
-"""Turn what the user typed into safe FTS5 queries.
+"""The search query language, parsed into a small tree (no store needed).
 
-Plain words (the usual case) are quoted one by one, so no character the user types can break
-the FTS5 syntax: ``hälsoundersökning tolk`` becomes ``"hälsoundersökning"* AND "tolk"*``. Words
-of :data:`PREFIX_MIN` letters or more match as prefixes, which covers Swedish inflection
-(``etablering`` finds ``etableringen``, ``etableringsinsatser``); shorter words match exactly, so
-``får`` never finds ``far`` or ``fåren``. A query that uses FTS5 operators (``"a phrase"``,
-``AND``/``OR``/``NOT``, ``NEAR(...)``, parentheses) is passed through as written, and
-a syntax error in it becomes a :class:`SearchQueryError` with a one-line explanation.
+    bostad                  the word in any form, and compounds with it (bostäder, bostadsförsörjning)
+    "egen bostad"           the exact words in this order (any case); one quoted word: that word only
+    bostad*                 words that begin with "bostad"
+    bostad tolk             both (AND is implied; writing AND is allowed)
+    bostad OR boende        either; OR binds tighter than AND: "bostad OR boende nyanlända" means
+                            (bostad OR boende) AND nyanlända
+    bostad -tolk            bostad, but not tolk (also: bostad NOT tolk)
+    (bostad OR boende) -tolk   parentheses group
+
+Operators are written in capitals (``OR``, ``AND``, ``NOT``); in lower case they are words.
+Punctuation inside a word joins its parts into a phrase ("hälso-undersökning", "2010:197").
+A query of only ``-words`` lists the clauses without them. :func:`parse_query` raises
+:class:`SearchQueryError` with a one-line message for anything else.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-PREFIX_MIN = 4
-_WORD = re.compile(r"\w+\*?")
-_ADVANCED = re.compile(r'["()]|\b(AND|OR|NOT)\b|\bNEAR\s*\(')
-SYNTAX_HELP = ('use plain words, "an exact phrase", word*, AND / OR / NOT, NEAR(word1 word2), '
-               "and balanced quotes and parentheses")
+from rok_compare.search.swedish import fold
+
+SYNTAX_HELP = ('use words, "an exact phrase", word*, OR, -word (or NOT word) and balanced (parentheses); '
+               "see help(rok_compare.search.search)")
+_TOKEN = re.compile(r'\s*(?:(?P<open>\()|(?P<close>\))|(?P<quote>")|(?P<run>[^\s()"]+))')
+WORD = re.compile(r"[^\W_]+")
+"""A word: what the store's word index counts as a word (unicode61: letters and digits)."""
+OPERATORS = ("AND", "OR", "NOT")
 
 
 class SearchQueryError(ValueError):
-    """The query cannot be run; ``str()`` is a one-line message for the user."""
+    """The query or a filter cannot be used; ``str()`` is a one-line message for the user."""
 
 
 @dataclass(frozen=True, slots=True)
-class MatchQuery:
-    """The FTS5 expressions for one user query."""
+class Word:
+    """A word in any of its forms and in compounds (see :mod:`rok_compare.search.swedish`)."""
 
     text: str
-    """What the user typed."""
-    words: str
-    """MATCH expression for the word index."""
-    trigram: str | None
-    """MATCH expression for the trigram index (words inside compounds), None if not applicable."""
-    terms: tuple[str, ...]
-    """The plain words of the query, for similarity re-ranking."""
-    advanced: bool
 
 
-def _quote(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
+@dataclass(frozen=True, slots=True)
+class Prefix:
+    """Words beginning with ``text``."""
+
+    text: str
 
 
-def parse_query(text: str) -> MatchQuery:
-    """Build the MATCH expressions; raises :class:`SearchQueryError` for a query with no words."""
-    text = text.strip()
-    tokens = _WORD.findall(text)
-    terms = tuple(w.rstrip("*") for w in tokens)
-    if _ADVANCED.search(text):
-        keywords = {"AND", "OR", "NOT", "NEAR"}
-        plain = tuple(t for t in terms if t not in keywords)
-        if not plain:
-            raise SearchQueryError(f"query {text!r} has no words to search for")
-        return MatchQuery(text, text, None, plain, True)
-    if not terms:
-        raise SearchQueryError(f"query {text!r} has no words to search for (letters or digits)")
-    words = " AND ".join(_quote(t) + ("*" if w.endswith("*") or len(t) >= PREFIX_MIN else "")
-                         for w, t in zip(tokens, terms, strict=True))
-    # Inside compounds only words of PREFIX_MIN letters or more: "far" would match "erfarenhet".
-    use_trigram = all(len(t) >= PREFIX_MIN for t in terms)
-    trigram = " AND ".join(_quote(t) for t in terms) if use_trigram else None
-    return MatchQuery(text, words, trigram, terms, False)
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """These exact words in this order."""
+
+    words: tuple[str, ...]
 
 
-def query_from_text(text: str, frequency: Callable[[list[str]], dict[str, int]] | None = None,
-                    total: int = 0, max_terms: int = 8, max_share: float = 0.05) -> MatchQuery:
-    """A broad OR query from a passage (``--similar-to`` without a query): its most telling words.
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """At least one of the parts (OR)."""
 
-    ``frequency`` gives the number of clauses (of ``total``) each word occurs in. The rarest words
-    that occur at all are kept, without those in more than ``max_share`` of the clauses unless
-    nothing else is left: few candidates, all relevant, and a fast query. Without ``frequency``
-    the longest words are kept.
-    """
-    words: dict[str, None] = {}
-    for word in _WORD.findall(text):
-        word = word.rstrip("*").casefold()
-        if len(word) >= PREFIX_MIN and not word.isdigit():
-            words.setdefault(word, None)
-    if frequency is not None:
-        counts = frequency(list(words))
-        ranked = sorted((w for w in words if counts.get(w)), key=lambda w: (counts[w], w))
-        telling = [w for w in ranked if counts[w] <= max_share * total]
-        terms = (telling or ranked[:2])[:max_terms]
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """Every part of ``include`` and none of ``exclude`` (AND, NOT)."""
+
+    include: tuple[Node, ...]
+    exclude: tuple[Node, ...] = ()
+
+
+Node = Word | Prefix | Phrase | AnyOf | AllOf
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query: the tree (None for an empty query: filters alone) and what was typed."""
+
+    text: str
+    root: AllOf | None
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The words the query asks for (not those it excludes), for ranking and highlighting."""
+        return tuple(dict.fromkeys(_words(self.root))) if self.root else ()
+
+
+def _words(node: Node) -> Iterator[str]:
+    if isinstance(node, Word | Prefix):
+        yield node.text
+    elif isinstance(node, Phrase):
+        yield from node.words
+    elif isinstance(node, AnyOf):
+        for part in node.parts:
+            yield from _words(part)
     else:
-        terms = sorted(words, key=len, reverse=True)[:max_terms]
-    if not terms:
-        raise SearchQueryError("the --similar-to text has no words that occur in the corpus")
-    return MatchQuery(text, " OR ".join(_quote(t) for t in terms), None, tuple(terms), False)
+        for part in node.include:
+            yield from _words(part)
 
 
-def explain_fts_error(query: MatchQuery, error: Exception) -> SearchQueryError:
-    """The user-facing message for an SQLite error raised by a MATCH expression."""
-    detail = str(error).removeprefix("fts5: ")
-    if detail == 'syntax error near ""':
-        detail = "it ends too early: after an operator, or with an open parenthesis"
-    return SearchQueryError(f"invalid search query {query.text!r} ({detail}); {SYNTAX_HELP}")
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str
+    """"(", ")", "-", an operator, "term"."""
+    node: Word | Prefix | Phrase | None = None
+
+
+def parse_query(text: str) -> Query:
+    """Parse what the user typed; an empty query is allowed (filters alone)."""
+    text = text.strip()
+    tokens = list(_tokens(text))
+    if not tokens:
+        if text:
+            raise SearchQueryError(f"query {text!r} has no words to search for (letters or digits)")
+        return Query(text, None)
+    parser = _Parser(text, tokens)
+    root = parser.conjunction(nested=False)
+    return Query(text, root)
+
+
+def _tokens(text: str) -> Iterator[_Token]:
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:  # only trailing blanks are left
+            return
+        position = match.end()
+        if match["open"] or match["close"]:
+            yield _Token(match["open"] or match["close"])
+        elif match["quote"]:
+            end = text.find('"', position)
+            if end < 0:
+                raise _error(text, 'a " is not closed')
+            words = tuple(fold(w) for w in WORD.findall(text[position:end]))
+            position = end + 1
+            if words:
+                yield _Token("term", Phrase(words))
+        else:
+            yield from _run_tokens(match["run"])
+
+
+def _run_tokens(run: str) -> Iterator[_Token]:
+    """A run of non-blank characters: an operator, a negation sign, a word, a prefix or a phrase."""
+    if run in OPERATORS:
+        yield _Token(run)
+        return
+    if run.startswith("-") and len(run) > 1:
+        yield _Token("-")
+        run = run.lstrip("-")
+    parts = [fold(w) for w in WORD.findall(run)]
+    if len(parts) > 1:
+        yield _Token("term", Phrase(tuple(parts)))
+    elif parts:
+        yield _Token("term", Prefix(parts[0]) if run.endswith("*") else Word(parts[0]))
+
+
+def _error(text: str, detail: str) -> SearchQueryError:
+    return SearchQueryError(f"invalid search query {text!r} ({detail}); {SYNTAX_HELP}")
+
+
+class _Parser:
+    """Recursive descent: conjunction := (["-" | NOT] disjunction | AND)*; disjunction := atom (OR atom)*;
+    atom := term | "(" conjunction ")"."""
+
+    def __init__(self, text: str, tokens: list[_Token]) -> None:
+        self.text, self.tokens, self.position = text, tokens, 0
+
+    def error(self, detail: str) -> SearchQueryError:
+        return _error(self.text, detail)
+
+    def peek(self) -> str | None:
+        return self.tokens[self.position].kind if self.position < len(self.tokens) else None
+
+    def take(self) -> _Token:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def conjunction(self, nested: bool) -> AllOf:
+        include: list[Node] = []
+        exclude: list[Node] = []
+        while self.peek() is not None:
+            if self.peek() == ")":
+                if nested:
+                    break
+                raise self.error("a ) without a ( before it")
+            if self.peek() == "AND":
+                self.take()
+                if self.peek() in (None, ")", "OR", "AND") or not (include or exclude):
+                    raise self.error("AND needs a term on each side")
+                continue
+            if self.peek() in ("-", "NOT"):
+                sign = self.take().kind
+                if self.peek() in (None, ")", "OR", "AND", "-", "NOT"):
+                    raise self.error(f"{sign} needs a term right after it")
+                exclude.append(self.disjunction())
+            else:
+                include.append(self.disjunction())
+        if not include and not exclude:
+            raise self.error("( ) holds nothing")
+        return AllOf(tuple(include), tuple(exclude))
+
+    def disjunction(self) -> Node:
+        parts = [self.atom()]
+        while self.peek() == "OR":
+            self.take()
+            if self.peek() in (None, ")", "OR", "AND", "-", "NOT"):
+                raise self.error("OR needs a term on each side, and a -word cannot be one")
+            parts.append(self.atom())
+        return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
+
+    def atom(self) -> Node:
+        kind = self.peek()
+        if kind == "term":
+            node = self.take().node
+            assert node is not None
+            return node
+        if kind == "(":
+            self.take()
+            if self.peek() == ")":
+                raise self.error("( ) holds nothing")
+            inner = self.conjunction(nested=True)
+            if self.peek() != ")":
+                raise self.error("a ( is not closed")
+            self.take()
+            return inner.include[0] if len(inner.include) == 1 and not inner.exclude else inner
+        if kind == "OR":
+            raise self.error("OR needs a term on each side")
+        raise self.error(f"unexpected {kind}")

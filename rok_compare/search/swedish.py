@@ -1,0 +1,219 @@
+"""Which words of the corpus a Swedish query word finds: its inflected forms and compounds with it.
+
+A query word ``t`` finds a word ``w`` of the corpus when ``w`` is
+
+- a form of ``t``: the same base with another inflectional ending (``bostad``, ``bostaden``,
+  ``bostads``), also across a vowel change in the plural (``bostäder``, ``städerna``: see
+  ``data/umlaut.tsv``); the endings are listed in ``data/endings.txt``;
+- a compound with ``t`` as one of its parts: ``bostadsförsörjning`` (``bostad`` + linking ``s`` +
+  ``försörjning``), ``hälsoundersökning`` (``hälsa`` as ``hälso`` + ``undersökning``),
+  ``hyresbostäder``. The other parts must be known words, so that ``ring`` is not found in
+  ``utvärdering`` nor ``stad`` in ``bostad`` (``bo`` is too short to be a part).
+
+Known words are the words of the store being searched and a lexicon built from the reference
+corpus (``data/lexicon.txt``, written by ``scripts/build_search_lexicon.py``); function words
+(``data/stopwords.txt``) and derivational endings (``data/not_parts.txt``) are never parts.
+The query word itself needs no lexicon entry: what the user typed is taken as a word.
+
+Deliberately rule-based and small: a few set look-ups per corpus word that contains the query
+word's base, so a query costs milliseconds and needs no model or index of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+
+MIN_PART = 3
+"""Letters in the shortest compound part and the shortest base."""
+MIN_SPLIT = 6
+"""Words shorter than this are never taken as compounds."""
+LINKS = ("", "s", "e", "o", "u", "a")
+"""What may stand between two parts of a compound: ``arbets|marknad``, ``hälso|undersökning``."""
+CACHE_SIZE = 1 << 16
+"""Word forms remembered between queries (a server answers many)."""
+_DIGIT = re.compile(r"\d")
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("rok_compare.search").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True, slots=True)
+class WordData:
+    """The bundled word lists (see the module docstring)."""
+
+    endings: tuple[str, ...]
+    """Longest first."""
+    umlaut: tuple[tuple[str, str], ...]
+    """(singular, plural base) pairs."""
+    stopwords: frozenset[str]
+    not_parts: frozenset[str]
+    lexicon: dict[str, int]
+    """Word -> the number of reference documents it occurs in."""
+
+
+@cache
+def word_data() -> WordData:
+    endings = sorted(set(_data_lines("endings.txt")), key=lambda e: (-len(e), e))
+    umlaut = tuple(tuple(line.split("\t")[:2]) for line in _data_lines("umlaut.tsv"))
+    lexicon = {w: int(n) for w, n in (line.split("\t")[:2] for line in _data_lines("lexicon.txt"))}
+    return WordData(tuple(endings), umlaut, frozenset(_data_lines("stopwords.txt")),  # type: ignore[arg-type]
+                    frozenset(_data_lines("not_parts.txt")), lexicon)
+
+
+def fold(word: str) -> str:
+    """The form words are compared in: NFC, lower case (as the store's word index folds them)."""
+    return unicodedata.normalize("NFC", word).lower()
+
+
+def _ending_fits(base: str, ending: str) -> bool:
+    """A base of :data:`MIN_PART` letters takes only endings of two letters or more."""
+    return len(base) > MIN_PART or (len(base) == MIN_PART and len(ending) >= 2)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def bases(word: str) -> frozenset[str]:
+    """The word and what is left of it without an inflectional ending, with the vowel change of
+    the plural undone (``bostäderna`` -> ``bostäd``, ``bostad``); a function word or a word with
+    digits is only itself."""
+    data = word_data()
+    if word in data.stopwords or _DIGIT.search(word):
+        return frozenset({word})
+    found = {word}
+    for ending in data.endings:
+        if word.endswith(ending) and _ending_fits(word[:-len(ending)], ending):
+            found.add(word[:-len(ending)])
+    for base in list(found):
+        for singular, plural in data.umlaut:
+            if base.endswith(plural):
+                found.add(base[:-len(plural)] + singular)
+    return frozenset(found)
+
+
+def search_strings(word: str) -> frozenset[str]:
+    """Substrings that every word the query word finds contains: its bases, also with the plural's
+    vowel change (``bostad`` -> ``bostäd``, for ``hyresbostäder``)."""
+    found = bases(word) | _umlauted(bases(word))
+    shortest = sorted(found, key=len)
+    return frozenset(s for i, s in enumerate(shortest) if not any(t in s for t in shortest[:i]))
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The known words (the store's and the lexicon's) with how common each is."""
+
+    counts: dict[str, int]
+
+    @classmethod
+    def of(cls, store_counts: Iterable[tuple[str, int]]) -> Vocabulary:
+        """The lexicon and the store's words (word, number of clauses it is in)."""
+        data = word_data()
+        counts = dict(data.lexicon)
+        for word, n in store_counts:
+            if len(word) >= MIN_PART and not _DIGIT.search(word):
+                counts[word] = counts.get(word, 0) + n
+        for word in data.stopwords | data.not_parts:
+            counts.pop(word, None)
+        return cls(counts)
+
+    def matcher(self, query_word: str) -> WordMatcher:
+        return WordMatcher(self, query_word)
+
+
+@dataclass(slots=True)
+class WordMatcher:
+    """Decides which corpus words one query word finds; remembers the splits it has made."""
+
+    vocabulary: Vocabulary
+    query_word: str
+    query_bases: frozenset[str] = frozenset()
+    _splits: dict[str, tuple[float, tuple[str, ...]] | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.query_bases = bases(self.query_word)
+
+    def finds(self, word: str) -> bool:
+        """Whether ``word`` (folded) is a form of the query word or a compound with it as a part."""
+        data = word_data()
+        if self.query_word in data.stopwords or _DIGIT.search(self.query_word):
+            return word == self.query_word
+        if self._same_word(word, bases(word)):
+            return True
+        if self.query_word in data.not_parts:
+            return False
+        found = self._split(word, head=True)
+        if found is None or len(found[1]) < 2:
+            return False
+        *modifiers, head = found[1]
+        return self._same_word(head, bases(head)) or any(
+            self._same_word(m, modifier_lemmas(m)) for m in modifiers)
+
+    def _same_word(self, word: str, forms: frozenset[str]) -> bool:
+        """Whether the query word and ``word`` (with its ``forms``) share a base. A base of
+        :data:`MIN_PART` letters must be one of the two words itself: "län" and "länet" share
+        "län", "värde" and "värna" do not share "vär"."""
+        return any(len(base) > MIN_PART or base in (word, self.query_word) for base in self.query_bases & forms)
+
+    def _count(self, candidates: frozenset[str]) -> int:
+        """How common the most common known word among ``candidates`` is (0: none is known)."""
+        return max((self.vocabulary.counts.get(c, 0) for c in candidates), default=0)
+
+    def _split(self, text: str, head: bool) -> tuple[float, tuple[str, ...]] | None:
+        """The best reading of ``text`` as known parts: (score, parts), or None when it has none.
+
+        With ``head`` the last part is a word with an ending; otherwise every part is a compound's
+        first part (``bostads``, ``hälso``). A split into two or more parts beats the whole word
+        (search wants the parts of a compound however common the compound is); among the splits
+        the one whose parts are most common wins (the geometric mean of their counts, after
+        Koehn & Knight 2003), then the one with fewer parts.
+        """
+        key = ("h:" if head else "m:") + text
+        if key in self._splits:
+            return self._splits[key]
+        splits: list[tuple[float, tuple[str, ...]]] = []
+        for i in range(MIN_PART, len(text) - MIN_PART + 1):
+            first = self._count(modifier_lemmas(text[:i]))
+            rest = self._split(text[i:], head) if first else None
+            if rest:
+                n = len(rest[1])
+                splits.append(((first * rest[0] ** n) ** (1 / (n + 1)), (text[:i], *rest[1])))
+        if splits:
+            best: tuple[float, tuple[str, ...]] | None = max(splits, key=lambda o: (o[0], -len(o[1])))
+        else:
+            whole = self._count(bases(text) if head else modifier_lemmas(text)) \
+                if len(text) >= MIN_PART and not (head and text in _endings()) else 0
+            best = (float(whole), (text,)) if whole else None
+        self._splits[key] = best
+        return best
+
+
+@cache
+def _endings() -> frozenset[str]:
+    return frozenset(word_data().endings)
+
+
+def _umlauted(found: frozenset[str]) -> frozenset[str]:
+    """The bases with the plural's vowel change made (``bostad`` -> ``bostäd``)."""
+    return frozenset(base[:-len(singular)] + plural for base in found for singular, plural in word_data().umlaut
+                     if base.endswith(singular))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def modifier_lemmas(text: str) -> frozenset[str]:
+    """The words a compound's first part may stand for: ``bostads`` -> ``bostad``, ``hälso`` ->
+    ``hälsa``, ``skol`` -> ``skola``, ``arbets`` -> ``arbete``, ``hyres`` -> ``hyra``."""
+    if len(text) < MIN_PART or text in word_data().stopwords:
+        return frozenset()
+    stems = {text} | ({text[:-1]} if text.endswith("s") and len(text) > MIN_PART else set())
+    found = set()
+    for stem in stems:
+        found |= {stem, stem + "a", stem + "e"}
+        if stem[-1] in "aeou" and len(stem) > MIN_PART:
+            found |= {stem[:-1] + "a", stem[:-1] + "e", stem[:-1]}
+    return frozenset(w for w in found if len(w) >= MIN_PART and w not in word_data().stopwords)
