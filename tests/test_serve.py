@@ -39,10 +39,11 @@ AFTER = [BEFORE[3], BEFORE[0], *BEFORE[1].split(" Arbetsförmedlingen", 1)[:1],
          "Arbetsförmedlingen" + BEFORE[1].split(" Arbetsförmedlingen", 1)[1], BEFORE[2]]
 
 
-def build_store(folder: Path) -> Path:
-    """The seeds, two hostile Gotland revisions (2020, 2024) and a Blekinge pair (2016, 2019)."""
+def build_store(folder: Path, more: list[Path] | tuple[Path, ...] = ()) -> Path:
+    """The seeds (and the folders ``more``), two hostile Gotland revisions (2020, 2024) and a
+    Blekinge pair (2016, 2019) whose second version splits a clause and moves another."""
     db = folder / "rok.db"
-    ingest([SEEDS], db, workers=1)
+    ingest([SEEDS, *more], db, workers=1)
     with Store.open(db) as store:
         for year, extra in ((2020, "Uppföljning sker årligen."), (2024, "Uppföljning sker varje halvår.")):
             agreement = make_agreement(folder / f"hostile_{year}.txt", [*HOSTILE_CLAUSES, extra],

@@ -61,6 +61,7 @@ def create_app(db: str | Path, cache_dir: str | Path | None = None, *, hosts: Se
         Route("/api/documents", api.documents),
         Route("/api/search", api.search),
         Route(layout.STYLESHEET, stylesheet),
+        Route("/favicon.ico", no_icon),
         Mount("/", app=_ReportFiles(site, directory=site.folder, html=True), name="report"),
     ]
     allowed = ["*"] if "*" in hosts else [*LOCAL_HOSTS, *hosts]
@@ -111,6 +112,11 @@ def stylesheet(request: Request) -> Response:
     return Response(layout.CSS, media_type="text/css", headers={"X-Content-Type-Options": "nosniff"})
 
 
+def no_icon(request: Request) -> Response:
+    """Browsers ask for an icon; there is none, which is no error."""
+    return Response(status_code=204)
+
+
 def compare(request: Request) -> Response:
     """The pickers; with ``a`` and ``b`` the two documents aligned; with one of them, that one preset."""
     db = request.app.state.db
@@ -129,11 +135,7 @@ def compare(request: Request) -> Response:
 
     a, b = loaded["a"], loaded["b"]
     alignment = align(a.clauses, b.clauses, a.entry.label, b.entry.label)
-    versions = None
-    if catalog.are_versions(a, b, alignment):
-        old, new = catalog.older_first(a.entry, b.entry)
-        versions = (old.id, new.id)
-    return _page(pages.compare_page(entries, a, b, alignment, versions))
+    return _page(pages.compare_page(entries, a, b, alignment, catalog.versions(db, a.entry.id, b.entry.id)))
 
 
 def diff(request: Request) -> Response:

@@ -7,11 +7,11 @@ Every read opens the store read-only for the length of one request (:meth:`Store
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from rok_compare.align.model import Alignment, Relation
 from rok_compare.model import Clause, period_label
 from rok_compare.store.database import Store
 
@@ -19,10 +19,6 @@ SHORT_TITLE = 48
 """Characters of a title shown in a label; longer titles are cut at a word and end in "…"."""
 UNKNOWN_COUNTY = "unknown county"
 UNDATED = "undated"
-MIN_SHARED_CLAUSES = 3
-"""Two documents are versions of one agreement when they share at least this many clauses…"""
-MIN_SHARED_SHARE = 0.2
-"""… and at least this share of the shorter one's clauses (identical or edited pairs)."""
 
 
 class DocumentMissing(LookupError):
@@ -127,21 +123,35 @@ def clauses_of(db: str | Path, ids: list[int]) -> list[StoredClauses]:
     return [StoredClauses(by_id[stored.id], stored.document.clauses, stored.clause_ids) for stored in loaded]
 
 
-def are_versions(a: StoredClauses, b: StoredClauses, alignment: Alignment) -> bool:
-    """Whether two documents read as versions of one agreement: one county, and enough clauses in
-    common (identical or edited) that one was written from the other."""
-    if a.entry.id == b.entry.id or not a.entry.county or a.entry.county != b.entry.county:
-        return False
-    shared = sum(1 for pair in alignment.pairs if pair.relation in (Relation.IDENTICAL, Relation.EDITED))
-    shorter = min(len(a.clauses), len(b.clauses)) or 1
-    return shared >= MIN_SHARED_CLAUSES and shared / shorter >= MIN_SHARED_SHARE
+def versions(db: str | Path, a: int, b: int) -> tuple[int, int] | None:
+    """(older id, newer id) when ``a`` and ``b`` are versions of one agreement: in one revision
+    lineage (:func:`rok_compare.align.lineage.find_lineages`, linked by shared clauses, title,
+    parties, vocabulary and period); else None."""
+    if a == b:
+        return None
+    lineage = _lineages(Path(db))
+    if a not in lineage or b not in lineage or lineage[a][0] != lineage[b][0]:
+        return None
+    return (a, b) if lineage[a][1] < lineage[b][1] else (b, a)
 
 
-def older_first(a: DocumentEntry, b: DocumentEntry) -> tuple[DocumentEntry, DocumentEntry]:
-    """The two versions oldest first by their period; undated ones keep the order they were given in."""
-    if a.period_start is not None and b.period_start is not None and b.period_start < a.period_start:
-        return b, a
-    return a, b
+_LINEAGES: dict[Path, tuple[str, dict[int, tuple[int, int]]]] = {}
+_LINEAGES_LOCK = threading.Lock()
+
+
+def _lineages(db: Path) -> dict[int, tuple[int, int]]:
+    """Document id -> (lineage id, place in it, oldest first); computed once per state of the store."""
+    from rok_compare.align.lineage import find_lineages
+    from rok_compare.serve.site import store_fingerprint
+
+    key, fingerprint = db.resolve(), store_fingerprint(db)
+    with _LINEAGES_LOCK:
+        cached = _LINEAGES.get(key)
+        if cached is None or cached[0] != fingerprint:
+            places = {doc: (lineage.id, k) for lineage in find_lineages(db)
+                      for k, doc in enumerate(lineage.document_ids)}
+            cached = _LINEAGES[key] = (fingerprint, places)
+        return cached[1]
 
 
 def party_names(db: str | Path) -> list[str]:
