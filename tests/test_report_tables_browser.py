@@ -277,3 +277,34 @@ def test_hostile_text_stays_text_in_the_new_views(site: tuple[Path, Path], brows
             assert f"Evil {IMG} AB" in text
         if page.parent.name == "county":
             assert SCRIPT in text
+
+
+def test_pick_any_two_documents(site: tuple[Path, Path], browser: Browser) -> None:
+    _, out = site
+    browser.open(out / "compare.html")
+    pairs = browser.js("document.getElementById('pick-two').dataset.precomputed.split(' ')")
+    a, b = pairs[0].split("-")
+
+    def pick(first: str, second: str) -> None:
+        browser.js(f"""(() => {{ const f = document.getElementById('pick-two');
+            f.elements.a.value = '{first}'; f.elements.b.value = '{second}'; f.requestSubmit(); }})()""")
+
+    ids = browser.js("[...document.getElementById('pick-two').elements.a.options].map(o => o.value)")
+    missing = next((x, y) for x in ids for y in ids if x != y and f"{x}-{y}" not in pairs and f"{y}-{x}" not in pairs)
+    pick(*missing)
+    assert "rok serve" in browser.js("document.querySelector('.pick-note').textContent")
+    browser.events.clear()
+    pick(b, a)  # either order finds the page
+    deadline = time.monotonic() + TIMEOUT
+    while not browser.js("location.pathname").endswith(f"/compare/{a}-{b}.html") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert browser.js("location.pathname").endswith(f"/compare/{a}-{b}.html")
+    with serve(out) as base:
+        go(browser, f"{base}/compare.html")
+        pick(a, b)
+        deadline = time.monotonic() + TIMEOUT
+        while "/compare?" not in browser.js("location.href") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # the stand-in server redirects /compare to its folder /compare/; rok serve answers /compare itself
+        assert browser.js("location.pathname").rstrip("/") == "/compare"
+        assert browser.js("location.search") == f"?a={a}&b={b}"

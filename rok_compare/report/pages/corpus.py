@@ -168,7 +168,7 @@ def compare_index_page(data: ReportData, pairs: list[Pair], summaries: dict[Pair
                 ("county", "Closest documents of two counties",
                  "For every two counties, their two most similar documents: what a similarity heatmap cell opens.",
                  "No two counties share wording."))
-    body = []
+    body = [_pick_two(data, pairs)]
     for reason, title, note, empty in sections:
         found = rows(reason)
         body.append(section(f"{title} ({len(found)})", table(headers, found, name=f"comparisons-{reason}")
@@ -176,6 +176,23 @@ def compare_index_page(data: ReportData, pairs: list[Pair], summaries: dict[Pair
     return page("Comparisons", body, active="compare.html",
                 subtitle="Clause by clause, with word-level differences highlighted. With rok serve, any two "
                          "documents can be compared.")
+
+
+def _pick_two(data: ReportData, pairs: list[Pair]) -> Markup:
+    """A form to compare any two documents: ``/compare?a=&b=`` when served (``rok serve``); opened
+    as files, ``links.js`` opens the precomputed page of the two when the report has one."""
+    def choose(name: str, caption: str, selected: int | None) -> Markup:
+        return el("label", caption, el("select", [el("option", d.label, value=d.id, selected=d.id == selected)
+                                                  for d in data.documents], name=name))
+
+    first = pairs[0] if pairs else None
+    return section("Compare any two documents", el(
+        "form", choose("a", "A", first.a if first else None), choose("b", "B", first.b if first else None),
+        el("button", "Side by side", type="submit"), el("span", class_="pick-note muted", aria_live="polite"),
+        method="get", action="/compare", class_="pick-two", id="pick-two",
+        data_precomputed=" ".join(f"{p.a}-{p.b}" for p in pairs)),
+        note="With rok serve, any two documents are aligned on request; opened as files, the report holds the "
+             "comparisons listed below.")
 
 
 def search_page(data: ReportData) -> str:

@@ -20,6 +20,22 @@
   });
   document.documentElement.setAttribute("data-served", served ? "yes" : "no");
 
+  /* compare.html's "Compare any two documents": served, the form asks /compare; opened as files,
+   * it opens the precomputed page of the two, or says that rok serve compares them. */
+  var pick = document.getElementById("pick-two");
+  if (pick && !served) {
+    pick.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var a = pick.elements.a.value, b = pick.elements.b.value;
+      var have = (pick.getAttribute("data-precomputed") || "").split(" ");
+      var note = pick.querySelector(".pick-note");
+      if (a === b) { note.textContent = "Choose two different documents."; return; }
+      var page = have.indexOf(a + "-" + b) >= 0 ? a + "-" + b : have.indexOf(b + "-" + a) >= 0 ? b + "-" + a : "";
+      if (page) { window.location.href = "compare/" + page + ".html"; return; }
+      note.textContent = "This report holds no comparison of these two; `rok serve` aligns any two documents.";
+    });
+  }
+
   function reveal() {
     var id = decodeURIComponent(window.location.hash.replace(/^#/, ""));
     if (!id || id.indexOf("=") >= 0) { return; }
