@@ -1,24 +1,26 @@
-"""The comparisons the report draws: county similarity, nearest documents, revision pairs.
+"""The comparisons the report draws: county similarity, nearest documents, revision lineages.
 
 County similarity is :func:`rok_compare.align.matrix.similarity_matrix` over the store's reuse
 clusters (share of clauses with a match in the other county), which costs nothing beyond reading
 the clusters. A document's most similar other document is the one sharing the most reuse
 clusters with it, ties and documents without shared clauses decided by the cosine of their
 stemmed, name-masked word TF-IDF vectors (one sparse product for the whole corpus). Comparison
-pages align the two documents' clauses with :func:`rok_compare.align.align`.
+pages align the two documents' clauses with :func:`rok_compare.align.align`. Revisions are the
+consecutive versions of each lineage of :func:`rok_compare.align.lineage.find_lineages` (versions
+of one agreement linked by shared clauses, title, parties, vocabulary and period, not by county).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
-from rok_compare.report.data import AGREEMENT_TYPES, UNKNOWN_COUNTY, DocumentInfo, ReportData
+from rok_compare.align.lineage import Lineage, document_year, find_lineages
+from rok_compare.report.data import DocumentInfo, ReportData
 
 MIN_COSINE = 0.1
 """Below this word cosine (and without shared clauses) a document has no "most similar" one."""
@@ -162,75 +164,15 @@ def county_pairs(data: ReportData, similarity: DocumentSimilarity) -> dict[froze
     return pairs
 
 
-class LineageLink(Protocol):
-    """Two consecutive versions in a lineage (:class:`rok_compare.align.lineage.LineageLink`)."""
-
-    old_id: int
-    new_id: int
-    shared_clauses: int
-    title_similarity: float
-    party_overlap: float
-    score: float
-
-
-class Lineage(Protocol):
-    """Versions of one agreement, oldest first (:class:`rok_compare.align.lineage.Lineage`)."""
-
-    id: object
-    county: str | None
-    document_ids: Sequence[int]
-    links: Sequence[LineageLink]
-
-
-@dataclass(frozen=True, slots=True)
-class CountyLink:
-    old_id: int
-    new_id: int
-    shared_clauses: int = 0
-    title_similarity: float = 0.0
-    party_overlap: float = 0.0
-    score: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class CountyChain:
-    """A county's dated agreements in year order: the lineage when the store cannot tell versions apart."""
-
-    id: object
-    county: str | None
-    document_ids: list[int]
-    links: list[CountyLink] = field(default_factory=list)
-
-
 def lineages(data: ReportData, db_path: str | Path | None) -> list[Lineage]:
     """The store's lineages of two versions or more (versions of one agreement linked by what they
     share: :func:`rok_compare.align.lineage.find_lineages`)."""
-    try:
-        from rok_compare.align.lineage import find_lineages
-    except ImportError:
-        return _county_chains(data)
     from rok_compare.store.database import Store
 
     with Store.open(db_path, readonly=True) as store:
         found = find_lineages(store)
     return [lineage for lineage in found
             if len(lineage.document_ids) > 1 and all(d in data.by_id for d in lineage.document_ids)]
-
-
-def _county_chains(data: ReportData) -> list[Lineage]:
-    by_county: dict[str, list[DocumentInfo]] = defaultdict(list)
-    for doc in data.documents:
-        if doc.county_label != UNKNOWN_COUNTY and doc.doc_type in AGREEMENT_TYPES \
-                and doc.period_start is not None and doc.clauses:
-            by_county[doc.county_label].append(doc)
-    chains: list[Lineage] = []
-    for county, docs in by_county.items():
-        docs.sort(key=lambda d: (d.period_start, d.id))
-        ids = [d.id for d in docs]
-        links = [CountyLink(a.id, b.id) for a, b in zip(docs, docs[1:], strict=False)]
-        if links:
-            chains.append(CountyChain(len(chains) + 1, county, ids, links))
-    return chains
 
 
 def lineage_pairs(found: Sequence[Lineage]) -> list[Pair]:
@@ -263,10 +205,6 @@ def version_year(doc: DocumentInfo) -> str:
     """The document's period, else the year its lineage dates it from ("c. 2017"), else "undated"."""
     if doc.period:
         return doc.period
-    try:
-        from rok_compare.align.lineage import document_year
-    except ImportError:
-        return "undated"
     year = document_year(doc.period_start, doc.revision_date, doc.path)
     return f"c. {year}" if year is not None else "undated"
 

@@ -5,24 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rok_compare.report.analysis import Lineage, version_year
+from rok_compare.align.lineage import Lineage, LineageLink
+from rok_compare.report.analysis import version_year
 from rok_compare.report.data import ReportData
 from rok_compare.report.markup import Markup, el, link
 from rok_compare.report.pages.common import doc_link
 
 
-def _why(link_: object) -> str:
+def _why(link_: LineageLink) -> str:
     """What links two versions, in words (shared clauses, title, parties)."""
     parts = []
-    shared = getattr(link_, "shared_clauses", 0)
-    if shared:
-        parts.append(f"{shared} shared clause{'s' if shared != 1 else ''}")
-    title = getattr(link_, "title_similarity", 0.0)
-    if title:
-        parts.append(f"titles {title:.0%} alike")
-    parties = getattr(link_, "party_overlap", 0.0)
-    if parties:
-        parts.append(f"parties {parties:.0%} the same")
+    if link_.shared_clauses:
+        parts.append(f"{link_.shared_clauses} shared clause{'s' if link_.shared_clauses != 1 else ''}")
+    if link_.title_similarity:
+        parts.append(f"titles {link_.title_similarity:.0%} alike")
+    if link_.party_overlap:
+        parts.append(f"parties {link_.party_overlap:.0%} the same")
     return ", ".join(parts)
 
 
