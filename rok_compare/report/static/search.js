@@ -122,8 +122,8 @@
   function fromServer(hit) {
     var o = hit.occurrence || {};
     var doc = docs[String(o.document_id)] || { page: "doc/" + o.document_id + ".html", title: o.title || "" };
-    var label = (hit.document && hit.document.label) || doc.label;
-    return { doc: { page: doc.page, label: label, title: doc.title }, kind: hit.kind, themes: hit.themes || [],
+    var label = o.label || (hit.document && hit.document.label) || doc.label;
+    return { doc: { page: doc.page, label: label, title: o.title || doc.title }, kind: hit.kind, themes: hit.themes || [],
              text: hit.text, page: o.page, cluster: hit.cluster_id, id: o.clause_id,
              more: hit.n_documents > 1 ? "in " + hit.n_documents + " documents" : "" };
   }
