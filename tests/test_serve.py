@@ -111,6 +111,7 @@ def test_any_two_documents_align_as_rok_align_aligns_them(store: Path, client: T
         pairs = expected["identical"] + expected["edited"] + expected["related"]
         assert rows.count("<tr") == pairs + expected["only_a"] + expected["only_b"], (a, b)
         assert f'value="{a}" selected' in response.text and f'value="{b}" selected' in response.text
+        assert f'href="/compare?a={b}&amp;b={a}" id="swap"' in response.text
 
 
 def test_moved_split_and_merged_clauses_are_flagged(store: Path, client: TestClient) -> None:
@@ -283,3 +284,16 @@ def test_a_missing_or_foreign_store_is_one_line(tmp_path: Path) -> None:
         conn.execute("CREATE TABLE t (x)")
     result = runner.invoke(cli, ["serve", "--db", str(foreign), "--cache", str(tmp_path / "c")])
     assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_a_store_gone_while_serving_is_one_line(tmp_path: Path) -> None:
+    db = build_store(tmp_path)
+    client = TestClient(create_app(db, tmp_path / "cache"), base_url="http://127.0.0.1")
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        path.unlink(missing_ok=True)
+    for page in ("/compare", "/search?q=tolk"):
+        response = client.get(page)
+        assert response.status_code == 503, page
+        message = re.search(r'<p class="error">(.*?)</p>', response.text).group(1)
+        assert "no store here" in message and "\n" not in message
+    assert client.get("/index.html").status_code == 200  # the report built before is still served

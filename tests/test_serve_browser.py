@@ -175,7 +175,7 @@ def test_pick_two_documents_and_see_their_alignment(served: tuple[str, Path], ta
     tab.wait_for(f"location.pathname === '/diff' && location.search === '?a={old}&b={new}' && "
                  "document.readyState === 'complete' && document.getElementById('revision') !== null")
     assert tab.js("document.querySelectorAll('#revision tbody tr').length") == rows
-    assert tab.js("document.getElementById('shares').textContent").startswith("Text unchanged ")
+    assert tab.js("document.getElementById('shares').textContent").startswith("Text: unchanged ")
     assert tab.problems() == []
 
 

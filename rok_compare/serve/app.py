@@ -92,8 +92,9 @@ def _page(html: str, status_code: int = 200) -> HTMLResponse:
         "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"})
 
 
-def _not_found(message: str) -> HTMLResponse:
-    return _page(layout.not_found_page(message), 404)
+def _not_found(message: str, back: bool = False) -> HTMLResponse:
+    """404 with one line; ``back`` adds a link to the pickers (a bad document id)."""
+    return _page(layout.not_found_page(message, layout.link("/compare", "Pick two documents") if back else None), 404)
 
 
 async def _http_error(request: Request, error: HTTPException) -> Response:
@@ -127,7 +128,7 @@ def compare(request: Request) -> Response:
         ids = {name: catalog.parse_id(value, name) for name, value in given.items()}
         loaded = dict(zip(ids, catalog.clauses_of(db, list(ids.values())), strict=True)) if ids else {}
     except catalog.DocumentMissing as error:
-        return _not_found(str(error))
+        return _not_found(str(error), back=True)
     if len(loaded) < 2:
         chosen = {name: stored.entry.id for name, stored in loaded.items()}
         return _page(pages.picker_page(entries, chosen.get("a"), chosen.get("b")))
@@ -147,7 +148,7 @@ def diff(request: Request) -> Response:
         ids = [catalog.parse_id(request.query_params.get(name), name) for name in ("a", "b")]
         old, new = catalog.clauses_of(db, ids)
     except catalog.DocumentMissing as error:
-        return _not_found(str(error))
+        return _not_found(str(error), back=True)
     revision = diff_revisions(old.clauses, new.clauses, old.entry.label, new.entry.label)
     return _page(pages.diff_page(old, new, revision))
 

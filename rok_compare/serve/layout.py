@@ -20,6 +20,8 @@ CSS = """
   min-width: 0; }
 .picker select, .search-form input { font-size: .95rem; padding: .45rem; border: 1px solid #c3ccd5;
   border-radius: 6px; background: #fff; width: 100%; }
+.search-form input[type=search] { flex: 1 1 calc(100% - 8rem); }
+.search-form .break { flex-basis: 100%; height: 0; }
 .search-form input[type=number] { width: 6.5rem; }
 .search-form input[name=party] { width: 14rem; }
 button { font-size: .95rem; padding: .5rem 1.1rem; border: 0; border-radius: 6px; background: var(--accent);
@@ -37,7 +39,11 @@ table.sxs th a, .cmeta a { color: inherit; }
 .results .also { font-size: .8rem; color: var(--muted); margin: .3rem 0 0; }
 svg.share-bar { display: block; width: 100%; max-width: 40rem; height: .7rem; border-radius: 4px;
   margin: .2rem 0 1rem; }
-.s-unchanged { fill: #b8c2cc; } .s-edited { fill: #e0a040; } .s-added { fill: #5bb26f; } .s-removed { fill: #d9534f; }
+.s-unchanged { fill: #b8c2cc; background: #b8c2cc; } .s-edited { fill: #e0a040; background: #e0a040; }
+.s-added { fill: #5bb26f; background: #5bb26f; } .s-removed { fill: #d9534f; background: #d9534f; }
+.shares i { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin: 0 .3rem 0 .8rem;
+  vertical-align: -1px; }
+.actions { display: flex; gap: 1.2rem; margin: -.4rem 0 .8rem; font-size: .9rem; }
 @media (max-width: 800px) { .picker { grid-template-columns: 1fr; } }
 """
 
@@ -48,8 +54,10 @@ def served_page(title: str, body: object, *, active: str = "", subtitle: object 
     return html.replace("</head>", f'<link rel="stylesheet" href="{STYLESHEET}"></head>', 1)
 
 
-def not_found_page(message: str) -> str:
-    return served_page("Not found", el("p", message, class_="error", id="message"))
+def not_found_page(message: str, back: Markup | None = None) -> str:
+    """The one line saying what was not found, and where to go instead."""
+    return served_page("Not found", [el("p", message, class_="error", id="message"),
+                                     el("p", back, class_="note") if back else None])
 
 
 def document_picker(name: str, caption: str, entries: Iterable[DocumentEntry], selected: int | None) -> Markup:

@@ -43,7 +43,10 @@ def compare_page(entries: list[DocumentEntry], a: StoredClauses, b: StoredClause
     """The pickers, and below them the alignment of ``a`` and ``b``. ``versions`` (old id, new id)
     adds the link to their revision diff."""
     s = alignment.summary
-    body: list[object] = [picker_form(entries, a.entry.id, b.entry.id)]
+    actions = el("p", link(compare_url(b.entry.id, a.entry.id), "⇄ swap A and B", id="swap"),
+                 link(diff_url(a.entry.id, b.entry.id), "A → B as a revision diff", id="as-diff")
+                 if versions is None else None, class_="actions")
+    body: list[object] = [picker_form(entries, a.entry.id, b.entry.id), actions]
     if versions is not None:
         body.append(el("p", "These read as two versions of one agreement: ",
                        link(diff_url(*versions), "see what changed from the older to the newer", id="diff-link"),
@@ -68,7 +71,8 @@ def diff_page(old: StoredClauses, new: StoredClauses, revision: RevisionDiff) ->
         el("p", link(compare_url(old.entry.id, new.entry.id), "← pick other documents"), class_="note"),
         stat_cards([("unchanged", s.unchanged), ("edited", s.edited), ("added", s.added), ("removed", s.removed),
                     ("moved", s.moved)]),
-        el("p", "Text " + ", ".join(f"{name} {share:.0%}" for name, share in shares), class_="note", id="shares"),
+        el("p", "Text:", [[" ", el("i", class_=f"s-{name}"), f"{name} {share:.0%}"] for name, share in shares],
+           class_="note shares", id="shares"),
         bar,
         _legend("Clauses in the newer version's order; a removed clause stands after the clause it followed."),
         _table(old, new, [_revision_row(entry, old, new) for entry in revision.entries], id_="revision",

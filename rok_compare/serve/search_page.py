@@ -12,6 +12,8 @@ from rok_compare.serve.catalog import DocumentEntry
 from rok_compare.serve.layout import served_page
 from rok_compare.serve.searching import SearchRequest, clause_url
 
+LIMITS = (20, 50, 100, 200)
+"""The choices of how many hits to show (20 is ``rok search``'s default)."""
 OTHER_PLACES = 6
 """Other documents listed under a hit that recurs; the rest are counted."""
 
@@ -33,7 +35,7 @@ def search_page(request: SearchRequest, hits: Sequence[SearchHit], entries: Sequ
 
 
 def _count(n: int, request: SearchRequest) -> str:
-    more = " (the best ones; raise the limit for more)" if n >= request.limit else ""
+    more = f" (the best {n}; show more with the last choice above)" if n >= request.limit else ""
     return f"{n} clause{'s' if n != 1 else ''} found{more}"
 
 
@@ -43,6 +45,8 @@ def _form(request: SearchRequest, entries: Sequence[DocumentEntry], parties: Seq
     fields = [
         el("input", type="search", name="q", id="q", value=request.q, autofocus=True,
            placeholder="Search clauses, e.g. bostad", aria_label="Search words"),
+        el("button", "Search", type="submit", id="search"),
+        el("div", class_="break"),
         _select("county", "County", [(name, name) for _, name in counties], request.county),
         _select("kind", "Clause kind", [(k.value, k.value) for k in ClauseKind], request.kind),
         _select("theme", "Theme", [(t, t.replace("_", " ")) for t in themes], request.theme),
@@ -51,14 +55,16 @@ def _form(request: SearchRequest, entries: Sequence[DocumentEntry], parties: Seq
         el("datalist", [el("option", value=name) for name in parties], id="party-names"),
         el("label", "Valid in year", el("input", type="number", name="year", id="f-year", min="1", max="9999",
                                         value=str(request.year) if request.year is not None else None)),
-        el("button", "Search", type="submit", id="search"),
+        _select("limit", "Show", [(str(n), f"best {n}") for n in LIMITS], str(request.limit), everything=None),
     ]
     return el("form", fields, action="/search", method="get", class_="search-form", id="search-form")
 
 
-def _select(name: str, caption: str, choices: Sequence[tuple[str, str]], selected: str) -> Markup:
-    options = [el("option", "all", value="")] + [el("option", shown, value=value, selected=value == selected)
-                                                  for value, shown in choices]
+def _select(name: str, caption: str, choices: Sequence[tuple[str, str]], selected: str,
+            everything: str | None = "all") -> Markup:
+    """A select of ``choices`` (value, shown), first an option for no filter unless ``everything`` is None."""
+    first = [el("option", everything, value="")] if everything is not None else []
+    options = first + [el("option", shown, value=value, selected=value == selected) for value, shown in choices]
     return el("label", caption, el("select", options, name=name, id=f"f-{name}"))
 
 
@@ -69,7 +75,7 @@ def _hit(hit: SearchHit, labels: Mapping[int, DocumentEntry]) -> Markup:
                  title=o.path),
             el("span", f"§ {o.section}") if o.section else None,
             el("span", f"p. {o.page}") if o.page else None,
-            el("span", hit.kind),
+            el("span", hit.kind, class_="badge"),
             el("span", ", ".join(t.replace("_", " ") for t in hit.themes)) if hit.themes else None,
             el("span", f"score {hit.score:.2f}")]
     return el("li", el("div", meta, class_="rmeta"), el("div", hit.text, class_="rtext"), _elsewhere(hit, labels),
