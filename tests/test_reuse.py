@@ -161,7 +161,7 @@ def test_cli_reuse_json_and_bad_file_reported_while_others_go_through(fake_extra
     assert out.exit_code == 1
     data = json.loads(out.stdout)
     assert data["clusters"][0]["documents"] == 3
-    assert data["clusters"][0]["members"][0].keys() == {"path", "county", "year", "id", "text"}
+    assert data["clusters"][0]["members"][0].keys() == {"path", "county", "year", "id", "text", "page", "start", "end"}
     errors = [line for line in out.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "saknas.pdf" in errors[0]
 

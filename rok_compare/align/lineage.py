@@ -34,13 +34,15 @@ vocabulary; no single weak signal (time, title, parties) reaches ``LINK_MIN`` on
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rok_compare.align.corpus import CorpusDocument
 from rok_compare.align.reuse import MIN_CHARS
 from rok_compare.store.database import Store
 
@@ -132,6 +134,32 @@ def find_lineages(store: Store | str | Path) -> list[Lineage]:
         with Store.open(store, readonly=True) as opened:
             documents = _read(opened)
     return _group(documents)
+
+
+def lineage_groups(documents: Sequence[CorpusDocument], store: Store | str | Path) -> tuple[list[Hashable], list[str]]:
+    """The lineage of each document, for :func:`rok_compare.align.reuse.find_reuse`'s ``groups``:
+    a stored document is found by its stored path, or by its file's content; any other document is
+    a lineage of its own. Also the paths of those not in the store."""
+    if not isinstance(store, Store):
+        with Store.open(store, readonly=True) as opened:
+            return lineage_groups(documents, opened)
+    lineage_of = {doc: lineage.id for lineage in find_lineages(store) for doc in lineage.document_ids}
+    by_path = {path: int(i) for i, path in store.conn.execute("SELECT id, path FROM documents")}
+    groups: list[Hashable] = []
+    unstored: list[str] = []
+    for k, document in enumerate(documents):
+        doc_id = by_path.get(str(document.path))
+        if doc_id is None and Path(document.path).is_file():
+            digest = hashlib.sha256(Path(document.path).read_bytes()).hexdigest()
+            row = store.conn.execute("SELECT id FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1",
+                                     (digest,)).fetchone()
+            doc_id = int(row[0]) if row else None
+        if doc_id is None:
+            unstored.append(str(document.path))
+            groups.append(("unstored", k))
+        else:
+            groups.append(lineage_of[doc_id])
+    return groups, unstored
 
 
 def _group(documents: Sequence[_Document]) -> list[Lineage]:

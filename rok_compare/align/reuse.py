@@ -23,8 +23,8 @@ A clause in no reported cluster is *distinctive* for its document.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -33,7 +33,6 @@ from scipy.sparse.csgraph import connected_components
 
 from rok_compare.align.corpus import CorpusDocument
 from rok_compare.align.lsh import MinHashLSH, term_sets
-from rok_compare.align.model import ClauseRef
 from rok_compare.align.normalize import normalize_many
 
 REUSE_MIN = 0.7
@@ -148,10 +147,25 @@ class ClusterMember:
     year: int | None
     clause_id: str
     text: str
+    start: int | None = None
+    """Character offsets of the clause into its document's text (as ``rok extract`` gives them)."""
+    end: int | None = None
+    page: int | None = None
 
     def to_dict(self) -> dict:
         return {"path": self.path, "county": self.county, "year": self.year, "id": self.clause_id,
-                "text": self.text}
+                "text": self.text, "page": self.page, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedPair:
+    """Two members of a cluster, in different documents, and how alike they are (``ratio`` on the
+    normalised stems, the measure clustering verifies with): each member with its closest match."""
+
+    a: int
+    b: int
+    """Indexes into the cluster's ``members``."""
+    score: float
 
 
 @dataclass(slots=True)
@@ -166,11 +180,19 @@ class ReuseCluster:
     first_year: int | None
     boilerplate: float
     """Share of the corpus's documents that contain this wording (1.0: all of them)."""
+    pairs: list[AlignedPair] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"id": self.id, "canonical": self.canonical, "documents": self.documents,
                 "counties": self.counties, "first_year": self.first_year,
-                "boilerplate": round(self.boilerplate, 3), "members": [m.to_dict() for m in self.members]}
+                "boilerplate": round(self.boilerplate, 3), "members": [m.to_dict() for m in self.members],
+                "pairs": [self._pair(p) for p in self.pairs]}
+
+    def _pair(self, pair: AlignedPair) -> dict:
+        a, b = self.members[pair.a], self.members[pair.b]
+        return {"a": {"path": a.path, "id": a.clause_id, "start": a.start, "end": a.end},
+                "b": {"path": b.path, "id": b.clause_id, "start": b.start, "end": b.end},
+                "score": round(pair.score, 4)}
 
 
 @dataclass(slots=True)
@@ -182,21 +204,44 @@ class DocumentReuse:
     year: int | None
     clauses: int
     shared: int
-    distinctive: list[ClauseRef]
+    distinctive: list[DistinctiveClause]
 
     def to_dict(self) -> dict:
         return {"path": self.path, "county": self.county, "year": self.year, "clauses": self.clauses,
                 "shared": self.shared, "distinctive": [c.to_dict() for c in self.distinctive]}
 
 
+@dataclass(frozen=True, slots=True)
+class DistinctiveClause:
+    """A clause found in no other document (no other county or lineage, with ``groups``), with its
+    character offsets into its document's text."""
+
+    id: str
+    text: str
+    index: int
+    start: int | None = None
+    end: int | None = None
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "text": self.text, "start": self.start, "end": self.end}
+
+
 @dataclass(slots=True)
 class ReuseReport:
     clusters: list[ReuseCluster]
     documents: list[DocumentReuse]
+    excluded_within: str | None = None
+    """What reuse was left out: "county" or "lineage" (reuse within one of them), or None."""
 
     def to_dict(self) -> dict:
-        return {"clusters": [c.to_dict() for c in self.clusters],
+        return {"excluded_within": self.excluded_within, "clusters": [c.to_dict() for c in self.clusters],
                 "documents": [d.to_dict() for d in self.documents]}
+
+
+def county_groups(documents: Sequence[CorpusDocument]) -> list[Hashable]:
+    """Each document's county, for :func:`find_reuse`'s ``groups``; a document of no known county is
+    a group of its own (two of them are not one county)."""
+    return [d.county if d.county else ("no county", k) for k, d in enumerate(documents)]
 
 
 def flatten(documents: Sequence[CorpusDocument]) -> tuple[list[str], np.ndarray]:
@@ -206,10 +251,22 @@ def flatten(documents: Sequence[CorpusDocument]) -> tuple[list[str], np.ndarray]
     return texts, doc_ids
 
 
-def find_reuse(documents: Sequence[CorpusDocument], min_docs: int = 2,
-               threshold: float = REUSE_MIN) -> tuple[ReuseReport, np.ndarray]:
-    """Reuse clusters and per-document distinctive clauses; also the clause labels."""
+def find_reuse(documents: Sequence[CorpusDocument], min_docs: int = 2, threshold: float = REUSE_MIN,
+               groups: Sequence[Hashable] | None = None,
+               excluded_within: str | None = None) -> tuple[ReuseReport, np.ndarray]:
+    """Reuse clusters and per-document distinctive clauses; also the clause labels.
+
+    ``groups`` gives each document a group (its county, its lineage: passim's *series*): reuse
+    within one group is left out, so a cluster is reported only when its documents belong to at
+    least ``min_docs`` groups; ``excluded_within`` names the grouping in the report.
+    """
     texts, doc_ids = flatten(documents)
+    if groups is not None:
+        if len(groups) != len(documents):
+            raise ValueError(f"groups has {len(groups)} entries for {len(documents)} documents")
+        numbers: dict[Hashable, int] = {}
+        group_of = np.asarray([numbers.setdefault(g, len(numbers)) for g in groups], dtype=np.int64)
+        doc_ids = group_of[doc_ids] if len(doc_ids) else doc_ids
     result = cluster_clauses(texts, doc_ids, min_docs=min_docs, threshold=threshold)
     members: list[list[tuple[int, int]]] = [[] for _ in range(result.n_clusters)]
     position = [(d, k) for d, doc in enumerate(documents) for k in range(len(doc.clauses))]
@@ -217,15 +274,21 @@ def find_reuse(documents: Sequence[CorpusDocument], min_docs: int = 2,
         if label >= 0:
             members[label].append(position[flat])
     clusters = [_cluster(n, group, documents) for n, group in enumerate(members)]
-    clusters.sort(key=lambda c: (-c.documents, -len(c.members), c.canonical))
-    for number, cluster in enumerate(clusters):
-        cluster.id = number
-    return ReuseReport(clusters, _per_document(documents, result.labels)), result.labels
+    order = sorted(range(len(clusters)), key=lambda n: (-clusters[n].documents, -len(clusters[n].members),
+                                                         clusters[n].canonical))
+    renumber = np.full(len(clusters) + 1, -1, np.int64)  # the last entry maps -1 to -1
+    for number, n in enumerate(order):
+        clusters[n].id = number
+        renumber[n] = number
+    labels = renumber[result.labels]
+    report = ReuseReport([clusters[n] for n in order], _per_document(documents, labels), excluded_within)
+    return report, labels
 
 
 def _cluster(number: int, group: list[tuple[int, int]], documents: Sequence[CorpusDocument]) -> ReuseCluster:
-    items = [ClusterMember(str(documents[d].path), documents[d].county, documents[d].year,
-                           documents[d].clauses[k].id, documents[d].clauses[k].text) for d, k in group]
+    clauses = [documents[d].clauses[k] for d, k in group]
+    items = [ClusterMember(str(documents[d].path), documents[d].county, documents[d].year, c.id, c.text,
+                           c.span.start, c.span.end, c.span.page) for (d, _), c in zip(group, clauses, strict=True)]
     wordings: dict[str, int] = {}
     for item in items:
         wordings[item.text] = wordings.get(item.text, 0) + 1
@@ -238,14 +301,44 @@ def _cluster(number: int, group: list[tuple[int, int]], documents: Sequence[Corp
         counties=len({documents[d].county for d in docs if documents[d].county}),
         first_year=min(years) if years else None,
         boilerplate=len(docs) / max(1, len(documents)),
+        pairs=closest_pairs([item.text for item in items], [d for d, _ in group]),
     )
+
+
+def closest_pairs(texts: list[str], doc_of: list[int]) -> list[AlignedPair]:
+    """Each member paired with its most alike member in another document (``ratio`` on the stems),
+    each unordered pair once; computed over the distinct wordings, so a wording copied into a
+    thousand documents costs one comparison per other wording."""
+    stems = [n.stems for n in normalize_many(texts, False)]
+    distinct = sorted(set(stems))
+    where = {s: k for k, s in enumerate(distinct)}
+    holders: list[dict[int, int]] = [{} for _ in distinct]  # wording -> document -> first member
+    for k, (stem, doc) in enumerate(zip(stems, doc_of, strict=True)):
+        holders[where[stem]].setdefault(doc, k)
+    scores = process.cdist(distinct, distinct, scorer=fuzz.ratio, dtype=np.float32, workers=-1) / 100.0
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for k, (stem, doc) in enumerate(zip(stems, doc_of, strict=True)):
+        row = where[stem]
+        best, partner = -1.0, -1
+        for other in np.argsort(-scores[row], kind="stable"):
+            found = next((m for d, m in holders[other].items() if d != doc), None)
+            if found is not None:
+                best, partner = float(scores[row, other]), found
+                break
+        key = (min(k, partner), max(k, partner))
+        if partner >= 0 and key not in seen:
+            seen.add(key)
+            out.append(AlignedPair(key[0], key[1], best))
+    return out
 
 
 def _per_document(documents: Sequence[CorpusDocument], labels: np.ndarray) -> list[DocumentReuse]:
     out, flat = [], 0
     for doc in documents:
         own = labels[flat:flat + len(doc.clauses)]
-        distinctive = [ClauseRef(c.id, c.text, k) for k, c in enumerate(doc.clauses) if own[k] < 0]
+        distinctive = [DistinctiveClause(c.id, c.text, k, c.span.start, c.span.end)
+                       for k, c in enumerate(doc.clauses) if own[k] < 0]
         out.append(DocumentReuse(str(doc.path), doc.county, doc.year, len(doc.clauses),
                                  int((own >= 0).sum()), distinctive))
         flat += len(doc.clauses)

@@ -181,30 +181,124 @@ _NAMES_HELP = ("Files, folders (searched as ingest searches them) or stored docu
                "name); none: every document in the store.")
 
 
+class ExcludeWithin(StrEnum):
+    COUNTY = "county"
+    LINEAGE = "lineage"
+
+
+_EXCLUDE_HELP = ("Leave out reuse within one county, or within one lineage (versions of one agreement): a "
+                 "wording counts only when found in documents of --min-docs counties or lineages.")
+_QUERY_HELP = ("Where this passage recurs (a template paragraph, a law text): a file holding it, or the "
+               "text itself. Lists the clauses that copy or quote one of its sentences.")
+
+
 def reuse_command(
     names: Annotated[list[str] | None, typer.Argument(help=_NAMES_HELP, show_default=False)] = None,
     format: Annotated[DiffFormat, typer.Option("--format", "-f", **format_choice(DiffFormat))]  # noqa: A002
     = DiffFormat.TEXT,
     min_docs: Annotated[int, typer.Option("--min-docs", min=2, help="Report wordings in >= N documents.")]
     = 2,
+    exclude_within: Annotated[ExcludeWithin | None, typer.Option("--exclude-within", help=_EXCLUDE_HELP)]
+    = None,
+    query: Annotated[str | None, typer.Option("--query", help=_QUERY_HELP, show_default=False)] = None,
     no_csv_guard: Annotated[bool, typer.Option("--no-csv-guard", help=_CSV_GUARD_HELP)] = False,
     db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
 ) -> None:
-    """Clauses that recur across documents, and each document's distinctive clauses."""
-    from rok_compare.align.render import reuse_text
-    from rok_compare.align.reuse import find_reuse
-
+    """Clauses that recur across documents, and each document's distinctive clauses; or, with
+    --query, where a given passage recurs."""
+    if query is not None and exclude_within is not None:
+        fail("--query and --exclude-within cannot be combined (a passage is looked for in every document)")
+        raise typer.Exit(code=2)
+    passage = _passage(query) if query is not None else None
     with Progress("reuse") as progress:
         documents, failures = _load(names or [], db, progress)
-        report = find_reuse(documents, min_docs=min_docs)[0] if documents else None
-    if report is not None:
-        if format is DiffFormat.JSON:
-            typer.echo(_dumps(report.to_dict()))
-        elif format is DiffFormat.CSV:
-            typer.echo(_reuse_csv(report, guard=not no_csv_guard), nl=False)
+        if passage is not None:
+            from rok_compare.align.reuse_query import find_passage
+
+            found = find_passage(passage, documents)
+        elif documents:
+            found = _reuse(documents, min_docs, exclude_within, db)
         else:
-            typer.echo(terminal_safe(reuse_text(report)), nl=False)
+            found = None
+    if found is not None:
+        if format is DiffFormat.JSON:
+            typer.echo(_dumps(found.to_dict()))
+        elif format is DiffFormat.CSV:
+            csv_text = _reuse_csv if passage is None else _passage_csv
+            typer.echo(csv_text(found, guard=not no_csv_guard), nl=False)
+        else:
+            text = _reuse_text(found, min_docs) if passage is None else _passage_text(found)
+            typer.echo(terminal_safe(text), nl=False)
     report_failures(failures)
+
+
+def _passage(value: str) -> str:
+    """``--query``: the text of a file when it names one (read as ingest reads it), else the value."""
+    path = Path(value)
+    if len(value) < 4096 and path.is_file():
+        from rok_compare.errors import InputError
+        from rok_compare.ingest import read_document
+
+        try:
+            value = read_document(path).text
+        except InputError as error:
+            fail(str(error))
+            raise typer.Exit(code=2) from None
+    if not value.strip():
+        fail(f"--query {value!r}: no text to look for")
+        raise typer.Exit(code=2)
+    return value
+
+
+def _reuse(documents, min_docs: int, exclude_within: ExcludeWithin | None, db: Path | None):
+    """Reuse clusters, leaving out reuse within one county or lineage when asked."""
+    from rok_compare.align.reuse import county_groups, find_reuse
+
+    groups = None
+    if exclude_within is ExcludeWithin.COUNTY:
+        groups = county_groups(documents)
+    elif exclude_within is ExcludeWithin.LINEAGE:
+        from rok_compare.align.lineage import lineage_groups
+        from rok_compare.store import default_db_path
+        from rok_compare.store.database import StoreError
+
+        store = db or default_db_path()
+        if not store.is_file():
+            fail(f"--exclude-within lineage: no store at {store} (lineages are found among stored documents)")
+            raise typer.Exit(code=2)
+        try:
+            groups, unstored = lineage_groups(documents, store)
+        except StoreError as error:
+            fail(str(error))
+            raise typer.Exit(code=2) from None
+        if unstored:
+            typer.echo(f"note: {len(unstored)} document(s) not in {store}, each counted as a lineage of its own: "
+                       f"{terminal_safe(', '.join(unstored[:3]))}{' …' if len(unstored) > 3 else ''}", err=True)
+    return find_reuse(documents, min_docs=min_docs, groups=groups,
+                      excluded_within=None if exclude_within is None else str(exclude_within))[0]
+
+
+def _reuse_text(report, min_docs: int) -> str:
+    from rok_compare.align.render import reuse_text
+
+    text = reuse_text(report)
+    if report.excluded_within is None:
+        return text
+    head, _, rest = text.partition("\n")
+    plural = "counties" if report.excluded_within == "county" else "lineages"
+    return f"{head}\nreuse within one {report.excluded_within} left out: each spans {min_docs} {plural} or more\n{rest}"
+
+
+def _passage_text(report) -> str:
+    """Matches in plain words: score, how, where (with character offsets), the clause."""
+    lines = [f"{len(report.matches)} clause(s) in {report.found_in} of {report.documents} documents copy or quote "
+             f"the passage ({len(report.sentences)} sentence(s) looked for)"]
+    for k, m in enumerate(report.matches, 1):
+        where = ", ".join(str(x) for x in (m.county, m.year) if x)
+        lines.append(f"\n{k:2}. [{m.score:.2f} {m.how} of sentence {m.sentence + 1}] {m.path} [{m.clause_id}]"
+                     f"{f' ({where})' if where else ''} chars {m.start}-{m.end}")
+        lines.append(f"    {m.text}")
+    return "\n".join(lines) + "\n"
 
 
 def similarity_command(
@@ -267,11 +361,21 @@ def _entries_csv(entries, guard: bool, revision: bool) -> str:
 
 
 def _reuse_csv(report, guard: bool) -> str:
-    """One row per clause of each cluster, with the cluster's facts repeated: ready for a pivot table."""
+    """One row per clause of each cluster, with the cluster's facts repeated: ready for a pivot table.
+    ``start`` and ``end`` are the clause's character offsets into its document's text."""
     rows = [[c.id, c.documents, c.counties, c.first_year, round(c.boilerplate, 3), m.path, m.county, m.year,
-             m.clause_id, m.text, c.canonical] for c in report.clusters for m in c.members]
+             m.clause_id, m.page, m.start, m.end, m.text, c.canonical] for c in report.clusters for m in c.members]
     header = ["cluster", "documents", "counties", "first_year", "boilerplate", "path", "county", "year",
-              "clause_id", "text", "canonical"]
+              "clause_id", "page", "start", "end", "text", "canonical"]
+    return _csv(header, rows, guard)
+
+
+def _passage_csv(report, guard: bool) -> str:
+    """One row per matching clause, with the passage sentence it matches."""
+    rows = [[round(m.score, 4), m.how, m.sentence + 1, report.sentences[m.sentence], m.path, m.county, m.year,
+             m.clause_id, m.page, m.start, m.end, m.text] for m in report.matches]
+    header = ["score", "how", "sentence", "sentence_text", "path", "county", "year", "clause_id", "page", "start",
+              "end", "text"]
     return _csv(header, rows, guard)
 
 
