@@ -844,7 +844,8 @@ def _raw_pdf(objects: list[bytes]) -> bytes:
 
 def _drawn(path: Path, pages: list[list[tuple]], landscape: bool = False) -> Path:
     """Pages of (x mm, baseline y mm, text, size pt, bold) texts; ("rect", x, y, w, h) frames;
-    ("turned", x, y, text, size) text turned 90 degrees (read bottom to top)."""
+    ("turned", x, y, text, size) text turned 90 degrees (read bottom to top); ("hidden", x, y,
+    text, size) text drawn invisible (an OCR layer over a scan)."""
     pdf = new_pdf()
     for ops in pages:
         pdf.add_page(orientation="L" if landscape else "P")
@@ -857,6 +858,12 @@ def _drawn(path: Path, pages: list[list[tuple]], landscape: bool = False) -> Pat
                 body_font(pdf, size)
                 with pdf.rotation(90, x, y):
                     pdf.text(x, y, text)
+            elif op[0] == "hidden":
+                _, x, y, text, size = op
+                body_font(pdf, size)
+                pdf.text_mode = "INVISIBLE"
+                pdf.text(x, y, text)
+                pdf.text_mode = "FILL"
             else:
                 x, y, text, size, bold = op
                 body_font(pdf, size, bold)
@@ -1080,6 +1087,34 @@ def high_page_numbers_pdf(path: Path, pages: int = 3) -> tuple[Path, list[str]]:
         lines = wrap(" ".join(rng.sample(SENTENCES, 3)), PAGE_W - 2 * MARGIN, measure, cut=False)
         ops: list[tuple] = [(MARGIN, 40 + 5 * row, line, BODY_PT, False) for row, line in enumerate(lines)]
         ops.append((PAGE_W / 2, 245, str(page + 1), BODY_PT, False))
+        drawn.append(ops)
+        bodies.append(logical_text(" ".join(lines)))
+    _drawn(path, drawn)
+    return path, bodies
+
+
+def ocr_layer_pdf(path: Path, pages: int = 3) -> tuple[Path, list[str]]:
+    """The text layer an OCR program lays over a scan: drawn invisible (visible on the last page,
+    as a layer put under the scan's image is), each word placed by itself with no space
+    character between (gaps of 0.5 mm, under PDFium's own space threshold,
+    and of 0.35 mm on the last line of a page), and the running
+    header and page numbers as OCR read them, digits taken for look-alike letters on some pages
+    ("- l -" for 1, "Regiona1" for "Regional"). Returns the body text of each page."""
+    rng = random.Random(27)
+    measure = _measure(BODY_PT)
+    headers = [HEADER, HEADER.replace("Regional", "Regiona1"), HEADER]
+    numbers = ["- l -", "- 2 -", "- 3 -", "- 4 -", "- S -"]
+    drawn, bodies = [], []
+    for page in range(pages):
+        lines = wrap(" ".join(rng.sample(SENTENCES, 4)), PAGE_W - 2 * MARGIN - 5, measure, cut=False)
+        ops: list[tuple] = [("hidden", MARGIN, HEADER_Y, headers[page % len(headers)], FURNITURE_PT)]
+        for row, line in enumerate(lines):
+            x = MARGIN
+            for word in line.split():  # no space character: each word placed by itself
+                ops.append(("hidden", x, 40 + 5 * row, word, BODY_PT) if page < pages - 1
+                           else (x, 40 + 5 * row, word, BODY_PT, False))
+                x += measure(word) + (0.35 if row == len(lines) - 1 else 0.5)
+        ops.append(("hidden", PAGE_W / 2, FOOTER_Y, numbers[page % len(numbers)], FURNITURE_PT))
         drawn.append(ops)
         bodies.append(logical_text(" ".join(lines)))
     _drawn(path, drawn)

@@ -13,6 +13,7 @@ Coordinates are PDF user space: x to the right, y upwards.
 from __future__ import annotations
 
 import ctypes
+import functools
 import re
 import struct
 import unicodedata
@@ -53,6 +54,22 @@ LABEL_CHARS = 24
 """A label split off a sparse run at the right margin is at most this long ("NFS 2007:10")."""
 GUTTER_GAP = 1.0
 """A gap between columns is at least this many line heights wide."""
+GLUED_CHARS = 30
+"""A stretch of this many characters without a space may be words run together: a text layer
+(an OCR program's, most often) that places each word by itself and writes no space between.
+When one such stretch has a gap between its characters, every word of the page is looked at.
+An OCR layer drawn invisible (over its scan) is looked at word by word in any case."""
+SPACE_GAP = 0.075
+"""Inside such a stretch, a gap between two characters' boxes wider than this many line heights
+is a space (loose boxes of one word abut; kerning, and an OCR layer's uneven letters, move them
+by up to 0.06). PDFium puts spaces in by itself from about 0.2 line heights in visible text, and
+not at all in an OCR layer (invisible text, where every word is looked at); pdfplumber from 3
+points."""
+_LEADERS = re.compile(r"[.·]{2}|[…_]")
+"""Dot leaders start a little apart from their entry: no space is put in beside them."""
+_WORD_STRETCH = re.compile(r"[^\s\ufffe\x02]{2,}")
+_GLUED = re.compile(f"(?<![^\\s\ufffe\x02])[^\\s\ufffe\x02]{{{GLUED_CHARS},}}")
+"""A stretch starts after a space (the look-behind keeps the search linear)."""
 
 
 class Fragment:
@@ -90,6 +107,9 @@ _LOOSE_BOX = direct(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_vo
                      ctypes.c_void_p)
 _WEIGHT = direct(pdfium_c.FPDFText_GetFontWeight, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
 _ANGLE = direct(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float, ctypes.c_void_p, ctypes.c_int)
+_GET_TEXT_OBJECT = direct(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_RENDER_MODE = direct(pdfium_c.FPDFTextObj_GetTextRenderMode, ctypes.c_int, ctypes.c_void_p)
+_INVISIBLE = 3
 _RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
 
 
@@ -99,12 +119,18 @@ class _Chars:
     def __init__(self, textpage: object) -> None:
         self.raw = textpage
         self.buffer = ctypes.create_string_buffer(_RECT.size)
+        self.address = ctypes.addressof(self.buffer)
         if _LOOSE_BOX is not None and _WEIGHT is not None:
             self.handle = ctypes.cast(textpage, ctypes.c_void_p).value
-            self.address = ctypes.addressof(self.buffer)
+            self.loose = functools.partial(_LOOSE_BOX, self.handle)
+            """``loose(index, address)`` writes character ``index``'s box into ``buffer``."""
+            self.weigh = functools.partial(_WEIGHT, self.handle)
+            """``weigh(index)``: the font weight of character ``index`` (0 or less: unknown)."""
         else:  # pragma: no cover
             self.box, self.bold = self._box_checked, self._bold_checked
             self.pointer = ctypes.cast(self.buffer, ctypes.POINTER(pdfium_c.FS_RECTF))
+            self.loose = lambda index, _: pdfium_c.FPDFText_GetLooseCharBox(self.raw, index, self.pointer)
+            self.weigh = lambda index: pdfium_c.FPDFText_GetFontWeight(self.raw, index)
 
     def box(self, index: int) -> tuple[float, float, float, float]:
         """left, bottom, right, top of character ``index``."""
@@ -166,31 +192,44 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
     if marks is not None:
         marks.update(found)
     box, bold = chars.box, chars.bold
+    # the hot loop: two boxes and a weight a run, called straight (no method call between)
+    loose, weigh, buffer, address, unpack = chars.loose, chars.weigh, chars.buffer, chars.address, _RECT.unpack_from
     fragments: list[Fragment] = []
     wide: list[tuple[int, int, int]] = []  # (fragment index, start, end) of runs to check for gutters
     runs = list(_RUNS.finditer(text))
     check_angle = rotated is not None and _ANGLE is not None
     turned: list[re.Match] = []  # runs of rotated text: only those that do not run left to right
     spread: list[float] = []  # per entry of ``wide``: width per character, in line heights
+    append_fragment, append_wide, append_spread = fragments.append, wide.append, spread.append
     for match in runs:
         start, end = match.span()
-        first_x0, first_bottom, _, first_top = box(start)
-        last_x0, last_bottom, last_x1, last_top = box(end - 1)
+        loose(start, address)
+        first_x0, first_top, _, first_bottom = unpack(buffer)
+        loose(end - 1, address)
+        last_x0, last_top, last_x1, last_bottom = unpack(buffer)
         # a capital with a ring or dots (Å, Ä, Ö) sticks out above the font's ascent: the
         # lower of the two boxes is the line's height; the bottoms (descent) agree on one line
-        height = min(first_top - first_bottom, last_top - last_bottom)
-        if end - start > 2 and text[start] in _TALL and text[end - 1] in _TALL:  # "(a) ... (2p)"
+        height = first_top - first_bottom
+        if last_top - last_bottom < height:
+            height = last_top - last_bottom
+        length = end - start
+        if length > 2 and text[start] in _TALL and text[end - 1] in _TALL:  # "(a) ... (2p)"
             _, inner_bottom, _, inner_top = box(start + 1)
             height = min(height, inner_top - inner_bottom)
-        upright = abs(first_bottom - last_bottom) < 0.5 * max(height, 1.0) and last_x1 >= first_x0 - 1
-        if check_angle and (not upright or end - start <= 2) and _turned(_ANGLE(chars.handle, start)):
+        upright = abs(first_bottom - last_bottom) < 0.5 * (height if height > 1.0 else 1.0) \
+            and last_x1 >= first_x0 - 1
+        if check_angle and (not upright or length <= 2) and _turned(_ANGLE(chars.handle, start)):
             turned.append(match)
         elif upright:
-            bottom = min(first_bottom, last_bottom)
-            fragments.append(Fragment(_clean(match.group()), first_x0, last_x1, bottom, bottom + height,
-                                      bold(start) and bold(end - 1), start, end))
-            wide.append((len(fragments) - 1, start, end))
-            spread.append((last_x1 - first_x0) / ((end - start) * height) if height > 1.0 and end - start > 3 else 0.0)
+            bottom = first_bottom if first_bottom < last_bottom else last_bottom
+            weight = weigh(start)
+            heavy = False if 0 < weight < _UNSURE else bold(start) and bold(end - 1)
+            piece = match.group()
+            if piece[-1] in "\ufffe\x02" or not piece.isprintable():
+                piece = _clean(piece)
+            append_fragment(Fragment(piece, first_x0, last_x1, bottom, bottom + height, heavy, start, end))
+            append_wide((len(fragments) - 1, start, end))
+            append_spread((last_x1 - first_x0) / (length * height) if height > 1.0 and length > 3 else 0.0)
         else:  # PDFium ran two lines together
             fragments.extend(_split_words(text, start, end, chars))
     if turned and rotated is not None and len(turned) < 0.5 * len(runs):
@@ -200,6 +239,8 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
             fragments.extend(_split_words(text, match.start(), match.end(), chars))
     _split_sparse(fragments, wide, spread, text, chars)
     _split_hidden_gutters(fragments, wide, text, chars)
+    if _invisible(fragments, chars) or _GLUED.search(text) and _space_glued(fragments, chars, _GLUED, False):
+        _space_glued(fragments, chars, _WORD_STRETCH)  # an OCR layer, or words run together
     if marks is not None:
         separate_marks(fragments, marks)
     if _HAS_LIGATURE.search(text):
@@ -213,6 +254,50 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
             if "  " in fragment.text:
                 fragment.text = _SPACES.sub(" ", fragment.text)
     return fragments
+
+
+def _invisible(fragments: list[Fragment], chars: _Chars) -> bool:
+    """The page's text is drawn invisible (render mode 3): an OCR program's layer over a scan.
+    Three fragments tell (its first, middle and last)."""
+    if not fragments or _GET_TEXT_OBJECT is None:
+        return False
+    sample = {fragments[0], fragments[len(fragments) // 2], fragments[-1]}
+    hidden = 0
+    for fragment in sample:
+        if fragment.start >= 0:
+            handle = _GET_TEXT_OBJECT(chars.handle, fragment.start)
+            hidden += bool(handle) and _RENDER_MODE(handle) == _INVISIBLE
+    return 2 * hidden > len(sample)
+
+
+def _space_glued(fragments: list[Fragment], chars: _Chars, stretches: re.Pattern, change: bool = True) -> bool:
+    """Spaces put into ``stretches`` (every word, or only long stretches without a space) where
+    their characters stand apart; whether there was such a place. In place, when ``change``
+    (the fragments' texts then no longer run one character for one of the page's text)."""
+    shortest = GLUED_CHARS if stretches is _GLUED else 2
+    found = False
+    for fragment in fragments:
+        if fragment.start < 0 or fragment.end - fragment.start < shortest:
+            continue
+        limit = SPACE_GAP * max(fragment.height, 1.0)
+        text = fragment.text
+        pieces: list[str] = []
+        position = 0
+        for stretch in stretches.finditer(text):
+            first, end = stretch.span()
+            right = chars.box(fragment.start + first)[2]
+            for index in range(first + 1, end):
+                left, _, next_right, _ = chars.box(fragment.start + index)
+                if left - right > limit and not _LEADERS.search(text, index - 2, index + 2):
+                    if not change:
+                        return True
+                    pieces += [text[position:index], " "]
+                    position = index
+                right = max(right, next_right)
+        if pieces:
+            fragment.text = "".join(pieces) + text[position:]
+            found = True
+    return found
 
 
 def compose_accents(text: str) -> str:

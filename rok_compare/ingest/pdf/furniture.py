@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from rok_compare.ingest.pdf.blocks import TITLE_SIZE
 from rok_compare.ingest.pdf.fragments import Fragment
@@ -34,8 +35,13 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+")
+_NUMBER_LOOKALIKE = re.compile(r"(?<![^\W_])(?:[lI|!Oo]*\d[\dlI|!Oo]*|[l|])(?![^\W_])")
+"""A word of digits among which OCR read some as letters (l, I, |, ! for 1; O, o for 0), or a
+lone "l" or "|" (a page number 1; "I" alone is a word)."""
+_AS_DIGITS = str.maketrans("lI|!Oo", "111100")
 _WORDS = re.compile(r"[^\W\d_]{3,}")
 _SPACES = re.compile(r"\s+")
+_MIDDLE = attrgetter("middle")
 
 
 @dataclass(slots=True)
@@ -55,24 +61,36 @@ class PageFragments:
     rules: list[tuple[float, float, float, float]] = field(default_factory=list)
     """Horizontal rules on the page (x0, bottom, x1, top): a footnote separator among them?"""
     ocr: bool = False
+    """The text was read by OCR (its fragments have no characters in a PDFium text page)."""
     rotated: list[str] = field(default_factory=list)
     """Rotated runs of text (a margin's vertical number): read apart, after the page's body."""
-    """The text was read by OCR (its fragments have no characters in a PDFium text page)."""
 
 
 def is_page_number(text: str) -> bool:
-    return bool(_PAGE_NUMBER.match(text.strip()))
+    text = text.strip()
+    return bool(_PAGE_NUMBER.match(text) or _NUMBER_LOOKALIKE.search(text)
+                and _PAGE_NUMBER.match(digits_read_as_letters(text)))
+
+
+def digits_read_as_letters(text: str) -> str:
+    """OCR's look-alikes of digits put back: in a word of digits and look-alike letters with a
+    digit in it ("l2", "1O"), and a lone "l" or "|" ("Sida l av 4"), the letters are digits.
+    Real words are left alone: they hold other letters."""
+    return _NUMBER_LOOKALIKE.sub(lambda match: match.group().translate(_AS_DIGITS), text)
 
 
 def furniture_key(text: str) -> str:
-    """What stays the same from page to page: lower case, digits as #, spaces collapsed."""
+    """What stays the same from page to page: lower case, digits as #, spaces collapsed; OCR's
+    look-alikes of digits ("Sida l2 av 2O") count as digits."""
+    if _NUMBER_LOOKALIKE.search(text):
+        text = digits_read_as_letters(text)
     return _SPACES.sub(" ", _DIGITS.sub("#", text.lower())).strip(" -–—|")
 
 
 def physical_lines(fragments: list[Fragment]) -> list[list[Fragment]]:
     """Fragments grouped by baseline across the whole page width, top line first."""
     lines: list[list[Fragment]] = []
-    for fragment in sorted(fragments, key=lambda f: -f.middle):
+    for fragment in sorted(fragments, key=_MIDDLE, reverse=True):
         if lines:
             last = lines[-1][0]
             if abs(last.middle - fragment.middle) < 0.4 * min(last.height, fragment.height):

@@ -9,6 +9,7 @@ that decides: a hyphenated form seen elsewhere in the text keeps its hyphen.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 COORDINATIONS = frozenset({
@@ -19,6 +20,9 @@ COORDINATIONS = frozenset({
 SOFT_HYPHEN = "\xad"
 _HYPHENS = "-‐"
 _PUNCTUATION = ".,;:!?()[]\"'”’»«-–"
+_HEAD = re.compile(r"[^\W_]*")
+_TAIL = re.compile(r"[^\W_]*\Z")
+"""Letters and digits (``str.isalnum``) at the start of a text, and at the end of a stretch."""
 
 
 class Vocabulary:
@@ -88,31 +92,28 @@ def repair(previous: str, following: str, vocabulary: Vocabulary = EMPTY) -> str
 
 def _tail_word(text: str) -> str:
     """The letters and digits right before the final hyphen of ``text``."""
-    end = start = len(text) - 1
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    return text[start:end]
+    return _TAIL.search(text, max(0, text.rfind(" ", 0, len(text) - 1)), len(text) - 1).group()
 
 
 def _head_word(text: str) -> str:
-    end = 0
-    while end < len(text) and text[end].isalnum():
-        end += 1
-    return text[:end]
+    return _HEAD.match(text).group()
 
 
 def join_lines(lines: list[str], vocabulary: Vocabulary = EMPTY, separator: str = " ") -> str:
     """Join a paragraph's lines; ``separator`` goes where no hyphen is repaired (a space, or
     ``\v`` inside a table cell)."""
+    if len(lines) == 1:
+        return lines[0]
     parts: list[str] = []
     for line in lines:
         if not line:
             continue
         if parts:
             last = parts[-1]
-            if last[-1] == SOFT_HYPHEN:
+            end = last[-1]
+            if end == SOFT_HYPHEN:
                 parts[-1] = last[:-1]
-            elif ends_with_break_hyphen(last):
+            elif end in _HYPHENS and len(last) >= 2 and last[-2].isalnum():  # ends_with_break_hyphen
                 parts[-1] = last[:-1]
                 parts.append(repair(last, line, vocabulary))
             else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from rok_compare.ingest.pdf.fragments import Fragment
 from rok_compare.ingest.pdf.tables import FoundTable
@@ -22,6 +23,8 @@ MIN_COLUMN_FRAGMENTS = 5
 """Each column needs this many fragments with a common left edge."""
 Gutter = tuple[float, float]
 """The x-range between two columns."""
+_TOP, _MIDDLE = attrgetter("top"), attrgetter("middle")
+"""Sort keys, highest first with ``reverse=True`` (a stable sort: ties keep their order)."""
 
 
 class Line:
@@ -189,7 +192,7 @@ def reading_order(fragments: list[Fragment], tables: list[FoundTable],
     flows: list[Flow] = []
     band: dict[int, list[Fragment | FoundTable]] = {}
     spanning: list[Fragment | FoundTable] = []
-    for item in sorted([*fragments, *tables], key=_minus_top):
+    for item in sorted([*fragments, *tables], key=_TOP, reverse=True):
         column = _column(item, gutters)
         if column < 0:
             flows.extend(_mixed_flow(band[k]) for k in sorted(band))
@@ -204,10 +207,6 @@ def reading_order(fragments: list[Fragment], tables: list[FoundTable],
     if spanning:
         flows.append(_mixed_flow(spanning))
     return flows
-
-
-def _minus_top(item: Fragment | FoundTable | Line) -> float:
-    return -item.top
 
 
 def _in_table(fragment: Fragment, tables: list[FoundTable]) -> bool:
@@ -238,7 +237,7 @@ def _flow(fragments: list[Fragment], tables: list[FoundTable]) -> Flow:
     """Group fragments into lines and put lines and tables in top-to-bottom order."""
     items: list[Line | FoundTable] = group_lines(fragments)
     if tables:
-        items = sorted([*items, *tables], key=_minus_top)
+        items = sorted([*items, *tables], key=_TOP, reverse=True)
     left = min(item.x0 for item in items)
     return Flow(left, _right_edge(items), items)
 
@@ -253,7 +252,7 @@ def group_lines(fragments: list[Fragment]) -> list[Line]:
     """Fragments on the same baseline joined left to right into lines, top line first."""
     rows: list[list[Fragment]] = []
     reference: Fragment | None = None
-    for fragment in sorted(fragments, key=_minus_middle):
+    for fragment in sorted(fragments, key=_MIDDLE, reverse=True):
         if reference is not None and abs(reference.middle - fragment.middle) < 0.45 * min(
                 reference.height, fragment.height):
             rows[-1].append(fragment)
@@ -281,10 +280,6 @@ def _apart(row: list[Fragment]) -> list[list[Fragment]]:
         if gap > LABEL_GAP * max(high, low) and high > 1.1 * low:
             return [left, right]
     return [row]
-
-
-def _minus_middle(fragment: Fragment) -> float:
-    return -fragment.middle
 
 
 def _line(row: list[Fragment]) -> Line:
