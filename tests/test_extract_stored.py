@@ -162,3 +162,20 @@ def test_unknown_names_and_a_missing_store_are_one_line_each(stored, tmp_path) -
                                 "error: gone/nothing.txt: no such file", "3 file(s) failed"]
     code, _, err = _extract("3", "--db", str(tmp_path / "none.db"))
     assert code == 1 and "none.db: no store here" in err and "3: no such file, and not looked up in the store" in err
+
+
+def test_the_extractor_version_follows_the_code_models_and_switches(monkeypatch, tmp_path) -> None:
+    from rok_compare.classify.shipped import models_dir as classify_models_dir
+    from rok_compare.store.extractor_version import extractor_version, models_dir
+
+    assert models_dir() == classify_models_dir()  # the version hashes the models extraction loads
+    plain = extractor_version()
+    assert plain.startswith("rok_compare.extract:extract_document ") and plain == extractor_version()
+    monkeypatch.setenv("ROK_DECIDERS", "off")
+    assert extractor_version() != plain
+    monkeypatch.delenv("ROK_DECIDERS")
+    (tmp_path / "party_decider.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setenv("ROK_MODELS_DIR", str(tmp_path))
+    assert models_dir() == classify_models_dir() == tmp_path and extractor_version() != plain
+    monkeypatch.delenv("ROK_MODELS_DIR")
+    assert extractor_version("tests:other_extractor") != plain

@@ -22,6 +22,7 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 EXTRACTION_CODE = ("ingest", "segment", "extract", "classify", "model.py", "nlp.py", "errors.py")
 """The parts of the package (folders and modules) whose code or data can change an extraction."""
 MODEL_SWITCHES = ("ROK_DECIDERS", "ROK_CLAUSE_MODELS")
+MODELS_DIR_ENV = "ROK_MODELS_DIR"
 """Environment variables that turn the shipped models off (see ``extract.deciders``, ``classify.shipped``)."""
 
 
@@ -52,11 +53,16 @@ def _models_digest(directory: str) -> str:
     return _digest(sorted(folder.glob("*.json")), folder) if folder.is_dir() else "none"
 
 
+def models_dir() -> Path:
+    """The models extraction uses, found as ``classify.shipped.models_dir`` finds them (not imported
+    from there: that module loads numpy and scipy, a second's work that reading the store does not need)."""
+    return Path(os.environ.get(MODELS_DIR_ENV) or _PACKAGE.parent / "models")
+
+
 def extractor_version(ref: str | None = None) -> str:
     """The version of extractor ``ref`` (default: ``$ROK_EXTRACTOR``, else the project's) as it runs
     in this process, e.g. ``rok_compare.extract:extract_document 0.1.0 code 3f2a.. models 9b1c..``."""
     from rok_compare import __version__
-    from rok_compare.classify.shipped import models_dir
     from rok_compare.store.executors import extractor_ref
 
     switches = [f"{name}={os.environ[name]}" for name in MODEL_SWITCHES if os.environ.get(name)]
