@@ -28,6 +28,8 @@ from rok_compare.report.pages.lineage import lineage_section
 
 ROOT = "../"
 JOINTLY = "all parties jointly"
+HEAD = 26
+"""Characters of a short title kept in a rotated column header (the whole label is its tooltip)."""
 
 
 def strengths() -> list[str]:
@@ -168,7 +170,8 @@ def _document_matrix(data: ReportData, docs: list[DocumentInfo], similarity: Doc
     titles = [[f"{a.label} ~ {b.label}: word cosine {v:.0%}, "
                f"{int(similarity.shared[position[a.id], position[b.id]])} shared reuse cluster(s)"
                for b, v in zip(docs, row, strict=True)] for a, row in zip(docs, values, strict=True)]
-    return heat_table([doc_link(d, ROOT, d.short_title) for d in docs], [d.short_title for d in docs], values, shown,
+    heads = [d.short_title if len(d.short_title) <= HEAD else d.short_title[:HEAD - 1].rstrip() + "…" for d in docs]
+    return heat_table([doc_link(d, ROOT, d.short_title) for d in docs], heads, values, shown,
                       titles, corner="document \\ document",
                       name=f"similarity-{_county_stem(data, docs[0].county_label)}",
                       column_titles=[d.label for d in docs], row_sort=[d.label for d in docs])
