@@ -118,6 +118,8 @@ def test_query_tree() -> None:
     assert parsed.root == AllOf((Word("tolk"), Phrase(("hälso", "undersökning")), Word("får")))
     assert parse_query('"exakt fras" OR tolk*').root == AllOf((AnyOf((Phrase(("exakt", "fras")), Prefix("tolk"))),))
     assert parse_query("bostad -tolk NOT tandvård").root == AllOf((Word("bostad"),), (Word("tolk"), Word("tandvård")))
+    negated = AllOf((Word("a"),), (Phrase(("b", "c")), AnyOf((Word("d"), Word("e")))))
+    assert parse_query('a -"b c" -(d OR e)').root == negated
     assert parse_query("").root is None  # filters alone
     with pytest.raises(SearchQueryError, match="no words"):
         parse_query("!!!")

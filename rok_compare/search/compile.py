@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from threading import Lock
 
 from rok_compare.search.query import WORD, AllOf, AnyOf, Node, Phrase, Prefix, Query, SearchQueryError, Word
-from rok_compare.search.swedish import MIN_PART, Vocabulary, fold, search_strings, word_data
+from rok_compare.search.swedish import MIN_PART, Match, Vocabulary, fold, search_strings, word_data
 
 PASSAGE_TERMS = 8
 """Words taken from a ``similar_to`` passage."""
@@ -45,6 +45,8 @@ class Plan:
     """The query asks for words the store does not hold: nothing can match."""
     found: frozenset[str]
     """The store's words that the query's words and phrases stand for (for highlighting)."""
+    compounds: frozenset[str]
+    """Those of ``found`` that only contain a query word as a compound part (they rank lower)."""
     prefixes: tuple[str, ...]
     terms: tuple[str, ...]
     """The words the user asked for, for similarity ranking."""
@@ -77,7 +79,7 @@ def quote(word: str) -> str:
 def plan_query(query: Query, words: Callable[[], StoreWords]) -> Plan:
     """The FTS5 expressions for a parsed query (``words`` is asked only when the query has words)."""
     if query.root is None:
-        return Plan(None, None, False, frozenset(), (), ())
+        return Plan(None, None, False, frozenset(), frozenset(), (), ())
     compiler = _Compiler(words())
     root = compiler.flatten(query.root)
     include = compiler.conjunction(root.include) if root.include else None
@@ -85,7 +87,8 @@ def plan_query(query: Query, words: Callable[[], StoreWords]) -> Plan:
     empty = bool(root.include) and include is None
     if include and exclude:
         include, exclude = f"{include} NOT {exclude}", None
-    return Plan(include, exclude, empty, frozenset(compiler.found), tuple(compiler.prefixes), query.words)
+    return Plan(include, exclude, empty, frozenset(compiler.found), frozenset(compiler.compounds - compiler.found),
+                tuple(compiler.prefixes), query.words)
 
 
 def plan_passage(text: str, words: StoreWords) -> Plan:
@@ -101,7 +104,8 @@ def plan_passage(text: str, words: StoreWords) -> Plan:
     terms = (telling or ranked[:2])[:PASSAGE_TERMS]
     if not terms:
         raise SearchQueryError("the --similar-to text has no words that occur in the store")
-    return Plan("(" + " OR ".join(map(quote, terms)) + ")", None, False, frozenset(terms), (), tuple(terms))
+    return Plan("(" + " OR ".join(map(quote, terms)) + ")", None, False, frozenset(terms), frozenset(), (),
+                tuple(terms))
 
 
 def _passage_words(text: str) -> list[str]:
@@ -113,6 +117,8 @@ class _Compiler:
     def __init__(self, words: StoreWords) -> None:
         self.words = words
         self.found: set[str] = set()
+        """Words found as themselves or as forms of a query word (or in a phrase)."""
+        self.compounds: set[str] = set()
         self.prefixes: list[str] = []
 
     def flatten(self, node: AllOf) -> AllOf:
@@ -162,13 +168,13 @@ class _Compiler:
 
     def word(self, text: str) -> str | None:
         """The store's words that ``text`` finds, as an OR."""
-        found = self.forms(text)
-        if not found:
-            return None
-        self.found.update(found)
-        return "(" + " OR ".join(map(quote, found)) + ")" if len(found) > 1 else quote(found[0])
-
-    def forms(self, text: str) -> list[str]:
         matcher = self.words.vocabulary.matcher(text)
         needles = tuple(search_strings(text))
-        return sorted(w for w in self.words.counts if any(n in w for n in needles) and matcher.finds(w))
+        found = {w: how for w in self.words.counts if any(n in w for n in needles)
+                 if (how := matcher.match(w)) is not None}
+        if not found:
+            return None
+        self.found.update(w for w, how in found.items() if how is Match.FORM)
+        self.compounds.update(w for w, how in found.items() if how is Match.COMPOUND)
+        words = sorted(found)
+        return "(" + " OR ".join(map(quote, words)) + ")" if len(words) > 1 else quote(words[0])

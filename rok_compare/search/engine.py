@@ -30,6 +30,8 @@ from rok_compare.store.database import Store
 LEXICAL_WEIGHT = 0.6
 LEXICAL_WEIGHT_SIMILAR = 0.3
 """With ``similar_to`` the passage similarity matters more than the query words."""
+COMPOUND_DISCOUNT = 0.5
+"""A clause that has a query word only inside compounds counts less than one that has the word."""
 FIRST_PASS = 10
 """The first pass groups the ``FIRST_PASS * candidates`` best-ranked matches by family."""
 _NOT_QUERY_ERRORS = ("locked", "busy", "disk", "malformed", "no such table", "readonly", "unable to open")
@@ -275,6 +277,8 @@ def _rerank(found: list[_Candidate], plan: Plan, similar_to: str | None) -> None
     weight = LEXICAL_WEIGHT_SIMILAR if similar_to else LEXICAL_WEIGHT
     scores = similarity(reference, plan.terms, [c.text for c in found])
     for candidate, sim in zip(found, scores, strict=True):
+        if plan.compounds and plan.found.isdisjoint(fold(w) for w in WORD.findall(candidate.text)):
+            candidate.lexical *= COMPOUND_DISCOUNT
         candidate.similarity = sim
         candidate.score = weight * candidate.lexical + (1 - weight) * sim
     found.sort(key=lambda c: (-c.score, c.id))
@@ -282,7 +286,8 @@ def _rerank(found: list[_Candidate], plan: Plan, similar_to: str | None) -> None
 
 def _highlights(text: str, plan: Plan) -> tuple[str, ...]:
     words = dict.fromkeys(fold(w) for w in WORD.findall(text))
-    return tuple(w for w in words if w in plan.found or w.startswith(plan.prefixes or ("\0",)))
+    found = plan.found | plan.compounds
+    return tuple(w for w in words if w in found or w.startswith(plan.prefixes or ("\0",)))
 
 
 def _hits(conn: sqlite3.Connection, found: list[_Candidate], plan: Plan, offset: int) -> list[SearchHit]:

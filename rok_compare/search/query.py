@@ -6,7 +6,7 @@
     bostad tolk             both (AND is implied; writing AND is allowed)
     bostad OR boende        either; OR binds tighter than AND: "bostad OR boende nyanlända" means
                             (bostad OR boende) AND nyanlända
-    bostad -tolk            bostad, but not tolk (also: bostad NOT tolk)
+    bostad -tolk            bostad, but not tolk (also: bostad NOT tolk; -"a phrase", -(a OR b))
     (bostad OR boende) -tolk   parentheses group
 
 Operators are written in capitals (``OR``, ``AND``, ``NOT``); in lower case they are words.
@@ -25,7 +25,7 @@ from rok_compare.search.swedish import fold
 
 SYNTAX_HELP = ('use words, "an exact phrase", word*, OR, -word (or NOT word) and balanced (parentheses); '
                "see help(rok_compare.search.search)")
-_TOKEN = re.compile(r'\s*(?:(?P<open>\()|(?P<close>\))|(?P<quote>")|(?P<run>[^\s()"]+))')
+_TOKEN = re.compile(r'\s*(?:(?P<open>\()|(?P<close>\))|(?P<quote>")|(?P<minus>-+(?=["(]))|(?P<run>[^\s()"]+))')
 WORD = re.compile(r"[^\W_]+")
 """A word: what the store's word index counts as a word (unicode61: letters and digits)."""
 OPERATORS = ("AND", "OR", "NOT")
@@ -129,6 +129,8 @@ def _tokens(text: str) -> Iterator[_Token]:
         position = match.end()
         if match["open"] or match["close"]:
             yield _Token(match["open"] or match["close"])
+        elif match["minus"]:  # -"a phrase", -(a OR b)
+            yield _Token("-")
         elif match["quote"]:
             end = text.find('"', position)
             if end < 0:

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -104,6 +105,13 @@ def search_strings(word: str) -> frozenset[str]:
     return frozenset(s for i, s in enumerate(shortest) if not any(t in s for t in shortest[:i]))
 
 
+class Match(Enum):
+    FORM = "form"
+    """The query word itself or another form of it (``bostäder`` for ``bostad``)."""
+    COMPOUND = "compound"
+    """A compound with the query word as a part (``bostadsförsörjning``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
     """The known words (the store's and the lexicon's) with how common each is."""
@@ -140,19 +148,24 @@ class WordMatcher:
 
     def finds(self, word: str) -> bool:
         """Whether ``word`` (folded) is a form of the query word or a compound with it as a part."""
+        return self.match(word) is not None
+
+    def match(self, word: str) -> Match | None:
+        """How ``word`` (folded) relates to the query word: a form of it, a compound with it, or not."""
         data = word_data()
         if self.query_word in data.stopwords or _DIGIT.search(self.query_word):
-            return word == self.query_word
+            return Match.FORM if word == self.query_word else None
         if self._same_word(word, bases(word)):
-            return True
+            return Match.FORM
         if self.query_word in data.not_parts:
-            return False
+            return None
         found = self._split(word, head=True)
         if found is None or len(found[1]) < 2:
-            return False
+            return None
         *modifiers, head = found[1]
-        return self._same_word(head, bases(head)) or any(
-            self._same_word(m, modifier_lemmas(m)) for m in modifiers)
+        if self._same_word(head, bases(head)) or any(self._same_word(m, modifier_lemmas(m)) for m in modifiers):
+            return Match.COMPOUND
+        return None
 
     def _same_word(self, word: str, forms: frozenset[str]) -> bool:
         """Whether the query word and ``word`` (with its ``forms``) share a base. A base of
