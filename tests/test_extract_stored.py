@@ -179,3 +179,13 @@ def test_the_extractor_version_follows_the_code_models_and_switches(monkeypatch,
     assert models_dir() == classify_models_dir() == tmp_path and extractor_version() != plain
     monkeypatch.delenv("ROK_MODELS_DIR")
     assert extractor_version("tests:other_extractor") != plain
+
+
+def test_stored_documents_and_files_come_out_in_the_order_named(stored, tmp_path) -> None:
+    db, _, expected = stored
+    new = tmp_path / "new.txt"  # not stored: extracted in the worker process (the default --timeout)
+    new.write_text((SEEDS / NAMES[0]).read_text(encoding="utf-8") + "\nBilaga.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", NAMES[1], str(new), NAMES[2], "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    paths = [json.loads(line)["source"]["path"] for line in result.stdout.splitlines()]
+    assert paths == [expected[NAMES[1]]["source"]["path"], str(new), expected[NAMES[2]]["source"]["path"]]
