@@ -126,7 +126,7 @@ def compare(request: Request) -> Response:
     given = {name: value for name, value in given.items() if value is not None and value.strip()}
     try:
         ids = {name: catalog.parse_id(value, name) for name, value in given.items()}
-        loaded = dict(zip(ids, catalog.clauses_of(db, list(ids.values())), strict=True)) if ids else {}
+        loaded = dict(zip(ids, catalog.clauses_of(db, list(ids.values()), entries), strict=True)) if ids else {}
     except catalog.DocumentMissing as error:
         return _not_found(str(error), back=True)
     if len(loaded) < 2:

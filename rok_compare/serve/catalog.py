@@ -110,11 +110,12 @@ def parse_id(value: str | None, name: str) -> int:
     return int(text)
 
 
-def clauses_of(db: str | Path, ids: list[int]) -> list[StoredClauses]:
-    """The stored documents ``ids`` with their clauses in document order (no file is read)."""
+def clauses_of(db: str | Path, ids: list[int], entries: list[DocumentEntry] | None = None) -> list[StoredClauses]:
+    """The stored documents ``ids`` with their clauses in document order (no file is read);
+    ``entries`` is :func:`documents` when the caller has read it already."""
     from rok_compare.export.stored import load
 
-    by_id = {entry.id: entry for entry in documents(db)}
+    by_id = {entry.id: entry for entry in (entries if entries is not None else documents(db))}
     for document_id in ids:
         if document_id not in by_id:
             raise DocumentMissing(f"no stored document with id {document_id}")
