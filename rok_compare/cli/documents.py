@@ -8,7 +8,6 @@ made by the extractor that runs now, since it prints the extraction itself."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,8 +119,12 @@ def corpus_documents(names: list[str], db: Path | None, on_error) -> list[Corpus
 
 def _stored_document(store, path: Path) -> CorpusDocument | None:
     from rok_compare.export.stored import load
+    from rok_compare.store.ingest import file_sha256
 
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        digest = file_sha256(path)
+    except OSError:
+        return None  # the reader says what is wrong with it
     row = store.conn.execute("SELECT id FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1", (digest,)).fetchone()
     if row is None:
         return None
@@ -193,22 +196,18 @@ def extract_items(names: list[str], db: Path | None, on_error, *, stored_files: 
 
 def _extract_item(label: str, file: Path, store, store_error: str | None, version: str,
                   stored_files: bool, reported: bool = False) -> ExtractItem:
-    from rok_compare.export.stored import DocumentNotFound, resolve
-    from rok_compare.store.agreements import StaleExtraction, document_by_content, load_agreement, stored_extraction
-
-    if file.is_file() or file.exists() or store is None:
+    """One name of ``rok extract``: a file (from the store when its content is stored by ``version``)
+    or a stored document."""
+    if file.exists() or store is None:
         if store is None and store_error and not file.exists() and not _looks_like_a_file(label):
             why = "it cannot be read" if reported else store_error
             return ExtractItem(label, error=f"{label}: no such file, and not looked up in the store ({why})")
         if store is not None and stored_files and file.is_file():
-            try:
-                digest = hashlib.sha256(file.read_bytes()).hexdigest()
-            except OSError:
-                return ExtractItem(label, file=file)  # the reader says what is wrong with it
-            document_id = document_by_content(store, digest, version)
-            if document_id is not None:
-                return ExtractItem(label, agreement=load_agreement(store, document_id, file))
+            return _stored_file_item(label, file, store, version)
         return ExtractItem(label, file=file)
+    from rok_compare.export.stored import DocumentNotFound, resolve
+    from rok_compare.store.agreements import StaleExtraction, stored_extraction
+
     try:
         document_id = resolve(store, label)
     except DocumentNotFound as error:
@@ -222,6 +221,22 @@ def _extract_item(label: str, file: Path, store, store_error: str | None, versio
     except Exception as error:  # a bug on one document is one line, not a traceback
         return ExtractItem(label, error=f"{label}: internal error ({type(error).__name__}: {error})")
     return ExtractItem(label, agreement=found.agreement, file=found.file, note=found.note)
+
+
+def _stored_file_item(label: str, file: Path, store, version: str) -> ExtractItem:
+    """A file on disk: its stored extraction when its content is stored by ``version``, else the file."""
+    import sqlite3
+
+    from rok_compare.store.agreements import document_by_content, load_agreement
+    from rok_compare.store.ingest import file_sha256
+
+    try:
+        document_id = document_by_content(store, file_sha256(file), version)  # hashed in chunks
+        if document_id is not None:
+            return ExtractItem(label, agreement=load_agreement(store, document_id, file))
+    except (OSError, sqlite3.Error):
+        pass  # the reader says what is wrong with the file; a store that fails is no reason not to read it
+    return ExtractItem(label, file=file)
 
 
 def _looks_like_a_file(name: str) -> bool:

@@ -15,7 +15,6 @@ the extractor that made it (:mod:`rok_compare.store.extractor_version`):
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zlib
 from dataclasses import dataclass
@@ -103,8 +102,10 @@ def stored_extraction(store: Store, document_id: int, extractor: str, label: str
 
 
 def _unchanged(path: Path, sha256: str) -> bool:
+    from rok_compare.store.ingest import file_sha256
+
     try:
-        return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+        return path.is_file() and file_sha256(path) == sha256
     except OSError:
         return False
 
