@@ -113,7 +113,7 @@ def parse_query(text: str) -> Query:
     tokens = list(_tokens(text))
     if not tokens:
         if text:
-            raise SearchQueryError(f"query {text!r} has no words to search for (letters or digits)")
+            raise SearchQueryError(f"query {_shown(text)} has no words to search for (letters or digits)")
         return Query(text, None)
     parser = _Parser(text, tokens)
     root = parser.conjunction(nested=False)
@@ -159,7 +159,12 @@ def _run_tokens(run: str) -> Iterator[_Token]:
 
 
 def _error(text: str, detail: str) -> SearchQueryError:
-    return SearchQueryError(f"invalid search query {text!r} ({detail}); {SYNTAX_HELP}")
+    return SearchQueryError(f"invalid search query {_shown(text)} ({detail}); {SYNTAX_HELP}")
+
+
+def _shown(text: str, room: int = 80) -> str:
+    """The query as typed, quoted, cut to ``room`` characters for a one-line message."""
+    return repr(text if len(text) <= room else text[:room] + "…")
 
 
 class _Parser:
@@ -201,7 +206,7 @@ class _Parser:
             else:
                 include.append(self.disjunction())
         if not include and not exclude:
-            raise self.error("( ) holds nothing")
+            raise self.error("a ( is not closed" if nested and self.peek() is None else "( ) holds nothing")
         return AllOf(tuple(include), tuple(exclude))
 
     def disjunction(self) -> Node:

@@ -37,6 +37,8 @@ LINKS = ("", "s", "e", "o", "u", "a")
 """What may stand between two parts of a compound: ``arbets|marknad``, ``hälso|undersökning``."""
 CACHE_SIZE = 1 << 16
 """Word forms remembered between queries (a server answers many)."""
+MAX_SPLITS = 1 << 18
+"""Compound splits remembered per vocabulary."""
 _DIGIT = re.compile(r"\d")
 
 
@@ -117,6 +119,7 @@ class Vocabulary:
     """The known words (the store's and the lexicon's) with how common each is."""
 
     counts: dict[str, int]
+    _splits: dict[str, tuple[float, tuple[str, ...]] | None] = field(default_factory=dict)
 
     @classmethod
     def of(cls, store_counts: Iterable[tuple[str, int]]) -> Vocabulary:
@@ -133,15 +136,46 @@ class Vocabulary:
     def matcher(self, query_word: str) -> WordMatcher:
         return WordMatcher(self, query_word)
 
+    def split(self, text: str) -> tuple[float, tuple[str, ...]] | None:
+        """The best reading of ``text`` as known parts: (score, parts), or None when it has none.
+
+        Every part but the last is a compound's first part (``bostads``, ``hälso``: see
+        :func:`modifier_lemmas`), the last a known word with an ending. A split into two or more
+        parts beats the whole word (search wants the parts of a compound however common the
+        compound is); among the splits the one whose parts are most common wins (the geometric
+        mean of their counts, after Koehn & Knight 2003), then the one with fewer parts.
+        """
+        if text in self._splits:
+            return self._splits[text]
+        splits: list[tuple[float, tuple[str, ...]]] = []
+        for i in range(MIN_PART, len(text) - MIN_PART + 1):
+            first = self._count(modifier_lemmas(text[:i]))
+            rest = self.split(text[i:]) if first else None
+            if rest:
+                n = len(rest[1])
+                splits.append(((first * rest[0] ** n) ** (1 / (n + 1)), (text[:i], *rest[1])))
+        best: tuple[float, tuple[str, ...]] | None = None
+        if splits:
+            best = max(splits, key=lambda o: (o[0], -len(o[1])))
+        elif len(text) >= MIN_PART and text not in _endings() and (whole := self._count(bases(text))):
+            best = (float(whole), (text,))
+        if len(self._splits) >= MAX_SPLITS:  # a long-running server: bound the memory
+            self._splits.clear()
+        self._splits[text] = best
+        return best
+
+    def _count(self, candidates: frozenset[str]) -> int:
+        """How common the most common known word among ``candidates`` is (0: none is known)."""
+        return max((self.counts.get(c, 0) for c in candidates), default=0)
+
 
 @dataclass(slots=True)
 class WordMatcher:
-    """Decides which corpus words one query word finds; remembers the splits it has made."""
+    """Decides which corpus words one query word finds."""
 
     vocabulary: Vocabulary
     query_word: str
     query_bases: frozenset[str] = frozenset()
-    _splits: dict[str, tuple[float, tuple[str, ...]] | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.query_bases = bases(self.query_word)
@@ -159,7 +193,7 @@ class WordMatcher:
             return Match.FORM
         if self.query_word in data.not_parts:
             return None
-        found = self._split(word, head=True)
+        found = self.vocabulary.split(word)
         if found is None or len(found[1]) < 2:
             return None
         *modifiers, head = found[1]
@@ -172,39 +206,6 @@ class WordMatcher:
         :data:`MIN_PART` letters must be one of the two words itself: "län" and "länet" share
         "län", "värde" and "värna" do not share "vär"."""
         return any(len(base) > MIN_PART or base in (word, self.query_word) for base in self.query_bases & forms)
-
-    def _count(self, candidates: frozenset[str]) -> int:
-        """How common the most common known word among ``candidates`` is (0: none is known)."""
-        return max((self.vocabulary.counts.get(c, 0) for c in candidates), default=0)
-
-    def _split(self, text: str, head: bool) -> tuple[float, tuple[str, ...]] | None:
-        """The best reading of ``text`` as known parts: (score, parts), or None when it has none.
-
-        With ``head`` the last part is a word with an ending; otherwise every part is a compound's
-        first part (``bostads``, ``hälso``). A split into two or more parts beats the whole word
-        (search wants the parts of a compound however common the compound is); among the splits
-        the one whose parts are most common wins (the geometric mean of their counts, after
-        Koehn & Knight 2003), then the one with fewer parts.
-        """
-        key = ("h:" if head else "m:") + text
-        if key in self._splits:
-            return self._splits[key]
-        splits: list[tuple[float, tuple[str, ...]]] = []
-        for i in range(MIN_PART, len(text) - MIN_PART + 1):
-            first = self._count(modifier_lemmas(text[:i]))
-            rest = self._split(text[i:], head) if first else None
-            if rest:
-                n = len(rest[1])
-                splits.append(((first * rest[0] ** n) ** (1 / (n + 1)), (text[:i], *rest[1])))
-        if splits:
-            best: tuple[float, tuple[str, ...]] | None = max(splits, key=lambda o: (o[0], -len(o[1])))
-        else:
-            whole = self._count(bases(text) if head else modifier_lemmas(text)) \
-                if len(text) >= MIN_PART and not (head and text in _endings()) else 0
-            best = (float(whole), (text,)) if whole else None
-        self._splits[key] = best
-        return best
-
 
 @cache
 def _endings() -> frozenset[str]:
