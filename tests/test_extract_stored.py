@@ -148,7 +148,7 @@ def test_a_document_stored_without_text_or_version_and_no_file_is_refused(stored
         conn.execute("DELETE FROM document_sources")
     code, out, err = _extract(NAMES[0], "--db", str(db))
     assert code == 1 and out == ""
-    assert (f"error: {NAMES[0]}: the stored extraction was stored by an earlier rok-compare that kept no extractor "
+    assert (f"error: {NAMES[0]}: the stored extraction was made by an earlier rok-compare, which kept no extractor "
             "version, the store keeps no text of it, and its file") in err
     assert "`rok prune` it and ingest the file again" in err
 

@@ -85,7 +85,7 @@ def stored_extraction(store: Store, document_id: int, extractor: str, label: str
         return StoredExtraction(load_agreement(store, document_id))
     label = label or key
     why = ("made by another extractor version" if made_by else
-           "stored by an earlier rok-compare that kept no extractor version")
+           "made by an earlier rok-compare, which kept no extractor version")
     file = as_path(key)
     if _unchanged(file, sha256):
         return StoredExtraction(file=file, note=f"{label}: the stored extraction was {why}; extracted again from {key}")
