@@ -28,6 +28,7 @@ def serve_command(
 ) -> None:
     """Serve the store's report on a local web server, with /compare (align any two documents),
     /diff (two versions), /search and JSON under /api. Never writes the store."""
+    import os
     import socket
 
     from rok_compare.serve import ServeError, create_app
@@ -42,11 +43,15 @@ def serve_command(
     try:
         listener = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
     except OSError as error:
-        fail(f"--host {host} --port {port}: cannot listen there ({error.strerror or error})")
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        fail(f"--host {host} --port {port}: cannot listen there ({reason})")
         raise typer.Exit(code=2) from None
     bound = listener.getsockname()[1]
     url = f"http://{f'[{host}]' if ':' in host else host}:{bound}/"
     typer.echo(f"serving {terminal_safe(_shown(str(db)))} read-only at {url}  (Ctrl-C stops)")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"note: --host {terminal_safe(host)}: other machines that reach this one can read the store",
+                   err=True)
     if open_browser:
         import webbrowser
 
