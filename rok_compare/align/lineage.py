@@ -34,7 +34,6 @@ vocabulary; no single weak signal (time, title, parties) reaches ``LINK_MIN`` on
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections import Counter, defaultdict
@@ -143,17 +142,12 @@ def lineage_groups(documents: Sequence[CorpusDocument], store: Store | str | Pat
     if not isinstance(store, Store):
         with Store.open(store, readonly=True) as opened:
             return lineage_groups(documents, opened)
+    from rok_compare.align.stored_keys import stored_ids
+
     lineage_of = {doc: lineage.id for lineage in find_lineages(store) for doc in lineage.document_ids}
-    by_path = {path: int(i) for i, path in store.conn.execute("SELECT id, path FROM documents")}
     groups: list[Hashable] = []
     unstored: list[str] = []
-    for k, document in enumerate(documents):
-        doc_id = by_path.get(str(document.path))
-        if doc_id is None and Path(document.path).is_file():
-            digest = hashlib.sha256(Path(document.path).read_bytes()).hexdigest()
-            row = store.conn.execute("SELECT id FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1",
-                                     (digest,)).fetchone()
-            doc_id = int(row[0]) if row else None
+    for k, (document, doc_id) in enumerate(zip(documents, stored_ids(documents, store), strict=True)):
         if doc_id is None:
             unstored.append(str(document.path))
             groups.append(("unstored", k))

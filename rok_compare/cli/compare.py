@@ -53,6 +53,14 @@ class MatrixFormat(StrEnum):
 class MatrixBy(StrEnum):
     DOCUMENT = "document"
     COUNTY = "county"
+    YEAR = "year"
+    TYPE = "type"
+
+
+class Measure(StrEnum):
+    OVERLAP = "overlap"
+    COSINE = "cosine"
+    JACCARD = "jaccard"
 
 
 def register(app: typer.Typer) -> None:
@@ -301,27 +309,51 @@ def _passage_text(report) -> str:
     return "\n".join(lines) + "\n"
 
 
+_MEASURE_HELP = ("overlap: share of clauses with a copy (reuse cluster) in the other; cosine: TF-IDF cosine of "
+                 "the stemmed words; jaccard: Jaccard of 3-word phrase (shingle) sets.")
+_BY_HELP = ("document, or groups of documents: county, year (first year of the period) or type; a group's "
+            "value is the mean over pairs of its documents (overlap: its share of clauses matched).")
+
+
 def similarity_command(
     names: Annotated[list[str] | None, typer.Argument(help=_NAMES_HELP, show_default=False)] = None,
-    by: Annotated[MatrixBy, typer.Option("--by", help="document or county.")] = MatrixBy.DOCUMENT,
+    by: Annotated[MatrixBy, typer.Option("--by", help=_BY_HELP)] = MatrixBy.DOCUMENT,
+    measure: Annotated[Measure, typer.Option("--measure", help=_MEASURE_HELP)] = Measure.OVERLAP,
     format: Annotated[MatrixFormat, typer.Option("--format", "-f", **format_choice(MatrixFormat))]  # noqa: A002
     = MatrixFormat.CSV,
     no_csv_guard: Annotated[bool, typer.Option("--no-csv-guard", help=_CSV_GUARD_HELP)] = False,
     db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
 ) -> None:
-    """Share of clauses with a match in the other document (or county), symmetrised."""
+    """How alike documents (or counties, years, types) are, by the measure of your choice."""
     from rok_compare.align.matrix import similarity_matrix
     from rok_compare.align.reuse import find_reuse
 
     with Progress("similarity") as progress:
         documents, failures = _load(names or [], db, progress)
-        matrix = similarity_matrix(documents, find_reuse(documents)[1], by=str(by)) if documents else None
+        matrix = None
+        if documents:
+            labels = find_reuse(documents)[1] if measure is Measure.OVERLAP else None
+            types = _types(documents, db) if by is MatrixBy.TYPE else None
+            matrix = similarity_matrix(documents, labels, by=str(by), measure=str(measure), types=types)
     if matrix is not None:
         if format is MatrixFormat.JSON:
             typer.echo(json_safe(matrix.to_json()), nl=False)
         else:
             typer.echo(_matrix_csv(matrix, guard=not no_csv_guard), nl=False)
     report_failures(failures)
+
+
+def _types(documents, db: Path | None) -> list[str | None]:
+    """Document types: stored ones from the store, other files extracted again for theirs."""
+    from rok_compare.align.stored_keys import document_types
+    from rok_compare.store import default_db_path
+    from rok_compare.store.database import StoreError
+
+    store = db or default_db_path()
+    try:
+        return document_types(documents, store if store.is_file() else None)
+    except StoreError:
+        return document_types(documents, None)
 
 
 def _csv(header: list[str], rows: list[list[object]], guard: bool) -> str:
