@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import re
 import sqlite3
@@ -85,7 +86,9 @@ def write(results: dict) -> None:
     s, b = results["store"], results["bench"]
     lines = ["# Search benchmark: Swedish forms and compounds against exact words", "",
              f"{results['machine']}; store of {s['clauses']:,} clauses in {s['documents']:,} generated documents "
-             f"({s['size_mb']} MB); median of {results['rounds']} runs per query, limit 20, on one open connection.",
+             f"({s['size_mb']} MB); median of {results['rounds']} runs per query, limit 20, on one open connection; "
+             f"load average {results['load_average']} during the run (absolute times scale with it, the ratios "
+             "much less: both searches run side by side).",
              "",
              f"- Swedish search costs **{b['median_ratio']}×** the exact-word search (median over "
              f"{len(b['queries'])} queries; at most {b['max_ratio']}×); p50 {b['swedish_p50_ms']} ms, "
@@ -107,9 +110,9 @@ def main() -> None:
         db = Path(work) / "search.db"
         store = build_search_store(db, args.clauses)
         print(f"store: {store}", flush=True)
-        results = {"machine": f"{platform.machine()}, Python {platform.python_version()}, SQLite "
-                              f"{sqlite3.sqlite_version}", "rounds": args.rounds, "store": store,
-                   "bench": bench(db, args.rounds)}
+        results = {"machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+                              f"SQLite {sqlite3.sqlite_version}", "rounds": args.rounds, "store": store,
+                   "bench": bench(db, args.rounds), "load_average": round(os.getloadavg()[0], 1)}
     write(results)
     print(json.dumps({k: v for k, v in results["bench"].items() if k != "queries"}, indent=2))
 

@@ -58,13 +58,17 @@ _cache_lock = Lock()
 
 def store_words(conn: sqlite3.Connection, path: str) -> StoreWords:
     """The vocabulary of the store at ``path``, read once per state of its clauses."""
-    count, top = conn.execute("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM clauses").fetchone()
-    key = (path, count, top)
+    # Clause ids only grow (AUTOINCREMENT) and clauses go only with their document: the highest id
+    # and the number of documents change whenever the clauses do, and both cost an index look-up.
+    top, documents = conn.execute("SELECT (SELECT COALESCE(MAX(id), 0) FROM clauses), "
+                                  "(SELECT COUNT(*) FROM documents)").fetchone()
+    key = (path, top, documents)
     with _cache_lock:
         if key in _cache:
             return _cache[key]
     counts = dict(conn.execute("SELECT term, doc FROM clauses_vocab").fetchall())
-    words = StoreWords(counts, Vocabulary.of(counts.items()), count)
+    clauses = conn.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
+    words = StoreWords(counts, Vocabulary.of(counts.items()), clauses)
     with _cache_lock:
         while len(_cache) >= _CACHE_SIZE:
             _cache.pop(next(iter(_cache)))

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 from rok_compare.search.compile import Plan, plan_passage, plan_query, store_words
 from rok_compare.search.families import Occurrence, Variant, family, occurrence
 from rok_compare.search.filters import Filters, conditions, year_range
-from rok_compare.search.query import WORD, SearchQueryError, parse_query
+from rok_compare.search.query import WORD, Query, SearchQueryError, parse_query
 from rok_compare.search.similarity import similarity
 from rok_compare.search.swedish import fold
 from rok_compare.store.database import Store
@@ -132,66 +135,77 @@ def search(db: str | Path | Store, query: str = "", *, county: str | None = None
     """
     if limit < 1 or offset < 0:
         raise SearchQueryError("limit must be 1 or more and offset 0 or more")
+    request = _request(query, similar_to, Filters(county, kind, theme, party, year_range(year), doc_type, document))
+    with _opened(db) as store:
+        prepared = _prepare(store, request)
+        if prepared is None:
+            return []
+        plan, where = prepared
+        wanted = offset + limit
+        if plan.include is None:
+            found = _listed(store.conn, plan, where, wanted)
+            _load(store.conn, found)
+        else:
+            found = _ranked(store.conn, plan, where, max(candidates, wanted), wanted)
+            _load(store.conn, found)
+            _rerank(found, plan, request.passage)
+        return _hits(store.conn, found[offset:wanted], plan, offset)
+
+
+def count_matches(db: str | Path | Store, query: str = "", *, county: str | None = None,
+                  year: int | str | tuple[int | None, int | None] | None = None, kind: str | None = None,
+                  party: str | None = None, theme: str | None = None, doc_type: str | None = None,
+                  document: int | None = None, similar_to: str | None = None, **paging: int) -> int:
+    """How many hits :func:`search` has in all for the same arguments (reuse families, each
+    counted once), however many ``limit`` shows; ``paging`` (limit, offset, ...) is ignored."""
+    request = _request(query, similar_to, Filters(county, kind, theme, party, year_range(year), doc_type, document))
+    with _opened(db) as store:
+        prepared = _prepare(store, request)
+        if prepared is None:
+            return 0
+        sql, args = _matching_sql(*prepared)
+        return int(_execute(store.conn, f"SELECT COUNT(DISTINCT {_FAMILY}) FROM {_FROM} WHERE {sql}", args,
+                            query).fetchone()[0])
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    query: Query
+    passage: str | None
+    filters: Filters
+
+
+def _request(query: str, similar_to: str | None, filters: Filters) -> _Request:
+    """The parsed request; raises :class:`SearchQueryError` when it asks for nothing or cannot be run."""
     parsed = parse_query(query)
-    filters = Filters(county, kind, theme, party, year_range(year), doc_type, document)
     passage = similar_to.strip() if similar_to and similar_to.strip() else None
     if parsed.root is None and passage is None and not filters.any:
         raise SearchQueryError("give a query, a filter (county, year, kind, theme, party, document type) "
                                "or a text to compare with (--similar-to)")
-    store = db if isinstance(db, Store) else Store.open(db, readonly=True)
-    try:
-        conn = store.conn
-        where = conditions(conn, filters)
-        if where is None:
-            return []
-        plan = _plan(conn, str(store.path), parsed, passage)
-        if plan.empty:
-            return []
-        wanted = offset + limit
-        if plan.include is None:
-            found = _listed(conn, plan, where, wanted)
-            _load(conn, found)
-        else:
-            found = _ranked(conn, plan, where, max(candidates, wanted), wanted)
-            _load(conn, found)
-            _rerank(found, plan, passage)
-        return _hits(conn, found[offset:wanted], plan, offset)
-    finally:
-        if not isinstance(db, Store):
-            store.close()
+    return _Request(parsed, passage, filters)
 
 
-def count_matches(db: str | Path | Store, query: str = "", **filters: object) -> int:
-    """How many hits :func:`search` has in all for ``query`` and the filters (reuse families),
-    however many ``limit`` shows. Takes the same arguments as :func:`search`."""
-    parsed = parse_query(query)
-    keys = ("county", "kind", "theme", "party", "doc_type", "document")
-    chosen = Filters(**{k: filters.get(k) for k in keys}, years=year_range(filters.get("year")))  # type: ignore[arg-type]
-    unknown = set(filters) - set(keys) - {"year", "similar_to", "limit", "offset", "candidates"}
-    if unknown:
-        raise TypeError(f"count_matches() got unexpected filters: {', '.join(sorted(unknown))}")
-    store = db if isinstance(db, Store) else Store.open(db, readonly=True)
-    try:
-        conn = store.conn
-        where = conditions(conn, chosen)
-        passage = str(filters.get("similar_to") or "").strip() or None
-        if where is None or (parsed.root is None and passage is None and not chosen.any):
-            return 0
-        plan = _plan(conn, str(store.path), parsed, passage)
-        if plan.empty:
-            return 0
-        sql, args = _matching_sql(plan, where)
-        return int(_execute(conn, f"SELECT COUNT(DISTINCT {_FAMILY}) FROM {_FROM} WHERE {sql}", args,
-                            query).fetchone()[0])
-    finally:
-        if not isinstance(db, Store):
-            store.close()
+@contextmanager
+def _opened(db: str | Path | Store) -> Iterator[Store]:
+    """The store given, or the one at a path opened read-only for this call."""
+    if isinstance(db, Store):
+        yield db
+        return
+    with Store.open(db, readonly=True) as store:
+        yield store
 
 
-def _plan(conn: sqlite3.Connection, path: str, parsed, passage: str | None) -> Plan:
-    if parsed.root is None and passage:
-        return plan_passage(passage, store_words(conn, path))
-    return plan_query(parsed, lambda: store_words(conn, path))
+def _prepare(store: Store, request: _Request) -> tuple[Plan, tuple[str, list[object]]] | None:
+    """The plan and the filters' SQL condition; None when nothing in the store can match."""
+    where = conditions(store.conn, request.filters)
+    if where is None:
+        return None
+    words = partial(store_words, store.conn, str(store.path))  # read only when the query has words
+    if request.query.root is None and request.passage:
+        plan = plan_passage(request.passage, words())
+    else:
+        plan = plan_query(request.query, words)
+    return None if plan.empty else (plan, where)
 
 
 def _matching_sql(plan: Plan, where: tuple[str, list[object]]) -> tuple[str, list[object]]:
