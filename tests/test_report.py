@@ -370,3 +370,17 @@ def test_the_timeline_shows_lineages_and_each_revision_is_one_click_away(site: t
     page = (out / "compare" / f"{old}-{new}.html").read_text(encoding="utf-8")
     assert "Revision:" in page
     assert (out / "doc" / f"{old}.html").read_text(encoding="utf-8").count(f"compare/{old}-{new}.html") == 1
+
+
+def test_comparisons_aligned_in_worker_processes_are_the_same(site: tuple[Path, Path], tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from rok_compare.report import aligning
+
+    db, out = site
+    monkeypatch.setattr(aligning, "MIN_PER_WORKER", 1)  # the seeds have few pairs: use the pool anyway
+    summary = build_report(db, tmp_path / "pooled", workers=2)
+    pages = sorted(p.name for p in (out / "compare").glob("*.html"))
+    assert summary.comparisons == len(pages) >= 2
+    for name in pages:
+        assert (tmp_path / "pooled" / "compare" / name).read_text(encoding="utf-8") == \
+            (out / "compare" / name).read_text(encoding="utf-8"), name

@@ -20,9 +20,12 @@ def report_command(
     db: Path | None = _db_option(),  # noqa: B008
     force: bool = typer.Option(False, "--force", help="Write into a non-empty folder that holds no earlier "
                                "report. Even then nothing the report did not write is deleted."),
+    workers: int | None = typer.Option(None, "--workers", "-w", min=1, help="Processes that align the side-by-side "
+                                       "comparisons (default: one per core, at most 4)."),
 ) -> None:
-    """Write a browsable HTML report of the store: overview, documents, parties, themes, similarity,
-    reuse, side-by-side comparisons, revision timeline and clause search.
+    """Write a browsable HTML report of the store: overview, documents, a page per party and per
+    county, themes, similarity, reuse, side-by-side comparisons, revision lineages and clause search.
+    Every table sorts, filters and downloads as CSV.
 
     The site is plain files that work opened from disk, with nothing loaded from the network.
     The files written are listed in OUT/.rok-report.json; a rebuild deletes only files listed there
@@ -33,7 +36,7 @@ def report_command(
     db = _db(db)
     with _errors(db), Progress("report", counted=False):
         try:
-            summary = build_report(db, out, force=force)
+            summary = build_report(db, out, force=force, workers=workers)
         except ReportError as error:
             fail(str(error))
             raise typer.Exit(code=2) from None

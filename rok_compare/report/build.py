@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from rok_compare.report import analysis
+from rok_compare.report.aligning import align_pairs
 from rok_compare.report.data import ReportData, load
 from rok_compare.report.manifest import ManifestError, previous_files, remove_stale, write_atomic, write_manifest
 from rok_compare.report.pages import corpus, documents, entities, overview
@@ -40,8 +41,12 @@ class ReportSummary:
     seconds: float
 
 
-def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool = False) -> ReportSummary:
+def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool = False,
+                 workers: int | None = None) -> ReportSummary:
     """Read the store at ``db_path`` and write the site into ``out_dir`` (created if needed).
+
+    ``workers`` processes align the side-by-side comparisons (default: one per core, at most 4;
+    1 aligns in this process).
 
     A non-empty ``out_dir`` that holds no earlier report is refused unless ``force``; either way
     only files that this or an earlier build wrote are ever replaced or deleted.
@@ -60,7 +65,7 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
     similarity = analysis.document_similarity(data)
     county_pairs = analysis.county_pairs(data, similarity)
     pairs = _write_comparisons(data, writer, analysis.comparison_pairs(
-        analysis.lineage_pairs(lineages), analysis.nearest_pairs(data, similarity), county_pairs))
+        analysis.lineage_pairs(lineages), analysis.nearest_pairs(data, similarity), county_pairs), workers)
     data.comparisons = {frozenset((p.a, p.b)): p.page for p in pairs}
     by_doc: dict[int, list[analysis.Pair]] = {}
     for pair in pairs:
@@ -92,15 +97,12 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
                          time.perf_counter() - started)
 
 
-def _write_comparisons(data: ReportData, writer: _Writer, pairs: list[analysis.Pair]) -> list[analysis.Pair]:
+def _write_comparisons(data: ReportData, writer: _Writer, pairs: list[analysis.Pair],
+                       workers: int | None) -> list[analysis.Pair]:
     """Align every pair shown side by side (consecutive versions of each lineage, each document's
     nearest, the closest documents of every two counties), write its page and the index of comparisons."""
-    from rok_compare.align import align
-
     summaries, kept = {}, []
-    for pair in pairs:
-        a, b = data.by_id[pair.a], data.by_id[pair.b]
-        alignment = align([c.to_clause() for c in a.clauses], [c.to_clause() for c in b.clauses], a.path, b.path)
+    for pair, alignment in zip(pairs, align_pairs(data, pairs, workers), strict=True):
         if pair.reason != "revision" and not alignment.pairs:
             continue  # near by vocabulary only, without a single clause in common: nothing to show
         kept.append(pair)
