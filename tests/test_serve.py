@@ -178,11 +178,12 @@ def test_documents_api_lists_every_document_with_a_label_of_its_own(store: Path,
 @pytest.mark.parametrize("params", [
     {"q": "hälsoundersökning"}, {"q": "nyanlända", "county": "Gotland"}, {"q": "samverkan", "kind": "goal"},
     {"q": "ansvarar", "party": "Migrationsverket"}, {"q": "introduktion", "year": "2008"},
-    {"q": "nyanlända", "theme": "health", "limit": "5"},
+    {"q": "nyanlända", "theme": "health", "limit": "5"}, {"q": "nyanlända", "type": "regional_agreement"},
+    {"q": "nyanlända", "year": "2007-2009"}, {"county": "Gotland", "kind": "commitment"},
 ])
 def test_search_api_and_page_find_what_rok_search_finds(store: Path, client: TestClient, params: dict) -> None:
-    args = ["search", params["q"], "--db", str(store), "--format", "json"]
-    for name in ("county", "kind", "party", "year", "theme", "limit"):
+    args = ["search", params.get("q", ""), "--db", str(store), "--format", "json"]
+    for name in ("county", "kind", "party", "year", "theme", "limit", "type"):
         if name in params:
             args += [f"--{name}", params[name]]
     expected = [hit["occurrence"]["clause_id"] for hit in cli_json(*args)]
@@ -193,6 +194,20 @@ def test_search_api_and_page_find_what_rok_search_finds(store: Path, client: Tes
                for hit in answer["hits"])
     page = client.get("/search", params=params).text
     assert [int(x) for x in re.findall(r'<li data-clause-id="(\d+)"', page)] == expected
+
+
+def test_search_pages_through_the_hits_as_rok_search_offset_does(store: Path, client: TestClient) -> None:
+    first = client.get("/search", params={"q": "nyanlända", "limit": "5"}).text
+    total = int(re.search(r'data-total="(\d+)"', first).group(1))
+    assert total > 5 and f"1–5 of {total} matching clauses" in first
+    following = re.search(r'<a href="([^"]+)" id="next">', first).group(1).replace("&amp;", "&")
+    assert following == "/search?q=nyanl%C3%A4nda&limit=5&offset=5"
+    second = client.get(following).text
+    expected = [hit["occurrence"]["clause_id"] for hit in cli_json(
+        "search", "nyanlända", "--db", str(store), "--format", "json", "--limit", "5", "--offset", "5")]
+    assert [int(x) for x in re.findall(r'<li data-clause-id="(\d+)"', second)] == expected
+    assert 'id="previous"' in second and '<ol class="results" id="results" start="6">' in second
+    assert client.get("/api/search", params={"q": "nyanlända", "limit": "5"}).json()["total"] == total
 
 
 def test_search_errors_are_one_line(client: TestClient) -> None:

@@ -292,3 +292,23 @@ def test_screenshots_of_every_served_page_type(served: tuple[str, Path], tab: Ta
         path = Path(folder) / f"{name}.png"
         tab.screenshot(path)
         assert path.stat().st_size > 10_000, name
+
+
+def test_the_served_report_pages_load_without_errors(served: tuple[str, Path], tab: Tab) -> None:
+    """The static report through the server: every top-level page, a document page and a
+    precomputed comparison load with their scripts and stylesheet, and no console error."""
+    url, db = served
+    tab.goto(url)
+    pages = tab.js("[...document.querySelectorAll('nav a')].map(a => a.getAttribute('href'))")
+    assert len(pages) >= 8
+    first = ids(db)[0]
+    for page in [*pages, f"doc/{first}.html"]:
+        tab.goto(url + page.lstrip("/"))
+        assert tab.problems() == [], page
+        assert tab.js("getComputedStyle(document.querySelector('nav')).position") == "sticky", page
+    tab.goto(url + "compare.html")
+    static = tab.js("[...document.querySelectorAll('main a[href]')].map(a => a.getAttribute('href'))"
+                    ".filter(h => h.startsWith('/compare?') || h.startsWith('compare/'))")
+    assert static, "the report lists no comparisons"
+    tab.goto(url + static[0].lstrip("/"))
+    assert tab.js("document.querySelector('table.sxs') !== null") and tab.problems() == []

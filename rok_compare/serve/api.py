@@ -21,13 +21,11 @@ def documents(request: Request) -> JSONResponse:
 
 def search(request: Request) -> JSONResponse:
     """The hits of :func:`rok_compare.search.search` as ``rok search --format json`` lists them, each
-    with its document's label and the URL of the clause in the report."""
-    db = request.app.state.db
+    with its document's label and the URL of the clause in the report; ``total``: matches in all."""
     try:
         asked = searching.parse_request(request.query_params)
-        hits = searching.run(db, asked)
+        result = searching.run(request.app.state.db, asked)
     except SearchQueryError as error:
         return JSONResponse({"error": str(error)}, status_code=400)
-    labels = {entry.id: entry for entry in catalog.documents(db)}
-    return JSONResponse({"query": asked.to_dict(), "count": len(hits),
-                         "hits": [searching.hit_json(hit, labels) for hit in hits]})
+    return JSONResponse({"query": asked.to_dict(), "count": len(result.hits), "total": result.total,
+                         "hits": [searching.hit_json(hit) for hit in result.hits]})

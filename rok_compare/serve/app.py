@@ -3,7 +3,7 @@
     /                          the static report of the store (built into a cache folder)
     /compare?a=ID&b=ID         any two stored documents side by side (one id: the pickers, preset)
     /diff?a=OLD&b=NEW          the revision diff of two versions
-    /search?q=&county=&kind=&theme=&party=&year=&limit=   clause search, HTML
+    /search?q=&county=&kind=&theme=&party=&year=&type=&limit=&offset=   clause search, HTML
     /api/search?...            the same search, JSON
     /api/documents             every stored document with its label, JSON
 
@@ -159,14 +159,15 @@ def search(request: Request) -> Response:
     from rok_compare.search import SearchQueryError
 
     db = request.app.state.db
-    entries, parties = catalog.documents(db), catalog.party_names(db)
+    entries, parties, themes = catalog.documents(db), catalog.party_names(db), theme_names()
+    empty = searching.SearchResult([], 0)
     try:
         asked = searching.parse_request(request.query_params)
     except SearchQueryError as error:
-        html = search_page.search_page(searching.SearchRequest(), [], entries, parties, theme_names(), str(error))
-        return _page(html, 400)
+        return _page(search_page.search_page(searching.SearchRequest(), empty, entries, parties, themes, str(error)),
+                     400)
     try:
-        hits = searching.run(db, asked)
+        result = searching.run(db, asked)
     except SearchQueryError as error:
-        return _page(search_page.search_page(asked, [], entries, parties, theme_names(), str(error)), 400)
-    return _page(search_page.search_page(asked, hits, entries, parties, theme_names()))
+        return _page(search_page.search_page(asked, empty, entries, parties, themes, str(error)), 400)
+    return _page(search_page.search_page(asked, result, entries, parties, themes))

@@ -6,19 +6,14 @@ Every read opens the store read-only for the length of one request (:meth:`Store
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from rok_compare.model import Clause, period_label
+from rok_compare.search.families import UNDATED, document_label, short_title
 from rok_compare.store.database import Store
-
-SHORT_TITLE = 48
-"""Characters of a title shown in a label; longer titles are cut at a word and end in "…"."""
-UNKNOWN_COUNTY = "unknown county"
-UNDATED = "undated"
 
 
 class DocumentMissing(LookupError):
@@ -72,16 +67,6 @@ class StoredClauses:
     """The store's id of each clause (``clause_ids[k]`` belongs to ``clauses[k]``): its anchor in the report."""
 
 
-def short_title(title: str | None, path: str) -> str:
-    """The title on one line, cut at a word after :data:`SHORT_TITLE` characters; the file name
-    without its extension when the document has no title."""
-    text = re.sub(r"\s+", " ", title or "").strip() or PurePath(path).stem
-    if len(text) <= SHORT_TITLE:
-        return text
-    cut = text[:SHORT_TITLE].rsplit(" ", 1)[0] if " " in text[:SHORT_TITLE] else text[:SHORT_TITLE]
-    return cut.rstrip(" ,.;:–-") + "…"
-
-
 def documents(db: str | Path) -> list[DocumentEntry]:
     """Every stored document, by county code, year and id, each with a label that names it alone."""
     with Store.open(db, readonly=True) as store:
@@ -96,8 +81,7 @@ def documents(db: str | Path) -> list[DocumentEntry]:
 
 def _label(row: tuple) -> str:
     _, path, title, county, _, start, end, doc_type = row
-    return " · ".join((short_title(title, path), county or UNKNOWN_COUNTY, period_label(start, end) or UNDATED,
-                       doc_type.replace("_", " ")))
+    return document_label(title, path, county, start, end, doc_type)
 
 
 def parse_id(value: str | None, name: str) -> int:

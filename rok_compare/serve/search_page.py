@@ -1,61 +1,82 @@
 """``/search``: the clause search form and its results, each labelled by its document and linked
-to the clause's anchor on the document's report page."""
+to the clause's anchor on the document's report page, a page of hits at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from urllib.parse import urlencode
 
 from rok_compare.model import ClauseKind
 from rok_compare.report.markup import Markup, el, link
 from rok_compare.search import SearchHit
 from rok_compare.serve.catalog import DocumentEntry
 from rok_compare.serve.layout import served_page
-from rok_compare.serve.searching import SearchRequest, clause_url
+from rok_compare.serve.searching import SearchRequest, SearchResult, clause_url
 
 LIMITS = (20, 50, 100, 200)
-"""The choices of how many hits to show (20 is ``rok search``'s default)."""
+"""The choices of how many hits to show at once (20 is ``rok search``'s default)."""
 OTHER_PLACES = 6
 """Other documents listed under a hit that recurs; the rest are counted."""
+HELP = ('Words find their Swedish forms and compounds (bostad: bostäder, bostadsförsörjning); "an exact phrase", '
+        "prefix*, OR, -word; or a filter alone.")
 
 
-def search_page(request: SearchRequest, hits: Sequence[SearchHit], entries: Sequence[DocumentEntry],
+def search_page(request: SearchRequest, result: SearchResult, entries: Sequence[DocumentEntry],
                 parties: Sequence[str], themes: Sequence[str], error: str | None = None) -> str:
-    labels = {e.id: e for e in entries}
     body: list[object] = [_form(request, entries, parties, themes)]
     if error:
         body.append(el("p", error, class_="error", id="message"))
     elif request.asked:
-        body.append(el("p", _count(len(hits), request), class_="muted", id="count", data_count=str(len(hits))))
-        body.append(el("ol", [_hit(hit, labels) for hit in hits], class_="results", id="results"))
+        body.append(el("p", _count(result, request), class_="muted", id="count", data_count=str(len(result.hits)),
+                       data_total=str(result.total)))
+        body.append(el("ol", [_hit(hit) for hit in result.hits], class_="results", id="results",
+                       start=str(request.offset + 1)))
+        body.append(_pages(request, result))
     else:
-        body.append(el("p", "Type words (Swedish word forms and compounds are found too), \"an exact phrase\" or "
-                            "a prefix*, or pick a filter alone.", class_="note", id="count", data_count="0"))
+        body.append(el("p", HELP, class_="note", id="count", data_count="0"))
     title = f"Search: {request.q}" if request.q else "Search clauses"
     return served_page(title, body, active="search.html")
 
 
-def _count(n: int, request: SearchRequest) -> str:
-    more = f" (the best {n}; show more with the last choice above)" if n >= request.limit else ""
-    return f"{n} clause{'s' if n != 1 else ''} found{more}"
+def _count(result: SearchResult, request: SearchRequest) -> str:
+    if not result.hits:
+        return "no matching clauses" + (f" after the first {request.offset}" if request.offset else "")
+    first, last = request.offset + 1, request.offset + len(result.hits)
+    shown = f"{first}–{last}" if first != 1 or last != result.total else "all"
+    return f"{shown} of {result.total} matching clause{'s' if result.total != 1 else ''} (copies counted once)"
+
+
+def _pages(request: SearchRequest, result: SearchResult) -> Markup | None:
+    """Links to the previous and next page of hits."""
+    links = []
+    if request.offset > 0:
+        previous = max(0, request.offset - request.limit)
+        links.append(link("/search?" + urlencode(request.params(offset=previous)), "← previous", id="previous"))
+    if request.offset + len(result.hits) < result.total:
+        following = request.offset + len(result.hits)
+        links.append(link("/search?" + urlencode(request.params(offset=following)), "next →", id="next"))
+    return el("p", links, class_="actions") if links else None
 
 
 def _form(request: SearchRequest, entries: Sequence[DocumentEntry], parties: Sequence[str],
           themes: Sequence[str]) -> Markup:
     counties = sorted({(e.county_code or "99", e.county) for e in entries if e.county})
+    types = sorted({e.doc_type for e in entries})
     fields = [
         el("input", type="search", name="q", id="q", value=request.q, autofocus=True,
-           placeholder="Search clauses, e.g. bostad", aria_label="Search words"),
+           placeholder="Search clauses, e.g. bostad", aria_label="Search words", title=HELP),
         el("button", "Search", type="submit", id="search"),
         el("div", class_="break"),
         _select("county", "County", [(name, name) for _, name in counties], request.county),
+        _select("type", "Document type", [(t, t.replace("_", " ")) for t in types], request.type),
         _select("kind", "Clause kind", [(k.value, k.value) for k in ClauseKind], request.kind),
         _select("theme", "Theme", [(t, t.replace("_", " ")) for t in themes], request.theme),
         el("label", "Party", el("input", type="text", name="party", id="f-party", value=request.party,
                                 list="party-names", placeholder="e.g. Arbetsförmedlingen")),
         el("datalist", [el("option", value=name) for name in parties], id="party-names"),
-        el("label", "Valid in year", el("input", type="number", name="year", id="f-year", min="1", max="9999",
-                                        value=str(request.year) if request.year is not None else None)),
-        _select("limit", "Show", [(str(n), f"best {n}") for n in LIMITS], str(request.limit), everything=None),
+        el("label", "Valid in", el("input", type="text", name="year", id="f-year", value=request.year,
+                                   placeholder="2019, 2017-2019", size="10")),
+        _select("limit", "Show", [(str(n), f"{n} at a time") for n in LIMITS], str(request.limit), everything=None),
     ]
     return el("form", fields, action="/search", method="get", class_="search-form", id="search-form")
 
@@ -68,21 +89,19 @@ def _select(name: str, caption: str, choices: Sequence[tuple[str, str]], selecte
     return el("label", caption, el("select", options, name=name, id=f"f-{name}"))
 
 
-def _hit(hit: SearchHit, labels: Mapping[int, DocumentEntry]) -> Markup:
+def _hit(hit: SearchHit) -> Markup:
     o = hit.occurrence
-    entry = labels.get(o.document_id)
-    meta = [link(clause_url(o.document_id, o.clause_id), entry.label if entry else o.path, class_="doc",
-                 title=o.path),
+    meta = [link(clause_url(o.document_id, o.clause_id), o.label, class_="doc", title=o.path),
             el("span", f"§ {o.section}") if o.section else None,
             el("span", f"p. {o.page}") if o.page else None,
             el("span", hit.kind, class_="badge"),
             el("span", ", ".join(t.replace("_", " ") for t in hit.themes)) if hit.themes else None,
             el("span", f"score {hit.score:.2f}")]
-    return el("li", el("div", meta, class_="rmeta"), el("div", hit.text, class_="rtext"), _elsewhere(hit, labels),
+    return el("li", el("div", meta, class_="rmeta"), el("div", hit.text, class_="rtext"), _elsewhere(hit),
               data_clause_id=str(o.clause_id), data_document_id=str(o.document_id))
 
 
-def _elsewhere(hit: SearchHit, labels: Mapping[int, DocumentEntry]) -> Markup | None:
+def _elsewhere(hit: SearchHit) -> Markup | None:
     """The other documents that carry this clause or a variant of it."""
     if hit.n_documents <= 1 and hit.n_variants <= 1:
         return None
@@ -92,11 +111,11 @@ def _elsewhere(hit: SearchHit, labels: Mapping[int, DocumentEntry]) -> Markup | 
         for o in variant.occurrences:
             if o.document_id not in seen:
                 seen.add(o.document_id)
-                entry = labels.get(o.document_id)
-                places.append(link(clause_url(o.document_id, o.clause_id), entry.label if entry else o.path))
+                places.append(link(clause_url(o.document_id, o.clause_id), o.label))
     shown = places[:OTHER_PLACES]
     more = hit.n_documents - 1 - len(shown)
-    parts: list[object] = [f"Also in {hit.n_documents - 1} other document{'s' if hit.n_documents != 2 else ''}"
+    others = hit.n_documents - 1
+    parts: list[object] = [f"Also in {others} other document{'s' if others != 1 else ''}"
                            f" ({hit.n_variants} wording{'s' if hit.n_variants != 1 else ''}): "]
     for k, place in enumerate(shown):
         parts += [" · " if k else "", place]

@@ -1,6 +1,7 @@
 """One clause search behind ``/search`` (HTML) and ``/api/search`` (JSON): the parameters read from
 the URL the same way for both, and the search run by :func:`rok_compare.search.search`, the very
-function ``rok search`` calls, so the server and the command line find the same clauses."""
+function ``rok search`` calls (its query language and filters, documented there), so the server
+and the command line find the same clauses."""
 
 from __future__ import annotations
 
@@ -9,30 +10,45 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from rok_compare.search import SearchHit, SearchQueryError, search
-from rok_compare.serve.catalog import DocumentEntry
+from rok_compare.search import SearchHit, SearchQueryError, count_matches, search
 
 DEFAULT_LIMIT = 20
 """As ``rok search --limit``."""
 MAX_LIMIT = 200
+FILTERS = ("county", "kind", "theme", "party", "year", "type")
+"""URL parameters that filter; ``type`` is the document type (``rok search --type``)."""
 
 
 @dataclass(frozen=True, slots=True)
 class SearchRequest:
-    """What the URL asks for: ``q`` and the filters ``county``, ``kind``, ``theme``, ``party``, ``year``."""
+    """What the URL asks for: ``q``, the :data:`FILTERS`, and the page of hits (``limit``, ``offset``)."""
 
     q: str = ""
     county: str = ""
     kind: str = ""
     theme: str = ""
     party: str = ""
-    year: int | None = None
+    year: str = ""
+    """A year or a range (``2019``, ``2017-2019``, ``2017-``), checked by the search."""
+    type: str = ""
     limit: int = DEFAULT_LIMIT
+    offset: int = 0
 
     @property
     def asked(self) -> bool:
         """Whether there is anything to search for (words or at least one filter)."""
-        return bool(self.q.strip() or self.county or self.kind or self.theme or self.party or self.year is not None)
+        return bool(self.q.strip() or any(getattr(self, name) for name in FILTERS))
+
+    def filters(self) -> dict[str, str | None]:
+        """The keyword arguments of :func:`rok_compare.search.search` for the filters."""
+        return {"county": self.county or None, "kind": self.kind or None, "theme": self.theme or None,
+                "party": self.party or None, "year": self.year or None, "doc_type": self.type or None}
+
+    def params(self, **changed: object) -> dict[str, str]:
+        """The request as URL parameters (empty ones left out), with ``changed`` applied."""
+        values = {**dataclasses.asdict(self), **changed}
+        defaults = {"limit": DEFAULT_LIMIT, "offset": 0}
+        return {k: str(v) for k, v in values.items() if v not in ("", None) and defaults.get(k) != v}
 
     def to_dict(self) -> dict[str, object]:
         return dataclasses.asdict(self)
@@ -44,10 +60,9 @@ def parse_request(params: Mapping[str, str]) -> SearchRequest:
     def text(name: str) -> str:
         return (params.get(name) or "").strip()
 
-    year = _number(text("year"), "year", 1, 9999) if text("year") else None
     limit = _number(text("limit"), "limit", 1, MAX_LIMIT) if text("limit") else DEFAULT_LIMIT
-    return SearchRequest((params.get("q") or "").strip(), text("county"), text("kind"), text("theme"), text("party"),
-                         year, limit)
+    offset = _number(text("offset"), "offset", 0, 10**9) if text("offset") else 0
+    return SearchRequest((params.get("q") or "").strip(), *(text(name) for name in FILTERS), limit, offset)
 
 
 def _number(value: str, name: str, low: int, high: int) -> int:
@@ -57,12 +72,21 @@ def _number(value: str, name: str, low: int, high: int) -> int:
     return int(value)
 
 
-def run(db: str | Path, request: SearchRequest) -> list[SearchHit]:
-    """The hits for ``request`` (none when nothing is asked); :class:`SearchQueryError` for a bad query."""
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    hits: list[SearchHit]
+    total: int
+    """Hits in all (reuse families counted once), however many ``limit`` shows."""
+
+
+def run(db: str | Path, request: SearchRequest, *, total: bool = True) -> SearchResult:
+    """The hits for ``request`` (none when nothing is asked); :class:`SearchQueryError` for a bad
+    query or filter. ``total`` also counts every match (one more query)."""
     if not request.asked:
-        return []
-    return search(db, request.q, county=request.county or None, year=request.year, kind=request.kind or None,
-                  party=request.party or None, theme=request.theme or None, limit=request.limit)
+        return SearchResult([], 0)
+    hits = search(db, request.q, limit=request.limit, offset=request.offset, **request.filters())
+    count = count_matches(db, request.q, **request.filters()) if total else request.offset + len(hits)
+    return SearchResult(hits, count)
 
 
 def clause_url(document_id: int, clause_id: int) -> str:
@@ -70,11 +94,11 @@ def clause_url(document_id: int, clause_id: int) -> str:
     return f"/doc/{document_id}.html#clause-{clause_id}"
 
 
-def hit_json(hit: SearchHit, labels: Mapping[int, DocumentEntry]) -> dict[str, object]:
-    """A hit as ``rok search --format json`` writes it, plus the document's label and the clause's URL."""
-    data = dataclasses.asdict(hit)
+def hit_json(hit: SearchHit) -> dict[str, object]:
+    """A hit as ``rok search --format json`` writes it, plus ``document`` (id and label) and ``url``
+    (the clause's anchor on this server)."""
+    data = hit.to_dict()
     o = hit.occurrence
-    entry = labels.get(o.document_id)
-    data["document"] = {"id": o.document_id, "label": entry.label if entry else o.path}
+    data["document"] = {"id": o.document_id, "label": o.label}
     data["url"] = clause_url(o.document_id, o.clause_id)
     return data
