@@ -7,8 +7,11 @@
     >>> corpus.similarity(by="county")     # share of clauses reused between counties
 
 pandas is the optional extra ``export``; without it ``Corpus`` stops at once with one line that
-names the command to install it. Every table carries ``document_id`` and, where it helps, the
-document's county and period, so a table can be used on its own without joins. Ids and years
+names the command to install it. ``parties()`` carries ``canonical`` (the body as the document
+names it) and ``current`` (today's body: "Myndigheten för skolutveckling" → "Skolverket");
+``party_county_matrix(by="current")`` counts by today's bodies. Every table carries ``document_id``
+and, where it helps, the document's county and period, so a table can be used on its own without
+joins. Ids and years
 are nullable integers, dates are datetimes, strength, county, doc type and kind are categoricals
 (see :mod:`rok_compare.export.dtypes`).
 """
