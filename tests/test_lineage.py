@@ -130,7 +130,7 @@ def test_a_document_dates_from_its_period_else_revision_else_name_else_text() ->
 def test_clusters_out_of_date_are_computed_without_writing(tmp_path: Path, seed_store: Path) -> None:
     """A store ingested without clustering (``reuse=False``) still gets its shared clauses, the ones
     ingest would store (seeds 000 and 001 share template clauses)."""
-    from rok_compare.align.lineage import _read
+    from rok_compare.align.lineage_data import read_documents as _read
 
     db = tmp_path / "rok.db"
     ingest([SEEDS], db, reuse=False)

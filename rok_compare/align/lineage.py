@@ -37,13 +37,15 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rok_compare.align.corpus import CorpusDocument
-from rok_compare.align.reuse import MIN_CHARS
+from rok_compare.align.lineage_data import LineageDocument, WeightedJaccard, document_year, read_documents
 from rok_compare.store.database import Store
+
+__all__ = ["Lineage", "LineageLink", "document_year", "find_lineages", "lineage_groups"]
 
 W_CLAUSES = 0.9
 """Evidence of shared clauses at ``CLAUSE_SHARE_FULL`` or more: enough alone."""
@@ -79,7 +81,6 @@ LINK_MIN = 0.5
 
 _LEVELS = frozenset({"local_agreement", "regional_agreement"})
 _COLLECTIVE = re.compile(r"\bkommuner(?:na)?\b", re.IGNORECASE)
-_YEAR = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d\d)(?![0-9A-Za-z:])")
 
 
 @dataclass(frozen=True)
@@ -107,31 +108,13 @@ class Lineage:
     links: tuple[LineageLink, ...]
 
 
-@dataclass(slots=True)
-class _Document:
-    id: int
-    path: str
-    title: str | None
-    county: str | None
-    county_code: str | None
-    period: tuple[int, int | None] | None
-    doc_type: str
-    year: int | None
-    parties: frozenset[str]
-    municipalities: frozenset[str]
-    clauses: int
-    vocabulary: frozenset[str] = frozenset()
-    title_stems: frozenset[str] = frozenset()
-    clusters: frozenset[int] = frozenset()
-
-
 def find_lineages(store: Store | str | Path) -> list[Lineage]:
     """Every stored document in exactly one lineage, lineages by county and oldest document."""
     if isinstance(store, Store):
-        documents = _read(store)
+        documents = read_documents(store)
     else:
         with Store.open(store, readonly=True) as opened:
-            documents = _read(opened)
+            documents = read_documents(opened)
     return _group(documents)
 
 
@@ -156,10 +139,9 @@ def lineage_groups(documents: Sequence[CorpusDocument], store: Store | str | Pat
     return groups, unstored
 
 
-def _group(documents: Sequence[_Document]) -> list[Lineage]:
+def _group(documents: Sequence[LineageDocument]) -> list[Lineage]:
     """Link the documents and group them (the part of :func:`find_lineages` after reading)."""
-    idf = _idf([d.vocabulary for d in documents])
-    candidates = [link for a, b in _comparable(documents) if (link := _link(a, b, idf)) is not None]
+    candidates = _links(documents)
     by_id = {d.id: d for d in documents}
     parent = {d.id: d.id for d in documents}
 
@@ -175,7 +157,7 @@ def _group(documents: Sequence[_Document]) -> list[Lineage]:
         if a != b:
             parent[max(a, b)] = min(a, b)
             tree.append(link)
-    groups: dict[int, list[_Document]] = defaultdict(list)
+    groups: dict[int, list[LineageDocument]] = defaultdict(list)
     for d in documents:
         groups[root(d.id)].append(d)
     links: dict[int, list[LineageLink]] = defaultdict(list)
@@ -193,55 +175,45 @@ def _group(documents: Sequence[_Document]) -> list[Lineage]:
     return [Lineage(k + 1, lin.county, lin.document_ids, lin.links) for k, lin in enumerate(out)]
 
 
-def _age(document: _Document) -> tuple[bool, int, int]:
+def _age(document: LineageDocument) -> tuple[bool, int, int]:
     return (document.year is None, document.year or 0, document.id)
 
 
-def document_year(period_start: int | None, revision_date: str | None, path: str,
-                  texts: Iterable[str] = ()) -> int | None:
-    """The year a document dates from, for ordering versions: its period's start, else its revision
-    date, else the first year in its file name ("stockholm_2017_..."), else the latest year its
-    text mentions (law numbers such as "2010:197" left out), else None."""
-    if period_start is not None:
-        return period_start
-    for source in (revision_date or "", Path(path).name):
-        if found := _YEAR.search(source):
-            return int(found.group(1))
-    years = [int(m.group(1)) for text in texts for m in _YEAR.finditer(text)]
-    return max(years) if years else None
-
-
-def _comparable(documents: Sequence[_Document]) -> Iterable[tuple[_Document, _Document]]:
-    """Pairs of documents of one county, and pairs where a county is unknown; older first."""
-    by_county: dict[str, list[_Document]] = defaultdict(list)
-    unknown: list[_Document] = []
-    for d in documents:
-        (by_county[d.county_code or d.county].append(d) if (d.county_code or d.county) else unknown.append(d))
+def _links(documents: Sequence[LineageDocument]) -> list[LineageLink]:
+    """Every link reaching ``LINK_MIN`` between documents of one county (or of an unknown county)."""
+    vocabulary = WeightedJaccard([d.vocabulary for d in documents], [d.vocabulary for d in documents])
+    titles = WeightedJaccard([d.vocabulary for d in documents], [d.title_stems for d in documents])
+    by_county: dict[str, list[int]] = defaultdict(list)
+    unknown: list[int] = []
+    for k, d in enumerate(documents):
+        county = d.county_code or d.county
+        (by_county[county] if county else unknown).append(k)
+    blocks = [(rows, rows) for rows in by_county.values()]
+    if unknown:
+        blocks.append((unknown, list(range(len(documents)))))
+    links = []
     seen: set[tuple[int, int]] = set()
-    groups = [*by_county.values()]
-    for group in groups:
-        yield from _pairs(group, group, seen)
-    yield from _pairs(unknown, list(documents), seen)
+    for left, right in blocks:
+        words, heads = vocabulary.block(left, right), titles.block(left, right)
+        for i, a in enumerate(left):
+            for j, b in enumerate(right):
+                if a == b or (min(a, b), max(a, b)) in seen:
+                    continue
+                seen.add((min(a, b), max(a, b)))
+                old, new = sorted((documents[a], documents[b]), key=_age)
+                if (link := _link(old, new, float(heads[i, j]), float(words[i, j]))) is not None:
+                    links.append(link)
+    return links
 
 
-def _pairs(left: list[_Document], right: list[_Document], seen: set[tuple[int, int]]):
-    for a in left:
-        for b in right:
-            key = (min(a.id, b.id), max(a.id, b.id))
-            if a.id != b.id and key not in seen:
-                seen.add(key)
-                yield (a, b) if _age(a) <= _age(b) else (b, a)
-
-
-def _link(old: _Document, new: _Document, idf: dict[str, float]) -> LineageLink | None:
-    """The evidence that ``old`` and ``new`` are versions of one agreement, if it reaches ``LINK_MIN``."""
+def _link(old: LineageDocument, new: LineageDocument, title: float, vocabulary: float) -> LineageLink | None:
+    """The evidence that ``old`` and ``new`` are versions of one agreement, if it reaches ``LINK_MIN``
+    (``title`` and ``vocabulary``: their IDF-weighted Jaccard similarities)."""
     shared = len(old.clusters & new.clusters)
     smaller = max(1, min(old.clauses, new.clauses))
-    title = _weighted_jaccard(old.title_stems, new.title_stems, idf)
     union = old.parties | new.parties
     common = old.parties & new.parties
     parties = len(common) / len(union) if union else 0.0
-    vocabulary = _weighted_jaccard(old.vocabulary, new.vocabulary, idf)
     evidence = [
         W_CLAUSES * min(1.0, shared / smaller / CLAUSE_SHARE_FULL),
         W_TITLE * title,
@@ -268,7 +240,7 @@ def _time_evidence(a: tuple[int, int | None] | None, b: tuple[int, int | None] |
     return TIME_OVERLAP if second[0] < end else 0.0
 
 
-def _evidence_against(old: _Document, new: _Document) -> int:
+def _evidence_against(old: LineageDocument, new: LineageDocument) -> int:
     count = 0
     if old.period is not None and new.period is not None:
         (first, second) = sorted((old.period, new.period), key=lambda p: p[0])
@@ -286,62 +258,3 @@ def _other_municipalities(a: frozenset[str], b: frozenset[str]) -> bool:
     return not any(_COLLECTIVE.search(name) for name in a | b)
 
 
-def _idf(vocabularies: Sequence[frozenset[str]]) -> dict[str, float]:
-    """log(N / df) over the documents' stem sets: a word in every document weighs nothing."""
-    df = Counter(w for v in vocabularies for w in v)
-    n = max(1, len(vocabularies))
-    return {w: math.log(n / c) for w, c in df.items()}
-
-
-def _weighted_jaccard(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
-    unseen = math.log(max(2, len(idf)))
-    union = sum(idf.get(w, unseen) for w in a | b)
-    return sum(idf.get(w, unseen) for w in a & b) / union if union > 0 else 0.0
-
-
-def _read(store: Store) -> list[_Document]:
-    """The documents with what the links need: parties, stems, titles, reuse clusters."""
-    from rok_compare.align.normalize import normalize_many
-
-    conn = store.conn
-    parties: dict[int, set[str]] = defaultdict(set)
-    municipalities: dict[int, set[str]] = defaultdict(set)
-    for document_id, canonical, kind in conn.execute("SELECT document_id, canonical, kind FROM parties"):
-        parties[document_id].add(canonical)
-        if kind == "municipality":
-            municipalities[document_id].add(canonical)
-    texts: dict[int, list[str]] = defaultdict(list)
-    for document_id, text in conn.execute("SELECT document_id, text FROM clauses ORDER BY document_id, ord"):
-        texts[document_id].append(text)
-    clusters = _clusters(store)
-    documents = []
-    for (doc_id, path, title, county, code, start, end, revision, doc_type) in conn.execute(
-            "SELECT id, path, title, county_name, county_code, period_start, period_end, revision_date, doc_type "
-            "FROM documents ORDER BY id"):
-        own = texts.get(doc_id, [])
-        stems = normalize_many([*own, title or ""], use_registry=False)
-        documents.append(_Document(
-            id=doc_id, path=path, title=title, county=county, county_code=code,
-            period=(start, end) if start is not None else None, doc_type=doc_type,
-            year=document_year(start, revision, path, own), parties=frozenset(parties[doc_id]),
-            municipalities=frozenset(municipalities[doc_id]),
-            clauses=sum(len(t) >= MIN_CHARS for t in own),
-            vocabulary=frozenset(w for s in stems for w in s.stems.split()),
-            title_stems=frozenset(stems[-1].stems.split()),
-            clusters=frozenset(clusters.get(doc_id, ()))))
-    return documents
-
-
-def _clusters(store: Store) -> dict[int, set[int]]:
-    """Reuse clusters of each document: the store's, or computed afresh when they are out of date."""
-    from rok_compare.store.reuse import reuse_due, stored_clause_labels
-
-    out: dict[int, set[int]] = defaultdict(set)
-    if reuse_due(store):
-        for document_id, label in stored_clause_labels(store):
-            out[document_id].add(label)
-        return out
-    for document_id, cluster_id in store.conn.execute(
-            "SELECT c.document_id, m.cluster_id FROM cluster_members m JOIN clauses c ON c.id = m.clause_id"):
-        out[document_id].add(cluster_id)
-    return out
