@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rok_compare.cli import app
-from rok_compare.search import SearchQueryError, count_matches, search
+from rok_compare.search import QUERY_EXAMPLES, SearchQueryError, count_matches, parse_query, search
 from rok_compare.search.swedish import Vocabulary
 from rok_compare.store import ingest
 
@@ -168,8 +168,11 @@ def test_bad_queries_and_filters_are_one_line_errors(seeds_db: Path, kwargs: dic
 
 def test_query_language_is_documented_on_the_function() -> None:
     doc = search.__doc__ or ""
-    for example in ("bostad*", '"egen bostad"', "bostad -tolk", "bostad OR boende", "county", "doc_type"):
-        assert example in doc
+    for example, _ in QUERY_EXAMPLES:
+        assert example in doc, example
+        parse_query(example)  # every example is a valid query
+    for name in ("county", "year", "kind", "theme", "party", "doc_type", "document", "similar_to", "offset"):
+        assert f"``{name}``" in doc, name
 
 
 # --- the command line runs the same search -----------------------------------------------------------

@@ -10,7 +10,7 @@ search (through ``rok serve``) both call it.
 
 from rok_compare.search.engine import SearchHit, count_matches, search
 from rok_compare.search.families import Occurrence, Variant
-from rok_compare.search.query import Query, SearchQueryError, parse_query
+from rok_compare.search.query import QUERY_EXAMPLES, Query, SearchQueryError, parse_query
 
-__all__ = ["Occurrence", "Query", "SearchHit", "SearchQueryError", "Variant", "count_matches", "parse_query",
-           "search"]
+__all__ = ["QUERY_EXAMPLES", "Occurrence", "Query", "SearchHit", "SearchQueryError", "Variant", "count_matches",
+           "parse_query", "search"]

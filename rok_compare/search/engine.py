@@ -114,7 +114,7 @@ def search(db: str | Path | Store, query: str = "", *, county: str | None = None
         bostad OR boende       either; OR binds tighter than AND:
                                bostad OR boende nyanlända = (bostad OR boende) AND nyanlända
         bostad -tolk           bostad but not tolk (also: bostad NOT tolk)
-        (a OR b) -(c OR d)     parentheses group
+        (bostad OR boende) -tolk   parentheses group; -"a phrase" and -(a OR b) also exclude
         -tolk                  only -words: every clause (of the filters) without them
 
     Operators are capitals (OR, AND, NOT); letters are compared case-insensitively, å/ä/ö kept

@@ -29,6 +29,17 @@ _TOKEN = re.compile(r'\s*(?:(?P<open>\()|(?P<close>\))|(?P<quote>")|(?P<minus>-+
 WORD = re.compile(r"[^\W_]+")
 """A word: what the store's word index counts as a word (unicode61: letters and digits)."""
 OPERATORS = ("AND", "OR", "NOT")
+QUERY_EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("bostad", "the word in any form and compounds with it: bostäder, bostadsförsörjning, hyresbostäder"),
+    ('"egen bostad"', 'these words in this order; "bostad" alone: only that word'),
+    ("bostad*", "words beginning with bostad"),
+    ("bostad tolk", "both words (AND)"),
+    ("bostad OR boende", "either word; OR binds tighter than AND"),
+    ("bostad -tolk", "bostad but not tolk (also: NOT tolk)"),
+    ("(bostad OR boende) -tolk", "parentheses group"),
+    ("-tolk", "with filters: every clause they select without tolk"),
+)
+"""The query language in examples, for a front end's help (the same as :func:`search`'s docstring)."""
 
 
 class SearchQueryError(ValueError):
