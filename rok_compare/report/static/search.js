@@ -150,8 +150,9 @@
         var words = fold(input.value).replace(/["*()]/g, " ").split(/\s+/).filter(function (w) {
           return w && ["and", "or", "not", "near"].indexOf(w) < 0;
         });
-        show(hits, hits.length, words, hits.length + " clause(s), best first" +
-          (hits.length >= LIMIT ? " (the first " + LIMIT + ")" : ""));
+        var total = typeof body.total === "number" ? body.total : hits.length;
+        show(hits, total, words, total + " clause(s), best first" +
+          (total > hits.length ? " (showing the first " + hits.length + ")" : ""));
       })
       .catch(function () {
         if (ticket !== asked) { return; }
