@@ -8,6 +8,7 @@ into an expression is quoted: nothing the user types can change the FTS5 syntax.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,7 +53,7 @@ class Plan:
     """The words the user asked for, for similarity ranking."""
 
 
-_cache: dict[tuple[str, int, int], StoreWords] = {}
+_cache: dict[tuple[str, int, int, int], StoreWords] = {}
 _cache_lock = Lock()
 
 
@@ -62,7 +63,7 @@ def store_words(conn: sqlite3.Connection, path: str) -> StoreWords:
     # and the number of documents change whenever the clauses do, and both cost an index look-up.
     top, documents = conn.execute("SELECT (SELECT COALESCE(MAX(id), 0) FROM clauses), "
                                   "(SELECT COUNT(*) FROM documents)").fetchone()
-    key = (path, top, documents)
+    key = (path, _inode(path), top, documents)  # the inode: a store file replaced by another
     with _cache_lock:
         if key in _cache:
             return _cache[key]
@@ -74,6 +75,13 @@ def store_words(conn: sqlite3.Connection, path: str) -> StoreWords:
             _cache.pop(next(iter(_cache)))
         _cache[key] = words
     return words
+
+
+def _inode(path: str) -> int:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return 0
 
 
 def quote(word: str) -> str:
