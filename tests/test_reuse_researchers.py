@@ -152,6 +152,8 @@ def test_cli_query_text_and_file(seed_db: Path, tmp_path: Path) -> None:
     assert {m["id"] for m in data["matches"]} == {"c4", "c13"}
     rows = runner.invoke(app, ["reuse", "--db", str(seed_db), "--query", TEMPLATE, "-f", "csv"]).stdout.splitlines()
     assert rows[0].startswith("score,how,sentence,") and len(rows) == 3
+    typo = runner.invoke(app, ["reuse", "--db", str(seed_db), "--query", str(tmp_path / "mal.txt")])
+    assert typo.exit_code == 2 and "mal.txt: no such file" in typo.stderr
     empty = runner.invoke(app, ["reuse", "--db", str(seed_db), "--query", "   "])
     assert empty.exit_code == 2 and "no text to look for" in empty.stderr
     both = runner.invoke(app, ["reuse", "--db", str(seed_db), "--query", TEMPLATE, "--exclude-within", "county"])

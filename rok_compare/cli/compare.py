@@ -243,7 +243,7 @@ def reuse_command(
 def _passage(value: str) -> str:
     """``--query``: the text of a file when it names one (read as ingest reads it), else the value."""
     path = Path(value)
-    if len(value) < 4096 and path.is_file():
+    if _is_file(path):
         from rok_compare.errors import InputError
         from rok_compare.ingest import read_document
 
@@ -252,10 +252,21 @@ def _passage(value: str) -> str:
         except InputError as error:
             fail(str(error))
             raise typer.Exit(code=2) from None
+    elif not any(ch.isspace() for ch in value) and path.suffix and len(value) < 4096 and not _is_file(path):
+        fail(f"--query {value}: no such file (give a file that holds the passage, or the passage itself)")
+        raise typer.Exit(code=2)
     if not value.strip():
         fail(f"--query {value!r}: no text to look for")
         raise typer.Exit(code=2)
     return value
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` names a file; a passage too long to be a file name is none."""
+    try:
+        return len(str(path)) < 4096 and path.is_file()
+    except OSError:
+        return False
 
 
 def _reuse(documents, min_docs: int, exclude_within: ExcludeWithin | None, db: Path | None):
