@@ -1119,3 +1119,56 @@ def ocr_layer_pdf(path: Path, pages: int = 3) -> tuple[Path, list[str]]:
         bodies.append(logical_text(" ".join(lines)))
     _drawn(path, drawn)
     return path, bodies
+
+
+def dense_columns_pdf(path: Path, gutter_mm: float = 2.0, order: str = "rows") -> tuple[Path, list[str]]:
+    """A register page set like an old yearbook: two justified columns of short entries with a
+    narrow gutter (2 mm, half a line height: narrower than many of the stretched word gaps), the
+    text written row by row across the columns (``order="rows"``) or column by column. Returns
+    the entries in reading order (the left column's, then the right's)."""
+    rng = random.Random(29)
+    measure = _measure(BODY_PT)
+    width = (PAGE_W - 2 * MARGIN - gutter_mm) / 2
+    entries, columns = [], []
+    for _ in range(2):
+        lines: list[tuple[float, list[str]]] = []  # (indent, words) a line, justified unless last
+        while len(lines) < 44:
+            entry = " ".join(rng.sample(SENTENCES, 2))
+            wrapped = wrap(entry, width - 3, measure, cut=False)
+            if len(lines) + len(wrapped) > 46:
+                break
+            entries.append(entry)
+            lines += [(0.0 if k == 0 else 3.0, line.split(), k == len(wrapped) - 1) for k, line in enumerate(wrapped)]
+        columns.append(lines)
+    ops: list[list[tuple]] = [[], []]
+    for side, lines in enumerate(columns):
+        left = MARGIN + side * (width + gutter_mm)
+        for row, (indent, words, last) in enumerate(lines):
+            span = width - indent
+            spare = span - sum(measure(word) for word in words)
+            space = measure(" ") if last or len(words) < 2 else spare / (len(words) - 1)
+            x = left + indent
+            for word in words:
+                ops[side].append((row, x, word))
+                x += measure(word) + space
+    drawn = sorted(ops[0] + ops[1], key=lambda op: op[0]) if order == "rows" else ops[0] + ops[1]
+    _drawn(path, [[(x, 30 + 5.2 * row, word, BODY_PT, False) for row, x, word in drawn]])
+    return path, entries
+
+
+def slide_columns_pdf(path: Path) -> tuple[Path, list[list[str]]]:
+    """A 16:9 slide: a title, then two short columns of a heading and dash items each (four and
+    five lines), written column by column as presentation programs do."""
+    columns = [["A. Översikt", "- Första version på plats", "B. Nulägesanalys", "- Datainsamling pågår"],
+               ["C. Behovskartläggning", "- Dialoger genomförda", "- Dialoger sammanfattade",
+                "- Scenarior framtagna", "D. Kravställning och testfall"]]
+    pdf = new_pdf()
+    pdf.add_page(format=(720 * PT_MM, 405 * PT_MM))
+    body_font(pdf, 24)
+    pdf.text(19, 25, "Status kring förstudie och leverabler")
+    for side, lines in enumerate(columns):
+        for row, line in enumerate(lines):
+            body_font(pdf, 14 if line[0] != "-" else 11)
+            pdf.text(19 + side * 113 + (4 if line[0] == "-" else 0), 45 + 8 * row, line)
+    pdf.output(str(path))
+    return path, columns

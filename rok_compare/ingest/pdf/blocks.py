@@ -192,7 +192,19 @@ def _hanging(previous: Line, line: Line, flow: Flow) -> bool:
     """A hanging indent (a term and its definition, a label before its text): the line above
     runs full to the column's edge without ending a sentence, so the indented line goes on
     with it; a first-line indent follows a line that ended early or with a full stop."""
-    return not previous.text.endswith((".", "!", "?", ":")) and not _ended_early(previous, line, flow.right)
+    return not _ends_sentence(previous.text, line.text) and not _ended_early(previous, line, flow.right)
+
+
+def _ends_sentence(text: str, following: str) -> bool:
+    """``text`` ends a sentence: with a full stop (or "!", "?", ":") that closes it. A full
+    stop inside an open bracket ("53 (adr.") or before a line that starts in lower case or
+    with a number ("f." / "81; 48") ends an abbreviation, and the sentence goes on."""
+    if not text.endswith((".", "!", "?", ":")):
+        return False
+    if text.count("(") > text.count(")"):
+        return False
+    first = following[:1]
+    return not (first.islower() or first.isdigit() and not LIST_MARKER.match(following))
 
 
 def _ended_early(previous: Line, line: Line, right: float) -> bool:

@@ -21,6 +21,17 @@ NARROW = 0.6
 """Fragments narrower than this share of the text width show where the columns are."""
 MIN_COLUMN_FRAGMENTS = 5
 """Each column needs this many fragments with a common left edge."""
+NARROW_GUTTER = 0.3
+"""Line heights: the narrowest gap between two dense justified columns (a scan of a register
+whose columns stand half a line height apart, narrower than many of its word gaps)."""
+DENSE = 3 * MIN_COLUMN_FRAGMENTS
+"""Lines each column needs for so narrow a gutter to count."""
+JUSTIFIED = 0.5
+"""Share of a column's lines that must start at its edge; of the left column's, at least
+``ENDING`` must end at the gutter (the last lines of entries and centred headings do not)."""
+ENDING = 0.4
+ORDERED_MAX = 200
+"""Fragments at most on a page whose columns may be taken from the PDF's order."""
 Gutter = tuple[float, float]
 """The x-range between two columns."""
 _TOP, _MIDDLE = attrgetter("top"), attrgetter("middle")
@@ -54,25 +65,61 @@ class Flow:
 
 
 def find_gutters(fragments: list[Fragment]) -> list[tuple[float, float]]:
-    """Vertical strips between columns, left to right; empty for a single-column page."""
-    if len(fragments) < 2 * MIN_COLUMN_FRAGMENTS:
+    """Vertical strips between columns, left to right; empty for a single-column page.
+
+    Columns are known by their shape (enough lines on each side of a strip no line crosses);
+    a page with too little text for that (a slide) has its columns from the order the PDF
+    writes its text in, when that order runs column by column (see ``_ordered_gutters``)."""
+    if len(fragments) < 2:
         return []
     left = int(min(f.x0 for f in fragments))
     right = int(max(f.x1 for f in fragments)) + 1
     width = right - left
     narrow = [f for f in fragments if f.width < NARROW * width]
-    if len(narrow) < 2 * MIN_COLUMN_FRAGMENTS:
+    if len(narrow) < 4:
         return []
-    allowed = max(1, len(narrow) // 30)  # a few stray fragments may cross a real gutter
     heights = sorted(f.height for f in narrow)
-    min_gap = max(4.0, 0.5 * heights[len(heights) // 2])
+    height = heights[len(heights) // 2]
     low, high = left + 0.1 * width, left + 0.9 * width
     gutters = []
-    for start, end in _sparse_strips(narrow, allowed):
-        start, end = max(start, low), min(end, high)
-        if end - start >= min_gap and (gutter := _gutter(narrow, start, end, min_gap)):
-            gutters.append(gutter)
+    if len(fragments) >= 2 * MIN_COLUMN_FRAGMENTS and len(narrow) >= 2 * MIN_COLUMN_FRAGMENTS:
+        allowed = max(1, len(narrow) // 30)  # a few stray fragments may cross a real gutter
+        min_gap = max(4.0, 0.5 * height)
+        for start, end in _sparse_strips(narrow, allowed):
+            start, end = max(start, low), min(end, high)
+            if end - start >= NARROW_GUTTER * height and (gutter := _gutter(narrow, start, end, min_gap, height)):
+                gutters.append(gutter)
+    if not gutters and len(fragments) <= ORDERED_MAX:
+        gutters = _ordered_gutters(fragments, narrow, low, high, height)
     return gutters
+
+
+def _ordered_gutters(fragments: list[Fragment], narrow: list[Fragment], low: float, high: float,
+                     height: float) -> list[Gutter]:
+    """Gutters shown by the PDF's own order: a strip at least a line height wide that no
+    fragment crosses, with at least two fragments on each side standing beside each other
+    (their heights overlap by two lines or more), and the page's text, where they stand,
+    written all left of the strip first and then all right of it (``fragments`` are in the
+    PDF's order). One gutter at most: the first strip that shows it."""
+    for start, end in _sparse_strips(narrow, 0):
+        start, end = max(start, low), min(end, high)
+        if end - start < height:
+            continue
+        left_side = [f for f in narrow if f.x1 <= start]
+        right_side = [f for f in narrow if f.x0 >= end]
+        if len(left_side) < 2 or len(right_side) < 2:
+            continue
+        floor = max(min(f.bottom for f in left_side), min(f.bottom for f in right_side))
+        ceiling = min(max(f.top for f in left_side), max(f.top for f in right_side))
+        if ceiling - floor < 2 * height:
+            continue
+        beside = [f for f in fragments if floor <= f.middle <= ceiling]
+        if any(f.x0 < start and f.x1 > end for f in beside):
+            continue  # a line runs across the strip between the columns' lines
+        sides = [f.x0 >= end for f in beside]
+        if sum(sides) >= 2 and len(sides) - sum(sides) >= 2 and sides == sorted(sides):
+            return [(max(f.x1 for f in left_side), min(f.x0 for f in right_side))]
+    return []
 
 
 def _sparse_strips(fragments: list[Fragment], allowed: int) -> list[tuple[float, float]]:
@@ -91,17 +138,20 @@ def _sparse_strips(fragments: list[Fragment], allowed: int) -> list[tuple[float,
     return strips
 
 
-def _gutter(fragments: list[Fragment], start: float, end: float,
-            min_gap: float) -> tuple[float, float] | None:
+def _gutter(fragments: list[Fragment], start: float, end: float, min_gap: float,
+            height: float) -> tuple[float, float] | None:
     """The gap between the columns on either side of a sparse strip, from the right edge of the
     text on its left to the left edge of the text on its right; None unless both sides look like
-    columns (enough fragments and characters, aligned left edges)."""
+    columns (enough fragments and characters, aligned left edges). A gap narrower than
+    ``min_gap`` (down to ``NARROW_GUTTER`` line heights) is a gutter only between two justified
+    columns (see ``_justified``)."""
     left_side = [f for f in fragments if f.x0 < start and f.x1 <= end]
     right_side = [f for f in fragments if f.x0 >= start and f.x1 > end]
     if len(left_side) < MIN_COLUMN_FRAGMENTS or len(right_side) < MIN_COLUMN_FRAGMENTS:
         return None
     gutter = (max(f.x1 for f in left_side), min(f.x0 for f in right_side))
-    if gutter[1] - gutter[0] < min_gap:
+    if gutter[1] - gutter[0] < min_gap and not (gutter[1] - gutter[0] >= NARROW_GUTTER * height
+                                                 and _justified(left_side, right_side, gutter, height)):
         return None
     left_chars, right_chars = sum(len(f.text) for f in left_side), sum(len(f.text) for f in right_side)
     if min(left_chars, right_chars) < 0.15 * (left_chars + right_chars):
@@ -109,6 +159,19 @@ def _gutter(fragments: list[Fragment], start: float, end: float,
     if _aligned(left_side) < MIN_COLUMN_FRAGMENTS or _aligned(right_side) < MIN_COLUMN_FRAGMENTS:
         return None
     return gutter
+
+
+def _justified(left_side: list[Fragment], right_side: list[Fragment], gutter: Gutter, height: float) -> bool:
+    """Two dense justified columns (a scanned register, a newspaper page): many lines on each
+    side, most of the left lines ending at the gutter and most lines on both sides starting at
+    their column's edge. Words in a line never leave such a straight strip free down a page;
+    a form's labels and values do (labels set flush right, values flush left), but its labels
+    do not start at one edge."""
+    if len(left_side) < DENSE or len(right_side) < DENSE:
+        return False
+    ending = sum(1 for f in left_side if gutter[0] - f.x1 <= height)
+    return ending >= ENDING * len(left_side) and _aligned(left_side) >= JUSTIFIED * len(left_side) \
+        and _aligned(right_side) >= JUSTIFIED * len(right_side)
 
 
 def _aligned(fragments: list[Fragment]) -> int:
