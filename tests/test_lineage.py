@@ -145,3 +145,38 @@ def test_clusters_out_of_date_are_computed_without_writing(tmp_path: Path, seed_
         assert store.conn.execute("SELECT COUNT(*) FROM reuse_clusters").fetchone()[0] == 0
     assert shared(db) == shared(seed_store)
     assert shared(db)["shared"] >= 3
+
+
+def test_successive_periods_with_the_same_parties_link_and_a_gap_does_not(tmp_path: Path) -> None:
+    """Three regional agreements of one county sharing no clause: 2016-2018 and 2019-2021 with mostly
+    the same parties are versions; 2025-2027 with the very same parties, four years later, is not."""
+    from rok_compare.store.reuse import recompute_reuse_clusters
+    from rok_compare.store.testing import make_agreement
+    from rok_compare.store.write import write_agreement
+
+    blekinge = ("Blekinge län", "10")
+    parties = ["Länsstyrelsen", "Arbetsförmedlingen", "Migrationsverket", "Region Blekinge"]
+    documents = [
+        make_agreement("/a/first.txt", ["Etableringen påskyndas genom tidiga insatser för nyanlända vuxna.",
+                                        "Språkträning på arbetsplatser erbjuds redan under asyltiden."],
+                       county=blekinge, period=(2016, 2018), parties=parties),
+        make_agreement("/a/second.txt", ["Skalbara system bevarar kunskapen om mottagandet mellan åren.",
+                                         "Individen står i centrum för varje insats som parterna gör."],
+                       county=blekinge, period=(2019, 2021), parties=[*parties[:3], "Försäkringskassan"]),
+        make_agreement("/a/later.txt", ["Ukrainska flyktingar tas emot enligt massflyktsdirektivet.",
+                                        "Kommunerna planerar boenden tillsammans med civilsamhället."],
+                       county=blekinge, period=(2025, 2027), parties=parties),
+    ]
+    with Store.open(tmp_path / "rok.db") as store:
+        for agreement in documents:
+            write_agreement(store, agreement)
+        recompute_reuse_clusters(store)
+        by_path = dict(store.conn.execute("SELECT path, id FROM documents"))
+        lineages = find_lineages(store)
+    ids = [by_path[str(agreement.source.path)] for agreement in documents]
+    of = _lineage_of(lineages)
+    assert of[ids[0]].document_ids == (ids[0], ids[1])
+    (link,) = of[ids[0]].links
+    assert (link.old_id, link.new_id, link.shared_clauses) == (ids[0], ids[1], 0)
+    assert link.party_overlap == pytest.approx(3 / 5)
+    assert of[ids[2]].document_ids == (ids[2],)

@@ -235,8 +235,10 @@ def _time_evidence(a: tuple[int, int | None] | None, b: tuple[int, int | None] |
         return 0.0
     if a == b:
         return TIME_SAME
-    (first, second) = sorted((a, b))
-    end = first[1] if first[1] is not None else first[0]
+    (first, second) = sorted((a, b), key=lambda p: (p[0], p[1] if p[1] is not None else 9999))
+    if first[1] is None:  # open-ended ("gäller tills vidare"): whatever comes later overlaps it
+        return TIME_OVERLAP
+    end = first[1]
     if second[0] > first[0] and 0 <= second[0] - end <= SUCCESSION_GAP:
         return TIME_SUCCESSIVE
     return TIME_OVERLAP if second[0] < end else 0.0
