@@ -291,9 +291,10 @@ class Layout:
             number += 1
 
     def table(self, header: tuple[str, ...], rows: list[tuple[str, ...]],
-              shares: tuple[float, ...] = (0.4, 0.32, 0.28)) -> None:
+              shares: tuple[float, ...] = (0.4, 0.32, 0.28), ruled: bool = True) -> None:
         """A ruled table: every cell a rectangle, text wrapped inside its cell; a newline in a
-        cell's text is a line break the author made (one item a line)."""
+        cell's text is a line break the author made (one item a line). Unruled (``ruled``
+        False), the cells are only aligned in columns, rows set a little apart."""
         widths = [self.columns[self.column][1] * f for f in shares][: len(header)]
         line_h = BODY_PT * PT_MM * 1.3
         for index, row in enumerate([header, *rows]):
@@ -305,7 +306,8 @@ class Layout:
             self.advance(height)
             x = self.columns[self.column][0]
             for lines, w in zip(cells, widths, strict=True):
-                self.pages[-1].append(RectOp(x, self.y, w, height))
+                if ruled:
+                    self.pages[-1].append(RectOp(x, self.y, w, height))
                 for k, text in enumerate(lines):
                     y = self.y + 1.2 + k * line_h + BODY_PT * PT_MM
                     self.pages[-1].append(TextOp(x + 1.5, y, text, BODY_PT, bold, self.column))
@@ -558,6 +560,23 @@ ACTION_ROWS = [
     ("Kurser i svenska för akademiker", "Arbetsförmedlingen och Jönköpings kommun", "Höstterminen 2021"),
 ]
 """Wrapped cells, and (third row) items the author put one a line: two actions, two owners."""
+
+
+def unruled_table_agreement(path: Path) -> GeneratedPdf:
+    """One page: a heading, a paragraph, an action table with no rules at all (its columns only
+    aligned: wrapped cells, items one a line) and a closing paragraph."""
+    pdf = new_pdf()
+    layout = Layout(pdf, columns=1)
+    spec = GeneratedPdf(path=path, table_rows=[ACTION_HEADER, *ACTION_ROWS])
+    layout.heading("1. Åtgärder")
+    intro = "Parterna åtar sig att genomföra följande åtgärder under perioden."
+    layout.paragraph(intro)
+    spec.paragraphs.append(intro)
+    layout.table(ACTION_HEADER, ACTION_ROWS, shares=ACTION_SHARES, ruled=False)
+    outro = "Handlingsplanen följs upp av den regionala styrgruppen vid varje ordinarie möte."
+    layout.paragraph(outro)
+    spec.paragraphs.append(outro)
+    return _finish(pdf, layout, spec, path, None, None)
 
 
 def action_table_agreement(path: Path) -> GeneratedPdf:

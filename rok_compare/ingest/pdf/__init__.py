@@ -23,10 +23,11 @@ from rok_compare.errors import InputError
 from rok_compare.ingest.pdf.blocks import page_blocks, title_first
 from rok_compare.ingest.pdf.compose import PageText, carry_broken_word, compose_page
 from rok_compare.ingest.pdf.footnotes import remove_footnotes
-from rok_compare.ingest.pdf.fragments import Fragment, crosses, page_fragments, split_across
+from rok_compare.ingest.pdf.fragments import Fragment, crosses, page_fragments, split_across, words_in
 from rok_compare.ingest.pdf.furniture import PageFragments, remove_furniture
 from rok_compare.ingest.pdf.hyphenation import Vocabulary
 from rok_compare.ingest.pdf.layout import (
+    DENSE,
     Gutter,
     borrowed_gutters,
     find_gutters,
@@ -47,6 +48,7 @@ from rok_compare.ingest.pdf.open import (
 )
 from rok_compare.ingest.pdf.tables import Box, FoundTable, find_tables, ruled_regions
 from rok_compare.ingest.pdf.textlayer import readable
+from rok_compare.ingest.pdf.unruled import find_unruled_tables, has_candidates
 from rok_compare.model import Page, SourceDocument, SourceFormat, Span, Table, TableCell
 
 __all__ = ["read_pdf"]
@@ -202,6 +204,12 @@ def _page_texts(pages: list[PageFragments], tables: list[list[FoundTable]], body
     tables = [trusted_tables(page.fragments, page_tables) for page, page_tables in zip(pages, tables, strict=True)]
     bodies = [outside_tables(page.fragments, page_tables) for page, page_tables in zip(pages, tables, strict=True)]
     gutters = [find_gutters(body) for body in bodies]
+    for index, (body, own) in enumerate(zip(bodies, gutters, strict=True)):
+        if not _dense_columns(body, own) and has_candidates(body):  # an unruled table?
+            found, rest = _unruled_tables(document, index, body)
+            if found:
+                tables[index] = [*tables[index], *found]
+                bodies[index], gutters[index] = rest, find_gutters(rest)
     shared = shared_gutters([page.width for page in pages], gutters)
     texts: list[PageText] = []
     for index, (page, body, page_tables, own) in enumerate(zip(pages, bodies, tables, gutters, strict=True)):
@@ -216,6 +224,31 @@ def _page_texts(pages: list[PageFragments], tables: list[list[FoundTable]], body
             texts[-1].text, _ = carry_broken_word(texts[-1].text, text, vocabulary)
         texts.append(text)
     return texts
+
+
+def _dense_columns(body: list[Fragment], gutters: list[Gutter]) -> bool:
+    """The page's gutters part columns of many lines (text in columns, not a table's)."""
+    return bool(gutters) and all(
+        min(sum(1 for f in body if f.x1 <= start), sum(1 for f in body if f.x0 >= end)) >= DENSE
+        for start, end in gutters)
+
+
+def _unruled_tables(document: pdfium.PdfDocument, index: int,
+                    body: list[Fragment]) -> tuple[list[FoundTable], list[Fragment]]:
+    """The page's unruled tables, the page opened again for its words' boxes (OCR'd fragments,
+    which have no characters in a text page, are taken as they are)."""
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            return find_unruled_tables(body, lambda line: words_in(textpage.raw, line, _EVERYWHERE))
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+
+
+_EVERYWHERE = (-1e9, -1e9, 1e9, 1e9)
 
 
 def _split_at_gutters(document: pdfium.PdfDocument, index: int, fragments: list[Fragment],

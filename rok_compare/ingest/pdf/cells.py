@@ -38,7 +38,7 @@ def cell_text(words: list[Fragment], box: tuple[float, float, float, float]) -> 
     right_limit = box[2] - left_padding  # text is set with the same padding on both sides
     parts = [_text(lines[0])]
     for previous, line in zip(lines, lines[1:], strict=False):
-        parts.append(HARD if _meant_break(previous, line, right_limit) else SOFT)
+        parts.append(HARD if meant_break(previous, line, right_limit) else SOFT)
         parts.append(_text(line))
     return "".join(parts)
 
@@ -54,7 +54,9 @@ def text_breaks(lines: list[str]) -> str:
     return "".join(parts)
 
 
-def _meant_break(previous: list[Fragment], line: list[Fragment], right_limit: float) -> bool:
+def meant_break(previous: list[Fragment], line: list[Fragment], right_limit: float) -> bool:
+    """The break between two lines of words (left to right) was the author's: the next line
+    starts a list item, or its first word would have fitted before ``right_limit``."""
     text, last = line[0].text, previous[-1].text
     if ITEM_MARKER.match(_text(line)):
         return True
