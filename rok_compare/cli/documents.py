@@ -165,7 +165,8 @@ def extract_items(names: list[str], db: Path | None, on_error, *, stored_files: 
     is searched as ``ingest`` searches it (files left out go to ``on_error``). Any other name is a
     stored document (id, stored path or unique file name): its stored extraction, or, when another
     extractor version made it, an extraction of its file or of the stored text, with a note (see
-    :mod:`rok_compare.store.agreements`). ``db`` given but unusable goes to ``on_error``."""
+    :mod:`rok_compare.store.agreements`). A store that cannot be read is named in the error of each
+    name that had to be looked up in it; files are extracted all the same."""
     from rok_compare.align.corpus import expand_paths
     from rok_compare.store.database import Store, StoreError
     from rok_compare.store.extractor_version import extractor_version
@@ -177,8 +178,6 @@ def extract_items(names: list[str], db: Path | None, on_error, *, stored_files: 
             store = Store.open(store_path, readonly=True)
         except StoreError as error:
             store_error = str(error)
-            if db is not None:
-                on_error(store_error)
     version = extractor_version() if store is not None else ""
     try:
         items: dict[str, ExtractItem] = {}
@@ -186,8 +185,7 @@ def extract_items(names: list[str], db: Path | None, on_error, *, stored_files: 
             for file in expand_paths([Path(name)], on_error):
                 label = str(file)
                 if label not in items:
-                    items[label] = _extract_item(label, file, store, store_error, version, stored_files,
-                                                 reported=db is not None)
+                    items[label] = _extract_item(label, file, store, store_error, version, stored_files)
         return list(items.values())
     finally:
         if store is not None:
@@ -195,13 +193,12 @@ def extract_items(names: list[str], db: Path | None, on_error, *, stored_files: 
 
 
 def _extract_item(label: str, file: Path, store, store_error: str | None, version: str,
-                  stored_files: bool, reported: bool = False) -> ExtractItem:
+                  stored_files: bool) -> ExtractItem:
     """One name of ``rok extract``: a file (from the store when its content is stored by ``version``)
     or a stored document."""
     if file.exists() or store is None:
         if store is None and store_error and not file.exists() and not _looks_like_a_file(label):
-            why = "it cannot be read" if reported else store_error
-            return ExtractItem(label, error=f"{label}: no such file, and not looked up in the store ({why})")
+            return ExtractItem(label, error=f"{label}: no such file, and not looked up in the store ({store_error})")
         if store is not None and stored_files and file.is_file():
             return _stored_file_item(label, file, store, version)
         return ExtractItem(label, file=file)
