@@ -45,9 +45,10 @@ class Plan:
     empty: bool
     """The query asks for words the store does not hold: nothing can match."""
     found: frozenset[str]
-    """The store's words that the query's words and phrases stand for (for highlighting)."""
+    """The store's words that are the query's words or forms of them, and the words of its phrases."""
     compounds: frozenset[str]
-    """Those of ``found`` that only contain a query word as a compound part (they rank lower)."""
+    """The store's words that hold a query word only as a compound part (a clause with none of
+    ``found`` ranks lower); both sets are marked as highlights."""
     prefixes: tuple[str, ...]
     terms: tuple[str, ...]
     """The words the user asked for, for similarity ranking."""
