@@ -120,7 +120,9 @@ def test_huge_year_malformed_scheduler_and_a_query_starting_with_a_dash(store_di
         result = runner.invoke(app, ["ingest", str(tmp_path), "--db", db, "--scheduler", address])
         assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
             f"error: {address!r} is not a Dask scheduler address (expected tcp://host:port)"], result.output
-    result = runner.invoke(app, ["search", "--db", db, "--", "-tolk"])
+    result = runner.invoke(app, ["search", "--db", db, "--", "-tolk"])  # a query starting with -: "not tolk"
+    assert result.exit_code == 0 and "Tolk ska användas" not in result.stdout
+    result = runner.invoke(app, ["search", "--db", db, "--", "-bostad"])
     assert result.exit_code == 0 and "Tolk ska användas" in result.stdout
     shown = runner.invoke(app, ["search", "--help"]).stdout.replace("│", " ")
     assert "rok search -- -tolk" in " ".join(shown.split())
