@@ -1191,3 +1191,19 @@ def slide_columns_pdf(path: Path) -> tuple[Path, list[list[str]]]:
             pdf.text(19 + side * 113 + (4 if line[0] == "-" else 0), 45 + 8 * row, line)
     pdf.output(str(path))
     return path, columns
+
+
+def attendee_list_pdf(path: Path) -> tuple[Path, list[str]]:
+    """Minutes' list of those present: a label, then one name a line beside it (two of them with
+    a long title), then a paragraph across the page. Returns the names."""
+    names = ["Erik Lind, ordförande", "Anna Berg", "Per Jansson", "Aino Bunge", "Anna Seim",
+             "Bo Broman, ordförande, riksbanksfullmäktige", "Tomas Ek, vice ordförande, riksbanksfullmäktige",
+             "Lena Arfalk", "Charlotta Edler", "Mattias Erlandsson", "Susanna Grufman", "Peter Gustafsson",
+             "Anders Gånge", "Jesper Johansson", "Matilda Kilström", "Anders Kvist", "Björn Lagerwall",
+             "David Lööv", "Annica Sandberg", "Olof Sandstedt"]
+    ops: list[tuple] = [(MARGIN, 40, "NÄRVARANDE:", 8.0, False)]
+    ops += [(70, 40 + 5 * row, name, BODY_PT, False) for row, name in enumerate(names)]
+    ops.append((MARGIN, 50 + 5 * len(names), "Det noterades att Jesper Johansson och Anna Seim skulle sammanställa "
+                "utkastet till protokoll.", BODY_PT, False))
+    _drawn(path, [ops])
+    return path, names

@@ -37,3 +37,18 @@ def test_a_first_line_indent_after_a_full_stop_still_starts_a_paragraph():
              _line("Kommunerna ska erbjuda samhällsorientering på modersmålet till", 56.0, 1),
              _line("alla nyanlända vuxna inom ett år.", 41.0, 2, 200.0)]
     assert _blocks(lines) == [lines[0].text, f"{lines[1].text} {lines[2].text}"]
+
+
+def test_a_list_of_names_one_a_line_keeps_each_name_apart(tmp_path):
+    """The column's right edge is its second-widest line: a list of short names with two long
+    titles among them is no column whose lines all end early. Before, the edge was the 90th
+    percentile of the line ends (a name's), and most names ran together."""
+    import pdf_factory as factory
+
+    from rok_compare.ingest.pdf import read_pdf
+
+    path, names = factory.attendee_list_pdf(tmp_path / "protokoll.pdf")
+    lines = [line for line in read_pdf(path, path.read_bytes(), "0" * 64, ocr="never").text.split("\n") if line]
+    short = [name for name in names[1:] if "," not in name]
+    after_titles = short[4]  # the name right after the two full-width lines goes on with them
+    assert [line for line in lines if line in names] == [name for name in short if name != after_titles]

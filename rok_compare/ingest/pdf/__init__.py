@@ -117,19 +117,19 @@ def _read_pages(path: Path, document: pdfium.PdfDocument, warnings: list[str],
             continue
         try:
             left, bottom, right, top = page.get_cropbox()
-            textpage = page.get_textpage()
+            textpage = pdfium_c.FPDFText_LoadPage(page.raw)  # the raw handle: no helper object a page
             marks: set[str] = set()
             rules: list[Box] = []
             rotated: list[str] = []
             try:
-                fragments = page_fragments(textpage.raw, marks, rotated)
+                fragments = page_fragments(textpage, marks, rotated)
                 unreadable = bool(fragments) and not readable(fragments)
                 if unreadable:
                     fragments, marks = [], set()
                     junk.append(str(index + 1))
                 tables.append(_page_tables(index, page, textpage, top, fragments, warnings, rules))
             finally:
-                textpage.close()
+                pdfium_c.FPDFText_ClosePage(textpage)
             scanned = not fragments and (unreadable or _has_images(page))
             if can_ocr and (scanned or mode == "always"):
                 pages.append(_ocr(index, page, warnings, progress))
@@ -167,7 +167,7 @@ def _has_images(page: pdfium.PdfPage) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
 
-def _page_tables(index: int, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, top: float,
+def _page_tables(index: int, page: pdfium.PdfPage, textpage: object, top: float,
                  fragments: list[Fragment], warnings: list[str], rules: list[Box]) -> list[FoundTable]:
     if not fragments:
         return []
@@ -175,7 +175,7 @@ def _page_tables(index: int, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
     if not regions:
         return []
     try:
-        return find_tables(page.raw, textpage.raw, top, regions, fragments)
+        return find_tables(page.raw, textpage, top, regions, fragments)
     except Exception as error:  # a table we cannot read stays in the text as plain lines
         warnings.append(f"page {index + 1}: table not read ({type(error).__name__}); kept as text")
         return []

@@ -90,15 +90,17 @@ def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
 
 class _LocalEdges:
     """The right edge of the body text of a flow: where the lines that start at the flow's left
-    edge end (a high percentile). A letterhead or an address block standing further right and
-    reaching past the body then does not make every body line look like it "ended early"."""
+    edge end (the second-widest of them: one odd line does not count, and a list of short
+    names with a long title or two among them keeps the titles' edge). A letterhead or an
+    address block standing further right and reaching past the body then does not make every
+    body line look like it "ended early"."""
 
     def __init__(self, flow: Flow) -> None:
         lines = [item for item in flow.items if isinstance(item, Line)]
         self.left = Counter(round(line.x0) for line in lines).most_common(1)[0][0] if lines else flow.left
         body = sorted(line.x1 for line in lines if abs(line.x0 - self.left) <= 3 * line.height)
         self.index = len(lines) >= 8 and len(body) >= 5 and len(body) < len(lines)
-        self.right = min(flow.right, body[int(0.9 * (len(body) - 1))]) if self.index else flow.right
+        self.right = min(flow.right, body[-2]) if self.index else flow.right
 
     def flow(self, flow: Flow, line: Line) -> Flow:
         """``flow`` with the body's right edge, for a line of the body (one that starts at the

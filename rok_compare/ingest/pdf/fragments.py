@@ -397,7 +397,7 @@ def _split_hidden_gutters(fragments: list[Fragment], runs: list[tuple[int, int, 
     right = max(f.x1 for f in fragments)
     width = right - left
     wide = [run for run in runs if fragments[run[0]].width > 0.55 * width and " " in fragments[run[0]].text]
-    if len(wide) < 2:
+    if len(wide) < 3:  # two rows run together (a header and a footer, say) show no columns
         return
     sample = wide[:: max(1, len(wide) // 8)][:8]
     gaps = []
@@ -406,7 +406,7 @@ def _split_hidden_gutters(fragments: list[Fragment], runs: list[tuple[int, int, 
         gaps += [(a.x1, b.x0) for a, b in zip(pieces, pieces[1:], strict=False)
                  if b.x0 - a.x1 > GUTTER_GAP * max(a.height, 1.0)
                  and left + 0.2 * width < (a.x1 + b.x0) / 2 < right - 0.2 * width]
-    gutter = _common_strip(gaps, needed=min(3, len(sample)))
+    gutter = _common_strip(gaps, needed=3)
     if gutter is None:
         return
     replaced = {index: _split_words(text, start, end, chars, gutter) for index, start, end in wide}

@@ -27,6 +27,8 @@ bytes; reading it would take hours, so such a file fails at once instead."""
 MAX_DECOMPRESSED = 1 << 30
 """Bytes all of a PDF's compressed streams may inflate to together (1 GiB): a "zip bomb" content
 stream would otherwise be inflated in memory by PDFium when its page is loaded."""
+DEFLATE_RATIO = 1032
+"""Deflate inflates at most 1032 times: a file that small cannot go over the limit (not looked at)."""
 _STREAM = re.compile(rb"stream\r?\n")
 _CHUNK = 1 << 16
 
@@ -37,7 +39,7 @@ def open_pdf(path: Path, data: bytes, max_pages: int = MAX_PAGES,
 
     A PDF over the limits (pages declared, bytes its streams inflate to) fails in one line
     naming the limit and the keyword that raises it."""
-    if inflated_size(data, max_decompressed) > max_decompressed:
+    if len(data) * DEFLATE_RATIO > max_decompressed and inflated_size(data, max_decompressed) > max_decompressed:
         raise InputError(path, f"PDF streams inflate to more than {_mib(max_decompressed)} "
                          f"(limit max_decompressed={max_decompressed}; raise it to read this file)")
     try:
