@@ -3,7 +3,7 @@
     python scripts/train.py [--shared ../shared] [--out models] [--metrics FILE] [--group document|county]
                             [--learning-curve]
 
-The deciders (parties, goal/commitment sentences, document type) are fitted on every annotated
+The deciders (parties, goal/commitment sentences, document type, period) are fitted on every annotated
 document in ``../shared/gold`` (seeds, dev, train); see ``rok_compare/learn`` and
 ``scripts/evaluate.py`` for their leave-one-county-out figures. The clause models are then fitted on
 ``corpus/annotations/clauses.jsonl`` as extraction with the new deciders sees the clauses.
@@ -213,7 +213,7 @@ def _rule_themes(inputs: list[ClauseInput]) -> list[list[str]]:
 
 
 def train_deciders(shared: Path, out: Path) -> None:
-    """Fit the three deciders on every annotated document and save them to ``out``."""
+    """Fit the four deciders on every annotated document and save them to ``out``."""
     documents = annotated_documents(shared=shared)
     if not documents:
         print(f"no annotated documents under {shared}/gold: deciders not rebuilt", file=sys.stderr)
@@ -226,6 +226,8 @@ def train_deciders(shared: Path, out: Path) -> None:
                                  threshold=fitted.sentence_threshold, trained_on=trained_on)
     deciders_module.save_decider(fitted.doc_type, out / deciders_module.DOC_TYPE_MODEL_FILE,
                                  threshold=fitted.doc_type_threshold, trained_on=trained_on)
+    deciders_module.save_decider(fitted.period, out / deciders_module.PERIOD_MODEL_FILE,
+                                 threshold=fitted.period_threshold, trained_on=trained_on)
     deciders_module.clear_cache()
     print(f"deciders fitted on {len(documents)} annotated documents")
 

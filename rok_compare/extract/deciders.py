@@ -20,6 +20,7 @@ from rok_compare.extract.decider import LinearDecider
 PARTY_MODEL_FILE = "party_decider.json"
 SENTENCE_MODEL_FILE = "sentence_decider.json"
 DOC_TYPE_MODEL_FILE = "doc_type_decider.json"
+PERIOD_MODEL_FILE = "period_decider.json"
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -33,6 +34,9 @@ class Deciders:
     doc_type: LinearDecider | None = None
     doc_type_threshold: float = 0.0
     """Least probability for a type where the rules say only "other"."""
+    period: LinearDecider | None = None
+    period_threshold: float = DEFAULT_THRESHOLD
+    """Least probability for a period candidate where the rules find no period."""
     keep_rules: bool = True
     """What the precise cue rules find stands; the models add what they miss."""
 
@@ -59,6 +63,7 @@ def _load(directory: str) -> Deciders:
     party = _read(Path(directory) / PARTY_MODEL_FILE)
     sentence = _read(Path(directory) / SENTENCE_MODEL_FILE)
     doc_type = _read(Path(directory) / DOC_TYPE_MODEL_FILE)
+    period = _read(Path(directory) / PERIOD_MODEL_FILE)
     return Deciders(
         party=party[0] if party else None,
         party_threshold=float(party[1].get("threshold", DEFAULT_THRESHOLD)) if party else DEFAULT_THRESHOLD,
@@ -66,6 +71,8 @@ def _load(directory: str) -> Deciders:
         sentence_threshold=float(sentence[1].get("threshold", 0.0)) if sentence else 0.0,
         doc_type=doc_type[0] if doc_type else None,
         doc_type_threshold=float(doc_type[1].get("threshold", 0.0)) if doc_type else 0.0,
+        period=period[0] if period else None,
+        period_threshold=float(period[1].get("threshold", DEFAULT_THRESHOLD)) if period else DEFAULT_THRESHOLD,
         keep_rules=bool(party[1].get("keep_rules", True)) if party else True,
     )
 

@@ -200,7 +200,7 @@ def detect_period(doc: SegmentedDocument, doc_type: DocType) -> Period | None:
             adopted = _adoption_year(doc)
             start = adopted if adopted and adopted < end else end
             return Period(start, end)
-    for text in _sentences_and_headings(doc):
+    for text in sentences_and_headings(doc):
         open_ended = _OPEN_VALIDITY.search(text)
         if open_ended and _THIS_DOCUMENT.search(text) and not _LAW.search(text) and not _DATE_SPAN.search(text):
             year = int(open_ended.group(3))
@@ -209,12 +209,12 @@ def detect_period(doc: SegmentedDocument, doc_type: DocType) -> Period | None:
             adopted = _adoption_year(doc)  # "gäller till och med 2023": from its adoption
             if adopted and adopted <= year:
                 return Period(adopted, year)
-    for text in _sentences_and_headings(doc):
+    for text in sentences_and_headings(doc):
         match = re.search(rf"\b(överenskommelsen|avtalet|planen|strategin) för ({_YEAR})\b", text, re.I)
         if match:
             return Period(int(match.group(2)), int(match.group(2)))
     if doc_type in (DocType.REGIONAL_AGREEMENT, DocType.LOCAL_AGREEMENT):
-        for text in _sentences_and_headings(doc):
+        for text in sentences_and_headings(doc):
             diary = _DIARY_NUMBER.search(text)
             if diary:  # the year the agreement was registered
                 return Period(int(diary.group(1)), int(diary.group(1)))
@@ -222,7 +222,7 @@ def detect_period(doc: SegmentedDocument, doc_type: DocType) -> Period | None:
 
 
 def _span_near_document_word(doc: SegmentedDocument) -> Period | None:
-    for text in _sentences_and_headings(doc):
+    for text in sentences_and_headings(doc):
         if _DOCUMENT_WORDS.search(text) and not _NOT_VALIDITY.search(text):
             span = _first_span(text)
             if span:
@@ -242,7 +242,7 @@ def _first_span(text: str) -> Period | None:
 
 
 def _adoption_year(doc: SegmentedDocument) -> int | None:
-    for text in _sentences_and_headings(doc):
+    for text in sentences_and_headings(doc):
         match = _ADOPTED.search(text)
         if match:
             compact = _COMPACT_DATE.search(text[match.start() :])
@@ -250,7 +250,7 @@ def _adoption_year(doc: SegmentedDocument) -> int | None:
     return None
 
 
-def _sentences_and_headings(doc: SegmentedDocument) -> Iterable[str]:
+def sentences_and_headings(doc: SegmentedDocument) -> Iterable[str]:
     for section in doc.sections:
         if section.heading:
             yield section.heading
@@ -265,7 +265,7 @@ def _sentences_and_headings(doc: SegmentedDocument) -> Iterable[str]:
 
 def detect_revision_date(doc: SegmentedDocument) -> str | None:
     """'2009-03' for "REVIDERAD Mars 2009", '2012-05-03' for "reviderad 2012-05-03"."""
-    for text in [*head_texts(doc, 6), *_sentences_and_headings(doc)]:
+    for text in [*head_texts(doc, 6), *sentences_and_headings(doc)]:
         match = _REVISED.search(text)
         if not match:
             continue

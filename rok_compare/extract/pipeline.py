@@ -6,7 +6,9 @@ with the trained deciders (:mod:`.deciders`; the rules alone when none are shipp
 1. :func:`party_evidence` (mentions, county, the rules' parties; candidates on demand) ->
    :func:`decide_parties`;
 2. :func:`statement_evidence` (document type, the rules' goals and commitments; sentence candidates
-   on demand) -> :func:`decide_statements`.
+   on demand) -> :func:`decide_statements`;
+3. the period: the rules' reading, else the period decider's choice among every year and span the
+   document states (:func:`decide_period`).
 
 :func:`decide` ties them together (a party found only by its commitment heading sends the parties
 round once more); :func:`extract` adds the clauses and the metadata.
@@ -38,6 +40,7 @@ from rok_compare.extract.organisations import (
 from rok_compare.extract.parties import find_parties
 from rok_compare.extract.party_candidates import PartyCandidate, party_candidates
 from rok_compare.extract.party_model import choose_parties, party_scores
+from rok_compare.extract.period_candidates import choose_period, period_candidates
 from rok_compare.extract.registry import PartyRegistry
 from rok_compare.extract.sites import SiteIndex
 from rok_compare.extract.statements import NEITHER, StatementCandidate, choose_statements, statement_candidates
@@ -50,6 +53,7 @@ from rok_compare.model import (
     DocType,
     Goal,
     Party,
+    Period,
     SegmentedDocument,
     SourceDocument,
 )
@@ -178,6 +182,15 @@ def decide_statements(evidence: StatementEvidence, deciders: Deciders) -> tuple[
     return choose_statements(evidence.candidates, labels, deciders.keep_rules)
 
 
+def decide_period(doc: SegmentedDocument, doc_type: DocType, deciders: Deciders) -> Period | None:
+    """The cue rules' period when they read one (precise where they fire); else the period model's
+    choice among the years and spans the document states, or none below its threshold."""
+    rule_period = detect_period(doc, doc_type)
+    if rule_period is not None or deciders.period is None:
+        return rule_period
+    return choose_period(period_candidates(doc, doc_type), deciders.period, deciders.period_threshold)
+
+
 StatementsOf = Callable[[PartyEvidence, list[Party], Deciders], StatementEvidence]
 
 
@@ -211,7 +224,7 @@ def extract(source: SourceDocument, deciders: Deciders | None = None) -> Agreeme
         source=source,
         title=doc.title,
         county=evidence.county,
-        period=detect_period(doc, statements.doc_type),
+        period=decide_period(doc, statements.doc_type, deciders),
         revision_date=detect_revision_date(doc),
         doc_type=statements.doc_type,
         parties=parties,

@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rok_compare.extract.deciders import Deciders
-from rok_compare.extract.metadata import detect_period
 from rok_compare.extract.pipeline import (
     PartyEvidence,
     StatementEvidence,
     decide,
+    decide_period,
     decide_statements,
     statement_evidence,
 )
@@ -53,7 +53,7 @@ def output_of(item: Prepared, deciders: Deciders, statements: Callable | None = 
     parties, evidence = decide(item.evidence, deciders, statements or StatementCache())
     goals, commitments = decide_statements(evidence, deciders)
     county = item.evidence.county
-    period = detect_period(item.evidence.doc, evidence.doc_type)
+    period = decide_period(item.evidence.doc, evidence.doc_type, deciders)
     return {
         "county": {"name": county.name, "code": county.code} if county else None,
         "period": {"start": period.start, "end": period.end} if period else None,

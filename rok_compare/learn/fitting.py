@@ -15,6 +15,7 @@ from rok_compare.extract.decider import LinearDecider
 from rok_compare.extract.deciders import Deciders
 from rok_compare.extract.doc_type import agreement_level
 from rok_compare.extract.doc_type_features import doc_type_features
+from rok_compare.extract.period_candidates import period_candidates
 from rok_compare.extract.pipeline import (
     PartyEvidence,
     StatementEvidence,
@@ -34,6 +35,8 @@ SENTENCE_PARAMS = {"C": 0.3}
 SENTENCE_THRESHOLD = 0.6
 DOC_TYPE_THRESHOLD = 0.4
 DOC_TYPE_PARAMS = {"C": 1.0, "min_count": 1}
+PERIOD_PARAMS = {"C": 0.3, "min_count": 1}
+PERIOD_THRESHOLD = 0.6
 KEEP_RULES = True
 
 
@@ -78,6 +81,21 @@ def fit_doc_type_model(prepared: Sequence[Prepared]) -> LinearDecider:
     return LinearDecider(**DOC_TYPE_PARAMS).fit(X, y)
 
 
+def fit_period_model(items: Sequence[tuple[Prepared, StatementEvidence]]) -> LinearDecider:
+    """Fitted on every document whose gold scores a period: the candidate equal to the gold period is
+    the positive, every other one (all of them where the gold says "none stated") negative."""
+    X, y = [], []
+    for item, statements in items:
+        gold = item.document.gold
+        if "period" not in gold:
+            continue
+        target = (gold["period"]["start"], gold["period"]["end"]) if gold["period"] else None
+        for candidate in period_candidates(item.evidence.doc, statements.doc_type):
+            X.append(candidate.features)
+            y.append("period" if (candidate.period.start, candidate.period.end) == target else "none")
+    return LinearDecider(**PERIOD_PARAMS).fit(X, y)
+
+
 def fit_sentence_model(items: Sequence[tuple[Prepared, StatementEvidence]]) -> LinearDecider:
     X, y = [], []
     for item, statements in items:
@@ -90,8 +108,8 @@ def fit_sentence_model(items: Sequence[tuple[Prepared, StatementEvidence]]) -> L
 
 
 def fit_deciders(prepared: Sequence[Prepared], statements=None) -> Deciders:
-    """All three deciders, fitted on ``prepared``: the party and type models first, then the sentence
-    model on the statements as extraction will see them (with the fitted parties and type).
+    """All four deciders, fitted on ``prepared``: the party and type models first, then the sentence and
+    period models on the statements as extraction will see them (with the fitted parties and type).
     ``statements(evidence, parties, deciders)`` may memoise :func:`statement_evidence`."""
     statements = statements or (lambda evidence, parties, deciders: statement_evidence(evidence, parties, deciders))
     partial = Deciders(party=fit_party_model(prepared), party_threshold=PARTY_THRESHOLD,
@@ -100,4 +118,5 @@ def fit_deciders(prepared: Sequence[Prepared], statements=None) -> Deciders:
     fitted = [(item, decide(item.evidence, partial, statements)[1]) for item in prepared]
     return Deciders(party=partial.party, party_threshold=PARTY_THRESHOLD, sentence=fit_sentence_model(fitted),
                     sentence_threshold=SENTENCE_THRESHOLD, doc_type=partial.doc_type,
-                    doc_type_threshold=DOC_TYPE_THRESHOLD, keep_rules=KEEP_RULES)
+                    doc_type_threshold=DOC_TYPE_THRESHOLD, period=fit_period_model(fitted),
+                    period_threshold=PERIOD_THRESHOLD, keep_rules=KEEP_RULES)
