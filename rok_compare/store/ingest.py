@@ -41,6 +41,7 @@ from rok_compare.store.executors import (
     run_processes,
 )
 from rok_compare.store.extractor_version import extractor_version
+from rok_compare.store.in_order import InOrder
 from rok_compare.store.paths import clean_text, document_key
 from rok_compare.store.prune import file_state, missing_documents
 from rok_compare.store.reuse import ReuseSummary, recompute_reuse_clusters, reuse_due
@@ -256,10 +257,16 @@ class _Batch:
             self._skipped(scan)
             jobs = self._plan(scan.files)
             paths = [job.real for job in jobs]
+            in_order = InOrder(paths, self._store_result)  # ids in file order, whichever worker ends first
+
+            def store(result: ExtractResult) -> None:
+                in_order(result.path, result)
+
             if paths and executor == "dask":
-                run_dask(paths, ref, workers, scheduler, self._store_result, limits)
+                run_dask(paths, ref, workers, scheduler, store, limits)
             elif paths:
-                run_processes(paths, ref, min(workers, len(paths)), self._store_result, limits)
+                run_processes(paths, ref, min(workers, len(paths)), store, limits)
+            in_order.flush()
             sync_trigram_index(self.store)
             if reuse and reuse_due(self.store):
                 self.report.reuse = recompute_reuse_clusters(self.store)
