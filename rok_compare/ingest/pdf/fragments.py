@@ -12,15 +12,17 @@ Coordinates are PDF user space: x to the right, y upwards.
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import re
-import struct
 import unicodedata
 
 import pypdfium2.raw as pdfium_c
 
+from rok_compare.ingest.pdf.chars import ANGLE as _ANGLE
+from rok_compare.ingest.pdf.chars import RECT as _RECT
+from rok_compare.ingest.pdf.chars import Chars as _Chars
+from rok_compare.ingest.pdf.chars import page_text
 from rok_compare.ingest.pdf.marks import blank_note_marks, separate_marks
+from rok_compare.ingest.pdf.spacing import GLUED, WORD_STRETCH, invisible, space_glued
 
 _RUNS = re.compile(r"[^\s\ufffe\x02](?:[^\r\n\ufffe\x02]*[^\s\ufffe\x02])?[\ufffe\x02]?")
 """A run of characters between PDFium's line breaks, without outer spaces. PDFium marks a hyphen
@@ -29,9 +31,8 @@ _WORDS = re.compile(r"\S+")
 _TALL = frozenset("()[]{}|/")
 """Glyphs whose boxes reach above and below a line's letters: a line starting and ending with
 them would look set in a larger size."""
-_BOLD_WEIGHT = 600
 _UNSURE = 500
-"""A weight from 500 to 599 is asked of the font's name too: Arial Black says 530."""
+"""A weight from 500 to 599 is asked of the font's name too (see ``chars``)."""
 _CLEAN = {**{code: " " for code in range(32)}, 0x02: "-", 0xFFFE: "-", 0xA0: " ",
           **dict.fromkeys((0xF0B7, 0xF0A7, 0xF0A8, 0xF076, 0xF0D8, 0xF0FC, 0xF06E, 0xF0FB), "•")}
 """Control characters as spaces; the bullets of Symbol and Wingdings fonts (private-use code
@@ -54,24 +55,6 @@ LABEL_CHARS = 24
 """A label split off a sparse run at the right margin is at most this long ("NFS 2007:10")."""
 GUTTER_GAP = 1.0
 """A gap between columns is at least this many line heights wide."""
-GLUED_CHARS = 30
-"""A stretch of this many characters without a space may be words run together: a text layer
-(an OCR program's, most often) that places each word by itself and writes no space between.
-When one such stretch has a gap between its characters, every word of the page is looked at.
-An OCR layer drawn invisible (over its scan) is looked at word by word in any case."""
-SPACE_GAP = 0.075
-"""Inside such a stretch, a gap between two characters' boxes wider than this many line heights
-is a space (loose boxes of one word abut; kerning, and an OCR layer's uneven letters, move them
-by up to 0.06). PDFium puts spaces in by itself from about 0.2 line heights in visible text, and
-not at all in an OCR layer (invisible text, where every word is looked at); pdfplumber from 3
-points."""
-_LEADERS = re.compile(r"[.·]{2}|[…_]")
-"""Dot leaders start a little apart from their entry: no space is put in beside them."""
-_WORD_STRETCH = re.compile(r"[^\s\ufffe\x02]{2,}")
-_GLUED = re.compile(f"(?<![^\\s\ufffe\x02])[^\\s\ufffe\x02]{{{GLUED_CHARS},}}")
-"""A stretch starts after a space (the look-behind keeps the search linear)."""
-
-
 class Fragment:
     """A run of text on one line: its box (loose glyph boxes), whether all of it is bold, and
     where its characters stand in the page's text (``start``/``end``, -1 when not from it)."""
@@ -93,88 +76,9 @@ class Fragment:
         return f"Fragment({self.text!r}, x={self.x0:.1f}-{self.x1:.1f}, y={self.bottom:.1f}-{self.top:.1f})"
 
 
-def direct(function: object, restype: object, *argtypes: object) -> object:
-    """A PDFium function called through a plain prototype (integer handles, no argument
-    conversion): the per-character calls are the hot loop, and this halves their cost."""
-    try:
-        address = ctypes.cast(function, ctypes.c_void_p).value
-        return ctypes.CFUNCTYPE(restype, *argtypes)(address)
-    except (TypeError, ctypes.ArgumentError, AttributeError):  # pragma: no cover
-        return None
-
-
-_LOOSE_BOX = direct(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
-                     ctypes.c_void_p)
-_WEIGHT = direct(pdfium_c.FPDFText_GetFontWeight, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
-_ANGLE = direct(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float, ctypes.c_void_p, ctypes.c_int)
-_GET_TEXT_OBJECT = direct(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-_RENDER_MODE = direct(pdfium_c.FPDFTextObj_GetTextRenderMode, ctypes.c_int, ctypes.c_void_p)
-_INVISIBLE = 3
-_RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
-
-
-class _Chars:
-    """Loose character boxes (the box a glyph occupies in its line, advance width included)."""
-
-    def __init__(self, textpage: object) -> None:
-        self.raw = textpage
-        self.buffer = ctypes.create_string_buffer(_RECT.size)
-        self.address = ctypes.addressof(self.buffer)
-        if _LOOSE_BOX is not None and _WEIGHT is not None:
-            self.handle = ctypes.cast(textpage, ctypes.c_void_p).value
-            self.loose = functools.partial(_LOOSE_BOX, self.handle)
-            """``loose(index, address)`` writes character ``index``'s box into ``buffer``."""
-            self.weigh = functools.partial(_WEIGHT, self.handle)
-            """``weigh(index)``: the font weight of character ``index`` (0 or less: unknown)."""
-        else:  # pragma: no cover
-            self.box, self.bold = self._box_checked, self._bold_checked
-            self.pointer = ctypes.cast(self.buffer, ctypes.POINTER(pdfium_c.FS_RECTF))
-            self.loose = lambda index, _: pdfium_c.FPDFText_GetLooseCharBox(self.raw, index, self.pointer)
-            self.weigh = lambda index: pdfium_c.FPDFText_GetFontWeight(self.raw, index)
-
-    def box(self, index: int) -> tuple[float, float, float, float]:
-        """left, bottom, right, top of character ``index``."""
-        _LOOSE_BOX(self.handle, index, self.address)
-        left, top, right, bottom = _RECT.unpack_from(self.buffer)
-        return left, bottom, right, top
-
-    def bold(self, index: int) -> bool:
-        weight = _WEIGHT(self.handle, index)
-        return weight >= _BOLD_WEIGHT if weight > 0 and not _UNSURE <= weight < _BOLD_WEIGHT \
-            else self._bold_by_name(index)
-
-    def _bold_by_name(self, index: int) -> bool:
-        """A font without a weight (the standard 14 fonts, not embedded): ask its name."""
-        name = ctypes.create_string_buffer(128)
-        flags = ctypes.c_int()
-        pdfium_c.FPDFText_GetFontInfo(self.raw, index, name, len(name), ctypes.byref(flags))
-        return any(mark in name.value for mark in (b"Bold", b"Black", b"Heavy", b"Semibold"))
-
-    def _box_checked(self, index: int) -> tuple[float, float, float, float]:
-        pdfium_c.FPDFText_GetLooseCharBox(self.raw, index, self.pointer)
-        left, top, right, bottom = _RECT.unpack_from(self.buffer)
-        return left, bottom, right, top
-
-    def _bold_checked(self, index: int) -> bool:
-        weight = pdfium_c.FPDFText_GetFontWeight(self.raw, index)
-        return weight >= _BOLD_WEIGHT if weight > 0 and not _UNSURE <= weight < _BOLD_WEIGHT \
-            else self._bold_by_name(index)
-
-
 def _turned(angle: float) -> bool:
     """A character's angle (radians, -1 when unknown) is not upright."""
     return 0.05 < angle < 6.23
-
-
-def page_text(textpage: object, count: int) -> str:
-    """The page's characters, one per character index (PDFium's bulk text can skip some)."""
-    buffer = (ctypes.c_ushort * (count + 1))()
-    written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
-    text = ctypes.string_at(buffer, max(0, written - 1) * 2).decode("utf-16-le", "replace")
-    if len(text) == count:
-        return text
-    codes = (pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(count))
-    return "".join(chr(code) if 0 < code < 0x110000 else " " for code in codes)
 
 
 def page_fragments(textpage: object, marks: set[str] | None = None,
@@ -239,8 +143,8 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
             fragments.extend(_split_words(text, match.start(), match.end(), chars))
     _split_sparse(fragments, wide, spread, text, chars)
     _split_hidden_gutters(fragments, wide, text, chars)
-    if _invisible(fragments, chars) or _GLUED.search(text) and _space_glued(fragments, chars, _GLUED, False):
-        _space_glued(fragments, chars, _WORD_STRETCH)  # an OCR layer, or words run together
+    if invisible(fragments, chars) or GLUED.search(text) and space_glued(fragments, chars, GLUED, False):
+        space_glued(fragments, chars, WORD_STRETCH)  # an OCR layer, or words run together
     if marks is not None:
         separate_marks(fragments, marks)
     if _HAS_LIGATURE.search(text):
@@ -254,50 +158,6 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
             if "  " in fragment.text:
                 fragment.text = _SPACES.sub(" ", fragment.text)
     return fragments
-
-
-def _invisible(fragments: list[Fragment], chars: _Chars) -> bool:
-    """The page's text is drawn invisible (render mode 3): an OCR program's layer over a scan.
-    Three fragments tell (its first, middle and last)."""
-    if not fragments or _GET_TEXT_OBJECT is None:
-        return False
-    sample = {fragments[0], fragments[len(fragments) // 2], fragments[-1]}
-    hidden = 0
-    for fragment in sample:
-        if fragment.start >= 0:
-            handle = _GET_TEXT_OBJECT(chars.handle, fragment.start)
-            hidden += bool(handle) and _RENDER_MODE(handle) == _INVISIBLE
-    return 2 * hidden > len(sample)
-
-
-def _space_glued(fragments: list[Fragment], chars: _Chars, stretches: re.Pattern, change: bool = True) -> bool:
-    """Spaces put into ``stretches`` (every word, or only long stretches without a space) where
-    their characters stand apart; whether there was such a place. In place, when ``change``
-    (the fragments' texts then no longer run one character for one of the page's text)."""
-    shortest = GLUED_CHARS if stretches is _GLUED else 2
-    found = False
-    for fragment in fragments:
-        if fragment.start < 0 or fragment.end - fragment.start < shortest:
-            continue
-        limit = SPACE_GAP * max(fragment.height, 1.0)
-        text = fragment.text
-        pieces: list[str] = []
-        position = 0
-        for stretch in stretches.finditer(text):
-            first, end = stretch.span()
-            right = chars.box(fragment.start + first)[2]
-            for index in range(first + 1, end):
-                left, _, next_right, _ = chars.box(fragment.start + index)
-                if left - right > limit and not _LEADERS.search(text, index - 2, index + 2):
-                    if not change:
-                        return True
-                    pieces += [text[position:index], " "]
-                    position = index
-                right = max(right, next_right)
-        if pieces:
-            fragment.text = "".join(pieces) + text[position:]
-            found = True
-    return found
 
 
 def compose_accents(text: str) -> str:

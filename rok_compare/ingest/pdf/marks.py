@@ -11,8 +11,8 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # fragments imports this module: types only
+    from rok_compare.ingest.pdf.chars import Chars
     from rok_compare.ingest.pdf.fragments import Fragment
-    from rok_compare.ingest.pdf.fragments import _Chars as Chars
 
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _PLAIN_DIGITS = str.maketrans(_SUPERSCRIPTS, "1234567890")

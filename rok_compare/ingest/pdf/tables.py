@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import pypdfium2.raw as pdfium_c
 
 from rok_compare.ingest.pdf.cells import cell_text, text_breaks
-from rok_compare.ingest.pdf.fragments import Fragment, direct, words_in
+from rok_compare.ingest.pdf.chars import direct
+from rok_compare.ingest.pdf.fragments import Fragment, words_in
 
 Box = tuple[float, float, float, float]
 """x0, bottom, x1, top in PDF user space (y upwards)."""
