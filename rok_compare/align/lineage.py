@@ -16,7 +16,9 @@ like a noisy-OR (``1 - prod(1 - e)``), each capped below certainty:
   bodies and places, which a revision keeps even when every sentence is rewritten);
 * time: the same stated period, or a period that starts when the other ends (a revision).
 
-Evidence against halves the score: periods with a gap of more than one year between them, a local
+Evidence against halves the score: periods with a gap of more than one year between them (unless the
+two share a clause: shared wording is read from the text, a period is extracted and may be misread,
+as "Handlingsplan 2010-2011" inside Borås' programme 2002-2013), a local
 against a regional agreement (an agreement does not change level between versions), and
 municipal signatories on both sides with none in common (the same template signed by other
 municipalities). Only documents of the same county are compared (or with a county unknown).
@@ -224,7 +226,7 @@ def _link(old: LineageDocument, new: LineageDocument, title: float, vocabulary: 
         _time_evidence(old.period, new.period),
     ]
     score = 1.0 - math.prod(1.0 - e for e in evidence)
-    score *= PENALTY ** _evidence_against(old, new)
+    score *= PENALTY ** _evidence_against(old, new, shared)
     if score < LINK_MIN:
         return None
     return LineageLink(old.id, new.id, shared, round(title, 4), round(parties, 4), round(score, 4))
@@ -244,9 +246,9 @@ def _time_evidence(a: tuple[int, int | None] | None, b: tuple[int, int | None] |
     return TIME_OVERLAP if second[0] < end else 0.0
 
 
-def _evidence_against(old: LineageDocument, new: LineageDocument) -> int:
+def _evidence_against(old: LineageDocument, new: LineageDocument, shared: int) -> int:
     count = 0
-    if old.period is not None and new.period is not None:
+    if old.period is not None and new.period is not None and not shared:
         (first, second) = sorted((old.period, new.period), key=lambda p: p[0])
         end = first[1] if first[1] is not None else math.inf
         count += second[0] - end > SUCCESSION_GAP
