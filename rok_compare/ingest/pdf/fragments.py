@@ -22,7 +22,7 @@ from rok_compare.ingest.pdf.chars import RECT as _RECT
 from rok_compare.ingest.pdf.chars import Chars as _Chars
 from rok_compare.ingest.pdf.chars import page_text
 from rok_compare.ingest.pdf.marks import blank_note_marks, separate_marks
-from rok_compare.ingest.pdf.spacing import GLUED, WORD_STRETCH, invisible, space_glued
+from rok_compare.ingest.pdf.spacing import GLUED, WORD_STRETCH, few_spaces, invisible, space_glued
 
 _RUNS = re.compile(r"[^\s\ufffe\x02](?:[^\r\n\ufffe\x02]*[^\s\ufffe\x02])?[\ufffe\x02]?")
 """A run of characters between PDFium's line breaks, without outer spaces. PDFium marks a hyphen
@@ -55,17 +55,36 @@ LABEL_CHARS = 24
 """A label split off a sparse run at the right margin is at most this long ("NFS 2007:10")."""
 GUTTER_GAP = 1.0
 """A gap between columns is at least this many line heights wide."""
-class Fragment:
+class Line:
+    """Text on one baseline within one column, left to right: one fragment (a fragment is a
+    line), or fragments joined (``layout.group_lines``)."""
+
+    __slots__ = ("text", "x0", "x1", "bottom", "top", "bold", "height", "middle", "entry")
+
+    def __init__(self, text: str, x0: float, x1: float, bottom: float, top: float, bold: bool,
+                 entry: bool = False) -> None:
+        self.text, self.x0, self.x1, self.bottom, self.top, self.bold = text, x0, x1, bottom, top, bold
+        self.height = top - bottom
+        self.middle = (top + bottom) / 2
+        self.entry = entry
+        """A table-of-contents entry: text, a wide gap, and a page number at the end."""
+
+    def __repr__(self) -> str:
+        return f"Line({self.text!r}, x={self.x0:.1f}-{self.x1:.1f}, y={self.bottom:.1f}-{self.top:.1f})"
+
+
+class Fragment(Line):
     """A run of text on one line: its box (loose glyph boxes), whether all of it is bold, and
     where its characters stand in the page's text (``start``/``end``, -1 when not from it)."""
 
-    __slots__ = ("text", "x0", "x1", "bottom", "top", "bold", "height", "middle", "start", "end")
+    __slots__ = ("start", "end")
 
     def __init__(self, text: str, x0: float, x1: float, bottom: float, top: float,
                  bold: bool = False, start: int = -1, end: int = -1) -> None:
         self.text, self.x0, self.x1, self.bottom, self.top, self.bold = text, x0, x1, bottom, top, bold
         self.height = top - bottom
         self.middle = (top + bottom) / 2
+        self.entry = False
         self.start, self.end = start, end
 
     @property
@@ -143,7 +162,8 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
             fragments.extend(_split_words(text, match.start(), match.end(), chars))
     _split_sparse(fragments, wide, spread, text, chars)
     _split_hidden_gutters(fragments, wide, text, chars)
-    if invisible(fragments, chars) or GLUED.search(text) and space_glued(fragments, chars, GLUED, False):
+    if invisible(fragments, chars) or few_spaces(text) and GLUED.search(text) \
+            and space_glued(fragments, chars, GLUED, False):
         space_glued(fragments, chars, WORD_STRETCH)  # an OCR layer, or words run together
     if marks is not None:
         separate_marks(fragments, marks)
@@ -216,11 +236,12 @@ def _split_sparse(fragments: list[Fragment], runs: list[tuple[int, int, int]], s
     limit = SPARSE * measured[len(measured) // 2]
     if measured[-1] <= limit:
         return
-    sparse = [run for run, ratio in zip(runs, spread, strict=True)
-              if ratio > limit and " " in fragments[run[0]].text]
+    right = max(fragment.x1 for fragment in fragments)
+    sparse = [run for run, ratio in zip(runs, spread, strict=True)  # ending near the margin: the label's end
+              if ratio > limit and right - fragments[run[0]].x1 < 2 * max(fragments[run[0]].height, 1.0)
+              and " " in fragments[run[0]].text]
     if not sparse:
         return
-    right = max(fragment.x1 for fragment in fragments)
     replaced = {}
     for index, start, end in sparse:
         pieces = _split_words(text, start, end, chars)

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from rok_compare.ingest.pdf.fragments import Fragment
+from rok_compare.ingest.pdf.fragments import Fragment, Line
 from rok_compare.ingest.pdf.tables import FoundTable
 
 NARROW = 0.6
@@ -36,23 +36,6 @@ Gutter = tuple[float, float]
 """The x-range between two columns."""
 _TOP, _MIDDLE = attrgetter("top"), attrgetter("middle")
 """Sort keys, highest first with ``reverse=True`` (a stable sort: ties keep their order)."""
-
-
-class Line:
-    """Fragments on one baseline within one column, left to right."""
-
-    __slots__ = ("text", "x0", "x1", "bottom", "top", "bold", "height", "middle", "entry")
-
-    def __init__(self, text: str, x0: float, x1: float, bottom: float, top: float, bold: bool,
-                 entry: bool = False) -> None:
-        self.text, self.x0, self.x1, self.bottom, self.top, self.bold = text, x0, x1, bottom, top, bold
-        self.height = top - bottom
-        self.middle = (top + bottom) / 2
-        self.entry = entry
-        """A table-of-contents entry: text, a wide gap, and a page number at the end."""
-
-    def __repr__(self) -> str:
-        return f"Line({self.text!r}, x={self.x0:.1f}-{self.x1:.1f}, y={self.bottom:.1f}-{self.top:.1f})"
 
 
 @dataclass(slots=True)
@@ -346,9 +329,8 @@ def _apart(row: list[Fragment]) -> list[list[Fragment]]:
 
 
 def _line(row: list[Fragment]) -> Line:
-    if len(row) == 1:
-        f = row[0]
-        return Line(f.text, f.x0, f.x1, f.bottom, f.top, f.bold)
+    if len(row) == 1:  # the usual line: one fragment, which is a line itself
+        return row[0]
     row.sort(key=lambda f: f.x0)
     parts = [row[0].text]
     for previous, fragment in zip(row, row[1:], strict=False):

@@ -24,11 +24,19 @@ is a space (loose boxes of one word abut; kerning, and an OCR layer's uneven let
 by up to 0.06). PDFium puts spaces in by itself from about 0.2 line heights in visible text, and
 not at all in an OCR layer (invisible text, where every word is looked at); pdfplumber from 3
 points."""
+CHARS_A_SPACE = 12
+"""Swedish text has a space every seven characters or so (words of six letters on average)."""
 _LEADERS = re.compile(r"[.·]{2}|[…_]")
 """Dot leaders start a little apart from their entry: no space is put in beside them."""
 WORD_STRETCH = re.compile(r"[^\s\ufffe\x02]{2,}")
 GLUED = re.compile(f"(?<![^\\s\ufffe\x02])[^\\s\ufffe\x02]{{{GLUED_CHARS},}}")
 """A stretch starts after a space (the look-behind keeps the search linear)."""
+
+
+def few_spaces(text: str) -> bool:
+    """A page's text with fewer than one space in ``CHARS_A_SPACE`` characters (words run
+    together somewhere?): only then are long stretches looked for (a quick count first)."""
+    return text.count(" ") * CHARS_A_SPACE < len(text)
 
 
 def invisible(fragments: list[Fragment], chars: Chars) -> bool:
