@@ -101,13 +101,14 @@ class _LocalEdges:
         body = sorted(line.x1 for line in lines if abs(line.x0 - self.left) <= 3 * line.height)
         self.index = len(lines) >= 8 and len(body) >= 5 and len(body) < len(lines)
         self.right = min(flow.right, body[-2]) if self.index else flow.right
+        self.narrowed = Flow(flow.left, self.right)
 
     def flow(self, flow: Flow, line: Line) -> Flow:
         """``flow`` with the body's right edge, for a line of the body (one that starts at the
         body's left edge, the most common one)."""
         if abs(line.x0 - self.left) > 3 * line.height or self.right >= flow.right:
             return flow
-        return Flow(flow.left, self.right)
+        return self.narrowed
 
 
 def title_first(blocks: list[Block], body_height: float) -> list[Block]:

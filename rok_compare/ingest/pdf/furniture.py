@@ -179,10 +179,6 @@ def remove_furniture(pages: list[PageFragments], body_height: float) -> int:
 _BARE_NUMBER = re.compile(r"^[-–—(\[]?\s*(\d{1,4})\s*[-–—)\]]?$")
 
 
-def _middle(fragment: Fragment) -> float:
-    return fragment.middle
-
-
 def _drop_numbered_edges(pages: list[PageFragments]) -> int:
     """Page numbers outside the edge band (a wide LaTeX margin): the first or last line of a
     page that is a bare number running with the page count (page 1 "1", page 2 "2", or with a
@@ -193,7 +189,7 @@ def _drop_numbered_edges(pages: list[PageFragments]) -> int:
     for index, page in enumerate(pages):
         if not page.fragments:
             continue
-        for edge in (max(page.fragments, key=_middle), min(page.fragments, key=_middle)):
+        for edge in (max(page.fragments, key=_MIDDLE), min(page.fragments, key=_MIDDLE)):
             if len(edge.text) > 12 or not any(c.isdigit() for c in edge.text):
                 continue  # the usual case: the page starts or ends with text
             line = [f for f in page.fragments if abs(f.middle - edge.middle) < 0.4 * max(edge.height, 1.0)]

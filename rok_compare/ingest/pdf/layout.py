@@ -35,6 +35,7 @@ ORDERED_MAX = 200
 Gutter = tuple[float, float]
 """The x-range between two columns."""
 _TOP, _MIDDLE = attrgetter("top"), attrgetter("middle")
+_X0, _X1, _HEIGHT, _TEXT = attrgetter("x0"), attrgetter("x1"), attrgetter("height"), attrgetter("text")
 """Sort keys, highest first with ``reverse=True`` (a stable sort: ties keep their order)."""
 
 
@@ -55,13 +56,14 @@ def find_gutters(fragments: list[Fragment]) -> list[tuple[float, float]]:
     writes its text in, when that order runs column by column (see ``_ordered_gutters``)."""
     if len(fragments) < 2:
         return []
-    left = int(min(f.x0 for f in fragments))
-    right = int(max(f.x1 for f in fragments)) + 1
+    left = int(min(map(_X0, fragments)))
+    right = int(max(map(_X1, fragments))) + 1
     width = right - left
-    narrow = [f for f in fragments if f.width < NARROW * width]
+    widest = NARROW * width
+    narrow = [f for f in fragments if f.x1 - f.x0 < widest]
     if len(narrow) < 4:
         return []
-    heights = sorted(f.height for f in narrow)
+    heights = sorted(map(_HEIGHT, narrow))
     height = heights[len(heights) // 2]
     low, high = left + 0.1 * width, left + 0.9 * width
     gutters = []
@@ -132,11 +134,11 @@ def _gutter(fragments: list[Fragment], start: float, end: float, min_gap: float,
     right_side = [f for f in fragments if f.x0 >= start and f.x1 > end]
     if len(left_side) < MIN_COLUMN_FRAGMENTS or len(right_side) < MIN_COLUMN_FRAGMENTS:
         return None
-    gutter = (max(f.x1 for f in left_side), min(f.x0 for f in right_side))
+    gutter = (max(map(_X1, left_side)), min(map(_X0, right_side)))
     if gutter[1] - gutter[0] < min_gap and not (gutter[1] - gutter[0] >= NARROW_GUTTER * height
                                                  and _justified(left_side, right_side, gutter, height)):
         return None
-    left_chars, right_chars = sum(len(f.text) for f in left_side), sum(len(f.text) for f in right_side)
+    left_chars, right_chars = sum(map(len, map(_TEXT, left_side))), sum(map(len, map(_TEXT, right_side)))
     if min(left_chars, right_chars) < 0.15 * (left_chars + right_chars):
         return None
     if _aligned(left_side) < MIN_COLUMN_FRAGMENTS or _aligned(right_side) < MIN_COLUMN_FRAGMENTS:
