@@ -1207,3 +1207,19 @@ def attendee_list_pdf(path: Path) -> tuple[Path, list[str]]:
                 "utkastet till protokoll.", BODY_PT, False))
     _drawn(path, [ops])
     return path, names
+
+
+STACKED_ROWS = [("Insats", "Ansvarig", "År"), ("Samhällsorientering\nSpråkpraktik", "Kommunen\nArbetsförmedlingen",
+                                                "2024\n2025"), ("Hälsoundersökning", "Regionen", "2024")]
+"""A ruled table whose second row holds two records with no rule between them: every cell two
+lines, one record a line."""
+
+
+def stacked_rows_pdf(path: Path) -> GeneratedPdf:
+    """One page: a heading and a ruled table of which one row stacks two records."""
+    pdf = new_pdf()
+    layout = Layout(pdf, columns=1)
+    spec = GeneratedPdf(path=path, table_rows=STACKED_ROWS)
+    layout.heading("2. Insatser")
+    layout.table(STACKED_ROWS[0], STACKED_ROWS[1:])
+    return _finish(pdf, layout, spec, path, None, None)

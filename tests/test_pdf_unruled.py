@@ -75,3 +75,21 @@ def test_a_real_table_whose_rules_are_not_found_is_read_in_rows():
     assert [text.split()[:4] for text in firsts[1:4]] == [["Erfarenhet", "av", "att", "arbeta"]] * 2 + [
         ["Erfarenhet", "av", "att", "tidigare"]]
     assert all(row[1].text == "SEK 50" for row in rows[1:4])
+
+
+def test_a_ruled_row_of_stacked_records_is_split_into_rows(tmp_path):
+    """Every cell of the row holds two lines, one record a line: two rows. Before, one row of
+    two-line cells."""
+    spec = factory.stacked_rows_pdf(tmp_path / "insatser.pdf")
+    document = read_pdf(spec.path, spec.path.read_bytes(), "0" * 64, ocr="never")
+    rows = [tuple(cell.text for cell in row) for row in document.tables[0].rows]
+    assert rows == [("Insats", "Ansvarig", "År"), ("Samhällsorientering", "Kommunen", "2024"),
+                    ("Språkpraktik", "Arbetsförmedlingen", "2025"), ("Hälsoundersökning", "Regionen", "2024")]
+
+
+def test_a_forms_label_over_its_value_stays_one_cell():
+    from rok_compare.ingest.pdf.tables import split_stacked
+
+    row = ["Telefonnummer:\v08-123 45 67", "E-post:\vinfo@kommun.se"]
+    assert split_stacked([row]) == [row]
+    assert split_stacked([["SFI\vPraktik", "Kommunen\vAF"]]) == [["SFI", "Kommunen"], ["Praktik", "AF"]]

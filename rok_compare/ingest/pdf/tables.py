@@ -10,13 +10,15 @@ cell's text from PDFium's text page. pdfplumber never parses the page.
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass
 
 import pypdfium2.raw as pdfium_c
 
-from rok_compare.ingest.pdf.cells import cell_text, text_breaks
+from rok_compare.ingest.pdf.cells import HARD, SOFT, cell_text, text_breaks
 from rok_compare.ingest.pdf.chars import direct
 from rok_compare.ingest.pdf.fragments import Fragment, words_in
+from rok_compare.ingest.pdf.hyphenation import ends_with_break_hyphen
 
 Box = tuple[float, float, float, float]
 """x0, bottom, x1, top in PDF user space (y upwards)."""
@@ -148,7 +150,7 @@ def find_tables(page: object, textpage: object, page_top: float, regions: list[B
         taken: set[int] = set()  # a word goes in one cell: fills and frames make cells overlap
         rows = [[_cell(textpage, cell, page_top, words, taken) if cell else "" for cell in row.cells]
                 for row in table.rows]
-        rows = _without_empty_lines(rows)
+        rows = split_stacked(_without_empty_lines(rows))
         if sum(len(row) for row in rows) < 2 or not any(any(row) for row in rows):
             continue
         found.append(FoundTable(box, rows))
@@ -172,6 +174,32 @@ def _without_empty_lines(rows: list[list[str]]) -> list[list[str]]:
     if len(keep) == width:
         return rows
     return [[row[i] if i < len(row) else "" for i in keep] for row in rows]
+
+
+def split_stacked(rows: list[list[str]]) -> list[list[str]]:
+    """Rows whose cells all hold the same number of lines, each line after the first starting
+    a record of its own (a capital or a digit, not a phrase going on in lower case), split into
+    that many rows: rows the table draws no rule between ("SFI" / "Praktik" beside "Kommunen" /
+    "Arbetsförmedlingen"), read as one row of stacked cells. A form's cells of a label over its
+    value ("Telefonnummer:" / "08-123 45") stay whole."""
+    result: list[list[str]] = []
+    for row in rows:
+        parts = [_LINE_BREAK.split(cell) for cell in row]
+        if len(row) > 1 and len({len(part) for part in parts}) == 1 and len(parts[0]) > 1 \
+                and all(_starts_record(part) for part in parts):
+            result += [list(line) for line in zip(*parts, strict=True)]
+        else:
+            result.append(row)
+    return result
+
+
+def _starts_record(lines: list[str]) -> bool:
+    return not lines[0].endswith(":") and all(
+        line[:1].isupper() or line[:1].isdigit() for line in lines[1:]) and not any(
+        ends_with_break_hyphen(line) for line in lines)
+
+
+_LINE_BREAK = re.compile(f"[{SOFT}{HARD}]")
 
 
 def _cell(textpage: object, cell: tuple[float, float, float, float], page_top: float,
