@@ -72,13 +72,28 @@ _REVISED = re.compile(
 _AGREEMENT_TYPES = {DocType.REGIONAL_AGREEMENT, DocType.LOCAL_AGREEMENT, DocType.STRATEGY, DocType.ACTION_PLAN}
 
 
+OPENING_CHARS = 160
+"""Without a title, the document's first words stand in for it: a flattened first line often starts
+with the title ("Verksamhetsplan Etablering Södertörn 2019 1. Vad är ...")."""
+
+
 def head_texts(doc: SegmentedDocument, count: int = 4) -> list[str]:
-    """The title and the first headings: where a document says what it is."""
-    texts = [doc.title] if doc.title else []
+    """The title (else the opening words) and the first headings: where a document says what it is."""
+    texts = [doc.title] if doc.title else _opening(doc)
     for section in doc.sections:
         if section.heading and len(texts) < count:
             texts.append(section.heading)
     return texts
+
+
+def _opening(doc: SegmentedDocument) -> list[str]:
+    for section in doc.sections:
+        for block in section.blocks:
+            text = block.text.strip()
+            if len(text) > OPENING_CHARS:
+                text = text[:OPENING_CHARS].rsplit(" ", 1)[0]
+            return [text] if text else []
+    return []
 
 
 def body_texts(doc: SegmentedDocument) -> Iterable[str]:

@@ -1,0 +1,32 @@
+"""Metadata on two constructions of ``../shared/UNSEEN.md``: web skip links over the title, and a
+title flattened into one long first line with what follows it."""
+
+from __future__ import annotations
+
+from rok_compare.extract import extract_document
+from rok_compare.extract.deciders import NO_DECIDERS
+from rok_compare.extract.pipeline import extract
+from rok_compare.ingest import read_document
+from rok_compare.model import DocType
+
+BODY = ("Kommunen tar emot nyanlända som anvisas av Migrationsverket. Arbetet sker i samverkan med "
+        "Arbetsförmedlingen och Region Exempel. Målet är att alla nyanlända ska få arbete eller "
+        "studera inom två år.\n")
+
+
+def test_skip_links_are_not_the_title(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_text("Hoppa till innehåll Hoppa till meny\n\nKommunens integrationsinsatser\n\n" + BODY,
+                    encoding="utf-8")
+    assert extract_document(path).title == "Kommunens integrationsinsatser"
+
+
+def test_a_plan_title_in_a_flattened_first_line_still_names_the_type(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("Handlingsplan för mottagande av nyanlända i Exempelby kommun 2021 Dnr 123-456-21 Utgiven av "
+                    "Exempelby kommun. Kommunen har sedan länge tagit emot nyanlända och arbetar "
+                    "med deras etablering i nära samverkan med andra aktörer i länet. " + BODY.replace("\n", " "),
+                    encoding="utf-8")
+    agreement = extract(read_document(path), NO_DECIDERS)  # the rules alone read it
+    assert agreement.title is None  # no line of its own is a title
+    assert agreement.doc_type is DocType.ACTION_PLAN
