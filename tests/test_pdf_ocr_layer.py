@@ -44,3 +44,19 @@ def test_look_alike_page_numbers(text, number):
 def test_look_alikes_count_as_digits_only_in_numbers():
     assert digits_read_as_letters("Sida l2 av 2O, Ingrid Olsson") == "Sida 12 av 20, Ingrid Olsson"
     assert furniture_key("Sida l av 5") == furniture_key("Sida 3 av 5")
+
+
+def test_footnotes_of_a_scanned_page_are_dropped_with_their_marks_read_as_look_alikes(tmp_path):
+    """OCR reads the raised marks "2010¹" and "sätt.²" as "2010!" and "sätt.?"; the small
+    numbered lines at the page foot are footnotes all the same. Before, they stayed in the
+    body (a scanned page has no raised characters nor rules to find them by)."""
+    from rok_compare.ingest.pdf.ocr import tesseract_ready
+
+    if not tesseract_ready():
+        pytest.skip("needs Tesseract (tesseract-ocr, tesseract-ocr-swe)")
+    source = tmp_path / "fotnoter.pdf"
+    factory.footnote_agreement(source)
+    scan = factory.scanned_copy(source, tmp_path / "fotnoter_skannad.pdf")
+    text = read_pdf(scan, scan.read_bytes(), "0" * 64, ocr="auto").text
+    assert "Lagen (2010:197)" not in text and "Se Länsstyrelsens rapport" not in text
+    assert "bosättningslagen (2016:38)" in text and "Samhällsorientering" in text

@@ -15,13 +15,18 @@ from __future__ import annotations
 import re
 
 from rok_compare.ingest.pdf.fragments import Fragment
-from rok_compare.ingest.pdf.furniture import PageFragments, physical_lines
+from rok_compare.ingest.pdf.furniture import PageFragments, digits_read_as_letters, physical_lines
 
 SMALL = 0.88
 """A line at most this many times the body text's height is in a footnote-sized font."""
 _NOTE_START = re.compile(r"^(\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:\s?[^\W\d_(]|\)\s)")
 """A footnote's number, then its text: "1 Se ...", "²Lagen ...", "3) Avser ..."."""
 _PLAIN_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
+_OCR_MARK = re.compile(r"(?:(?<=\d)[!?'’*]|(?<=[.,;:])[!?'’*¹²³⁴⁵⁶⁷⁸⁹]|(?<=[^\W\d_]{3})[¹²³⁴⁵⁶⁷⁸⁹])(?=\s|$)")
+"""A footnote mark as OCR reads it, stuck to a word: a superscript, or "!", "?", "'", "*" after a
+number or a full stop (where they do not stand in prose)."""
+_LONE_I = re.compile(r"^I(?= [A-ZÅÄÖ])")
+"""A note's "1" read as a capital I before the note's first word (no Swedish sentence starts "I Lagen")."""
 
 
 def remove_footnotes(pages: list[PageFragments], body_height: float) -> int:
@@ -32,7 +37,9 @@ def remove_footnotes(pages: list[PageFragments], body_height: float) -> int:
         middle = (page.top + page.bottom) / 2
         if not any(f.height <= limit and f.middle < middle for f in page.fragments):
             continue  # the usual page: nothing small in its lower half
-        notes = footnote_lines(physical_lines(page.fragments), limit, middle, page.marks, page.rules)
+        lines = physical_lines(page.fragments)
+        marks = page.marks or (_ocr_marks(lines) if page.ocr else page.marks)
+        notes = footnote_lines(lines, limit, middle, marks, page.rules, look_alikes=page.ocr)
         if notes:
             drop = {id(fragment) for line in notes for fragment in line}
             page.fragments = [f for f in page.fragments if id(f) not in drop]
@@ -41,7 +48,7 @@ def remove_footnotes(pages: list[PageFragments], body_height: float) -> int:
 
 
 def footnote_lines(lines: list[list[Fragment]], limit: float, middle: float, marks: set[str],
-                   rules: list[tuple[float, float, float, float]]) -> list[list[Fragment]]:
+                   rules: list[tuple[float, float, float, float]], look_alikes: bool = False) -> list[list[Fragment]]:
     """The lines from the first footnote to the bottom of the page, or none.
 
     From the bottom up, the run of small lines in the page's lower half; it must end at a line
@@ -59,7 +66,7 @@ def footnote_lines(lines: list[list[Fragment]], limit: float, middle: float, mar
     if above is None or not small:
         return []
     small.reverse()
-    numbers = [_number(line) for line in small]
+    numbers = [_number(line, look_alikes) for line in small]
     first = next((index for index, number in enumerate(numbers) if number is not None), None)
     if first is None:
         return []
@@ -71,9 +78,20 @@ def footnote_lines(lines: list[list[Fragment]], limit: float, middle: float, mar
     return []
 
 
-def _number(line: list[Fragment]) -> int | None:
-    match = _NOTE_START.match(" ".join(f.text for f in line))
+def _number(line: list[Fragment], look_alikes: bool = False) -> int | None:
+    text = " ".join(f.text for f in line)
+    if look_alikes:  # OCR read the note's number "1" as "l" or "I"
+        text = digits_read_as_letters(_LONE_I.sub("1", text, count=1))
+    match = _NOTE_START.match(text)
     return int(match.group(1).translate(_PLAIN_DIGITS)) if match else None
+
+
+def _ocr_marks(lines: list[list[Fragment]]) -> set[str]:
+    """The note marks of an OCR'd page, which has no raised characters to find them by: a
+    superscript read as itself or as a look-alike ("2010!", "sätt.?", "reformen¹") stuck to the
+    end of a word. Any such mark stands for the page's first notes (OCR loses which number)."""
+    text = " ".join(f.text for line in lines for f in line)
+    return {str(number) for number in range(1, 10)} if _OCR_MARK.search(text) else set()
 
 
 def _under_rule(line: list[Fragment], above: list[Fragment],
