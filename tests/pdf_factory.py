@@ -1223,3 +1223,13 @@ def stacked_rows_pdf(path: Path) -> GeneratedPdf:
     layout.heading("2. Insatser")
     layout.table(STACKED_ROWS[0], STACKED_ROWS[1:])
     return _finish(pdf, layout, spec, path, None, None)
+
+
+def lone_page_number_pdf(path: Path) -> tuple[Path, list[str]]:
+    """An exam's cover page with its number "1" centred far below a short text, and a second
+    page without any number. Returns each page's body text."""
+    bodies = ["Tentamen i Datastrukturer, 2006-03-15. Skriv tydligt och motivera alla svar.",
+              "1. Vilka av följande påståenden är korrekta och vilka är felaktiga? Diskutera!"]
+    _drawn(path, [[(MARGIN, 40, bodies[0], BODY_PT, False), (PAGE_W / 2, 240, "1", BODY_PT, False)],
+                  [(MARGIN, 40, bodies[1], BODY_PT, False)]])
+    return path, bodies

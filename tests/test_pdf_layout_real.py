@@ -105,3 +105,10 @@ def test_a_running_label_beside_each_heading_is_dropped_and_the_heading_kept(pdf
 def test_page_numbers_above_the_edge_band_are_dropped_when_they_run_with_the_pages(pdf_dir):
     path, bodies = factory.high_page_numbers_pdf(pdf_dir / "latex.pdf")
     assert _text(path).split("\f") == bodies
+
+
+def test_a_lone_page_number_far_below_the_text_is_dropped(pdf_dir):
+    """Only the cover is numbered: no running numbers to find it by, but it is the page's own
+    number standing alone at its foot. Before, the "1" stayed (and ran into the next page)."""
+    path, bodies = factory.lone_page_number_pdf(pdf_dir / "tenta.pdf")
+    assert _text(path).split("\f") == bodies

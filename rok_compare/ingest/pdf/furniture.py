@@ -28,6 +28,8 @@ LABEL_CHARS = 30
 """A running label beside other text on its line is at most this long."""
 EDGE_LINES = 3
 """At most this many lines from each edge are candidates."""
+APART = 5.0
+"""Line heights between a lone page number and the text above it."""
 _PAGE_NUMBER = re.compile(
     r"^(?:(?:sida|sid|s\.|page|p\.)\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?"
     r"\s*(?:(?:av|of|/|\|)\s*\d{1,4}|\(\s*\d{1,4}\s*\))?$"
@@ -200,8 +202,10 @@ def _drop_numbered_edges(pages: list[PageFragments]) -> int:
         return 0
     offsets = Counter(offset for offset, _, _ in found)
     offset, count = offsets.most_common(1)[0]
-    if count < max(2, math.ceil(0.5 * len(pages))):
-        return 0
+    if count < max(2, math.ceil(0.5 * len(pages))):  # no running numbers: only lone ones
+        found = [(1, index, line) for line_offset, index, line in found
+                 if line_offset == 1 and _standing_apart(pages[index], line)]
+        offset = 1
     dropped = 0
     for line_offset, index, line in found:
         if line_offset == offset:
@@ -209,6 +213,16 @@ def _drop_numbered_edges(pages: list[PageFragments]) -> int:
             pages[index].fragments = [f for f in pages[index].fragments if id(f) not in ids]
             dropped += 1
     return dropped
+
+
+def _standing_apart(page: PageFragments, line: list[Fragment]) -> bool:
+    """A page's own number at its foot, far below its text (``APART`` line heights): a page
+    number even where the other pages have none (an exam's cover page "1")."""
+    height = max(max(f.height for f in line), 1.0)
+    bottom = min(f.bottom for f in line)
+    above = [f for f in page.fragments if f.bottom > bottom + 0.5 * height]
+    return bool(above) and len(above) + len(line) == len(page.fragments) \
+        and min(f.bottom for f in above) - max(f.top for f in line) > APART * height
 
 
 def _keys(line: list[Fragment]) -> list[str]:
