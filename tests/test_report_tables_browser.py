@@ -256,6 +256,25 @@ def test_a_clause_anchor_opens_and_marks_its_clause(site: tuple[Path, Path], bro
     assert " ".join(text.split())[:30] in " ".join(row["text"].split())
 
 
+def test_a_clause_anchor_is_not_hidden_under_the_navigation_bar(site: tuple[Path, Path], browser: Browser) -> None:
+    """An early clause of a long document scrolls to the top of the window, where the sticky
+    navigation bar covered it."""
+    db, out = site
+    with sqlite3.connect(db) as conn:
+        doc_id = conn.execute("SELECT document_id FROM clauses GROUP BY document_id "
+                              "ORDER BY COUNT(*) DESC").fetchone()[0]
+        clause_id = conn.execute("SELECT id FROM clauses WHERE document_id = ? ORDER BY id LIMIT 1 OFFSET 5",
+                                 (doc_id,)).fetchone()[0]
+    browser.open(out / "index.html")
+    go(browser, (out / "doc" / f"{doc_id}.html").resolve().as_uri() + f"#clause-{clause_id}")
+    seen = browser.js(f"""(() => {{ const row = document.getElementById('clause-{clause_id}');
+        const box = row.getBoundingClientRect();
+        const nav = document.querySelector('nav').getBoundingClientRect();
+        const found = document.elementFromPoint(box.left + box.width / 2, box.top + 4);
+        return {{top: box.top, nav: nav.bottom, scrolled: window.scrollY, inRow: row.contains(found)}}; }})()""")
+    assert seen["scrolled"] > 0 and seen["top"] >= seen["nav"] and seen["inRow"], seen
+
+
 def test_hostile_text_stays_text_in_the_new_views(site: tuple[Path, Path], browser: Browser) -> None:
     db, out = site
     with sqlite3.connect(db) as conn:

@@ -7,6 +7,7 @@ Every label goes through the escaping builder.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from rok_compare.report.markup import Markup, el
@@ -14,6 +15,9 @@ from rok_compare.report.markup import Markup, el
 PALETTE = ["#2f6f9f", "#e07b39", "#4e9a62", "#b3475d", "#7d5ba6", "#c9a227", "#3a9c9c", "#8c6d4f",
            "#d16ba5", "#6b7b8c"]
 FONT = 12
+LABEL_CHAR_WIDTH = 0.65 * FONT
+"""Room a character of a column label takes, with the gap to the next label: labels that would touch
+are thinned to every second (third, ...) column."""
 
 
 def colour(k: int) -> str:
@@ -79,6 +83,7 @@ def columns(labels: Sequence[str], values: Sequence[int], title: str, width: int
     step = (width - 20) / len(labels)
     bar = min(step * 0.7, 48)
     peak = max(values) or 1
+    every = math.ceil(max(len(label) for label in labels) * LABEL_CHAR_WIDTH / step)
     parts = []
     for i, (label, v) in enumerate(zip(labels, values, strict=True)):
         h = (height - bottom - top) * v / peak
@@ -87,7 +92,7 @@ def columns(labels: Sequence[str], values: Sequence[int], title: str, width: int
         parts.append(el("g", el("rect", el("title", f"{label}: {v}"), x=round(x, 1), y=round(y, 1),
                                 width=round(bar, 1), height=round(h, 1), fill=colour(0), rx=2),
                         _text(x + bar / 2, y - 4, v, "middle", class_="value") if v else None,
-                        _text(x + bar / 2, height - bottom + 16, label, "middle")))
+                        _text(x + bar / 2, height - bottom + 16, label, "middle") if i % every == 0 else None))
     axis = el("line", x1=10, x2=width - 10, y1=height - bottom, y2=height - bottom, class_="axis")
     return el("figure", _svg(width, height, axis, parts, label=title))
 

@@ -97,8 +97,30 @@ def _hit(hit: SearchHit) -> Markup:
             el("span", hit.kind, class_="badge"),
             el("span", ", ".join(t.replace("_", " ") for t in hit.themes)) if hit.themes else None,
             el("span", f"score {hit.score:.2f}")]
-    return el("li", el("div", meta, class_="rmeta"), el("div", hit.text, class_="rtext"), _elsewhere(hit),
+    return el("li", el("div", meta, class_="rmeta"), el("div", marked(hit.text, hit.highlights), class_="rtext"),
+              _elsewhere(hit),
               data_clause_id=str(o.clause_id), data_document_id=str(o.document_id))
+
+
+def marked(text: str, words: Sequence[str]) -> list[object]:
+    """``text`` with each occurrence of ``words`` (the forms the search matched, as
+    :attr:`SearchHit.highlights` lists them) in a ``<mark>``, the longest word first where several
+    start at one place; the pieces stay text, escaped by :func:`el`."""
+    folded = text.casefold()
+    wanted = sorted({w.casefold() for w in words if w}, key=len, reverse=True)
+    if not wanted or len(folded) != len(text):  # a fold that changes lengths would misplace the marks
+        return [text]
+    parts: list[object] = []
+    at = start = 0
+    while at < len(text):
+        word = next((w for w in wanted if folded.startswith(w, at)), None)
+        if word is None:
+            at += 1
+            continue
+        parts += [text[start:at], el("mark", text[at:at + len(word)])]
+        at = start = at + len(word)
+    parts.append(text[start:])
+    return [p for p in parts if p]
 
 
 def _elsewhere(hit: SearchHit) -> Markup | None:

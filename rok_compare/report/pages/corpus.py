@@ -32,10 +32,7 @@ def similarity_page(data: ReportData, sim: CountySimilarity, vocabulary: CountyS
     for v, a, b in top:
         pair = closest.get(frozenset((a, b)))
         rows.append([Cell(county_link(data, a), csv=a), Cell(county_link(data, b), csv=b),
-                     Cell(f"{v:.0%}", sort=v),
-                     Cell(compare_link(data, pair.a, pair.b, f"{data.by_id[pair.a].short_title} ~ "
-                                       f"{data.by_id[pair.b].short_title}"),
-                          csv=f"{data.by_id[pair.a].label} ~ {data.by_id[pair.b].label}") if pair else ""])
+                     Cell(f"{v:.0%}", sort=v), _pair_cell(data, pair) if pair else ""])
     body = [
         section("Shared clauses", _heatmap(data, sim, "County similarity (% of clauses shared)", closest),
                 note="Percent of a county's clauses that reappear, copied or edited, in the other county's documents "
@@ -51,6 +48,15 @@ def similarity_page(data: ReportData, sim: CountySimilarity, vocabulary: CountyS
     ]
     return page("Similarity between counties", body, active="similarity.html",
                 subtitle="Which counties write the same clauses.")
+
+
+def _pair_cell(data: ReportData, pair: Pair) -> Cell:
+    """Two documents as one link to their comparison, labelled as documents are everywhere: short
+    titles on the link, county, period and type of each below (two versions often share a title)."""
+    a, b = data.by_id[pair.a], data.by_id[pair.b]
+    return Cell(el("span", compare_link(data, pair.a, pair.b, f"{a.short_title} ~ {b.short_title}"),
+                   el("span", f"{a.place} ~ {b.place}", class_="sub"), class_="doc-cell"),
+                csv=f"{a.label} ~ {b.label}")
 
 
 def _heatmap(data: ReportData, sim: CountySimilarity, title: str, closest: dict[frozenset[str], Pair]) -> Markup:

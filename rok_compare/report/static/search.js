@@ -45,7 +45,8 @@
     return Object.keys(seen);
   }
 
-  /* The text with every occurrence of the query words wrapped in <mark>, as DOM nodes. */
+  /* The text with every occurrence of the words wrapped in <mark>, as DOM nodes: the query's words
+   * when filtering locally, the word forms the server matched (its "highlights") when served. */
   function highlighted(text, words) {
     var out = document.createDocumentFragment();
     var lower = fold(text);
@@ -54,7 +55,7 @@
       var best = -1, length = 0;
       words.forEach(function (w) {
         var k = lower.indexOf(w, at);
-        if (k >= 0 && (best < 0 || k < best)) { best = k; length = w.length; }
+        if (k >= 0 && (best < 0 || k < best || (k === best && w.length > length))) { best = k; length = w.length; }
       });
       if (best < 0) { break; }
       out.appendChild(document.createTextNode(text.slice(at, best)));
@@ -97,7 +98,7 @@
       if (c.more) { meta.appendChild(span(c.more)); }
       var text = document.createElement("div");
       text.className = "rtext";
-      text.appendChild(highlighted(c.text, words));
+      text.appendChild(highlighted(c.text, c.words || words));
       item.appendChild(meta);
       item.appendChild(text);
       list.appendChild(item);
@@ -125,7 +126,8 @@
     var label = o.label || (hit.document && hit.document.label) || doc.label;
     return { doc: { page: doc.page, label: label, title: o.title || doc.title }, kind: hit.kind, themes: hit.themes || [],
              text: hit.text, page: o.page, cluster: hit.cluster_id, id: o.clause_id,
-             more: hit.n_documents > 1 ? "in " + hit.n_documents + " documents" : "" };
+             more: hit.n_documents > 1 ? "in " + hit.n_documents + " documents" : "",
+             words: Array.isArray(hit.highlights) ? hit.highlights.map(fold) : null };
   }
 
   function remote() {

@@ -1,0 +1,75 @@
+"""Faults found by using the workbench as a researcher would (QA of issue 14), each pinned here:
+the served search marks the word forms it matched, the similarity page names its closest
+documents by their labels, and the year chart's labels do not run into one another."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+from test_report import build_site
+
+from rok_compare.report import charts
+from rok_compare.report.markup import el
+from rok_compare.serve import create_app
+from rok_compare.serve.search_page import marked
+
+SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return build_site(tmp_path_factory.mktemp("workbench-qa"))
+
+
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_the_served_search_page_marks_every_form_it_matched(site: tuple[Path, Path], tmp_path: Path) -> None:
+    db, _ = site
+    client = TestClient(create_app(db, tmp_path / "cache"), base_url="http://127.0.0.1")
+    page = client.get("/search", params={"q": "bostad"}).text
+    hits = re.findall(r'<div class="rtext">(.*?)</div>', page, flags=re.S)
+    assert len(hits) >= 2
+    marks = [unescape(m).casefold() for m in re.findall(r"<mark>(.*?)</mark>", page)]
+    assert "bostäder" in marks  # the seeds' Värmland clause says "bostäder", never "bostad"
+    assert all("<mark>" in hit for hit in hits)
+
+
+def test_marks_stay_text_and_prefer_the_longest_form() -> None:
+    html = str(el("div", marked("Fler bostäder <b>och</b> bostadsmarknad", ["bostad", "bostadsmarknad", "bostäder"])))
+    assert html == ("<div>Fler <mark>bostäder</mark> &lt;b&gt;och&lt;/b&gt; <mark>bostadsmarknad</mark></div>")
+    assert str(el("div", marked("ingen träff", []))) == "<div>ingen träff</div>"
+
+
+def test_the_closest_documents_of_two_counties_are_named_by_their_labels(site: tuple[Path, Path]) -> None:
+    _, out = site
+    page = (out / "similarity.html").read_text(encoding="utf-8")
+    table = re.search(r'<table[^>]*data-table="county-pairs".*?</table>', page, flags=re.S)
+    assert table, "the seeds share clauses across counties"
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(0).split("<tbody>")[1], flags=re.S)
+    assert rows
+    for row in rows:
+        cells = re.findall(r"<td([^>]*)>(.*?)</td>", row, flags=re.S)
+        csv = unescape(re.search(r'data-csv="([^"]*)"', cells[-1][0]).group(1))
+        first, second = csv.split(" ~ ")
+        shown = _text(cells[-1][1])
+        for label in (first, second):  # short title on the link, "county · year · type" below it
+            title, place = label.split(" · ", 1)
+            assert title in shown and place in shown, (label, shown)
+
+
+def test_year_labels_do_not_run_into_one_another() -> None:
+    years = [str(y) for y in range(2001, 2024)]
+    svg = str(charts.columns(years, [1] * len(years), "Documents per first year"))
+    labels = [(float(x), text) for x, text in re.findall(r'<text x="([\d.]+)"[^>]*text-anchor="middle">(\d{4})</text>',
+                                                         svg)]
+    assert labels and labels[0][1] == "2001"
+    gaps = [b[0] - a[0] for a, b in zip(labels, labels[1:], strict=False)]
+    assert min(gaps) >= 5 * 0.6 * charts.FONT  # four digits and a digit's room between two labels
+    few = str(charts.columns(years[:4], [1] * 4, "Documents per first year"))
+    assert re.findall(r">(\d{4})</text>", few) == years[:4]
