@@ -39,6 +39,9 @@ class Deciders:
     """Least probability for a period candidate where the rules find no period."""
     keep_rules: bool = True
     """What the precise cue rules find stands; the models add what they miss."""
+    sentence_everywhere: tuple[str, ...] = ()
+    """The kinds ("goal", "commitment") the sentence model adds in every document; the others only
+    where the rules found none of that kind."""
 
 
 NO_DECIDERS = Deciders()
@@ -74,6 +77,7 @@ def _load(directory: str) -> Deciders:
         period=period[0] if period else None,
         period_threshold=float(period[1].get("threshold", DEFAULT_THRESHOLD)) if period else DEFAULT_THRESHOLD,
         keep_rules=bool(party[1].get("keep_rules", True)) if party else True,
+        sentence_everywhere=tuple(sentence[1].get("everywhere", ())) if sentence else (),
     )
 
 

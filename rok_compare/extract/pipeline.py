@@ -43,7 +43,14 @@ from rok_compare.extract.party_model import choose_parties, party_scores
 from rok_compare.extract.period_candidates import choose_period, period_candidates
 from rok_compare.extract.registry import PartyRegistry
 from rok_compare.extract.sites import SiteIndex
-from rok_compare.extract.statements import NEITHER, StatementCandidate, choose_statements, statement_candidates
+from rok_compare.extract.statements import (
+    COMMITMENT,
+    GOAL,
+    NEITHER,
+    StatementCandidate,
+    choose_statements,
+    statement_candidates,
+)
 from rok_compare.ingest import read_document
 from rok_compare.model import (
     Agreement,
@@ -173,13 +180,15 @@ def decide_doc_type(doc: SegmentedDocument, rule_type: DocType, parties: list[Pa
 def decide_statements(evidence: StatementEvidence, deciders: Deciders) -> tuple[list[Goal], list[Commitment]]:
     """Goals and commitments by the sentence model (with the rules' when ``keep_rules``); by the
     rules alone without a model."""
-    if deciders.sentence is None or (deciders.keep_rules and evidence.rule_goals and evidence.rule_commitments):
+    fill_only = tuple(kind for kind in (GOAL, COMMITMENT) if kind not in deciders.sentence_everywhere)
+    if deciders.sentence is None or (deciders.keep_rules and len(fill_only) == 2
+                                     and evidence.rule_goals and evidence.rule_commitments):
         return evidence.rule_goals, evidence.rule_commitments  # the model would only fill in a kind they miss
     scores = deciders.sentence.predict_proba([c.features for c in evidence.candidates]) if evidence.candidates else []
     labels = [max(s, key=s.__getitem__) for s in scores]
     labels = [label if s[label] >= deciders.sentence_threshold else NEITHER for label, s in zip(labels, scores,
                                                                                               strict=True)]
-    return choose_statements(evidence.candidates, labels, deciders.keep_rules)
+    return choose_statements(evidence.candidates, labels, deciders.keep_rules, fill_only)
 
 
 def decide_period(doc: SegmentedDocument, doc_type: DocType, deciders: Deciders) -> Period | None:

@@ -32,7 +32,10 @@ RULE_BLIND_SETS = ("train",)
 PARTY_PARAMS = {"C": 1.0}
 PARTY_THRESHOLD = 0.6
 SENTENCE_PARAMS = {"C": 0.3}
-SENTENCE_THRESHOLD = 0.6
+SENTENCE_THRESHOLD = 0.4
+SENTENCE_EVERYWHERE = ("goal",)
+"""Goals the model finds are added in every document; commitments only where the rules found none
+(added everywhere, their attribution fell on dev: 1.000 -> 0.946)."""
 DOC_TYPE_THRESHOLD = 0.4
 DOC_TYPE_PARAMS = {"C": 1.0, "min_count": 1}
 PERIOD_PARAMS = {"C": 0.3, "min_count": 1}
@@ -119,4 +122,5 @@ def fit_deciders(prepared: Sequence[Prepared], statements=None) -> Deciders:
     return Deciders(party=partial.party, party_threshold=PARTY_THRESHOLD, sentence=fit_sentence_model(fitted),
                     sentence_threshold=SENTENCE_THRESHOLD, doc_type=partial.doc_type,
                     doc_type_threshold=DOC_TYPE_THRESHOLD, period=fit_period_model(fitted),
-                    period_threshold=PERIOD_THRESHOLD, keep_rules=KEEP_RULES)
+                    period_threshold=PERIOD_THRESHOLD, keep_rules=KEEP_RULES,
+                    sentence_everywhere=SENTENCE_EVERYWHERE)
