@@ -262,6 +262,23 @@ def test_the_reports_search_page_asks_the_server(served: tuple[str, Path], tab: 
     assert tab.problems() == []
 
 
+def test_the_reports_search_page_marks_the_forms_the_server_matched(served: tuple[str, Path], tab: Tab) -> None:
+    """Served, a hit for "bostad" that says "bostäder" has "bostäder" marked, as the server
+    matched it, not only the letters typed."""
+    url, _ = served
+    tab.goto(url + "search.html")
+    if not tab.js("document.documentElement.getAttribute('data-served') === 'yes'"):
+        pytest.skip("this report's search page does not ask the server")
+    tab.js("""(() => { const q = document.getElementById('q'); q.value = 'bostad';
+        document.getElementById('count').removeAttribute('data-count'); q.dispatchEvent(new Event('input')); })()""")
+    tab.wait_for("document.getElementById('count').hasAttribute('data-count')")
+    hits = tab.js("[...document.querySelectorAll('#results li .rtext')].map(t => ({text: t.textContent, "
+                  "marks: [...t.querySelectorAll('mark')].map(m => m.textContent.toLowerCase())}))")
+    assert hits and all(hit["marks"] for hit in hits), hits
+    assert any("bostäder" in hit["marks"] for hit in hits)
+    assert tab.problems() == []
+
+
 def test_hostile_text_shows_as_text_in_served_pages(served: tuple[str, Path], tab: Tab) -> None:
     url, db = served
     old, new = ids(db, "hostile_%")
