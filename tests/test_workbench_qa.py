@@ -5,6 +5,7 @@ documents by their labels, and the year chart's labels do not run into one anoth
 from __future__ import annotations
 
 import re
+import unicodedata
 from html import unescape
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from test_report import build_site
 
 from rok_compare.report import charts
 from rok_compare.report.markup import el
+from rok_compare.search import search
 from rok_compare.serve import create_app
 from rok_compare.serve.search_page import marked
 
@@ -73,3 +75,18 @@ def test_year_labels_do_not_run_into_one_another() -> None:
     assert min(gaps) >= 5 * 0.6 * charts.FONT  # four digits and a digit's room between two labels
     few = str(charts.columns(years[:4], [1] * 4, "Documents per first year"))
     assert re.findall(r">(\d{4})</text>", few) == years[:4]
+
+
+def _nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def test_a_decomposed_query_finds_what_the_composed_one_finds(site: tuple[Path, Path]) -> None:
+    """A query typed with decomposed letters (macOS gives "a" + U+0308 for "ä") is the same query."""
+    db, _ = site
+    composed = [hit.occurrence.clause_id for hit in search(db, "bostäder")]
+    assert composed
+    assert [hit.occurrence.clause_id for hit in search(db, _nfd("bostäder"))] == composed
+    goals = [hit.occurrence.clause_id for hit in search(db, county="Jämtland", kind="goal")]
+    assert goals
+    assert [hit.occurrence.clause_id for hit in search(db, county=_nfd("Jämtland"), kind="goal")] == goals

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 
 from rok_compare.model import ClauseKind, DocType
@@ -119,6 +120,11 @@ def _marks(values: list[str]) -> str:
 
 
 def _matching(conn: sqlite3.Connection, sql: str, needle: str) -> list[str]:
-    """Values containing ``needle``, compared case-insensitively (SQLite's LIKE folds ASCII only)."""
-    folded = needle.casefold().strip()
-    return [row[0] for row in conn.execute(sql) if row[0] and folded in row[0].casefold()]
+    """Values containing ``needle``, compared case-insensitively (SQLite's LIKE folds ASCII only)
+    and in NFC on both sides (a decomposed "ä" typed or stored is the letter ä)."""
+    folded = _folded(needle).strip()
+    return [row[0] for row in conn.execute(sql) if row[0] and folded in _folded(row[0])]
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()

@@ -18,6 +18,7 @@ A query of only ``-words`` lists the clauses without them. :func:`parse_query` r
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -119,8 +120,10 @@ class _Token:
 
 
 def parse_query(text: str) -> Query:
-    """Parse what the user typed; an empty query is allowed (filters alone)."""
-    text = text.strip()
+    """Parse what the user typed; an empty query is allowed (filters alone). The text is read in
+    NFC first: a decomposed "ä" (as macOS keyboards and file names give it) is one letter, not an
+    "a" and a mark that ends the word."""
+    text = unicodedata.normalize("NFC", text).strip()
     tokens = list(_tokens(text))
     if not tokens:
         if text:
