@@ -148,3 +148,16 @@ def test_cross_validated_by_county_on_a_few_counties():
         total.add(result.counts)
     assert {r.county for r in results} == {"10", "20", "23", "03"}
     assert total.f1("parties")["f1"] >= 0.6
+
+
+def test_a_list_of_names_is_decided_as_a_list():
+    """A name inside a list gets at least the list's mean score; a name alone keeps its own."""
+    from rok_compare.extract.organisations import OrgMention
+    from rok_compare.extract.party_candidates import PartyCandidate
+    from rok_compare.extract.party_model import list_scores
+
+    def candidate(chain):
+        return PartyCandidate(OrgMention.__new__(OrgMention), None, {}, chain)
+
+    candidates = [candidate((3, 0)), candidate((3, 0)), candidate((3, 0)), candidate(None)]
+    assert list_scores(candidates, [0.9, 0.3, 0.9, 0.2]) == pytest.approx([0.9, 0.7, 0.9, 0.2])

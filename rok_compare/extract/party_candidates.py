@@ -42,6 +42,8 @@ class PartyCandidate:
     mention: OrgMention
     site: Site | None
     features: dict[str, float] = field(default_factory=dict)
+    chain: tuple[int, int] | None = None
+    """(site, chain) of the list of names it stands in, when the list has two names or more."""
 
 
 def party_candidates(sites: SiteIndex, mentions: MentionIndex, furniture_mentions: Sequence[OrgMention],
@@ -67,7 +69,7 @@ def party_candidates(sites: SiteIndex, mentions: MentionIndex, furniture_mention
     for index, inside in sorted(by_site.items()):
         site = sites.sites[index] if index >= 0 else None
         shared = _site_features(sites, site, inside, doc_type) if site else {"nosite": 1.0}
-        chains = _chain_features(text, site, inside)
+        chains, chain_of = _chain_features(text, site, inside)
         for position, mention in enumerate(inside):
             features = dict(shared)
             features.update(_mention_features(text, sites, site, inside, position, frequency))
@@ -75,7 +77,8 @@ def party_candidates(sites: SiteIndex, mentions: MentionIndex, furniture_mention
             features[f"dt_k={doc_type.value}|{mention.kind.value}"] = 1.0
             if mention.canonical in rule_parties:
                 features["r:rule_party"] = 1.0
-            candidates.append(PartyCandidate(mention, site, features))
+            chain = (index, chain_of[position]) if chain_of[position] is not None else None
+            candidates.append(PartyCandidate(mention, site, features, chain))
     return candidates
 
 
@@ -143,9 +146,11 @@ def _mention_features(text: str, sites: SiteIndex, site: Site | None, inside: li
     return features
 
 
-def _chain_features(text: str, site: Site | None, inside: list[OrgMention]) -> list[dict[str, float]]:
+def _chain_features(text: str, site: Site | None, inside: list[OrgMention],
+                    ) -> tuple[list[dict[str, float]], list[int | None]]:
     """The words around the chain of names a mention stands in ("X, Y och Z har tecknat ..."), the
-    same for every name of the chain: the verb frame of a list, wherever the name stands in it."""
+    same for every name of the chain: the verb frame of a list, wherever the name stands in it; and
+    the number of each mention's chain (None for a name standing alone)."""
     start = site.span.start if site else 0
     end = site.span.end if site else len(text)
     chains: list[list[int]] = []
@@ -155,7 +160,8 @@ def _chain_features(text: str, site: Site | None, inside: list[OrgMention]) -> l
         else:
             chains.append([position])
     out: list[dict[str, float]] = [{} for _ in inside]
-    for chain in chains:
+    chain_of: list[int | None] = [None for _ in inside]
+    for number, chain in enumerate(chains):
         first, last = inside[chain[0]], inside[chain[-1]]
         before = [_stem_or_mark(w) for w in _GAP_WORDS.findall(text[max(start, first.start - 80) : first.start])]
         after = [_stem_or_mark(w) for w in _GAP_WORDS.findall(text[last.end : min(end, last.end + 80)])]
@@ -170,7 +176,9 @@ def _chain_features(text: str, site: Site | None, inside: list[OrgMention]) -> l
             features[f"ca12:{after[0]}_{after[1]}"] = 1.0
         for position in chain:
             out[position] = features
-    return out
+            if len(chain) > 1:
+                chain_of[position] = number
+    return out, chain_of
 
 
 def _joiner(gap: str, between_names: bool) -> str:

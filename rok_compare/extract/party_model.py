@@ -1,12 +1,15 @@
 """The party decision: which candidates are the agreement's parties, by a trained decider.
 
-Each candidate gets a probability from :class:`LinearDecider`; an organisation is a party when its
-best-scored mention reaches the threshold, and it is named as written at that mention. The model and
+Each candidate gets a probability from :class:`LinearDecider`; a list of names is decided as a whole
+(each name in it gets at least the list's mean score: "is this list the parties?" is one question, and a name
+in the middle of a list has less context of its own than the first and the last); an organisation
+is a party when its best-scored mention reaches the threshold, and it is named as written there. The model and
 its threshold are fitted by ``scripts/train.py`` on the annotated documents.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from rok_compare.extract.decider import LinearDecider
@@ -16,7 +19,18 @@ from rok_compare.model import Party, PartyKind, SourceDocument
 
 def party_scores(candidates: Sequence[PartyCandidate], model: LinearDecider) -> list[float]:
     positive = model.classes_[-1]
-    return [p[positive] for p in model.predict_proba([c.features for c in candidates])]
+    scores = [p[positive] for p in model.predict_proba([c.features for c in candidates])]
+    return list_scores(candidates, scores)
+
+
+def list_scores(candidates: Sequence[PartyCandidate], scores: Sequence[float]) -> list[float]:
+    """Each name of a list scored at least as the list: the mean of its names' scores."""
+    by_chain: dict[tuple[int, int], list[float]] = defaultdict(list)
+    for candidate, score in zip(candidates, scores, strict=True):
+        if candidate.chain is not None:
+            by_chain[candidate.chain].append(score)
+    return [max(score, sum(by_chain[c.chain]) / len(by_chain[c.chain])) if c.chain is not None else score
+            for c, score in zip(candidates, scores, strict=True)]
 
 
 def choose_parties(source: SourceDocument, candidates: Sequence[PartyCandidate], scores: Sequence[float],
