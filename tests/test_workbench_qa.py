@@ -90,3 +90,31 @@ def test_a_decomposed_query_finds_what_the_composed_one_finds(site: tuple[Path, 
     goals = [hit.occurrence.clause_id for hit in search(db, county="Jämtland", kind="goal")]
     assert goals
     assert [hit.occurrence.clause_id for hit in search(db, county=_nfd("Jämtland"), kind="goal")] == goals
+
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not (SHARED / "dev").is_dir() or not (SHARED / "train").is_dir(),
+                    reason="needs the shared dev and train documents (../shared/corpus)")
+def test_versions_are_named_by_the_years_that_ordered_them(tmp_path: Path) -> None:
+    """A lineage lists its versions oldest first; its "What changed" steps name each version by the
+    year it was ordered by, so no "undated" version stands before a dated one (Umeåregionen's
+    three texts read "undated → c. 2010 → undated" while one was dated from its text)."""
+    from rok_compare.align.lineage import find_lineages
+    from rok_compare.report import build_report
+    from rok_compare.store import ingest
+
+    db = tmp_path / "rok.db"
+    ingest([SEEDS, SHARED / "dev", SHARED / "train"], db, workers=1)
+    found = [lineage for lineage in find_lineages(db) if len(lineage.document_ids) > 1]
+    assert found and all(len(lineage.years) == len(lineage.document_ids) for lineage in found)
+    build_report(db, tmp_path / "site")
+    page = (tmp_path / "site" / "timeline.html").read_text(encoding="utf-8")
+    for block in re.findall(r'<div class="lineage".*?</ol>', page, flags=re.S):
+        steps = [unescape(s).split(" → ") for s in re.findall(r"What changed: ([^<]*)", block)]
+        named = [steps[0][0], *(s[1] for s in steps)]
+        years = [int(m.group()) if (m := re.search(r"\d{4}", v)) else None for v in named]
+        dated = [y for y in years if y is not None]
+        assert dated == sorted(dated), named
+        assert None not in years or years[years.index(None):] == [None] * (len(years) - years.index(None)), named

@@ -110,6 +110,9 @@ class Lineage:
     document_ids: tuple[int, ...]
     """Oldest first (see :func:`document_year`); undated documents last, by id."""
     links: tuple[LineageLink, ...]
+    years: tuple[int | None, ...] = ()
+    """The year each version is dated from (as ``document_ids``; :func:`document_year`, which also
+    reads the text), so that a view names the versions by the years that ordered them."""
 
 
 def find_lineages(store: Store | str | Path) -> list[Lineage]:
@@ -174,9 +177,10 @@ def _group(documents: Sequence[LineageDocument]) -> list[Lineage]:
         counties = Counter(d.county for d in members if d.county)
         out.append(Lineage(0, counties.most_common(1)[0][0] if counties else None,
                            tuple(d.id for d in members),
-                           tuple(sorted(links[key], key=lambda x: (order[x.old_id], order[x.new_id])))))
+                           tuple(sorted(links[key], key=lambda x: (order[x.old_id], order[x.new_id]))),
+                           tuple(d.year for d in members)))
     out.sort(key=lambda lin: (lin.county is None, lin.county or "", _age(by_id[lin.document_ids[0]])))
-    return [Lineage(k + 1, lin.county, lin.document_ids, lin.links) for k, lin in enumerate(out)]
+    return [Lineage(k + 1, lin.county, lin.document_ids, lin.links, lin.years) for k, lin in enumerate(out)]
 
 
 def _age(document: LineageDocument) -> tuple[bool, int, int]:

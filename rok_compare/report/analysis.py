@@ -201,11 +201,13 @@ def comparison_pairs(revisions: list[Pair], nearest: dict[int, Pair],
     return pairs
 
 
-def version_year(doc: DocumentInfo) -> str:
-    """The document's period, else the year its lineage dates it from ("c. 2017"), else "undated"."""
+def version_year(doc: DocumentInfo, year: int | None = None) -> str:
+    """The document's period, else the year its lineage dates it from ("c. 2017": ``year``, from
+    :attr:`Lineage.years`, or without it the dates and file name), else "undated"."""
     if doc.period:
         return doc.period
-    year = document_year(doc.period_start, doc.revision_date, doc.path)
+    if year is None:
+        year = document_year(doc.period_start, doc.revision_date, doc.path)
     return f"c. {year}" if year is not None else "undated"
 
 

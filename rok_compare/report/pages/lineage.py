@@ -29,13 +29,15 @@ def lineage_block(data: ReportData, lineage: Lineage, root: str = "") -> Markup:
     links = {(lk.old_id, lk.new_id): lk for lk in lineage.links}
     items = []
     ids = list(lineage.document_ids)
+    years = dict(zip(ids, lineage.years, strict=True)) if lineage.years else {}
     for k, doc_id in enumerate(ids):
         doc = data.by_id[doc_id]
         step = None
         if k:
             lk = links.get((ids[k - 1], doc_id))
             page = data.comparisons.get(frozenset((ids[k - 1], doc_id)))
-            text = f"What changed: {version_year(data.by_id[ids[k - 1]])} → {version_year(doc)}"
+            text = (f"What changed: {version_year(data.by_id[ids[k - 1]], years.get(ids[k - 1]))} → "
+                    f"{version_year(doc, years.get(doc_id))}")
             why = _why(lk) if lk is not None else ""
             step = el("span", "⇄ ", link(root + page, text, class_="revision-diff") if page else text,
                       f" ({why})" if why else "", class_="step")
