@@ -13,12 +13,12 @@ of a document.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 
 Features = Mapping[str, float]
 FORMAT = "rok-linear-decider/1"
@@ -69,16 +69,27 @@ class LinearDecider:
     def decision_function(self, X: Sequence[Features]) -> list[list[float]]:
         """Raw linear scores per row (one per weight vector): one sparse product for all rows."""
         index, weights = self._matrix()
-        rows, cols, values = [], [], []
-        for row_number, row in enumerate(X):
+        known = index.get
+        indptr, cols, values = [0], [], []
+        add_col, add_value = cols.append, values.append
+        for row in X:
             for name, value in row.items():
-                col = index.get(name)
+                col = known(name)
                 if col is not None:
-                    rows.append(row_number)
-                    cols.append(col)
-                    values.append(value)
-        matrix = sp.csr_matrix((values, (rows, cols)), shape=(len(X), len(index)))
+                    add_col(col)
+                    add_value(value)
+            indptr.append(len(cols))
+        matrix = sp.csr_matrix((values, cols, indptr), shape=(len(X), len(index)))
         return (matrix @ weights + np.asarray(self.intercept_)).tolist()
+
+    def _probabilities(self, X: Sequence[Features]) -> np.ndarray:
+        """Rows x classes probabilities, in the order of ``classes_``."""
+        scores = np.asarray(self.decision_function(X), dtype=float).reshape(len(X), -1)
+        if len(self.classes_) == 2:
+            positive = expit(scores[:, 0])
+            return np.column_stack([1.0 - positive, positive])
+        exp = np.exp(scores - scores.max(axis=1, keepdims=True))  # multinomial softmax, as lbfgs fits it
+        return exp / exp.sum(axis=1, keepdims=True)
 
     def _matrix(self) -> tuple[dict[str, int], np.ndarray]:
         """The weights as a (features x vectors) array, built once."""
@@ -90,17 +101,10 @@ class LinearDecider:
 
     def predict_proba(self, X: Sequence[Features]) -> list[dict[str, float]]:
         """Probability of each class per row."""
-        out = []
-        for score in self.decision_function(X):
-            if len(self.classes_) == 2:
-                p = _sigmoid(score[0])
-                out.append({self.classes_[0]: 1 - p, self.classes_[1]: p})
-            else:
-                top = max(score)
-                exp = [math.exp(s - top) for s in score]  # multinomial softmax, as lbfgs fits it
-                total = sum(exp)
-                out.append({c: e / total for c, e in zip(self.classes_, exp, strict=True)})
-        return out
+        if not X:
+            return []
+        classes = self.classes_
+        return [dict(zip(classes, row, strict=True)) for row in self._probabilities(X).tolist()]
 
     def predict(self, X: Sequence[Features]) -> list[str]:
         return [max(p, key=p.__getitem__) for p in self.predict_proba(X)]
@@ -139,6 +143,3 @@ class LinearDecider:
     def load(cls, path: str | Path) -> LinearDecider:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
-
-def _sigmoid(x: float) -> float:
-    return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
