@@ -318,6 +318,11 @@ def test_pick_any_two_documents(site: tuple[Path, Path], browser: Browser) -> No
     while not browser.js("location.pathname").endswith(f"/compare/{a}-{b}.html") and time.monotonic() < deadline:
         time.sleep(0.1)
     assert browser.js("location.pathname").endswith(f"/compare/{a}-{b}.html")
+    # let that page finish loading: its late load event would otherwise end the next go() early,
+    # before the served compare.html is there (a race seen on a busy machine)
+    while browser.js("document.readyState") != "complete" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.3)
     with serve(out) as base:
         go(browser, f"{base}/compare.html")
         pick(a, b)
