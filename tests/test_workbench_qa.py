@@ -59,6 +59,7 @@ def test_the_closest_documents_of_two_counties_are_named_by_their_labels(site: t
         cells = re.findall(r"<td([^>]*)>(.*?)</td>", row, flags=re.S)
         csv = unescape(re.search(r'data-csv="([^"]*)"', cells[-1][0]).group(1))
         first, second = csv.split(" ~ ")
+        assert first.split(" · ")[1] == _text(cells[0][1]), (csv, cells[0][1])  # in the order of the counties
         shown = _text(cells[-1][1])
         for label in (first, second):  # short title on the link, "county · year · type" below it
             title, place = label.split(" · ", 1)

@@ -32,7 +32,7 @@ def similarity_page(data: ReportData, sim: CountySimilarity, vocabulary: CountyS
     for v, a, b in top:
         pair = closest.get(frozenset((a, b)))
         rows.append([Cell(county_link(data, a), csv=a), Cell(county_link(data, b), csv=b),
-                     Cell(f"{v:.0%}", sort=v), _pair_cell(data, pair) if pair else ""])
+                     Cell(f"{v:.0%}", sort=v), _pair_cell(data, pair, a) if pair else ""])
     body = [
         section("Shared clauses", _heatmap(data, sim, "County similarity (% of clauses shared)", closest),
                 note="Percent of a county's clauses that reappear, copied or edited, in the other county's documents "
@@ -50,11 +50,14 @@ def similarity_page(data: ReportData, sim: CountySimilarity, vocabulary: CountyS
                 subtitle="Which counties write the same clauses.")
 
 
-def _pair_cell(data: ReportData, pair: Pair) -> Cell:
+def _pair_cell(data: ReportData, pair: Pair, first_county: str) -> Cell:
     """Two documents as one link to their comparison, labelled as documents are everywhere: short
-    titles on the link, county, period and type of each below (two versions often share a title)."""
+    titles on the link, county, period and type of each below (two versions often share a title);
+    the document of the row's first county first."""
     a, b = data.by_id[pair.a], data.by_id[pair.b]
-    return Cell(el("span", compare_link(data, pair.a, pair.b, f"{a.short_title} ~ {b.short_title}"),
+    if a.county_label != first_county and b.county_label == first_county:
+        a, b = b, a
+    return Cell(el("span", compare_link(data, a.id, b.id, f"{a.short_title} ~ {b.short_title}"),
                    el("span", f"{a.place} ~ {b.place}", class_="sub"), class_="doc-cell"),
                 csv=f"{a.label} ~ {b.label}")
 
