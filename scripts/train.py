@@ -223,7 +223,8 @@ def train_deciders(shared: Path, out: Path) -> None:
     deciders_module.save_decider(fitted.party, out / deciders_module.PARTY_MODEL_FILE,
                                  threshold=PARTY_THRESHOLD, keep_rules=KEEP_RULES, trained_on=trained_on)
     deciders_module.save_decider(fitted.sentence, out / deciders_module.SENTENCE_MODEL_FILE,
-                                 threshold=fitted.sentence_threshold, everywhere=list(fitted.sentence_everywhere),
+                                 threshold=fitted.sentence_threshold, goal_threshold=fitted.goal_threshold,
+                                 everywhere=list(fitted.sentence_everywhere),
                                  trained_on=trained_on)
     deciders_module.save_decider(fitted.doc_type, out / deciders_module.DOC_TYPE_MODEL_FILE,
                                  threshold=fitted.doc_type_threshold, trained_on=trained_on)

@@ -31,6 +31,8 @@ class Deciders:
     sentence: LinearDecider | None = None
     sentence_threshold: float = 0.0
     """Least probability for a goal or commitment the rules did not find."""
+    goal_threshold: float | None = None
+    """Least probability for a goal, when it differs from ``sentence_threshold``."""
     doc_type: LinearDecider | None = None
     doc_type_threshold: float = 0.0
     """Least probability for a type where the rules say only "other"."""
@@ -72,6 +74,7 @@ def _load(directory: str) -> Deciders:
         party_threshold=float(party[1].get("threshold", DEFAULT_THRESHOLD)) if party else DEFAULT_THRESHOLD,
         sentence=sentence[0] if sentence else None,
         sentence_threshold=float(sentence[1].get("threshold", 0.0)) if sentence else 0.0,
+        goal_threshold=sentence[1].get("goal_threshold") if sentence else None,
         doc_type=doc_type[0] if doc_type else None,
         doc_type_threshold=float(doc_type[1].get("threshold", 0.0)) if doc_type else 0.0,
         period=period[0] if period else None,

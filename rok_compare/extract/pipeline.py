@@ -186,8 +186,9 @@ def decide_statements(evidence: StatementEvidence, deciders: Deciders) -> tuple[
         return evidence.rule_goals, evidence.rule_commitments  # the model would only fill in a kind they miss
     scores = deciders.sentence.predict_proba([c.features for c in evidence.candidates]) if evidence.candidates else []
     labels = [max(s, key=s.__getitem__) for s in scores]
-    labels = [label if s[label] >= deciders.sentence_threshold else NEITHER for label, s in zip(labels, scores,
-                                                                                              strict=True)]
+    least = {GOAL: deciders.sentence_threshold if deciders.goal_threshold is None else deciders.goal_threshold}
+    labels = [label if s[label] >= least.get(label, deciders.sentence_threshold) else NEITHER
+              for label, s in zip(labels, scores, strict=True)]
     return choose_statements(evidence.candidates, labels, deciders.keep_rules, fill_only)
 
 
