@@ -3,6 +3,8 @@ title flattened into one long first line with what follows it."""
 
 from __future__ import annotations
 
+import pytest
+
 from rok_compare.extract import extract_document
 from rok_compare.extract.deciders import NO_DECIDERS
 from rok_compare.extract.pipeline import extract
@@ -14,10 +16,10 @@ BODY = ("Kommunen tar emot nyanlända som anvisas av Migrationsverket. Arbetet s
         "studera inom två år.\n")
 
 
-def test_skip_links_are_not_the_title(tmp_path):
+@pytest.mark.parametrize("links", ["Hoppa till innehåll Hoppa till meny", "Skip to main content"])
+def test_skip_links_are_not_the_title(tmp_path, links):
     path = tmp_path / "page.txt"
-    path.write_text("Hoppa till innehåll Hoppa till meny\n\nKommunens integrationsinsatser\n\n" + BODY,
-                    encoding="utf-8")
+    path.write_text(f"{links}\n\nKommunens integrationsinsatser\n\n" + BODY, encoding="utf-8")
     assert extract_document(path).title == "Kommunens integrationsinsatser"
 
 
