@@ -19,54 +19,29 @@ import ahocorasick
 
 from rok_compare.extract.organisations import OrgMention
 from rok_compare.extract.registry import PartyRegistry
+from rok_compare.extract.year_patterns import (
+    ADOPTED,
+    DATE_SPAN,
+    DOCUMENT_WORDS,
+    ISO_DATE_SPAN,
+    LAW,
+    NAMED_DATE_SPAN,
+    NOT_VALIDITY,
+    OPEN_VALIDITY,
+    SINGLE_YEAR,
+    SPAN,
+    THIS_DOCUMENT,
+    YEAR,
+)
 from rok_compare.model import BlockKind, County, DocType, Period, SegmentedDocument
 
-_YEAR = r"(?:19[89]\d|20[0-4]\d)"
-_MONTH_NAMES = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
-_SPAN = re.compile(
-    rf"(?<![\d/:-])({_YEAR})\s*(?:[-–—]|till|t\.o\.m\.)\s*({_YEAR}|\d\d(?!\.?\s+(?:{_MONTH_NAMES})))(?![\d/:])",
-    re.I,
-)
-"""A span of years, "2019–2021", "2019-21"; not "2020 – 31 december 2022" (a day, not a year)."""
-_DATE_SPAN = re.compile(
-    rf"\b(?:från|fr\.o\.m\.?|from|mellan)\s+(?:den\s+)?[^.]{{0,25}}?({_YEAR})(?:-\d\d-\d\d)?\s*"
-    rf"(?:till|t\.o\.m\.?|och|–|-)\s+(?:och med\s+)?(?:den\s+)?[^.]{{0,25}}?({_YEAR})\b",
-    re.I,
-)
-"""A validity written with dates: "gäller från den 1 januari 2020 till den 31 december 2023"."""
-_ISO_DATE_SPAN = re.compile(rf"(?<![\d/])({_YEAR})-\d\d-\d\d\s*(?:[-–—]|till|t\.o\.m\.?)\s*({_YEAR})-\d\d-\d\d\b")
-"""A validity written with ISO dates: "2020-01-01 – 2022-12-31"."""
-_NAMED_DATE_SPAN = re.compile(
-    rf"({_YEAR})\s*(?:[-–—]|till(?:\s+och\s+med)?|t\.o\.m\.?)\s*(?:den\s+)?\d{{1,2}}\s+(?:{_MONTH_NAMES})\s+({_YEAR})\b",
-    re.I,
-)
-"""A validity written with named months: "1 januari 2020 – 31 december 2022"."""
-_OPEN_VALIDITY = re.compile(
-    rf"\b(?:gäller|giltig\w*)\b[^.]{{0,40}}?\b(?:(från|fr\.o\.m\.?)|(till och med|t\.o\.m\.?|till))\s+"
-    rf"(?:och med\s+)?(?:den\s+)?(?:\d{{1,2}}\s+[a-zåäö]+\s+)?({_YEAR})\b",
-    re.I,
-)
-"""A validity with one end: "gäller tills vidare från 2019", "gäller till och med 2023"."""
-_DOCUMENT_NAMES = (r"överenskommelse\w*|(?-i:RÖK|SÖK|LÖK)\w*|avtal\w*|avsiktsförklaring\w*|strategi\w*|"
-                   r"handlingsplan\w*|plan(?:en)?|program(?:met)?|policy\w*")
-"""What agreements and plans call themselves."""
-_THIS_DOCUMENT = re.compile(rf"\b({_DOCUMENT_NAMES})\b", re.I)
-_LAW = re.compile(r"\b(lag(en|ar|arna)?|förordning\w*|\(\d{4}:\d+\))", re.I)
-_SINGLE_YEAR = re.compile(rf"(?<![\d/:.-])({_YEAR})(?![\d/:-])")
-_DOCUMENT_WORDS = re.compile(rf"\b({_DOCUMENT_NAMES}|gäller|giltig\w*|period\w*)\b", re.I)
-"""A document's name or its validity: a sentence that may state the period."""
-_NOT_VALIDITY = re.compile(r"\b(under åren|(?<!för )åren|mellan åren|prognos|statistik|sedan|födda|antal)\b", re.I)
-"""Years of statistics or history ("under åren 1996-2007"), not of validity ("för åren 2004-2005" is)."""
-_ADOPTED = re.compile(rf"\b(antagen|antogs|fastställd|fastställdes|beslutad|beslutades|undertecknad|undertecknades|"
-                      rf"undertecknats|tecknad|tecknades|tecknats)\b[^.\n]{{0,60}}?({_YEAR})",
-                      re.I)
-_DIARY_NUMBER = re.compile(rf"\bdnr\.?\s*[A-Za-zÅÄÖåäö]*[- ]?({_YEAR})[-/]", re.I)
-_COMPACT_DATE = re.compile(rf"\b({_YEAR})(0[1-9]|1[0-2])([0-3]\d)\b")
+_DIARY_NUMBER = re.compile(rf"\bdnr\.?\s*[A-Za-zÅÄÖåäö]*[- ]?({YEAR})[-/]", re.I)
+_COMPACT_DATE = re.compile(rf"\b({YEAR})(0[1-9]|1[0-2])([0-3]\d)\b")
 _MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
            "november", "december"]
 _REVISED = re.compile(
-    rf"\brevider\w*\s+(?:i\s+)?(?:den\s+)?(?:(\d{{1,2}})\s+)?({'|'.join(_MONTHS)})?[\s-]*({_YEAR})"
-    rf"|\brevider\w*\s+(?:den\s+)?({_YEAR})-(\d\d)-(\d\d)",
+    rf"\brevider\w*\s+(?:i\s+)?(?:den\s+)?(?:(\d{{1,2}})\s+)?({'|'.join(_MONTHS)})?[\s-]*({YEAR})"
+    rf"|\brevider\w*\s+(?:den\s+)?({YEAR})-(\d\d)-(\d\d)",
     re.I,
 )
 _AGREEMENT_TYPES = {DocType.REGIONAL_AGREEMENT, DocType.LOCAL_AGREEMENT, DocType.STRATEGY, DocType.ACTION_PLAN}
@@ -209,15 +184,15 @@ def detect_period(doc: SegmentedDocument, doc_type: DocType) -> Period | None:
     if span:
         return span
     for text in heads:
-        year = _SINGLE_YEAR.search(text)
+        year = SINGLE_YEAR.search(text)
         if year:
             end = int(year.group(1))
             adopted = _adoption_year(doc)
             start = adopted if adopted and adopted < end else end
             return Period(start, end)
     for text in sentences_and_headings(doc):
-        open_ended = _OPEN_VALIDITY.search(text)
-        if open_ended and _THIS_DOCUMENT.search(text) and not _LAW.search(text) and not _DATE_SPAN.search(text):
+        open_ended = OPEN_VALIDITY.search(text)
+        if open_ended and THIS_DOCUMENT.search(text) and not LAW.search(text) and not DATE_SPAN.search(text):
             year = int(open_ended.group(3))
             if open_ended.group(1):
                 return Period(year, None)
@@ -225,7 +200,7 @@ def detect_period(doc: SegmentedDocument, doc_type: DocType) -> Period | None:
             if adopted and adopted <= year:
                 return Period(adopted, year)
     for text in sentences_and_headings(doc):
-        match = re.search(rf"\b(överenskommelsen|avtalet|planen|strategin) för ({_YEAR})\b", text, re.I)
+        match = re.search(rf"\b(överenskommelsen|avtalet|planen|strategin) för ({YEAR})\b", text, re.I)
         if match:
             return Period(int(match.group(2)), int(match.group(2)))
     if doc_type in (DocType.REGIONAL_AGREEMENT, DocType.LOCAL_AGREEMENT):
@@ -238,7 +213,7 @@ def detect_period(doc: SegmentedDocument, doc_type: DocType) -> Period | None:
 
 def _span_near_document_word(doc: SegmentedDocument) -> Period | None:
     for text in sentences_and_headings(doc):
-        if _DOCUMENT_WORDS.search(text) and not _NOT_VALIDITY.search(text):
+        if DOCUMENT_WORDS.search(text) and not NOT_VALIDITY.search(text):
             span = _first_span(text)
             if span:
                 return span
@@ -246,7 +221,7 @@ def _span_near_document_word(doc: SegmentedDocument) -> Period | None:
 
 
 def _first_span(text: str) -> Period | None:
-    spans = (_ISO_DATE_SPAN, _NAMED_DATE_SPAN, _SPAN, _DATE_SPAN)
+    spans = (ISO_DATE_SPAN, NAMED_DATE_SPAN, SPAN, DATE_SPAN)
     for match in [found for pattern in spans for found in pattern.finditer(text)]:
         start = int(match.group(1))
         end_text = match.group(2)
@@ -258,7 +233,7 @@ def _first_span(text: str) -> Period | None:
 
 def _adoption_year(doc: SegmentedDocument) -> int | None:
     for text in sentences_and_headings(doc):
-        match = _ADOPTED.search(text)
+        match = ADOPTED.search(text)
         if match:
             compact = _COMPACT_DATE.search(text[match.start() :])
             return int(compact.group(1)) if compact else int(match.group(2))

@@ -18,27 +18,26 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rok_compare.extract.decider import LinearDecider
-from rok_compare.extract.metadata import (
-    _ADOPTED,
-    _DATE_SPAN,
-    _DOCUMENT_WORDS,
-    _ISO_DATE_SPAN,
-    _LAW,
-    _NAMED_DATE_SPAN,
-    _NOT_VALIDITY,
-    _OPEN_VALIDITY,
-    _SPAN,
-    _YEAR,
-    head_texts,
-    sentences_and_headings,
-)
+from rok_compare.extract.metadata import head_texts, sentences_and_headings
 from rok_compare.extract.sites import bin_of, stems
+from rok_compare.extract.year_patterns import (
+    ADOPTED,
+    DATE_SPAN,
+    DOCUMENT_WORDS,
+    ISO_DATE_SPAN,
+    LAW,
+    NAMED_DATE_SPAN,
+    NOT_VALIDITY,
+    OPEN_VALIDITY,
+    SPAN,
+    YEAR,
+)
 from rok_compare.model import DocType, Period, SegmentedDocument
 
 WINDOW = 4
 """Words on each side of a year that describe it ("antagen av kommunfullmäktige", "under perioden")."""
 MAX_SPAN_YEARS = 12
-_ANY_YEAR = re.compile(rf"(?<![\d/:.])({_YEAR})(-\d\d-\d\d)?(?![\d/:])")
+_ANY_YEAR = re.compile(rf"(?<![\d/:.])({YEAR})(-\d\d-\d\d)?(?![\d/:])")
 _OPEN_ENDED = re.compile(r"\b(tills vidare|och framåt|framöver)\b", re.I)
 
 
@@ -110,8 +109,8 @@ def _places(texts: Sequence[str], heads: Sequence[str]) -> Iterator[_Place]:
     for index, text in enumerate(texts):
         in_head = text in heads
         taken: list[tuple[int, int]] = []
-        for shape, pattern in (("span", _ISO_DATE_SPAN), ("span", _NAMED_DATE_SPAN), ("span", _SPAN),
-                               ("span", _DATE_SPAN)):
+        for shape, pattern in (("span", ISO_DATE_SPAN), ("span", NAMED_DATE_SPAN), ("span", SPAN),
+                               ("span", DATE_SPAN)):
             for match in pattern.finditer(text):
                 start = int(match.group(1))
                 end_text = match.group(2)
@@ -119,7 +118,7 @@ def _places(texts: Sequence[str], heads: Sequence[str]) -> Iterator[_Place]:
                 if start <= end <= start + MAX_SPAN_YEARS and not _overlaps(match.span(), taken):
                     taken.append(match.span())
                     yield _Place(Period(start, end), shape, text, *match.span(), index, in_head)
-        for match in _OPEN_VALIDITY.finditer(text):
+        for match in OPEN_VALIDITY.finditer(text):
             if match.group(1) and not _overlaps(match.span(3), taken):
                 taken.append(match.span(3))
                 yield _Place(Period(int(match.group(3)), None), "open", text, *match.span(3), index, in_head)
@@ -154,13 +153,13 @@ def _place_features(place: _Place, n_texts: int) -> Iterator[str]:
         yield f"l1:{left[-1]}"
     if right:
         yield f"r1:{right[0]}"
-    if _DOCUMENT_WORDS.search(text):
+    if DOCUMENT_WORDS.search(text):
         yield "doc_word"
-    if _NOT_VALIDITY.search(text):
+    if NOT_VALIDITY.search(text):
         yield "history_word"
-    if _LAW.search(text):
+    if LAW.search(text):
         yield "law"
-    if _ADOPTED.search(text):
+    if ADOPTED.search(text):
         yield "adopted"
     if _OPEN_ENDED.search(text):
         yield "open_word"

@@ -1,0 +1,46 @@
+"""The ways a document states years and periods, shared by the period rules
+(:mod:`.metadata`) and the period decider's candidates (:mod:`.period_candidates`)."""
+
+from __future__ import annotations
+
+import re
+
+YEAR = r"(?:19[89]\d|20[0-4]\d)"
+MONTH_NAMES = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+SPAN = re.compile(
+    rf"(?<![\d/:-])({YEAR})\s*(?:[-–—]|till|t\.o\.m\.)\s*({YEAR}|\d\d(?!\.?\s+(?:{MONTH_NAMES})))(?![\d/:])",
+    re.I,
+)
+"""A span of years, "2019–2021", "2019-21"; not "2020 – 31 december 2022" (a day, not a year)."""
+DATE_SPAN = re.compile(
+    rf"\b(?:från|fr\.o\.m\.?|from|mellan)\s+(?:den\s+)?[^.]{{0,25}}?({YEAR})(?:-\d\d-\d\d)?\s*"
+    rf"(?:till|t\.o\.m\.?|och|–|-)\s+(?:och med\s+)?(?:den\s+)?[^.]{{0,25}}?({YEAR})\b",
+    re.I,
+)
+"""A validity written with dates: "gäller från den 1 januari 2020 till den 31 december 2023"."""
+ISO_DATE_SPAN = re.compile(rf"(?<![\d/])({YEAR})-\d\d-\d\d\s*(?:[-–—]|till|t\.o\.m\.?)\s*({YEAR})-\d\d-\d\d\b")
+"""A validity written with ISO dates: "2020-01-01 – 2022-12-31"."""
+NAMED_DATE_SPAN = re.compile(
+    rf"({YEAR})\s*(?:[-–—]|till(?:\s+och\s+med)?|t\.o\.m\.?)\s*(?:den\s+)?\d{{1,2}}\s+(?:{MONTH_NAMES})\s+({YEAR})\b",
+    re.I,
+)
+"""A validity written with named months: "1 januari 2020 – 31 december 2022"."""
+OPEN_VALIDITY = re.compile(
+    rf"\b(?:gäller|giltig\w*)\b[^.]{{0,40}}?\b(?:(från|fr\.o\.m\.?)|(till och med|t\.o\.m\.?|till))\s+"
+    rf"(?:och med\s+)?(?:den\s+)?(?:\d{{1,2}}\s+[a-zåäö]+\s+)?({YEAR})\b",
+    re.I,
+)
+"""A validity with one end: "gäller tills vidare från 2019", "gäller till och med 2023"."""
+DOCUMENT_NAMES = (r"överenskommelse\w*|(?-i:RÖK|SÖK|LÖK)\w*|avtal\w*|avsiktsförklaring\w*|strategi\w*|"
+                   r"handlingsplan\w*|plan(?:en)?|program(?:met)?|policy\w*")
+"""What agreements and plans call themselves."""
+THIS_DOCUMENT = re.compile(rf"\b({DOCUMENT_NAMES})\b", re.I)
+LAW = re.compile(r"\b(lag(en|ar|arna)?|förordning\w*|\(\d{4}:\d+\))", re.I)
+SINGLE_YEAR = re.compile(rf"(?<![\d/:.-])({YEAR})(?![\d/:-])")
+DOCUMENT_WORDS = re.compile(rf"\b({DOCUMENT_NAMES}|gäller|giltig\w*|period\w*)\b", re.I)
+"""A document's name or its validity: a sentence that may state the period."""
+NOT_VALIDITY = re.compile(r"\b(under åren|(?<!för )åren|mellan åren|prognos|statistik|sedan|födda|antal)\b", re.I)
+"""Years of statistics or history ("under åren 1996-2007"), not of validity ("för åren 2004-2005" is)."""
+ADOPTED = re.compile(rf"\b(antagen|antogs|fastställd|fastställdes|beslutad|beslutades|undertecknad|undertecknades|"
+                      rf"undertecknats|tecknad|tecknades|tecknats)\b[^.\n]{{0,60}}?({YEAR})",
+                      re.I)
