@@ -168,7 +168,7 @@ def test_pick_two_documents_and_see_their_alignment(served: tuple[str, Path], ta
                  "document.getElementById('alignment') !== null")
     rows = tab.js("document.querySelectorAll('#alignment tbody tr').length")
     paired = tab.js("document.querySelectorAll('#alignment tbody tr.unchanged, #alignment tbody tr.edited').length")
-    assert rows > 5 and paired >= 3
+    assert rows >= 5 and paired >= 3  # the hostile revisions (no ../shared) align in 5 rows
     assert tab.js("document.getElementById('pick-a').selectedOptions[0].textContent.includes(' · ')")
     assert tab.problems() == []
     tab.js("document.getElementById('diff-link').click()")
