@@ -23,15 +23,14 @@ from rok_compare.extract.year_patterns import (
     ADOPTED,
     DATE_SPAN,
     DOCUMENT_WORDS,
-    ISO_DATE_SPAN,
     LAW,
-    NAMED_DATE_SPAN,
     NOT_VALIDITY,
     OPEN_VALIDITY,
     SINGLE_YEAR,
-    SPAN,
+    SPAN_PATTERNS,
     THIS_DOCUMENT,
     YEAR,
+    span_years,
 )
 from rok_compare.model import BlockKind, County, DocType, Period, SegmentedDocument
 
@@ -221,13 +220,10 @@ def _span_near_document_word(doc: SegmentedDocument) -> Period | None:
 
 
 def _first_span(text: str) -> Period | None:
-    spans = (ISO_DATE_SPAN, NAMED_DATE_SPAN, SPAN, DATE_SPAN)
-    for match in [found for pattern in spans for found in pattern.finditer(text)]:
-        start = int(match.group(1))
-        end_text = match.group(2)
-        end = int(end_text) if len(end_text) == 4 else (start // 100) * 100 + int(end_text)
-        if start <= end <= start + 12:
-            return Period(start, end)
+    for match in [found for pattern in SPAN_PATTERNS for found in pattern.finditer(text)]:
+        years = span_years(match)
+        if years:
+            return Period(*years)
     return None
 
 

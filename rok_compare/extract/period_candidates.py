@@ -22,21 +22,18 @@ from rok_compare.extract.metadata import head_texts, sentences_and_headings
 from rok_compare.extract.sites import bin_of, stems
 from rok_compare.extract.year_patterns import (
     ADOPTED,
-    DATE_SPAN,
     DOCUMENT_WORDS,
-    ISO_DATE_SPAN,
     LAW,
-    NAMED_DATE_SPAN,
     NOT_VALIDITY,
     OPEN_VALIDITY,
-    SPAN,
+    SPAN_PATTERNS,
     YEAR,
+    span_years,
 )
 from rok_compare.model import DocType, Period, SegmentedDocument
 
 WINDOW = 4
 """Words on each side of a year that describe it ("antagen av kommunfullmäktige", "under perioden")."""
-MAX_SPAN_YEARS = 12
 _ANY_YEAR = re.compile(rf"(?<![\d/:.])({YEAR})(-\d\d-\d\d)?(?![\d/:])")
 _OPEN_ENDED = re.compile(r"\b(tills vidare|och framåt|framöver)\b", re.I)
 
@@ -109,15 +106,12 @@ def _places(texts: Sequence[str], heads: Sequence[str]) -> Iterator[_Place]:
     for index, text in enumerate(texts):
         in_head = text in heads
         taken: list[tuple[int, int]] = []
-        for shape, pattern in (("span", ISO_DATE_SPAN), ("span", NAMED_DATE_SPAN), ("span", SPAN),
-                               ("span", DATE_SPAN)):
+        for pattern in SPAN_PATTERNS:
             for match in pattern.finditer(text):
-                start = int(match.group(1))
-                end_text = match.group(2)
-                end = int(end_text) if len(end_text) == 4 else (start // 100) * 100 + int(end_text)
-                if start <= end <= start + MAX_SPAN_YEARS and not _overlaps(match.span(), taken):
+                years = span_years(match)
+                if years and not _overlaps(match.span(), taken):
                     taken.append(match.span())
-                    yield _Place(Period(start, end), shape, text, *match.span(), index, in_head)
+                    yield _Place(Period(*years), "span", text, *match.span(), index, in_head)
         for match in OPEN_VALIDITY.finditer(text):
             if match.group(1) and not _overlaps(match.span(3), taken):
                 taken.append(match.span(3))

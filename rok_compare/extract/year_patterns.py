@@ -44,3 +44,16 @@ NOT_VALIDITY = re.compile(r"\b(under åren|(?<!för )åren|mellan åren|prognos|
 ADOPTED = re.compile(rf"\b(antagen|antogs|fastställd|fastställdes|beslutad|beslutades|undertecknad|undertecknades|"
                       rf"undertecknats|tecknad|tecknades|tecknats)\b[^.\n]{{0,60}}?({YEAR})",
                       re.I)
+
+SPAN_PATTERNS = (ISO_DATE_SPAN, NAMED_DATE_SPAN, SPAN, DATE_SPAN)
+"""Every way a span of years is written, most specific first."""
+MAX_SPAN_YEARS = 12
+"""A longer "span" is two unrelated years ("1994–2019"), not a period of validity."""
+
+
+def span_years(match: re.Match[str]) -> tuple[int, int] | None:
+    """The first and last year of a span match ("2019-21" ends 2021), or None when it is no period."""
+    start = int(match.group(1))
+    end_text = match.group(2)
+    end = int(end_text) if len(end_text) == 4 else (start // 100) * 100 + int(end_text)
+    return (start, end) if start <= end <= start + MAX_SPAN_YEARS else None
