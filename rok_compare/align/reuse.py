@@ -6,7 +6,9 @@
    finder costs ~200 µs a clause, seven times the rest of normalisation, and the lists already
    reduce "Länsstyrelsen i Jämtlands län" and "... Norrbottens län" to the same words.
 2. Candidate pairs among the distinct texts come from MinHash LSH over stem sets with very
-   common stems pruned (:mod:`lsh`): sub-quadratic, about linear in the corpus size.
+   common stems pruned (:mod:`lsh`): sub-quadratic, about linear in the corpus size. A text's
+   signature depends on that text alone, so the store updates its clusters one document at a
+   time with the same result (:mod:`rok_compare.store.reuse_index`).
 3. Each candidate is verified with rapidfuzz's ``ratio`` on the normalised stems:
    ``REUSE_MIN`` = 0.7 (every gold edited pair of the seeds scores >= 0.72; of the cross-document
    pairs of seeds + dev that score 0.60-0.70, nearly all are mere topic neighbours), and
@@ -54,24 +56,41 @@ class ClusterLabels:
 
 
 def cluster_texts(texts: Sequence[str], doc_ids: np.ndarray, threshold: float = REUSE_MIN,
-                  min_docs: int = 2, max_df: float = 0.05, lsh: MinHashLSH | None = None,
+                  min_docs: int = 2, common: frozenset[str] | None = None, lsh: MinHashLSH | None = None,
                   use_registry: bool = False) -> ClusterLabels:
     """Cluster clause texts (``doc_ids[k]``: the document of ``texts[k]``) by reused wording."""
     stems = [n.stems for n in normalize_many(list(texts), use_registry)]
-    index: dict[str, int] = {}
-    inverse = np.fromiter((index.setdefault(s, len(index)) for s in stems), dtype=np.int64, count=len(stems))
-    unique = list(index)
-    sets = term_sets(unique, max_df) if unique else sparse.csr_matrix((0, 0))
-    pairs = (lsh or MinHashLSH()).candidates(sets) if len(unique) > 1 else np.zeros((0, 2), np.int64)
-    keep = _verify(unique, pairs, threshold)
-    edges = pairs[keep]
-    graph = sparse.coo_matrix((np.ones(len(edges), np.int8), (edges[:, 0], edges[:, 1])),
-                              shape=(len(unique), len(unique)))
-    _, component = connected_components(graph, directed=False)
+    unique = sorted(set(stems))
+    index = {s: k for k, s in enumerate(unique)}
+    inverse = np.fromiter((index[s] for s in stems), dtype=np.int64, count=len(stems))
+    graph = reuse_graph(unique, threshold, common, lsh)
+    edges = graph.edges
+    adjacency = sparse.coo_matrix((np.ones(len(edges), np.int8), (edges[:, 0], edges[:, 1])),
+                                  shape=(len(unique), len(unique)))
+    _, component = connected_components(adjacency, directed=False)
     labels = component[inverse] if len(inverse) else np.zeros(0, np.int64)
     labels[np.array([not s for s in stems], dtype=bool)] = -1
     labels, n_clusters = _keep_shared(labels, np.asarray(doc_ids), min_docs)
-    return ClusterLabels(labels, n_clusters, len(pairs), int(keep.sum()))
+    return ClusterLabels(labels, n_clusters, graph.candidates, len(edges))
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseGraph:
+    """Verified pairs (indexes into the distinct stem texts, ``i < j``) and the candidates tried."""
+
+    edges: np.ndarray
+    candidates: int
+
+
+def reuse_graph(unique: Sequence[str], threshold: float = REUSE_MIN, common: frozenset[str] | None = None,
+                lsh: MinHashLSH | None = None) -> ReuseGraph:
+    """The reuse edges among distinct stem texts (``unique``, in sorted order: the LSH chains of
+    large buckets follow the rows' order): MinHash LSH candidates that pass :func:`verify_pairs`."""
+    if len(unique) < 2:
+        return ReuseGraph(np.zeros((0, 2), np.int64), 0)
+    pairs = (lsh or MinHashLSH()).candidates(term_sets(unique, common))
+    keep = verify_pairs([unique[i] for i in pairs[:, 0]], [unique[j] for j in pairs[:, 1]], threshold)
+    return ReuseGraph(pairs[keep], len(pairs))
 
 
 def cluster_clauses(texts: Sequence[str], doc_ids: Sequence[int] | np.ndarray, min_docs: int = 2,
@@ -94,15 +113,15 @@ def cluster_clauses(texts: Sequence[str], doc_ids: Sequence[int] | np.ndarray, m
     return ClusterLabels(labels, result.n_clusters, result.candidates, result.verified)
 
 
-def _verify(unique: list[str], pairs: np.ndarray, threshold: float, batch: int = 500_000) -> np.ndarray:
-    """Which candidate pairs reach ``threshold`` by rapidfuzz ``ratio`` on the stems."""
-    keep = np.zeros(len(pairs), dtype=bool)
-    for start in range(0, len(pairs), batch):
-        chunk = pairs[start:start + batch]
-        left = [unique[i] for i in chunk[:, 0]]
-        right = [unique[j] for j in chunk[:, 1]]
-        scores = process.cpdist(left, right, scorer=fuzz.ratio, workers=-1, dtype=np.float32)
-        words = np.array([min(a.count(" "), b.count(" ")) + 1 for a, b in zip(left, right, strict=True)])
+def verify_pairs(left: Sequence[str], right: Sequence[str], threshold: float = REUSE_MIN,
+                 batch: int = 500_000) -> np.ndarray:
+    """Which pairs of stem texts ``(left[k], right[k])`` are one wording: rapidfuzz ``ratio`` at least
+    ``threshold`` (``SHORT_MIN`` when the shorter has under ``SHORT_WORDS`` words)."""
+    keep = np.zeros(len(left), dtype=bool)
+    for start in range(0, len(left), batch):
+        a, b = left[start:start + batch], right[start:start + batch]
+        scores = process.cpdist(a, b, scorer=fuzz.ratio, workers=-1, dtype=np.float32)
+        words = np.array([min(x.count(" "), y.count(" ")) + 1 for x, y in zip(a, b, strict=True)])
         needed = np.where(words < SHORT_WORDS, max(threshold, SHORT_MIN), threshold)
         keep[start:start + batch] = scores >= needed * 100
     return keep
