@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+import ahocorasick
+
 from rok_compare.extract.party_records import CountyInfo
 from rok_compare.extract.registry import PartyRegistry
 from rok_compare.model import County, PartyKind
@@ -357,25 +359,54 @@ def with_party_names(text: str, mentions: MentionIndex, parties) -> MentionIndex
     extra: list[OrgMention] = []
     taken = _Taken([])
 
-    def add(match: re.Match[str], party) -> None:
-        nearby = mentions.within(match.start() - 80, match.end())
-        if any(m.start < match.end() and match.start() < m.end for m in nearby) \
-                or taken.overlaps(match.start(), match.end()):
+    def add(start: int, end: int, party) -> None:
+        nearby = mentions.within(start - 80, end)
+        if any(m.start < end and start < m.end for m in nearby) or taken.overlaps(start, end):
             return
-        extra.append(OrgMention(match.start(), match.end(), match.group(), party.canonical, party.kind,
-                                current=party.current))
-        taken.add(match.start(), match.end())
+        extra.append(OrgMention(start, end, text[start:end], party.canonical, party.kind, current=party.current))
+        taken.add(start, end)
 
+    occurrences = name_occurrences(text, [party.name for party in parties if len(party.name) >= 4])
     for party in parties:
         if len(party.name) >= 4:
-            for match in re.finditer(rf"(?<![\wåäö]){re.escape(party.name)}(?![\wåäö])", text):
-                add(match, party)
+            for start in occurrences[party.name]:
+                add(start, start + len(party.name), party)
     for kind, word, pattern in _party_roles():
         of_kind = [p for p in parties if p.kind is kind and not p.canonical[:1].islower() and word in p.canonical]
         if len(of_kind) == 1:
             for match in pattern.finditer(text):
-                add(match, of_kind[0])
+                add(match.start(), match.end(), of_kind[0])
     return MentionIndex([*mentions, *extra]) if extra else mentions
+
+
+def name_occurrences(text: str, names: Sequence[str]) -> dict[str, list[int]]:
+    """Where each name stands in ``text`` as a whole word (no word character right before or after),
+    in text order: what ``re.finditer`` of each name between word boundaries would find, names that
+    overlap one another included, in one Aho-Corasick pass over the text for all names together
+    (one regex per name cost a scan of the whole text per party)."""
+    found: dict[str, list[int]] = {name: [] for name in names}
+    if not found:
+        return found
+    automaton = ahocorasick.Automaton()
+    for name in found:
+        automaton.add_word(name, name)
+    automaton.make_automaton()
+    free_from: dict[str, int] = {}  # like finditer, a name's next match starts after its last one
+    for last, name in automaton.iter(text):
+        start, end = last - len(name) + 1, last + 1
+        if start < free_from.get(name, 0) or not _word_edge(text, start - 1) or not _word_edge(text, end):
+            continue
+        found[name].append(start)
+        free_from[name] = end
+    return found
+
+
+def _word_edge(text: str, index: int) -> bool:
+    """Whether ``text[index]`` is no word character (as the regex ``\\w``; outside the text counts)."""
+    if index < 0 or index >= len(text):
+        return True
+    char = text[index]
+    return not (char.isalnum() or char == "_")
 
 
 @cache
