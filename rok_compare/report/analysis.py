@@ -2,9 +2,7 @@
 
 County similarity is :func:`rok_compare.align.matrix.similarity_matrix` over the store's reuse
 clusters (share of clauses with a match in the other county), which costs nothing beyond reading
-the clusters. A document's most similar other document is the one sharing the most reuse
-clusters with it, ties and documents without shared clauses decided by the cosine of their
-stemmed, name-masked word TF-IDF vectors (one sparse product for the whole corpus). Comparison
+the clusters. A document's most similar other document is in :mod:`.nearest`. Comparison
 pages align the two documents' clauses with :func:`rok_compare.align.align`. Revisions are the
 consecutive versions of each lineage of :func:`rok_compare.align.lineage.find_lineages` (versions
 of one agreement linked by shared clauses, title, parties, vocabulary and period, not by county).
@@ -71,97 +69,33 @@ def county_similarity(data: ReportData) -> CountySimilarity:
     return CountySimilarity(order, values, [sizes[c] for c in order])
 
 
-def county_vocabulary(data: ReportData) -> CountySimilarity:
-    """County × county cosine of word TF-IDF over all of each county's clauses (stemmed, names masked)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
+def document_stems(data: ReportData) -> list[str]:
+    """Each document's clauses as stems with names masked (:func:`rok_compare.align.normalize.normalize_many`),
+    joined: normalised once for the whole corpus (boilerplate recurs, and each wording is normalised once)."""
     from rok_compare.align.normalize import normalize_many
 
+    norms = iter(normalize_many([c.text for d in data.documents for c in d.clauses]))
+    return [" ".join(next(norms).stems for _ in d.clauses) for d in data.documents]
+
+
+def county_vocabulary(data: ReportData, stems: Sequence[str]) -> CountySimilarity:
+    """County × county cosine of word TF-IDF over all of each county's clauses (``stems``: each
+    document's, from :func:`document_stems`)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     texts: dict[str, list[str]] = defaultdict(list)
-    for doc in data.documents:
-        texts[doc.county_label].extend(c.text for c in doc.clauses)
+    clauses: dict[str, int] = defaultdict(int)
+    for doc, doc_stems in zip(data.documents, stems, strict=True):
+        if doc.clauses:
+            texts[doc.county_label].append(doc_stems)
+            clauses[doc.county_label] += len(doc.clauses)
     labels = [c for c in data.counties if texts.get(c)]
-    joined = [" ".join(nt.stems for nt in normalize_many(texts[c])) for c in labels]
+    joined = [" ".join(texts[c]) for c in labels]
     values = np.zeros((len(labels), len(labels)))
     if any(t.strip() for t in joined):
         vectors = TfidfVectorizer(analyzer=str.split, sublinear_tf=True).fit_transform(joined)
         values = (vectors @ vectors.T).toarray()
-    return CountySimilarity(labels, values, [len(texts[c]) for c in labels])
-
-
-@dataclass(slots=True)
-class DocumentSimilarity:
-    """Documents × documents in ``data.documents`` order."""
-
-    cosine: np.ndarray
-    """Word cosine of the documents' stemmed, name-masked TF-IDF vectors."""
-    shared: np.ndarray
-    """Reuse clusters the two documents share."""
-    score: np.ndarray
-    """Shared clusters plus cosine (ranks by shared clauses first); -1 on the diagonal."""
-
-
-def document_similarity(data: ReportData) -> DocumentSimilarity:
-    """Shared reuse clusters and word cosine of every two documents."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from rok_compare.align.normalize import normalize_many
-
-    docs = data.documents
-    n = len(docs)
-    if n == 0:
-        return DocumentSimilarity(np.zeros((0, 0)), np.zeros((0, 0)), np.zeros((0, 0)))
-    texts = [" ".join(nt.stems for nt in normalize_many([c.text for c in d.clauses])) for d in docs]
-    cosine = np.zeros((n, n))
-    if any(t.strip() for t in texts):
-        vectors = TfidfVectorizer(analyzer=str.split, sublinear_tf=True).fit_transform(texts)
-        cosine = (vectors @ vectors.T).toarray()
-    shared = np.zeros((n, n))
-    position = {d.id: k for k, d in enumerate(docs)}
-    for cluster in data.clusters:
-        members = sorted({position[m.document_id] for m in cluster.members if m.document_id in position})
-        for i in members:
-            for j in members:
-                shared[i, j] += 1
-    score = shared + np.minimum(cosine, 0.999)
-    np.fill_diagonal(score, -1.0)
-    return DocumentSimilarity(cosine, shared, score)
-
-
-def nearest_pairs(data: ReportData, similarity: DocumentSimilarity) -> dict[int, Pair]:
-    """For each document, its most similar other document (when anything is similar enough)."""
-    score = similarity.score
-    nearest: dict[int, Pair] = {}
-    for i, doc in enumerate(data.documents):
-        if len(data.documents) < 2 or not doc.clauses:
-            continue
-        j = int(np.argmax(score[i]))
-        if score[i, j] < MIN_COSINE or not data.documents[j].clauses:
-            continue
-        a, b = sorted((doc.id, data.documents[j].id))
-        nearest[doc.id] = Pair(a, b, "similar", float(score[i, j]))
-    return nearest
-
-
-def county_pairs(data: ReportData, similarity: DocumentSimilarity) -> dict[frozenset[str], Pair]:
-    """For every two counties that share a reuse cluster, their two most similar documents (one from
-    each, sharing most clusters): what a county × county heatmap cell leads to. Counties related by
-    vocabulary alone get no precomputed comparison (``rok serve`` compares any two)."""
-    members: dict[str, list[int]] = defaultdict(list)
-    for k, doc in enumerate(data.documents):
-        if doc.clauses:
-            members[doc.county_label].append(k)
-    counties = [c for c in data.counties if c in members]
-    pairs: dict[frozenset[str], Pair] = {}
-    for x, first in enumerate(counties):
-        for second in counties[x + 1:]:
-            block = similarity.score[np.ix_(members[first], members[second])]
-            i, j = np.unravel_index(int(np.argmax(block)), block.shape)
-            if block[i, j] < 1:  # no shared cluster: the alignment would be empty
-                continue
-            a, b = sorted((data.documents[members[first][i]].id, data.documents[members[second][j]].id))
-            pairs[frozenset((first, second))] = Pair(a, b, "county", float(block[i, j]))
-    return pairs
+    return CountySimilarity(labels, values, [clauses[c] for c in labels])
 
 
 def lineages(data: ReportData, db_path: str | Path | None) -> list[Lineage]:

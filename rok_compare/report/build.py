@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from rok_compare.report import analysis
-from rok_compare.report.aligning import align_pairs
+from rok_compare.report import analysis, nearest
+from rok_compare.report.aligning import AlignStats, align_pairs
 from rok_compare.report.data import ReportData, load
 from rok_compare.report.manifest import ManifestError, previous_files, remove_stale, write_atomic, write_manifest
 from rok_compare.report.pages import corpus, documents, entities, overview
+from rok_compare.store.alignment_cache import AlignmentCache
 
 STATIC = ("style.css", "search.js", "tables.js", "links.js")
 
@@ -39,6 +40,12 @@ class ReportSummary:
     documents: int
     comparisons: int
     seconds: float
+    aligned: int = 0
+    """Comparisons aligned in this build (the others came from the store's alignment cache)."""
+    cached: int = 0
+    """Comparisons read from the store's alignment cache."""
+    align_cpu_seconds: float = 0.0
+    """CPU time spent aligning, in this process and its workers."""
 
 
 def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool = False,
@@ -46,7 +53,9 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
     """Read the store at ``db_path`` and write the site into ``out_dir`` (created if needed).
 
     ``workers`` processes align the side-by-side comparisons (default: one per core, at most 4;
-    1 aligns in this process).
+    1 aligns in this process). Comparisons aligned before, of unchanged documents by the same
+    aligner, are read from the store's alignment cache; new ones are added to it when the store
+    can be written.
 
     A non-empty ``out_dir`` that holds no earlier report is refused unless ``force``; either way
     only files that this or an earlier build wrote are ever replaced or deleted.
@@ -62,10 +71,12 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
     data = load(db_path)
     lineages = analysis.lineages(data, db_path)
     writer = _Writer(out)
-    similarity = analysis.document_similarity(data)
-    county_pairs = analysis.county_pairs(data, similarity)
+    stems = analysis.document_stems(data)
+    similarity = nearest.document_similarity(data, stems)
+    county_pairs = nearest.county_pairs(data, similarity)
+    stats = AlignStats()
     pairs = _write_comparisons(data, writer, analysis.comparison_pairs(
-        analysis.lineage_pairs(lineages), analysis.nearest_pairs(data, similarity), county_pairs), workers)
+        analysis.lineage_pairs(lineages), nearest.nearest_pairs(data, similarity), county_pairs), workers, stats)
     data.comparisons = {frozenset((p.a, p.b)): p.page for p in pairs}
     by_doc: dict[int, list[analysis.Pair]] = {}
     for pair in pairs:
@@ -79,7 +90,7 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
     writer.write("parties.html", overview.parties_page(data))
     writer.write("themes.html", overview.themes_page(data))
     writer.write("similarity.html", corpus.similarity_page(data, analysis.county_similarity(data),
-                                                           analysis.county_vocabulary(data), county_pairs))
+                                                           analysis.county_vocabulary(data, stems), county_pairs))
     writer.write("reuse.html", corpus.reuse_page(data))
     writer.write("timeline.html", corpus.timeline_page(data, lineages))
     writer.write("search.html", corpus.search_page(data))
@@ -94,20 +105,25 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
         writer.write(name, static.joinpath(name).read_text(encoding="utf-8"))
     writer.finish(previous)
     return ReportSummary(out, out / "index.html", writer.pages, len(data.documents), len(pairs),
-                         time.perf_counter() - started)
+                         time.perf_counter() - started, stats.aligned, stats.cached, stats.cpu_seconds)
 
 
 def _write_comparisons(data: ReportData, writer: _Writer, pairs: list[analysis.Pair],
-                       workers: int | None) -> list[analysis.Pair]:
+                       workers: int | None, stats: AlignStats) -> list[analysis.Pair]:
     """Align every pair shown side by side (consecutive versions of each lineage, each document's
     nearest, the closest documents of every two counties), write its page and the index of comparisons."""
     summaries, kept = {}, []
-    for pair, alignment in zip(pairs, align_pairs(data, pairs, workers), strict=True):
-        if pair.reason != "revision" and not alignment.pairs:
-            continue  # near by vocabulary only, without a single clause in common: nothing to show
-        kept.append(pair)
-        summaries[pair] = alignment.summary.to_dict()
-        writer.write(pair.page, documents.compare_page(data, pair, alignment))
+    cache = AlignmentCache.open(data.db_path)
+    try:
+        for pair, alignment in zip(pairs, align_pairs(data, pairs, workers, cache, stats), strict=True):
+            if pair.reason != "revision" and not alignment.pairs:
+                continue  # near by vocabulary only, without a single clause in common: nothing to show
+            kept.append(pair)
+            summaries[pair] = alignment.summary.to_dict()
+            writer.write(pair.page, documents.compare_page(data, pair, alignment))
+    finally:
+        if cache is not None:
+            cache.close()
     writer.write("compare.html", corpus.compare_index_page(data, kept, summaries))
     return kept
 

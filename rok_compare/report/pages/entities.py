@@ -9,9 +9,10 @@ from collections.abc import Sequence
 
 from rok_compare.extract.strength import strength_level, strength_rules
 from rok_compare.report import charts
-from rok_compare.report.analysis import DocumentSimilarity, Lineage
+from rok_compare.report.analysis import Lineage
 from rok_compare.report.data import DocumentInfo, ReportData
 from rok_compare.report.markup import Cell, Column, Markup, badge, el, link, page, section, stat_cards, table
+from rok_compare.report.nearest import DocumentSimilarity
 from rok_compare.report.pages.common import (
     compare_link,
     county_link,
@@ -30,6 +31,8 @@ ROOT = "../"
 JOINTLY = "all parties jointly"
 HEAD = 26
 """Characters of a short title kept in a rotated column header (the whole label is its tooltip)."""
+MATRIX_DOCUMENTS = 40
+"""Documents in a county's document × document table: a county with more shows its newest."""
 
 
 def strengths() -> list[str]:
@@ -141,9 +144,11 @@ def county_page(data: ReportData, county: str, lineages: Sequence[Lineage], simi
         section(f"Documents ({len(docs)})", table(
             [*document_columns(), Column("Clauses", "number"), Column("Commitments", "number"),
              Column("Parties", filter=True, key="party")], doc_rows, name=f"documents-{_county_stem(data, county)}")),
-        section("Document × document", _document_matrix(data, docs, similarity),
+        section("Document × document", _document_matrix(data, _newest(docs), similarity),
                 note="Word cosine (in percent) of two documents; a cell opens the two side by side "
-                     "(when the report has that comparison, or always with rok serve).")
+                     "(when the report has that comparison, or always with rok serve)."
+                     + (f" The {MATRIX_DOCUMENTS} newest of the county's {len(docs)} documents; "
+                        "rok similarity --by document gives all." if len(docs) > MATRIX_DOCUMENTS else ""))
         if len(docs) > 1 else None,
         section(f"Parties ({len(parties)})", table(
             [Column("Party"), Column("Kind", filter=True, key="kind"), Column("Documents", "number"),
@@ -161,15 +166,26 @@ def _county_stem(data: ReportData, county: str) -> str:
     return "county-" + data.county_pages[county].rsplit("/", 1)[-1].removesuffix(".html")
 
 
+def _newest(docs: list[DocumentInfo]) -> list[DocumentInfo]:
+    """The :data:`MATRIX_DOCUMENTS` documents with the latest periods (undated ones count as oldest), in
+    the order given."""
+    if len(docs) <= MATRIX_DOCUMENTS:
+        return docs
+    by_date = sorted(docs, key=lambda d: (d.period_start is not None, d.period_start or 0, d.id))
+    chosen = {d.id for d in by_date[-MATRIX_DOCUMENTS:]}
+    return [d for d in docs if d.id in chosen]
+
+
 def _document_matrix(data: ReportData, docs: list[DocumentInfo], similarity: DocumentSimilarity) -> Markup:
     position = {d.id: k for k, d in enumerate(data.documents)}
     index = [position[d.id] for d in docs]
-    values = [[0.0 if i == j else float(similarity.cosine[i, j]) for j in index] for i in index]
+    cosine, shared = similarity.cosine(index, index), similarity.shared(index, index)
+    values = [[0.0 if i == j else float(cosine[i, j]) for j in range(len(index))] for i in range(len(index))]
     shown = [[compare_link(data, a.id, b.id, f"{v:.0%}".rstrip("%"), ROOT) if a.id != b.id else ""
               for b, v in zip(docs, row, strict=True)] for a, row in zip(docs, values, strict=True)]
-    titles = [[f"{a.label} ~ {b.label}: word cosine {v:.0%}, "
-               f"{int(similarity.shared[position[a.id], position[b.id]])} shared reuse cluster(s)"
-               for b, v in zip(docs, row, strict=True)] for a, row in zip(docs, values, strict=True)]
+    titles = [[f"{a.label} ~ {b.label}: word cosine {v:.0%}, {int(shared[i, j])} shared reuse cluster(s)"
+               for j, (b, v) in enumerate(zip(docs, row, strict=True))]
+              for i, (a, row) in enumerate(zip(docs, values, strict=True))]
     heads = [d.short_title if len(d.short_title) <= HEAD else d.short_title[:HEAD - 1].rstrip() + "…" for d in docs]
     return heat_table([doc_link(d, ROOT, d.short_title) for d in docs], heads, values, shown,
                       titles, corner="document \\ document",
