@@ -56,7 +56,8 @@ def test_interrupted_clustering_is_finished_by_the_next_run(corpus: Path, tmp_pa
         raise KeyboardInterrupt
 
     db = tmp_path / "rok.db"
-    monkeypatch.setattr("rok_compare.align.reuse.cluster_texts", ctrl_c)
+    monkeypatch.setattr("rok_compare.store.reuse_index.rebuild_index", ctrl_c)  # a first clustering
+    monkeypatch.setattr("rok_compare.store.reuse_index.update_index", ctrl_c)  # a later one
     with pytest.raises(KeyboardInterrupt) as interrupted:  # today: a bare KeyboardInterrupt
         ingest([corpus], db, extractor=PARAGRAPHS)
     assert isinstance(interrupted.value, IngestInterrupted)
@@ -84,7 +85,8 @@ def test_ctrl_c_during_clustering_prints_one_line(corpus: Path, tmp_path: Path,
     def ctrl_c(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("rok_compare.align.reuse.cluster_texts", ctrl_c)
+    monkeypatch.setattr("rok_compare.store.reuse_index.rebuild_index", ctrl_c)  # a first clustering
+    monkeypatch.setattr("rok_compare.store.reuse_index.update_index", ctrl_c)  # a later one
     monkeypatch.setenv("ROK_EXTRACTOR", PARAGRAPHS)
     result = runner.invoke(app, ["ingest", str(corpus), "--db", str(tmp_path / "rok.db"), "-w", "1"])
     assert result.exit_code == 130

@@ -170,7 +170,7 @@ def test_reuse_clusters_fall_back_to_exact_copies(tmp_path: Path, monkeypatch: p
         for name in ("a", "b", "c"):
             write_agreement(store, make_agreement(tmp_path / f"{name}.txt", [shared, f"Unik klausul för {name}."]))
 
-        def broken(store: Store) -> None:
+        def broken(store: Store, rebuild: bool = False) -> None:
             raise ImportError("no align package")
 
         monkeypatch.setattr(reuse, "_align_clusters", broken)

@@ -74,12 +74,15 @@ def reuse_command(
     query: Annotated[str | None, typer.Option("--query", help=_QUERY_HELP, show_default=False)] = None,
     no_csv_guard: Annotated[bool, typer.Option("--no-csv-guard", help=_CSV_GUARD_HELP)] = False,
     db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help=_REBUILD_HELP)] = False,
 ) -> None:
     """Clauses that recur across documents, and each document's distinctive clauses; or, with
     --query, where a given passage recurs."""
     if query is not None and exclude_within is not None:
         fail("--query and --exclude-within cannot be combined (a passage is looked for in every document)")
         raise typer.Exit(code=2)
+    if rebuild:
+        _rebuild(db)
     passage = _passage(query) if query is not None else None
     with Progress("reuse") as progress:
         documents, failures = _load(names or [], db, progress)
@@ -101,6 +104,35 @@ def reuse_command(
             text = _reuse_text(found, min_docs) if passage is None else _passage_text(found)
             typer.echo(terminal_safe(text), nl=False)
     report_failures(failures)
+
+
+_REBUILD_HELP = ("First cluster every clause of the store again and rebuild its reuse index (ingest and prune "
+                 "update both incrementally); the store is --db, else $ROK_DB, else rok.db.")
+
+
+def _rebuild(db: Path | None) -> None:
+    """``--rebuild``: the full clustering pass over the store, reported on stderr."""
+    import time
+
+    from rok_compare.store import default_db_path
+    from rok_compare.store.database import Store, StoreError
+    from rok_compare.store.reuse import recompute_reuse_clusters
+
+    path = db or default_db_path()
+    if not path.is_file():
+        fail(f"--rebuild: no store at {path} (name the store with --db)")
+        raise typer.Exit(code=2)
+    started = time.perf_counter()
+    try:
+        with Store.open(path) as store:
+            summary = recompute_reuse_clusters(store, rebuild=True)
+    except StoreError as error:
+        fail(f"--rebuild: {error}")
+        raise typer.Exit(code=2) from None
+    if summary.note:
+        typer.echo(f"warning: {summary.note}; clusters hold identical clauses only", err=True)
+    typer.echo(f"reuse index rebuilt: {summary.clusters} clusters of {summary.clauses} clauses "
+               f"({time.perf_counter() - started:.1f} s)", err=True)
 
 
 def _passage(value: str) -> str:

@@ -1,12 +1,14 @@
-"""Recompute the store's reuse clusters (the same clause in several documents) after a batch.
+"""Keep the store's reuse clusters (the same clause in several documents) up to date after a batch.
 
 The clustering is :func:`rok_compare.align.reuse.cluster_clauses`, the same function with the same
 parameters as ``rok reuse`` and ``rok similarity`` (normalised stems, MinHash LSH candidates,
 rapidfuzz verification: exact copies and edited ones alike), so the store's clusters and theirs
-agree for the same clauses. It orders clauses by text, so the result does not depend on the order
-in which a batch's workers finished. If the align package is missing or fails, the store falls
-back to grouping clauses whose normalised text is identical in at least two documents
-(``method = 'exact'``), so an ingest never fails for want of clusters.
+agree for the same clauses. It is kept incrementally (:mod:`rok_compare.store.reuse_index`): a
+batch updates the clusters its clauses touch, with the result a full pass would give, and only the
+first clustering of a store (or ``rok reuse --rebuild``) clusters every clause. If the align
+package is missing or fails, the store falls back to grouping clauses whose normalised text is
+identical in at least two documents (``method = 'exact'``), so an ingest never fails for want of
+clusters; the index is then built again by the next clustering.
 """
 
 from __future__ import annotations
@@ -32,51 +34,87 @@ class ReuseSummary:
     clauses: int
     note: str | None = None
     """Why the fallback was used, when it was."""
+    full: bool = True
+    """Every clause clustered again (a first clustering, ``--rebuild``, the fallback), or only the
+    clusters a change touched."""
+    updated: int = 0
+    """Clusters written (the others were left as they were)."""
 
 
-def recompute_reuse_clusters(store: Store, method: str = "align") -> ReuseSummary:
-    """Replace the reuse clusters with fresh ones over the whole corpus, in one transaction."""
+def recompute_reuse_clusters(store: Store, method: str = "align", rebuild: bool = False) -> ReuseSummary:
+    """Bring the reuse clusters up to date with the clauses, in one transaction: incrementally from
+    the changes since the last clustering, or over the whole corpus when ``rebuild`` is set or the
+    store has no reuse index yet."""
     if method == "align":
         try:
-            return _align_clusters(store)
+            return _align_clusters(store, rebuild)
         except Exception as error:  # the store stays usable; say why clusters are exact-only
             note = f"align clustering unavailable ({type(error).__name__}: {error})"
             log.warning(note)
             summary = _exact_clusters(store)
-            return ReuseSummary(summary.method, summary.clusters, summary.clauses, note)
+            return ReuseSummary(summary.method, summary.clusters, summary.clauses, note, True, summary.updated)
     return _exact_clusters(store)
 
 
-def _align_clusters(store: Store) -> ReuseSummary:
+def _align_clusters(store: Store, rebuild: bool) -> ReuseSummary:
+    from rok_compare.store import reuse_index
+
+    stamp = now()
+    with store.transaction() as conn:
+        if rebuild or not reuse_index.index_ready(conn):
+            change = reuse_index.rebuild_index(conn)
+            conn.execute("DELETE FROM reuse_clusters")
+        else:
+            change = reuse_index.update_index(conn)
+            stale = sorted(change.change.removed | set(change.change.groups))
+            for start in range(0, len(stale), 500):
+                chunk = stale[start:start + 500]
+                conn.execute(f"DELETE FROM reuse_clusters WHERE component IN ({','.join('?' * len(chunk))})",  # noqa: S608
+                             chunk)
+        written = _write_clusters(conn, change.change.groups, stamp)
+        _fill_variants(conn, written)
+        _clear_due(conn)
+        clusters, clauses = conn.execute("SELECT COUNT(*), COALESCE(SUM(n_members), 0) FROM reuse_clusters").fetchone()
+    return ReuseSummary("align", clusters, clauses, full=change.full, updated=len(written))
+
+
+def _write_clusters(conn: sqlite3.Connection, groups: dict[int, list[int]], stamp: str) -> list[int]:
+    """Write the cluster of each component whose clauses span two documents; returns their ids."""
     from rapidfuzz import fuzz
 
     from rok_compare.align.reuse import medoid
 
-    ids, doc_ids, texts, labels = _labelled_clauses(store)
-    groups: dict[int, list[int]] = {}
-    for position, label in enumerate(labels):
-        if label >= 0:
-            groups.setdefault(int(label), []).append(position)
-    stamp = now()
-    with store.transaction() as conn:
-        conn.execute("DELETE FROM reuse_clusters")
-        for members in groups.values():
-            wordings: dict[str, int] = {}
-            for k in members:
-                wordings[texts[k]] = wordings.get(texts[k], 0) + 1
-            distinct = sorted(wordings)
-            representative = distinct[medoid(distinct, [wordings[t] for t in distinct])]
-            cur = conn.execute(
-                "INSERT INTO reuse_clusters(method, representative_text, n_members, n_documents, n_variants, "
-                "computed_at) VALUES ('align', ?, ?, ?, ?, ?)",
-                (representative, len(members), len({int(doc_ids[k]) for k in members}), len(distinct), stamp))
-            conn.executemany(
-                "INSERT INTO cluster_members(cluster_id, clause_id, score) VALUES (?, ?, ?)",
-                [(cur.lastrowid, ids[k], round(fuzz.ratio(texts[k], representative) / 100, 4))
-                 for k in members])
-        _fill_variants(conn)
-        _clear_due(conn)
-    return ReuseSummary("align", len(groups), sum(len(m) for m in groups.values()))
+    group_of = {node: number for number, nodes in groups.items() for node in nodes}
+    clauses: dict[int, list[tuple[int, int, str]]] = {}
+    nodes = sorted(group_of)
+    for start in range(0, len(nodes), 500):
+        chunk = nodes[start:start + 500]
+        for node, clause_id, doc_id, text in conn.execute(
+                "SELECT r.node, r.clause_id, r.document_id, c.text FROM reuse_node_clauses r "
+                f"JOIN clauses c ON c.id = r.clause_id WHERE r.node IN ({','.join('?' * len(chunk))})",  # noqa: S608
+                chunk):
+            clauses.setdefault(group_of[node], []).append((clause_id, doc_id, text))
+    written = []
+    for number in sorted(clauses):
+        members = clauses[number]
+        documents = len({doc for _, doc, _ in members})
+        if documents < 2:
+            continue
+        wordings: dict[str, int] = {}
+        for _, _, text in members:
+            wordings[text] = wordings.get(text, 0) + 1
+        distinct = sorted(wordings)
+        representative = distinct[medoid(distinct, [wordings[t] for t in distinct])]
+        cur = conn.execute(
+            "INSERT INTO reuse_clusters(method, representative_text, n_members, n_documents, n_variants, "
+            "computed_at, component) VALUES ('align', ?, ?, ?, ?, ?, ?)",
+            (representative, len(members), documents, len(distinct), stamp, number))
+        assert cur.lastrowid is not None
+        scores = {text: round(fuzz.ratio(text, representative) / 100, 4) for text in distinct}
+        conn.executemany("INSERT INTO cluster_members(cluster_id, clause_id, score) VALUES (?, ?, ?)",
+                         [(cur.lastrowid, clause_id, scores[text]) for clause_id, _, text in members])
+        written.append(cur.lastrowid)
+    return written
 
 
 def _labelled_clauses(store: Store):
@@ -121,9 +159,11 @@ def _exact_clusters(store: Store) -> ReuseSummary:
                          "SELECT ?, id, 1.0 FROM clauses WHERE norm_hash = ? AND length(text) >= ?",
                          (cur.lastrowid, norm, MIN_CHARS))
             members += n_members
-        _fill_variants(conn)
+        _fill_variants(conn, None)
         _clear_due(conn)
-    return ReuseSummary("exact", len(groups), members)
+        # The clusters have no components: the next align clustering builds the index again.
+        conn.execute("DELETE FROM meta WHERE key = 'reuse_index_upto'")
+    return ReuseSummary("exact", len(groups), members, updated=len(groups))
 
 
 def reuse_due(store: Store) -> bool:
@@ -143,9 +183,15 @@ def _clear_due(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO meta(key, value) VALUES ('reuse_due', '0') ON CONFLICT(key) DO UPDATE SET value = '0'")
 
 
-def _fill_variants(conn: sqlite3.Connection) -> None:
-    """Per cluster, its distinct wordings with their document counts (search shows them)."""
-    conn.execute(
-        "INSERT INTO cluster_variants(cluster_id, norm_hash, text, n_documents, n_members) "
-        "SELECT m.cluster_id, c.norm_hash, MIN(c.text), COUNT(DISTINCT c.document_id), COUNT(*) "
-        "FROM cluster_members m JOIN clauses c ON c.id = m.clause_id GROUP BY m.cluster_id, c.norm_hash")
+def _fill_variants(conn: sqlite3.Connection, clusters: list[int] | None) -> None:
+    """Per cluster (of ``clusters``; None: all), its distinct wordings with their document counts
+    (search shows them)."""
+    sql = ("INSERT INTO cluster_variants(cluster_id, norm_hash, text, n_documents, n_members) "
+           "SELECT m.cluster_id, c.norm_hash, MIN(c.text), COUNT(DISTINCT c.document_id), COUNT(*) "
+           "FROM cluster_members m JOIN clauses c ON c.id = m.clause_id {where} GROUP BY m.cluster_id, c.norm_hash")
+    if clusters is None:
+        conn.execute(sql.format(where=""))
+        return
+    for start in range(0, len(clusters), 500):
+        chunk = clusters[start:start + 500]
+        conn.execute(sql.format(where=f"WHERE m.cluster_id IN ({','.join('?' * len(chunk))})"), chunk)

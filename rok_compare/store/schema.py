@@ -223,7 +223,58 @@ def _keep_current_and_sources(conn: sqlite3.Connection) -> None:
                      [(today(canonical, county), party_id) for party_id, canonical, county in rows])
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _keep_current_and_sources]
+_REUSE_INDEX = """
+-- The reuse index (store/reuse_index.py), so that an ingest or a prune updates the reuse clusters
+-- from the changed documents' clauses instead of clustering the whole store again. A node is a
+-- distinct normalised text (stems) of the clauses that count for reuse; its MinHash LSH band keys
+-- find its candidates, the verified pairs are its edges, and the nodes of one connected component
+-- (numbered by its smallest node id) make one cluster when their clauses span two documents.
+CREATE TABLE reuse_nodes (
+    id        INTEGER PRIMARY KEY,
+    stems     TEXT NOT NULL UNIQUE,
+    component INTEGER NOT NULL
+);
+CREATE INDEX reuse_nodes_component ON reuse_nodes(component);
+CREATE TABLE reuse_node_clauses (
+    clause_id   INTEGER PRIMARY KEY,
+    node        INTEGER NOT NULL,
+    document_id INTEGER NOT NULL
+);
+CREATE INDEX reuse_node_clauses_node ON reuse_node_clauses(node);
+CREATE TABLE reuse_bands (
+    band INTEGER NOT NULL,
+    key  INTEGER NOT NULL,
+    node INTEGER NOT NULL,
+    PRIMARY KEY (band, key, node)
+) WITHOUT ROWID;
+-- Verified pairs, both ways (a, b) and (b, a).
+CREATE TABLE reuse_edges (
+    a INTEGER NOT NULL,
+    b INTEGER NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+-- Nodes whose clauses were deleted since the index was last updated.
+CREATE TABLE reuse_dirty (
+    node INTEGER PRIMARY KEY
+);
+CREATE TRIGGER reuse_clauses_ad AFTER DELETE ON clauses BEGIN
+    INSERT OR IGNORE INTO reuse_dirty(node) SELECT node FROM reuse_node_clauses WHERE clause_id = old.id;
+    DELETE FROM reuse_node_clauses WHERE clause_id = old.id;
+END;
+ALTER TABLE reuse_clusters ADD COLUMN component INTEGER;
+CREATE INDEX reuse_clusters_component ON reuse_clusters(component);
+"""
+
+
+def _add_reuse_index(conn: sqlite3.Connection) -> None:
+    """Create the (empty) reuse index. It holds no clause yet (no meta 'reuse_index_upto'): the next
+    clustering builds it over the whole store once, and updates it from then on."""
+    for statement in _split(_REUSE_INDEX):
+        conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _keep_current_and_sources,
+                                                         _add_reuse_index]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

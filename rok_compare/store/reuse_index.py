@@ -1,0 +1,325 @@
+"""The store's reuse index: the clustering of :func:`rok_compare.align.reuse.cluster_clauses`, kept
+up to date one change at a time instead of recomputed over the whole store.
+
+A *node* is a distinct normalised text (stems) of the clauses that count for reuse (``MIN_CHARS``
+characters or more, some stems). Because a node's MinHash signature depends on its own text alone
+(:mod:`rok_compare.align.lsh`), its 32 LSH band keys are stored (``reuse_bands``), and so are the
+verified pairs (``reuse_edges``, both ways) and each node's connected component (numbered by its
+smallest node id). A change then costs what it touches:
+
+* new clauses (ids above the watermark ``meta.reuse_index_upto``; clause ids never come back) join
+  the node of their stems, or make a new node, whose buckets give its candidates;
+* deleted clauses are noted by a trigger (``reuse_dirty``); a node left with no clause goes, with
+  its band keys and edges;
+* a bucket that gains or loses members changes its candidate pairs: all pairs up to
+  ``max_bucket`` members, a chain in (first signature value, stems) order beyond, exactly as
+  :meth:`MinHashLSH.candidates` makes them. New candidates are verified; a chain pair no longer
+  made by any bucket loses its edge;
+* components that gained an edge or a node merge (union-find); components that lost one are
+  split again from their stored edges.
+
+The result equals a full clustering of the same clauses: the same candidates, verified by the
+same test, give the same edges and so the same components (tests/test_reuse_incremental.py).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rok_compare.align.lsh import MinHashLSH, term_sets
+from rok_compare.align.normalize import normalize_many
+from rok_compare.align.reuse import MIN_CHARS, verify_pairs
+from rok_compare.store.reuse_graph import ComponentChange, connect
+
+LSH = MinHashLSH()
+UPTO = "reuse_index_upto"
+"""The meta key of the watermark: the index holds every clause with an id up to it."""
+_CHUNK = 500
+Bucket = tuple[int, int]
+"""(band, key)."""
+
+
+@dataclass(slots=True)
+class IndexChange:
+    """What an update did: the components whose cluster rows must be written again."""
+
+    change: ComponentChange
+    clauses: int = 0
+    nodes_added: int = 0
+    nodes_removed: int = 0
+    edges_added: int = 0
+    edges_removed: int = 0
+    full: bool = False
+
+
+def index_ready(conn: sqlite3.Connection) -> bool:
+    """Whether the index holds the store's clauses up to a watermark (else it must be rebuilt)."""
+    return conn.execute("SELECT 1 FROM meta WHERE key = ?", (UPTO,)).fetchone() is not None
+
+
+def _set_upto(conn: sqlite3.Connection, upto: int) -> None:
+    conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                 (UPTO, str(upto)))
+
+
+def _stems(texts: Sequence[str]) -> list[str]:
+    return [n.stems for n in normalize_many(list(texts), False)]
+
+
+def band_keys(stems: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per text: whether its MinHash set is non-empty, its band keys (n x bands) and its first
+    signature value (the order of a large bucket's chain)."""
+    sets = term_sets(stems)
+    signatures = LSH.signatures(sets)
+    return np.diff(sets.matrix.indptr) > 0, LSH.band_keys(signatures), signatures[:, 0].astype(np.int64)
+
+
+def rebuild_index(conn: sqlite3.Connection) -> IndexChange:
+    """Build the index over every stored clause, from nothing (in the caller's transaction)."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    for table in ("reuse_nodes", "reuse_node_clauses", "reuse_bands", "reuse_edges", "reuse_dirty"):
+        conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+    rows = conn.execute("SELECT id, document_id, text FROM clauses ORDER BY id").fetchall()
+    counted = [row for row in rows if len(row[2]) >= MIN_CHARS]
+    stems = _stems([row[2] for row in counted])
+    unique = sorted({s for s in stems if s})
+    node_of = {s: k + 1 for k, s in enumerate(unique)}  # node ids in stems order, from 1
+    nonempty, keys, sig0 = band_keys(unique)
+    filled = np.flatnonzero(nonempty)
+    pairs = LSH.candidates(term_sets(unique)) if len(unique) > 1 else np.zeros((0, 2), np.int64)
+    keep = verify_pairs([unique[i] for i in pairs[:, 0]], [unique[j] for j in pairs[:, 1]])
+    edges = pairs[keep]
+    graph = sparse.coo_matrix((np.ones(len(edges), np.int8), (edges[:, 0], edges[:, 1])),
+                              shape=(len(unique), len(unique)))
+    _, labels = connected_components(graph, directed=False)
+    first = np.full(labels.max() + 1 if len(labels) else 0, np.iinfo(np.int64).max, np.int64)
+    np.minimum.at(first, labels, np.arange(1, len(unique) + 1))
+    component = first[labels] if len(labels) else labels
+    conn.executemany("INSERT INTO reuse_nodes(id, stems, component) VALUES (?, ?, ?)",
+                     zip(range(1, len(unique) + 1), unique, component.tolist(), strict=True))
+    conn.executemany("INSERT INTO reuse_node_clauses(clause_id, node, document_id) VALUES (?, ?, ?)",
+                     [(cid, node_of[s], doc) for (cid, doc, _), s in zip(counted, stems, strict=True) if s])
+    conn.executemany("INSERT INTO reuse_bands(band, key, node) VALUES (?, ?, ?)",
+                     ((band, int(keys[k, band]), int(k) + 1) for k in filled for band in range(LSH.bands)))
+    ends = (edges + 1).tolist()
+    conn.executemany("INSERT INTO reuse_edges(a, b) VALUES (?, ?)", ((a, b) for a, b in ends))
+    conn.executemany("INSERT INTO reuse_edges(a, b) VALUES (?, ?)", ((b, a) for a, b in ends))
+    _set_upto(conn, max((row[0] for row in rows), default=0))
+    groups: dict[int, list[int]] = {}
+    for node, comp in enumerate(component.tolist(), start=1):
+        groups.setdefault(comp, []).append(node)
+    change = ComponentChange(removed=set(), groups=groups)
+    return IndexChange(change, len(counted), len(unique), 0, len(edges), 0, full=True)
+
+
+@dataclass(slots=True)
+class _Nodes:
+    """Stems, band keys and chain order of the nodes an update looks at (loaded once each)."""
+
+    conn: sqlite3.Connection
+    stems: dict[int, str] = field(default_factory=dict)
+    keys: dict[int, np.ndarray | None] = field(default_factory=dict)
+    order: dict[int, int] = field(default_factory=dict)
+
+    def load(self, nodes: Iterable[int]) -> None:
+        missing = [n for n in set(nodes) if n not in self.stems]
+        for start in range(0, len(missing), _CHUNK):
+            chunk = missing[start:start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            self.stems.update(self.conn.execute(
+                f"SELECT id, stems FROM reuse_nodes WHERE id IN ({marks})", chunk).fetchall())  # noqa: S608
+        self.sign([n for n in missing if n in self.stems])
+
+    def sign(self, nodes: Sequence[int]) -> None:
+        """Band keys and first signature value of ``nodes`` (whose stems are known)."""
+        todo = [n for n in nodes if n not in self.keys]
+        if not todo:
+            return
+        nonempty, keys, sig0 = band_keys([self.stems[n] for n in todo])
+        for k, node in enumerate(todo):
+            self.keys[node] = keys[k] if nonempty[k] else None
+            self.order[node] = int(sig0[k])
+
+    def ordered(self, members: Iterable[int]) -> list[int]:
+        """A bucket's members in chain order: first signature value, then stems."""
+        members = list(members)
+        self.load(members)
+        return sorted(members, key=lambda n: (self.order[n], self.stems[n]))
+
+
+def update_index(conn: sqlite3.Connection) -> IndexChange:
+    """Bring the index up to date with the clauses added and deleted since it was last updated."""
+    upto = int(conn.execute("SELECT value FROM meta WHERE key = ?", (UPTO,)).fetchone()[0])
+    new = conn.execute("SELECT id, document_id, text FROM clauses WHERE id > ? ORDER BY id", (upto,)).fetchall()
+    dirty = [row[0] for row in conn.execute("SELECT node FROM reuse_dirty")]
+    conn.execute("DELETE FROM reuse_dirty")
+    nodes = _Nodes(conn)
+    touched: set[int] = set()
+    added = _add_clauses(conn, new, nodes, touched)
+    removed = _orphans(conn, dirty, nodes, touched)
+    old_component = _components(conn, touched | set(removed))
+    lost, candidates = _bucket_changes(conn, nodes, added, removed)
+    gone_edges = _drop_lost_edges(conn, lost)
+    neighbours = _drop_nodes(conn, nodes, removed)
+    _insert_bands(conn, nodes, added)
+    new_edges = _verify_new(conn, nodes, candidates)
+    ends = {n for edge in gone_edges + new_edges for n in edge} | neighbours
+    old_component.update(_components(conn, ends - set(added) - set(removed) - set(old_component)))
+    splitting = {old_component[n] for n in set(removed) | {n for e in gone_edges for n in e} | neighbours
+                 if n in old_component}
+    change = connect(conn, old_component, splitting, set(added), new_edges, removed)
+    if new:
+        _set_upto(conn, max(upto, new[-1][0]))
+    return IndexChange(change, len(new), len(added), len(removed), len(new_edges), len(gone_edges))
+
+
+def _add_clauses(conn: sqlite3.Connection, rows: list[tuple[int, int, str]], nodes: _Nodes,
+                 touched: set[int]) -> list[int]:
+    """Index new clauses; returns the nodes they created (the nodes they joined go to ``touched``)."""
+    counted = [row for row in rows if len(row[2]) >= MIN_CHARS]
+    stems = _stems([row[2] for row in counted])
+    node_of: dict[str, int] = {}
+    created = []
+    for text in sorted({s for s in stems if s}):
+        row = conn.execute("SELECT id FROM reuse_nodes WHERE stems = ?", (text,)).fetchone()
+        if row is not None:
+            node_of[text] = row[0]
+            touched.add(row[0])
+            continue
+        node = conn.execute("INSERT INTO reuse_nodes(stems, component) VALUES (?, 0)", (text,)).lastrowid
+        assert node is not None
+        conn.execute("UPDATE reuse_nodes SET component = id WHERE id = ?", (node,))
+        node_of[text] = node
+        nodes.stems[node] = text
+        created.append(node)
+    conn.executemany("INSERT INTO reuse_node_clauses(clause_id, node, document_id) VALUES (?, ?, ?)",
+                     [(cid, node_of[s], doc) for (cid, doc, _), s in zip(counted, stems, strict=True) if s])
+    nodes.sign(created)
+    return created
+
+
+def _orphans(conn: sqlite3.Connection, dirty: list[int], nodes: _Nodes, touched: set[int]) -> list[int]:
+    """The dirty nodes left with no clause (to remove); the others go to ``touched``."""
+    removed = []
+    for node in dirty:
+        if conn.execute("SELECT 1 FROM reuse_node_clauses WHERE node = ? LIMIT 1", (node,)).fetchone():
+            touched.add(node)
+        elif conn.execute("SELECT 1 FROM reuse_nodes WHERE id = ?", (node,)).fetchone():
+            removed.append(node)
+    nodes.load(removed)
+    return removed
+
+
+def _components(conn: sqlite3.Connection, members: Iterable[int]) -> dict[int, int]:
+    """The current component of each node."""
+    members = list(members)
+    out: dict[int, int] = {}
+    for start in range(0, len(members), _CHUNK):
+        chunk = members[start:start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        out.update(conn.execute(f"SELECT id, component FROM reuse_nodes WHERE id IN ({marks})",  # noqa: S608
+                                chunk).fetchall())
+    return out
+
+
+def _bucket_members(conn: sqlite3.Connection, bucket: Bucket) -> list[int]:
+    return [row[0] for row in conn.execute("SELECT node FROM reuse_bands WHERE band = ? AND key = ?", bucket)]
+
+
+def _bucket_changes(conn: sqlite3.Connection, nodes: _Nodes, added: list[int],
+                    removed: list[int]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """Candidate pairs among surviving nodes that no bucket makes any more, and new candidate pairs."""
+    changes: dict[Bucket, tuple[list[int], list[int]]] = {}
+    for node, side in [(n, 0) for n in added] + [(n, 1) for n in removed]:
+        keys = nodes.keys.get(node)
+        for band in range(LSH.bands) if keys is not None else ():
+            changes.setdefault((band, int(keys[band])), ([], []))[side].append(node)
+    gone = set(removed)
+    lost: set[tuple[int, int]] = set()
+    candidates: set[tuple[int, int]] = set()
+    made: dict[Bucket, set[tuple[int, int]]] = {}
+    for bucket, (joining, _) in changes.items():
+        old = _bucket_members(conn, bucket)
+        new = [n for n in old if n not in gone] + joining
+        if len(old) <= LSH.max_bucket and len(new) <= LSH.max_bucket:
+            candidates.update((min(a, b), max(a, b)) for a in joining for b in new if a != b)
+            continue
+        before = LSH.bucket_pairs(nodes.ordered(old))
+        after = made[bucket] = LSH.bucket_pairs(nodes.ordered(new))
+        candidates.update(after - before)
+        lost.update(p for p in before - after if p[0] not in gone and p[1] not in gone)
+    return {p for p in lost if not _still_made(conn, nodes, p, changes, made)}, candidates
+
+
+def _still_made(conn: sqlite3.Connection, nodes: _Nodes, pair: tuple[int, int],
+                changes: dict[Bucket, tuple[list[int], list[int]]], made: dict[Bucket, set[tuple[int, int]]]) -> bool:
+    """Whether some bucket still makes ``pair`` a candidate."""
+    nodes.load(pair)
+    a, b = nodes.keys[pair[0]], nodes.keys[pair[1]]
+    if a is None or b is None:
+        return False
+    for band in np.flatnonzero(a == b):
+        bucket = (int(band), int(a[band]))
+        if bucket in made:
+            if pair in made[bucket]:
+                return True
+            continue
+        if bucket in changes:  # a small bucket both before and after: all its pairs are made
+            return True
+        members = _bucket_members(conn, bucket)
+        if len(members) <= LSH.max_bucket or pair in LSH.bucket_pairs(nodes.ordered(members)):
+            return True
+    return False
+
+
+def _drop_lost_edges(conn: sqlite3.Connection, lost: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Delete the edges of pairs that are no candidates any more; returns those that were edges."""
+    gone = []
+    for a, b in sorted(lost):
+        if conn.execute("DELETE FROM reuse_edges WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)",
+                        (a, b, b, a)).rowcount:
+            gone.append((a, b))
+    return gone
+
+
+def _drop_nodes(conn: sqlite3.Connection, nodes: _Nodes, removed: list[int]) -> set[int]:
+    """Delete removed nodes with their band keys and edges; returns their surviving neighbours."""
+    neighbours: set[int] = set()
+    for node in removed:
+        neighbours.update(row[0] for row in conn.execute("SELECT b FROM reuse_edges WHERE a = ?", (node,)))
+        conn.execute("DELETE FROM reuse_edges WHERE a = ?", (node,))
+        conn.execute("DELETE FROM reuse_edges WHERE b = ?", (node,))
+        keys = nodes.keys.get(node)
+        if keys is not None:
+            conn.executemany("DELETE FROM reuse_bands WHERE band = ? AND key = ? AND node = ?",
+                             [(band, int(keys[band]), node) for band in range(LSH.bands)])
+        conn.execute("DELETE FROM reuse_nodes WHERE id = ?", (node,))
+    return neighbours - set(removed)
+
+
+def _insert_bands(conn: sqlite3.Connection, nodes: _Nodes, added: list[int]) -> None:
+    rows = []
+    for node in added:
+        keys = nodes.keys.get(node)
+        if keys is not None:
+            rows.extend((band, int(keys[band]), node) for band in range(LSH.bands))
+    conn.executemany("INSERT INTO reuse_bands(band, key, node) VALUES (?, ?, ?)", rows)
+
+
+def _verify_new(conn: sqlite3.Connection, nodes: _Nodes, candidates: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Verify new candidate pairs; store and return those that are new edges."""
+    pairs = sorted(candidates)
+    nodes.load(n for p in pairs for n in p)
+    keep = verify_pairs([nodes.stems[a] for a, _ in pairs], [nodes.stems[b] for _, b in pairs])
+    new_edges = []
+    for (a, b), ok in zip(pairs, keep.tolist(), strict=True):
+        if ok and conn.execute("INSERT OR IGNORE INTO reuse_edges(a, b) VALUES (?, ?)", (a, b)).rowcount:
+            conn.execute("INSERT OR IGNORE INTO reuse_edges(a, b) VALUES (?, ?)", (b, a))
+            new_edges.append((a, b))
+    return new_edges
