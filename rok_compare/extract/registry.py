@@ -87,6 +87,8 @@ class PartyRegistry:
         self._place_county: dict[str, str] = {}
         self._row: dict[tuple[str, str], RegistryEntry] = {}
         self._index_counties()
+        self._fuzzy_bare = {letter: [key for key in keys if key in self._bare] for letter, keys in self._fuzzy.items()}
+        self._fuzzy_found: dict[tuple[str, bool], tuple[RegistryEntry, float] | None] = {}
         self._cache: dict[str, PartyMatch | None] = {}
         self._finder: MentionFinder | None = None
 
@@ -224,15 +226,21 @@ class PartyRegistry:
         """The row whose name is closest to ``query`` (a case-folded key) and its score, if close enough."""
         if len(query) < FUZZY_MIN_LENGTH:
             return None
-        choices = self._fuzzy.get(fold(query[0]), [])
-        if bare_only:
-            choices = [c for c in choices if c in self._bare]
+        remembered = self._fuzzy_found.get((query, bare_only), self)  # a list names the same places again
+        if remembered is not self:
+            return remembered  # type: ignore[return-value]
+        choices = (self._fuzzy_bare if bare_only else self._fuzzy).get(fold(query[0]), [])
         cutoff = fuzzy_cutoff(len(query))
+        found = None
         for choice, score, _ in process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=cutoff,
                                                 limit=3):
             if _words_agree(query, choice):
-                return self._by_key[choice], score
-        return None
+                found = self._by_key[choice], score
+                break
+        if len(self._fuzzy_found) > 100_000:
+            self._fuzzy_found.clear()
+        self._fuzzy_found[(query, bare_only)] = found
+        return found
 
     def match_of(self, entry: RegistryEntry, score: float = 1.0, county_code: str | None = None
                  ) -> PartyMatch:

@@ -15,6 +15,8 @@ from rok_compare.segment.resources import furniture_patterns
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\bsnabel-?a\b|\w+ punkt \w+ snabela", re.I)
 _PHONE = re.compile(r"(?<!\d)(\+46|0)\d{1,3}[- ]?\d{2,3}[ -]?\d{2}[ -]?\d{2,3}(?!\d)")
+_DIGIT = re.compile(r"\d")
+"""A phone number has decimal digits: lines without one skip the phone pattern."""
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.I)
 _FILE_LINK = re.compile(r"\b(pdf|docx?|xlsx?|pptx?)\s*,?\s*\(?\d+([.,]\d+)?\s*(kb|mb)\)?\.?\s*$", re.I)
 _LIST_MARKERS = re.compile(r"^(relevanta|relaterade|liknande|andra|fler) (dokument|sidor|länkar|nyheter)\b", re.I)
@@ -51,7 +53,7 @@ def _has_email(text: str) -> bool:
 
 def _has_contact(text: str) -> bool:
     """An e-mail address or a Swedish phone number (cheap checks before the expressions)."""
-    return _has_email(text) or (any(ch.isdigit() for ch in text) and bool(_PHONE.search(text)))
+    return _has_email(text) or (_DIGIT.search(text) is not None and bool(_PHONE.search(text)))
 
 
 def furniture_mask(lines: list[Line]) -> list[bool]:
