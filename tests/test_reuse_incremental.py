@@ -49,11 +49,39 @@ def full(store: Store) -> Clusters:
     return frozenset(frozenset(g) for g in groups.values())
 
 
-def check(store: Store) -> Clusters:
+def rows(store: Store) -> set:
+    """Each stored cluster: its members with their scores, its counts, representative and wordings."""
+    out = set()
+    for cid, text, members, documents, variants in store.conn.execute(
+            "SELECT id, representative_text, n_members, n_documents, n_variants FROM reuse_clusters"):
+        scored = frozenset(store.conn.execute("SELECT clause_id, score FROM cluster_members WHERE cluster_id = ?",
+                                              (cid,)).fetchall())
+        wordings = frozenset(store.conn.execute("SELECT norm_hash, text, n_documents, n_members FROM cluster_variants "
+                                                "WHERE cluster_id = ?", (cid,)).fetchall())
+        assert members == len(scored)
+        out.add((scored, text, members, documents, variants, wordings))
+    return out
+
+
+def rebuilt_rows(store: Store, tmp_path: Path) -> set:
+    """The cluster rows a full rebuild of a copy of the store writes."""
+    copy = tmp_path / f"copy{len(list(tmp_path.glob('copy*')))}.db"
+    with Store.open(copy) as target:
+        store.conn.backup(target.conn)
+    with Store.open(copy) as target:
+        assert recompute_reuse_clusters(target, rebuild=True).full
+        return rows(target)
+
+
+def check(store: Store, tmp_path: Path | None = None) -> Clusters:
+    """Update the clusters incrementally; they must be those of a full clustering (and, given
+    ``tmp_path``, hold the rows a rebuild writes)."""
     summary = recompute_reuse_clusters(store)
     assert summary.method == "align" and not reuse_due(store)
     clusters = stored(store)
     assert clusters == full(store)
+    if tmp_path is not None:
+        assert rows(store) == rebuilt_rows(store, tmp_path)
     return clusters
 
 
@@ -67,17 +95,17 @@ def test_one_document_at_a_time_equals_a_full_clustering_on_the_seeds(tmp_path: 
     with Store.open(tmp_path / "rok.db") as store:
         for name, clauses in documents:
             write_agreement(store, make_agreement(tmp_path / name, clauses))
-            clusters = check(store)
+            clusters = check(store, tmp_path)
         assert len(clusters) >= 9
         summary = recompute_reuse_clusters(store)  # nothing changed: nothing written again
         assert not summary.full and summary.updated == 0 and summary.clusters == len(clusters)
         # replace a document with an edited version, then delete two
         name, clauses = documents[0]
         write_agreement(store, make_agreement(tmp_path / name, [c.replace("ska", "skall") for c in clauses]))
-        check(store)
+        check(store, tmp_path)
         for name, _ in documents[1:3]:
             assert delete_document(store, str(tmp_path / name))
-        after = check(store)
+        after = check(store, tmp_path)
         assert after != clusters
         rebuilt = recompute_reuse_clusters(store, rebuild=True)
         assert rebuilt.full and stored(store) == after
@@ -123,12 +151,12 @@ def test_large_buckets_chain_and_split_as_a_full_pass_does(tmp_path: Path, monke
             clauses.append(" ".join(rng.choice(words) for _ in range(12)))
             names.append(f"doc{doc}.txt")
             write_agreement(store, make_agreement(tmp_path / names[-1], clauses))
-            check(store)
+            check(store, tmp_path if doc % 5 == 4 else None)
         assert store.conn.execute("SELECT MAX(n) FROM (SELECT COUNT(*) n FROM reuse_bands "
                                   "GROUP BY band, key)").fetchone()[0] > small.max_bucket
-        for name in rng.sample(names, 25):
+        for k, name in enumerate(rng.sample(names, 25)):
             delete_document(store, str(tmp_path / name))
-            check(store)
+            check(store, tmp_path if k % 5 == 4 else None)
 
 
 def test_rok_reuse_rebuild(tmp_path: Path) -> None:
@@ -174,8 +202,8 @@ def test_deleting_the_bridge_splits_a_cluster(tmp_path: Path) -> None:
     with Store.open(tmp_path / "rok.db") as store:
         for name, text in [("a1", a), ("a2", a), ("c1", c), ("c2", c), ("bridge", b)]:
             write_agreement(store, make_agreement(tmp_path / f"{name}.txt", [text, f"Egen klausul i {name}."]))
-        assert len(check(store)) == 1
+        assert len(check(store, tmp_path)) == 1
         delete_document(store, str(tmp_path / "bridge.txt"))
-        assert len(check(store)) == 2
+        assert len(check(store, tmp_path)) == 2
         write_agreement(store, make_agreement(tmp_path / "bridge.txt", [b]))
-        assert len(check(store)) == 1
+        assert len(check(store, tmp_path)) == 1

@@ -58,63 +58,18 @@ def recompute_reuse_clusters(store: Store, method: str = "align", rebuild: bool 
 
 def _align_clusters(store: Store, rebuild: bool) -> ReuseSummary:
     from rok_compare.store import reuse_index
+    from rok_compare.store.reuse_rows import write_rows
 
     stamp = now()
     with store.transaction() as conn:
         if rebuild or not reuse_index.index_ready(conn):
             change = reuse_index.rebuild_index(conn)
-            conn.execute("DELETE FROM reuse_clusters")
         else:
             change = reuse_index.update_index(conn)
-            stale = sorted(change.change.removed | set(change.change.groups))
-            for start in range(0, len(stale), 500):
-                chunk = stale[start:start + 500]
-                conn.execute(f"DELETE FROM reuse_clusters WHERE component IN ({','.join('?' * len(chunk))})",  # noqa: S608
-                             chunk)
-        written = _write_clusters(conn, change.change.groups, stamp)
-        _fill_variants(conn, written)
+        written = write_rows(conn, change, stamp)
         _clear_due(conn)
         clusters, clauses = conn.execute("SELECT COUNT(*), COALESCE(SUM(n_members), 0) FROM reuse_clusters").fetchone()
     return ReuseSummary("align", clusters, clauses, full=change.full, updated=len(written))
-
-
-def _write_clusters(conn: sqlite3.Connection, groups: dict[int, list[int]], stamp: str) -> list[int]:
-    """Write the cluster of each component whose clauses span two documents; returns their ids."""
-    from rapidfuzz import fuzz
-
-    from rok_compare.align.reuse import medoid
-
-    group_of = {node: number for number, nodes in groups.items() for node in nodes}
-    clauses: dict[int, list[tuple[int, int, str]]] = {}
-    nodes = sorted(group_of)
-    for start in range(0, len(nodes), 500):
-        chunk = nodes[start:start + 500]
-        for node, clause_id, doc_id, text in conn.execute(
-                "SELECT r.node, r.clause_id, r.document_id, c.text FROM reuse_node_clauses r "
-                f"JOIN clauses c ON c.id = r.clause_id WHERE r.node IN ({','.join('?' * len(chunk))})",  # noqa: S608
-                chunk):
-            clauses.setdefault(group_of[node], []).append((clause_id, doc_id, text))
-    written = []
-    for number in sorted(clauses):
-        members = clauses[number]
-        documents = len({doc for _, doc, _ in members})
-        if documents < 2:
-            continue
-        wordings: dict[str, int] = {}
-        for _, _, text in members:
-            wordings[text] = wordings.get(text, 0) + 1
-        distinct = sorted(wordings)
-        representative = distinct[medoid(distinct, [wordings[t] for t in distinct])]
-        cur = conn.execute(
-            "INSERT INTO reuse_clusters(method, representative_text, n_members, n_documents, n_variants, "
-            "computed_at, component) VALUES ('align', ?, ?, ?, ?, ?, ?)",
-            (representative, len(members), documents, len(distinct), stamp, number))
-        assert cur.lastrowid is not None
-        scores = {text: round(fuzz.ratio(text, representative) / 100, 4) for text in distinct}
-        conn.executemany("INSERT INTO cluster_members(cluster_id, clause_id, score) VALUES (?, ?, ?)",
-                         [(cur.lastrowid, clause_id, scores[text]) for clause_id, _, text in members])
-        written.append(cur.lastrowid)
-    return written
 
 
 def _labelled_clauses(store: Store):
@@ -159,7 +114,7 @@ def _exact_clusters(store: Store) -> ReuseSummary:
                          "SELECT ?, id, 1.0 FROM clauses WHERE norm_hash = ? AND length(text) >= ?",
                          (cur.lastrowid, norm, MIN_CHARS))
             members += n_members
-        _fill_variants(conn, None)
+        _fill_variants(conn)
         _clear_due(conn)
         # The clusters have no components: the next align clustering builds the index again.
         conn.execute("DELETE FROM meta WHERE key = 'reuse_index_upto'")
@@ -183,15 +138,9 @@ def _clear_due(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO meta(key, value) VALUES ('reuse_due', '0') ON CONFLICT(key) DO UPDATE SET value = '0'")
 
 
-def _fill_variants(conn: sqlite3.Connection, clusters: list[int] | None) -> None:
-    """Per cluster (of ``clusters``; None: all), its distinct wordings with their document counts
-    (search shows them)."""
-    sql = ("INSERT INTO cluster_variants(cluster_id, norm_hash, text, n_documents, n_members) "
-           "SELECT m.cluster_id, c.norm_hash, MIN(c.text), COUNT(DISTINCT c.document_id), COUNT(*) "
-           "FROM cluster_members m JOIN clauses c ON c.id = m.clause_id {where} GROUP BY m.cluster_id, c.norm_hash")
-    if clusters is None:
-        conn.execute(sql.format(where=""))
-        return
-    for start in range(0, len(clusters), 500):
-        chunk = clusters[start:start + 500]
-        conn.execute(sql.format(where=f"WHERE m.cluster_id IN ({','.join('?' * len(chunk))})"), chunk)
+def _fill_variants(conn: sqlite3.Connection) -> None:
+    """Per cluster, its distinct wordings with their document counts (search shows them)."""
+    conn.execute(
+        "INSERT INTO cluster_variants(cluster_id, norm_hash, text, n_documents, n_members) "
+        "SELECT m.cluster_id, c.norm_hash, MIN(c.text), COUNT(DISTINCT c.document_id), COUNT(*) "
+        "FROM cluster_members m JOIN clauses c ON c.id = m.clause_id GROUP BY m.cluster_id, c.norm_hash")

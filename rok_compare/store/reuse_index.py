@@ -33,7 +33,7 @@ import numpy as np
 from rok_compare.align.lsh import MinHashLSH, term_sets
 from rok_compare.align.normalize import normalize_many
 from rok_compare.align.reuse import MIN_CHARS, verify_pairs
-from rok_compare.store.reuse_graph import ComponentChange, connect
+from rok_compare.store.reuse_graph import ComponentChange, Group, connect
 
 LSH = MinHashLSH()
 UPTO = "reuse_index_upto"
@@ -48,6 +48,8 @@ class IndexChange:
     """What an update did: the components whose cluster rows must be written again."""
 
     change: ComponentChange
+    upto: int = 0
+    """The watermark before the update: the clauses above it are new."""
     clauses: int = 0
     nodes_added: int = 0
     nodes_removed: int = 0
@@ -111,11 +113,8 @@ def rebuild_index(conn: sqlite3.Connection) -> IndexChange:
     conn.executemany("INSERT INTO reuse_edges(a, b) VALUES (?, ?)", ((a, b) for a, b in ends))
     conn.executemany("INSERT INTO reuse_edges(a, b) VALUES (?, ?)", ((b, a) for a, b in ends))
     _set_upto(conn, max((row[0] for row in rows), default=0))
-    groups: dict[int, list[int]] = {}
-    for node, comp in enumerate(component.tolist(), start=1):
-        groups.setdefault(comp, []).append(node)
-    change = ComponentChange(removed=set(), groups=groups)
-    return IndexChange(change, len(counted), len(unique), 0, len(edges), 0, full=True)
+    change = ComponentChange(removed=set(), groups={int(c): Group(split=True) for c in np.unique(component)})
+    return IndexChange(change, 0, len(counted), len(unique), 0, len(edges), 0, full=True)
 
 
 @dataclass(slots=True)
@@ -166,17 +165,15 @@ def update_index(conn: sqlite3.Connection) -> IndexChange:
     old_component = _components(conn, touched | set(removed))
     lost, candidates = _bucket_changes(conn, nodes, added, removed)
     gone_edges = _drop_lost_edges(conn, lost)
-    neighbours = _drop_nodes(conn, nodes, removed)
+    lost_nodes = _drop_nodes(conn, nodes, removed)
     _insert_bands(conn, nodes, added)
     new_edges = _verify_new(conn, nodes, candidates)
-    ends = {n for edge in gone_edges + new_edges for n in edge} | neighbours
-    old_component.update(_components(conn, ends - set(added) - set(removed) - set(old_component)))
-    splitting = {old_component[n] for n in set(removed) | {n for e in gone_edges for n in e} | neighbours
-                 if n in old_component}
-    change = connect(conn, old_component, splitting, set(added), new_edges, removed)
+    ends = {n for edge in gone_edges + new_edges for n in edge} | {n for ns in lost_nodes.values() for n in ns}
+    old_component.update(_components(conn, ends - set(added) - set(old_component)))
+    change = connect(conn, old_component, gone_edges, lost_nodes, set(added), new_edges)
     if new:
         _set_upto(conn, max(upto, new[-1][0]))
-    return IndexChange(change, len(new), len(added), len(removed), len(new_edges), len(gone_edges))
+    return IndexChange(change, upto, len(new), len(added), len(removed), len(new_edges), len(gone_edges))
 
 
 def _add_clauses(conn: sqlite3.Connection, rows: list[tuple[int, int, str]], nodes: _Nodes,
@@ -288,19 +285,21 @@ def _drop_lost_edges(conn: sqlite3.Connection, lost: set[tuple[int, int]]) -> li
     return gone
 
 
-def _drop_nodes(conn: sqlite3.Connection, nodes: _Nodes, removed: list[int]) -> set[int]:
+def _drop_nodes(conn: sqlite3.Connection, nodes: _Nodes, removed: list[int]) -> dict[int, list[int]]:
     """Delete removed nodes with their band keys and edges; returns their surviving neighbours."""
-    neighbours: set[int] = set()
+    gone = set(removed)
+    neighbours: dict[int, list[int]] = {}
     for node in removed:
-        neighbours.update(row[0] for row in conn.execute("SELECT b FROM reuse_edges WHERE a = ?", (node,)))
+        every = [row[0] for row in conn.execute("SELECT b FROM reuse_edges WHERE a = ?", (node,))]
+        neighbours[node] = sorted(n for n in every if n not in gone)
         conn.execute("DELETE FROM reuse_edges WHERE a = ?", (node,))
-        conn.execute("DELETE FROM reuse_edges WHERE b = ?", (node,))
+        conn.executemany("DELETE FROM reuse_edges WHERE a = ? AND b = ?", [(n, node) for n in every])
         keys = nodes.keys.get(node)
         if keys is not None:
             conn.executemany("DELETE FROM reuse_bands WHERE band = ? AND key = ? AND node = ?",
                              [(band, int(keys[band]), node) for band in range(LSH.bands)])
         conn.execute("DELETE FROM reuse_nodes WHERE id = ?", (node,))
-    return neighbours - set(removed)
+    return neighbours
 
 
 def _insert_bands(conn: sqlite3.Connection, nodes: _Nodes, added: list[int]) -> None:
