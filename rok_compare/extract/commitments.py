@@ -146,7 +146,7 @@ def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: li
                     result.party_sections[(sentence.span.start, sentence.span.end)] = context.party.name
                 for unit in units:
                     goal_like = goal_section or is_goal_statement(unit, goal_section, block.kind is BlockKind.LIST_ITEM)
-                    commitment = _classify(unit, mentions, parties, context)
+                    commitment = _classify(unit, mentions, parties, party_names, context)
                     # a goal, unless a party, its subject, undertakes it ("Arbetsförmedlingen ska ..." under "Mål")
                     if commitment and (not goal_like or context.party or _party_leads(unit, mentions, commitment)):
                         result.commitments.append(commitment)
@@ -279,8 +279,9 @@ def _split_offsets(text: str, start: int, end: int, pattern: re.Pattern[str]) ->
     return pieces
 
 
-def _classify(unit: Sentence, mentions, parties: list[Party], context: _Context) -> Commitment | None:
-    party_names = {p.canonical.lower() for p in parties}
+def _classify(unit: Sentence, mentions, parties: list[Party], party_names: set[str], context: _Context
+              ) -> Commitment | None:
+    """The commitment a unit states, if any (``party_names``: the parties' canonical names in lower case)."""
     text = unit.text
     if not text or text.endswith((":", " att")) or len(text) < 4:
         return None  # a lead-in to the list that holds the undertakings

@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from rok_compare.extract.name_patterns import (
@@ -70,7 +71,7 @@ _AMBIGUOUS = frozenset({"mark", "vara", "berg", "kil", "eda", "nora", "mora", "s
                         "salem", "ale", "bilda", "vision", "kommunal", "unionen", "ledarna", "famna"})
 _NOT_AFTER_PLACE = frozenset({"län", "läns", "stift", "landsting", "landstinget", "församling", "pastorat"})
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_Token = tuple[int, int, str]
+_TOKEN_SPLIT = re.compile(rf"({_TOKEN.pattern})")
 _PAREN_Q = re.compile(r"[ \t]*\((?!\s*(?:se|jfr|bilaga|nedan|härefter|fortsättningsvis)\b)"
                       r"[A-ZÅÄÖ][^()\n]{0,60}\)")
 _STIFT_Q = re.compile(r"[ \t]*/[ \t]*[\w-]+(?:[ \t]+[\w-]+)?[ \t]+stift\b", re.I)
@@ -80,6 +81,24 @@ _LIST_NEXT = re.compile(r"[ \t]*(?:,|och|samt|&)[ \t]*(?:och[ \t]+)?([A-ZÅÄÖ]
 _LIST_PREV = re.compile(r"(?<![\w-])([A-ZÅÄÖ][\w-]{4,})[ \t]*(?:,|och|samt|&)[ \t]*$")
 _KOMMUNER = re.compile(r"kommuner", re.I)
 _REFERENCE = re.compile(r"[-/]\d")
+
+
+class _Tokens:
+    """The words of a text (``_TOKEN``: a run of word characters or one other non-space character) and
+    where each starts and ends, found by one split (a match object per word cost more than the search)."""
+
+    __slots__ = ("words", "_offsets")
+
+    def __init__(self, text: str) -> None:
+        parts = _TOKEN_SPLIT.split(text)  # space, word, space, word, ..., space
+        self.words: list[str] = parts[1::2]
+        self._offsets = list(accumulate(map(len, parts), initial=0))
+
+    def start(self, i: int) -> int:
+        return self._offsets[2 * i + 1]
+
+    def end(self, i: int) -> int:
+        return self._offsets[2 * i + 2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +162,7 @@ class MentionFinder:
             self._index.setdefault(variant[0], []).append(alias)
 
     def find(self, text: str, *, generic: bool = False) -> list[Mention]:
-        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-        tiers: list[list[_Candidate]] = [self._registry_names(text, tokens, generic), [], []]
+        tiers: list[list[_Candidate]] = [self._registry_names(text, _Tokens(text), generic), [], []]
         tiers[1] = self._pattern_names(text)
         if generic:
             tiers[0] += self._collectives(text)
@@ -162,8 +180,8 @@ class MentionFinder:
             for c in chosen
         ]
 
-    def _registry_names(self, text: str, tokens: list[_Token], generic: bool) -> list[_Candidate]:
-        folded = [t[2].casefold() for t in tokens]
+    def _registry_names(self, text: str, tokens: _Tokens, generic: bool) -> list[_Candidate]:
+        folded = [word.casefold() for word in tokens.words]
         out = []
         last = len(folded) - 1
         for i, word in enumerate(folded):
@@ -179,29 +197,29 @@ class MentionFinder:
                     break
                 if alias.bare and not self._bare_ok(text, tokens, folded, i):
                     break
-                if n == 1 and word in _AMBIGUOUS and _starts_sentence(text, tokens[i][0]):
+                if n == 1 and word in _AMBIGUOUS and _starts_sentence(text, tokens.start(i)):
                     break
-                if _REFERENCE.match(text, tokens[i + n - 1][1]):
+                if _REFERENCE.match(text, tokens.end(i + n - 1)):
                     break  # a file number such as "Dnr Af-2014/1234", not a mention
-                out.append(self._extend(text, tokens[i][0], tokens[i + n - 1][1], alias))
+                out.append(self._extend(text, tokens.start(i), tokens.end(i + n - 1), alias))
                 break
         return out
 
     @staticmethod
-    def _case_ok(alias: _Alias, tokens: list[_Token], i: int) -> bool:
-        if alias.first_cap and not tokens[i][2][:1].isupper():
+    def _case_ok(alias: _Alias, tokens: _Tokens, i: int) -> bool:
+        words = tokens.words
+        if alias.first_cap and not words[i][:1].isupper():
             return False
-        return all(tokens[i + j][2] == word for j, word in alias.exact)
+        return all(words[i + j] == word for j, word in alias.exact)
 
-    def _bare_ok(self, text: str, tokens: list[_Token], folded: list[str], i: int) -> bool:
-        if folded[i] in _AMBIGUOUS and _starts_sentence(text, tokens[i][0]):
+    def _bare_ok(self, text: str, tokens: _Tokens, folded: list[str], i: int) -> bool:
+        if folded[i] in _AMBIGUOUS and _starts_sentence(text, tokens.start(i)):
             return False
-        if i + 1 < len(tokens):
-            nxt = tokens[i + 1]
+        if i + 1 < len(folded):
             if folded[i + 1] in _NOT_AFTER_PLACE:
                 return False
-            gap = text[tokens[i][1] : nxt[0]]
-            if gap == " " and nxt[2][:1].isupper() and folded[i + 1] not in self._index:
+            gap = text[tokens.end(i) : tokens.start(i + 1)]
+            if gap == " " and tokens.words[i + 1][:1].isupper() and folded[i + 1] not in self._index:
                 return False
         return True
 

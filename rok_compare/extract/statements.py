@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rok_compare.extract.attribution import without_attribution
-from rok_compare.extract.organisations import MentionIndex
+from rok_compare.extract.organisations import MentionIndex, OrgMention
 from rok_compare.extract.sentence_roles import agent_of, signature_or_signing, subject_of
 from rok_compare.extract.sites import (
     FURNITURE,
@@ -55,11 +55,13 @@ def statement_candidates(
 ) -> list[StatementCandidate]:
     """The body's sentences with their features and the rules' verdicts, in document order."""
     candidates: dict[int, StatementCandidate] = {}
+    subjects: dict[int, OrgMention | None] = {}  # each sentence's subject, for its owner and its features
     party_names = {p.canonical.lower(): p.canonical for p in parties}
     for site in sites.sites:
         if site.kind in (HEADING, FURNITURE) or not site.text.strip():
             continue
-        candidates[site.index] = StatementCandidate(site, {}, party=_attributed(site, mentions, party_names, sites))
+        subject = subjects[site.index] = subject_of(Sentence(site.text, site.span), mentions)
+        candidates[site.index] = StatementCandidate(site, {}, party=_attributed(site, subject, mentions, party_names))
     for goal in rule_goals:
         site = sites.at(goal.span.start)
         if site is not None and site.index in candidates:
@@ -69,18 +71,19 @@ def statement_candidates(
         if site is not None and site.index in candidates:
             candidates[site.index].rule_commitments.append(commitment)
     for candidate in candidates.values():
-        candidate.features = _features(sites, candidate, mentions, party_names, doc_type)
+        candidate.features = _features(sites, candidate, subjects[candidate.site.index], mentions, party_names,
+                                       doc_type)
     return list(candidates.values())
 
 
-def _attributed(site: Site, mentions: MentionIndex, party_names: dict[str, str], sites: SiteIndex) -> str:
-    """The party a sentence binds: its subject, the agent of a passive ("leds av X"), the party its
-    heading names, the one party of a document that has one; else all parties."""
+def _attributed(site: Site, subject: OrgMention | None, mentions: MentionIndex, party_names: dict[str, str]) -> str:
+    """The party a sentence binds: its subject (``subject``, from :func:`subject_of`), the agent of a
+    passive ("leds av X"), the party its heading names, the one party of a document that has one;
+    else all parties."""
     unit = Sentence(site.text, site.span)
-    subject = subject_of(unit, mentions)
     if subject is not None and subject.canonical.lower() in party_names:
         return party_names[subject.canonical.lower()]
-    agent = agent_of(unit, mentions, set(party_names))
+    agent = agent_of(unit, mentions, party_names.keys())
     if agent is not None:
         return party_names[agent.canonical.lower()]
     heading = site.section.heading_span if site.section else None
@@ -93,8 +96,8 @@ def _attributed(site: Site, mentions: MentionIndex, party_names: dict[str, str],
     return "*"
 
 
-def _features(sites: SiteIndex, candidate: StatementCandidate, mentions: MentionIndex, party_names: dict[str, str],
-              doc_type: DocType) -> dict[str, float]:
+def _features(sites: SiteIndex, candidate: StatementCandidate, subject: OrgMention | None, mentions: MentionIndex,
+              party_names: dict[str, str], doc_type: DocType) -> dict[str, float]:
     site = candidate.site
     text = site.text
     features: dict[str, float] = {f"dt={doc_type.value}": 1.0, f"site={site.kind}": 1.0}
@@ -123,7 +126,6 @@ def _features(sites: SiteIndex, candidate: StatementCandidate, mentions: Mention
     features[f"orgs={bin_of(len(inside), (0, 1, 2, 4))}"] = 1.0
     if any(m.canonical.lower() in party_names for m in inside):
         features["names_party"] = 1.0
-    subject = subject_of(Sentence(text, site.span), mentions)
     if subject is not None:
         features["subj_org"] = 1.0
         features[f"subj={subject.kind.value}"] = 1.0
