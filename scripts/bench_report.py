@@ -1,17 +1,24 @@
-"""Benchmark ``rok report``: build time and peak memory for 1,000 generated documents.
+"""Benchmark ``rok report`` at 1,000, 3,000 and 10,000 documents: time, peak memory, aligning, cache.
 
-    .venv/bin/python scripts/bench_report.py [--documents 1000] [--baseline 100]
+    .venv/bin/python scripts/bench_report.py [--sizes 1000,3000,10000] [--runs 3] [--large-runs 1]
+                                             [--baseline-ref REF] [--baseline-runs 3] [--workers N]
 
-A store of ``--documents`` generated agreements of realistic size (the templates of
-:mod:`rok_compare.store.testing` that ``scripts/bench_store.py`` uses: shared, edited and unique
-clauses, 6-10 sections, 21 counties) is written straight into SQLite, with its reuse clusters, as
-``bench_store.py`` builds its search store. The report is then built from it in a fresh process
-(wall time and the process's peak resident memory), and the same for a store of the first
-``--baseline`` documents: the baseline measured in the same run, so the ratio says how the build
-scales with the corpus whatever the machine's speed. Both builds align their comparisons with
-``--workers`` processes (default: the report's, one per core up to 4); memory is given for the
-building process and for the largest worker. Writing the 1,000-document store (no
-extraction) is reported beside it for scale.
+Corpora are generated from the real agreements' texts with edits (:mod:`report_corpus`: the seeds
+and ``../shared/corpus`` ingested once with the real extractor, then copied county to county,
+revised, with clauses dropped, borrowed and words changed), written straight into a store with
+their reuse clusters and kept under ``/tmp/rok_bench_report`` for the next run.
+
+Each run copies the kept store (so it holds no cached alignments), builds the report in a fresh
+process (cold: every comparison aligned and added to the store's cache), then builds it again
+into the same folder (warm: the comparisons come from the cache, unchanged pages are not
+rewritten). Measured: wall time, CPU time of the process and its workers, peak resident memory
+(the building process; the largest worker), the CPU share of aligning, how many comparisons were
+aligned and how many read from the cache. Medians of ``--runs`` runs (``--large-runs`` from
+10,000 documents), and the growth exponent ``k`` of ``time ∝ documents^k`` between the sizes.
+
+The baseline, measured in the same run on the same stores, is the report as it was at
+``--baseline-ref`` (its ``rok_compare/report`` and ``rok_compare/align/matrix.py`` over today's
+package): at the smallest size, the old build against the new cold and warm builds.
 
 Results go to ``scripts/results/bench_report.json`` and ``.md``.
 """
@@ -20,9 +27,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
-import random
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,15 +40,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-from rok_compare.ingest import read_bytes  # noqa: E402
+from report_corpus import generated_store  # noqa: E402
+
 from rok_compare.report.aligning import default_workers  # noqa: E402
-from rok_compare.store import Store, write_agreement  # noqa: E402
-from rok_compare.store.reuse import recompute_reuse_clusters  # noqa: E402
-from rok_compare.store.testing import generate_document, paragraph_agreement  # noqa: E402
-from rok_compare.store.write import sync_trigram_index  # noqa: E402
 
 RESULTS = ROOT / "scripts" / "results"
+CACHE = Path("/tmp/rok_bench_report")
+BASELINE_FILES = ("rok_compare/report", "rok_compare/align/matrix.py")
 CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
@@ -47,106 +56,172 @@ from rok_compare.report import build_report
 started = time.perf_counter()
 summary = build_report({db!r}, {out!r}, workers={workers!r})
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-cpu = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-          for f in ("ru_utime", "ru_stime"))
-print(json.dumps({{"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_rss_mb": round(peak, 1),
-                  "worker_peak_rss_mb": round(worker_peak, 1), "pages": summary.pages,
-                  "documents": summary.documents, "comparisons": summary.comparisons}}))
+usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+cpu = sum(u.ru_utime + u.ru_stime for u in usage)
+print(json.dumps({{"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+                  "peak_rss_mb": round(usage[0].ru_maxrss / 1024, 1),
+                  "worker_peak_rss_mb": round(usage[1].ru_maxrss / 1024, 1),
+                  "pages": summary.pages, "documents": summary.documents, "comparisons": summary.comparisons,
+                  "aligned": getattr(summary, "aligned", None), "cached": getattr(summary, "cached", None),
+                  "align_cpu_seconds": round(getattr(summary, "align_cpu_seconds", 0.0), 2)}}))
 """
 
 
-def build_store(db: Path, documents: int, seed: int = 11) -> dict:
-    """Write ``documents`` generated agreements into a new store, then cluster reuse."""
-    rng = random.Random(seed)
-    started = time.perf_counter()
-    clauses = 0
-    with Store.open(db) as store:
-        for index in range(documents):
-            text = generate_document(rng, index)
-            agreement = paragraph_agreement(read_bytes(Path(f"/bench/rok_{index:05d}.txt"), text.encode("utf-8")))
-            write_agreement(store, agreement, index_compounds=False)
-            clauses += len(agreement.clauses)
-            if index % 200 == 199:
-                sync_trigram_index(store)
-        sync_trigram_index(store)
-        reuse = recompute_reuse_clusters(store)
-    return {"documents": documents, "clauses": clauses, "reuse_clusters": reuse.clusters,
-            "seconds": round(time.perf_counter() - started, 2)}
-
-
-def build_report_in_child(db: Path, out: Path, workers: int | None) -> dict:
-    """Build the report in a fresh Python process: its wall time, its peak memory and that of the
-    largest of the worker processes that align the comparisons."""
-    code = CHILD.format(root=str(ROOT), db=str(db), out=str(out), workers=workers)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+def build_in_child(code_root: Path, db: Path, out: Path, workers: int) -> dict:
+    """Build the report with the package at ``code_root`` in a fresh Python process."""
+    code = CHILD.format(root=str(code_root), db=str(db), out=str(out), workers=workers)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd="/")
     if result.returncode != 0:
-        sys.exit(f"report build failed: {result.stderr.strip().splitlines()[-1:]}")
+        sys.exit(f"report build failed: {result.stderr.strip().splitlines()[-3:]}")
     measured = json.loads(result.stdout.strip().splitlines()[-1])
-    measured["size_mb"] = round(sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6, 1)
+    measured["align_share"] = round(measured["align_cpu_seconds"] / measured["cpu_seconds"], 3) \
+        if measured["cpu_seconds"] else 0.0
+    measured["site_mb"] = round(sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6, 1)
     return measured
+
+
+def fresh_copy(db: Path, work: Path) -> Path:
+    """The kept store copied (no alignment cache in it), brought to this package's schema."""
+    from rok_compare.store import Store
+
+    copy = work / "store.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(db, copy)
+    Store.open(copy).close()
+    return copy
+
+
+def baseline_tree(ref: str) -> Path:
+    """Today's package with the report code of ``ref`` in place of today's."""
+    commit = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    tree = CACHE / f"baseline_{commit}"
+    shutil.rmtree(tree, ignore_errors=True)
+    shutil.copytree(ROOT / "rok_compare", tree / "rok_compare", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.rmtree(tree / "rok_compare" / "report")
+    archive = subprocess.run(["git", "archive", commit, *BASELINE_FILES], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    return tree
+
+
+def median_of(runs: list[dict]) -> dict:
+    """Each number's median over the runs (the first run's value for the rest)."""
+    out = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, int | float) and not isinstance(value, bool) and all(r.get(key) is not None for r in runs):
+            out[key] = round(statistics.median(r[key] for r in runs), 3)
+    out["runs"] = len(runs)
+    return out
+
+
+def exponent(sizes: list[int], values: list[float]) -> float | None:
+    """Least-squares slope of log(value) on log(size)."""
+    if len(sizes) < 2:
+        return None
+    xs, ys = [math.log(s) for s in sizes], [math.log(v) for v in values]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    return round(sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+                 / sum((x - mx) ** 2 for x in xs), 2)
+
+
+def measure(size: int, runs: int, workers: int) -> dict:
+    db, store = generated_store(CACHE, size)
+    cold, warm = [], []
+    for run in range(runs):
+        with tempfile.TemporaryDirectory(prefix="bench_report_") as tmp:
+            copy = fresh_copy(db, Path(tmp))
+            cold.append(build_in_child(ROOT, copy, Path(tmp) / "site", workers))
+            warm.append(build_in_child(ROOT, copy, Path(tmp) / "site", workers))
+            print(f"{size} documents, run {run + 1}: cold {cold[-1]}\n  warm {warm[-1]}", flush=True)
+    return {"documents": size, "store": store, "cold": median_of(cold), "warm": median_of(warm),
+            "cold_runs": cold, "warm_runs": warm}
+
+
+def measure_baseline(ref: str, size: int, runs: int, workers: int) -> dict:
+    db, _ = generated_store(CACHE, size)
+    tree = baseline_tree(ref)
+    builds = []
+    for run in range(runs):
+        with tempfile.TemporaryDirectory(prefix="bench_report_base_") as tmp:
+            builds.append(build_in_child(tree, fresh_copy(db, Path(tmp)), Path(tmp) / "site", workers))
+            print(f"baseline ({ref}) {size} documents, run {run + 1}: {builds[-1]}", flush=True)
+    return {"ref": ref, "documents": size, "build": median_of(builds), "runs": builds}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,3000,10000", help="corpus sizes, comma-separated")
+    parser.add_argument("--runs", type=int, default=3, help="runs per size below 10,000 documents")
+    parser.add_argument("--large-runs", type=int, default=1, help="runs per size from 10,000 documents")
+    parser.add_argument("--baseline-ref", default="9b01c8a^", help="git ref of the report to compare with")
+    parser.add_argument("--baseline-runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=None, help="alignment processes (default: the report's)")
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    workers = args.workers or default_workers()
+    started = time.perf_counter()
+    baseline = measure_baseline(args.baseline_ref, sizes[0], args.baseline_runs, workers) \
+        if args.baseline_runs else None
+    results = [measure(n, args.runs if n < 10_000 else args.large_runs, workers) for n in sizes]
+    summary = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "workers": workers, "sizes": results, "baseline": baseline,
+        "exponent_cold_seconds": exponent(sizes, [r["cold"]["seconds"] for r in results]),
+        "exponent_cold_cpu": exponent(sizes, [r["cold"]["cpu_seconds"] for r in results]),
+        "exponent_warm_seconds": exponent(sizes, [r["warm"]["seconds"] for r in results]),
+        "exponent_warm_cpu": exponent(sizes, [r["warm"]["cpu_seconds"] for r in results]),
+        "bench_seconds": round(time.perf_counter() - started, 1),
+    }
+    if baseline:
+        small = results[0]
+        summary["speedup_cold"] = round(baseline["build"]["seconds"] / small["cold"]["seconds"], 2)
+        summary["speedup_cold_cpu"] = round(baseline["build"]["cpu_seconds"] / small["cold"]["cpu_seconds"], 2)
+        summary["speedup_warm"] = round(baseline["build"]["seconds"] / small["warm"]["seconds"], 2)
+        summary["speedup_warm_cpu"] = round(baseline["build"]["cpu_seconds"] / small["warm"]["cpu_seconds"], 2)
+    write_results(summary)
+    print(f"written {RESULTS / 'bench_report.json'} and .md")
 
 
 def write_results(results: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "bench_report.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    big, small, store = results["report"], results["baseline"], results["store"]
     lines = [
         "# Report build benchmark", "",
-        f"{results['machine']}. Generated agreements of realistic size (6-10 sections of templated clauses, "
-        f"21 counties), written straight into the store; each report built in a fresh process.", "",
-        f"Comparisons aligned by {results['workers']} worker process(es) (`rok report --workers`).", "",
-        "| corpus | clauses | build (s) | CPU (s) | peak memory (MB): build / largest worker | pages | "
-        "side-by-side comparisons | site (MB) |",
-        "|---|---|---|---|---|---|---|---|",
-        f"| {small['documents']} documents (baseline) | {results['baseline_store']['clauses']:,} | "
-        f"{small['seconds']} | {small['cpu_seconds']} | {small['peak_rss_mb']} / {small['worker_peak_rss_mb']} | "
-        f"{small['pages']} | "
-        f"{small['comparisons']} | {small['size_mb']} |",
-        f"| {big['documents']} documents | {store['clauses']:,} | {big['seconds']} | {big['cpu_seconds']} | "
-        f"{big['peak_rss_mb']} / "
-        f"{big['worker_peak_rss_mb']} | {big['pages']} | {big['comparisons']} | {big['size_mb']} |", "",
-        "- Build is wall time; CPU is the building process's and its workers' (the machine is shared, so "
-        "wall time includes waiting for a core).",
-        f"- {big['documents']} documents take **{results['ratio_time']}×** the time of {small['documents']} "
-        f"({results['ratio_time'] / (big['documents'] / small['documents']):.2f}× per document; CPU "
-        f"{results['ratio_cpu']}×) and "
-        f"**{results['ratio_memory']}×** the peak memory.",
-        f"- Writing the {store['documents']}-document store (no extraction) and clustering its reuse took "
-        f"{store['seconds']} s; the report build is {results['ratio_to_store']}× that.", "",
+        f"{results['machine']}; comparisons aligned by {results['workers']} worker process(es). Corpora generated "
+        "from the real agreements' texts with edits (`scripts/report_corpus.py`), written straight into a store "
+        "with their reuse clusters; each build in a fresh process. Cold: a copy of the store without cached "
+        "alignments; warm: the same report built again (comparisons from the store's alignment cache).", "",
+        "| documents | clauses | build | runs | wall (s) | CPU (s) | aligning, share of CPU | aligned / from cache | "
+        "peak memory (MB): build / largest worker | pages | site (MB) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+    base = results.get("baseline")
+    if base:
+        b = base["build"]
+        lines.append(f"| {base['documents']:,} | | baseline ({base['ref']}) | {b['runs']} | {b['seconds']} | "
+                     f"{b['cpu_seconds']} | | {b['comparisons']} / – | "
+                     f"{b['peak_rss_mb']} / {b['worker_peak_rss_mb']} | "
+                     f"{b['pages']} | {b['site_mb']} |")
+    for size in results["sizes"]:
+        for kind in ("cold", "warm"):
+            m = size[kind]
+            lines.append(f"| {size['documents']:,} | {size['store']['clauses']:,} | {kind} | {m['runs']} | "
+                         f"{m['seconds']} | {m['cpu_seconds']} | {m['align_cpu_seconds']} s, {m['align_share']:.0%} | "
+                         f"{m['aligned']} / {m['cached']} | {m['peak_rss_mb']} / {m['worker_peak_rss_mb']} | "
+                         f"{m['pages']} | {m['site_mb']} |")
+    lines += ["", "- Wall and CPU are medians over the runs (the machine is shared: wall time includes waiting for a "
+              "core, CPU does not). Peak memory is the building process's; the workers are forked from it.",
+              "- Growth exponent k (time ∝ documents^k) over "
+              f"{', '.join(str(s['documents']) for s in results['sizes'])} documents: "
+              f"cold wall {results['exponent_cold_seconds']}, cold CPU {results['exponent_cold_cpu']}; "
+              f"warm wall {results['exponent_warm_seconds']}, warm CPU {results['exponent_warm_cpu']}."]
+    if base:
+        lines.append(f"- Against the baseline at {base['documents']:,} documents (same store, same run): cold build "
+                     f"{results['speedup_cold']}× faster (CPU {results['speedup_cold_cpu']}×), warm build "
+                     f"{results['speedup_warm']}× (CPU {results['speedup_warm_cpu']}×).")
+    lines += [f"- The whole benchmark took {results['bench_seconds']} s.", ""]
     (RESULTS / "bench_report.md").write_text("\n".join(lines), encoding="utf-8")
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--documents", type=int, default=1000)
-    parser.add_argument("--baseline", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=None, help="alignment processes (default: the report's)")
-    args = parser.parse_args()
-    workers = args.workers or default_workers()
-    with tempfile.TemporaryDirectory(prefix="bench_report_") as tmp:
-        work = Path(tmp)
-        baseline_store = build_store(work / "small.db", args.baseline)
-        print(f"baseline store: {baseline_store}", flush=True)
-        baseline = build_report_in_child(work / "small.db", work / "small-site", workers)
-        print(f"baseline report: {baseline}", flush=True)
-        store = build_store(work / "big.db", args.documents)
-        print(f"store: {store}", flush=True)
-        report = build_report_in_child(work / "big.db", work / "big-site", workers)
-        print(f"report: {report}", flush=True)
-    results = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-        "workers": workers,
-        "store": store, "baseline_store": baseline_store, "report": report, "baseline": baseline,
-        "ratio_time": round(report["seconds"] / baseline["seconds"], 2),
-        "ratio_cpu": round(report["cpu_seconds"] / baseline["cpu_seconds"], 2),
-        "ratio_memory": round(report["peak_rss_mb"] / baseline["peak_rss_mb"], 2),
-        "ratio_to_store": round(report["seconds"] / store["seconds"], 2),
-    }
-    write_results(results)
-    print(f"written {RESULTS / 'bench_report.json'} and .md")
 
 
 if __name__ == "__main__":

@@ -69,6 +69,7 @@ def real_store(cache: Path) -> Path:
 def load_models(db: Path) -> list[Model]:
     from rok_compare.store import Store
 
+    Store.open(db).close()  # brings a store kept from an earlier run up to this schema
     with Store.open(db, readonly=True) as store:
         conn = store.conn
         models = {i: Model(county, [], []) for i, county in conn.execute("SELECT id, county_name FROM documents")}

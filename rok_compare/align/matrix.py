@@ -16,6 +16,11 @@ For ``cosine`` and ``jaccard``, two groups are as alike as their documents on av
 pairs of different documents, one from each group; for a group with itself, over its pairs of
 different documents; 0 when there is no such pair). Documents without a known county, year or
 type are grouped under "unknown" (year: "undated").
+
+Everything is computed from sparse matrices (documents × clusters, × stems, × shingles): only the
+result is dense. A group mean never builds the documents × documents matrix (at 10,000 documents
+800 MB): cosine sums are the product of the groups' summed vectors, Jaccard sums are added up a
+block of ``ROWS`` documents at a time from the sparse pairwise values.
 """
 
 from __future__ import annotations
@@ -108,11 +113,20 @@ def similarity_matrix(documents: Sequence[CorpusDocument], labels: np.ndarray | 
         values = _overlap(documents, np.asarray(labels), group_of_doc, len(names))
         if by == "document":
             np.fill_diagonal(values, 1.0)
-    else:
-        pairwise = _cosine(documents) if measure == "cosine" else _jaccard(documents)
-        values = pairwise if by == "document" else _group_means(pairwise, group_of_doc, len(names))
+    elif measure == "cosine":
+        vectors = _tfidf(documents)
         if by == "document":
+            values = np.clip((vectors @ vectors.T).toarray(), 0.0, 1.0)
             np.fill_diagonal(values, 1.0)
+        else:
+            values = _cosine_group_means(vectors, group_of_doc, len(names))
+    else:
+        shingles = _shingle_incidence(documents)
+        if by == "document":
+            values = _jaccard_rows(shingles, np.arange(len(documents))).toarray()
+            np.fill_diagonal(values, 1.0)
+        else:
+            values = _jaccard_group_means(shingles, group_of_doc, len(names))
     return SimilarityMatrix(names, values, by, measure)
 
 
@@ -145,20 +159,23 @@ def _overlap(documents: Sequence[CorpusDocument], labels: np.ndarray, group_of_d
 
 
 def _stems(documents: Sequence[CorpusDocument]) -> list[list[str]]:
-    """Each document's clauses as normalised stems (names masked), one string per clause."""
+    """Each document's clauses as normalised stems (names masked), one string per clause; every
+    wording is normalised once for the whole corpus (boilerplate recurs)."""
     from rok_compare.align.normalize import normalize_many
 
-    return [[n.stems for n in normalize_many([c.text for c in d.clauses], False)] for d in documents]
+    norms = iter(normalize_many([c.text for d in documents for c in d.clauses], False))
+    return [[next(norms).stems for _ in d.clauses] for d in documents]
 
 
-def _cosine(documents: Sequence[CorpusDocument]) -> np.ndarray:
+def _tfidf(documents: Sequence[CorpusDocument]) -> sparse.csr_matrix:
+    """Each document's TF-IDF vector over its stems (sublinear term frequency, L2-normalised); an
+    all-zero matrix when no document has a word."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts = [" ".join(clauses) for clauses in _stems(documents)]
     if not any(t.strip() for t in texts):
-        return np.zeros((len(documents), len(documents)))
-    vectors = TfidfVectorizer(analyzer=str.split, sublinear_tf=True).fit_transform(texts)
-    return np.clip((vectors @ vectors.T).toarray(), 0.0, 1.0)
+        return sparse.csr_matrix((len(documents), 0))
+    return TfidfVectorizer(analyzer=str.split, sublinear_tf=True).fit_transform(texts).tocsr()
 
 
 def _shingles(clauses: list[str]) -> set[str]:
@@ -171,27 +188,59 @@ def _shingles(clauses: list[str]) -> set[str]:
     return out
 
 
-def _jaccard(documents: Sequence[CorpusDocument]) -> np.ndarray:
+def _shingle_incidence(documents: Sequence[CorpusDocument]) -> sparse.csr_matrix:
+    """Documents × shingles, 1 where the document has the shingle."""
     sets = [_shingles(clauses) for clauses in _stems(documents)]
     vocabulary: dict[str, int] = {}
-    rows, cols = [], []
-    for k, shingles in enumerate(sets):
-        for shingle in shingles:
-            rows.append(k)
-            cols.append(vocabulary.setdefault(shingle, len(vocabulary)))
-    matrix = _incidence(np.asarray(rows, np.int64), np.asarray(cols, np.int64), (len(sets), len(vocabulary)))
-    common = (matrix @ matrix.T).toarray()
-    sizes = np.asarray([len(s) for s in sets], dtype=np.float64)
-    union = sizes[:, None] + sizes[None, :] - common
-    return np.divide(common, union, out=np.zeros_like(common), where=union > 0)
+    cols = [vocabulary.setdefault(shingle, len(vocabulary)) for shingles in sets for shingle in shingles]
+    rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
+    return _incidence(rows, np.asarray(cols, np.int64), (len(sets), len(vocabulary)))
 
 
-def _group_means(pairwise: np.ndarray, group_of_doc: np.ndarray, n_groups: int) -> np.ndarray:
-    """Mean similarity over pairs of different documents, one from each group."""
-    off = pairwise.copy()
-    np.fill_diagonal(off, 0.0)
-    member = _incidence(np.arange(len(group_of_doc)), group_of_doc, (len(group_of_doc), n_groups)).toarray()
-    sums = member.T @ off @ member
-    sizes = member.sum(axis=0)
-    pairs = np.outer(sizes, sizes) - np.diag(sizes)
+def _jaccard_rows(shingles: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
+    """Jaccard of documents ``rows`` with every document, sparse: only pairs sharing a shingle are
+    not zero (the diagonal included)."""
+    common = (shingles[rows] @ shingles.T).tocoo()
+    sizes = np.asarray(shingles.sum(axis=1), dtype=np.float64).ravel()
+    union = sizes[rows][common.row] + sizes[common.col] - common.data
+    values = np.divide(common.data, union, out=np.zeros(len(union)), where=union > 0)
+    return sparse.csr_matrix((values, (common.row, common.col)), shape=common.shape)
+
+
+ROWS = 512
+"""Documents per block when the pairwise Jaccard of a group mean is summed (at most ROWS × documents
+values at a time, never the documents × documents matrix)."""
+
+
+def _pairs_per_group(group_of_doc: np.ndarray, n_groups: int) -> np.ndarray:
+    """Pairs of different documents, one from each group (for a group with itself, its pairs)."""
+    sizes = np.bincount(group_of_doc, minlength=n_groups).astype(np.float64)
+    return np.outer(sizes, sizes) - np.diag(sizes)
+
+
+def _cosine_group_means(vectors: sparse.csr_matrix, group_of_doc: np.ndarray, n_groups: int) -> np.ndarray:
+    """Mean cosine over pairs of different documents, one from each group: with W the groups' summed
+    vectors, the sums are W Wᵀ less each document with itself (its squared norm) on the diagonal."""
+    member = _incidence(np.arange(len(group_of_doc)), group_of_doc, (len(group_of_doc), n_groups)).astype(np.float64)
+    summed = member.T @ vectors
+    sums = np.asarray((summed @ summed.T).todense(), dtype=np.float64)
+    self_sims = np.asarray(vectors.multiply(vectors).sum(axis=1), dtype=np.float64).ravel()
+    sums -= np.diag(np.bincount(group_of_doc, weights=self_sims, minlength=n_groups))
+    pairs = _pairs_per_group(group_of_doc, n_groups)
+    return np.divide(sums, pairs, out=np.zeros_like(sums), where=pairs > 0)
+
+
+def _jaccard_group_means(shingles: sparse.csr_matrix, group_of_doc: np.ndarray, n_groups: int) -> np.ndarray:
+    """Mean Jaccard over pairs of different documents, one from each group, summed a block of rows
+    at a time from the sparse pairwise values."""
+    n = shingles.shape[0]
+    member = _incidence(np.arange(n), group_of_doc, (n, n_groups)).astype(np.float64)
+    sums = np.zeros((n_groups, n_groups))
+    for start in range(0, n, ROWS):
+        rows = np.arange(start, min(start + ROWS, n))
+        block = _jaccard_rows(shingles, rows).tocoo()
+        other = block.col != rows[block.row]  # a document with itself does not count
+        block = sparse.csr_matrix((block.data[other], (block.row[other], block.col[other])), shape=block.shape)
+        sums += (member[rows].T @ block @ member).toarray()
+    pairs = _pairs_per_group(group_of_doc, n_groups)
     return np.divide(sums, pairs, out=np.zeros_like(sums), where=pairs > 0)

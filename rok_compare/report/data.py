@@ -93,6 +93,8 @@ class DocumentInfo:
     clauses: list[ClauseRow] = field(default_factory=list)
     tag: str = ""
     """Set by :class:`ReportData` (the file name) when another document would have the same label."""
+    _names: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+    """Short title and place, worked out once (the report names a document tens of times)."""
 
     @property
     def name(self) -> str:
@@ -114,16 +116,21 @@ class DocumentInfo:
     @property
     def short_title(self) -> str:
         """The title (or, without one, the file name) cut to :data:`SHORT_TITLE` characters."""
-        title = " ".join((self.title or PurePath(self.path).stem.replace("_", " ")).split())
-        if len(title) <= SHORT_TITLE:
-            return title
-        cut = title[:SHORT_TITLE].rsplit(" ", 1)[0] if " " in title[:SHORT_TITLE] else title[:SHORT_TITLE]
-        return cut.rstrip(" .,:;-–") + "…"
+        return self._named()[0]
 
     @property
     def place(self) -> str:
         """County, period and type: where a document stands in the corpus."""
-        return " · ".join((self.county_label, self.period or "undated", self.type_label))
+        return self._named()[1]
+
+    def _named(self) -> tuple[str, str]:
+        if self._names is None:
+            title = " ".join((self.title or PurePath(self.path).stem.replace("_", " ")).split())
+            if len(title) > SHORT_TITLE:
+                cut = title[:SHORT_TITLE].rsplit(" ", 1)[0] if " " in title[:SHORT_TITLE] else title[:SHORT_TITLE]
+                title = cut.rstrip(" .,:;-–") + "…"
+            self._names = (title, " · ".join((self.county_label, self.period or "undated", self.type_label)))
+        return self._names
 
     @property
     def label(self) -> str:

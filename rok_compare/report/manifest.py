@@ -74,7 +74,11 @@ def remove_stale(out: Path, previous: set[str], written: set[str]) -> None:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` and rename it over ``path``."""
+    """Write ``text`` to a temporary file beside ``path`` and rename it over ``path``; a file that
+    already holds exactly ``text`` is left alone (a rebuild rewrites only what changed: renaming over
+    a file costs a flush of its blocks on ext4, milliseconds a page)."""
+    if _holds(path, text):
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -85,3 +89,16 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _holds(path: Path, text: str) -> bool:
+    """Whether ``path`` is a regular file (not a link) whose content is ``text`` in UTF-8."""
+    try:
+        if not path.is_file() or path.is_symlink():
+            return False
+        data = text.encode("utf-8")
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False

@@ -41,6 +41,10 @@ def _bidi_span(match: re.Match[str]) -> str:
             f'shown instead of applied">{bidi_label(match.group())}</span>')
 
 
+_SPECIAL = re.compile("[&<>\"'\u202a-\u202e\u2066-\u2069]")
+"""What escaping changes: a text without any of these is written as it is (most are)."""
+
+
 def esc(value: object) -> Markup:
     """``value`` as safe HTML: Markup unchanged, anything else escaped (None becomes nothing), with
     bidi controls shown as marked labels."""
@@ -49,8 +53,11 @@ def esc(value: object) -> Markup:
     if value is None:
         return Markup("")
     if isinstance(value, str | int | float):
-        return Markup(BIDI_CONTROLS.sub(_bidi_span, html.escape(str(value), quote=True)))
-    return Markup("".join(esc(item) for item in value))  # type: ignore[attr-defined]
+        text = str(value)
+        if _SPECIAL.search(text) is None:
+            return Markup(text)
+        return Markup(BIDI_CONTROLS.sub(_bidi_span, html.escape(text, quote=True)))
+    return Markup("".join([esc(item) for item in value]))  # type: ignore[attr-defined]
 
 
 def esc_text(value: object) -> Markup:
@@ -60,8 +67,11 @@ def esc_text(value: object) -> Markup:
     if value is None:
         return Markup("")
     if isinstance(value, str | int | float):
-        return Markup(html.escape(show_bidi(str(value)), quote=True))
-    return Markup("".join(esc_text(item) for item in value))  # type: ignore[attr-defined]
+        text = str(value)
+        if _SPECIAL.search(text) is None:
+            return Markup(text)
+        return Markup(html.escape(show_bidi(text), quote=True))
+    return Markup("".join([esc_text(item) for item in value]))  # type: ignore[attr-defined]
 
 
 def el(tag: str, *children: object, **attrs: object) -> Markup:
