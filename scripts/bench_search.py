@@ -1,14 +1,25 @@
-"""Benchmark the Swedish-aware search against exact-word search, in the same run on the same store.
+"""Benchmark search by query class at growing store sizes, against the score-everything path.
 
-    .venv/bin/python scripts/bench_search.py [--clauses 100000] [--rounds 5]
+    .venv/bin/python scripts/bench_search.py [--sizes 30000 100000 300000 1000000] [--runs 3]
 
-A store of ``--clauses`` clauses (generated documents written straight into the store, as in
-``bench_store.py``) answers each query of :data:`QUERIES` twice through
-:func:`rok_compare.search.search` on one open connection: as typed (word forms and compounds
-found through the store's vocabulary) and with every word quoted (``"bostad"``: that word only,
-the baseline). The ratio of the medians is what Swedish matching costs; the hits show what it
-finds in addition. The first query of a process also reads the store's vocabulary once
-(timed apart as ``vocabulary_ms``; later queries reuse it until the clauses change).
+Stores of real-looking clauses (``scripts/search_store.py``: the real corpus texts with word
+substitutions, new compounds and names, typos, fresh numbers and reordering, so the vocabulary
+grows as real text's does) are built once and cached under ``/tmp/rok_search_bench``. On each,
+one open connection answers the queries of each class through :func:`rok_compare.search.search`
+(limit 20, re-ranking and reuse families included, as ``rok search`` and the server run it):
+
+- **rare**: words found in 2-20 clauses of that store; **common**: the most common content words;
+- **phrase**: two-word phrases of the real texts, quoted; **prefix**: ``word*`` of common stems;
+- **boolean**: ``a OR b`` and ``a -b``; **filtered**: a word with one filter each (county, party,
+  year, document type, clause kind, theme); **listing**: filters alone.
+
+Each query runs once cold (its words' forms not yet remembered) and ``--runs`` times warm; a
+query's time is the median of the warm runs, and each class reports p50 and p95 over its queries.
+The total count (``count_hits``, one more query for the served page and ``rok search``'s text
+output) is timed apart. In the same run and on the same stores, two baselines answer a subset of
+each class: the **old path** (every match ranked by FTS5's bm25 and grouped, as search did
+before: ``EXACT_BUDGET`` lifted) and **plain FTS5** (``MATCH`` of the words as typed, ``ORDER BY
+rank LIMIT 20``, nothing else). Growth exponents are the slopes of log time against log clauses.
 
 Results go to ``scripts/results/bench_search.json`` and ``.md``.
 """
@@ -17,114 +28,277 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
+import random
 import re
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_store import build_search_store  # noqa: E402
+from search_store import build_stores, real_corpus, real_heaps, store_path  # noqa: E402
 
-from rok_compare.search import count_matches, search  # noqa: E402
-from rok_compare.search.compile import store_words  # noqa: E402
+from rok_compare.search import candidates, count_hits, search, vocab  # noqa: E402
+from rok_compare.search.swedish import word_data  # noqa: E402
+from rok_compare.search.vocab import store_words  # noqa: E402
 from rok_compare.store import Store  # noqa: E402
 
 RESULTS = ROOT / "scripts" / "results"
-QUERIES = ["bostad", "bostäder", "hälsoundersökning", "undersökning", "etablering", "arbetsmarknad", "nyanlända",
-           "kommun", "tolk", "samhällsorientering", "skola", "bostad tolk", "bostad OR skola", "nyanlända -tolk",
-           "ska", "länsstyrelsen"]
+CLASSES = ["rare", "common", "phrase", "prefix", "boolean", "filtered", "listing"]
+PER_CLASS = 30
+BASELINE_PER_CLASS = 6
+Query = tuple[str, dict]
 
 
-def exact(query: str) -> str:
-    """The baseline: every word quoted, so it finds that word only."""
-    return re.sub(r"(?<![\w\"])([^\W\d_]+)", r'"\1"', query.replace(" OR ", " __OR__ ")).replace("__OR__", "OR")
-
-
-def timed(store: Store, query: str, rounds: int) -> tuple[float, int]:
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        search(store, query, limit=20)
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), count_matches(store, query)
-
-
-def bench(db: Path, rounds: int) -> dict:
+def query_classes(db: Path, seed: int = 7) -> dict[str, list[Query]]:
+    """The queries of each class for one store (rare words are rare in that store)."""
+    rng = random.Random(seed)
+    stop = word_data().stopwords
     with Store.open(db, readonly=True) as store:
+        counts = store_words(store.conn, str(store.path)).counts
+        counties = [r[0] for r in store.conn.execute("SELECT DISTINCT county_name FROM documents ORDER BY 1")]
+        parties = [r[0] for r in store.conn.execute(
+            "SELECT canonical FROM parties GROUP BY canonical ORDER BY COUNT(*) DESC LIMIT 12")]
+    content = [w for w, _ in sorted(counts.items(), key=lambda x: -x[1])
+               if w.isalpha() and len(w) >= 5 and w not in stop]
+    common = content[:PER_CLASS]
+    rare = sorted(w for w in content if 2 <= counts[w] <= 20)
+    rare = rng.sample(rare, min(PER_CLASS, len(rare)))
+    phrases = _real_phrases(stop)[:PER_CLASS]
+    prefixes = list(dict.fromkeys(w[:6] for w in content[:80] if len(w) >= 7))[:PER_CLASS]
+    medium = content[30:90]
+    boolean = [f"{a} OR {b}" if i % 2 else f"{a} -{b}" for i, (a, b) in
+               enumerate(zip(medium[:PER_CLASS], reversed(content[:PER_CLASS]), strict=True))]
+    filters = [{"county": rng.choice(counties).split()[0]}, {"party": rng.choice(parties)},
+               {"year": rng.randint(2008, 2022)}, {"doc_type": rng.choice(["regional_agreement", "strategy", "news"])},
+               {"kind": rng.choice(["commitment", "goal"])},
+               {"theme": rng.choice(["health", "labour_market", "housing_settlement"])}]
+    filtered = [(w, filters[i % len(filters)]) for i, w in enumerate(content[:PER_CLASS])]
+    listing = [("", {"county": c.split()[0], "kind": "commitment"}) for c in counties[:10]] + \
+              [("", {"year": y}) for y in range(2010, 2020)]
+    return {"rare": [(w, {}) for w in rare], "common": [(w, {}) for w in common],
+            "phrase": [(f'"{p}"', {}) for p in phrases], "prefix": [(f"{p}*", {}) for p in prefixes],
+            "boolean": [(q, {}) for q in boolean], "filtered": filtered, "listing": listing}
+
+
+def _real_phrases(stop: frozenset[str]) -> list[str]:
+    """Two-word phrases of content words that recur in the real texts, most frequent first."""
+    pairs: Counter[str] = Counter()
+    for document in real_corpus().documents:
+        for sentence in document:
+            words = re.findall(r"[^\W\d_]+", sentence.lower())
+            pairs.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False)
+                         if len(a) >= 4 and len(b) >= 4 and a not in stop and b not in stop)
+    return [p for p, n in pairs.most_common() if n >= 3]
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+def time_search(store: Store, query: str, options: dict, runs: int) -> dict:
+    started = time.perf_counter()
+    hits = search(store, query, limit=20, **options)
+    cold = _ms(started)
+    warm, cpu = [], []
+    for _ in range(runs):
+        started, cpu_started = time.perf_counter(), time.thread_time()
+        search(store, query, limit=20, **options)
+        warm.append(_ms(started))
+        cpu.append((time.thread_time() - cpu_started) * 1000)
+    started = time.perf_counter()
+    total = count_hits(store, query, **options)
+    return {"query": query, "filters": options, "cold_ms": round(cold, 1), "ms": round(statistics.median(warm), 1),
+            "cpu_ms": round(statistics.median(cpu), 1), "count_ms": round(_ms(started), 1), "hits": len(hits),
+            "total": total.n, "total_counts_families": total.families}
+
+
+def time_old_path(store: Store, query: str, options: dict, runs: int) -> float:
+    """Every match ranked in FTS5 and grouped, as search did before (the budget lifted)."""
+    saved = candidates.EXACT_BUDGET
+    candidates.EXACT_BUDGET = math.inf
+    try:
+        search(store, query, limit=20, **options)
+        warm = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            search(store, query, limit=20, **options)
+            warm.append(_ms(started))
+    finally:
+        candidates.EXACT_BUDGET = saved
+    return round(statistics.median(warm), 1)
+
+
+def time_plain_fts(conn: sqlite3.Connection, query: str, runs: int) -> float | None:
+    """FTS5 alone: the words as typed (quoted), best 20 by bm25; nothing else."""
+    words = re.findall(r"[^\W_]+", query.lower())
+    if not words:
+        return None
+    if query.startswith('"'):
+        expression = '"' + " ".join(words) + '"'
+    elif query.endswith("*"):
+        expression = f'"{words[0]}"*'
+    elif " OR " in query:
+        expression = " OR ".join(f'"{w}"' for w in words)
+    elif " -" in query:
+        expression = f'"{words[0]}" NOT "{words[1]}"'
+    else:
+        expression = " ".join(f'"{w}"' for w in words)
+    warm = []
+    for _ in range(runs + 1):
         started = time.perf_counter()
-        words = store_words(store.conn, str(store.path))
-        vocabulary_ms = (time.perf_counter() - started) * 1000
-        for query in QUERIES:  # warm the page cache, as a running server would be
-            search(store, query)
-            search(store, exact(query))
-        rows = []
-        for query in QUERIES:
-            swedish_ms, swedish_hits = timed(store, query, rounds)
-            exact_ms, exact_hits = timed(store, exact(query), rounds)
-            rows.append({"query": query, "exact_query": exact(query), "swedish_ms": round(swedish_ms, 1),
-                         "exact_ms": round(exact_ms, 1), "ratio": round(swedish_ms / exact_ms, 2),
-                         "swedish_hits": swedish_hits, "exact_hits": exact_hits})
-    return {"vocabulary_words": len(words.counts), "vocabulary_ms": round(vocabulary_ms, 1), "queries": rows,
-            **summary(rows)}
+        conn.execute("SELECT rowid FROM clauses_fts WHERE clauses_fts MATCH ? ORDER BY rank LIMIT 20",
+                     (expression,)).fetchall()
+        warm.append(_ms(started))
+    return round(statistics.median(warm[1:]), 1)
 
 
-def summary(rows: list[dict]) -> dict:
-    """Ratios over the queries that both searches answer with hits (a query whose exact form finds
-    nothing costs nothing, and its ratio says nothing)."""
-    both = [r for r in rows if r["exact_hits"]]
-    ratios = [r["ratio"] for r in both]
-    return {"compared_queries": len(both), "median_ratio": round(statistics.median(ratios), 2),
-            "max_ratio": max(ratios), "swedish_p50_ms": round(statistics.median(r["swedish_ms"] for r in rows), 1),
-            "swedish_max_ms": max(r["swedish_ms"] for r in rows),
-            "more_hits": sum(r["swedish_hits"] > r["exact_hits"] for r in rows)}
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, math.ceil(p * len(ordered)) - 1)], 1) if ordered else 0.0
+
+
+def bench_store(db: Path, runs: int, log) -> dict:
+    classes = query_classes(db)
+    out: dict[str, dict] = {}
+    with Store.open(db, readonly=True) as store:
+        vocab._cache.clear()
+        started = time.perf_counter()
+        store_words(store.conn, str(store.path))
+        vocabulary_ms = _ms(started)
+        for name in CLASSES:
+            rows = [time_search(store, q, o, runs) for q, o in classes[name]]
+            subset = classes[name][:BASELINE_PER_CLASS]
+            old = [time_old_path(store, q, o, runs) for q, o in subset]
+            plain = [t for q, o in subset if not o and (t := time_plain_fts(store.conn, q, runs)) is not None]
+            new_subset = [r["ms"] for r in rows[:BASELINE_PER_CLASS]]
+            out[name] = {
+                "queries": len(rows), "p50_ms": percentile([r["ms"] for r in rows], 0.5),
+                "p95_ms": percentile([r["ms"] for r in rows], 0.95), "max_ms": max(r["ms"] for r in rows),
+                "cpu_p50_ms": percentile([r["cpu_ms"] for r in rows], 0.5),
+                "cpu_p95_ms": percentile([r["cpu_ms"] for r in rows], 0.95),
+                "cold_p95_ms": percentile([r["cold_ms"] for r in rows], 0.95),
+                "count_p95_ms": percentile([r["count_ms"] for r in rows], 0.95),
+                "baseline_queries": len(subset), "new_p50_on_subset_ms": percentile(new_subset, 0.5),
+                "old_path_p50_ms": percentile(old, 0.5), "old_path_p95_ms": percentile(old, 0.95),
+                "plain_fts_p50_ms": percentile(plain, 0.5) if plain else None,
+                "speedup_vs_old_p50": round(percentile(old, 0.5) / max(percentile(new_subset, 0.5), 0.1), 1),
+                "rows": rows, "old_path_ms": old, "plain_fts_ms": plain}
+            log(f"    {name:9} p50 {out[name]['p50_ms']:7.1f}  p95 {out[name]['p95_ms']:7.1f}  "
+                f"cpu p95 {out[name]['cpu_p95_ms']:7.1f}  "
+                f"(old path p50 {out[name]['old_path_p50_ms']:8.1f})  count p95 {out[name]['count_p95_ms']:7.1f}")
+    return {"vocabulary_ms": round(vocabulary_ms, 1), "classes": out}
+
+
+def exponent(sizes: list[int], values: list[float]) -> float | None:
+    """Slope of log(value) against log(size), least squares."""
+    points = [(math.log(s), math.log(v)) for s, v in zip(sizes, values, strict=True) if v and v > 0]
+    if len(points) < 2:
+        return None
+    mx = statistics.mean(x for x, _ in points)
+    my = statistics.mean(y for _, y in points)
+    den = sum((x - mx) ** 2 for x, _ in points)
+    return round(sum((x - mx) * (y - my) for x, y in points) / den, 2) if den else None
+
+
+def heaps(facts: dict[int, dict]) -> dict:
+    sizes = sorted(facts)
+    real = real_heaps()
+    xs = [math.log(t) for t, _ in real["points"]]
+    ys = [math.log(v) for _, v in real["points"]]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    real_beta = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+    return {"real_corpus": {k: v for k, v in real.items() if k != "points"}, "real_beta": round(real_beta, 2),
+            "generated_beta": exponent([facts[s]["tokens"] for s in sizes],
+                                       [facts[s]["distinct_words"] for s in sizes])}
 
 
 def write(results: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "bench_search.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n",
                                                encoding="utf-8")
-    s, b = results["store"], results["bench"]
-    lines = ["# Search benchmark: Swedish forms and compounds against exact words", "",
-             f"{results['machine']}; store of {s['clauses']:,} clauses in {s['documents']:,} generated documents "
-             f"({s['size_mb']} MB); median of {results['rounds']} runs per query, limit 20, on one open connection; "
-             f"load average {results['load_average']} during the run (absolute times scale with it, the ratios "
-             "much less: both searches run side by side).",
-             "",
-             f"- Swedish search costs **{b['median_ratio']}×** the exact-word search (median over the "
-             f"{b['compared_queries']} queries that both answer with hits; at most {b['max_ratio']}×); over all "
-             f"{len(b['queries'])} queries p50 {b['swedish_p50_ms']} ms, slowest {b['swedish_max_ms']} ms.",
-             f"- It finds more than the exact words for {b['more_hits']} of the {len(b['queries'])} queries "
-             "(hits are reuse families, as `rok search` counts them).",
-             f"- Reading the store's vocabulary ({b['vocabulary_words']:,} words) once per process: "
-             f"{b['vocabulary_ms']} ms.", "",
-             "| query | Swedish ms | exact ms | ratio | hits (Swedish / exact) |", "|---|---|---|---|---|"]
-    lines += [f"| `{r['query']}` | {r['swedish_ms']} | {r['exact_ms']} | {r['ratio']} | "
-              f"{r['swedish_hits']} / {r['exact_hits']} |" for r in b["queries"]]
+    sizes = results["sizes"]
+    per = results["per_size"]
+    lines = ["# Search benchmark: query classes at growing store sizes", "",
+             f"{results['machine']}; load average {results['load_average']} at the start and "
+             f"{results['load_average_end']} at the end (other sessions share the 2 cores: absolute times are "
+             "inflated, the ratios to the old path measured in the same run much less).", "",
+             "Stores (built from the real corpus texts with edits, `scripts/search_store.py`):", "",
+             "| clauses | documents | distinct words | reuse clusters | size MB |", "|---|---|---|---|---|"]
+    lines += [f"| {f['clauses']:,} | {f['documents']:,} | {f['distinct_words']:,} | {f['reuse_clusters']:,} | "
+              f"{f['size_mb']} |" for f in (results["stores"][str(s)] for s in sizes)]
+    h = results["heaps"]
+    lines += ["", f"Vocabulary growth (Heaps exponent, distinct words against words): generated stores "
+              f"**{h['generated_beta']}**, the real corpus itself {h['real_beta']} "
+              f"({h['real_corpus']['documents']} documents, {h['real_corpus']['distinct_words']:,} distinct "
+              "words).", "",
+              f"Search, limit 20, median of {results['runs']} warm runs per query, p50/p95 over the queries of "
+              "each class (ms of wall time; in brackets the p95 of the CPU time the search took, which other "
+              "sessions on the machine inflate much less); *old* = every match ranked by FTS5 and grouped "
+              "(the path before), on the first "
+              f"{BASELINE_PER_CLASS} queries of the class, in the same run:", "",
+              "| class | " + " | ".join(f"{s:,}: p50 / p95 (CPU p95)" for s in sizes) + " | exponent p95 (CPU) "
+              f"| old p50 at {sizes[-1]:,} | speed-up |", "|---|" + "---|" * (len(sizes) + 3)]
+    for name in CLASSES:
+        cells = [f"{c['p50_ms']} / **{c['p95_ms']}** ({c['cpu_p95_ms']})"
+                 for c in (per[str(s)]["classes"][name] for s in sizes)]
+        last = per[str(sizes[-1])]["classes"][name]
+        e = results["exponents"][name]
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {e['p95']} ({e['cpu_p95']}) | "
+                     f"{last['old_path_p50_ms']} | {last['speedup_vs_old_p50']}× |")
+    lines += ["", "Old path and plain FTS5 (p50 ms over the baseline subset) and the count (p95 ms):", "",
+              "| class | " + " | ".join(f"{s:,}: old / plain FTS5 / count" for s in sizes) + " | exponent old p50 |",
+              "|---|" + "---|" * (len(sizes) + 1)]
+    for name in CLASSES:
+        cells = [f"{c['old_path_p50_ms']} / {c['plain_fts_p50_ms'] if c['plain_fts_p50_ms'] is not None else '–'} / "
+                 f"{c['count_p95_ms']}" for c in (per[str(s)]["classes"][name] for s in sizes)]
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {results['exponents'][name]['old_p50']} |")
+    lines += ["", "Reading the vocabulary once per process and store state (ms): "
+              + ", ".join(f"{s:,}: {per[str(s)]['vocabulary_ms']}" for s in sizes)
+              + "; the first run of a query (its words' forms worked out) p95 at the largest store: "
+              + ", ".join(f"{n} {per[str(sizes[-1])]['classes'][n]['cold_p95_ms']}" for n in CLASSES) + "."]
     (RESULTS / "bench_search.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clauses", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[30_000, 100_000, 300_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as work:
-        db = Path(work) / "search.db"
-        store = build_search_store(db, args.clauses)
-        print(f"store: {store}", flush=True)
-        results = {"machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-                              f"SQLite {sqlite3.sqlite_version}", "rounds": args.rounds, "store": store,
-                   "bench": bench(db, args.rounds), "load_average": round(os.getloadavg()[0], 1)}
+    if args.runs < 3:
+        parser.error("--runs must be 3 or more (medians of at least 3 runs)")
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    load = round(os.getloadavg()[0], 1)
+    facts = build_stores(args.sizes, log=log)
+    per_size = {}
+    for size in sorted(args.sizes):
+        log(f"{size:,} clauses ({facts[size]['distinct_words']:,} words):")
+        per_size[str(size)] = bench_store(store_path(size), args.runs, log)
+    sizes = sorted(args.sizes)
+    exponents = {name: {key: exponent([facts[s]["clauses"] for s in sizes],
+                                      [per_size[str(s)]["classes"][name][field] for s in sizes])
+                        for key, field in (("p50", "p50_ms"), ("p95", "p95_ms"), ("cpu_p95", "cpu_p95_ms"),
+                                           ("old_p50", "old_path_p50_ms"))}
+                 for name in CLASSES}
+    results = {"machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+                          f"SQLite {sqlite3.sqlite_version}", "runs": args.runs, "sizes": sizes,
+               "load_average": load, "load_average_end": round(os.getloadavg()[0], 1),
+               "stores": {str(s): facts[s] for s in sizes}, "heaps": heaps(facts), "exponents": exponents,
+               "per_size": per_size}
     write(results)
-    print(json.dumps({k: v for k, v in results["bench"].items() if k != "queries"}, indent=2))
+    log(json.dumps({"exponents": exponents, "p95_at_largest": {n: per_size[str(sizes[-1])]["classes"][n]["p95_ms"]
+                                                                for n in CLASSES}}, indent=1))
 
 
 if __name__ == "__main__":

@@ -4,33 +4,34 @@ Each query word becomes the OR of the store's words that it finds (its forms and
 it, decided by :mod:`rok_compare.search.swedish` on the index's own vocabulary), so phrases,
 prefixes and the Swedish forms all run as one FTS5 query with one bm25 ranking. Every word put
 into an expression is quoted: nothing the user types can change the FTS5 syntax.
+
+A plan also says how much running it costs (an upper bound on the clauses it matches, from the
+vocabulary's counts, and the number of FTS5 terms) and carries a second, cheaper expression for
+finding candidates in a large store: each query word (and prefix) as its
+:data:`RETRIEVAL_TERMS` most common words only. The search checks every candidate against the
+whole query (:mod:`rok_compare.search.verify`), so the cheaper expression changes which clauses
+are considered first, never which clauses match.
 """
 
 from __future__ import annotations
 
-import os
-import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
-from threading import Lock
+from dataclasses import dataclass, field
 
 from rok_compare.search.query import WORD, AllOf, AnyOf, Node, Phrase, Prefix, Query, SearchQueryError, Word
-from rok_compare.search.swedish import MIN_PART, Match, Vocabulary, fold, search_strings, word_data
+from rok_compare.search.swedish import MIN_PART, Match, fold, search_strings, word_data
+from rok_compare.search.vocab import StoreWords, store_words
+
+__all__ = ["Plan", "StoreWords", "plan_passage", "plan_query", "quote", "store_words"]
 
 PASSAGE_TERMS = 8
 """Words taken from a ``similar_to`` passage."""
 PASSAGE_MAX_SHARE = 0.05
 """A passage word found in more than this share of the clauses tells little, and is left out."""
-_CACHE_SIZE = 4
-
-
-@dataclass(frozen=True, slots=True)
-class StoreWords:
-    """The word index's vocabulary: every word with the number of clauses it occurs in."""
-
-    counts: dict[str, int]
-    vocabulary: Vocabulary
-    clauses: int
+RETRIEVAL_TERMS = 24
+"""Words of one query word (its most common forms and compounds) in the candidate expression:
+FTS5 opens every term of an expression, so a word with 900 compounds in a large store would cost
+more to open than to rank."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,37 +53,16 @@ class Plan:
     prefixes: tuple[str, ...]
     terms: tuple[str, ...]
     """The words the user asked for, for similarity ranking."""
-
-
-_cache: dict[tuple[str, int, int, int], StoreWords] = {}
-_cache_lock = Lock()
-
-
-def store_words(conn: sqlite3.Connection, path: str) -> StoreWords:
-    """The vocabulary of the store at ``path``, read once per state of its clauses."""
-    # Clause ids only grow (AUTOINCREMENT) and clauses go only with their document: the highest id
-    # and the number of documents change whenever the clauses do, and both cost an index look-up.
-    top, documents = conn.execute("SELECT (SELECT COALESCE(MAX(id), 0) FROM clauses), "
-                                  "(SELECT COUNT(*) FROM documents)").fetchone()
-    key = (path, _inode(path), top, documents)  # the inode: a store file replaced by another
-    with _cache_lock:
-        if key in _cache:
-            return _cache[key]
-    counts = dict(conn.execute("SELECT term, doc FROM clauses_vocab").fetchall())
-    clauses = conn.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
-    words = StoreWords(counts, Vocabulary.of(counts.items()), clauses)
-    with _cache_lock:
-        while len(_cache) >= _CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = words
-    return words
-
-
-def _inode(path: str) -> int:
-    try:
-        return os.stat(path).st_ino
-    except OSError:
-        return 0
+    root: AllOf | None = None
+    """The query (groups of only -words lifted), for checking candidates against it."""
+    expanded: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Each query word -> every store word it finds (forms and compounds)."""
+    retrieval: str | None = None
+    """``include`` with each word and prefix cut to its :data:`RETRIEVAL_TERMS` most common words."""
+    estimate: int = 0
+    """At least as many clauses as ``include`` matches (from the vocabulary's counts)."""
+    fts_terms: int = 0
+    """Terms in ``include`` (a prefix counts as the words it covers): what ranking each match costs."""
 
 
 def quote(word: str) -> str:
@@ -93,15 +73,39 @@ def plan_query(query: Query, words: Callable[[], StoreWords]) -> Plan:
     """The FTS5 expressions for a parsed query (``words`` is asked only when the query has words)."""
     if query.root is None:
         return Plan(None, None, False, frozenset(), frozenset(), (), ())
-    compiler = _Compiler(words())
+    store = words()
+    compiler = _Compiler(store)
     root = compiler.flatten(query.root)
     include = compiler.conjunction(root.include) if root.include else None
     exclude = compiler.disjunction(root.exclude)
     empty = bool(root.include) and include is None
+    retrieval = None
+    if include:
+        compiler.capped = True
+        retrieval = compiler.conjunction(root.include)
+        capped_exclude = compiler.disjunction(root.exclude)
+        retrieval = f"{retrieval} NOT {capped_exclude}" if retrieval and capped_exclude else retrieval
     if include and exclude:
         include, exclude = f"{include} NOT {exclude}", None
+    estimate = _estimate(root, compiler) if include else 0
     return Plan(include, exclude, empty, frozenset(compiler.found), frozenset(compiler.compounds - compiler.found),
-                tuple(compiler.prefixes), query.words)
+                tuple(dict.fromkeys(compiler.prefixes)), query.words, root,
+                {w: frozenset(found) for w, found in compiler.expansions.items()}, retrieval, estimate,
+                compiler.terms)
+
+
+def _estimate(node: Node, compiler: _Compiler) -> int:
+    """An upper bound on the clauses ``node`` matches (the exclusions left out)."""
+    counts, everything = compiler.words.counts, compiler.words.clauses
+    if isinstance(node, Word):
+        return min(everything, sum(counts[w] for w in compiler.expansions.get(node.text, ())))
+    if isinstance(node, Prefix):
+        return min(everything, sum(counts[w] for w in compiler.words.index.starting(node.text)))
+    if isinstance(node, Phrase):
+        return min(counts.get(w, 0) for w in node.words)
+    if isinstance(node, AnyOf):
+        return min(everything, sum(_estimate(part, compiler) for part in node.parts))
+    return min((_estimate(part, compiler) for part in node.include), default=everything)
 
 
 def plan_passage(text: str, words: StoreWords) -> Plan:
@@ -117,8 +121,10 @@ def plan_passage(text: str, words: StoreWords) -> Plan:
     terms = (telling or ranked[:2])[:PASSAGE_TERMS]
     if not terms:
         raise SearchQueryError("the --similar-to text has no words that occur in the store")
-    return Plan("(" + " OR ".join(map(quote, terms)) + ")", None, False, frozenset(terms), frozenset(), (),
-                tuple(terms))
+    expression = "(" + " OR ".join(map(quote, terms)) + ")"
+    root = AllOf((AnyOf(tuple(Phrase((t,)) for t in terms)),))
+    return Plan(expression, None, False, frozenset(terms), frozenset(), (), tuple(terms), root, {}, expression,
+                min(words.clauses, sum(words.counts[t] for t in terms)), len(terms))
 
 
 def _passage_words(text: str) -> list[str]:
@@ -133,6 +139,12 @@ class _Compiler:
         """Words found as themselves or as forms of a query word (or in a phrase)."""
         self.compounds: set[str] = set()
         self.prefixes: list[str] = []
+        self.expansions: dict[str, list[str]] = {}
+        """Query word -> the store's words it finds, most common first."""
+        self.capped = False
+        """Building the candidate expression: words and prefixes cut to :data:`RETRIEVAL_TERMS` words."""
+        self.terms = 0
+        """FTS5 terms in the full expression."""
 
     def flatten(self, node: AllOf) -> AllOf:
         """Lift groups of only ``-words`` into the group around them: ``a (-b)`` is ``a -b``."""
@@ -152,10 +164,10 @@ class _Compiler:
         if isinstance(node, Word):
             return self.word(node.text)
         if isinstance(node, Prefix):
-            self.prefixes.append(node.text)
-            return quote(node.text) + "*"
+            return self.prefix(node.text)
         if isinstance(node, Phrase):
             self.found.update(node.words)
+            self.terms += not self.capped
             return quote(" ".join(node.words))
         if isinstance(node, AnyOf):
             for part in node.parts:
@@ -181,13 +193,37 @@ class _Compiler:
 
     def word(self, text: str) -> str | None:
         """The store's words that ``text`` finds, as an OR."""
-        matcher = self.words.vocabulary.matcher(text)
-        needles = tuple(search_strings(text))
-        found = {w: how for w in self.words.counts if any(n in w for n in needles)
-                 if (how := matcher.match(w)) is not None}
-        if not found:
-            return None
+        if self.capped:
+            return _any_of(sorted(self.expansions.get(text, ())[:RETRIEVAL_TERMS]))
+        found = self._matches(text)
         self.found.update(w for w, how in found.items() if how is Match.FORM)
         self.compounds.update(w for w, how in found.items() if how is Match.COMPOUND)
-        words = sorted(found)
-        return "(" + " OR ".join(map(quote, words)) + ")" if len(words) > 1 else quote(words[0])
+        counts = self.words.counts
+        self.expansions[text] = sorted(found, key=lambda w: (-counts[w], w))
+        self.terms += len(found)
+        return _any_of(sorted(found))
+
+    def _matches(self, text: str) -> dict[str, Match]:
+        index = self.words.index
+        if text in index.expansions:
+            return index.expansions[text]
+        matcher = self.words.vocabulary.matcher(text)
+        candidates = {w for needle in search_strings(text) for w in index.containing(needle)}
+        found = {w: how for w in sorted(candidates) if (how := matcher.match(w)) is not None}
+        index.remember(text, found)
+        return found
+
+    def prefix(self, text: str) -> str | None:
+        """Words beginning with ``text``: FTS5's prefix query, or its most common words when capped."""
+        if not self.capped:
+            self.prefixes.append(text)
+            self.terms += len(self.words.index.starting(text))
+            return quote(text) + "*"
+        counts = self.words.counts
+        return _any_of(sorted(sorted(self.words.index.starting(text), key=lambda w: -counts[w])[:RETRIEVAL_TERMS]))
+
+
+def _any_of(words: list[str]) -> str | None:
+    if not words:
+        return None
+    return "(" + " OR ".join(map(quote, words)) + ")" if len(words) > 1 else quote(words[0])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePath
 
 from rok_compare.model import period_label
@@ -82,8 +83,10 @@ def short_title(title: str | None, path: str) -> str:
     return cut.rstrip(" ,.;:–-") + "…"
 
 
+@lru_cache(maxsize=1 << 14)
 def document_label(title: str | None, path: str, county: str | None, start: int | None, end: int | None,
                    doc_type: str) -> str:
+    """"short title · county · year · type" (remembered: a search labels the same documents often)."""
     return " · ".join((short_title(title, path), county or UNKNOWN_COUNTY, period_label(start, end) or UNDATED,
                        doc_type.replace("_", " ")))
 
@@ -116,11 +119,13 @@ def family(conn: sqlite3.Connection, cluster_id: int | None, norm_hash: str, tex
     if cluster_id:
         n_documents = conn.execute("SELECT n_documents FROM reuse_clusters WHERE id = ?",
                                    (cluster_id,)).fetchone()[0]
-        rows = conn.execute(
+        n_variants = conn.execute("SELECT COUNT(*) FROM cluster_variants WHERE cluster_id = ?",
+                                  (cluster_id,)).fetchone()[0]
+        rows = conn.execute(  # a cluster may have thousands of wordings: only the shown ones are read
             "SELECT norm_hash, text, n_documents FROM cluster_variants WHERE cluster_id = ? "
-            "ORDER BY n_documents DESC, n_members DESC, norm_hash", (cluster_id,)).fetchall()
-        variants = tuple(Variant(t, n, _occurrences(conn, h)) for h, t, n in rows[:MAX_VARIANTS])
-        return Family(n_documents, len(rows), variants)
+            "ORDER BY n_documents DESC, n_members DESC, norm_hash LIMIT ?", (cluster_id, MAX_VARIANTS)).fetchall()
+        variants = tuple(Variant(t, n, _occurrences(conn, h)) for h, t, n in rows)
+        return Family(n_documents, n_variants, variants)
     n_documents = conn.execute("SELECT COUNT(DISTINCT document_id) FROM clauses WHERE norm_hash = ?",
                                (norm_hash,)).fetchone()[0]
     return Family(n_documents, 1, (Variant(text, n_documents, _occurrences(conn, norm_hash)),))

@@ -65,6 +65,18 @@ def year_range(value: int | str | tuple[int | None, int | None] | None) -> tuple
 
 def conditions(conn: sqlite3.Connection, filters: Filters) -> tuple[str, list[object]] | None:
     """The SQL condition and its parameters; None when nothing in the store can match."""
+    parts = split_conditions(conn, filters)
+    if parts is None:
+        return None
+    (documents, document_params), (clauses, clause_params) = parts
+    where = [sql for sql in (documents, clauses) if sql != "1"]
+    return " AND ".join(where) or "1", document_params + clause_params
+
+
+def split_conditions(conn: sqlite3.Connection, filters: Filters) -> tuple[tuple[str, list[object]],
+                                                                          tuple[str, list[object]]] | None:
+    """The conditions on the document (``d``) and on the clause (``c``) apart, each with its
+    parameters; None when nothing in the store can match."""
     where: list[str] = []
     params: list[object] = []
     if filters.county:
@@ -82,10 +94,12 @@ def conditions(conn: sqlite3.Connection, filters: Filters) -> tuple[str, list[ob
     if filters.years:
         where.append("d.period_start <= ? AND COALESCE(d.period_end, 9999) >= ?")
         params += [filters.years[1], filters.years[0]]
+    clause_where: list[str] = []
+    clause_params: list[object] = []
     if filters.kind:
         _check_choice("clause kind", filters.kind, [k.value for k in ClauseKind])
-        where.append("c.kind = ?")
-        params.append(filters.kind)
+        clause_where.append("c.kind = ?")
+        clause_params.append(filters.kind)
     if filters.doc_type:
         _check_choice("document type", filters.doc_type, [t.value for t in DocType])
         where.append("d.doc_type = ?")
@@ -94,8 +108,8 @@ def conditions(conn: sqlite3.Connection, filters: Filters) -> tuple[str, list[ob
         from rok_compare.extract.clauses import theme_names
 
         _check_choice("theme", filters.theme, list(theme_names()))
-        where.append("EXISTS (SELECT 1 FROM json_each(c.themes) WHERE json_each.value = ?)")
-        params.append(filters.theme)
+        clause_where.append("EXISTS (SELECT 1 FROM json_each(c.themes) WHERE json_each.value = ?)")
+        clause_params.append(filters.theme)
     if filters.party:
         names = _matching(conn, "SELECT DISTINCT canonical FROM parties UNION SELECT DISTINCT name FROM parties",
                           filters.party)
@@ -107,7 +121,7 @@ def conditions(conn: sqlite3.Connection, filters: Filters) -> tuple[str, list[ob
     if filters.document is not None:
         where.append("d.id = ?")
         params.append(filters.document)
-    return " AND ".join(where) or "1", params
+    return (" AND ".join(where) or "1", params), (" AND ".join(clause_where) or "1", clause_params)
 
 
 def _check_choice(what: str, value: str, choices: list[str]) -> None:

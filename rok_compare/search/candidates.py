@@ -1,0 +1,234 @@
+"""Where a search's candidates come from: the clauses it ranks, one per reuse family.
+
+- :func:`ranked`: every match ranked by FTS5's bm25 and grouped by family in SQL. FTS5 computes
+  bm25 for every match and every term of the expression, whatever the LIMIT, so this is for
+  queries whose cost (matches times terms) fits :data:`EXACT_BUDGET`.
+- :func:`sampled`: for larger ones, the :data:`SAMPLE` most recently stored matches of the plan's
+  candidate expression, read in rowid order (which FTS5 streams and stops), checked against the
+  whole query and ranked by the same bm25 formula in Python (:mod:`rok_compare.search.verify`).
+- :func:`listed`: without query words, the first clause of each family in document order,
+  read document by document until enough families are found.
+- :func:`count`: how many families match (or, for a large query, how many clauses).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from rok_compare.search.compile import Plan
+from rok_compare.search.verify import bm25, first_matching, matches, scoring_words, tokens
+from rok_compare.search.vocab import StoreWords
+
+FIRST_PASS = 10
+"""The first pass groups the ``FIRST_PASS * candidates`` best-ranked matches by family."""
+EXACT_BUDGET = 30_000
+"""Matches times (10 + FTS5 terms) up to which every match is ranked by FTS5's bm25 (about 10 ms
+of CPU). Above it, candidates are sampled."""
+SAMPLE = 500
+"""Matches read and ranked for a large query (the most recently stored ones)."""
+SAMPLE_FILTERED = 200
+"""Matches that pass the filters read and ranked for a large filtered query."""
+SCAN_FILTERED = 8_000
+"""Matches read at most to find :data:`SAMPLE_FILTERED` that pass the filters (else every match is ranked)."""
+LISTING_SCAN = 20_000
+"""Clauses read at most, document by document, for a listing (else it is done in one SQL query)."""
+FAMILY = "COALESCE('k' || m.cluster_id, c.norm_hash)"
+FROM = "clauses c JOIN documents d ON d.id = c.document_id LEFT JOIN cluster_members m ON m.clause_id = c.id"
+DOCUMENT_ORDER = "d.county_code IS NULL, d.county_code, d.period_start IS NULL, d.period_start, d.id"
+_NOT_QUERY_ERRORS = ("locked", "busy", "disk", "malformed", "no such table", "readonly", "unable to open")
+_BATCH = 100
+
+Where = tuple[str, list[object]]
+
+
+@dataclass(slots=True)
+class Candidate:
+    id: int
+    lexical: float
+    family: str
+    text: str = ""
+    kind: str = ""
+    themes: str = "[]"
+    norm_hash: str = ""
+    cluster_id: int | None = None
+    similarity: float = 0.0
+    score: float = 0.0
+
+
+def exact(plan: Plan) -> bool:
+    """Whether ranking every match of the plan in FTS5 is cheap enough (:data:`EXACT_BUDGET`)."""
+    return plan.estimate * (10 + plan.fts_terms) <= EXACT_BUDGET
+
+
+def execute(conn: sqlite3.Connection, sql: str, args: list[object], shown: str) -> sqlite3.Cursor:
+    try:
+        return conn.execute(sql, args)
+    except sqlite3.OperationalError as error:
+        if any(word in str(error) for word in _NOT_QUERY_ERRORS):
+            raise
+        # Every word is quoted when the expression is built: this is a bug, not the user's query.
+        raise RuntimeError(f"search expression {shown[:200]!r} failed: {error}") from error
+
+
+def matching_sql(plan: Plan, where: Where) -> Where:
+    """The condition for every clause the plan and filters select."""
+    sql, args = where[0], list(where[1])
+    for expression, negate in ((plan.include, ""), (plan.exclude, "NOT ")):
+        if expression:
+            sql += f" AND c.id {negate}IN (SELECT rowid FROM clauses_fts WHERE clauses_fts MATCH ?)"
+            args.append(expression)
+    return sql, args
+
+
+def count(conn: sqlite3.Connection, plan: Plan, where: Where) -> tuple[int, bool]:
+    """(matches, whether families were counted): families, or for a large query the clauses
+    matching it, counted by the word index (no ranking, no grouping)."""
+    if plan.include and not exact(plan):
+        if where[0] == "1":
+            sql, args = "SELECT COUNT(*) FROM clauses_fts WHERE clauses_fts MATCH ?", [plan.include]
+        else:
+            sql = ("SELECT COUNT(*) FROM clauses_fts f JOIN clauses c ON c.id = f.rowid JOIN documents d "
+                   f"ON d.id = c.document_id WHERE clauses_fts MATCH ? AND {where[0]}")
+            args = [plan.include, *where[1]]
+        return int(execute(conn, sql, args, plan.include).fetchone()[0]), False
+    sql, args = matching_sql(plan, where)
+    shown = plan.include or plan.exclude or ""
+    counted = execute(conn, f"SELECT COUNT(DISTINCT {FAMILY}) FROM {FROM} WHERE {sql}", args, shown).fetchone()[0]
+    return int(counted), True
+
+
+def ranked(conn: sqlite3.Connection, plan: Plan, where: Where, limit: int, wanted: int) -> list[Candidate]:
+    """The best clause of each of the ``limit`` best families by bm25.
+
+    The first pass groups the best ``FIRST_PASS * limit`` matches; when filters or big families
+    leave fewer than ``wanted`` families there, a second pass groups every match.
+    """
+    expression = plan.include or ""
+    first = limit * FIRST_PASS
+    rows = _grouped(conn, expression, where, limit, first)
+    if len(rows) < wanted and _more_than(conn, expression, first):
+        rows = _grouped(conn, expression, where, limit, None)
+    if not rows:
+        return []
+    best = min(rank for _, rank, _ in rows)
+    return [Candidate(id_, rank / best if best else 1.0, fam) for id_, rank, fam in rows]
+
+
+def _grouped(conn: sqlite3.Connection, expression: str, where: Where, limit: int,
+             first: int | None) -> list[tuple[int, float, str]]:
+    # bm25 (the FTS5 rank) works only in a query driven by the FTS table itself: rank there, join after.
+    top = "ORDER BY rank LIMIT ?" if first else ""
+    sql = (f"WITH hits AS MATERIALIZED (SELECT rowid AS id, rank FROM clauses_fts WHERE clauses_fts MATCH ? "
+           f"{top}) SELECT c.id, MIN(hits.rank), {FAMILY} AS family FROM hits JOIN {FROM} "
+           f"WHERE c.id = hits.id AND {where[0]} GROUP BY family ORDER BY MIN(hits.rank), c.id LIMIT ?")
+    args = [expression, *([first] if first else []), *where[1], limit]
+    return execute(conn, sql, args, expression).fetchall()
+
+
+def _more_than(conn: sqlite3.Connection, expression: str, count: int) -> bool:
+    sql = "SELECT COUNT(*) FROM (SELECT 1 FROM clauses_fts WHERE clauses_fts MATCH ? LIMIT ?)"
+    return execute(conn, sql, [expression, count + 1], expression).fetchone()[0] > count
+
+
+def sampled(conn: sqlite3.Connection, words: StoreWords, plan: Plan, where: Where, limit: int,
+            wanted: int) -> list[Candidate] | None:
+    """The best clause of each of the ``limit`` best families among the :data:`SAMPLE` most recently
+    stored matches that pass the filters; None when they hold fewer than ``wanted`` families and
+    more matches may exist (every match is ranked then)."""
+    pool = max(SAMPLE if where[0] == "1" else SAMPLE_FILTERED, wanted * FIRST_PASS)
+    inner = "SELECT rowid AS id FROM clauses_fts WHERE clauses_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+    if where[0] == "1":
+        sql, args = f"SELECT c.id, c.text FROM ({inner}) hits JOIN clauses c ON c.id = hits.id", [plan.retrieval, pool]
+    else:
+        sql = (f"SELECT c.id, c.text FROM ({inner}) hits JOIN clauses c ON c.id = hits.id "
+               f"JOIN documents d ON d.id = c.document_id WHERE {where[0]} LIMIT ?")
+        args = [plan.retrieval, max(SCAN_FILTERED, pool), *where[1], pool]
+    rows = execute(conn, sql, args, plan.retrieval or "").fetchall()
+    asked = scoring_words(plan)
+    texts = dict(rows)
+    scored = sorted(((-bm25(found, asked, plan.prefixes, words), id_) for id_, found in first_matching(plan, rows)))
+    best: dict[str, Candidate] = {}
+    for start in range(0, len(scored), _BATCH):
+        batch = scored[start:start + _BATCH]
+        marks = ",".join("?" * len(batch))
+        details = {row[0]: row for row in conn.execute(
+            f"SELECT c.id, c.kind, c.themes, c.norm_hash, m.cluster_id, {FAMILY} FROM clauses c "
+            f"LEFT JOIN cluster_members m ON m.clause_id = c.id WHERE c.id IN ({marks})", [i for _, i in batch])}
+        for score, id_ in batch:
+            _, kind, themes, norm, cluster, fam = details[id_]
+            if fam not in best:
+                best[fam] = Candidate(id_, -score, fam, texts[id_], kind, themes, norm, cluster)
+        if len(best) >= limit:
+            break
+    if len(best) < wanted and _unread(conn, plan, where, len(rows), pool):
+        return None  # too few families among the matches read, and there are more: rank them all
+    found = list(best.values())[:limit]
+    top = found[0].lexical if found else 0.0
+    for candidate in found:
+        candidate.lexical = candidate.lexical / top if top else 1.0
+    return found
+
+
+def _unread(conn: sqlite3.Connection, plan: Plan, where: Where, read: int, pool: int) -> bool:
+    """Whether the sample stopped before the last match (a full pool, or a filtered scan cut short)."""
+    if read >= pool:
+        return True
+    return where[0] != "1" and _more_than(conn, plan.retrieval or "", max(SCAN_FILTERED, pool))
+
+
+def listed(conn: sqlite3.Connection, plan: Plan, where: Where, split: tuple[Where, Where],
+           wanted: int) -> list[Candidate]:
+    """Without query words: the first clause of each family, in document order. Read document by
+    document (a listing needs a page, not every clause), or in one SQL query when
+    :data:`LISTING_SCAN` clauses did not fill the page."""
+    (documents, document_args), (clauses, clause_args) = split
+    order = conn.execute(f"SELECT d.id FROM documents d WHERE {documents} ORDER BY {DOCUMENT_ORDER}",
+                         document_args).fetchall()
+    found: dict[str, Candidate] = {}
+    read = 0
+    for (document,) in order:
+        rows = conn.execute(f"SELECT c.id, c.text, {FAMILY} FROM clauses c LEFT JOIN cluster_members m "
+                            f"ON m.clause_id = c.id WHERE c.document_id = ? AND {clauses} ORDER BY c.ord",
+                            [document, *clause_args]).fetchall()
+        read += len(rows)
+        for id_, text, fam in rows:
+            if fam in found or (plan.root is not None and not _kept(plan, text)):
+                continue
+            found[fam] = Candidate(id_, 0.0, fam)
+            if len(found) >= wanted:
+                return list(found.values())
+        if read > LISTING_SCAN:
+            return _listed_in_sql(conn, plan, where, wanted)
+    return list(found.values())
+
+
+def _kept(plan: Plan, text: str) -> bool:
+    words = tokens(text)
+    assert plan.root is not None
+    return matches(plan.root, words, set(words), plan)
+
+
+def _listed_in_sql(conn: sqlite3.Connection, plan: Plan, where: Where, wanted: int) -> list[Candidate]:
+    sql, args = matching_sql(plan, where)
+    order = f"{DOCUMENT_ORDER}, c.ord"
+    rows = execute(conn, f"WITH found AS (SELECT c.id, {FAMILY} AS family, ROW_NUMBER() OVER ("
+                         f"PARTITION BY {FAMILY} ORDER BY {order}) AS n, "
+                         f"ROW_NUMBER() OVER (ORDER BY {order}) AS position FROM {FROM} WHERE {sql}) "
+                         f"SELECT id, family FROM found WHERE n = 1 ORDER BY position LIMIT ?",
+                   [*args, wanted], plan.include or plan.exclude or "").fetchall()
+    return [Candidate(id_, 0.0, fam) for id_, fam in rows]
+
+
+def load(conn: sqlite3.Connection, found: list[Candidate]) -> None:
+    """Fill in the text, kind, themes and family of candidates known by id."""
+    if not found:
+        return
+    by_id = {c.id: c for c in found}
+    marks = ",".join("?" * len(by_id))
+    for id_, text, kind, themes, norm, cluster in conn.execute(
+            f"SELECT c.id, c.text, c.kind, c.themes, c.norm_hash, m.cluster_id FROM clauses c "
+            f"LEFT JOIN cluster_members m ON m.clause_id = c.id WHERE c.id IN ({marks})", list(by_id)):
+        candidate = by_id[id_]
+        candidate.text, candidate.kind, candidate.themes = text, kind, themes
+        candidate.norm_hash, candidate.cluster_id = norm, cluster

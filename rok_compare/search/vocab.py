@@ -1,0 +1,109 @@
+"""The store's vocabulary for search: every indexed word with the number of clauses it occurs in,
+and fast look-ups in it (words containing a string, words beginning with one).
+
+The vocabulary is read from the word index once per state of the store's clauses and kept for
+the process (a server answers many queries from it). Look-ups run in C over one joined string
+(``str.find``) and a sorted list (``bisect``), so finding the few thousand words that contain
+``kommun`` among a million costs about a millisecond instead of a Python loop over every word.
+Which of those words a query word finds (:mod:`rok_compare.search.swedish`) is remembered per
+query word.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from threading import Lock
+
+from rok_compare.search.swedish import Match, Vocabulary
+
+_CACHE_SIZE = 4
+MAX_EXPANSIONS = 4096
+"""Query words whose matches are remembered per vocabulary (a long-running server: bounded)."""
+
+
+@dataclass(slots=True)
+class WordIndex:
+    """Sorted words and the same words joined by newlines, for substring and prefix look-ups."""
+
+    words: list[str]
+    blob: str
+    expansions: dict[str, dict[str, Match]] = field(default_factory=dict)
+    """Query word -> the store's words it finds and how (form or compound)."""
+
+    @classmethod
+    def of(cls, words: list[str]) -> WordIndex:
+        ordered = sorted(words)
+        return cls(ordered, "\n" + "\n".join(ordered) + "\n")
+
+    def containing(self, needle: str) -> list[str]:
+        """The words that contain ``needle`` (each once)."""
+        found, blob, start = [], self.blob, 0
+        while (at := blob.find(needle, start)) >= 0:
+            begin = blob.rfind("\n", 0, at) + 1
+            end = blob.find("\n", at)
+            found.append(blob[begin:end])
+            start = end
+        return found
+
+    def starting(self, prefix: str) -> list[str]:
+        """The words that begin with ``prefix``, in sorted order."""
+        first = bisect_left(self.words, prefix)
+        last = bisect_left(self.words, prefix + "\U0010ffff", first)
+        return self.words[first:last]
+
+    def remember(self, query_word: str, found: dict[str, Match]) -> None:
+        if len(self.expansions) >= MAX_EXPANSIONS:
+            self.expansions.clear()
+        self.expansions[query_word] = found
+
+
+@dataclass(frozen=True, slots=True)
+class StoreWords:
+    """The word index's vocabulary: every word with the number of clauses it occurs in."""
+
+    counts: dict[str, int]
+    vocabulary: Vocabulary
+    clauses: int
+    tokens: int
+    """Words in all clauses (the mean clause length for ranking is ``tokens / clauses``)."""
+    index: WordIndex
+
+    @property
+    def mean_length(self) -> float:
+        return self.tokens / self.clauses if self.clauses else 1.0
+
+
+_cache: dict[tuple[str, int, int, int], StoreWords] = {}
+_cache_lock = Lock()
+
+
+def store_words(conn: sqlite3.Connection, path: str) -> StoreWords:
+    """The vocabulary of the store at ``path``, read once per state of its clauses."""
+    # Clause ids only grow (AUTOINCREMENT) and clauses go only with their document: the highest id
+    # and the number of documents change whenever the clauses do, and both cost an index look-up.
+    top, documents = conn.execute("SELECT (SELECT COALESCE(MAX(id), 0) FROM clauses), "
+                                  "(SELECT COUNT(*) FROM documents)").fetchone()
+    key = (path, _inode(path), top, documents)  # the inode: a store file replaced by another
+    with _cache_lock:
+        if key in _cache:
+            return _cache[key]
+    rows = conn.execute("SELECT term, doc, cnt FROM clauses_vocab").fetchall()
+    counts = {term: doc for term, doc, _ in rows}
+    tokens = sum(cnt for _, _, cnt in rows)
+    clauses = conn.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
+    words = StoreWords(counts, Vocabulary.of(counts.items()), clauses, tokens, WordIndex.of(list(counts)))
+    with _cache_lock:
+        while len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = words
+    return words
+
+
+def _inode(path: str) -> int:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return 0
