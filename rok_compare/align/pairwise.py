@@ -1,11 +1,14 @@
 """Align the clauses of two documents: pairs, splits and merges, moves, word differences.
 
-1. Every clause is normalised (stems, masked names) and every pair of A x B whose word or
-   character TF-IDF cosine reaches a floor gets a combined score (:mod:`similarity`).
-2. A one-to-one assignment maximises the total score (``scipy.optimize.linear_sum_assignment``,
-   not a greedy first match), with a small bonus for identical wording and a smaller one for a
-   similar relative position, so that repeated clauses pair with their counterpart in place.
-   Pairs below the *related* threshold are dropped.
+1. Every clause is normalised (stems, masked names); the pairs of A x B whose word or
+   character TF-IDF cosine reaches a floor are the candidates (:mod:`candidates`, sparse
+   products a block of rows at a time), and those that can be related get a combined score
+   (:mod:`similarity`, :mod:`pair_scores`). No n x m matrix is built.
+2. A one-to-one assignment maximises the total score (not a greedy first match), with a small
+   bonus for identical wording and a smaller one for a similar relative position, so that
+   repeated clauses pair with their counterpart in place. It is solved on the graph of related
+   pairs, component by component (:mod:`assignment`); pairs below the *related* threshold are
+   never paired.
 3. Splits and merges: a clause of A paired (or not) with one of two consecutive clauses of B
    whose concatenation has the same words, or scores clearly better than either alone (by
    ``SPLIT_MARGIN``, or at all when the weaker part's stems are ``CONTAINED`` in the clause),
@@ -25,11 +28,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
+from rok_compare.align.assignment import max_gain_pairs
+from rok_compare.align.candidates import cosine_candidates
 from rok_compare.align.model import Alignment, ClausePair, ClauseRef, Relation, Shape
-from rok_compare.align.normalize import NormText, normalize, normalize_many, surface_key
-from rok_compare.align.similarity import ClauseVectorizer, score_all, score_one
+from rok_compare.align.normalize import NormText, normalize_many, surface_key
+from rok_compare.align.pair_scores import PairScores, score_candidates
+from rok_compare.align.similarity import CANDIDATE_FLOOR, ClauseVectorizer, ClauseVectors
+from rok_compare.align.window_scores import WindowScorer
 from rok_compare.align.worddiff import split_diff, word_diff
 from rok_compare.model import Clause
 
@@ -48,6 +54,7 @@ class _Side:
     refs: list[ClauseRef]
     norm: list[NormText]
     keys: list[str]
+    vectors: ClauseVectors | None = None
 
     @classmethod
     def of(cls, clauses: Sequence[Clause]) -> _Side:
@@ -80,8 +87,12 @@ class Aligner:
         side_a, side_b = _Side.of(a), _Side.of(b)
         groups: list[_Group] = []
         if a and b:
-            self.vectorizer_ = ClauseVectorizer().fit(side_a.norm + side_b.norm)
-            scores = score_all(side_a.norm, side_b.norm, self.vectorizer_).dense((len(a), len(b)))
+            self.vectorizer_ = ClauseVectorizer()
+            vectors = self.vectorizer_.fit_transform(side_a.norm + side_b.norm)
+            side_a.vectors, side_b.vectors = vectors.rows(0, len(a)), vectors.rows(len(a), len(a) + len(b))
+            candidates = cosine_candidates(side_a.vectors, side_b.vectors, CANDIDATE_FLOOR)
+            scores = score_candidates(side_a.norm, side_b.norm, side_a.vectors, side_b.vectors, candidates,
+                                      self.related)
             groups = self._assign(scores, side_a, side_b)
             groups = self._splits_and_merges(groups, scores, side_a, side_b)
         pairs = self._render(groups, side_a, side_b)
@@ -94,31 +105,29 @@ class Aligner:
             a_path=a_path, b_path=b_path,
         )
 
-    def _assign(self, scores: np.ndarray, side_a: _Side, side_b: _Side) -> list[_Group]:
-        """One-to-one pairs that maximise the total score."""
+    def _assign(self, scores: PairScores, side_a: _Side, side_b: _Side) -> list[_Group]:
+        """One-to-one pairs that maximise the total score over the related pairs."""
         n, m = scores.shape
-        if n == 0 or m == 0:
+        rows, cols, score = scores.related_rows, scores.related_cols, scores.related_score
+        if len(rows) == 0:
             return []
         key_ids: dict[str, int] = {}
         ids_a = np.array([key_ids.setdefault(k, len(key_ids)) for k in side_a.keys])
         ids_b = np.array([key_ids.setdefault(k, len(key_ids)) for k in side_b.keys])
-        same = ids_a[:, None] == ids_b[None, :]
-        pos_a = (np.arange(n) + 0.5) / n
-        pos_b = (np.arange(m) + 0.5) / m
-        closeness = 1.0 - np.abs(pos_a[:, None] - pos_b[None, :])
-        gain = scores + IDENTICAL_BONUS * same + POSITION_BONUS * closeness
-        gain[scores < self.related] = 0.0
-        rows, cols = linear_sum_assignment(gain, maximize=True)
-        return [_Group([i], [j], float(scores[i, j]), Shape.ONE_TO_ONE)
-                for i, j in zip(rows, cols, strict=True) if scores[i, j] >= self.related]
+        same = ids_a[rows] == ids_b[cols]
+        closeness = 1.0 - np.abs((rows + 0.5) / n - (cols + 0.5) / m)
+        gain = score + IDENTICAL_BONUS * same + POSITION_BONUS * closeness
+        return [_Group([i], [j], float(scores.at(i, j)), Shape.ONE_TO_ONE)
+                for i, j in max_gain_pairs(rows, cols, gain, n, m)]
 
-    def _splits_and_merges(self, groups: list[_Group], scores: np.ndarray,
+    def _splits_and_merges(self, groups: list[_Group], scores: PairScores,
                            side_a: _Side, side_b: _Side) -> list[_Group]:
         """Replace 1:1 pairs by splits/merges where two joined clauses match clearly better."""
         pair_of_a = {g.a[0]: g for g in groups}
         pair_of_b = {g.b[0]: g for g in groups}
-        proposals = self._proposals(scores, side_a, side_b, pair_of_a, pair_of_b, split=True)
-        proposals += self._proposals(scores.T, side_b, side_a, pair_of_b, pair_of_a, split=False)
+        windows = WindowScorer(self.vectorizer_)
+        proposals = self._proposals(scores, side_a, side_b, pair_of_a, pair_of_b, True, windows)
+        proposals += self._proposals(scores.T, side_b, side_a, pair_of_b, pair_of_a, False, windows)
         used_a: set[int] = set()
         used_b: set[int] = set()
         replaced: set[int] = set()
@@ -136,49 +145,70 @@ class Aligner:
         kept = [g for g in groups if id(g) not in replaced]
         return sorted(kept + accepted, key=lambda g: (g.a[0], g.b[0]))
 
-    def _proposals(self, scores: np.ndarray, one: _Side, many: _Side, pair_of_one: dict[int, _Group],
-                   pair_of_many: dict[int, _Group], split: bool) -> list[_Group]:
-        """Clauses of ``one`` that match two consecutive clauses of ``many`` joined."""
+    def _proposals(self, scores: PairScores, one: _Side, many: _Side, pair_of_one: dict[int, _Group],
+                   pair_of_many: dict[int, _Group], split: bool, windows: WindowScorer) -> list[_Group]:
+        """Clauses of ``one`` that match two consecutive clauses of ``many`` joined: the windows
+        worth trying are listed first, their joined texts scored in one batch, then judged."""
+        tries = {i: self._windows_to_try(i, cols, scores, one, many, pair_of_one, pair_of_many, split)
+                 for i, cols in scores.related_in_row().items()}
+        judged = windows.score(one.norm, one.keys, one.vectors, [r.text for r in many.refs],
+                               [(i, lo) for i, los in tries.items() for lo in los])
         out: list[_Group] = []
-        for i in range(scores.shape[0]):
-            own = pair_of_one.get(i)
-            if own is not None and one.keys[i] == (many.keys[own.b[0]] if split else many.keys[own.a[0]]):
-                continue  # an identical pair stays as it is
+        for i in sorted(tries):
             best: _Group | None = None
-            tried: set[int] = set()
-            for j in np.nonzero(scores[i] >= self.related)[0]:
-                for lo in (j - 1, j):
-                    window = [lo, lo + 1]
-                    if lo < 0 or lo + 1 >= scores.shape[1] or lo in tried:
-                        continue
-                    tried.add(lo)
-                    joined_key = f"{many.keys[lo]} {many.keys[lo + 1]}"
-                    if min(scores[i, lo], scores[i, lo + 1]) <= 0 and joined_key != one.keys[i]:
-                        continue
-                    if own is not None and (own.b if split else own.a)[0] not in window:
-                        continue
-                    proposal = self._try_window(i, window, scores, one, many, pair_of_many, split)
-                    if proposal is not None and (best is None or proposal.score > best.score):
-                        best = proposal
+            for lo in tries[i]:
+                proposal = self._judge_window(i, [lo, lo + 1], judged[(i, lo)], scores, one, many, split)
+                if proposal is not None and (best is None or proposal.score > best.score):
+                    best = proposal
             if best is not None:
                 out.append(best)
         return out
 
-    def _try_window(self, i: int, window: list[int], scores: np.ndarray, one: _Side, many: _Side,
-                    pair_of_many: dict[int, _Group], split: bool) -> _Group | None:
-        """A split (or merge) of ``one[i]`` over ``many[window]`` if the joined text explains it."""
+    def _windows_to_try(self, i: int, related: np.ndarray, scores: PairScores, one: _Side, many: _Side,
+                        pair_of_one: dict[int, _Group], pair_of_many: dict[int, _Group],
+                        split: bool) -> list[int]:
+        """First clauses ``lo`` of the windows (lo, lo + 1) of ``many`` that ``one[i]`` may split into."""
+        own = pair_of_one.get(i)
+        if own is not None and one.keys[i] == (many.keys[own.b[0]] if split else many.keys[own.a[0]]):
+            return []  # an identical pair stays as it is
+        out: list[int] = []
+        tried: set[int] = set()
+        size = len(many.keys)
+        for j in related.tolist():
+            for lo in (j - 1, j):
+                if lo < 0 or lo + 1 >= size or lo in tried:
+                    continue
+                tried.add(lo)
+                joined_key = f"{many.keys[lo]} {many.keys[lo + 1]}"
+                if min(scores.at(i, lo), scores.at(i, lo + 1)) <= 0 and joined_key != one.keys[i]:
+                    continue
+                if own is not None and (own.b if split else own.a)[0] not in (lo, lo + 1):
+                    continue
+                if self._window_taken(i, (lo, lo + 1), pair_of_many, split):
+                    continue
+                out.append(lo)
+        return out
+
+    def _window_taken(self, i: int, window: tuple[int, int], pair_of_many: dict[int, _Group],
+                      split: bool) -> bool:
+        """A clause of the window is already well paired (>= ``edited``) with another clause."""
         for j in window:
             taken = pair_of_many.get(j)
             other = None if taken is None else (taken.a if split else taken.b)[0]
             if other is not None and other != i and taken.score >= self.edited:
-                return None
-        joined_text = " ".join(many.refs[j].text for j in window)
-        if surface_key(joined_text) == one.keys[i]:
+                return True
+        return False
+
+    def _judge_window(self, i: int, window: list[int], joined: float | None, scores: PairScores,
+                      one: _Side, many: _Side, split: bool) -> _Group | None:
+        """A split (or merge) of ``one[i]`` over ``many[window]`` if the joined text explains it
+        (``joined``: the joined text's score, None when it has the same words as ``one[i]``)."""
+        if joined is None:
             score = 1.0
         else:
-            alone = max(scores[i, j] for j in window)
-            score = score_one(one.norm[i], normalize(joined_text), self.vectorizer_)
-            weaker = min(window, key=lambda j: scores[i, j])
+            alone = max(scores.at(i, j) for j in window)
+            score = joined
+            weaker = min(window, key=lambda j: scores.at(i, j))
             if score < self.edited or score < alone:
                 return None
             if score < alone + self.split_margin and _contained(many.norm[weaker], one.norm[i]) < CONTAINED:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from rok_compare.align.normalize import NormText
+from rok_compare.align.tfidf import TfidfSpace
 
 CANDIDATE_FLOOR = 0.2
 """Pairs whose character and word cosines both stay below this are not scored further."""
@@ -46,30 +46,31 @@ class ClauseVectors:
     words: sparse.csr_matrix
     chars: sparse.csr_matrix
 
+    def rows(self, start: int, end: int) -> ClauseVectors:
+        return ClauseVectors(self.words[start:end], self.chars[start:end])
+
 
 class ClauseVectorizer:
-    """Word-stem and character n-gram TF-IDF over normalised clauses (scikit-learn style)."""
+    """Word-stem and character n-gram TF-IDF over normalised clauses (the numbers of
+    scikit-learn's ``TfidfVectorizer``, counted once per distinct word: :mod:`tfidf`)."""
 
     def __init__(self, char_ngram_range: tuple[int, int] = (3, 5), sublinear_tf: bool = True) -> None:
         self.char_ngram_range = char_ngram_range
         self.sublinear_tf = sublinear_tf
 
-    def fit(self, texts: list[NormText]) -> ClauseVectorizer:
-        self.words_ = TfidfVectorizer(
-            analyzer=str.split, sublinear_tf=self.sublinear_tf, lowercase=False, dtype=np.float32,
+    def fit_transform(self, texts: list[NormText]) -> ClauseVectors:
+        """Fit on ``texts`` (an empty text counts as a filler word) and return their rows."""
+        self.words_ = TfidfSpace(None, self.sublinear_tf)
+        self.chars_ = TfidfSpace(self.char_ngram_range, self.sublinear_tf)
+        return ClauseVectors(
+            words=self.words_.fit_transform([t.stems or "_tom_" for t in texts], [t.stems for t in texts]),
+            chars=self.chars_.fit_transform([t.masked or "_tom_" for t in texts], [t.masked for t in texts]),
         )
-        self.chars_ = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=self.char_ngram_range, sublinear_tf=self.sublinear_tf,
-            lowercase=False, dtype=np.float32,
-        )
-        self.words_.fit([t.stems or "_tom_" for t in texts])
-        self.chars_.fit([t.masked or "_tom_" for t in texts])
-        return self
 
     def transform(self, texts: list[NormText]) -> ClauseVectors:
         return ClauseVectors(
-            words=self.words_.transform([t.stems for t in texts]).tocsr(),
-            chars=self.chars_.transform([t.masked for t in texts]).tocsr(),
+            words=self.words_.transform([t.stems for t in texts]),
+            chars=self.chars_.transform([t.masked for t in texts]),
         )
 
 
@@ -91,42 +92,36 @@ def combine(char: np.ndarray, word: np.ndarray, ratio: np.ndarray, token_set: np
     return np.clip(np.maximum(mean, weights.containment * token_set * np.maximum(char, word)), 0.0, 1.0)
 
 
-@dataclass(slots=True)
-class ScoredPairs:
-    """Scores of candidate pairs (row in A, column in B), as aligned arrays."""
-
-    rows: np.ndarray
-    cols: np.ndarray
-    score: np.ndarray
-
-    def dense(self, shape: tuple[int, int]) -> np.ndarray:
-        out = np.zeros(shape, dtype=np.float32)
-        out[self.rows, self.cols] = self.score
-        return out
-
-
-def score_pairs(a: list[NormText], b: list[NormText], va: ClauseVectors, vb: ClauseVectors,
-                rows: np.ndarray, cols: np.ndarray, weights: ScoreWeights = ScoreWeights()) -> np.ndarray:  # noqa: B008
-    """Combined scores of the given (row, col) pairs."""
+def row_cosines(va: ClauseVectors, vb: ClauseVectors, rows: np.ndarray,
+                cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Character and word cosines of the given (row of ``va``, row of ``vb``) pairs."""
     if len(rows) == 0:
-        return np.zeros(0, np.float32)
+        return np.zeros(0, np.float32), np.zeros(0, np.float32)
     char = np.asarray(va.chars[rows].multiply(vb.chars[cols]).sum(axis=1)).ravel()
     word = np.asarray(va.words[rows].multiply(vb.words[cols]).sum(axis=1)).ravel()
+    return char, word
+
+
+def score_pairs(a: list[NormText], b: list[NormText], rows: np.ndarray, cols: np.ndarray,
+                char: np.ndarray, word: np.ndarray, weights: ScoreWeights = ScoreWeights()) -> np.ndarray:  # noqa: B008
+    """Combined scores of the given (row, col) pairs, whose cosines are known."""
+    if len(rows) == 0:
+        return np.zeros(0, np.float32)
     ratio, token_set = fuzzy_scores([a[i].stems for i in rows], [b[j].stems for j in cols])
     return combine(char, word, ratio, token_set, weights)
 
 
-def score_all(a: list[NormText], b: list[NormText], vectorizer: ClauseVectorizer,
-              weights: ScoreWeights = ScoreWeights()) -> ScoredPairs:  # noqa: B008
-    """Scores of every pair of A x B whose cosines reach ``CANDIDATE_FLOOR``."""
-    va, vb = vectorizer.transform(a), vectorizer.transform(b)
-    cosine = np.maximum((va.chars @ vb.chars.T).toarray(), (va.words @ vb.words.T).toarray())
-    rows, cols = np.nonzero(cosine >= CANDIDATE_FLOOR)
-    return ScoredPairs(rows, cols, score_pairs(a, b, va, vb, rows, cols, weights))
-
-
-def score_one(a: NormText, b: NormText, vectorizer: ClauseVectorizer,
-              weights: ScoreWeights = ScoreWeights()) -> float:  # noqa: B008
-    """The combined score of one pair (e.g. a clause against two joined clauses)."""
-    va, vb = vectorizer.transform([a]), vectorizer.transform([b])
-    return float(score_pairs([a], [b], va, vb, np.array([0]), np.array([0]), weights)[0])
+def score_best_case(a: list[NormText], b: list[NormText], rows: np.ndarray, cols: np.ndarray,
+                    char: np.ndarray, word: np.ndarray, weights: ScoreWeights = ScoreWeights()) -> np.ndarray:  # noqa: B008
+    """An upper bound of ``score_pairs`` without the edit-based ratios: ``ratio`` cannot exceed
+    ``2 min(len) / (len_a + len_b)`` (the indel distance is at least the length difference) and
+    ``token_set_ratio`` cannot exceed 1."""
+    if len(rows) == 0:
+        return np.zeros(0, np.float32)
+    len_a = np.fromiter((len(t.stems) for t in a), dtype=np.float64, count=len(a))[rows]
+    len_b = np.fromiter((len(t.stems) for t in b), dtype=np.float64, count=len(b))[cols]
+    total = np.maximum(len_a + len_b, 1.0)
+    ratio = 2.0 * np.minimum(len_a, len_b) / total
+    ratio[(len_a + len_b) == 0] = 1.0
+    mean = weights.char * char + weights.word * word + weights.ratio * ratio
+    return np.maximum(mean, weights.containment * np.maximum(char, word))

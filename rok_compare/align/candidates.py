@@ -1,0 +1,54 @@
+"""Candidate pairs of an alignment: every pair whose character or word cosine reaches the floor.
+
+The cosines of A x B are sparse matrix products of the TF-IDF rows, computed for a block of A's
+rows at a time so that no n x m matrix is ever held: the memory is that of one block (about
+``BLOCK_PAIRS`` cosines) plus the pairs kept. The kept pairs are exactly those the dense
+matrices gave, with their cosines, so nothing downstream changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rok_compare.align.similarity import ClauseVectors
+
+BLOCK_PAIRS = 1 << 21
+"""Cosines computed at once (a block of A's rows times all of B): 8 MB per measure."""
+
+
+@dataclass(slots=True)
+class Candidates:
+    """Pairs (row of A, row of B) with their character and word cosines, in row-major order."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    char: np.ndarray
+    word: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def keys(self, width: int) -> np.ndarray:
+        """``row * width + col``: sorted, since the pairs are in row-major order."""
+        return self.rows.astype(np.int64) * width + self.cols
+
+
+def cosine_candidates(va: ClauseVectors, vb: ClauseVectors, floor: float,
+                      block_pairs: int = BLOCK_PAIRS) -> Candidates:
+    """Every pair whose character or word cosine is at least ``floor``."""
+    n, m = va.chars.shape[0], vb.chars.shape[0]
+    chars_t, words_t = vb.chars.T.tocsr(), vb.words.T.tocsr()
+    step = max(1, block_pairs // max(m, 1))
+    parts: list[tuple[np.ndarray, ...]] = []
+    for start in range(0, n, step):
+        char = (va.chars[start:start + step] @ chars_t).toarray()
+        word = (va.words[start:start + step] @ words_t).toarray()
+        rows, cols = np.nonzero(np.maximum(char, word) >= floor)
+        parts.append((rows + start, cols, char[rows, cols], word[rows, cols]))
+    if not parts:
+        empty = np.zeros(0, np.int64)
+        return Candidates(empty, empty, np.zeros(0, np.float32), np.zeros(0, np.float32))
+    rows, cols, char, word = (np.concatenate(p) for p in zip(*parts, strict=True))
+    return Candidates(rows.astype(np.int64), cols.astype(np.int64), char, word)

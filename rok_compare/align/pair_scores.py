@@ -1,0 +1,100 @@
+"""The scores an alignment looks at, held sparsely instead of as an n x m matrix.
+
+An alignment needs (1) the *related* pairs (score >= ``related``), row by row, for the
+assignment and for split/merge proposals, and (2) the score of a pair next to a related one
+(the clause before or after on either side), which a split or merge compares with the joined
+text. Every other pair is never read. So: the candidate pairs (:mod:`candidates`) are bounded
+from above without the edit-based ratios (:func:`similarity.score_best_case`), those that may
+reach ``related`` are scored, then the candidates next to a related pair; a pair that is not a
+candidate scores 0, as in the dense matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rok_compare.align.candidates import Candidates
+from rok_compare.align.normalize import NormText
+from rok_compare.align.similarity import ClauseVectors, row_cosines, score_best_case, score_pairs
+
+BOUND_SLACK = 1e-4
+"""Margin on the upper bound, for rounding in float32."""
+
+
+@dataclass(slots=True)
+class PairScores:
+    """Related pairs by row and the scores of the pairs around them."""
+
+    shape: tuple[int, int]
+    related_rows: np.ndarray
+    related_cols: np.ndarray
+    related_score: np.ndarray
+    """The related pairs in row-major order."""
+    by_key: dict[int, np.float32]
+    """``row * shape[1] + col`` -> score, for every scored pair."""
+    transposed: bool = False
+
+    def at(self, i: int, j: int) -> np.float32:
+        """The score of (i, j) (0 for a pair that is not a candidate)."""
+        if self.transposed:
+            i, j = j, i
+        return self.by_key.get(i * self.shape[1] + j, np.float32(0.0))
+
+    def related_in_row(self) -> dict[int, np.ndarray]:
+        """For each row with related pairs, their columns in ascending order (transposed:
+        rows of B and columns of A)."""
+        rows, cols = (self.related_cols, self.related_rows) if self.transposed else (
+            self.related_rows, self.related_cols)
+        order = np.lexsort((cols, rows))
+        rows, cols = rows[order], cols[order]
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.zeros(0, int)
+        return {int(rows[s]): cols[s:e] for s, e in zip(starts, np.r_[starts[1:], len(rows)], strict=True)}
+
+    @property
+    def T(self) -> PairScores:  # noqa: N802 - mirrors numpy's transpose
+        return PairScores(self.shape, self.related_rows, self.related_cols, self.related_score, self.by_key,
+                          not self.transposed)
+
+
+def score_candidates(a: list[NormText], b: list[NormText], va: ClauseVectors, vb: ClauseVectors,
+                     cands: Candidates, related: float) -> PairScores:
+    """Score the candidates that may be related, then the candidates next to a related pair."""
+    n, m = len(a), len(b)
+    keys = cands.keys(m)
+    bound = score_best_case(a, b, cands.rows, cands.cols, cands.char, cands.word)
+    first = np.flatnonzero(bound >= related - BOUND_SLACK)
+    first_score = _scores(a, b, va, vb, cands.rows[first], cands.cols[first])
+    hit = first_score >= related
+    rel_rows, rel_cols = cands.rows[first[hit]], cands.cols[first[hit]]
+    near = _neighbour_keys(rel_rows, rel_cols, n, m)
+    position = np.searchsorted(keys, near)
+    inside = position < len(keys)
+    position, near = position[inside], near[inside]
+    found = position[keys[position] == near]
+    second = np.setdiff1d(found, first, assume_unique=True)
+    second_score = _scores(a, b, va, vb, cands.rows[second], cands.cols[second])
+    scored = np.concatenate([first, second])
+    values = np.concatenate([first_score, second_score]).astype(np.float32)
+    return PairScores((n, m), rel_rows, rel_cols, first_score[hit],
+                      dict(zip(keys[scored].tolist(), values, strict=True)))
+
+
+def _scores(a: list[NormText], b: list[NormText], va: ClauseVectors, vb: ClauseVectors,
+            rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Combined scores, the cosines taken again pair by pair: a row-by-row product sums in
+    another order than the matrix product that found the candidates, and the score must not
+    depend on which pairs were scored together."""
+    char, word = row_cosines(va, vb, rows, cols)
+    return score_pairs(a, b, rows, cols, char, word)
+
+
+def _neighbour_keys(rows: np.ndarray, cols: np.ndarray, n: int, m: int) -> np.ndarray:
+    """Sorted keys of the pairs one step before or after a related pair on either side."""
+    parts = []
+    for di, dj in ((0, -1), (0, 1), (-1, 0), (1, 0)):
+        r, c = rows + di, cols + dj
+        ok = (r >= 0) & (r < n) & (c >= 0) & (c < m)
+        parts.append(r[ok].astype(np.int64) * m + c[ok])
+    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
