@@ -47,9 +47,11 @@ class PairScores:
         rows of B and columns of A)."""
         rows, cols = (self.related_cols, self.related_rows) if self.transposed else (
             self.related_rows, self.related_cols)
+        if len(rows) == 0:
+            return {}
         order = np.lexsort((cols, rows))
         rows, cols = rows[order], cols[order]
-        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.zeros(0, int)
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
         return {int(rows[s]): cols[s:e] for s, e in zip(starts, np.r_[starts[1:], len(rows)], strict=True)}
 
     @property
