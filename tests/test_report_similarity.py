@@ -217,3 +217,12 @@ def test_a_store_that_cannot_be_written_is_read_or_left_alone(seeds_db: Path, tm
     cache.close()
     third = build_report(db, tmp_path / "three", workers=1)
     assert third.aligned == 0 and third.cached == first.aligned
+
+
+def test_the_aligner_version_covers_the_code_that_aligns_and_only_that() -> None:
+    package = Path(alignment_cache.__file__).resolve().parents[1]
+    files = {p.relative_to(package).as_posix() for p in alignment_cache.aligner_files()}
+    assert {"align/pairwise.py", "align/normalize.py", "align/worddiff.py", "align/model.py",
+            "align/data/places.txt", "model.py"} <= files
+    assert not files & {"align/matrix.py", "align/lineage.py", "report/build.py", "store/alignment_cache.py"}
+    assert alignment_cache.aligner_version() == alignment_cache.aligner_version()

@@ -3,9 +3,10 @@
 The report shows thousands of pairs side by side; aligning them was nine tenths of its build time
 (``scripts/bench_report.py``). Each alignment is stored under the digests of the two documents'
 clauses as the aligner reads them (key and text of every clause, in order) and the version of the
-aligner (a digest of the align package's code and data, the clause model, and the versions of the
-libraries that score), so a changed document or a changed aligner never gets an old alignment: its
-key is simply not there. Entries of another aligner version are deleted when this one writes.
+aligner (a digest of the code of :mod:`rok_compare.align.pairwise` and every module it imports,
+their data files, and the versions of the libraries that score), so a changed document or a
+changed aligner never gets an old alignment: its key is simply not there. Entries of another
+aligner version are deleted when this one writes.
 
 The table lives beside the store's own (``CREATE TABLE IF NOT EXISTS``, no schema version: it is
 a cache, and a store without it is complete). A store that cannot be written (read-only media, no
@@ -19,6 +20,7 @@ clauses do not (scores, relations, shapes, moves, word differences, groups).
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import sqlite3
@@ -44,7 +46,8 @@ CREATE TABLE IF NOT EXISTS alignment_cache (
 BUSY_MS = 2000
 """How long a cache read or write waits for a busy store before it goes without the cache."""
 _PACKAGE = Path(__file__).resolve().parents[1]
-_ALIGNER_CODE = ("align", "model.py")
+ALIGNER = "rok_compare.align.pairwise"
+"""The module of :func:`rok_compare.align.align`, whose code (with all it imports) makes an alignment."""
 _LIBRARIES = ("numpy", "scipy", "scikit-learn", "rapidfuzz", "PyStemmer")
 
 Key = tuple[str, str]
@@ -59,16 +62,44 @@ def document_digest(clauses: Sequence[Clause]) -> str:
     return digest.hexdigest()[:32]
 
 
+def _module_file(name: str) -> Path | None:
+    path = _PACKAGE.parent.joinpath(*name.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def aligner_files(root: str = ALIGNER) -> list[Path]:
+    """The code the aligner runs: ``root`` and every module of the package it imports, at any depth
+    (read from the source, so the answer is the same in every process), and the data folders of
+    their packages (the place and party names that normalisation masks)."""
+    seen: dict[str, Path] = {}
+    todo = [root]
+    while todo:
+        name = todo.pop()
+        path = _module_file(name)
+        if name in seen or path is None:
+            continue
+        seen[name] = path
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("rok_compare"):
+                todo += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                todo += [alias.name for alias in node.names if alias.name.startswith("rok_compare")]
+    files = set(seen.values())
+    for folder in {path.parent / "data" for path in files}:
+        if folder.is_dir():
+            files.update(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return sorted(files)
+
+
 @cache
 def aligner_version() -> str:
-    """Digest of the align package's code and data, the clause model and the scoring libraries' versions."""
+    """Digest of the aligner's code and data (:func:`aligner_files`) and the scoring libraries' versions."""
     digest = hashlib.sha256()
-    for part in _ALIGNER_CODE:
-        root = _PACKAGE / part
-        files = [root] if root.is_file() else sorted(
-            p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
-        for path in files:
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in aligner_files():
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for name in _LIBRARIES:
         try:
             digest.update(f"{name}={metadata.version(name)}\0".encode())
