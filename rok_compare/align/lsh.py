@@ -12,8 +12,8 @@ MinHash signatures are computed for all clauses at once with vectorised universa
 terms with ``np.minimum.reduceat``), in row chunks to bound memory, and cut into ``bands`` of
 ``rows`` values; each band's values are mixed into a 48-bit key, and clauses with the same key in a
 band fall into one bucket and become candidate pairs. A bucket larger than ``max_bucket`` (a
-template that hundreds of documents copy) is linked as a chain, ordered by the first signature
-value and then by the rows' order, rather than all pairs, which keeps the pair count linear and its
+template that hundreds of documents copy) is linked as a chain, ordered by a hash of each whole
+text (:func:`tie_hashes`), rather than all pairs, which keeps the pair count linear and its
 members connected.
 
 datasketch's MinHashLSH needs ~17.5 GB for a million clauses (NOTES.md) because it keeps a
@@ -77,6 +77,12 @@ def term_sets(texts: Sequence[str], common: frozenset[str] | None = None) -> Ter
     return TermSets(matrix, hashes)
 
 
+def tie_hashes(texts: Sequence[str]) -> np.ndarray:
+    """The 64-bit hash of each whole text: the order of a large bucket's chain, which a text's place
+    in the corpus does not change (the store keeps its chains in this order)."""
+    return np.fromiter((term_hash(t) for t in texts), dtype=np.uint64, count=len(texts))
+
+
 class MinHashLSH:
     """Candidate pairs of similar term sets (scikit-learn style: parameters in ``__init__``)."""
 
@@ -122,14 +128,16 @@ class MinHashLSH:
             keys[:, band] = (mix >> np.uint64(16)).astype(np.int64)
         return keys
 
-    def candidates(self, sets: TermSets) -> np.ndarray:
-        """Unique candidate pairs ``(i, j)`` with ``i < j``, as an (n, 2) int64 array."""
+    def candidates(self, sets: TermSets, ties: np.ndarray | None = None) -> np.ndarray:
+        """Unique candidate pairs ``(i, j)`` with ``i < j``, as an (n, 2) int64 array. ``ties`` orders
+        the members of a large bucket (:func:`tie_hashes` of the texts; default: the first
+        signature value)."""
         signatures = self.signatures(sets)
         nonempty = np.flatnonzero(np.diff(sets.matrix.indptr) > 0)
         if len(nonempty) < 2:
             return np.zeros((0, 2), dtype=np.int64)
         keys = self.band_keys(signatures[nonempty])
-        order_key = signatures[nonempty, 0]
+        order_key = signatures[nonempty, 0] if ties is None else ties[nonempty]
         pairs = [self._band_pairs(keys[:, band], order_key) for band in range(self.bands)]
         local = np.unique(np.concatenate(pairs), axis=0) if pairs else np.zeros((0, 2), np.int64)
         return nonempty[local]

@@ -34,7 +34,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from rok_compare.align.corpus import CorpusDocument
-from rok_compare.align.lsh import MinHashLSH, term_sets
+from rok_compare.align.lsh import MinHashLSH, term_sets, tie_hashes
 from rok_compare.align.normalize import normalize_many
 
 REUSE_MIN = 0.7
@@ -84,11 +84,11 @@ class ReuseGraph:
 
 def reuse_graph(unique: Sequence[str], threshold: float = REUSE_MIN, common: frozenset[str] | None = None,
                 lsh: MinHashLSH | None = None) -> ReuseGraph:
-    """The reuse edges among distinct stem texts (``unique``, in sorted order: the LSH chains of
-    large buckets follow the rows' order): MinHash LSH candidates that pass :func:`verify_pairs`."""
+    """The reuse edges among distinct stem texts (``unique``, each once): MinHash LSH candidates that
+    pass :func:`verify_pairs`."""
     if len(unique) < 2:
         return ReuseGraph(np.zeros((0, 2), np.int64), 0)
-    pairs = (lsh or MinHashLSH()).candidates(term_sets(unique, common))
+    pairs = (lsh or MinHashLSH()).candidates(term_sets(unique, common), tie_hashes(unique))
     keep = verify_pairs([unique[i] for i in pairs[:, 0]], [unique[j] for j in pairs[:, 1]], threshold)
     return ReuseGraph(pairs[keep], len(pairs))
 

@@ -12,11 +12,11 @@ smallest node id). A change then costs what it touches:
 * deleted clauses are noted by a trigger (``reuse_dirty``); a node left with no clause goes, with
   its band keys and edges;
 * a bucket that gains or loses members changes its candidate pairs: all pairs up to
-  ``max_bucket`` members, a chain in (first signature value, stems) order beyond, exactly as
-  :meth:`MinHashLSH.candidates` makes them. New candidates are verified; a chain pair no longer
-  made by any bucket loses its edge;
+  ``max_bucket`` members, a chain in tie order beyond, exactly as :meth:`MinHashLSH.candidates`
+  makes them (:mod:`rok_compare.store.reuse_buckets`). New candidates are verified; a chain pair
+  no longer made by any bucket loses its edge;
 * components that gained an edge or a node merge (union-find); components that lost one are
-  split again from their stored edges.
+  split again where no other path joins them (:mod:`rok_compare.store.reuse_graph`).
 
 The result equals a full clustering of the same clauses: the same candidates, verified by the
 same test, give the same edges and so the same components (tests/test_reuse_incremental.py).
@@ -26,21 +26,20 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from rok_compare.align.lsh import MinHashLSH, term_sets
+from rok_compare.align.lsh import MinHashLSH, term_sets, tie_hashes
 from rok_compare.align.normalize import normalize_many
 from rok_compare.align.reuse import MIN_CHARS, verify_pairs
+from rok_compare.store.reuse_buckets import BucketChanges, Nodes, sql_ties
 from rok_compare.store.reuse_graph import ComponentChange, Group, connect
 
 LSH = MinHashLSH()
 UPTO = "reuse_index_upto"
 """The meta key of the watermark: the index holds every clause with an id up to it."""
 _CHUNK = 500
-Bucket = tuple[int, int]
-"""(band, key)."""
 
 
 @dataclass(slots=True)
@@ -72,14 +71,6 @@ def _stems(texts: Sequence[str]) -> list[str]:
     return [n.stems for n in normalize_many(list(texts), False)]
 
 
-def band_keys(stems: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per text: whether its MinHash set is non-empty, its band keys (n x bands) and its first
-    signature value (the order of a large bucket's chain)."""
-    sets = term_sets(stems)
-    signatures = LSH.signatures(sets)
-    return np.diff(sets.matrix.indptr) > 0, LSH.band_keys(signatures), signatures[:, 0].astype(np.int64)
-
-
 def rebuild_index(conn: sqlite3.Connection) -> IndexChange:
     """Build the index over every stored clause, from nothing (in the caller's transaction)."""
     from scipy import sparse
@@ -92,9 +83,12 @@ def rebuild_index(conn: sqlite3.Connection) -> IndexChange:
     stems = _stems([row[2] for row in counted])
     unique = sorted({s for s in stems if s})
     node_of = {s: k + 1 for k, s in enumerate(unique)}  # node ids in stems order, from 1
-    nonempty, keys, sig0 = band_keys(unique)
-    filled = np.flatnonzero(nonempty)
-    pairs = LSH.candidates(term_sets(unique)) if len(unique) > 1 else np.zeros((0, 2), np.int64)
+    sets = term_sets(unique)
+    signatures = LSH.signatures(sets)
+    keys = LSH.band_keys(signatures)
+    filled = np.flatnonzero(np.diff(sets.matrix.indptr) > 0)
+    ties = sql_ties(unique)
+    pairs = LSH.candidates(sets, tie_hashes(unique)) if len(unique) > 1 else np.zeros((0, 2), np.int64)
     keep = verify_pairs([unique[i] for i in pairs[:, 0]], [unique[j] for j in pairs[:, 1]])
     edges = pairs[keep]
     graph = sparse.coo_matrix((np.ones(len(edges), np.int8), (edges[:, 0], edges[:, 1])),
@@ -107,8 +101,8 @@ def rebuild_index(conn: sqlite3.Connection) -> IndexChange:
                      zip(range(1, len(unique) + 1), unique, component.tolist(), strict=True))
     conn.executemany("INSERT INTO reuse_node_clauses(clause_id, node, document_id) VALUES (?, ?, ?)",
                      [(cid, node_of[s], doc) for (cid, doc, _), s in zip(counted, stems, strict=True) if s])
-    conn.executemany("INSERT INTO reuse_bands(band, key, node) VALUES (?, ?, ?)",
-                     ((band, int(keys[k, band]), int(k) + 1) for k in filled for band in range(LSH.bands)))
+    conn.executemany("INSERT INTO reuse_bands(band, key, tie, node) VALUES (?, ?, ?, ?)",
+                     ((band, int(keys[k, band]), ties[k], int(k) + 1) for k in filled for band in range(LSH.bands)))
     ends = (edges + 1).tolist()
     conn.executemany("INSERT INTO reuse_edges(a, b) VALUES (?, ?)", ((a, b) for a, b in ends))
     conn.executemany("INSERT INTO reuse_edges(a, b) VALUES (?, ?)", ((b, a) for a, b in ends))
@@ -117,53 +111,18 @@ def rebuild_index(conn: sqlite3.Connection) -> IndexChange:
     return IndexChange(change, 0, len(counted), len(unique), 0, len(edges), 0, full=True)
 
 
-@dataclass(slots=True)
-class _Nodes:
-    """Stems, band keys and chain order of the nodes an update looks at (loaded once each)."""
-
-    conn: sqlite3.Connection
-    stems: dict[int, str] = field(default_factory=dict)
-    keys: dict[int, np.ndarray | None] = field(default_factory=dict)
-    order: dict[int, int] = field(default_factory=dict)
-
-    def load(self, nodes: Iterable[int]) -> None:
-        missing = [n for n in set(nodes) if n not in self.stems]
-        for start in range(0, len(missing), _CHUNK):
-            chunk = missing[start:start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            self.stems.update(self.conn.execute(
-                f"SELECT id, stems FROM reuse_nodes WHERE id IN ({marks})", chunk).fetchall())  # noqa: S608
-        self.sign([n for n in missing if n in self.stems])
-
-    def sign(self, nodes: Sequence[int]) -> None:
-        """Band keys and first signature value of ``nodes`` (whose stems are known)."""
-        todo = [n for n in nodes if n not in self.keys]
-        if not todo:
-            return
-        nonempty, keys, sig0 = band_keys([self.stems[n] for n in todo])
-        for k, node in enumerate(todo):
-            self.keys[node] = keys[k] if nonempty[k] else None
-            self.order[node] = int(sig0[k])
-
-    def ordered(self, members: Iterable[int]) -> list[int]:
-        """A bucket's members in chain order: first signature value, then stems."""
-        members = list(members)
-        self.load(members)
-        return sorted(members, key=lambda n: (self.order[n], self.stems[n]))
-
-
 def update_index(conn: sqlite3.Connection) -> IndexChange:
     """Bring the index up to date with the clauses added and deleted since it was last updated."""
     upto = int(conn.execute("SELECT value FROM meta WHERE key = ?", (UPTO,)).fetchone()[0])
     new = conn.execute("SELECT id, document_id, text FROM clauses WHERE id > ? ORDER BY id", (upto,)).fetchall()
     dirty = [row[0] for row in conn.execute("SELECT node FROM reuse_dirty")]
     conn.execute("DELETE FROM reuse_dirty")
-    nodes = _Nodes(conn)
+    nodes = Nodes(conn, LSH)
     touched: set[int] = set()
     added = _add_clauses(conn, new, nodes, touched)
     removed = _orphans(conn, dirty, nodes, touched)
     old_component = _components(conn, touched | set(removed))
-    lost, candidates = _bucket_changes(conn, nodes, added, removed)
+    lost, candidates = BucketChanges(conn, nodes).run(added, removed)
     gone_edges = _drop_lost_edges(conn, lost)
     lost_nodes = _drop_nodes(conn, nodes, removed)
     _insert_bands(conn, nodes, added)
@@ -176,7 +135,7 @@ def update_index(conn: sqlite3.Connection) -> IndexChange:
     return IndexChange(change, upto, len(new), len(added), len(removed), len(new_edges), len(gone_edges))
 
 
-def _add_clauses(conn: sqlite3.Connection, rows: list[tuple[int, int, str]], nodes: _Nodes,
+def _add_clauses(conn: sqlite3.Connection, rows: list[tuple[int, int, str]], nodes: Nodes,
                  touched: set[int]) -> list[int]:
     """Index new clauses; returns the nodes they created (the nodes they joined go to ``touched``)."""
     counted = [row for row in rows if len(row[2]) >= MIN_CHARS]
@@ -201,7 +160,7 @@ def _add_clauses(conn: sqlite3.Connection, rows: list[tuple[int, int, str]], nod
     return created
 
 
-def _orphans(conn: sqlite3.Connection, dirty: list[int], nodes: _Nodes, touched: set[int]) -> list[int]:
+def _orphans(conn: sqlite3.Connection, dirty: list[int], nodes: Nodes, touched: set[int]) -> list[int]:
     """The dirty nodes left with no clause (to remove); the others go to ``touched``."""
     removed = []
     for node in dirty:
@@ -225,56 +184,6 @@ def _components(conn: sqlite3.Connection, members: Iterable[int]) -> dict[int, i
     return out
 
 
-def _bucket_members(conn: sqlite3.Connection, bucket: Bucket) -> list[int]:
-    return [row[0] for row in conn.execute("SELECT node FROM reuse_bands WHERE band = ? AND key = ?", bucket)]
-
-
-def _bucket_changes(conn: sqlite3.Connection, nodes: _Nodes, added: list[int],
-                    removed: list[int]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-    """Candidate pairs among surviving nodes that no bucket makes any more, and new candidate pairs."""
-    changes: dict[Bucket, tuple[list[int], list[int]]] = {}
-    for node, side in [(n, 0) for n in added] + [(n, 1) for n in removed]:
-        keys = nodes.keys.get(node)
-        for band in range(LSH.bands) if keys is not None else ():
-            changes.setdefault((band, int(keys[band])), ([], []))[side].append(node)
-    gone = set(removed)
-    lost: set[tuple[int, int]] = set()
-    candidates: set[tuple[int, int]] = set()
-    made: dict[Bucket, set[tuple[int, int]]] = {}
-    for bucket, (joining, _) in changes.items():
-        old = _bucket_members(conn, bucket)
-        new = [n for n in old if n not in gone] + joining
-        if len(old) <= LSH.max_bucket and len(new) <= LSH.max_bucket:
-            candidates.update((min(a, b), max(a, b)) for a in joining for b in new if a != b)
-            continue
-        before = LSH.bucket_pairs(nodes.ordered(old))
-        after = made[bucket] = LSH.bucket_pairs(nodes.ordered(new))
-        candidates.update(after - before)
-        lost.update(p for p in before - after if p[0] not in gone and p[1] not in gone)
-    return {p for p in lost if not _still_made(conn, nodes, p, changes, made)}, candidates
-
-
-def _still_made(conn: sqlite3.Connection, nodes: _Nodes, pair: tuple[int, int],
-                changes: dict[Bucket, tuple[list[int], list[int]]], made: dict[Bucket, set[tuple[int, int]]]) -> bool:
-    """Whether some bucket still makes ``pair`` a candidate."""
-    nodes.load(pair)
-    a, b = nodes.keys[pair[0]], nodes.keys[pair[1]]
-    if a is None or b is None:
-        return False
-    for band in np.flatnonzero(a == b):
-        bucket = (int(band), int(a[band]))
-        if bucket in made:
-            if pair in made[bucket]:
-                return True
-            continue
-        if bucket in changes:  # a small bucket both before and after: all its pairs are made
-            return True
-        members = _bucket_members(conn, bucket)
-        if len(members) <= LSH.max_bucket or pair in LSH.bucket_pairs(nodes.ordered(members)):
-            return True
-    return False
-
-
 def _drop_lost_edges(conn: sqlite3.Connection, lost: set[tuple[int, int]]) -> list[tuple[int, int]]:
     """Delete the edges of pairs that are no candidates any more; returns those that were edges."""
     gone = []
@@ -285,7 +194,7 @@ def _drop_lost_edges(conn: sqlite3.Connection, lost: set[tuple[int, int]]) -> li
     return gone
 
 
-def _drop_nodes(conn: sqlite3.Connection, nodes: _Nodes, removed: list[int]) -> dict[int, list[int]]:
+def _drop_nodes(conn: sqlite3.Connection, nodes: Nodes, removed: list[int]) -> dict[int, list[int]]:
     """Delete removed nodes with their band keys and edges; returns their surviving neighbours."""
     gone = set(removed)
     neighbours: dict[int, list[int]] = {}
@@ -296,22 +205,22 @@ def _drop_nodes(conn: sqlite3.Connection, nodes: _Nodes, removed: list[int]) -> 
         conn.executemany("DELETE FROM reuse_edges WHERE a = ? AND b = ?", [(n, node) for n in every])
         keys = nodes.keys.get(node)
         if keys is not None:
-            conn.executemany("DELETE FROM reuse_bands WHERE band = ? AND key = ? AND node = ?",
-                             [(band, int(keys[band]), node) for band in range(LSH.bands)])
+            conn.executemany("DELETE FROM reuse_bands WHERE band = ? AND key = ? AND tie = ? AND node = ?",
+                             [(band, int(keys[band]), nodes.ties[node], node) for band in range(LSH.bands)])
         conn.execute("DELETE FROM reuse_nodes WHERE id = ?", (node,))
     return neighbours
 
 
-def _insert_bands(conn: sqlite3.Connection, nodes: _Nodes, added: list[int]) -> None:
+def _insert_bands(conn: sqlite3.Connection, nodes: Nodes, added: list[int]) -> None:
     rows = []
     for node in added:
         keys = nodes.keys.get(node)
         if keys is not None:
-            rows.extend((band, int(keys[band]), node) for band in range(LSH.bands))
-    conn.executemany("INSERT INTO reuse_bands(band, key, node) VALUES (?, ?, ?)", rows)
+            rows.extend((band, int(keys[band]), nodes.ties[node], node) for band in range(LSH.bands))
+    conn.executemany("INSERT INTO reuse_bands(band, key, tie, node) VALUES (?, ?, ?, ?)", rows)
 
 
-def _verify_new(conn: sqlite3.Connection, nodes: _Nodes, candidates: set[tuple[int, int]]) -> list[tuple[int, int]]:
+def _verify_new(conn: sqlite3.Connection, nodes: Nodes, candidates: set[tuple[int, int]]) -> list[tuple[int, int]]:
     """Verify new candidate pairs; store and return those that are new edges."""
     pairs = sorted(candidates)
     nodes.load(n for p in pairs for n in p)

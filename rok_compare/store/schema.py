@@ -241,11 +241,13 @@ CREATE TABLE reuse_node_clauses (
     document_id INTEGER NOT NULL
 );
 CREATE INDEX reuse_node_clauses_node ON reuse_node_clauses(node);
+-- A bucket's members in chain order (tie: a hash of the node's stems), as LSH links large buckets.
 CREATE TABLE reuse_bands (
     band INTEGER NOT NULL,
     key  INTEGER NOT NULL,
+    tie  INTEGER NOT NULL,
     node INTEGER NOT NULL,
-    PRIMARY KEY (band, key, node)
+    PRIMARY KEY (band, key, tie, node)
 ) WITHOUT ROWID;
 -- Verified pairs, both ways (a, b) and (b, a).
 CREATE TABLE reuse_edges (
