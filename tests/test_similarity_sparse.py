@@ -118,3 +118,22 @@ def test_jaccard_group_means_in_blocks_equal_one_block(seeds, monkeypatch: pytes
     monkeypatch.setattr(matrix, "ROWS", 1)
     assert np.allclose(similarity_matrix(documents, labels, by="county", measure="jaccard").values, whole,
                        rtol=0, atol=1e-12)
+
+
+def test_the_notebook_similarity_offers_every_measure_and_grouping(tmp_path: Path) -> None:
+    pytest.importorskip("pandas")
+    from rok_compare.export import Corpus
+
+    db = tmp_path / "rok.db"
+    assert ingest([SEEDS], db, workers=1).failed == 0
+    documents, labels, types = _stored(db)
+    corpus = Corpus(db)
+    for by in GROUPINGS:
+        for measure in MEASURES:
+            frame = corpus.similarity(by=by, measure=measure)
+            expected = similarity_matrix(documents, labels, by=by, measure=measure, types=types)
+            assert list(frame.index) == expected.labels and frame.index.name == by
+            assert np.array_equal(frame.to_numpy(), expected.values)
+    assert list(corpus.similarity(by="type").index) == sorted(set(types))
+    with pytest.raises(ValueError, match="measure must be one of"):
+        corpus.similarity(measure="euclid")

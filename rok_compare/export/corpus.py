@@ -5,6 +5,7 @@
     >>> corpus.commitments().sort_values("strength", ascending=False)  # guarantee first
     >>> corpus.alignments(1, 2)            # clause pairs of two stored documents
     >>> corpus.similarity(by="county")     # share of clauses reused between counties
+    >>> corpus.similarity(by="year", measure="cosine")
 
 pandas is the optional extra ``export``; without it ``Corpus`` stops at once with one line that
 names the command to install it. ``parties()`` carries ``canonical`` (the body as the document
@@ -112,25 +113,30 @@ class Corpus:
         frame["moved"] = frame["moved"].astype(bool)
         return typed(frame, "alignments")
 
-    def similarity(self, by: str = "document") -> pd.DataFrame:
-        """Share of clauses with a match (same stored reuse cluster) in the other document or county,
-        symmetrised, as ``rok similarity`` computes it; ``by`` is "document" (rows and columns are
-        paths) or "county"."""
+    def similarity(self, by: str = "document", measure: str = "overlap") -> pd.DataFrame:
+        """How alike the stored documents are, as ``rok similarity`` computes it (sparse matrices; only
+        the result is dense): ``measure`` "overlap" (share of clauses with a match in the same stored
+        reuse cluster, symmetrised), "cosine" (TF-IDF of the stems) or "jaccard" (3-stem shingles);
+        ``by`` "document" (rows and columns are paths), "county", "year" or "type"."""
         import numpy as np
 
-        from rok_compare.align.matrix import similarity_matrix
+        from rok_compare.align.matrix import GROUPINGS, MEASURES, similarity_matrix
 
         pd = require_pandas()
-        if by not in ("document", "county"):
-            raise ValueError(f"by must be 'document' or 'county', not {by!r}")
+        if by not in GROUPINGS:
+            raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
+        if measure not in MEASURES:
+            raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
         with Store.open(self.path, readonly=True) as store:
             stored = load(store)
             cluster_of = dict(store.conn.execute(
                 "SELECT clause_id, MIN(cluster_id) FROM cluster_members GROUP BY clause_id"))
+            doc_types = dict(store.conn.execute("SELECT id, doc_type FROM documents"))
         numbers: dict[int, int] = {}
         labels = np.array([numbers.setdefault(cluster_of[cid], len(numbers)) if cid in cluster_of else -1
                            for doc in stored for cid in doc.clause_ids], dtype=np.int64)
-        matrix = similarity_matrix([doc.document for doc in stored], labels, by=by)
+        matrix = similarity_matrix([doc.document for doc in stored], labels, by=by, measure=measure,
+                                   types=[doc_types[doc.id] for doc in stored])
         index = pd.Index(matrix.labels, name=by)
         return pd.DataFrame(matrix.values, index=index, columns=index.rename(None))
 
