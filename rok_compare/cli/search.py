@@ -11,11 +11,15 @@ import re
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from rok_compare.cli.corpus import _FORMAT, OutputFormat, _db, _db_option, _errors
 from rok_compare.cli.output import color_enabled, fail, json_safe, terminal_safe
+
+if TYPE_CHECKING:
+    from rok_compare.search import HitCount
 
 PLACES_SHOWN = 5
 VARIANTS_SHOWN = 4
@@ -47,7 +51,7 @@ def search_command(
 ) -> None:
     """Find clauses, best first (or list those the filters select); copies of one clause are shown
     once with their variants. Each hit names its document and the clause's anchor in the report."""
-    from rok_compare.search import count_matches, search
+    from rok_compare.search import HitCount, count_hits, search
 
     db = _db(db)
     _check_year(year)
@@ -56,19 +60,27 @@ def search_command(
                    document=document, similar_to=reference)
     with _errors(db):
         hits = search(db, query, limit=limit, offset=offset, **options)  # type: ignore[arg-type]
-        total = count_matches(db, query, **options) if format is OutputFormat.TEXT else len(hits)
+        total = count_hits(db, query, **options) if format is OutputFormat.TEXT else HitCount(len(hits))
     if format is OutputFormat.JSON:
         typer.echo(json_safe(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2)))
         return
     if not hits:
-        typer.echo("no matching clauses" + (f" after the first {offset}" if offset and total else ""))
+        typer.echo("no matching clauses" + (f" after the first {offset}" if offset and total.n else ""))
         return
     bold = color_enabled(_is_terminal())
     for hit in hits:
         _print_hit(hit, bold)
     shown = f"{hits[0].rank}–{hits[-1].rank}" if len(hits) > 1 else str(hits[0].rank)
-    more = f"; --offset {offset + len(hits)} shows the next" if offset + len(hits) < total else ""
-    typer.echo(f"{shown} of {total} matching clause(s) (copies counted once){more}")
+    more = f"; --offset {offset + len(hits)} shows the next" if offset + len(hits) < total.n or total.more else ""
+    typer.echo(f"{shown} of {counted(total)}{more}")
+
+
+def counted(total: HitCount) -> str:
+    """"12 matching clause(s) (copies counted once)", or for a query matching very many clauses
+    "more than 10,000 matching clauses (copies counted apart)"."""
+    if total.families:
+        return f"{total.n} matching clause(s) (copies counted once)"
+    return f"{'more than ' if total.more else ''}{total.n:,} matching clauses (copies counted apart)"
 
 
 def _is_terminal() -> bool:

@@ -36,6 +36,8 @@ LISTING_SCAN = 20_000
 FAMILY = "COALESCE('k' || m.cluster_id, c.norm_hash)"
 FROM = "clauses c JOIN documents d ON d.id = c.document_id LEFT JOIN cluster_members m ON m.clause_id = c.id"
 DOCUMENT_ORDER = "d.county_code IS NULL, d.county_code, d.period_start IS NULL, d.period_start, d.id"
+COUNT_CAP = 10_000
+"""Matches a large query's count reads at most ("more than 10,000": no page shows them all)."""
 _NOT_QUERY_ERRORS = ("locked", "busy", "disk", "malformed", "no such table", "readonly", "unable to open")
 _BATCH = 100
 
@@ -81,21 +83,35 @@ def matching_sql(plan: Plan, where: Where) -> Where:
     return sql, args
 
 
-def count(conn: sqlite3.Connection, plan: Plan, where: Where) -> tuple[int, bool]:
-    """(matches, whether families were counted): families, or for a large query the clauses
-    matching it, counted by the word index (no ranking, no grouping)."""
+@dataclass(frozen=True, slots=True)
+class HitCount:
+    """How many hits a search has in all."""
+
+    n: int
+    families: bool = True
+    """True: reuse families (copies counted once), as the hits are listed. False: the clauses
+    matching a query too large to group every match (copies counted apart)."""
+    more: bool = False
+    """True: there are more than ``n`` (counting stopped at :data:`COUNT_CAP` matches)."""
+
+
+def count(conn: sqlite3.Connection, plan: Plan, where: Where) -> HitCount:
+    """Families matching, or for a large query (see :func:`exact`) the clauses matching, counted
+    by the word index up to :data:`COUNT_CAP` matches read (no ranking, no grouping)."""
     if plan.include and not exact(plan):
         if where[0] == "1":
-            sql, args = "SELECT COUNT(*) FROM clauses_fts WHERE clauses_fts MATCH ?", [plan.include]
-        else:
-            sql = ("SELECT COUNT(*) FROM clauses_fts f JOIN clauses c ON c.id = f.rowid JOIN documents d "
-                   f"ON d.id = c.document_id WHERE clauses_fts MATCH ? AND {where[0]}")
-            args = [plan.include, *where[1]]
-        return int(execute(conn, sql, args, plan.include).fetchone()[0]), False
+            sql = "SELECT COUNT(*) FROM (SELECT 1 FROM clauses_fts WHERE clauses_fts MATCH ? LIMIT ?)"
+            n = execute(conn, sql, [plan.include, COUNT_CAP + 1], plan.include).fetchone()[0]
+            return HitCount(min(n, COUNT_CAP), False, n > COUNT_CAP)
+        sql = ("SELECT COUNT(*), COALESCE(SUM(passes), 0) FROM (SELECT d.id IS NOT NULL AND "
+               f"{where[0]} AS passes FROM (SELECT rowid AS id FROM clauses_fts WHERE clauses_fts MATCH ? LIMIT ?) "
+               "hits JOIN clauses c ON c.id = hits.id JOIN documents d ON d.id = c.document_id)")
+        read, n = execute(conn, sql, [*where[1], plan.include, COUNT_CAP + 1], plan.include).fetchone()
+        return HitCount(int(n), False, read > COUNT_CAP)
     sql, args = matching_sql(plan, where)
     shown = plan.include or plan.exclude or ""
     counted = execute(conn, f"SELECT COUNT(DISTINCT {FAMILY}) FROM {FROM} WHERE {sql}", args, shown).fetchone()[0]
-    return int(counted), True
+    return HitCount(int(counted))
 
 
 def ranked(conn: sqlite3.Connection, plan: Plan, where: Where, limit: int, wanted: int) -> list[Candidate]:

@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 
 from rok_compare.search import candidates as found_by
-from rok_compare.search.candidates import Candidate, Where, exact
+from rok_compare.search.candidates import Candidate, HitCount, Where, exact
 from rok_compare.search.compile import Plan, plan_passage, plan_query, store_words
 from rok_compare.search.families import Occurrence, Variant, family, occurrence
 from rok_compare.search.filters import Filters, split_conditions, year_range
@@ -153,14 +153,6 @@ def count_matches(db: str | Path | Store, query: str = "", *, county: str | None
                       doc_type=doc_type, document=document, similar_to=similar_to).n
 
 
-@dataclass(frozen=True, slots=True)
-class HitCount:
-    n: int
-    families: bool
-    """True: reuse families (copies counted once), as the hits are listed. False: the clauses
-    matching a query too large to group every match (copies counted apart; the word index counts)."""
-
-
 def count_hits(db: str | Path | Store, query: str = "", *, county: str | None = None,
                year: int | str | tuple[int | None, int | None] | None = None, kind: str | None = None,
                party: str | None = None, theme: str | None = None, doc_type: str | None = None,
@@ -171,9 +163,8 @@ def count_hits(db: str | Path | Store, query: str = "", *, county: str | None = 
     with _opened(db) as store:
         prepared = _prepare(store, request)
         if prepared is None:
-            return HitCount(0, True)
-        n, families = found_by.count(store.conn, prepared[0], prepared[1])
-        return HitCount(n, families)
+            return HitCount(0)
+        return found_by.count(store.conn, prepared[0], prepared[1])
 
 
 @dataclass(frozen=True, slots=True)

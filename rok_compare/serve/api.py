@@ -21,11 +21,14 @@ def documents(request: Request) -> JSONResponse:
 
 def search(request: Request) -> JSONResponse:
     """The hits of :func:`rok_compare.search.search` as ``rok search --format json`` lists them, each
-    with its document's label and the URL of the clause in the report; ``total``: matches in all."""
+    with its document's label and the URL of the clause in the report; ``total``: matches in all
+    (reuse families; ``total_families`` false: clauses, for a query matching very many, and
+    ``total_more`` true: more than ``total``)."""
     try:
         asked = searching.parse_request(request.query_params)
         result = searching.run(request.app.state.db, asked)
     except SearchQueryError as error:
         return JSONResponse({"error": str(error)}, status_code=400)
     return JSONResponse({"query": asked.to_dict(), "count": len(result.hits), "total": result.total,
+                         "total_families": result.families, "total_more": result.more,
                          "hits": [searching.hit_json(hit) for hit in result.hits]})

@@ -42,6 +42,9 @@ def _count(result: SearchResult, request: SearchRequest) -> str:
     if not result.hits:
         return "no matching clauses" + (f" after the first {request.offset}" if request.offset else "")
     first, last = request.offset + 1, request.offset + len(result.hits)
+    if not result.families:  # a query matching very many clauses: its clauses counted by the word index
+        return (f"{first}–{last} of {'more than ' if result.more else ''}{result.total:,} matching clauses "
+                "(copies counted apart)")
     shown = f"{first}–{last}" if first != 1 or last != result.total else "all"
     return f"{shown} of {result.total} matching clause{'s' if result.total != 1 else ''} (copies counted once)"
 
@@ -52,7 +55,7 @@ def _pages(request: SearchRequest, result: SearchResult) -> Markup | None:
     if request.offset > 0:
         previous = max(0, request.offset - request.limit)
         links.append(link("/search?" + urlencode(request.params(offset=previous)), "← previous", id="previous"))
-    if request.offset + len(result.hits) < result.total:
+    if request.offset + len(result.hits) < result.total or result.more:
         following = request.offset + len(result.hits)
         links.append(link("/search?" + urlencode(request.params(offset=following)), "next →", id="next"))
     return el("p", links, class_="actions") if links else None

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from rok_compare.search import SearchHit, SearchQueryError, count_matches, search
+from rok_compare.search import SearchHit, SearchQueryError, count_hits, search
 
 DEFAULT_LIMIT = 20
 """As ``rok search --limit``."""
@@ -77,6 +77,10 @@ class SearchResult:
     hits: list[SearchHit]
     total: int
     """Hits in all (reuse families counted once), however many ``limit`` shows."""
+    families: bool = True
+    """False: ``total`` counts clauses (copies apart), for a query matching very many clauses."""
+    more: bool = False
+    """True: there are more than ``total`` (the count stopped)."""
 
 
 def run(db: str | Path, request: SearchRequest, *, total: bool = True) -> SearchResult:
@@ -85,8 +89,10 @@ def run(db: str | Path, request: SearchRequest, *, total: bool = True) -> Search
     if not request.asked:
         return SearchResult([], 0)
     hits = search(db, request.q, limit=request.limit, offset=request.offset, **request.filters())
-    count = count_matches(db, request.q, **request.filters()) if total else request.offset + len(hits)
-    return SearchResult(hits, count)
+    if not total:
+        return SearchResult(hits, request.offset + len(hits))
+    count = count_hits(db, request.q, **request.filters())
+    return SearchResult(hits, count.n, count.families, count.more)
 
 
 def clause_url(document_id: int, clause_id: int) -> str:
