@@ -17,7 +17,7 @@ import numpy as np
 
 from rok_compare.align.candidates import Candidates
 from rok_compare.align.normalize import NormText
-from rok_compare.align.similarity import ClauseVectors, row_cosines, score_best_case, score_pairs
+from rok_compare.align.similarity import ClauseVectors, rough_scores, row_cosines, score_best_case, score_pairs
 
 BOUND_SLACK = 1e-4
 """Margin on the upper bound, for rounding in float32."""
@@ -62,11 +62,18 @@ class PairScores:
 
 def score_candidates(a: list[NormText], b: list[NormText], va: ClauseVectors, vb: ClauseVectors,
                      cands: Candidates, related: float) -> PairScores:
-    """Score the candidates that may be related, then the candidates next to a related pair."""
+    """Score the candidates that may be related, then the candidates next to a related pair.
+
+    Which candidates may be related is settled cheaply first: a bound from the lengths, then
+    the edit ratio with the cosines of the candidate search; only the pairs within
+    ``BOUND_SLACK`` of ``related`` or above, and their neighbours, get the exact score."""
     n, m = len(a), len(b)
     keys = cands.keys(m)
     bound = score_best_case(a, b, cands.rows, cands.cols, cands.char, cands.word)
-    first = np.flatnonzero(bound >= related - BOUND_SLACK)
+    maybe = np.flatnonzero(bound >= related - BOUND_SLACK)
+    rough = rough_scores(a, b, cands.rows[maybe], cands.cols[maybe], cands.char[maybe], cands.word[maybe],
+                         related - BOUND_SLACK)
+    first = maybe[rough >= related - BOUND_SLACK]
     first_score = _scores(a, b, va, vb, cands.rows[first], cands.cols[first])
     hit = first_score >= related
     rel_rows, rel_cols = cands.rows[first[hit]], cands.cols[first[hit]]

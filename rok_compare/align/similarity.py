@@ -92,14 +92,20 @@ def combine(char: np.ndarray, word: np.ndarray, ratio: np.ndarray, token_set: np
     return np.clip(np.maximum(mean, weights.containment * token_set * np.maximum(char, word)), 0.0, 1.0)
 
 
+ROW_CHUNK = 20_000
+"""Pairs whose rows are gathered at once by :func:`row_cosines` (bounds its memory)."""
+
+
 def row_cosines(va: ClauseVectors, vb: ClauseVectors, rows: np.ndarray,
                 cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Character and word cosines of the given (row of ``va``, row of ``vb``) pairs."""
-    if len(rows) == 0:
-        return np.zeros(0, np.float32), np.zeros(0, np.float32)
-    char = np.asarray(va.chars[rows].multiply(vb.chars[cols]).sum(axis=1)).ravel()
-    word = np.asarray(va.words[rows].multiply(vb.words[cols]).sum(axis=1)).ravel()
-    return char, word
+    chars: list[np.ndarray] = [np.zeros(0, np.float32)]
+    words: list[np.ndarray] = [np.zeros(0, np.float32)]
+    for start in range(0, len(rows), ROW_CHUNK):
+        r, c = rows[start:start + ROW_CHUNK], cols[start:start + ROW_CHUNK]
+        chars.append(np.asarray(va.chars[r].multiply(vb.chars[c]).sum(axis=1), dtype=np.float32).ravel())
+        words.append(np.asarray(va.words[r].multiply(vb.words[c]).sum(axis=1), dtype=np.float32).ravel())
+    return np.concatenate(chars), np.concatenate(words)
 
 
 def score_pairs(a: list[NormText], b: list[NormText], rows: np.ndarray, cols: np.ndarray,
@@ -125,3 +131,18 @@ def score_best_case(a: list[NormText], b: list[NormText], rows: np.ndarray, cols
     ratio[(len_a + len_b) == 0] = 1.0
     mean = weights.char * char + weights.word * word + weights.ratio * ratio
     return np.maximum(mean, weights.containment * np.maximum(char, word))
+
+
+def rough_scores(a: list[NormText], b: list[NormText], rows: np.ndarray, cols: np.ndarray, char: np.ndarray,
+                 word: np.ndarray, floor: float, weights: ScoreWeights = ScoreWeights()) -> np.ndarray:  # noqa: B008
+    """``score_pairs`` where it may reach ``floor``, with ``token_set_ratio`` computed only where
+    containment could lift a pair to ``floor`` (elsewhere it is taken as 0: lower, never higher)."""
+    if len(rows) == 0:
+        return np.zeros(0, np.float32)
+    sa, sb = [a[i].stems for i in rows], [b[j].stems for j in cols]
+    ratio = process.cpdist(sa, sb, scorer=fuzz.ratio, workers=-1, dtype=np.float32) / 100.0
+    token_set = np.zeros(len(rows), np.float32)
+    lift = np.flatnonzero(weights.containment * np.maximum(char, word) >= floor)
+    if len(lift):
+        _, token_set[lift] = fuzzy_scores([sa[k] for k in lift], [sb[k] for k in lift])
+    return combine(char, word, ratio, token_set, weights)
