@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from rok_compare.search.compile import Plan
-from rok_compare.search.verify import bm25, first_matching, matches, scoring_words, tokens
+from rok_compare.search.verify import Scorer, first_matching, matches, tokens
 from rok_compare.search.vocab import StoreWords
 
 FIRST_PASS = 10
@@ -153,17 +153,12 @@ def sampled(conn: sqlite3.Connection, words: StoreWords, plan: Plan, where: Wher
     stored matches that pass the filters; None when they hold fewer than ``wanted`` families and
     more matches may exist (every match is ranked then)."""
     pool = max(SAMPLE if where[0] == "1" else SAMPLE_FILTERED, wanted * FIRST_PASS)
-    inner = "SELECT rowid AS id FROM clauses_fts WHERE clauses_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
-    if where[0] == "1":
-        sql, args = f"SELECT c.id, c.text FROM ({inner}) hits JOIN clauses c ON c.id = hits.id", [plan.retrieval, pool]
-    else:
-        sql = (f"SELECT c.id, c.text FROM ({inner}) hits JOIN clauses c ON c.id = hits.id "
-               f"JOIN documents d ON d.id = c.document_id WHERE {where[0]} LIMIT ?")
-        args = [plan.retrieval, max(SCAN_FILTERED, pool), *where[1], pool]
-    rows = execute(conn, sql, args, plan.retrieval or "").fetchall()
-    asked = scoring_words(plan)
+    rows = _sample(conn, plan.retrieval or "", where, pool)
+    if len(rows) < pool and plan.retrieval != plan.include:  # the common forms are too few: read every form
+        rows = _sample(conn, plan.include or "", where, pool)
+    scorer = Scorer(plan, words)
     texts = dict(rows)
-    scored = sorted(((-bm25(found, asked, plan.prefixes, words), id_) for id_, found in first_matching(plan, rows)))
+    scored = sorted((-scorer.score(found), id_) for id_, found in first_matching(plan, rows))
     best: dict[str, Candidate] = {}
     for start in range(0, len(scored), _BATCH):
         batch = scored[start:start + _BATCH]
@@ -186,11 +181,23 @@ def sampled(conn: sqlite3.Connection, words: StoreWords, plan: Plan, where: Wher
     return found
 
 
+def _sample(conn: sqlite3.Connection, expression: str, where: Where, pool: int) -> list[tuple[int, str]]:
+    """(id, text) of the ``pool`` most recently stored matches that pass the filters."""
+    inner = "SELECT rowid AS id FROM clauses_fts WHERE clauses_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+    if where[0] == "1":
+        sql, args = f"SELECT c.id, c.text FROM ({inner}) hits JOIN clauses c ON c.id = hits.id", [expression, pool]
+    else:
+        sql = (f"SELECT c.id, c.text FROM ({inner}) hits JOIN clauses c ON c.id = hits.id "
+               f"JOIN documents d ON d.id = c.document_id WHERE {where[0]} LIMIT ?")
+        args = [expression, max(SCAN_FILTERED, pool), *where[1], pool]
+    return execute(conn, sql, args, expression).fetchall()
+
+
 def _unread(conn: sqlite3.Connection, plan: Plan, where: Where, read: int, pool: int) -> bool:
     """Whether the sample stopped before the last match (a full pool, or a filtered scan cut short)."""
     if read >= pool:
         return True
-    return where[0] != "1" and _more_than(conn, plan.retrieval or "", max(SCAN_FILTERED, pool))
+    return where[0] != "1" and _more_than(conn, plan.include or "", max(SCAN_FILTERED, pool))
 
 
 def listed(conn: sqlite3.Connection, plan: Plan, where: Where, split: tuple[Where, Where],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rok_compare.search.compile import Plan
 from rok_compare.search.query import WORD, AnyOf, Node, Phrase, Prefix, Word
@@ -42,31 +42,71 @@ def matches(node: Node, words: list[str], present: set[str], plan: Plan) -> bool
 
 
 def _has_phrase(words: list[str], phrase: tuple[str, ...]) -> bool:
+    return _occurrences(words, phrase) > 0
+
+
+class Scorer:
+    """bm25 of clauses for one plan, term by term as FTS5 ranks its expression: each word a query
+    word finds is a term of its own (the query word is an OR of them), a prefix one term (every word
+    beginning with it), a phrase one term (its occurrences). A prefix's and a phrase's clause count
+    is estimated from the vocabulary (FTS5 counts them exactly): for a query of one of them the
+    order is the same, since the estimate scales every clause's score alike."""
+
+    def __init__(self, plan: Plan, store: StoreWords) -> None:
+        self.store = store
+        self.words: list[frozenset[str]] = []
+        self.prefixes: list[tuple[str, float]] = []
+        self.phrases: list[tuple[tuple[str, ...], float]] = []
+        if plan.root is not None:
+            self._collect(plan.root, plan)
+
+    def _collect(self, node: Node, plan: Plan) -> None:
+        counts, index = self.store.counts, self.store.index
+        if isinstance(node, Word):
+            self.words.append(plan.expanded.get(node.text, frozenset()))
+        elif isinstance(node, Prefix):
+            self.prefixes.append((node.text, self.idf(sum(counts[w] for w in index.starting(node.text)))))
+        elif isinstance(node, Phrase):
+            self.phrases.append((node.words, self.idf(min(counts.get(w, 0) for w in node.words))))
+        elif isinstance(node, AnyOf):
+            for part in node.parts:
+                self._collect(part, plan)
+        else:
+            for part in node.include:
+                self._collect(part, plan)
+
+    def idf(self, n: int) -> float:
+        n = min(n, self.store.clauses)
+        return max(1e-6, math.log((self.store.clauses - n + 0.5) / (n + 0.5)))
+
+    def score(self, words: list[str]) -> float:
+        norm = K1 * (1 - B + B * (len(words) or 1) / self.store.mean_length)
+        counts = Counter(words)
+        score = 0.0
+
+        def add(idf: float, tf: int) -> None:
+            nonlocal score
+            score += idf * tf * (K1 + 1) / (tf + norm)
+
+        for forms in self.words:
+            for word, tf in counts.items():
+                if word in forms:
+                    add(self.idf(self.store.counts.get(word, 0)), tf)
+        for prefix, idf in self.prefixes:
+            if tf := sum(n for word, n in counts.items() if word.startswith(prefix)):
+                add(idf, tf)
+        for phrase, idf in self.phrases:
+            if tf := _occurrences(words, phrase):
+                add(idf, tf)
+        return score
+
+
+def _occurrences(words: list[str], phrase: tuple[str, ...]) -> int:
     n = len(phrase)
-    return any(words[i:i + n] == list(phrase) for i, w in enumerate(words) if w == phrase[0])
+    return sum(1 for i, w in enumerate(words) if w == phrase[0] and tuple(words[i:i + n]) == phrase)
 
 
-def scoring_words(plan: Plan) -> frozenset[str]:
-    """The store words that count for ranking: every form, compound and phrase word asked for."""
-    found: set[str] = set(plan.found) | set(plan.compounds)
-    for forms in plan.expanded.values():
-        found |= forms
-    return frozenset(found)
-
-
-def bm25(words: list[str], asked: frozenset[str], prefixes: tuple[str, ...], store: StoreWords) -> float:
-    """bm25 of one clause for the asked words (each word a term, as in an OR of them)."""
-    length = len(words) or 1
-    norm = K1 * (1 - B + B * length / store.mean_length)
-    score = 0.0
-    for word, tf in Counter(w for w in words if w in asked or (prefixes and w.startswith(prefixes))).items():
-        n = store.counts.get(word, 0)
-        idf = max(1e-6, math.log((store.clauses - n + 0.5) / (n + 0.5)))
-        score += idf * tf * (K1 + 1) / (tf + norm)
-    return score
-
-
-def first_matching(plan: Plan, texts: Iterable[tuple[int, str]]) -> list[tuple[int, list[str]]]:
+def first_matching(plan: Plan, texts: Iterable[Sequence]) -> list[tuple[int, list[str]]]:
     """The (id, words) of the texts that match the whole query."""
     assert plan.root is not None
     kept = []
