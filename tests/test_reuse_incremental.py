@@ -58,8 +58,10 @@ def rows(store: Store) -> set:
                                               (cid,)).fetchall())
         wordings = frozenset(store.conn.execute("SELECT norm_hash, text, n_documents, n_members FROM cluster_variants "
                                                 "WHERE cluster_id = ?", (cid,)).fetchall())
-        assert members == len(scored)
-        out.add((scored, text, members, documents, variants, wordings))
+        counted = frozenset(store.conn.execute("SELECT text, n FROM reuse_wordings WHERE cluster_id = ?",
+                                               (cid,)).fetchall())
+        assert members == len(scored) and variants == len(counted)
+        out.add((scored, text, members, documents, variants, wordings, counted))
     return out
 
 

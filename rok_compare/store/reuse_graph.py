@@ -37,6 +37,8 @@ class ComponentChange:
 
     removed: set[int]
     groups: dict[int, Group]
+    shrunk: set[int] = field(default_factory=set)
+    """Old components that lost clauses (their clusters are counted again in full)."""
 
 
 class _UnionFind:

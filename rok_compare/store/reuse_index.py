@@ -130,6 +130,7 @@ def update_index(conn: sqlite3.Connection) -> IndexChange:
     ends = {n for edge in gone_edges + new_edges for n in edge} | {n for ns in lost_nodes.values() for n in ns}
     old_component.update(_components(conn, ends - set(added) - set(old_component)))
     change = connect(conn, old_component, gone_edges, lost_nodes, set(added), new_edges)
+    change.shrunk = {old_component[n] for n in dirty if n in old_component}
     if new:
         _set_upto(conn, max(upto, new[-1][0]))
     return IndexChange(change, upto, len(new), len(added), len(removed), len(new_edges), len(gone_edges))

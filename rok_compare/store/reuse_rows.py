@@ -4,14 +4,18 @@ components a change of the reuse index touched.
 A component becomes a cluster when its clauses span two documents. Its representative wording is
 the medoid of its wordings weighted by how often each occurs (:func:`rok_compare.align.reuse.medoid`,
 over the most frequent ``MEDOID_SAMPLE``, which SQL picks), each member's score its ``ratio`` to it.
-A component that only grew or merged keeps the row of its largest old cluster: the new members are
-added and the counts, representative and wordings brought up to date, in SQL over that cluster
-only. A component that was split, or that is new, is written from its clauses.
+A component that only gained clauses keeps its cluster row: the new members are added and the
+counts, the wordings (``reuse_wordings``, ``cluster_variants``) and the representative are brought
+up to date from them alone, so a template copied into thousands of documents costs what the new
+document adds. A component that merged or lost clauses keeps the row of its largest old cluster
+and is counted again in SQL over that cluster; one that was split, or is new, is written from its
+clauses.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz
@@ -23,6 +27,8 @@ from rok_compare.store.reuse_index import IndexChange
 _CHUNK = 500
 Member = tuple[int, int, str]
 """(clause id, document id, text)."""
+Lost = tuple[int, str, str]
+"""A deleted member: (document id, text, norm_hash)."""
 
 
 def _score(text: str, representative: str) -> float:
@@ -32,6 +38,11 @@ def _score(text: str, representative: str) -> float:
 def write_rows(conn: sqlite3.Connection, change: IndexChange, stamp: str) -> list[int]:
     """Bring the cluster rows in step with ``change``; returns the ids of the clusters written."""
     conn.create_function("rok_reuse_score", 2, _score, deterministic=True)
+    lost: dict[int, list[Lost]] = {}
+    for cluster, document, text, norm in conn.execute(
+            "SELECT cluster_id, document_id, text, norm_hash FROM reuse_lost"):
+        lost.setdefault(cluster, []).append((document, text, norm))
+    conn.execute("DELETE FROM reuse_lost")
     if change.full:
         conn.execute("DELETE FROM reuse_clusters")
         return [cid for number, members in _all_members(conn) if (cid := _write(conn, number, members, stamp))]
@@ -44,7 +55,10 @@ def write_rows(conn: sqlite3.Connection, change: IndexChange, stamp: str) -> lis
     written, anew = [], []
     for number, group in sorted(components.groups.items()):
         rows = [] if group.split else _old_rows(conn, group)
-        if rows:
+        if len(rows) == len(group.old) == 1:
+            cid = _update_members(conn, number, rows[0], fresh.get(number, []), lost.get(rows[0][0], []), stamp)
+            written += [cid] if cid else []
+        elif rows:
             cid = _grow(conn, number, group, rows, fresh.get(number, []), stamp)
             written += [cid] if cid else []
         else:
@@ -95,6 +109,8 @@ def _write(conn: sqlite3.Connection, component: int, members: list[Member], stam
     scores = {text: _score(text, representative) for text in distinct}
     conn.executemany("INSERT INTO cluster_members(cluster_id, clause_id, score) VALUES (?, ?, ?)",
                      [(cid, clause_id, scores[text]) for clause_id, _, text in members])
+    conn.executemany("INSERT INTO reuse_wordings(cluster_id, text, n) VALUES (?, ?, ?)",
+                     [(cid, text, n) for text, n in wordings.items()])
     _variants(conn, cid)
     return cid
 
@@ -133,11 +149,11 @@ def _grow(conn: sqlite3.Connection, number: int, group: Group, rows: list[tuple[
     if documents < 2:
         conn.execute("DELETE FROM reuse_clusters WHERE id = ?", (base,))
         return None
-    top = conn.execute("SELECT c.text, COUNT(*) AS n FROM cluster_members m JOIN clauses c ON c.id = m.clause_id "
-                       "WHERE m.cluster_id = ? GROUP BY c.text ORDER BY n DESC, c.text LIMIT ?",
-                       (base, MEDOID_SAMPLE)).fetchall()
-    texts = [text for text, _ in top]
-    representative = texts[medoid(texts, [n for _, n in top])]
+    conn.execute("DELETE FROM reuse_wordings WHERE cluster_id = ?", (base,))
+    conn.execute("INSERT INTO reuse_wordings(cluster_id, text, n) SELECT m.cluster_id, c.text, COUNT(*) "
+                 "FROM cluster_members m JOIN clauses c ON c.id = m.clause_id WHERE m.cluster_id = ? "
+                 "GROUP BY c.text", (base,))
+    representative = _representative(conn, base)
     only_new = "" if representative != old_representative else " AND score IS NULL"
     conn.execute("UPDATE cluster_members SET score = (SELECT rok_reuse_score(c.text, ?) FROM clauses c "
                  f"WHERE c.id = clause_id) WHERE cluster_id = ?{only_new}", (representative, base))
@@ -146,6 +162,88 @@ def _grow(conn: sqlite3.Connection, number: int, group: Group, rows: list[tuple[
                  (representative, members, documents, variants, stamp, number, base))
     _variants(conn, base)
     return base
+
+
+def _representative(conn: sqlite3.Connection, cluster: int) -> str:
+    """The medoid of a cluster's most frequent wordings (as :func:`medoid` picks among them all)."""
+    top = conn.execute("SELECT text, n FROM reuse_wordings WHERE cluster_id = ? ORDER BY n DESC, text LIMIT ?",
+                       (cluster, MEDOID_SAMPLE)).fetchall()
+    texts = [text for text, _ in top]
+    return texts[medoid(texts, [n for _, n in top])]
+
+
+def _update_members(conn: sqlite3.Connection, number: int, row: tuple[int, int, str], fresh: list[int],
+                    lost: list[Lost], stamp: str) -> int | None:
+    """Bring a cluster that was neither split nor merged up to date from the clauses it gained and
+    lost alone. New clauses come in documents of their own (new document rows), so each of those
+    is new to it; returns its id (None: it no longer spans two documents)."""
+    cid, _, old_representative = row
+    added: list[tuple[int, int, str, str]] = []
+    for start in range(0, len(fresh), _CHUNK):
+        chunk = fresh[start:start + _CHUNK]
+        added += conn.execute(f"SELECT id, document_id, text, norm_hash FROM clauses WHERE id IN "  # noqa: S608
+                              f"({','.join('?' * len(chunk))})", chunk).fetchall()
+    wordings = _count_wordings(conn, cid, Counter(text for _, _, text, _ in added),
+                               Counter(text for _, text, _ in lost))
+    gone_documents = sum(1 for doc in {doc for doc, _, _ in lost} if not conn.execute(
+        "SELECT 1 FROM clauses c JOIN cluster_members m ON m.clause_id = c.id AND m.cluster_id = ? "
+        "WHERE c.document_id = ? LIMIT 1", (cid, doc)).fetchone())
+    members, documents = conn.execute(
+        "UPDATE reuse_clusters SET n_members = n_members + ?, n_documents = n_documents + ?, "
+        "n_variants = n_variants + ?, computed_at = ?, component = ? WHERE id = ? RETURNING n_members, n_documents",
+        (len(added) - len(lost), len({doc for _, doc, _, _ in added}) - gone_documents, wordings, stamp, number,
+         cid)).fetchone()
+    if documents < 2 or members == 0:
+        conn.execute("DELETE FROM reuse_clusters WHERE id = ?", (cid,))
+        return None
+    representative = _representative(conn, cid)
+    conn.executemany("INSERT INTO cluster_members(cluster_id, clause_id, score) VALUES (?, ?, ?)",
+                     [(cid, clause_id, _score(text, representative)) for clause_id, _, text, _ in added])
+    if representative != old_representative:
+        conn.execute("UPDATE reuse_clusters SET representative_text = ? WHERE id = ?", (representative, cid))
+        conn.execute("UPDATE cluster_members SET score = (SELECT rok_reuse_score(c.text, ?) FROM clauses c "
+                     "WHERE c.id = clause_id) WHERE cluster_id = ?", (representative, cid))
+    _count_variants(conn, cid, added, {norm for _, _, norm in lost})
+    return cid
+
+
+def _count_wordings(conn: sqlite3.Connection, cluster: int, gained: Counter[str], lost: Counter[str]) -> int:
+    """Update a cluster's wording counts; returns how many more distinct wordings it has."""
+    change = 0
+    for text in set(gained) | set(lost):
+        n = gained[text] - lost[text]
+        if n and not conn.execute("UPDATE reuse_wordings SET n = n + ? WHERE cluster_id = ? AND text = ?",
+                                  (n, cluster, text)).rowcount:
+            conn.execute("INSERT INTO reuse_wordings(cluster_id, text, n) VALUES (?, ?, ?)", (cluster, text, n))
+            change += 1
+        elif lost[text]:
+            change -= conn.execute("DELETE FROM reuse_wordings WHERE cluster_id = ? AND text = ? AND n <= 0",
+                                   (cluster, text)).rowcount
+    return change
+
+
+def _count_variants(conn: sqlite3.Connection, cluster: int, added: list[tuple[int, int, str, str]],
+                    lost: set[str]) -> None:
+    """Update a cluster's wordings by normalised text: a gained one from the new members, one that
+    lost members counted again (over its copies, by the norm_hash index)."""
+    by_hash: dict[str, list[tuple[int, str]]] = {}
+    for _, doc, text, norm in added:
+        by_hash.setdefault(norm, []).append((doc, text))
+    for norm, items in by_hash.items():
+        if norm in lost:
+            continue
+        docs, first = len({doc for doc, _ in items}), min(text for _, text in items)
+        if not conn.execute("UPDATE cluster_variants SET n_members = n_members + ?, n_documents = n_documents + ?, "
+                            "text = min(text, ?) WHERE cluster_id = ? AND norm_hash = ?",
+                            (len(items), docs, first, cluster, norm)).rowcount:
+            conn.execute("INSERT INTO cluster_variants(cluster_id, norm_hash, text, n_documents, n_members) "
+                         "VALUES (?, ?, ?, ?, ?)", (cluster, norm, first, docs, len(items)))
+    for norm in lost:
+        conn.execute("DELETE FROM cluster_variants WHERE cluster_id = ? AND norm_hash = ?", (cluster, norm))
+        conn.execute("INSERT INTO cluster_variants(cluster_id, norm_hash, text, n_documents, n_members) "
+                     "SELECT m.cluster_id, c.norm_hash, MIN(c.text), COUNT(DISTINCT c.document_id), COUNT(*) "
+                     "FROM clauses c JOIN cluster_members m ON m.clause_id = c.id AND m.cluster_id = ? "
+                     "WHERE c.norm_hash = ? GROUP BY m.cluster_id, c.norm_hash", (cluster, norm))
 
 
 def _drop_stale(conn: sqlite3.Connection, change: ComponentChange, kept: set[int]) -> None:

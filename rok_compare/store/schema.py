@@ -275,8 +275,43 @@ def _add_reuse_index(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+_REUSE_WORDINGS = """
+-- How often each wording (exact text) occurs in each reuse cluster: the representative wording
+-- (the medoid of the most frequent ones) is then found without reading a large cluster whole.
+CREATE TABLE reuse_wordings (
+    cluster_id INTEGER NOT NULL REFERENCES reuse_clusters(id) ON DELETE CASCADE,
+    text       TEXT NOT NULL,
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (cluster_id, text)
+) WITHOUT ROWID;
+CREATE INDEX reuse_wordings_frequent ON reuse_wordings(cluster_id, n DESC, text);
+-- The cluster members deleted since the clusters were last brought up to date (a clause's cluster
+-- membership goes with it): the clustering subtracts them from their cluster's counts.
+CREATE TABLE reuse_lost (
+    cluster_id  INTEGER NOT NULL,
+    clause_id   INTEGER NOT NULL,
+    document_id INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    norm_hash   TEXT NOT NULL
+);
+CREATE TRIGGER reuse_clauses_bd BEFORE DELETE ON clauses BEGIN
+    INSERT INTO reuse_lost(cluster_id, clause_id, document_id, text, norm_hash)
+    SELECT m.cluster_id, old.id, old.document_id, old.text, old.norm_hash FROM cluster_members m
+    WHERE m.clause_id = old.id;
+END;
+"""
+
+
+def _add_reuse_wordings(conn: sqlite3.Connection) -> None:
+    """Count the wordings of each reuse cluster; the next clustering rebuilds the reuse index (and
+    with it the counts) over the whole store."""
+    for statement in _split(_REUSE_WORDINGS):
+        conn.execute(statement)
+    conn.execute("DELETE FROM meta WHERE key = 'reuse_index_upto'")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _keep_current_and_sources,
-                                                         _add_reuse_index]
+                                                         _add_reuse_index, _add_reuse_wordings]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
