@@ -75,7 +75,7 @@ def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
                 continue
             kind = line_kind(item, body_height)
             if previous is None:
-                joins = bool(blocks) and _continues_across(blocks[-1], item, kind, pitch)
+                joins = bool(blocks) and not flow.apart and _continues_across(blocks[-1], item, kind, pitch)
             else:
                 around = edges.flow(flow, previous) if edges.index else flow
                 joins = not _starts_block(previous, item, kind, blocks[-1].kind, around, pitch)
@@ -188,7 +188,7 @@ def _outdented(previous: Line, line: Line, flow: Flow) -> bool:
     above is indented and closes a sentence, this one starts back at the column's edge."""
     height = max(line.height, 1.0)
     return previous.x0 - flow.left > 0.6 * height and line.x0 - flow.left < 0.3 * height \
-        and previous.text.endswith((".", ")", "!", "?"))
+        and (previous.text.endswith(")") or _ends_sentence(previous.text, line.text))
 
 
 def _hanging(previous: Line, line: Line, flow: Flow) -> bool:

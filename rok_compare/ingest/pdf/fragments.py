@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 import pypdfium2.raw as pdfium_c
 
@@ -234,19 +235,25 @@ def _split_sparse(fragments: list[Fragment], runs: list[tuple[int, int, int]], s
     if len(measured) < 5:
         return
     limit = SPARSE * measured[len(measured) // 2]
-    if measured[-1] <= limit:
-        return
     right = max(fragment.x1 for fragment in fragments)
-    sparse = [run for run, ratio in zip(runs, spread, strict=True)  # ending near the margin: the label's end
-              if ratio > limit and right - fragments[run[0]].x1 < 2 * max(fragments[run[0]].height, 1.0)
-              and " " in fragments[run[0]].text]
+    edge = _usual_right_edge(fragments)
+    sparse = []
+    for run, ratio in zip(runs, spread, strict=True):
+        fragment = fragments[run[0]]
+        height = max(fragment.height, 1.0)
+        if " " not in fragment.text:
+            continue
+        if ratio > limit and (right - fragment.x1 < 2 * height or _label_goes_on(fragment, fragments, right)) \
+                or fragment.x1 > edge + 2 * height and right - fragment.x1 < 2 * height:
+            sparse.append(run)  # ending near the margin (the label's end), or past the body's edge
     if not sparse:
         return
     replaced = {}
     for index, start, end in sparse:
         pieces = _split_words(text, start, end, chars)
         label = pieces[-1]
-        if len(pieces) > 1 and len(label.text) <= LABEL_CHARS and right - label.x1 < max(label.height, 1.0):
+        if len(pieces) > 1 and len(label.text) <= LABEL_CHARS and (
+                right - label.x1 < max(label.height, 1.0) or _label_goes_on(label, fragments, right)):
             whole = fragments[index]  # the text before the label stays one fragment
             replaced[index] = [Fragment(_clean(text[start : pieces[-2].end]), whole.x0, pieces[-2].x1, whole.bottom,
                                         whole.top, whole.bold, start, pieces[-2].end), label]
@@ -262,6 +269,22 @@ def _split_sparse(fragments: list[Fragment], runs: list[tuple[int, int, int]], s
             result.append(fragment)
     fragments[:] = result
     runs[:] = [(moved[index], start, end) for index, start, end in runs if index in moved]
+
+
+def _usual_right_edge(fragments: list[Fragment]) -> float:
+    """Where most lines of the page end (justified or full lines of the body)."""
+    ends = Counter(round(f.x1) for f in fragments if len(f.text) > 20)
+    return ends.most_common(1)[0][0] if ends else max(f.x1 for f in fragments)
+
+
+def _label_goes_on(label: Fragment, fragments: list[Fragment], right: float) -> bool:
+    """The label's second line stands right below it, starting where it starts and ending at
+    the page's right margin ("Prop." over "2022/23:105" beside a title)."""
+    height = max(label.height, 1.0)
+    return any(label.x0 - 1.5 < f.x0 < label.x1
+               and (abs(f.x0 - label.x0) < 1.5 or label.x1 - f.x0 < 0.4 * (label.x1 - label.x0))
+               and right - f.x1 < height and len(f.text) <= LABEL_CHARS
+               and label.bottom - 1.5 * height < f.top <= label.bottom + 0.5 * height for f in fragments)
 
 
 def _split_hidden_gutters(fragments: list[Fragment], runs: list[tuple[int, int, int]], text: str,

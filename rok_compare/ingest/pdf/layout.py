@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from rok_compare.ingest.pdf.fragments import Fragment, Line
+from rok_compare.ingest.pdf.panels import margin_labels, panels
 from rok_compare.ingest.pdf.tables import FoundTable
 
 NARROW = 0.6
@@ -46,6 +47,8 @@ class Flow:
     left: float
     right: float
     items: list[Line | FoundTable] = field(default_factory=list)
+    apart: bool = False
+    """Its first line starts a block (a panel beside another: no text runs into it)."""
 
 
 def find_gutters(fragments: list[Fragment]) -> list[tuple[float, float]]:
@@ -223,7 +226,9 @@ def outside_tables(fragments: list[Fragment], tables: list[FoundTable]) -> list[
     if not tables:
         return fragments
     cells = [_SPACES.sub("", " ".join(cell for row in table.rows for cell in row)) for table in tables]
-    return [f for f in fragments if not _in_table(f, tables) or not any(_held(f, text) for text in cells)]
+    loose = [span for table in tables for span in table.loose]
+    return [f for f in fragments if not _in_table(f, tables) or not any(_held(f, text) for text in cells)
+            or any(f.start <= start < f.end for start, _ in loose)]
 
 
 def reading_order(fragments: list[Fragment], tables: list[FoundTable],
@@ -235,9 +240,16 @@ def reading_order(fragments: list[Fragment], tables: list[FoundTable],
         gutters = find_gutters(fragments)
     if not fragments and not tables:
         return []
+    labels, fragments = margin_labels(fragments)
+    flows: list[Flow] = [_flow(labels, [])] if labels else []
     if not gutters:
-        return [_flow(fragments, tables)]
-    flows: list[Flow] = []
+        parts = panels(fragments, tables)
+        for part, part_tables, right in parts:
+            if part or part_tables:
+                flows.append(_flow(part, part_tables))
+                if len(parts) > 1:  # a panel's text does not run on into the next part
+                    flows[-1].apart, flows[-1].right = True, max(flows[-1].right, right)
+        return flows
     band: dict[int, list[Fragment | FoundTable]] = {}
     spanning: list[Fragment | FoundTable] = []
     for item in sorted([*fragments, *tables], key=_TOP, reverse=True):

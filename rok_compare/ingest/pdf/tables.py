@@ -11,21 +11,17 @@ from __future__ import annotations
 
 import ctypes
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy
 import pypdfium2.raw as pdfium_c
 
 from rok_compare.ingest.pdf.cells import HARD, SOFT, cell_text, text_breaks
-from rok_compare.ingest.pdf.chars import direct
 from rok_compare.ingest.pdf.fragments import Fragment, words_in
 from rok_compare.ingest.pdf.hyphenation import ends_with_break_hyphen
+from rok_compare.ingest.pdf.paths import LONG, MARGIN, THIN, Box, path_shapes, ruling_edges
 
-Box = tuple[float, float, float, float]
-"""x0, bottom, x1, top in PDF user space (y upwards)."""
-
-THIN, LONG, MARGIN = 3.0, 10.0, 2.0
-MAX_PATHS = 400
-_SEGMENT_MOVE, _SEGMENT_LINE = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
+__all__ = ["Box", "FoundTable", "find_tables", "ruled_regions", "split_stacked"]
 
 
 @dataclass(slots=True)
@@ -35,6 +31,9 @@ class FoundTable:
 
     box: Box
     rows: list[list[str]]
+    loose: list[tuple[int, int]] = field(default_factory=list)
+    """Where in the page's text the words inside the table's box that no cell holds stand (a
+    heading beside a shaded number): their lines stay in the body, not to be lost."""
 
     @property
     def x0(self) -> float:
@@ -52,7 +51,7 @@ class FoundTable:
 def ruled_regions(page: object, rules: list[Box] | None = None) -> list[Box]:
     """Regions of a page whose vector paths look like a table grid (cheap: bounds only); the
     lone horizontal rules (a footnote separator) go into ``rules`` when it is given."""
-    shapes = _path_shapes(page)
+    shapes = path_shapes(page)
     if rules is not None:
         rules += [box for box, _ in shapes if box[3] - box[1] <= THIN]
     if len(shapes) < 2:
@@ -65,36 +64,10 @@ def ruled_regions(page: object, rules: list[Box] | None = None) -> list[Box]:
     return regions
 
 
-_GET_OBJECT = direct(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-_GET_TYPE = direct(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
-
-
-def _path_shapes(page: object) -> list[tuple[Box, int]]:
-    """Bounds and segment counts of the page's top-level path objects that could be rulings."""
-    handle = ctypes.cast(page, ctypes.c_void_p).value
-    get_object, get_type = _GET_OBJECT, _GET_TYPE
-    if get_object is None or get_type is None:  # pragma: no cover
-        get_object, get_type, handle = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType, page
-    path_type = pdfium_c.FPDF_PAGEOBJ_PATH
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    shapes: list[tuple[Box, int]] = []
-    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-        obj = get_object(handle, index)
-        if get_type(obj) != path_type:
-            continue
-        obj = ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)
-        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-            continue
-        box = (left.value, bottom.value, right.value, top.value)
-        if max(box[2] - box[0], box[3] - box[1]) >= LONG:  # not a bullet or a glyph-like mark
-            shapes.append((box, pdfium_c.FPDFPath_CountSegments(obj)))
-            if len(shapes) >= MAX_PATHS:
-                break
-    return shapes
-
-
 def _touching_groups(shapes: list[tuple[Box, int]]) -> list[list[tuple[Box, int]]]:
-    """Shapes grouped by touching or overlapping bounds (union-find)."""
+    """Shapes grouped by touching or overlapping bounds (union-find). Sorted by left edge, each
+    shape is compared with the shapes starting before its right edge, all at once (numpy): a
+    long rule reaches across hundreds of a table's cell frames."""
     parent = list(range(len(shapes)))
 
     def root(i: int) -> int:
@@ -104,14 +77,19 @@ def _touching_groups(shapes: list[tuple[Box, int]]) -> list[list[tuple[Box, int]
         return i
 
     order = sorted(range(len(shapes)), key=lambda i: shapes[i][0][0])
+    boxes = numpy.array([shapes[i][0] for i in order]).reshape(-1, 4)
+    lefts, bottoms, tops = boxes[:, 0], boxes[:, 1], boxes[:, 3]
+    reaches = numpy.searchsorted(lefts, boxes[:, 2] + MARGIN, side="right")
     for position, i in enumerate(order):
-        a = shapes[i][0]
-        for j in order[position + 1:]:
-            b = shapes[j][0]
-            if b[0] > a[2] + MARGIN:
-                break
-            if b[1] <= a[3] + MARGIN and a[1] <= b[3] + MARGIN:
-                parent[root(i)] = root(j)
+        _, low, _, high = boxes[position]
+        start, end = position + 1, reaches[position]
+        if end <= start:
+            continue
+        touching = numpy.flatnonzero((bottoms[start:end] <= high + MARGIN) & (tops[start:end] >= low - MARGIN))
+        for offset in touching.tolist():
+            a, b = root(i), root(order[start + offset])
+            if a != b:
+                parent[a] = b
     groups: dict[int, list[tuple[Box, int]]] = {}
     for i, shape in enumerate(shapes):
         groups.setdefault(root(i), []).append(shape)
@@ -133,7 +111,7 @@ def find_tables(page: object, textpage: object, page_top: float, regions: list[B
     how a cell's line breaks are marked); ``fragments`` are the page's, for the words' boxes."""
     from pdfplumber.table import TableFinder
 
-    edges = [edge for edge in _ruling_edges(page, page_top) if _edge_in(edge, regions, page_top)]
+    edges = ruling_edges(page, page_top, regions)
     vertical = [e for e in edges if e["orientation"] == "v"]
     horizontal = [e for e in edges if e["orientation"] == "h"]
     if len(vertical) < 2 or len(horizontal) < 2:
@@ -148,12 +126,12 @@ def find_tables(page: object, textpage: object, page_top: float, regions: list[B
         box = (x0, page_top - bottom, x1, page_top - top)
         words = words_in(textpage, fragments, box)
         taken: set[int] = set()  # a word goes in one cell: fills and frames make cells overlap
-        rows = [[_cell(textpage, cell, page_top, words, taken) if cell else "" for cell in row.cells]
-                for row in table.rows]
+        rows = [_row(textpage, row, page_top, words, taken) for row in table.rows]
         rows = split_stacked(_without_empty_lines(rows))
         if sum(len(row) for row in rows) < 2 or not any(any(row) for row in rows):
             continue
-        found.append(FoundTable(box, rows))
+        loose = [(w.start, w.end) for w in words if id(w) not in taken and any(c.isalnum() for c in w.text)]
+        found.append(FoundTable(box, rows, loose))
     return [table for table in found if not any(other is not table and _inside(table.box, other.box)
                                                 for other in found)]
 
@@ -202,8 +180,17 @@ def _starts_record(lines: list[str]) -> bool:
 _LINE_BREAK = re.compile(f"[{SOFT}{HARD}]")
 
 
+def _row(textpage: object, row: object, page_top: float, words: list[Fragment], taken: set[int]) -> list[str]:
+    """A row's cells' texts; the words are narrowed to the row's height first (a long table
+    has thousands of words and cells: each cell looking through all of them was quadratic)."""
+    _, top, _, bottom = row.bbox
+    low, high = page_top - bottom, page_top - top
+    in_row = [w for w in words if low <= w.middle <= high]
+    return [_cell(textpage, cell, page_top, in_row, taken, bool(words)) if cell else "" for cell in row.cells]
+
+
 def _cell(textpage: object, cell: tuple[float, float, float, float], page_top: float,
-          words: list[Fragment], taken: set[int]) -> str:
+          words: list[Fragment], taken: set[int], table_has_words: bool) -> str:
     """A cell's text from the words standing in it and in no cell before it; PDFium's bounded
     text when the table has no words of its own at all."""
     x0, top, x1, bottom = cell
@@ -213,58 +200,9 @@ def _cell(textpage: object, cell: tuple[float, float, float, float], page_top: f
     taken.update(id(w) for w in fresh)
     if fresh:
         return cell_text(fresh, box)
-    if inside or words:
+    if inside or table_has_words:
         return ""
     return text_breaks(_cell_text(textpage, cell, page_top).split("\n"))
-
-
-def _ruling_edges(page: object, page_top: float) -> list[dict]:
-    """Axis-parallel straight segments of all top-level paths, as pdfplumber edge dicts."""
-    edges: list[dict] = []
-    matrix = pdfium_c.FS_MATRIX()
-    x, y = ctypes.c_float(), ctypes.c_float()
-    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-        obj = pdfium_c.FPDFPage_GetObject(page, index)
-        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
-            continue
-        pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
-        a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
-        start = current = None
-        for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
-            segment = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-            point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-            kind = pdfium_c.FPDFPathSegment_GetType(segment)
-            if kind == _SEGMENT_LINE and current is not None:
-                _add_edge(edges, current, point, page_top)
-            if kind == _SEGMENT_MOVE:
-                start = point
-            current = point
-            if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
-                _add_edge(edges, current, start, page_top)
-                current = start
-    return edges
-
-
-def _add_edge(edges: list[dict], p: tuple[float, float], q: tuple[float, float], page_top: float) -> None:
-    (x0, y0), (x1, y1) = p, q
-    if abs(y0 - y1) <= 1.0 and abs(x0 - x1) >= THIN:
-        top = page_top - (y0 + y1) / 2
-        left, right = min(x0, x1), max(x0, x1)
-        edges.append({"object_type": "line_edge", "orientation": "h", "x0": left, "x1": right,
-                      "top": top, "bottom": top, "doctop": top, "width": right - left, "height": 0})
-    elif abs(x0 - x1) <= 1.0 and abs(y0 - y1) >= THIN:
-        top, bottom = page_top - max(y0, y1), page_top - min(y0, y1)
-        middle = (x0 + x1) / 2
-        edges.append({"object_type": "line_edge", "orientation": "v", "x0": middle, "x1": middle,
-                      "top": top, "bottom": bottom, "doctop": top, "width": 0, "height": bottom - top})
-
-
-def _edge_in(edge: dict, regions: list[Box], page_top: float) -> bool:
-    x0, x1 = edge["x0"], edge["x1"]
-    y_low, y_high = page_top - edge["bottom"], page_top - edge["top"]
-    return any(r[0] - MARGIN <= x0 and x1 <= r[2] + MARGIN and r[1] - MARGIN <= y_low
-               and y_high <= r[3] + MARGIN for r in regions)
 
 
 def _cell_text(textpage: object, cell: tuple[float, float, float, float], page_top: float) -> str:

@@ -12,8 +12,10 @@ whose cells all hold the same number of lines are split into single-line rows, a
 cannot arise. The cells' text is written as in a ruled table
 (``cells``: wrapped lines joined, breaks the author meant kept as ``\\v``).
 
-Two columns are not enough: a form's labels and values, or a term and its definition, read
-well line by line, and two columns of text are columns, not a table.
+Two columns make a table only as terms and their texts (a definition list whose notes stand
+under the terms, beside the definitions' second lines): short terms, wider texts, some of them
+wrapped onto more lines; a row starts where a term stands beside text that starts anew. A form's
+short labels and values read well line by line, and two columns of text are columns, not a table.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from rok_compare.ingest.pdf.tables import FoundTable
 
 CELL_GAP = 1.2
 """Line heights between two cells of a row (a word gap is about 0.3)."""
-MIN_COLUMNS = 3
+TERM_COLUMNS = 2
+"""Two columns make a table only as terms and their texts (see ``_term_table``)."""
+TERM_CHARS = 80
 MIN_ROWS = 3
 """Physical rows with pieces in two columns or more that a table needs."""
 ROW_GAP = 1.35
@@ -59,7 +63,7 @@ def find_unruled_tables(fragments: list[Fragment], words: Words) -> tuple[list[F
     lines = physical_lines(fragments)
     pieces = [_pieces(words(line) or line) for line in lines]
     starts = _column_starts(pieces)
-    if len(starts) < MIN_COLUMNS:
+    if len(starts) < TERM_COLUMNS:
         return [], fragments
     tables: list[FoundTable] = []
     used: set[int] = set()
@@ -144,12 +148,29 @@ def _trailing(pieces: list[list[list[Fragment]]], first: int, end: int) -> bool:
 def _table(lines: list[list[Fragment]], pieces: list[list[list[Fragment]]],
            starts: list[float]) -> FoundTable | None:
     used = sorted({_column(piece, starts) for row in pieces for piece in row})
-    if len(used) < MIN_COLUMNS:
+    if len(used) < TERM_COLUMNS:
         return None
     starts = [starts[index] for index in used]
+    right = max(fragment.x1 for line in lines for fragment in line)
+    terms = len(starts) == TERM_COLUMNS
+    logical = _term_rows(pieces, starts, right) if terms else _logical_rows(pieces, starts)
+    rows = _cells(logical, starts, right)
+    if terms and not _term_table(rows, logical, starts, right):
+        return None
+    bottom = min(fragment.bottom for line in lines for fragment in line)
+    top = max(fragment.top for line in lines for fragment in line)
+    return FoundTable((starts[0], bottom, right, top), rows)
+
+
+Physical = list[list[Fragment]]
+"""A physical row: its pieces, left to right."""
+
+
+def _logical_rows(pieces: list[Physical], starts: list[float]) -> list[list[Physical]]:
+    """Physical rows grouped into the table's rows (see the module's docstring)."""
     gaps = [a[0][0].middle - b[0][0].middle for a, b in zip(pieces, pieces[1:], strict=False)]
     spaced = bool(gaps) and max(gaps) > ROW_GAP * min(gaps)
-    logical: list[list[list[list[Fragment]]]] = []  # rows of physical rows of pieces
+    logical: list[list[Physical]] = []
     last_first: list[Fragment] | None = None  # the latest piece of the first column
     for index, row in enumerate(pieces):
         columns = {_column(piece, starts): piece for piece in row}
@@ -163,7 +184,47 @@ def _table(lines: list[list[Fragment]], pieces: list[list[list[Fragment]]],
             logical.append([])
         logical[-1].append(row)
         last_first = columns.get(0, last_first)
-    right = max(fragment.x1 for line in lines for fragment in line)
+    return logical
+
+
+def _term_rows(pieces: list[Physical], starts: list[float], right: float) -> list[list[Physical]]:
+    """Rows of a term (or label) and its text: a row starts where a term stands beside text
+    that starts anew (the text above had ended: its next word would have fitted). A term's
+    second line, or a note under it ("(NFS 2014:23)"), beside a definition going on, goes on
+    in the same row."""
+    logical: list[list[Physical]] = []
+    last_text: list[Fragment] | None = None  # the latest piece of the second column
+    for row in pieces:
+        columns = {_column(piece, starts): piece for piece in row}
+        starts_row = 0 in columns and 1 in columns and (
+            last_text is None or meant_break(last_text, columns[1], right - 2.0)
+            or _closes(last_text) and columns[0][0].text[:1].isupper() and columns[1][0].text[:1].isupper())
+        if not logical or starts_row:
+            logical.append([])
+        logical[-1].append(row)
+        last_text = columns.get(1, last_text)
+    return logical
+
+
+def _closes(piece: list[Fragment]) -> bool:
+    """A piece of text ends a sentence or a note ("... häckning. (NFS 2014:23)")."""
+    return piece[-1].text.endswith((".", ")", "!", "?"))
+
+
+def _term_table(rows: list[list[str]], logical: list[list[Physical]], starts: list[float], right: float) -> bool:
+    """Two columns make a table only as terms and their texts (a definition list, a list of
+    labels and values): each row has both, the terms are short and narrower than the texts,
+    and some text wraps onto more lines (two columns of short lines read well as lines)."""
+    if len(rows) < MIN_ROWS or any(not term or not text for term, text in rows):
+        return False
+    if starts[1] - starts[0] > right - starts[1] or any(len(term) > TERM_CHARS for term, _ in rows):
+        return False
+    return any(sum(1 for row in group if any(_column(piece, starts) == 1 for piece in row)) > 1
+               for group in logical)
+
+
+def _cells(logical: list[list[Physical]], starts: list[float], right: float) -> list[list[str]]:
+    """The text of each row's cells (rows without any text left out)."""
     rows = []
     for group in logical:
         cells = []
@@ -177,6 +238,4 @@ def _table(lines: list[list[Fragment]], pieces: list[list[list[Fragment]]],
             cells.append(cell_text(words, box))
         if any(cells):
             rows.append(cells)
-    bottom = min(fragment.bottom for line in lines for fragment in line)
-    top = max(fragment.top for line in lines for fragment in line)
-    return FoundTable((starts[0], bottom, right, top), rows)
+    return rows
