@@ -30,7 +30,6 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
 _EMPTY = np.uint32(0xFFFFFFFF)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -51,14 +50,28 @@ def term_hash(term: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class TermSets:
-    """Binary clause x term matrix and the hash of each term (column)."""
+    """The term set of each text in CSR form (row ``k``: ``indices[indptr[k]:indptr[k + 1]]``), and the
+    hash of each term (column). Plain arrays: updating the store's index needs no scipy import."""
 
-    matrix: sparse.csr_matrix
+    indptr: np.ndarray
+    indices: np.ndarray
     hashes: np.ndarray
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.matrix.shape
+        return (len(self.indptr) - 1, len(self.hashes))
+
+    @property
+    def matrix(self):  # noqa: ANN201 - scipy is imported only when asked for
+        """The binary text x term matrix (``scipy.sparse.csr_matrix``)."""
+        from scipy import sparse
+
+        ones = np.ones(len(self.indices), np.uint8)
+        return sparse.csr_matrix((ones, self.indices, self.indptr), shape=self.shape)
+
+    def filled(self) -> np.ndarray:
+        """Whether each set has a term."""
+        return np.diff(self.indptr) > 0
 
 
 def term_sets(texts: Sequence[str], common: frozenset[str] | None = None) -> TermSets:
@@ -71,10 +84,8 @@ def term_sets(texts: Sequence[str], common: frozenset[str] | None = None) -> Ter
         terms = {vocabulary.setdefault(t, len(vocabulary)) for t in text.split() if t not in drop}
         indices.extend(sorted(terms))
         indptr.append(len(indices))
-    matrix = sparse.csr_matrix((np.ones(len(indices), np.uint8), np.asarray(indices, np.int64),
-                                np.asarray(indptr, np.int64)), shape=(len(texts), len(vocabulary)))
     hashes = np.fromiter((term_hash(t) for t in vocabulary), dtype=np.uint64, count=len(vocabulary))
-    return TermSets(matrix, hashes)
+    return TermSets(np.asarray(indptr, np.int64), np.asarray(indices, np.int64), hashes)
 
 
 def tie_hashes(texts: Sequence[str]) -> np.ndarray:
@@ -106,16 +117,16 @@ class MinHashLSH:
         for start in range(0, n_terms, 65536):
             x = sets.hashes[start:start + 65536, None]
             table[start:start + 65536] = ((a * x + b) >> np.uint64(32)).astype(np.uint32)
-        matrix = sets.matrix
-        out = np.full((matrix.shape[0], k), _EMPTY, dtype=np.uint32)
-        for start in range(0, matrix.shape[0], self.chunk):
-            block = matrix[start:start + self.chunk]
-            sizes = np.diff(block.indptr)
+        rows = sets.shape[0]
+        out = np.full((rows, k), _EMPTY, dtype=np.uint32)
+        for start in range(0, rows, self.chunk):
+            pointers = sets.indptr[start:start + self.chunk + 1]
+            sizes = np.diff(pointers)
             filled = np.flatnonzero(sizes > 0)
             if len(filled) == 0:
                 continue
-            values = table[block.indices]
-            out[start + filled] = np.minimum.reduceat(values, block.indptr[:-1][filled], axis=0)
+            values = table[sets.indices[pointers[0]:pointers[-1]]]
+            out[start + filled] = np.minimum.reduceat(values, (pointers[:-1] - pointers[0])[filled], axis=0)
         return out
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
@@ -133,7 +144,7 @@ class MinHashLSH:
         the members of a large bucket (:func:`tie_hashes` of the texts; default: the first
         signature value)."""
         signatures = self.signatures(sets)
-        nonempty = np.flatnonzero(np.diff(sets.matrix.indptr) > 0)
+        nonempty = np.flatnonzero(sets.filled())
         if len(nonempty) < 2:
             return np.zeros((0, 2), dtype=np.int64)
         keys = self.band_keys(signatures[nonempty])

@@ -30,8 +30,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
 from rok_compare.align.corpus import CorpusDocument
 from rok_compare.align.lsh import MinHashLSH, term_sets, tie_hashes
@@ -63,6 +61,9 @@ def cluster_texts(texts: Sequence[str], doc_ids: np.ndarray, threshold: float = 
     unique = sorted(set(stems))
     index = {s: k for k, s in enumerate(unique)}
     inverse = np.fromiter((index[s] for s in stems), dtype=np.int64, count=len(stems))
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
     graph = reuse_graph(unique, threshold, common, lsh)
     edges = graph.edges
     adjacency = sparse.coo_matrix((np.ones(len(edges), np.int8), (edges[:, 0], edges[:, 1])),

@@ -57,7 +57,7 @@ class Nodes:
         texts = [self.stems[n] for n in todo]
         sets = term_sets(texts)
         keys = self.lsh.band_keys(self.lsh.signatures(sets))
-        filled = np.diff(sets.matrix.indptr) > 0
+        filled = sets.filled()
         for k, (node, tie) in enumerate(zip(todo, sql_ties(texts), strict=True)):
             self.keys[node] = keys[k] if filled[k] else None
             self.ties[node] = tie
@@ -77,8 +77,10 @@ def _members(conn: sqlite3.Connection, bucket: Bucket) -> list[int]:
         "SELECT node FROM reuse_bands WHERE band = ? AND key = ? ORDER BY tie, node", bucket)]
 
 
-def _size(conn: sqlite3.Connection, bucket: Bucket) -> int:
-    return conn.execute("SELECT COUNT(*) FROM reuse_bands WHERE band = ? AND key = ?", bucket).fetchone()[0]
+def _size(conn: sqlite3.Connection, bucket: Bucket, cap: int) -> int:
+    """A bucket's member count, or ``cap`` when it has that many or more (a large bucket is not counted)."""
+    return conn.execute("SELECT COUNT(*) FROM (SELECT 1 FROM reuse_bands WHERE band = ? AND key = ? LIMIT ?)",
+                        (*bucket, cap)).fetchone()[0]
 
 
 def _beside(conn: sqlite3.Connection, bucket: Bucket, place: tuple[int, int], skip: set[int],
@@ -129,7 +131,7 @@ class BucketChanges:
     def _bucket(self, bucket: Bucket, gone: set[int]) -> None:
         joining, leaving = self.joining.get(bucket, []), set(self.leaving.get(bucket, []))
         limit = self.nodes.lsh.max_bucket
-        size = _size(self.conn, bucket)
+        size = _size(self.conn, bucket, limit + len(leaving) + 1)  # at the cap: large before and after
         after = size - len(leaving) + len(joining)
         if size <= limit and after <= limit:
             self.small.add(bucket)
@@ -185,6 +187,6 @@ class BucketChanges:
                     return True
                 continue
             touched = bucket in self.joining or bucket in self.leaving
-            if (not touched and _size(self.conn, bucket) <= limit) or self._adjacent_after(bucket, *pair):
+            if (not touched and _size(self.conn, bucket, limit + 1) <= limit) or self._adjacent_after(bucket, *pair):
                 return True
         return False

@@ -86,7 +86,7 @@ def rebuild_index(conn: sqlite3.Connection) -> IndexChange:
     sets = term_sets(unique)
     signatures = LSH.signatures(sets)
     keys = LSH.band_keys(signatures)
-    filled = np.flatnonzero(np.diff(sets.matrix.indptr) > 0)
+    filled = np.flatnonzero(sets.filled())
     ties = sql_ties(unique)
     pairs = LSH.candidates(sets, tie_hashes(unique)) if len(unique) > 1 else np.zeros((0, 2), np.int64)
     keep = verify_pairs([unique[i] for i in pairs[:, 0]], [unique[j] for j in pairs[:, 1]])
