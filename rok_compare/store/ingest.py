@@ -8,9 +8,11 @@ The driver hashes every file first and skips those stored with the same content;
 extracted in worker processes (or on Dask) and each result is written, as it arrives, in its own
 transaction by the driver alone. Killing the batch at any moment therefore leaves only whole
 documents, and running it again continues where it stopped. Every document is written together
-with a mark that the reuse clusters are due; the clusters are recomputed at the end and the mark
+with a mark that the reuse clusters are due; the clusters are updated at the end and the mark
 cleared in the same transaction, so a batch stopped before that leaves the mark, and the next
-ingest (even one that skips every file) or ``rok prune`` finishes the clustering.
+ingest (even one that skips every file) or ``rok prune`` finishes the clustering. The update is
+incremental (:mod:`rok_compare.store.reuse_index`): it costs what the new clauses touch, not the
+size of the store, and gives the clusters a full pass would.
 """
 
 from __future__ import annotations

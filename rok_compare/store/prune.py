@@ -8,8 +8,9 @@ Each document goes in its own transaction, with everything extracted from it: it
 deleted explicitly so that the full-text triggers remove their index rows, the rest follows by
 ``ON DELETE CASCADE`` (see :func:`rok_compare.store.write.delete_document_rows`). Killed at any
 moment, a prune leaves whole documents only, and running it again finishes it. Reuse clusters are
-recomputed at the end, as after an ingest; a run (prune or ingest) stopped before that left the
-store's "clustering due" mark, and the next prune recomputes them.
+updated at the end, as after an ingest (incrementally: the clusters of the removed clauses lose
+them, and split where nothing else joins their rest); a run (prune or ingest) stopped before that
+left the store's "clustering due" mark, and the next prune finishes the update.
 """
 
 from __future__ import annotations
