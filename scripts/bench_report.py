@@ -16,9 +16,11 @@ rewritten). Measured: wall time, CPU time of the process and its workers, peak r
 aligned and how many read from the cache. Medians of ``--runs`` runs (``--large-runs`` from
 10,000 documents), and the growth exponent ``k`` of ``time ∝ documents^k`` between the sizes.
 
-The baseline, measured in the same run on the same stores, is the report as it was at
-``--baseline-ref`` (its ``rok_compare/report`` and ``rok_compare/align/matrix.py`` over today's
-package): at the smallest size, the old build against the new cold and warm builds.
+The code measured is the package as committed at HEAD (extracted with ``git archive``: other
+engineers edit the working tree meanwhile). The baseline, measured in the same run on the same
+stores, is the report as it was at ``--baseline-ref`` (its ``rok_compare/report`` and
+``rok_compare/align/matrix.py`` over the same package): at the smallest size, the old build
+against the new cold and warm builds.
 
 Results go to ``scripts/results/bench_report.json`` and ``.md``.
 """
@@ -53,6 +55,8 @@ CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from rok_compare.report import build_report
+from rok_compare.store import Store
+Store.open({db!r}).close()  # brought to this package's schema, outside the measured build
 started = time.perf_counter()
 summary = build_report({db!r}, {out!r}, workers={workers!r})
 seconds = time.perf_counter() - started
@@ -63,7 +67,8 @@ print(json.dumps({{"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
                   "worker_peak_rss_mb": round(usage[1].ru_maxrss / 1024, 1),
                   "pages": summary.pages, "documents": summary.documents, "comparisons": summary.comparisons,
                   "aligned": getattr(summary, "aligned", None), "cached": getattr(summary, "cached", None),
-                  "align_cpu_seconds": round(getattr(summary, "align_cpu_seconds", 0.0), 2)}}))
+                  "align_cpu_seconds": round(getattr(summary, "align_cpu_seconds", 0.0), 2),
+                  "phases": getattr(summary, "phases", {{}})}}))
 """
 
 
@@ -81,27 +86,35 @@ def build_in_child(code_root: Path, db: Path, out: Path, workers: int) -> dict:
 
 
 def fresh_copy(db: Path, work: Path) -> Path:
-    """The kept store copied (no alignment cache in it), brought to this package's schema."""
-    from rok_compare.store import Store
-
+    """The kept store copied (no alignment cache in it)."""
     copy = work / "store.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(db, copy)
-    Store.open(copy).close()
     return copy
 
 
-def baseline_tree(ref: str) -> Path:
-    """Today's package with the report code of ``ref`` in place of today's."""
-    commit = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, capture_output=True, text=True,
-                            check=True).stdout.strip()
-    tree = CACHE / f"baseline_{commit}"
+def _commit(ref: str) -> str:
+    return subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def _extract(commit: str, paths: list[str], into: Path) -> None:
+    archive = subprocess.run(["git", "archive", commit, *paths], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+
+
+def code_tree(ref: str = "HEAD", report_ref: str | None = None) -> Path:
+    """The package as committed at ``ref`` (the tree is shared with engineers editing it), with the
+    report code of ``report_ref`` in place of its own when given."""
+    commit = _commit(ref)
+    tree = CACHE / (f"code_{commit}" + (f"_report_{_commit(report_ref)}" if report_ref else ""))
     shutil.rmtree(tree, ignore_errors=True)
-    shutil.copytree(ROOT / "rok_compare", tree / "rok_compare", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.rmtree(tree / "rok_compare" / "report")
-    archive = subprocess.run(["git", "archive", commit, *BASELINE_FILES], cwd=ROOT, capture_output=True, check=True)
-    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    tree.mkdir(parents=True)
+    _extract(commit, ["rok_compare"], tree)
+    if report_ref:
+        shutil.rmtree(tree / "rok_compare" / "report")
+        _extract(_commit(report_ref), list(BASELINE_FILES), tree)
     return tree
 
 
@@ -111,6 +124,8 @@ def median_of(runs: list[dict]) -> dict:
     for key, value in runs[0].items():
         if isinstance(value, int | float) and not isinstance(value, bool) and all(r.get(key) is not None for r in runs):
             out[key] = round(statistics.median(r[key] for r in runs), 3)
+        if isinstance(value, dict) and all(isinstance(r.get(key), dict) for r in runs):
+            out[key] = {k: round(statistics.median(r[key].get(k, 0.0) for r in runs), 2) for k in value}
     out["runs"] = len(runs)
     return out
 
@@ -125,14 +140,14 @@ def exponent(sizes: list[int], values: list[float]) -> float | None:
                  / sum((x - mx) ** 2 for x in xs), 2)
 
 
-def measure(size: int, runs: int, workers: int) -> dict:
+def measure(tree: Path, size: int, runs: int, workers: int) -> dict:
     db, store = generated_store(CACHE, size)
     cold, warm = [], []
     for run in range(runs):
         with tempfile.TemporaryDirectory(prefix="bench_report_") as tmp:
             copy = fresh_copy(db, Path(tmp))
-            cold.append(build_in_child(ROOT, copy, Path(tmp) / "site", workers))
-            warm.append(build_in_child(ROOT, copy, Path(tmp) / "site", workers))
+            cold.append(build_in_child(tree, copy, Path(tmp) / "site", workers))
+            warm.append(build_in_child(tree, copy, Path(tmp) / "site", workers))
             print(f"{size} documents, run {run + 1}: cold {cold[-1]}\n  warm {warm[-1]}", flush=True)
     return {"documents": size, "store": store, "cold": median_of(cold), "warm": median_of(warm),
             "cold_runs": cold, "warm_runs": warm}
@@ -140,7 +155,7 @@ def measure(size: int, runs: int, workers: int) -> dict:
 
 def measure_baseline(ref: str, size: int, runs: int, workers: int) -> dict:
     db, _ = generated_store(CACHE, size)
-    tree = baseline_tree(ref)
+    tree = code_tree("HEAD", ref)
     builds = []
     for run in range(runs):
         with tempfile.TemporaryDirectory(prefix="bench_report_base_") as tmp:
@@ -163,10 +178,11 @@ def main() -> None:
     started = time.perf_counter()
     baseline = measure_baseline(args.baseline_ref, sizes[0], args.baseline_runs, workers) \
         if args.baseline_runs else None
-    results = [measure(n, args.runs if n < 10_000 else args.large_runs, workers) for n in sizes]
+    tree = code_tree("HEAD")
+    results = [measure(tree, n, args.runs if n < 10_000 else args.large_runs, workers) for n in sizes]
     summary = {
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-        "workers": workers, "sizes": results, "baseline": baseline,
+        "workers": workers, "code": _commit("HEAD"), "sizes": results, "baseline": baseline,
         "exponent_cold_seconds": exponent(sizes, [r["cold"]["seconds"] for r in results]),
         "exponent_cold_cpu": exponent(sizes, [r["cold"]["cpu_seconds"] for r in results]),
         "exponent_warm_seconds": exponent(sizes, [r["warm"]["seconds"] for r in results]),
@@ -216,6 +232,15 @@ def write_results(results: dict) -> None:
               f"{', '.join(str(s['documents']) for s in results['sizes'])} documents: "
               f"cold wall {results['exponent_cold_seconds']}, cold CPU {results['exponent_cold_cpu']}; "
               f"warm wall {results['exponent_warm_seconds']}, warm CPU {results['exponent_warm_cpu']}."]
+    phases = [name for name in results["sizes"][0]["cold"].get("phases", {})]
+    if phases:
+        lines += ["", "Where the wall time goes (medians, seconds):", "",
+                  "| documents | build | " + " | ".join(phases) + " |", "|---|---|" + "---|" * len(phases)]
+        for size in results["sizes"]:
+            for kind in ("cold", "warm"):
+                lines.append(f"| {size['documents']:,} | {kind} | "
+                             + " | ".join(str(size[kind]["phases"].get(p, "")) for p in phases) + " |")
+        lines.append("")
     if base:
         lines.append(f"- Against the baseline at {base['documents']:,} documents (same store, same run): cold build "
                      f"{results['speedup_cold']}× faster (CPU {results['speedup_cold_cpu']}×), warm build "

@@ -14,7 +14,7 @@ rebuilt site holds no pages of deleted documents; nothing else in the folder is 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -46,6 +46,9 @@ class ReportSummary:
     """Comparisons read from the store's alignment cache."""
     align_cpu_seconds: float = 0.0
     """CPU time spent aligning, in this process and its workers."""
+    phases: dict[str, float] = field(default_factory=dict)
+    """Wall seconds of each part of the build: reading the store, lineages, similarity, comparisons
+    (aligning and their pages), the other pages."""
 
 
 def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool = False,
@@ -68,15 +71,21 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
         previous = previous_files(out, force=force)
     except ManifestError as error:
         raise ReportError(str(error)) from error
+    clock = _Clock()
     data = load(db_path)
+    clock.lap("read")
     lineages = analysis.lineages(data, db_path)
+    clock.lap("lineages")
     writer = _Writer(out)
     stems = analysis.document_stems(data)
     similarity = nearest.document_similarity(data, stems)
     county_pairs = nearest.county_pairs(data, similarity)
+    near = nearest.nearest_pairs(data, similarity)
+    clock.lap("similarity")
     stats = AlignStats()
     pairs = _write_comparisons(data, writer, analysis.comparison_pairs(
-        analysis.lineage_pairs(lineages), nearest.nearest_pairs(data, similarity), county_pairs), workers, stats)
+        analysis.lineage_pairs(lineages), near, county_pairs), workers, stats)
+    clock.lap("comparisons")
     data.comparisons = {frozenset((p.a, p.b)): p.page for p in pairs}
     by_doc: dict[int, list[analysis.Pair]] = {}
     for pair in pairs:
@@ -104,8 +113,9 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
     for name in STATIC:
         writer.write(name, static.joinpath(name).read_text(encoding="utf-8"))
     writer.finish(previous)
+    clock.lap("pages")
     return ReportSummary(out, out / "index.html", writer.pages, len(data.documents), len(pairs),
-                         time.perf_counter() - started, stats.aligned, stats.cached, stats.cpu_seconds)
+                         time.perf_counter() - started, stats.aligned, stats.cached, stats.cpu_seconds, clock.laps)
 
 
 def _write_comparisons(data: ReportData, writer: _Writer, pairs: list[analysis.Pair],
@@ -126,6 +136,19 @@ def _write_comparisons(data: ReportData, writer: _Writer, pairs: list[analysis.P
             cache.close()
     writer.write("compare.html", corpus.compare_index_page(data, kept, summaries))
     return kept
+
+
+class _Clock:
+    """Wall seconds between laps, by name."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self._last, 3)
+        self._last = now
 
 
 class _Writer:
