@@ -21,7 +21,18 @@ from pathlib import Path
 from rok_compare.report import analysis, nearest
 from rok_compare.report.aligning import AlignStats, align_pairs
 from rok_compare.report.data import ReportData, load
-from rok_compare.report.manifest import ManifestError, previous_files, remove_stale, write_atomic, write_manifest
+from rok_compare.report.manifest import (
+    ManifestError,
+    Stamp,
+    content_digest,
+    previous_files,
+    previous_stamps,
+    remove_stale,
+    stamp,
+    unchanged,
+    write_atomic,
+    write_manifest,
+)
 from rok_compare.report.pages import corpus, documents, entities, overview
 from rok_compare.store.alignment_cache import AlignmentCache
 
@@ -152,11 +163,14 @@ class _Clock:
 
 
 class _Writer:
-    """Writes UTF-8 files under the output folder and remembers them."""
+    """Writes UTF-8 files under the output folder and remembers them; a file an earlier build wrote
+    with the same content, untouched since, is left as it is."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
         self.written: set[Path] = set()
+        self.previous = previous_stamps(out)
+        self.stamps: dict[str, Stamp] = {}
 
     @property
     def pages(self) -> int:
@@ -164,8 +178,12 @@ class _Writer:
 
     def write(self, relative: str, text: str) -> None:
         path = self.out / relative
+        data = text.encode("utf-8")
+        digest = content_digest(data)
         try:
-            write_atomic(path, text)
+            if not unchanged(path, self.previous.get(relative), digest):
+                write_atomic(path, data)
+            self.stamps[relative] = stamp(path, digest)
         except OSError as error:
             raise ReportError(f"{path}: cannot write ({error.strerror or error})") from error
         self.written.add(path)
@@ -177,8 +195,8 @@ class _Writer:
         written = {path.relative_to(self.out).as_posix() for path in self.written}
         try:
             if previous - written:
-                write_manifest(self.out, previous | written)
+                write_manifest(self.out, previous | written, self.stamps)
                 remove_stale(self.out, previous, written)
-            write_manifest(self.out, written)
+            write_manifest(self.out, written, self.stamps)
         except OSError as error:
             raise ReportError(f"{self.out}: cannot finish the report ({error.strerror or error})") from error

@@ -74,21 +74,51 @@ def esc_text(value: object) -> Markup:
     return Markup("".join([esc_text(item) for item in value]))  # type: ignore[attr-defined]
 
 
+_ATTRIBUTE_NAMES: dict[str, str] = {}
+
+
+def _attribute(key: str, value: object) -> str:
+    name = _ATTRIBUTE_NAMES.get(key)
+    if name is None:
+        name = _ATTRIBUTE_NAMES[key] = key.rstrip("_").replace("_", "-")
+    if value is True:
+        return name
+    if type(value) is str and _SPECIAL.search(value) is None:
+        return f'{name}="{value}"'
+    return f'{name}="{esc_text(value)}"'
+
+
+def _content(children: Iterable[object]) -> str:
+    """The children escaped and joined (what :func:`esc` does, without a Markup for each child)."""
+    out: list[str] = []
+    for item in children:
+        kind = type(item)
+        if kind is Markup:
+            out.append(item)  # type: ignore[arg-type]
+        elif kind is str:
+            out.append(item if _SPECIAL.search(item) is None else esc(item))  # type: ignore[arg-type]
+        elif item is None:
+            continue
+        elif kind is list or kind is tuple:
+            out.append(_content(item))  # type: ignore[arg-type]
+        else:
+            out.append(esc(item))
+    return "".join(out)
+
+
 def el(tag: str, *children: object, **attrs: object) -> Markup:
     """``<tag attrs>children</tag>``; ``class_`` stands for ``class``, ``data_x`` for ``data-x``;
     an attribute that is None or False is left out, True is written bare."""
-    parts = [tag]
-    for key, value in attrs.items():
-        if value is None or value is False:
-            continue
-        name = key.rstrip("_").replace("_", "-")
-        parts.append(name if value is True else f'{name}="{esc_text(value)}"')
-    opening = "<" + " ".join(parts) + ">"
+    if attrs:
+        parts = [_attribute(key, value) for key, value in attrs.items() if value is not None and value is not False]
+        opening = f"<{tag} {' '.join(parts)}>" if parts else f"<{tag}>"
+    else:
+        opening = f"<{tag}>"
     if tag in _VOID:
         return Markup(opening)
     if tag in _TEXT_ONLY:
         return Markup(f"{opening}{esc_text(children)}</{tag}>")
-    return Markup(f"{opening}{esc(children)}</{tag}>")
+    return Markup(f"{opening}{_content(children)}</{tag}>")
 
 
 _TEXT_ONLY = {"title", "option", "textarea"}
