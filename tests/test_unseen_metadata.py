@@ -32,3 +32,29 @@ def test_a_plan_title_in_a_flattened_first_line_still_names_the_type(tmp_path):
     agreement = extract(read_document(path), NO_DECIDERS)  # the rules alone read it
     assert agreement.title is None  # no line of its own is a title
     assert agreement.doc_type is DocType.ACTION_PLAN
+
+
+HEADER_FIELDS = ("Program för ett integrerat samhälle i Exempelby kommun\n\n"
+                 "Fastställt av: Kommunfullmäktige Datum: 13 juni 2016 "
+                 "Reviderad den: xxxxx För revidering ansvarar: Kommunstyrelsen Dokumentet gäller för: Alla nämnder "
+                 "och bolag Dokumentet gäller till och med: 2020\n\n")
+LATER_PLAN = "\nHandlingsplan 2017-2018\n\nHandlingsplanen beskriver insatserna under de två första åren.\n"
+
+
+def test_a_validity_field_of_a_document_header_gives_the_period(tmp_path):
+    """The header of a municipal steering document states its validity as fields ("Dokumentet gäller
+    till och med: 2020") and its adoption ("Fastställt av: ... 2016"); a span next to a document's name
+    further on (a sub-plan's years) does not outrank it."""
+    path = tmp_path / "program.txt"
+    sections = "".join(f"\n{heading}\n\n{BODY}" for heading in ("Inledning", "Bakgrund", "Organisation", "Uppföljning"))
+    path.write_text(HEADER_FIELDS + BODY + sections + LATER_PLAN, encoding="utf-8")
+    period = extract(read_document(path), NO_DECIDERS).period
+    assert (period.start, period.end) == (2016, 2020)
+
+
+def test_an_iso_date_is_not_a_span_of_years(tmp_path):
+    path = tmp_path / "program.txt"
+    path.write_text("Exempelby kommun Antagen KF 2001-03-29 sida 1 (11) INTEGRATIONSPROGRAM FÖR EXEMPELBY\n\n" + BODY,
+                    encoding="utf-8")
+    period = extract(read_document(path), NO_DECIDERS).period
+    assert period is None or (period.start, period.end) != (2001, 2003)

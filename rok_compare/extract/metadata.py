@@ -179,7 +179,7 @@ def detect_period(doc: SegmentedDocument, doc_type: DocType) -> Period | None:
         span = _first_span(text)
         if span:
             return span
-    span = _span_near_document_word(doc)
+    span = _validity_statement(doc) or _span_near_document_word(doc)
     if span:
         return span
     for text in heads:
@@ -190,15 +190,6 @@ def detect_period(doc: SegmentedDocument, doc_type: DocType) -> Period | None:
             start = adopted if adopted and adopted < end else end
             return Period(start, end)
     for text in sentences_and_headings(doc):
-        open_ended = OPEN_VALIDITY.search(text)
-        if open_ended and THIS_DOCUMENT.search(text) and not LAW.search(text) and not DATE_SPAN.search(text):
-            year = int(open_ended.group(3))
-            if open_ended.group(1):
-                return Period(year, None)
-            adopted = _adoption_year(doc)  # "gäller till och med 2023": from its adoption
-            if adopted and adopted <= year:
-                return Period(adopted, year)
-    for text in sentences_and_headings(doc):
         match = re.search(rf"\b(överenskommelsen|avtalet|planen|strategin) för ({YEAR})\b", text, re.I)
         if match:
             return Period(int(match.group(2)), int(match.group(2)))
@@ -207,6 +198,21 @@ def detect_period(doc: SegmentedDocument, doc_type: DocType) -> Period | None:
             diary = _DIARY_NUMBER.search(text)
             if diary:  # the year the agreement was registered
                 return Period(int(diary.group(1)), int(diary.group(1)))
+    return None
+
+
+def _validity_statement(doc: SegmentedDocument) -> Period | None:
+    """What the document says of its own validity ("Dokumentet gäller till och med 2023", "gäller
+    tills vidare från 2019"): it outranks a span that merely stands near a document's name."""
+    for text in sentences_and_headings(doc):
+        open_ended = OPEN_VALIDITY.search(text)
+        if open_ended and THIS_DOCUMENT.search(text) and not LAW.search(text) and not DATE_SPAN.search(text):
+            year = int(open_ended.group(3))
+            if open_ended.group(1):
+                return Period(year, None)
+            adopted = _adoption_year(doc)  # "gäller till och med 2023": from its adoption
+            if adopted and adopted <= year:
+                return Period(adopted, year)
     return None
 
 
