@@ -34,20 +34,19 @@ def char_wb_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
 
 
 def _word_rows(texts: list[str], words: dict[str, int], grow: bool) -> sparse.csr_matrix:
-    """Texts x words count matrix; unknown words are added to ``words`` when ``grow``."""
-    indptr = [0]
-    indices: list[int] = []
-    for text in texts:
-        for word in text.split():
-            k = words.get(word)
-            if k is None:
-                if not grow:
-                    continue
-                k = words[word] = len(words)
-            indices.append(k)
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float32)
-    matrix = sparse.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+    """Texts x words count matrix; unknown words are added to ``words`` when ``grow``, else
+    dropped."""
+    split = [text.split() for text in texts]
+    tokens = [w for ws in split for w in ws]
+    if grow:
+        ids = np.fromiter((words.setdefault(w, len(words)) for w in tokens), dtype=np.int64, count=len(tokens))
+        doc = np.repeat(np.arange(len(texts)), [len(ws) for ws in split])
+    else:
+        found = np.fromiter((words.get(w, -1) for w in tokens), dtype=np.int64, count=len(tokens))
+        known = found >= 0
+        ids = found[known]
+        doc = np.repeat(np.arange(len(texts)), [len(ws) for ws in split])[known]
+    matrix = sparse.csr_matrix((np.ones(len(ids), dtype=np.float32), (doc, ids)),
                                shape=(len(texts), max(len(words), 1)))
     matrix.sum_duplicates()
     return matrix
@@ -66,9 +65,15 @@ class TfidfSpace:
         self.words_: dict[str, int] = {}
         fit_words = _word_rows(fit_texts, self.words_, grow=True)
         self._build_features()
+        counts = self._counts(fit_words)
         self.transformer_ = TfidfTransformer(sublinear_tf=self.sublinear_tf)
-        self.transformer_.fit(self._counts(fit_words))
-        return self.transform(texts)
+        self.transformer_.fit(counts)
+        replaced = np.array([fit != text for fit, text in zip(fit_texts, texts, strict=True)])
+        if replaced.any():  # the fillers of empty texts count for the fit only
+            counts = sparse.csr_matrix(sparse.diags((~replaced).astype(np.float32)) @ counts)
+            counts.eliminate_zeros()
+            counts.sort_indices()
+        return sparse.csr_matrix(self.transformer_.transform(counts))
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
         """Rows of ``texts``; features the fit did not see are dropped, as scikit-learn does
