@@ -20,6 +20,7 @@ from rok_compare.extract.deciders import (
     clear_cache,
     shipped_deciders,
 )
+from rok_compare.extract.party_candidates import is_role_title
 from rok_compare.extract.pipeline import party_evidence
 from rok_compare.ingest import read_document
 from rok_compare.model import DocType
@@ -84,6 +85,21 @@ def test_a_name_beside_known_ones_is_a_candidate_without_its_description(tmp_pat
     names = {c.mention.name for c in party_evidence(read_document(path)).candidates}
     assert "Örebrohem" in names
     assert not {"Lars Eriksson", "Anna Berg"} & names  # people beside organisations are no candidates
+
+
+def test_titles_in_a_signature_block_are_no_candidates(tmp_path):
+    """ "Name, Title, Organisation" lines: the title stands beside a known name like a one-word name the
+    registry lacks, but it is a person's title; the organisations stay candidates, as one list."""
+    path = tmp_path / "rok.txt"
+    path.write_text("Regional överenskommelse\n\nIntegrationsrådet 17 februari 2016 Anna Berg, Landshövding, "
+                    "Länsstyrelsen Södermanland Bo Ek, Områdeschef, Arbetsförmedlingen Eva Lund, Regiondirektör, "
+                    "Region Sörmland Lars Holm, Kommundirektör, Nyköpings kommun\n", encoding="utf-8")
+    candidates = party_evidence(read_document(path)).candidates
+    names = {c.mention.name for c in candidates}
+    assert {"Länsstyrelsen Södermanland", "Arbetsförmedlingen", "Region Sörmland", "Nyköpings kommun"} <= names
+    assert not {"Landshövding", "Områdeschef", "Regiondirektör", "Kommundirektör"} & names
+    assert is_role_title("Kommundirektören") and is_role_title("kommunstyrelsens  ordförande")
+    assert not is_role_title("Nyköpings kommun") and not is_role_title("Arbetsförmedlingen")
 
 
 def test_shipped_deciders_keep_the_seed_parties():

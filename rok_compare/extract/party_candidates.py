@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from rok_compare.extract.organisations import MentionIndex, OrgMention, listed_organisations, only_names
 from rok_compare.extract.parties import cues_in, party_list_heading
@@ -32,6 +34,7 @@ from rok_compare.model import DocType
 from rok_compare.segment import split_numbering
 
 _GAP_WORDS = re.compile(r"[a-zåäöéü]+|[,:;&()/–-]", re.I)
+_ROLE_TITLES = Path(__file__).parent / "data" / "role_titles.txt"
 _MAX_NAME_WORDS = 4
 """Words of an organisation's own name left out of its sentence's bag of words (they say what it
 is, which the kind feature says already, not whether it is a party)."""
@@ -71,6 +74,8 @@ def party_candidates(sites: SiteIndex, mentions: MentionIndex, furniture_mention
         shared = _site_features(sites, site, inside, doc_type) if site else {"nosite": 1.0}
         chains, chain_of = _chain_features(text, site, inside)
         for position, mention in enumerate(inside):
+            if not mention.known and is_role_title(mention.name):
+                continue  # a title in a signature line links its neighbours in the list, but is no party
             features = dict(shared)
             features.update(_mention_features(text, sites, site, inside, position, frequency))
             features.update(chains[position])
@@ -80,6 +85,22 @@ def party_candidates(sites: SiteIndex, mentions: MentionIndex, furniture_mention
             chain = (index, chain_of[position]) if chain_of[position] is not None else None
             candidates.append(PartyCandidate(mention, site, features, chain))
     return candidates
+
+
+def is_role_title(name: str) -> bool:
+    """A person's title ("Kommundirektör", "Landshövding"), which a signature block "Name, Title,
+    Organisation" sets right beside an organisation's name: no organisation itself."""
+    words = " ".join(name.lower().split())
+    exact, prefixes = _role_titles()
+    return words in exact or words.startswith(prefixes)
+
+
+@cache
+def _role_titles() -> tuple[frozenset[str], tuple[str, ...]]:
+    lines = [line.strip().lower() for line in _ROLE_TITLES.read_text(encoding="utf-8").splitlines()]
+    titles = [line for line in lines if line and not line.startswith("#")]
+    return (frozenset(t for t in titles if not t.endswith("*")),
+            tuple(t.rstrip("*") for t in titles if t.endswith("*")))
 
 
 def _site_features(sites: SiteIndex, site: Site, inside: list[OrgMention], doc_type: DocType) -> dict[str, float]:
