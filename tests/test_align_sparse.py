@@ -138,3 +138,12 @@ def test_documents_without_a_related_pair_align_to_nothing():
     b = [Clause("b1", None, ClauseKind.OTHER, [], "Bilaga 3: budget för år 2015.", Span(1, 0, 0))]
     result = Aligner().align(a, b)
     assert not result.pairs and [c.id for c in result.only_a] == ["a1"] and [c.id for c in result.only_b] == ["b1"]
+
+
+def test_empty_texts_count_for_the_fit_as_a_filler_and_give_empty_rows():
+    texts = [normalize(t) for t in ("Parterna ska mötas varje kvartal.", "", "Mötas varje år.", "")]
+    mine = ClauseVectorizer().fit_transform(texts)
+    words = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, lowercase=False,
+                            dtype=np.float32).fit([t.stems or "_tom_" for t in texts])
+    assert np.array_equal(mine.words.toarray(), words.transform([t.stems for t in texts]).toarray())
+    assert mine.chars[1].nnz == 0 and mine.chars[3].nnz == 0 and mine.chars[0].nnz > 0
