@@ -1,8 +1,9 @@
 """How alike two clauses are: vectorisers for candidates, one combined score for decisions.
 
-Candidates come from two scikit-learn TF-IDF vectorisers fitted on the clauses being compared:
-words (Swedish stems of the name-masked text) and character n-grams (``char_wb``, 3-5, on the
-masked text without stemming), which survive compounding: "arbetsmarknadsetablering" shares
+Candidates come from two TF-IDF spaces fitted on the clauses being compared (scikit-learn's
+numbers, counted per distinct word by :mod:`tfidf`): words (Swedish stems of the name-masked
+text) and character n-grams (``char_wb``, 3-5, on the masked text without stemming), which
+survive compounding: "arbetsmarknadsetablering" shares
 most of its n-grams with "etablering på arbetsmarknaden" while sharing no word. The decision
 score of a pair combines the two cosines with rapidfuzz's edit-based ratio on the stems, and
 credits containment (one clause is the other with a clause added or cut) through
