@@ -58,3 +58,18 @@ def test_an_iso_date_is_not_a_span_of_years(tmp_path):
                     encoding="utf-8")
     period = extract(read_document(path), NO_DECIDERS).period
     assert period is None or (period.start, period.end) != (2001, 2003)
+
+
+@pytest.mark.parametrize(("title", "doc_type"), [
+    ("Inriktningsdokument Integration", DocType.STRATEGY),
+    ("Riktlinjer för flyktingmottagande i Exempelby kommun", DocType.STRATEGY),
+    ("Styrande dokument för integrationsarbetet i Exempelby kommun", DocType.STRATEGY),
+    ("Integrationsprogram för Exempelby", DocType.STRATEGY),
+    ("Barn som försvinner - samverkansplan för Exempel län", DocType.ACTION_PLAN),
+])
+def test_a_steering_document_is_named_by_its_kind(tmp_path, title, doc_type):
+    """What Swedish municipalities call their steering documents (inriktningsdokument, riktlinjer,
+    styrande dokument, -program: strategies; -plan: plans) names the type by the title alone."""
+    path = tmp_path / "doc.txt"
+    path.write_text(f"{title}\n\n" + BODY, encoding="utf-8")
+    assert extract(read_document(path), NO_DECIDERS).doc_type is doc_type
