@@ -73,3 +73,14 @@ def test_a_steering_document_is_named_by_its_kind(tmp_path, title, doc_type):
     path = tmp_path / "doc.txt"
     path.write_text(f"{title}\n\n" + BODY, encoding="utf-8")
     assert extract(read_document(path), NO_DECIDERS).doc_type is doc_type
+
+
+@pytest.mark.parametrize("label", ["Tjänsteutlåtande", "Tjänsteskrivelse", "Beslutsförslag"])
+def test_a_staff_report_on_an_agreement_is_other(tmp_path, label):
+    """A staff report proposing an agreement is no agreement (UNSEEN.md: "even when they propose an
+    agreement")."""
+    path = tmp_path / "rapport.txt"
+    path.write_text(f"Exempelby kommun\n\n{label}\n\nLokal överenskommelse om mottagande av nyanlända\n\n"
+                    "Kommunstyrelsen föreslås godkänna den lokala överenskommelsen med Arbetsförmedlingen. "
+                    + BODY, encoding="utf-8")
+    assert extract(read_document(path), NO_DECIDERS).doc_type is DocType.OTHER
