@@ -167,7 +167,7 @@ def test_cross_validated_by_county_on_a_few_counties():
 
 
 def test_a_list_of_names_is_decided_as_a_list():
-    """A name inside a list gets at least the list's mean score; a name alone keeps its own."""
+    """A name inside a list gets the list's best score (two lists apart); a name alone keeps its own."""
     from rok_compare.extract.organisations import OrgMention
     from rok_compare.extract.party_candidates import PartyCandidate
     from rok_compare.extract.party_model import list_scores
@@ -175,5 +175,6 @@ def test_a_list_of_names_is_decided_as_a_list():
     def candidate(chain):
         return PartyCandidate(OrgMention.__new__(OrgMention), None, {}, chain)
 
-    candidates = [candidate((3, 0)), candidate((3, 0)), candidate((3, 0)), candidate(None)]
-    assert list_scores(candidates, [0.9, 0.3, 0.9, 0.2]) == pytest.approx([0.9, 0.7, 0.9, 0.2])
+    candidates = [candidate((3, 0)), candidate((3, 0)), candidate((3, 0)), candidate(None), candidate((4, 0)),
+                  candidate((4, 0))]
+    assert list_scores(candidates, [0.9, 0.3, 0.8, 0.2, 0.1, 0.4]) == pytest.approx([0.9, 0.9, 0.9, 0.2, 0.4, 0.4])

@@ -1,8 +1,9 @@
 """The party decision: which candidates are the agreement's parties, by a trained decider.
 
 Each candidate gets a probability from :class:`LinearDecider`; a list of names is decided as a whole
-(each name in it gets at least the list's mean score: "is this list the parties?" is one question, and a name
-in the middle of a list has less context of its own than the first and the last); an organisation
+(each name in it gets the list's best score: "is this list the parties?" is one question, the words
+around a list border only its first and last names, and a name's own kind, which the model also
+weighs, says little about the list it stands in); an organisation
 is a party when its best-scored mention reaches the threshold, and it is named as written there. The model and
 its threshold are fitted by ``scripts/train.py`` on the annotated documents.
 """
@@ -24,13 +25,13 @@ def party_scores(candidates: Sequence[PartyCandidate], model: LinearDecider) -> 
 
 
 def list_scores(candidates: Sequence[PartyCandidate], scores: Sequence[float]) -> list[float]:
-    """Each name of a list scored at least as the list: the mean of its names' scores."""
-    by_chain: dict[tuple[int, int], list[float]] = defaultdict(list)
+    """Each name of a list scored as the list: the best score of its names. (Leave-one-county-out on
+    the 44 train documents, parties F1 0.826 with the list's mean as a floor, 0.846 with its best.)"""
+    by_chain: dict[tuple[int, int], float] = defaultdict(float)
     for candidate, score in zip(candidates, scores, strict=True):
         if candidate.chain is not None:
-            by_chain[candidate.chain].append(score)
-    return [max(score, sum(by_chain[c.chain]) / len(by_chain[c.chain])) if c.chain is not None else score
-            for c, score in zip(candidates, scores, strict=True)]
+            by_chain[candidate.chain] = max(by_chain[candidate.chain], score)
+    return [by_chain[c.chain] if c.chain is not None else score for c, score in zip(candidates, scores, strict=True)]
 
 
 def choose_parties(source: SourceDocument, candidates: Sequence[PartyCandidate], scores: Sequence[float],
