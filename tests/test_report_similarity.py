@@ -226,3 +226,21 @@ def test_the_aligner_version_covers_the_code_that_aligns_and_only_that() -> None
             "align/data/places.txt", "model.py"} <= files
     assert not files & {"align/matrix.py", "align/lineage.py", "report/build.py", "store/alignment_cache.py"}
     assert alignment_cache.aligner_version() == alignment_cache.aligner_version()
+
+
+def test_a_busy_store_builds_the_report_without_the_cache(seeds_db: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ingest holding the store's write lock: the report reads, aligns and goes on without caching."""
+    db = tmp_path / "rok.db"
+    db.write_bytes(seeds_db.read_bytes())
+    monkeypatch.setattr(alignment_cache, "BUSY_MS", 100)
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        summary = build_report(db, tmp_path / "site", workers=1)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert summary.aligned > 0 and summary.cached == 0 and summary.comparisons > 0
+    with sqlite3.connect(db) as conn:
+        assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'alignment_cache'").fetchone()

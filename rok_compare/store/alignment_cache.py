@@ -32,7 +32,7 @@ from pathlib import Path
 
 from rok_compare.align.model import Alignment, ClausePair, ClauseRef, Relation, Shape
 from rok_compare.model import Clause
-from rok_compare.store.database import Store, StoreError, writable
+from rok_compare.store.database import Store, StoreError, default_db_path, writable
 
 TABLE = """
 CREATE TABLE IF NOT EXISTS alignment_cache (
@@ -155,27 +155,23 @@ class AlignmentCache:
     def open(cls, db_path: str | Path | None) -> AlignmentCache | None:
         """The cache of the store at ``db_path``: writable when the store is, read-only when it is not
         but holds the table, else None (go without)."""
+        path = Path(db_path) if db_path is not None else default_db_path()
+        store = None
         try:
-            path = Store.open(db_path, readonly=True)
-        except StoreError:
-            return None
-        with path:
-            location = path.path
-        try:
-            if writable(location):
-                store = Store.open(location)
+            if writable(path):
+                store = Store.open(path)
                 store.conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
                 store.conn.execute(TABLE)
                 return cls(store, True)
-            store = Store.open(location, readonly=True)
+            store = Store.open(path, readonly=True)
+            if store.conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alignment_cache'").fetchone():
+                return cls(store, False)
         except (StoreError, sqlite3.Error):
-            return None
-        has_table = store.conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alignment_cache'").fetchone()
-        if not has_table:
+            pass
+        if store is not None:
             store.close()
-            return None
-        return cls(store, False)
+        return None
 
     def close(self) -> None:
         self.store.close()
