@@ -96,3 +96,17 @@ def test_multiparty_benchmark_commitments_belong_to_their_parties(multiparty):
     assert len(owners - {"*"}) >= 20  # the per-party sections are read as each party's
     ale = [c for c in agreement.commitments if c.party == "Ale kommun"]
     assert ale and all(c.strength for c in ale)
+
+
+def test_heading_starts_are_the_look_behind_regex_matches():
+    """The segmenter's run-in heading starts, found from the capitals, are where the look-behind
+    regex they replace matched: at the start (after a number), after a stop, after "3 " or "12 "."""
+    from rok_compare.segment.blocks import _heading_starts
+
+    regex = re.compile(r"(?:^(?:\d{1,3}\s+)?|(?<=[.!?]\s)|(?<=\s\d\s)|(?<=\s\d\d\s))(?=[A-ZÅÄÖ])")
+    chunks = ["12 Abc. Def 3 Ghi 45 Jkl 456 Mno", "1  Abc", "1 2 Abc", "Abc", "abc! Def? Ghi.\nJkl", "", "3",
+              " 7 Åtgärder", "2 Syfte. 10 Mål Övrigt"]
+    for text in _texts():
+        chunks += [text[i : i + 400] for i in range(0, len(text), 397)]
+    for chunk in chunks:
+        assert _heading_starts(chunk) == [m.end() for m in regex.finditer(chunk)], chunk[:60]

@@ -254,11 +254,13 @@ def _refine(text: str, blocks: list[RawBlock], leaders: _Leaders) -> list[RawBlo
                 if part.label:
                     refined.append(part)
                 continue
+            if part.kind is not BlockKind.PARAGRAPH:  # only a paragraph can be a heading or its tail
+                refined.append(part)
+                continue
             part_text = clean(text[part.start : part.end])
-            if part.kind is BlockKind.PARAGRAPH and _looks_like_heading(part_text):
+            if _looks_like_heading(part_text):
                 part.kind = BlockKind.HEADING
-            elif part.kind is BlockKind.PARAGRAPH and refined and refined[-1].kind is BlockKind.HEADING \
-                    and _heading_tail(part_text):
+            elif refined and refined[-1].kind is BlockKind.HEADING and _heading_tail(part_text):
                 refined[-1].end = part.end  # "REGIONAL ÖVERENSKOMMELSE" / "om introduktion för ..."
                 continue
             refined.append(part)
@@ -291,9 +293,8 @@ def _run_in_headings(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Known section headings standing inside a paragraph, followed by a capitalised word."""
     pattern = heading_pattern()
     cuts = []
-    for match in re.finditer(r"(?:^(?:\d{1,3}\s+)?|(?<=[.!?]\s)|(?<=\s\d\s)|(?<=\s\d\d\s))(?=[A-ZÅÄÖ])",
-                             text[start:end]):
-        position = start + match.end()
+    for offset in _heading_starts(text[start:end]):
+        position = start + offset
         heading = pattern.match(text, position, end) or _REPEATED_HEADING.match(text, position, end)
         if not heading:
             continue
@@ -309,6 +310,27 @@ def _run_in_headings(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if rest[:1] == " " and rest[1:2].isupper():
             cuts.append((position, heading.end()))
     return cuts
+
+
+_OPENING = re.compile(r"(?:\d{1,3}\s+)?(?=[A-ZÅÄÖ])")
+_CAPITAL = re.compile(r"[A-ZÅÄÖ]")
+
+
+def _heading_starts(chunk: str) -> list[int]:
+    """Where a heading may start in ``chunk``: a capital at its start (after a number), or after a
+    sentence's stop, or after a one- or two-digit number between spaces. The same places as
+    ``re.finditer(r"(?:^(?:\\d{1,3}\\s+)?|(?<=[.!?]\\s)|(?<=\\s\\d\\s)|(?<=\\s\\d\\d\\s))(?=[A-ZÅÄÖ])", chunk)``
+    (match ends), found from the capitals instead of trying the look-behinds at every character."""
+    opening = _OPENING.match(chunk)
+    starts = [opening.end()] if opening else []
+    for capital in _CAPITAL.finditer(chunk, opening.end() + 1 if opening else 1):
+        p = capital.start()
+        if p >= 2 and chunk[p - 1].isspace() and (
+                chunk[p - 2] in ".!?"
+                or p >= 3 and chunk[p - 2].isdecimal() and chunk[p - 3].isspace()
+                or p >= 4 and chunk[p - 2].isdecimal() and chunk[p - 3].isdecimal() and chunk[p - 4].isspace()):
+            starts.append(p)
+    return starts
 
 
 def _cut(start: int, end: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
