@@ -40,14 +40,17 @@ class Nodes:
     keys: dict[int, np.ndarray | None] = field(default_factory=dict)
     ties: dict[int, int] = field(default_factory=dict)
 
-    def load(self, nodes: Iterable[int]) -> None:
-        missing = [n for n in set(nodes) if n not in self.stems]
+    def load(self, nodes: Iterable[int], sign: bool = True) -> None:
+        """Read the stems of ``nodes`` (and hash them, with ``sign``)."""
+        wanted = set(nodes)
+        missing = [n for n in wanted if n not in self.stems]
         for start in range(0, len(missing), _CHUNK):
             chunk = missing[start:start + _CHUNK]
             self.stems.update(self.conn.execute(
                 f"SELECT id, stems FROM reuse_nodes WHERE id IN ({','.join('?' * len(chunk))})",  # noqa: S608
                 chunk).fetchall())
-        self.sign([n for n in missing if n in self.stems])
+        if sign:
+            self.sign([n for n in wanted if n in self.stems])
 
     def sign(self, nodes: Sequence[int]) -> None:
         """Band keys (None: an empty MinHash set) and tie of ``nodes``, whose stems are known."""
@@ -125,7 +128,10 @@ class BucketChanges:
         gone = set(removed)
         for bucket in set(self.joining) | set(self.leaving):
             self._bucket(bucket, gone)
-        lost = {p for p in self.unmade if p[0] not in gone and p[1] not in gone}
+        # Only an edge matters: a pair that failed verification changes nothing by ceasing to be a candidate.
+        lost = [p for p in self.unmade if p[0] not in gone and p[1] not in gone and self.conn.execute(
+            "SELECT 1 FROM reuse_edges WHERE a = ? AND b = ?", p).fetchone()]
+        self.nodes.load(n for p in lost for n in p)
         return {p for p in lost if not self._still_made(p)}, self.candidates
 
     def _bucket(self, bucket: Bucket, gone: set[int]) -> None:
@@ -173,7 +179,6 @@ class BucketChanges:
 
     def _still_made(self, pair: Pair) -> bool:
         """Whether some bucket still makes ``pair`` a candidate after the update."""
-        self.nodes.load(pair)
         a, b = self.nodes.keys[pair[0]], self.nodes.keys[pair[1]]
         if a is None or b is None:
             return False

@@ -29,6 +29,8 @@ class Group:
 
     old: set[int] = field(default_factory=set)
     split: bool = False
+    loose: list[int] = field(default_factory=list)
+    """The nodes of the old components it holds that were no cluster (their clauses join one)."""
 
 
 @dataclass(slots=True)
@@ -38,7 +40,9 @@ class ComponentChange:
     removed: set[int]
     groups: dict[int, Group]
     shrunk: set[int] = field(default_factory=set)
-    """Old components that lost clauses (their clusters are counted again in full)."""
+    """Old components that lost clauses."""
+    detached: dict[int, set[int]] = field(default_factory=dict)
+    """Nodes that broke off an old component that otherwise held together (its cluster loses them)."""
 
 
 class _UnionFind:
@@ -91,25 +95,66 @@ def connected(conn: sqlite3.Connection, a: int, b: int, limit: int = SEARCH_LIMI
     return False
 
 
-def still_whole(conn: sqlite3.Connection, lost_edges: list[tuple[int, int]], lost_neighbours: list[list[int]]) -> bool:
-    """Whether a component stays connected: the ends of every lost edge, and the neighbours of every
-    lost node, are still joined by stored edges."""
-    checks = list(lost_edges) + [(ns[0], n) for ns in lost_neighbours for n in ns[1:]]
-    return all(connected(conn, a, b) for a, b in checks)
+def _reach(conn: sqlite3.Connection, start: int, targets: set[int], limit: int) -> tuple[set[int], bool]:
+    """Nodes reached from ``start`` over stored edges, breadth first, until every target is reached
+    or ``limit`` nodes are; and whether the search ran out of nodes (it then holds a whole component)."""
+    seen, frontier = {start}, [start]
+    left = set(targets) - seen
+    while frontier and left and len(seen) <= limit:
+        grown = []
+        for node in frontier:
+            for other in _neighbours(conn, node):
+                if other not in seen:
+                    seen.add(other)
+                    grown.append(other)
+        left -= set(grown)
+        frontier = grown
+    return seen, not frontier
 
 
-def _first(conn: sqlite3.Connection, component: int) -> int | None:
-    return conn.execute("SELECT MIN(id) FROM reuse_nodes WHERE component = ?", (component,)).fetchone()[0]
+def pieces(conn: sqlite3.Connection, witnesses: set[int], limit: int = SEARCH_LIMIT) -> list[set[int]] | None:
+    """The parts that break off a component which lost edges or nodes, or None when that is not
+    found out within ``limit`` nodes a search (the component is then connected again in full).
+
+    ``witnesses``: the ends of its lost edges and the surviving neighbours of its lost nodes; every
+    other node reaches one of them over intact edges. A search from a witness that runs out of nodes
+    has found a part that broke off whole; the witnesses left must all reach each other, and then
+    the rest of the component holds together.
+    """
+    broken: list[set[int]] = []
+    remaining = set(witnesses)
+    anchor: int | None = None
+    while remaining:
+        start = remaining.pop()
+        targets = remaining | ({anchor} if anchor is not None else set())
+        seen, whole = _reach(conn, start, targets, limit)
+        remaining -= seen
+        if whole and (anchor is None or anchor not in seen):
+            broken.append(seen)  # a whole component of its own, with the witnesses it holds
+        elif anchor is None:
+            anchor = start
+        elif anchor not in seen and connected(conn, start, anchor, limit) is not True:
+            return None
+    return broken
+
+
+def _first(conn: sqlite3.Connection, component: int, without: set[int]) -> int | None:
+    """The smallest node of a component, ``without`` some of its nodes."""
+    for (node,) in conn.execute("SELECT id FROM reuse_nodes WHERE component = ? ORDER BY id", (component,)):
+        if node not in without:
+            return node
+    return None
 
 
 def connect(conn: sqlite3.Connection, old_component: dict[int, int], lost_edges: list[tuple[int, int]],
-            lost_nodes: dict[int, list[int]], added: set[int], new_edges: list[tuple[int, int]]) -> ComponentChange:
+            lost_nodes: dict[int, list[int]], added: set[int], new_edges: list[tuple[int, int]],
+            clustered: set[int]) -> ComponentChange:
     """Renumber the components touched by a change and return them.
 
     ``old_component``: the component each touched old node had before the change (lost nodes
     included); ``lost_edges``: edges removed between surviving nodes; ``lost_nodes``: nodes deleted
     (already gone from the tables), with their surviving neighbours; ``added``: new nodes;
-    ``new_edges``: edges the change added.
+    ``new_edges``: edges the change added; ``clustered``: the old components that are clusters.
     """
     affected = set(old_component.values())
     edges_of: dict[int, list[tuple[int, int]]] = {}
@@ -119,18 +164,31 @@ def connect(conn: sqlite3.Connection, old_component: dict[int, int], lost_edges:
     for node, neighbours in lost_nodes.items():
         if len(neighbours) > 1:
             neighbours_of.setdefault(old_component[node], []).append(neighbours)
-    splitting = {c for c in set(edges_of) | set(neighbours_of)
-                 if not still_whole(conn, edges_of.get(c, []), neighbours_of.get(c, []))}
+    splitting: set[int] = set()
+    detached: dict[int, set[int]] = {}
+    for component in set(edges_of) | set(neighbours_of):
+        witnesses = {n for edge in edges_of.get(component, []) for n in edge}
+        witnesses.update(n for ns in neighbours_of.get(component, []) for n in ns)
+        found = pieces(conn, witnesses)
+        if found is None:
+            splitting.add(component)
+        elif found:
+            detached[component] = {n for piece in found for n in piece}
     forest = _UnionFind()
     split_nodes: set[int] = set()
     for component in splitting:
         split_nodes.update(row[0] for row in conn.execute("SELECT id FROM reuse_nodes WHERE component = ?",
                                                           (component,)))
+    for component, nodes in detached.items():  # the broken-off nodes of the component itself
+        own = {node for node, value in _in_chunks(conn, "SELECT id, component FROM reuse_nodes WHERE id IN ({marks})",
+                                                  sorted(nodes)) if value == component}
+        detached[component] = own
+        split_nodes |= own
     for node in split_nodes | added:
         forest.find(("n", node))
     firsts: dict[int, int] = {}
     for component in affected - splitting:
-        first = _first(conn, component)
+        first = _first(conn, component, detached.get(component, set()))
         if first is not None:  # a component whose nodes all went is no unit
             firsts[component] = first
             forest.find(("c", component))
@@ -153,10 +211,15 @@ def connect(conn: sqlite3.Connection, old_component: dict[int, int], lost_edges:
         for kind, value in units:
             if kind == "c":
                 group.old.add(value)
+                if value not in clustered:
+                    group.loose += [row[0] for row in conn.execute("SELECT id FROM reuse_nodes WHERE component = ?",
+                                                                   (value,))]
                 if value != number:
                     conn.execute("UPDATE reuse_nodes SET component = ? WHERE component = ?", (number, value))
+                    conn.executemany("UPDATE reuse_nodes SET component = ? WHERE id = ?",  # they keep theirs
+                                     [(value, n) for n in detached.get(value, ())])
             else:
                 group.split = group.split or value in split_nodes
         conn.executemany("UPDATE reuse_nodes SET component = ? WHERE id = ? AND component != ?",
                          [(number, value, number) for kind, value in units if kind == "n"])
-    return ComponentChange(removed=affected, groups=groups)
+    return ComponentChange(removed=affected, groups=groups, detached=detached)

@@ -129,11 +129,24 @@ def update_index(conn: sqlite3.Connection) -> IndexChange:
     new_edges = _verify_new(conn, nodes, candidates)
     ends = {n for edge in gone_edges + new_edges for n in edge} | {n for ns in lost_nodes.values() for n in ns}
     old_component.update(_components(conn, ends - set(added) - set(old_component)))
-    change = connect(conn, old_component, gone_edges, lost_nodes, set(added), new_edges)
+    clustered = _clustered(conn, set(old_component.values()))
+    change = connect(conn, old_component, gone_edges, lost_nodes, set(added), new_edges, clustered)
     change.shrunk = {old_component[n] for n in dirty if n in old_component}
     if new:
         _set_upto(conn, max(upto, new[-1][0]))
     return IndexChange(change, upto, len(new), len(added), len(removed), len(new_edges), len(gone_edges))
+
+
+def _clustered(conn: sqlite3.Connection, components: set[int]) -> set[int]:
+    """Which of ``components`` are reuse clusters."""
+    values = sorted(components)
+    out: set[int] = set()
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start:start + _CHUNK]
+        out.update(row[0] for row in conn.execute(
+            f"SELECT component FROM reuse_clusters WHERE component IN ({','.join('?' * len(chunk))})",  # noqa: S608
+            chunk))
+    return out
 
 
 def _add_clauses(conn: sqlite3.Connection, rows: list[tuple[int, int, str]], nodes: Nodes,
@@ -224,7 +237,7 @@ def _insert_bands(conn: sqlite3.Connection, nodes: Nodes, added: list[int]) -> N
 def _verify_new(conn: sqlite3.Connection, nodes: Nodes, candidates: set[tuple[int, int]]) -> list[tuple[int, int]]:
     """Verify new candidate pairs; store and return those that are new edges."""
     pairs = sorted(candidates)
-    nodes.load(n for p in pairs for n in p)
+    nodes.load((n for p in pairs for n in p), sign=False)
     keep = verify_pairs([nodes.stems[a] for a, _ in pairs], [nodes.stems[b] for _, b in pairs])
     new_edges = []
     for (a, b), ok in zip(pairs, keep.tolist(), strict=True):

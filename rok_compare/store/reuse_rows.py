@@ -55,8 +55,12 @@ def write_rows(conn: sqlite3.Connection, change: IndexChange, stamp: str) -> lis
     written, anew = [], []
     for number, group in sorted(components.groups.items()):
         rows = [] if group.split else _old_rows(conn, group)
-        if len(rows) == len(group.old) == 1:
-            cid = _update_members(conn, number, rows[0], fresh.get(number, []), lost.get(rows[0][0], []), stamp)
+        if rows:  # the clauses of the nodes that broke off leave the cluster
+            broken = [n for old in group.old for n in components.detached.get(old, ())]
+            lost.setdefault(rows[0][0], []).extend(_leave(conn, rows[0][0], _clauses_of(conn, broken)))
+        if len(rows) == 1:
+            cid = _update_members(conn, number, rows[0], fresh.get(number, []), _clauses_of(conn, group.loose),
+                                  lost.get(rows[0][0], []), stamp)
             written += [cid] if cid else []
         elif rows:
             cid = _grow(conn, number, group, rows, fresh.get(number, []), stamp)
@@ -172,17 +176,42 @@ def _representative(conn: sqlite3.Connection, cluster: int) -> str:
     return texts[medoid(texts, [n for _, n in top])]
 
 
+def _leave(conn: sqlite3.Connection, cluster: int, clauses: list[int]) -> list[Lost]:
+    """Take clauses out of a cluster; returns those that were in it."""
+    out: list[Lost] = []
+    for clause_id in clauses:
+        if conn.execute("DELETE FROM cluster_members WHERE cluster_id = ? AND clause_id = ?",
+                        (cluster, clause_id)).rowcount:
+            out.append(conn.execute("SELECT document_id, text, norm_hash FROM clauses WHERE id = ?",
+                                    (clause_id,)).fetchone())
+    return out
+
+
+def _clauses_of(conn: sqlite3.Connection, nodes: list[int]) -> list[int]:
+    out: list[int] = []
+    for start in range(0, len(nodes), _CHUNK):
+        chunk = nodes[start:start + _CHUNK]
+        out += [row[0] for row in conn.execute(
+            f"SELECT clause_id FROM reuse_node_clauses WHERE node IN ({','.join('?' * len(chunk))})",  # noqa: S608
+            chunk)]
+    return out
+
+
 def _update_members(conn: sqlite3.Connection, number: int, row: tuple[int, int, str], fresh: list[int],
-                    lost: list[Lost], stamp: str) -> int | None:
-    """Bring a cluster that was neither split nor merged up to date from the clauses it gained and
-    lost alone. New clauses come in documents of their own (new document rows), so each of those
-    is new to it; returns its id (None: it no longer spans two documents)."""
+                    loose: list[int], lost: list[Lost], stamp: str) -> int | None:
+    """Bring a cluster that was not split, and merged with no other cluster, up to date from the
+    clauses it gained (``fresh``: new clauses; ``loose``: those of components that were no cluster)
+    and lost alone; returns its id (None: it no longer spans two documents)."""
     cid, _, old_representative = row
+    ids = sorted(set(fresh) | set(loose))
     added: list[tuple[int, int, str, str]] = []
-    for start in range(0, len(fresh), _CHUNK):
-        chunk = fresh[start:start + _CHUNK]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
         added += conn.execute(f"SELECT id, document_id, text, norm_hash FROM clauses WHERE id IN "  # noqa: S608
                               f"({','.join('?' * len(chunk))})", chunk).fetchall()
+    new_documents = sum(1 for doc in {doc for _, doc, _, _ in added} if not conn.execute(
+        "SELECT 1 FROM clauses c JOIN cluster_members m ON m.clause_id = c.id AND m.cluster_id = ? "
+        "WHERE c.document_id = ? LIMIT 1", (cid, doc)).fetchone())
     wordings = _count_wordings(conn, cid, Counter(text for _, _, text, _ in added),
                                Counter(text for _, text, _ in lost))
     gone_documents = sum(1 for doc in {doc for doc, _, _ in lost} if not conn.execute(
@@ -191,8 +220,7 @@ def _update_members(conn: sqlite3.Connection, number: int, row: tuple[int, int, 
     members, documents = conn.execute(
         "UPDATE reuse_clusters SET n_members = n_members + ?, n_documents = n_documents + ?, "
         "n_variants = n_variants + ?, computed_at = ?, component = ? WHERE id = ? RETURNING n_members, n_documents",
-        (len(added) - len(lost), len({doc for _, doc, _, _ in added}) - gone_documents, wordings, stamp, number,
-         cid)).fetchone()
+        (len(added) - len(lost), new_documents - gone_documents, wordings, stamp, number, cid)).fetchone()
     if documents < 2 or members == 0:
         conn.execute("DELETE FROM reuse_clusters WHERE id = ?", (cid,))
         return None
@@ -203,7 +231,9 @@ def _update_members(conn: sqlite3.Connection, number: int, row: tuple[int, int, 
         conn.execute("UPDATE reuse_clusters SET representative_text = ? WHERE id = ?", (representative, cid))
         conn.execute("UPDATE cluster_members SET score = (SELECT rok_reuse_score(c.text, ?) FROM clauses c "
                      "WHERE c.id = clause_id) WHERE cluster_id = ?", (representative, cid))
-    _count_variants(conn, cid, added, {norm for _, _, norm in lost})
+    loose_set = set(loose)
+    _count_variants(conn, cid, [a for a in added if a[0] not in loose_set],
+                    {norm for _, _, norm in lost} | {a[3] for a in added if a[0] in loose_set})
     return cid
 
 
