@@ -132,3 +132,47 @@ def test_listing_document_by_document_equals_the_sql_listing(seeds_db: Path, fil
         streamed = candidates.listed(store.conn, plan, where, split, ALL)
         in_sql = candidates._listed_in_sql(store.conn, plan, where, ALL)
     assert streamed and [c.id for c in streamed] == [c.id for c in in_sql]
+
+
+def test_vocabulary_is_kept_in_a_cache_file_for_the_next_process(seeds_db: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from rok_compare.search import vocab
+
+    monkeypatch.setenv("ROK_SEARCH_CACHE", str(tmp_path))
+    monkeypatch.setattr(vocab, "FILE_CACHE_CLAUSES", 1)
+    vocab._cache.clear()
+    with Store.open(seeds_db, readonly=True) as store:
+        read = store_words(store.conn, str(store.path))
+        files = list(tmp_path.glob("vocabulary-*.marshal"))
+        assert len(files) == 1
+        vocab._cache.clear()
+        cached = store_words(store.conn, str(store.path))
+        assert (cached.counts, cached.clauses, cached.tokens) == (read.counts, read.clauses, read.tokens)
+        files[0].write_bytes(b"not a vocabulary")  # a damaged cache file: the index is read again
+        vocab._cache.clear()
+        assert store_words(store.conn, str(store.path)).counts == read.counts
+    monkeypatch.setenv("ROK_SEARCH_CACHE", "")  # turned off: no file
+    assert vocab._cache_file(("x", 1, 2, 3)) is None
+    vocab._cache.clear()
+
+
+def test_a_sample_of_copies_reads_on_until_the_page_is_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rok_compare.store import write_agreement
+    from rok_compare.store.testing import make_agreement
+
+    db = tmp_path / "copies.db"
+    copied = ["Alla nyanlända ska erbjudas en hälsoundersökning inom fyra veckor.",
+              "Regionen ansvarar för hälsoundersökning av nyanlända."]
+    with Store.open(db) as store:
+        for i in range(20):
+            write_agreement(store, make_agreement(tmp_path / f"d{i}.txt", [*copied, f"Hälsoundersökning nummer {i} "
+                                                                           f"genomförs i kommun {i}."]))
+    everything = search(db, "hälsoundersökning", limit=ALL)
+    assert len(everything) == 22  # two copied clauses and twenty unique ones
+    monkeypatch.setattr(candidates, "EXACT_BUDGET", 0)
+    monkeypatch.setattr(candidates, "FIRST_PASS", 1)
+    monkeypatch.setattr(candidates, "SAMPLE", 6)  # the 15 newest matches hold 7 families: read on
+    monkeypatch.setattr(candidates, "ranked", lambda *args: pytest.fail("ranked every match instead of reading on"))
+    hits = search(db, "hälsoundersökning", limit=15)
+    assert len(hits) == 15 and len({h.text for h in hits}) == 15
+    assert {h.text for h in hits} <= {h.text for h in everything}

@@ -31,6 +31,8 @@ SAMPLE_FILTERED = 200
 """Matches that pass the filters read and ranked for a large filtered query."""
 SCAN_FILTERED = 8_000
 """Matches read at most to find :data:`SAMPLE_FILTERED` that pass the filters (else every match is ranked)."""
+EXTEND = 10_000
+"""Further matches read when the sample holds copies of too few clauses to fill the page."""
 LISTING_SCAN = 20_000
 """Clauses read at most, document by document, for a listing (else it is done in one SQL query)."""
 FAMILY = "COALESCE('k' || m.cluster_id, c.norm_hash)"
@@ -153,9 +155,11 @@ def sampled(conn: sqlite3.Connection, words: StoreWords, plan: Plan, where: Wher
     stored matches that pass the filters; None when they hold fewer than ``wanted`` families and
     more matches may exist (every match is ranked then)."""
     pool = max(SAMPLE if where[0] == "1" else SAMPLE_FILTERED, wanted * FIRST_PASS)
-    rows = _sample(conn, plan.retrieval or "", where, pool)
+    expression = plan.retrieval or ""
+    rows = _sample(conn, expression, where, pool)
     if len(rows) < pool and plan.retrieval != plan.include:  # the common forms are too few: read every form
-        rows = _sample(conn, plan.include or "", where, pool)
+        expression = plan.include or ""
+        rows = _sample(conn, expression, where, pool)
     scorer = Scorer(plan, words)
     texts = dict(rows)
     scored = sorted((-scorer.score(found), id_) for id_, found in first_matching(plan, rows))
@@ -172,8 +176,13 @@ def sampled(conn: sqlite3.Connection, words: StoreWords, plan: Plan, where: Wher
                 best[fam] = Candidate(id_, -score, fam, texts[id_], kind, themes, norm, cluster)
         if len(best) >= limit:
             break
-    if len(best) < wanted and _unread(conn, plan, where, len(rows), pool):
-        return None  # too few families among the matches read, and there are more: rank them all
+    scanned = pool if where[0] == "1" else max(SCAN_FILTERED, pool)
+    if len(best) < wanted and (len(rows) >= pool or where[0] != "1" and _more_than(conn, expression, scanned)):
+        # copies of a few clauses, or filters that pass few matches: read on, one clause per family
+        _extend(conn, plan, scorer, expression, where, min(texts, default=1 << 62), best, wanted)
+        if len(best) < wanted and _more_than(conn, expression, scanned + EXTEND):
+            return None  # still too few families, and more matches than were read: rank them all
+    best = dict(sorted(best.items(), key=lambda item: (-item[1].lexical, item[1].id)))
     found = list(best.values())[:limit]
     top = found[0].lexical if found else 0.0
     for candidate in found:
@@ -193,11 +202,26 @@ def _sample(conn: sqlite3.Connection, expression: str, where: Where, pool: int) 
     return execute(conn, sql, args, expression).fetchall()
 
 
-def _unread(conn: sqlite3.Connection, plan: Plan, where: Where, read: int, pool: int) -> bool:
-    """Whether the sample stopped before the last match (a full pool, or a filtered scan cut short)."""
-    if read >= pool:
-        return True
-    return where[0] != "1" and _more_than(conn, plan.include or "", max(SCAN_FILTERED, pool))
+def _extend(conn: sqlite3.Connection, plan: Plan, scorer: Scorer, expression: str, where: Where, below: int,
+            best: dict[str, Candidate], wanted: int) -> None:
+    """Add the newest clause of each family not yet found among the next :data:`EXTEND` matches
+    (older than ``below``), until there are ``wanted`` families."""
+    inner = ("SELECT rowid AS id FROM clauses_fts WHERE clauses_fts MATCH ? AND rowid < ? ORDER BY rowid DESC "
+             "LIMIT ?")
+    documents = "JOIN documents d ON d.id = c.document_id" if where[0] != "1" else ""
+    rows = execute(conn, f"SELECT c.id, c.text, c.kind, c.themes, c.norm_hash, m.cluster_id, {FAMILY} "
+                         f"FROM ({inner}) hits JOIN clauses c ON c.id = hits.id {documents} "
+                         f"LEFT JOIN cluster_members m ON m.clause_id = c.id WHERE {where[0]}",
+                   [expression, below, EXTEND, *where[1]], expression)
+    assert plan.root is not None
+    for id_, text, kind, themes, norm, cluster, fam in rows:
+        if fam in best:
+            continue
+        found = tokens(text)
+        if matches(plan.root, found, set(found), plan):
+            best[fam] = Candidate(id_, scorer.score(found), fam, text, kind, themes, norm, cluster)
+            if len(best) >= wanted:
+                return
 
 
 def listed(conn: sqlite3.Connection, plan: Plan, where: Where, split: tuple[Where, Where],

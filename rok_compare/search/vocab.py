@@ -2,24 +2,35 @@
 and fast look-ups in it (words containing a string, words beginning with one).
 
 The vocabulary is read from the word index once per state of the store's clauses and kept for
-the process (a server answers many queries from it). Look-ups run in C over one joined string
-(``str.find``) and a sorted list (``bisect``), so finding the few thousand words that contain
-``kommun`` among a million costs about a millisecond instead of a Python loop over every word.
-Which of those words a query word finds (:mod:`rok_compare.search.swedish`) is remembered per
-query word.
+the process (a server answers many queries from it). Reading it walks the whole index (about a
+second at a million clauses), so for a large store it is also kept in a file in the user's cache
+(``$ROK_SEARCH_CACHE``, else ``$XDG_CACHE_HOME/rok-compare/search``, else
+``~/.cache/rok-compare/search``; ``ROK_SEARCH_CACHE=`` (empty) turns that off), named by the
+store's path, file and clause state, so that each ``rok search`` does not read it again.
+
+Look-ups run in C over one joined string (``str.find``) and a sorted list (``bisect``), so
+finding the few thousand words that contain ``kommun`` among a million costs about a
+millisecond, not a Python loop over every word. Which of those words a query word finds
+(:mod:`rok_compare.search.swedish`) is remembered per query word.
 """
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 import sqlite3
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from pathlib import Path
 from threading import Lock
 
 from rok_compare.search.swedish import Match, Vocabulary
 
 _CACHE_SIZE = 4
+FILE_CACHE_CLAUSES = 100_000
+"""Stores of at least this many clauses keep their vocabulary in a cache file too."""
+_FILE_FORMAT = 1
 MAX_EXPANSIONS = 4096
 """Query words whose matches are remembered per vocabulary (a long-running server: bounded)."""
 
@@ -90,16 +101,56 @@ def store_words(conn: sqlite3.Connection, path: str) -> StoreWords:
     with _cache_lock:
         if key in _cache:
             return _cache[key]
-    rows = conn.execute("SELECT term, doc, cnt FROM clauses_vocab").fetchall()
-    counts = {term: doc for term, doc, _ in rows}
-    tokens = sum(cnt for _, _, cnt in rows)
-    clauses = conn.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
+    counts, clauses, tokens = _read(conn, key)
     words = StoreWords(counts, Vocabulary.of(counts.items()), clauses, tokens, WordIndex.of(list(counts)))
     with _cache_lock:
         while len(_cache) >= _CACHE_SIZE:
             _cache.pop(next(iter(_cache)))
         _cache[key] = words
     return words
+
+
+def _read(conn: sqlite3.Connection, key: tuple[str, int, int, int]) -> tuple[dict[str, int], int, int]:
+    """(word -> clauses, clauses, words in all), from the cache file when it has them."""
+    cached = _cache_file(key)
+    if cached is not None:
+        try:
+            version, terms, docs, clauses, tokens = marshal.loads(cached.read_bytes())
+            if version == _FILE_FORMAT:
+                return dict(zip(terms, docs, strict=True)), clauses, tokens
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # absent or unreadable: read the index
+    rows = conn.execute("SELECT term, doc, cnt FROM clauses_vocab").fetchall()
+    counts = {term: doc for term, doc, _ in rows}
+    tokens = sum(cnt for _, _, cnt in rows)
+    clauses = conn.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
+    if cached is not None and clauses >= FILE_CACHE_CLAUSES:
+        _write(cached, marshal.dumps((_FILE_FORMAT, list(counts), list(counts.values()), clauses, tokens)))
+    return counts, clauses, tokens
+
+
+def _cache_file(key: tuple[str, int, int, int]) -> Path | None:
+    setting = os.environ.get("ROK_SEARCH_CACHE")
+    if setting == "":
+        return None
+    if setting:
+        folder = Path(setting)
+    else:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rok-compare" / "search"
+    path, *state = key
+    name = hashlib.sha256(repr((os.path.realpath(path), *state)).encode()).hexdigest()[:24]
+    return folder / f"vocabulary-{name}.marshal"
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write the cache file whole or not at all; a cache that cannot be written is only slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError:
+        pass
 
 
 def _inode(path: str) -> int:
