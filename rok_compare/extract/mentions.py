@@ -124,8 +124,9 @@ class MentionFinder:
     def __init__(self, registry: PartyRegistry) -> None:
         self._registry = registry
         self._index: dict[str, list[_Alias]] = {}
+        bare_forms = {form for form, _ in registry.forms() if registry.is_bare_place(form)}
         for form, entry in registry.forms():
-            self._add(form, entry, registry.is_bare_place(form))
+            self._add(form, entry, form in bare_forms)
         for aliases in self._index.values():
             aliases.sort(key=lambda a: len(a.words), reverse=True)
         # the same aliases, also by their second word (None: one-word aliases), longest first:
@@ -136,7 +137,7 @@ class MentionFinder:
             for alias in aliases:
                 groups.setdefault(alias.words[1] if len(alias.words) > 1 else None, []).append(alias)
             self._by_second[first] = groups
-        places = {form for form, entry in registry.forms() if registry.is_bare_place(form)}
+        places = set(bare_forms)
         for county in registry.counties():
             places.update(f for f in (county.name, county.short_name, *county.aliases) if f[:1].isupper())
         places = {p for p in places if not re.fullmatch(r"[A-Z]{1,2} län", p)}
@@ -151,7 +152,7 @@ class MentionFinder:
         words = _TOKEN.findall(form)
         if not words:
             return
-        exact = tuple((i, w) for i, w in enumerate(words) if sum(c.isupper() for c in w) >= 2)
+        exact = tuple((i, w) for i, w in enumerate(words) if sum(map(str.isupper, w)) >= 2)
         folded = tuple(w.casefold() for w in words)
         variants = [folded]
         last = folded[-1]
