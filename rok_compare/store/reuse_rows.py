@@ -231,9 +231,7 @@ def _update_members(conn: sqlite3.Connection, number: int, row: tuple[int, int, 
         conn.execute("UPDATE reuse_clusters SET representative_text = ? WHERE id = ?", (representative, cid))
         conn.execute("UPDATE cluster_members SET score = (SELECT rok_reuse_score(c.text, ?) FROM clauses c "
                      "WHERE c.id = clause_id) WHERE cluster_id = ?", (representative, cid))
-    loose_set = set(loose)
-    _count_variants(conn, cid, [a for a in added if a[0] not in loose_set],
-                    {norm for _, _, norm in lost} | {a[3] for a in added if a[0] in loose_set})
+    _count_variants(conn, cid, [(doc, text, norm) for _, doc, text, norm in added], lost)
     return cid
 
 
@@ -252,28 +250,44 @@ def _count_wordings(conn: sqlite3.Connection, cluster: int, gained: Counter[str]
     return change
 
 
-def _count_variants(conn: sqlite3.Connection, cluster: int, added: list[tuple[int, int, str, str]],
-                    lost: set[str]) -> None:
-    """Update a cluster's wordings by normalised text: a gained one from the new members, one that
-    lost members counted again (over its copies, by the norm_hash index)."""
-    by_hash: dict[str, list[tuple[int, str]]] = {}
-    for _, doc, text, norm in added:
-        by_hash.setdefault(norm, []).append((doc, text))
-    for norm, items in by_hash.items():
-        if norm in lost:
-            continue
-        docs, first = len({doc for doc, _ in items}), min(text for _, text in items)
-        if not conn.execute("UPDATE cluster_variants SET n_members = n_members + ?, n_documents = n_documents + ?, "
-                            "text = min(text, ?) WHERE cluster_id = ? AND norm_hash = ?",
-                            (len(items), docs, first, cluster, norm)).rowcount:
+def _count_variants(conn: sqlite3.Connection, cluster: int, added: list[Lost], lost: list[Lost]) -> None:
+    """Update a cluster's wordings by normalised text (``cluster_variants``) from the members it
+    gained and lost, after the fact: a document counts for a wording while a member of it has that
+    wording (looked up by the clauses' document index)."""
+    change: dict[str, list[list]] = {}
+    for sign, items in ((1, added), (-1, lost)):
+        for doc, text, norm in items:
+            entry = change.setdefault(norm, [0, [], []])
+            entry[0] += sign
+            entry[1 if sign > 0 else 2].append((doc, text))
+    for norm, (members, gained, gone) in change.items():
+        documents = 0
+        for doc in {d for d, _ in gained} | {d for d, _ in gone}:
+            held = conn.execute("SELECT COUNT(*) FROM clauses c INDEXED BY clauses_document "
+                                "JOIN cluster_members m ON m.clause_id = c.id "
+                                "AND m.cluster_id = ? WHERE c.document_id = ? AND c.norm_hash = ?",
+                                (cluster, doc, norm)).fetchone()[0]
+            before = held - sum(1 for d, _ in gained if d == doc) + sum(1 for d, _ in gone if d == doc)
+            documents += (held > 0) - (before > 0)
+        first = min((text for _, text in gained), default=None)
+        row = conn.execute("SELECT text, n_members FROM cluster_variants WHERE cluster_id = ? AND norm_hash = ?",
+                           (cluster, norm)).fetchone()
+        if row is None:
             conn.execute("INSERT INTO cluster_variants(cluster_id, norm_hash, text, n_documents, n_members) "
-                         "VALUES (?, ?, ?, ?, ?)", (cluster, norm, first, docs, len(items)))
-    for norm in lost:
-        conn.execute("DELETE FROM cluster_variants WHERE cluster_id = ? AND norm_hash = ?", (cluster, norm))
-        conn.execute("INSERT INTO cluster_variants(cluster_id, norm_hash, text, n_documents, n_members) "
-                     "SELECT m.cluster_id, c.norm_hash, MIN(c.text), COUNT(DISTINCT c.document_id), COUNT(*) "
-                     "FROM clauses c JOIN cluster_members m ON m.clause_id = c.id AND m.cluster_id = ? "
-                     "WHERE c.norm_hash = ? GROUP BY m.cluster_id, c.norm_hash", (cluster, norm))
+                         "VALUES (?, ?, ?, ?, ?)", (cluster, norm, first, documents, members))
+            continue
+        if row[1] + members <= 0:
+            conn.execute("DELETE FROM cluster_variants WHERE cluster_id = ? AND norm_hash = ?", (cluster, norm))
+            continue
+        text = row[0]
+        if any(t == text for _, t in gone) and not conn.execute(
+                "SELECT 1 FROM reuse_wordings WHERE cluster_id = ? AND text = ?", (cluster, text)).fetchone():
+            text = conn.execute("SELECT MIN(c.text) FROM clauses c JOIN cluster_members m ON m.clause_id = c.id "
+                                "AND m.cluster_id = ? WHERE c.norm_hash = ?", (cluster, norm)).fetchone()[0]
+        elif first is not None:
+            text = min(text, first)
+        conn.execute("UPDATE cluster_variants SET n_members = n_members + ?, n_documents = n_documents + ?, text = ? "
+                     "WHERE cluster_id = ? AND norm_hash = ?", (members, documents, text, cluster, norm))
 
 
 def _drop_stale(conn: sqlite3.Connection, change: ComponentChange, kept: set[int]) -> None:
