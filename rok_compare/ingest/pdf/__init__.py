@@ -171,11 +171,12 @@ def _page_tables(index: int, page: pdfium.PdfPage, textpage: object, top: float,
                  fragments: list[Fragment], warnings: list[str], rules: list[Box]) -> list[FoundTable]:
     if not fragments:
         return []
-    regions = ruled_regions(page.raw, rules)
+    paths: list = []
+    regions = ruled_regions(page.raw, rules, paths)
     if not regions:
         return []
     try:
-        return find_tables(page.raw, textpage, top, regions, fragments)
+        return find_tables(page.raw, textpage, top, regions, fragments, paths)
     except Exception as error:  # a table we cannot read stays in the text as plain lines
         warnings.append(f"page {index + 1}: table not read ({type(error).__name__}); kept as text")
         return []

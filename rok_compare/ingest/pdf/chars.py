@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import itertools
 import struct
 
 import pypdfium2.raw as pdfium_c
@@ -33,8 +34,12 @@ WEIGHT = direct(pdfium_c.FPDFText_GetFontWeight, ctypes.c_int, ctypes.c_void_p, 
 ANGLE = direct(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float, ctypes.c_void_p, ctypes.c_int)
 GET_TEXT_OBJECT = direct(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 RENDER_MODE = direct(pdfium_c.FPDFTextObj_GetTextRenderMode, ctypes.c_int, ctypes.c_void_p)
+UNICODE = direct(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
+FONT_INFO = direct(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p,
+                   ctypes.c_ulong, ctypes.c_void_p)
 INVISIBLE = 3
 RECT = struct.Struct("4f")  # FSRECTF: left, top, right, bottom
+TWO_RECTS = struct.Struct("8f")
 
 
 class Chars:
@@ -42,8 +47,12 @@ class Chars:
 
     def __init__(self, textpage: object) -> None:
         self.raw = textpage
-        self.buffer = ctypes.create_string_buffer(RECT.size)
-        self.address = ctypes.addressof(self.buffer)
+        self.handle = None
+        self.name: ctypes.Array | None = None
+        self.pair = ctypes.create_string_buffer(TWO_RECTS.size)
+        """Two boxes side by side: a run's first and last characters' (``buffer`` is the first)."""
+        self.buffer = self.pair
+        self.address = ctypes.addressof(self.pair)
         if LOOSE_BOX is not None and WEIGHT is not None:
             self.handle = ctypes.cast(textpage, ctypes.c_void_p).value
             self.loose = functools.partial(LOOSE_BOX, self.handle)
@@ -53,8 +62,16 @@ class Chars:
         else:  # pragma: no cover
             self.box, self.bold = self._box_checked, self._bold_checked
             self.pointer = ctypes.cast(self.buffer, ctypes.POINTER(pdfium_c.FSRECTF))
-            self.loose = lambda index, _: pdfium_c.FPDFText_GetLooseCharBox(self.raw, index, self.pointer)
+            self.loose = lambda index, address: pdfium_c.FPDFText_GetLooseCharBox(
+                self.raw, index, ctypes.cast(address, ctypes.POINTER(pdfium_c.FSRECTF)))
             self.weigh = lambda index: pdfium_c.FPDFText_GetFontWeight(self.raw, index)
+
+    def ends(self, first: int, last: int) -> tuple[float, ...]:
+        """The boxes of characters ``first`` and ``last`` in one go: left, top, right, bottom
+        of the first, then of the last (a word's two ends)."""
+        self.loose(first, self.address)
+        self.loose(last, self.address + RECT.size)
+        return TWO_RECTS.unpack_from(self.pair)
 
     def box(self, index: int) -> tuple[float, float, float, float]:
         """left, bottom, right, top of character ``index``."""
@@ -69,10 +86,14 @@ class Chars:
 
     def _bold_by_name(self, index: int) -> bool:
         """A font without a weight (the standard 14 fonts, not embedded): ask its name."""
-        name = ctypes.create_string_buffer(128)
-        flags = ctypes.c_int()
-        pdfium_c.FPDFText_GetFontInfo(self.raw, index, name, len(name), ctypes.byref(flags))
-        return any(mark in name.value for mark in (b"Bold", b"Black", b"Heavy", b"Semibold"))
+        if self.name is None:  # one buffer for the page's questions
+            self.name, self.flags = ctypes.create_string_buffer(128), ctypes.c_int()
+        if FONT_INFO is not None and self.handle is not None:
+            FONT_INFO(self.handle, index, ctypes.addressof(self.name), 128, ctypes.addressof(self.flags))
+        else:  # pragma: no cover
+            pdfium_c.FPDFText_GetFontInfo(self.raw, index, self.name, 128, ctypes.byref(self.flags))
+        name = self.name.value
+        return b"Bold" in name or b"Black" in name or b"Heavy" in name or b"Semibold" in name
 
     def _box_checked(self, index: int) -> tuple[float, float, float, float]:
         pdfium_c.FPDFText_GetLooseCharBox(self.raw, index, self.pointer)
@@ -92,5 +113,9 @@ def page_text(textpage: object, count: int) -> str:
     text = ctypes.string_at(buffer, max(0, written - 1) * 2).decode("utf-16-le", "replace")
     if len(text) == count:
         return text
-    codes = (pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(count))
-    return "".join(chr(code) if 0 < code < 0x110000 else " " for code in codes)
+    if UNICODE is not None:  # one character at a time, straight (a page of thousands)
+        handle = ctypes.cast(textpage, ctypes.c_void_p).value
+        codes = map(UNICODE, itertools.repeat(handle, count), range(count))
+    else:  # pragma: no cover
+        codes = (pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(count))
+    return "".join([chr(code) if 0 < code < 0x110000 else " " for code in codes])

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
+from operator import attrgetter
 
 import pypdfium2.raw as pdfium_c
 
 from rok_compare.ingest.pdf.chars import ANGLE as _ANGLE
 from rok_compare.ingest.pdf.chars import RECT as _RECT
+from rok_compare.ingest.pdf.chars import TWO_RECTS as _TWO_RECTS
 from rok_compare.ingest.pdf.chars import Chars as _Chars
 from rok_compare.ingest.pdf.chars import page_text
 from rok_compare.ingest.pdf.marks import blank_note_marks, separate_marks
@@ -29,6 +30,7 @@ _RUNS = re.compile(r"[^\s\ufffe\x02](?:[^\r\n\ufffe\x02]*[^\s\ufffe\x02])?[\ufff
 """A run of characters between PDFium's line breaks, without outer spaces. PDFium marks a hyphen
 it found at a line end as U+FFFE (or 0x02) and joins the next line on: the mark ends a run."""
 _WORDS = re.compile(r"\S+")
+_X1 = attrgetter("x1")
 _TALL = frozenset("()[]{}|/")
 """Glyphs whose boxes reach above and below a line's letters: a line starting and ending with
 them would look set in a larger size."""
@@ -117,7 +119,7 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
         marks.update(found)
     box, bold = chars.box, chars.bold
     # the hot loop: two boxes and a weight a run, called straight (no method call between)
-    loose, weigh, buffer, address, unpack = chars.loose, chars.weigh, chars.buffer, chars.address, _RECT.unpack_from
+    loose, weigh, address = chars.loose, chars.weigh, chars.address
     fragments: list[Fragment] = []
     wide: list[tuple[int, int, int]] = []  # (fragment index, start, end) of runs to check for gutters
     runs = list(_RUNS.finditer(text))
@@ -125,12 +127,13 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
     turned: list[re.Match] = []  # runs of rotated text: only those that do not run left to right
     spread: list[float] = []  # per entry of ``wide``: width per character, in line heights
     append_fragment, append_wide, append_spread = fragments.append, wide.append, spread.append
+    pair, second = chars.pair, chars.address + _RECT.size  # the run's first and last boxes, side by side
+    unpack_pair = _TWO_RECTS.unpack_from
     for match in runs:
         start, end = match.span()
         loose(start, address)
-        first_x0, first_top, _, first_bottom = unpack(buffer)
-        loose(end - 1, address)
-        last_x0, last_top, last_x1, last_bottom = unpack(buffer)
+        loose(end - 1, second)
+        first_x0, first_top, _, first_bottom, last_x0, last_top, last_x1, last_bottom = unpack_pair(pair)
         # a capital with a ring or dots (Å, Ä, Ö) sticks out above the font's ascent: the
         # lower of the two boxes is the line's height; the bottoms (descent) agree on one line
         height = first_top - first_bottom
@@ -151,8 +154,8 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
             piece = match.group()
             if piece[-1] in "\ufffe\x02" or not piece.isprintable():
                 piece = _clean(piece)
+            append_wide((len(fragments), start, end))
             append_fragment(Fragment(piece, first_x0, last_x1, bottom, bottom + height, heavy, start, end))
-            append_wide((len(fragments) - 1, start, end))
             append_spread((last_x1 - first_x0) / (length * height) if height > 1.0 and length > 3 else 0.0)
         else:  # PDFium ran two lines together
             fragments.extend(_split_words(text, start, end, chars))
@@ -206,21 +209,22 @@ def _split_words(text: str, start: int, end: int, chars: _Chars,
     """Break a run into fragments at line changes and backward jumps (slow path), and at gaps:
     wider than ``WORD_GAP`` line heights, or, when ``gutter`` is given, only at gaps across it."""
     groups: list[list] = []  # [first char, end char, x0, x1, bottom, height]
+    ends = chars.ends
     for word in _WORDS.finditer(text, start, end):
-        first, last = chars.box(word.start()), chars.box(word.end() - 1)
-        bottom, height = min(first[1], last[1]), min(first[3] - first[1], last[3] - last[1])
+        x0, top, x1, low, _, last_top, last_x1, last_low = ends(word.start(), word.end() - 1)
+        bottom, height = min(low, last_low), min(top - low, last_top - last_low)
         if groups:
             group = groups[-1]
-            gap = first[0] - group[3]
+            gap = x0 - group[3]
             line_height = max(group[5], 1.0)
             if gutter is not None:
-                wide_gap = group[3] <= gutter[1] and first[0] >= gutter[0] and gap > 0
+                wide_gap = group[3] <= gutter[1] and x0 >= gutter[0] and gap > 0
             else:
                 wide_gap = gap > WORD_GAP * line_height
             if abs(bottom - group[4]) < 0.5 * line_height and gap >= -1.0 and not wide_gap:
-                group[1], group[3], group[5] = word.end(), max(group[3], last[2]), min(group[5], height)
+                group[1], group[3], group[5] = word.end(), max(group[3], last_x1), min(group[5], height)
                 continue
-        groups.append([word.start(), word.end(), first[0], max(first[2], last[2]), bottom, height])
+        groups.append([word.start(), word.end(), x0, max(x1, last_x1), bottom, height])
     return [Fragment(_clean(text[s:e]), x0, x1, bottom, bottom + height, chars.bold(s) and chars.bold(e - 1),
                      s, e) for s, e, x0, x1, bottom, height in groups]
 
@@ -231,21 +235,25 @@ def _split_sparse(fragments: list[Fragment], runs: list[tuple[int, int, int]], s
     last word group, after a wide gap, is a short label at the page's right margin: the label
     split off (in place; ``runs`` is updated to the fragments' new places, the split ones left
     out). Only at the margin: a form's "Namn:   IT-konsulttjänster" stays one run."""
-    measured = sorted(ratio for ratio in spread if ratio)
+    measured = sorted(filter(None, spread))
     if len(measured) < 5:
         return
     limit = SPARSE * measured[len(measured) // 2]
-    right = max(fragment.x1 for fragment in fragments)
-    edge = _usual_right_edge(fragments)
+    right = max(map(_X1, fragments))
     sparse = []
-    for run, ratio in zip(runs, spread, strict=True):
-        fragment = fragments[run[0]]
-        height = max(fragment.height, 1.0)
-        if " " not in fragment.text:
-            continue
-        if ratio > limit and (right - fragment.x1 < 2 * height or _label_goes_on(fragment, fragments, right)) \
-                or fragment.x1 > edge + 2 * height and right - fragment.x1 < 2 * height:
-            sparse.append(run)  # ending near the margin (the label's end), or past the body's edge
+    if measured[-1] > limit:  # runs spread out: a label at the margin, or one whose second line stands there
+        for run, ratio in zip(runs, spread, strict=True):
+            fragment = fragments[run[0]]
+            if ratio > limit and " " in fragment.text and (
+                    right - fragment.x1 < 2 * max(fragment.height, 1.0) or _label_goes_on(fragment, fragments, right)):
+                sparse.append(run)
+    edge = _usual_right_edge(fragments)
+    heights = sorted(f.height for f in fragments[:: max(1, len(fragments) // 15)])
+    height = 2 * max(1.0, heights[len(heights) // 2])  # two line heights
+    if right - edge > height:  # the body ends short of the margin: runs reaching past its edge to the margin
+        chosen = {run[0] for run in sparse}
+        sparse += [run for run in runs if run[0] not in chosen and fragments[run[0]].x0 < edge - height
+                   and right - fragments[run[0]].x1 < height and " " in fragments[run[0]].text]
     if not sparse:
         return
     replaced = {}
@@ -272,9 +280,10 @@ def _split_sparse(fragments: list[Fragment], runs: list[tuple[int, int, int]], s
 
 
 def _usual_right_edge(fragments: list[Fragment]) -> float:
-    """Where most lines of the page end (justified or full lines of the body)."""
-    ends = Counter(round(f.x1) for f in fragments if len(f.text) > 20)
-    return ends.most_common(1)[0][0] if ends else max(f.x1 for f in fragments)
+    """Where the lines of the page's body end: a high percentile of the long lines' ends (a
+    sample), so that a line or two reaching further out do not count."""
+    ends = sorted(f.x1 for f in fragments[:: max(1, len(fragments) // 40)] if len(f.text) > 20)
+    return ends[int(0.9 * (len(ends) - 1))] if ends else max(map(_X1, fragments))
 
 
 def _label_goes_on(label: Fragment, fragments: list[Fragment], right: float) -> bool:
@@ -373,11 +382,10 @@ def words_in(textpage: object, fragments: list[Fragment], box: tuple[float, floa
     for fragment in inside:
         for match in _WORD_PIECES.finditer(text, fragment.start, fragment.end):
             start, end = match.span()
-            first, last = chars.box(start), chars.box(end - 1)
-            bottom, height = min(first[1], last[1]), min(first[3] - first[1], last[3] - last[1])
+            x0, top, x1, low, _, last_top, last_x1, last_low = chars.ends(start, end - 1)
+            bottom, height = min(low, last_low), min(top - low, last_top - last_low)
             word = _clean(match.group())
             if _HAS_LIGATURE.search(word):
                 word = word.translate(_LIGATURES)
-            words.append(Fragment(word, first[0], max(first[2], last[2]), bottom, bottom + height,
-                                  False, start, end))
+            words.append(Fragment(word, x0, max(x1, last_x1), bottom, bottom + height, False, start, end))
     return words

@@ -9,7 +9,7 @@ page of full-width text.
 
 from __future__ import annotations
 
-from collections import Counter
+import heapq
 from typing import TYPE_CHECKING
 
 from rok_compare.ingest.pdf.fragments import Fragment
@@ -40,11 +40,17 @@ def margin_labels(fragments: list[Fragment]) -> tuple[list[Fragment], list[Fragm
     they would land inside the title; they are read first, as a block of their own."""
     if len(fragments) < 2 * MIN_FRAGMENTS:
         return [], fragments
-    left = Counter(round(f.x0) for f in fragments).most_common(1)[0][0]
-    starting = sorted(f.x1 for f in fragments if abs(f.x0 - left) <= 3 * max(f.height, 1.0))
+    floor = heapq.nlargest(TOP_LINES + MARGIN_LABELS, (f.top for f in fragments))[-1]
+    if not any(len(f.text) <= LABEL_CHARS and f.top >= floor - 3 * f.height for f in fragments):
+        return [], fragments  # a quick look first: no short text near the top
+    starts = [round(f.x0) for f in fragments[:: max(1, len(fragments) // 30)]]  # a sample tells the body's edge
+    left = max(set(starts), key=starts.count)
+    heights = sorted(f.height for f in fragments[:: max(1, len(fragments) // 15)])
+    reach = 3 * max(1.0, heights[len(heights) // 2])  # three line heights of the body
+    starting = [f.x1 for f in fragments if left - reach <= f.x0 <= left + reach]
     if len(starting) < MIN_FRAGMENTS:
         return [], fragments
-    right = starting[-2]
+    right = heapq.nlargest(2, starting)[-1]
     outside = [f for f in fragments if len(f.text) <= LABEL_CHARS
                and (f.x1 <= left - 0.5 * f.height or f.x0 >= right - 1.0)]
     if not outside or len(outside) > MARGIN_LABELS:

@@ -56,21 +56,32 @@ class _Paths:
                 yield obj, tuple(corners)
 
 
-def path_shapes(page: object) -> list[tuple[Box, int]]:
+Path = tuple[int, Box]
+"""A path object's handle and bounds (valid while its page is open)."""
+
+
+def path_shapes(page: object, every: list[Path] | None = None) -> list[tuple[Box, int]]:
     """Bounds and segment counts of the page's top-level path objects that could be rulings
-    (at most ``MAX_PATHS``)."""
+    (at most ``MAX_PATHS``). Every path object goes into ``every`` when it is given (for
+    ``ruling_edges``, which then need not look through the page's objects again); it is
+    emptied when the page holds more paths than are looked at."""
     shapes: list[tuple[Box, int]] = []
     for obj, box in _Paths(page):
+        if every is not None:
+            every.append((obj, box))
         if max(box[2] - box[0], box[3] - box[1]) >= LONG:  # not a bullet or a glyph-like mark
             shapes.append((box, _COUNT_SEGMENTS(obj)))
             if len(shapes) >= MAX_PATHS:
+                if every is not None:
+                    every.clear()  # not all of them: ``ruling_edges`` reads the page itself
                 break
     return shapes
 
 
-def ruling_edges(page: object, page_top: float, regions: list[Box]) -> list[dict]:
+def ruling_edges(page: object, page_top: float, regions: list[Box], paths: list[Path] | None = None) -> list[dict]:
     """Axis-parallel straight segments of the paths standing in ``regions``, as pdfplumber edge
-    dicts (top-down coordinates), each edge once (neighbouring cells' frames share theirs)."""
+    dicts (top-down coordinates), each edge once (neighbouring cells' frames share theirs).
+    ``paths`` are the page's path objects when ``path_shapes`` collected them all."""
     edges: dict[tuple, dict] = {}
     matrix = pdfium_c.FS_MATRIX()
     matrix_address = ctypes.addressof(matrix)
@@ -78,7 +89,7 @@ def ruling_edges(page: object, page_top: float, regions: list[Box]) -> list[dict
     x_pointer = ctypes.cast(ctypes.byref(point, 0), _FLOAT_P)
     y_pointer = ctypes.cast(ctypes.byref(point, 4), _FLOAT_P)
     get_segment, get_point, segment_type, segment_close = _GET_SEGMENT, _GET_POINT, _SEGMENT_TYPE, _SEGMENT_CLOSE
-    for obj, box in _Paths(page):
+    for obj, box in paths or _Paths(page):
         if not any(box[0] <= r[2] + MARGIN and box[2] >= r[0] - MARGIN and box[1] <= r[3] + MARGIN
                    and box[3] >= r[1] - MARGIN for r in regions):
             continue

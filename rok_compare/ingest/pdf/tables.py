@@ -19,7 +19,7 @@ import pypdfium2.raw as pdfium_c
 from rok_compare.ingest.pdf.cells import HARD, SOFT, cell_text, text_breaks
 from rok_compare.ingest.pdf.fragments import Fragment, words_in
 from rok_compare.ingest.pdf.hyphenation import ends_with_break_hyphen
-from rok_compare.ingest.pdf.paths import LONG, MARGIN, THIN, Box, path_shapes, ruling_edges
+from rok_compare.ingest.pdf.paths import LONG, MARGIN, THIN, Box, Path, path_shapes, ruling_edges
 
 __all__ = ["Box", "FoundTable", "find_tables", "ruled_regions", "split_stacked"]
 
@@ -48,10 +48,11 @@ class FoundTable:
         return self.box[3]
 
 
-def ruled_regions(page: object, rules: list[Box] | None = None) -> list[Box]:
+def ruled_regions(page: object, rules: list[Box] | None = None, paths: list[Path] | None = None) -> list[Box]:
     """Regions of a page whose vector paths look like a table grid (cheap: bounds only); the
-    lone horizontal rules (a footnote separator) go into ``rules`` when it is given."""
-    shapes = path_shapes(page)
+    lone horizontal rules (a footnote separator) go into ``rules`` when it is given, the page's
+    path objects into ``paths`` (for ``find_tables``)."""
+    shapes = path_shapes(page, paths)
     if rules is not None:
         rules += [box for box, _ in shapes if box[3] - box[1] <= THIN]
     if len(shapes) < 2:
@@ -65,35 +66,43 @@ def ruled_regions(page: object, rules: list[Box] | None = None) -> list[Box]:
 
 
 def _touching_groups(shapes: list[tuple[Box, int]]) -> list[list[tuple[Box, int]]]:
-    """Shapes grouped by touching or overlapping bounds (union-find). Sorted by left edge, each
-    shape is compared with the shapes starting before its right edge, all at once (numpy): a
-    long rule reaches across hundreds of a table's cell frames."""
-    parent = list(range(len(shapes)))
+    """Shapes grouped by touching or overlapping bounds: the connected parts of the graph of
+    touching pairs, all pairs compared at once (numpy; a page holds at most ``MAX_PATHS``),
+    since a long rule touches hundreds of a table's cell frames."""
+    if len(shapes) <= FEW_SHAPES:
+        return _touching_groups_few(shapes)
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    order = sorted(range(len(shapes)), key=lambda i: shapes[i][0][0])
-    boxes = numpy.array([shapes[i][0] for i in order]).reshape(-1, 4)
-    lefts, bottoms, tops = boxes[:, 0], boxes[:, 1], boxes[:, 3]
-    reaches = numpy.searchsorted(lefts, boxes[:, 2] + MARGIN, side="right")
-    for position, i in enumerate(order):
-        _, low, _, high = boxes[position]
-        start, end = position + 1, reaches[position]
-        if end <= start:
-            continue
-        touching = numpy.flatnonzero((bottoms[start:end] <= high + MARGIN) & (tops[start:end] >= low - MARGIN))
-        for offset in touching.tolist():
-            a, b = root(i), root(order[start + offset])
-            if a != b:
-                parent[a] = b
+    boxes = numpy.array([box for box, _ in shapes]).reshape(-1, 4)
+    x0, y0, x1, y1 = (boxes[:, i] for i in range(4))
+    touching = (x0[None, :] <= x1[:, None] + MARGIN) & (x0[:, None] <= x1[None, :] + MARGIN) \
+        & (y0[None, :] <= y1[:, None] + MARGIN) & (y0[:, None] <= y1[None, :] + MARGIN)
+    rows, columns = numpy.nonzero(touching)
+    graph = coo_matrix((numpy.ones(len(rows), dtype=numpy.int8), (rows, columns)), shape=(len(shapes),) * 2)
+    _, labels = connected_components(graph, directed=False)
     groups: dict[int, list[tuple[Box, int]]] = {}
-    for i, shape in enumerate(shapes):
-        groups.setdefault(root(i), []).append(shape)
+    for label, shape in zip(labels.tolist(), shapes, strict=True):
+        groups.setdefault(label, []).append(shape)
     return list(groups.values())
+
+
+FEW_SHAPES = 40
+"""Up to this many shapes, pairs are compared in plain Python (numpy's set-up costs more)."""
+
+
+def _touching_groups_few(shapes: list[tuple[Box, int]]) -> list[list[tuple[Box, int]]]:
+    groups: list[list[tuple[Box, int]]] = []
+    for shape in shapes:
+        a = shape[0]
+        joined = [group for group in groups if any(
+            b[0] <= a[2] + MARGIN and a[0] <= b[2] + MARGIN and b[1] <= a[3] + MARGIN and a[1] <= b[3] + MARGIN
+            for b, _ in group)]
+        merged = [shape]
+        for group in joined:
+            merged += group
+        groups = [group for group in groups if not any(group is other for other in joined)] + [merged]
+    return groups
 
 
 def _looks_like_grid(group: list[tuple[Box, int]]) -> bool:
@@ -106,12 +115,12 @@ def _looks_like_grid(group: list[tuple[Box, int]]) -> bool:
 
 
 def find_tables(page: object, textpage: object, page_top: float, regions: list[Box],
-                fragments: list[Fragment]) -> list[FoundTable]:
+                fragments: list[Fragment], paths: list[Path] | None = None) -> list[FoundTable]:
     """Tables of at least two cells in ``regions``, with their cells' text (see :mod:`.cells` for
     how a cell's line breaks are marked); ``fragments`` are the page's, for the words' boxes."""
     from pdfplumber.table import TableFinder
 
-    edges = ruling_edges(page, page_top, regions)
+    edges = ruling_edges(page, page_top, regions, paths)
     vertical = [e for e in edges if e["orientation"] == "v"]
     horizontal = [e for e in edges if e["orientation"] == "h"]
     if len(vertical) < 2 or len(horizontal) < 2:
