@@ -66,9 +66,9 @@ def test_candidates_are_the_pairs_the_dense_cosines_keep():
     va, vb = vectors.rows(0, len(a)), vectors.rows(len(a), len(a) + len(b))
     dense = np.maximum((va.chars @ vb.chars.T).toarray(), (va.words @ vb.words.T).toarray())
     expected = set(zip(*np.nonzero(dense >= CANDIDATE_FLOOR), strict=True))
-    for block in (1, 7, 1 << 21):  # one row at a time, a few rows, all rows at once
-        found = cosine_candidates(va, vb, CANDIDATE_FLOOR, block_pairs=block * len(b))
-        assert set(zip(found.rows.tolist(), found.cols.tolist(), strict=True)) == expected
+    for block, threads in ((1, 1), (7, 3), (1 << 21, 2)):  # one row at a time, a few rows, all rows at once
+        found = cosine_candidates(va, vb, CANDIDATE_FLOOR, block_pairs=block * len(b), threads=threads)
+        assert list(zip(found.rows.tolist(), found.cols.tolist(), strict=True)) == sorted(expected)
         assert np.allclose(found.char, (va.chars @ vb.chars.T).toarray()[found.rows, found.cols])
     assert expected, "the two seed documents share clauses"
 

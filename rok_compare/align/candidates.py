@@ -1,13 +1,15 @@
 """Candidate pairs of an alignment: every pair whose character or word cosine reaches the floor.
 
 The cosines of A x B are sparse matrix products of the TF-IDF rows, computed for a block of A's
-rows at a time so that no n x m matrix is ever held: the memory is that of one block (about
-``BLOCK_PAIRS`` cosines) plus the pairs kept. The kept pairs are exactly those the dense
+rows at a time so that no n x m matrix is ever held: the memory is that of a block per thread
+(about ``BLOCK_PAIRS`` cosines) plus the pairs kept. The kept pairs are exactly those the dense
 matrices gave, with their cosines, so nothing downstream changes.
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,19 +38,38 @@ class Candidates:
 
 
 def cosine_candidates(va: ClauseVectors, vb: ClauseVectors, floor: float,
-                      block_pairs: int = BLOCK_PAIRS) -> Candidates:
-    """Every pair whose character or word cosine is at least ``floor``."""
+                      block_pairs: int = BLOCK_PAIRS, threads: int | None = None) -> Candidates:
+    """Every pair whose character or word cosine is at least ``floor``. Blocks run on
+    ``threads`` threads (default: the cores this process may use, at most 4): scipy's sparse
+    products release the GIL, so they run side by side."""
     n, m = va.chars.shape[0], vb.chars.shape[0]
     chars_t, words_t = vb.chars.T.tocsr(), vb.words.T.tocsr()
     step = max(1, block_pairs // max(m, 1))
-    parts: list[tuple[np.ndarray, ...]] = []
-    for start in range(0, n, step):
+
+    def block(start: int) -> tuple[np.ndarray, ...]:
         char = (va.chars[start:start + step] @ chars_t).toarray()
         word = (va.words[start:start + step] @ words_t).toarray()
         rows, cols = np.nonzero(np.maximum(char, word) >= floor)
-        parts.append((rows + start, cols, char[rows, cols], word[rows, cols]))
+        return rows + start, cols, char[rows, cols], word[rows, cols]
+
+    starts = range(0, n, step)
+    workers = min(threads or _cores(), len(starts))
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            parts = list(pool.map(block, starts))
+    else:
+        parts = [block(start) for start in starts]
     if not parts:
         empty = np.zeros(0, np.int64)
         return Candidates(empty, empty, np.zeros(0, np.float32), np.zeros(0, np.float32))
     rows, cols, char, word = (np.concatenate(p) for p in zip(*parts, strict=True))
     return Candidates(rows.astype(np.int64), cols.astype(np.int64), char, word)
+
+
+def _cores() -> int:
+    """Cores this process may use, at most 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
