@@ -74,14 +74,14 @@ def _pairs(chain: Sequence[int]) -> set[Pair]:
     return {(min(a, b), max(a, b)) for a, b in zip(chain, chain[1:], strict=False)}
 
 
-def _members(conn: sqlite3.Connection, bucket: Bucket) -> list[int]:
-    """A bucket's members in chain order."""
+def _members(conn: sqlite3.Connection, bucket: Bucket, cap: int) -> list[int]:
+    """A bucket's members in chain order, the first ``cap`` of them (a large bucket is not read whole)."""
     return [row[0] for row in conn.execute(
-        "SELECT node FROM reuse_bands WHERE band = ? AND key = ? ORDER BY tie, node", bucket)]
+        "SELECT node FROM reuse_bands WHERE band = ? AND key = ? ORDER BY tie, node LIMIT ?", (*bucket, cap))]
 
 
 def _size(conn: sqlite3.Connection, bucket: Bucket, cap: int) -> int:
-    """A bucket's member count, or ``cap`` when it has that many or more (a large bucket is not counted)."""
+    """A bucket's member count, or ``cap`` when it has that many or more."""
     return conn.execute("SELECT COUNT(*) FROM (SELECT 1 FROM reuse_bands WHERE band = ? AND key = ? LIMIT ?)",
                         (*bucket, cap)).fetchone()[0]
 
@@ -137,14 +137,15 @@ class BucketChanges:
     def _bucket(self, bucket: Bucket, gone: set[int]) -> None:
         joining, leaving = self.joining.get(bucket, []), set(self.leaving.get(bucket, []))
         limit = self.nodes.lsh.max_bucket
-        size = _size(self.conn, bucket, limit + len(leaving) + 1)  # at the cap: large before and after
+        cap = limit + len(leaving) + 1  # a bucket with that many members is large before and after
+        old = _members(self.conn, bucket, cap)
+        size = len(old)
         after = size - len(leaving) + len(joining)
         if size <= limit and after <= limit:
             self.small.add(bucket)
-            members = [n for n in _members(self.conn, bucket) if n not in gone] + joining
+            members = [n for n in old if n not in gone] + joining
             self.candidates.update((min(a, b), max(a, b)) for a in joining for b in members if a != b)
-        elif size <= limit or after <= limit:  # one side small: read it whole
-            old = _members(self.conn, bucket)
+        elif size < cap:  # one side small: it was read whole
             self.nodes.load(old)
             new = sorted([n for n in old if n not in gone] + joining, key=self.nodes.key)
             before, made = self.nodes.lsh.bucket_pairs(old), self.nodes.lsh.bucket_pairs(new)

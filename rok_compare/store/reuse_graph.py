@@ -95,21 +95,27 @@ def connected(conn: sqlite3.Connection, a: int, b: int, limit: int = SEARCH_LIMI
     return False
 
 
-def _reach(conn: sqlite3.Connection, start: int, targets: set[int], limit: int) -> tuple[set[int], bool]:
-    """Nodes reached from ``start`` over stored edges, breadth first, until every target is reached
-    or ``limit`` nodes are; and whether the search ran out of nodes (it then holds a whole component)."""
+def _search(conn: sqlite3.Connection, start: int, settled: set[int], limit: int) -> tuple[set[int], str]:
+    """Breadth-first from ``start`` over stored edges: "joined" when it meets a ``settled`` node,
+    "whole" when it runs out of nodes (it then holds a whole component), "far" past ``limit`` nodes."""
     seen, frontier = {start}, [start]
-    left = set(targets) - seen
-    while frontier and left and len(seen) <= limit:
+    while frontier:
         grown = []
         for node in frontier:
             for other in _neighbours(conn, node):
+                if other in settled:
+                    return seen, "joined"
                 if other not in seen:
                     seen.add(other)
                     grown.append(other)
-        left -= set(grown)
         frontier = grown
-    return seen, not frontier
+        if len(seen) > limit:
+            return seen, "far"
+    return seen, "whole"
+
+
+FIRST = 64
+"""Nodes the search from the first witness reaches before it counts as the part that holds together."""
 
 
 def pieces(conn: sqlite3.Connection, witnesses: set[int], limit: int = SEARCH_LIMIT) -> list[set[int]] | None:
@@ -117,23 +123,26 @@ def pieces(conn: sqlite3.Connection, witnesses: set[int], limit: int = SEARCH_LI
     found out within ``limit`` nodes a search (the component is then connected again in full).
 
     ``witnesses``: the ends of its lost edges and the surviving neighbours of its lost nodes; every
-    other node reaches one of them over intact edges. A search from a witness that runs out of nodes
-    has found a part that broke off whole; the witnesses left must all reach each other, and then
-    the rest of the component holds together.
+    other node reaches one of them over intact edges. Searches from the witnesses grow a *settled*
+    part that holds together; a search that runs out of nodes before meeting it has found a part
+    that broke off whole. When every witness is settled or broken off, the rest of the component
+    holds together.
     """
     broken: list[set[int]] = []
-    remaining = set(witnesses)
+    settled: set[int] = set()
     anchor: int | None = None
-    while remaining:
-        start = remaining.pop()
-        targets = remaining | ({anchor} if anchor is not None else set())
-        seen, whole = _reach(conn, start, targets, limit)
-        remaining -= seen
-        if whole and (anchor is None or anchor not in seen):
-            broken.append(seen)  # a whole component of its own, with the witnesses it holds
-        elif anchor is None:
-            anchor = start
-        elif anchor not in seen and connected(conn, start, anchor, limit) is not True:
+    for start in sorted(witnesses):
+        if start in settled or any(start in piece for piece in broken):
+            continue
+        seen, outcome = _search(conn, start, settled, FIRST if anchor is None else limit)
+        if outcome == "whole":
+            broken.append(seen)
+        elif outcome == "joined" or anchor is None:
+            anchor = start if anchor is None else anchor
+            settled |= seen
+        elif connected(conn, start, anchor, limit) is True:
+            settled |= seen
+        else:
             return None
     return broken
 
