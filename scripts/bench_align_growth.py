@@ -159,13 +159,14 @@ def markdown(results: dict) -> str:
              "generated documents and the imports, RSS before the call in the last column). The machine "
              "is shared by several sessions: wall time is inflated by their load, CPU time less so, and "
              "the dense/sparse ratio is measured in the same run.", "",
-             "| N (A x B) | path | wall s | CPU s | peak RSS MiB | k (wall) | dense/sparse wall | "
+             "| N (A x B) | path | wall s | CPU s | peak RSS MiB | k (wall) | k (CPU) | dense/sparse wall | "
              "dense/sparse CPU | same alignment | RSS before MiB |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for path in ("sparse", "dense"):
         rows = [r for r in results["rows"] if r["path"] == path and "error" not in r]
         ks = exponent(rows, "seconds")
-        for row, k in zip(rows, ks, strict=True):
+        ks_cpu = exponent(rows, "cpu_seconds")
+        for row, k, k_cpu in zip(rows, ks, ks_cpu, strict=True):
             dense = next((d for d in results["rows"] if d["path"] == "dense" and d["size"] == row["size"]
                           and "error" not in d), None)
             ratio = f"{dense['seconds'] / row['seconds']:.1f}x" if dense and path == "sparse" else ""
@@ -177,11 +178,12 @@ def markdown(results: dict) -> str:
                     f"{c['pairs_only_dense']} of {c['pairs_dense']} pairs differ")
             lines.append(f"| {row['size']} ({row['clauses_a']} x {row['clauses_b']}) | {path} | "
                          f"{row['seconds']:.2f} | {row['cpu_seconds']:.2f} | {row['peak_rss_mib']:.0f} | "
-                         f"{'' if k is None else k} | {ratio} | {ratio_cpu} | {same} | "
+                         f"{'' if k is None else k} | {'' if k_cpu is None else k_cpu} | {ratio} | {ratio_cpu} | "
+                         f"{same} | "
                          f"{row['rss_before_mib']:.0f} |")
     for row in results["rows"]:
         if "error" in row:
-            lines.append(f"| {row['size']} | {row['path']} | error: {row['error']} | | | | | | | |")
+            lines.append(f"| {row['size']} | {row['path']} | error: {row['error']} | | | | | | | | |")
     lines += ["", "Same alignment: the sparse path's pairs, relations, shapes, moves, scores and diffs against "
               "the dense path's on the same documents. Where they differ, A holds word-identical clauses "
               "(short clauses are repeated verbatim at every pass): two assignments then have the same total "
