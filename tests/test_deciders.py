@@ -87,6 +87,23 @@ def test_a_name_beside_known_ones_is_a_candidate_without_its_description(tmp_pat
     assert not {"Lars Eriksson", "Anna Berg"} & names  # people beside organisations are no candidates
 
 
+def test_a_described_name_stays_in_its_list(tmp_path):
+    """ "..., det kommunägda bostadsbolaget Örebrohem samt Arbetsförmedlingen": a few words describing
+    the next name do not end the list; a relative clause (", som ansvarar för X") does."""
+    path = tmp_path / "plan.txt"
+    path.write_text("Plan för mottagande\n\nDe samverkande parterna är Örebro kommun, Region Örebro län, det "
+                    "kommunägda bostadsbolaget Örebrohem samt Arbetsförmedlingen.\n\nArbetet leds av Region "
+                    "Örebro län, som ansvarar för Migrationsverket i länet.\n", encoding="utf-8")
+    candidates = party_evidence(read_document(path)).candidates
+    second = path.read_text(encoding="utf-8").index("Arbetet leds")
+    listed = [c for c in candidates if c.mention.start < second]
+    assert [c.mention.name for c in listed] == ["Örebro kommun", "Region Örebro län", "Örebrohem", "Arbetsförmedlingen"]
+    assert len({c.chain for c in listed}) == 1 and listed[0].chain is not None
+    later = [c for c in candidates if c.mention.start >= second]
+    assert [c.mention.name for c in later] == ["Region Örebro län", "Migrationsverket"]
+    assert later[0].chain is None or later[0].chain != later[1].chain
+
+
 def test_titles_in_a_signature_block_are_no_candidates(tmp_path):
     """ "Name, Title, Organisation" lines: the title stands beside a known name like a one-word name the
     registry lacks, but it is a person's title; the organisations stay candidates, as one list."""

@@ -35,6 +35,11 @@ from rok_compare.segment import split_numbering
 
 _GAP_WORDS = re.compile(r"[a-zåäöéü]+|[,:;&()/–-]", re.I)
 _ROLE_TITLES = Path(__file__).parent / "data" / "role_titles.txt"
+_DESCRIBED_ITEM = re.compile(
+    r"\s*(?:,|\boch\b|\bsamt\b)\s*(?:(?!(?:som|är|har|ska|skall|kommer|var|blir|vill)\s)[a-zåäö-]+\s+){1,3}")
+"""The next item of a list, with a few lower-case words describing it: ", det kommunägda
+bostadsbolaget Örebrohem", " samt representanter för Landstinget"; not a clause (", som ansvarar
+för X", ", är X")."""
 _MAX_NAME_WORDS = 4
 """Words of an organisation's own name left out of its sentence's bag of words (they say what it
 is, which the kind feature says already, not whether it is a party)."""
@@ -176,7 +181,8 @@ def _chain_features(text: str, site: Site | None, inside: list[OrgMention],
     end = site.span.end if site else len(text)
     chains: list[list[int]] = []
     for position, mention in enumerate(inside):
-        if chains and _joiner(text[inside[position - 1].end : mention.start], True) in ("list", "space"):
+        gap = text[inside[position - 1].end : mention.start] if position else ""
+        if chains and (_joiner(gap, True) in ("list", "space") or _DESCRIBED_ITEM.fullmatch(gap)):
             chains[-1].append(position)
         else:
             chains.append([position])
