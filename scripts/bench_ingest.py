@@ -146,8 +146,9 @@ def write(results: dict) -> None:
                      f"| {row['ingest_one_s']['median']:.2f} | {row['reuse_update_s']['median']:.3f} "
                      f"| {row['prune_one_s']['median']:.2f} | {row['speedup_reuse']:.0f}x |")
     growth = results["growth_exponent"]
-    lines += ["", "Growth exponents (slope of log time on log clauses): "
-              + ", ".join(f"{name} {value:.2f}" for name, value in growth.items()) + ".", ""]
+    if all(value is not None for value in growth.values()):
+        lines += ["", "Growth exponents (slope of log time on log clauses): "
+                  + ", ".join(f"{name} {value:.2f}" for name, value in growth.items()) + ".", ""]
     (RESULTS / "bench_ingest.md").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -174,16 +175,21 @@ def main() -> None:
             row = bench_size(template, Path(work), args.runs, args.base_runs, seed=size)
         print(json.dumps(row), file=sys.stderr)
         sizes.append(row)
+        results = summarise(sizes, args.runs, args.base_runs)
+        if not args.no_write:  # after every size: a long run stopped early still leaves its results
+            write(results)
+    print(json.dumps(results, indent=2))
+
+
+def summarise(sizes: list[dict], runs: int, base_runs: int) -> dict:
+    """The results of the sizes measured, with growth exponents once there are two sizes."""
     clauses = [row["clauses"] for row in sizes]
-    growth = {name: round(exponent(clauses, [row[key]["median"] for row in sizes]), 2)
+    growth = {name: round(exponent(clauses, [row[key]["median"] for row in sizes]), 2) if len(sizes) > 1 else None
               for name, key in [("full recluster", "full_recluster_s"), ("ingest one document", "ingest_one_s"),
                                 ("reuse update", "reuse_update_s"), ("prune one document", "prune_one_s")]}
-    results = {"machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-                          f"Python {platform.python_version()}",
-               "runs": args.runs, "base_runs": args.base_runs, "sizes": sizes, "growth_exponent": growth}
-    print(json.dumps(results, indent=2))
-    if not args.no_write:
-        write(results)
+    return {"machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+                       f"Python {platform.python_version()}",
+            "runs": runs, "base_runs": base_runs, "sizes": sizes, "growth_exponent": growth}
 
 
 if __name__ == "__main__":
