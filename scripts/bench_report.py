@@ -241,7 +241,9 @@ def write_results(results: dict) -> None:
             for kind in ("cold", "warm"):
                 lines.append(f"| {size['documents']:,} | {kind} | "
                              + " | ".join(str(size[kind]["phases"].get(p, "")) for p in phases) + " |")
-        lines.append("")
+        lines += ["", "Lineages is `align.lineage.find_lineages` (every two documents of a county compared in Python: "
+                  "quadratic in a county's documents); comparisons is aligning (cold) or reading the cache (warm) "
+                  "and writing the side-by-side pages; pages is every other page.", ""]
     if base:
         lines.append(f"- Against the baseline at {base['documents']:,} documents (same store, same run): cold build "
                      f"{results['speedup_cold']}× faster (CPU {results['speedup_cold_cpu']}×), warm build "
