@@ -7,9 +7,9 @@ import base64
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from rok_compare.classify.features import (
     BITS,
@@ -22,6 +22,9 @@ from rok_compare.classify.features import (
     _fit_block,
     raw_features,
 )
+
+if TYPE_CHECKING:  # scipy is imported where a model is fitted, not on the prediction path
+    import scipy.sparse as sp
 
 # --- the classifier ---------------------------------------------------------------------------
 
@@ -88,6 +91,8 @@ class ClauseClassifier:
     def transform(self, X) -> sp.csr_matrix:
         """The full TF-IDF matrix (training and inspection; prediction takes a shorter way)."""
         raw = X if isinstance(X, RawFeatures) else self.raw(X)
+        import scipy.sparse as sp
+
         return sp.hstack([block.matrix(raw) for block in self.blocks_]).tocsr()
 
     def _folded_coef(self) -> list[np.ndarray]:
@@ -195,8 +200,7 @@ def _linear(blocks: Sequence[_Block], folded: Sequence[np.ndarray], raw: RawFeat
     """Sum over blocks of weight * (occurrences @ idf-scaled coefficients) / occurrence norm."""
     total = np.zeros((raw.n, folded[0].shape[1] - 1)) if folded else np.zeros((raw.n, 0))
     for block, coef in zip(blocks, folded, strict=True):
-        matrix, groups = block.occurrences(raw)
-        product = matrix @ coef
+        product, groups = block.occurrence_product(raw, coef)
         norms = np.sqrt(product[:, -1], dtype=np.float64)
         norms[norms == 0] = 1.0
         product = product[:, :-1] * (block.weight / norms)[:, None]

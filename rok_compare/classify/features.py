@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:  # scipy is imported where a model is fitted, not on the prediction path
+    import scipy.sparse as sp
 
 FORMAT = "rok-clause-model/2"
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
@@ -297,19 +300,35 @@ class _Block:
             self._lookup = {k: i for i, k in enumerate(self.keys)}
         return np.fromiter(map(self._lookup.get, keys, repeat(self.size)), dtype=np.int64, count=len(keys))
 
-    def occurrences(self, raw: RawFeatures) -> tuple[sp.csr_matrix, np.ndarray | None]:
-        """0/1 occurrence matrix (duplicates not summed) over the vocabulary plus one unknown column;
-        for a grouped block, one row per group and the group of each clause."""
+    def occurrence_lists(self, raw: RawFeatures) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The occurrences as CSR parts: column of each occurrence (``size`` when unknown), row
+        pointers, and for a grouped block (one row per group) the group of each clause."""
         first, second = raw.blocks[self.name]
         if self.name in GROUPED:
             sizes = np.fromiter(map(len, second), dtype=np.int64, count=len(second))
             cols = self.columns([token for tokens in second for token in tokens])
-            indptr = np.concatenate([[0], np.cumsum(sizes)])
-            shape = (len(second), self.size + 1)
-            return sp.csr_matrix((np.ones(len(cols), np.float32), cols, indptr), shape=shape), first
-        cols = self.columns(second)
-        indptr = np.searchsorted(first, np.arange(raw.n + 1))
-        return sp.csr_matrix((np.ones(len(cols), np.float32), cols, indptr), shape=(raw.n, self.size + 1)), None
+            return cols, np.concatenate([[0], np.cumsum(sizes)]), first
+        return self.columns(second), np.searchsorted(first, np.arange(raw.n + 1)), None
+
+    def occurrences(self, raw: RawFeatures) -> tuple[sp.csr_matrix, np.ndarray | None]:
+        """0/1 occurrence matrix (duplicates not summed) over the vocabulary plus one unknown column;
+        for a grouped block, one row per group and the group of each clause."""
+        import scipy.sparse as sp
+
+        cols, indptr, groups = self.occurrence_lists(raw)
+        shape = (len(indptr) - 1, self.size + 1)
+        return sp.csr_matrix((np.ones(len(cols), np.float32), cols, indptr), shape=shape), groups
+
+    def occurrence_product(self, raw: RawFeatures, coef: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """The 0/1 occurrence rows times ``coef`` (vocabulary plus unknown column x outputs), summed
+        row by row in occurrence order as a sparse product sums them; and the groups, as
+        :meth:`occurrences`. Numpy alone: the prediction path needs no scipy."""
+        cols, indptr, groups = self.occurrence_lists(raw)
+        product = np.zeros((len(indptr) - 1, coef.shape[1]), dtype=coef.dtype)
+        filled = np.flatnonzero(np.diff(indptr))
+        if len(filled):
+            product[filled] = np.add.reduceat(coef[cols], indptr[filled], axis=0)
+        return product, groups
 
     def matrix(self, raw: RawFeatures) -> sp.csr_matrix:
         """The block's TF-IDF rows (for training): counts times idf, scaled by weight / norm."""
@@ -322,6 +341,8 @@ class _Block:
         norms = np.sqrt(np.asarray(counts @ (idf * idf))).ravel()
         norms[norms == 0] = 1.0
         counts.data = counts.data * idf[counts.indices]
+        import scipy.sparse as sp
+
         return sp.csr_matrix(sp.diags(self.weight / norms) @ counts)[:, : self.size]
 
 

@@ -17,8 +17,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.special import expit
 
 Features = Mapping[str, float]
 FORMAT = "rok-linear-decider/1"
@@ -67,26 +65,32 @@ class LinearDecider:
         return self
 
     def decision_function(self, X: Sequence[Features]) -> list[list[float]]:
-        """Raw linear scores per row (one per weight vector): one sparse product for all rows."""
+        """Raw linear scores per row (one per weight vector)."""
+        return self._scores(X).tolist()
+
+    def _scores(self, X: Sequence[Features]) -> np.ndarray:
+        """Rows x weight vectors: each known feature's weights times its value, summed per row with
+        numpy alone (no scipy to import on the extraction path, no sparse matrix to build per call)."""
         index, weights = self._matrix()
         known = index.get
-        indptr, cols, values = [0], [], []
-        add_col, add_value = cols.append, values.append
-        for row in X:
+        rows, cols, values = [], [], []
+        for number, row in enumerate(X):
             for name, value in row.items():
                 col = known(name)
                 if col is not None:
-                    add_col(col)
-                    add_value(value)
-            indptr.append(len(cols))
-        matrix = sp.csr_matrix((values, cols, indptr), shape=(len(X), len(index)))
-        return (matrix @ weights + np.asarray(self.intercept_)).tolist()
+                    rows.append(number)
+                    cols.append(col)
+                    values.append(value)
+        terms = weights[np.asarray(cols, dtype=np.intp)] * np.asarray(values, dtype=float)[:, None]
+        scores = np.zeros((len(X), weights.shape[1]))
+        np.add.at(scores, np.asarray(rows, dtype=np.intp), terms)
+        return scores + np.asarray(self.intercept_)
 
     def _probabilities(self, X: Sequence[Features]) -> np.ndarray:
         """Rows x classes probabilities, in the order of ``classes_``."""
-        scores = np.asarray(self.decision_function(X), dtype=float).reshape(len(X), -1)
+        scores = self._scores(X).reshape(len(X), -1)
         if len(self.classes_) == 2:
-            positive = expit(scores[:, 0])
+            positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
             return np.column_stack([1.0 - positive, positive])
         exp = np.exp(scores - scores.max(axis=1, keepdims=True))  # multinomial softmax, as lbfgs fits it
         return exp / exp.sum(axis=1, keepdims=True)
