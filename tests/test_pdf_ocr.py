@@ -58,9 +58,7 @@ def _read(path: Path, **options) -> object:
 @needs_tesseract
 def test_an_image_only_pdf_is_read_by_ocr_with_its_words_and_layout(scanned):
     path, truth = scanned
-    started = time.perf_counter()
-    doc = _read(path)
-    seconds = time.perf_counter() - started
+    doc = _read(path)  # OCR seconds a page are measured by scripts/bench_extract.py, not here
     assert len(doc.pages) == 2
     assert _recall(doc.text, truth) >= 0.97, doc.text[:400]
     # layout works on OCR'd words as on a text layer: the running header and the "Sida N av M"
@@ -68,7 +66,6 @@ def test_an_image_only_pdf_is_read_by_ocr_with_its_words_and_layout(scanned):
     assert factory.HEADER not in doc.text and "Sida 1 av 2" not in doc.text
     assert doc.text.startswith(factory.TITLE[:40])
     assert "\n\n1. Inledning\n\n" in doc.text or "\n\n1 Inledning\n\n" in doc.text
-    assert seconds < 60
 
 
 @needs_tesseract
