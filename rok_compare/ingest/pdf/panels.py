@@ -69,7 +69,8 @@ def margin_labels(fragments: list[Fragment]) -> tuple[list[Fragment], list[Fragm
 
 Part = tuple[list[Fragment], list["FoundTable"], float]
 """A part of a page read in one go: its fragments, its tables, and where its lines could reach
-(the right panel's start for the left panel; 0 for the others: their own lines tell)."""
+(the right panel's start for the left panel, the page's right edge for the right panel; 0 for
+the text above and below: their own lines tell)."""
 
 
 def panels(fragments: list[Fragment], tables: list[FoundTable]) -> list[Part]:
@@ -94,6 +95,7 @@ def panels(fragments: list[Fragment], tables: list[FoundTable]) -> list[Part]:
     if not found:
         return [(fragments, tables, 0.0)]
     parts: list[Part] = []
+    right = max(f.x1 for f in fragments)  # where the right panel's lines could reach
     position = 0
     remaining = list(tables)
     for first, end, split in found:
@@ -104,7 +106,7 @@ def panels(fragments: list[Fragment], tables: list[FoundTable]) -> list[Part]:
         parts.append((above, table_above, 0.0))
         inside = [f for row in rows[first:end] for f in row]
         parts.append(([f for f in inside if f.x0 < split - 2.0], [], split))
-        parts.append(([f for f in inside if f.x0 >= split - 2.0], [], 0.0))
+        parts.append(([f for f in inside if f.x0 >= split - 2.0], [], right))
         position = end
     parts.append(([f for row in rows[position:] for f in row], remaining, 0.0))
     return parts

@@ -68,19 +68,21 @@ def ruled_regions(page: object, rules: list[Box] | None = None, paths: list[Path
 def _touching_groups(shapes: list[tuple[Box, int]]) -> list[list[tuple[Box, int]]]:
     """Shapes grouped by touching or overlapping bounds: the connected parts of the graph of
     touching pairs, all pairs compared at once (numpy; a page holds at most ``MAX_PATHS``),
-    since a long rule touches hundreds of a table's cell frames."""
+    since a long rule touches hundreds of a table's cell frames. No scipy: it is kept off the
+    reading and extraction path."""
     if len(shapes) <= FEW_SHAPES:
         return _touching_groups_few(shapes)
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     boxes = numpy.array([box for box, _ in shapes]).reshape(-1, 4)
     x0, y0, x1, y1 = (boxes[:, i] for i in range(4))
     touching = (x0[None, :] <= x1[:, None] + MARGIN) & (x0[:, None] <= x1[None, :] + MARGIN) \
         & (y0[None, :] <= y1[:, None] + MARGIN) & (y0[:, None] <= y1[None, :] + MARGIN)
-    rows, columns = numpy.nonzero(touching)
-    graph = coo_matrix((numpy.ones(len(rows), dtype=numpy.int8), (rows, columns)), shape=(len(shapes),) * 2)
-    _, labels = connected_components(graph, directed=False)
+    labels = numpy.arange(len(shapes))
+    while True:  # each shape takes the least label among those it touches, until none changes
+        lowest = numpy.where(touching, labels[None, :], len(shapes)).min(axis=1)
+        lowest = lowest[lowest]  # a jump along the chain: a long grid settles in a few rounds
+        if numpy.array_equal(lowest, labels):
+            break
+        labels = lowest
     groups: dict[int, list[tuple[Box, int]]] = {}
     for label, shape in zip(labels.tolist(), shapes, strict=True):
         groups.setdefault(label, []).append(shape)
