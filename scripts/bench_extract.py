@@ -190,13 +190,13 @@ def model_share(path: Path, repeat: int) -> dict:
 
     source = _read(path)
     extract(source)
-    originals = (LinearDecider.decision_function, ClauseModels.predict)
-    LinearDecider.decision_function = timed(originals[0], "deciders")
+    originals = (LinearDecider.predict_proba, ClauseModels.predict)
+    LinearDecider.predict_proba = timed(originals[0], "deciders")
     ClauseModels.predict = timed(originals[1], "clause_models")
     try:
         total = sum(_cpu(lambda: extract(source)) for _ in range(repeat))
     finally:
-        LinearDecider.decision_function, ClauseModels.predict = originals
+        LinearDecider.predict_proba, ClauseModels.predict = originals
     return {"extract_cpu_s": round(total / repeat, 3), "deciders_cpu_s": round(spent["deciders"] / repeat, 4),
             "clause_models_cpu_s": round(spent["clause_models"] / repeat, 4),
             "models_share": round((spent["deciders"] + spent["clause_models"]) / total, 3)}
