@@ -150,8 +150,14 @@ def test_report_summary_in_plain_words(tmp_path: Path, versions: tuple[str, str]
     result = runner.invoke(app, ["report", "--db", str(db), "--out", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
     first, second = result.stdout.splitlines()
-    assert re.fullmatch(r".*site: \d+ pages written in \d+\.\d s \(2 documents, \d+ side-by-side comparisons\)", first)
+    summary = re.compile(r".*site: \d+ pages written in \d+\.\d s \(2 documents, (\d+) side-by-side comparisons: "
+                         r"(\d+) aligned, (\d+) from the store's cache\)")
+    shown, aligned, cached = map(int, summary.fullmatch(first).groups())
+    assert shown >= 1 and (aligned, cached) == (shown, 0)
     assert second.endswith("index.html in a browser") and result.stderr == ""
+    again = runner.invoke(app, ["report", "--db", str(db), "--out", str(tmp_path / "site")])
+    assert again.exit_code == 0, again.output
+    assert summary.fullmatch(again.stdout.splitlines()[0]).groups() == (str(shown), "0", str(shown))
 
 
 def test_csv_format_for_align_diff_and_reuse(versions: tuple[str, str]) -> None:

@@ -41,5 +41,6 @@ def report_command(
             fail(str(error))
             raise typer.Exit(code=2) from None
     typer.echo(f"{_shown(str(out))}: {summary.pages} pages written in {summary.seconds:.1f} s "
-               f"({summary.documents} documents, {summary.comparisons} side-by-side comparisons)")
+               f"({summary.documents} documents, {summary.comparisons} side-by-side comparisons: "
+               f"{summary.aligned} aligned, {summary.cached} from the store's cache)")
     typer.echo(f"open {_shown(str(summary.index))} in a browser")
