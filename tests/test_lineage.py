@@ -180,3 +180,31 @@ def test_successive_periods_with_the_same_parties_link_and_a_gap_does_not(tmp_pa
     assert (link.old_id, link.new_id, link.shared_clauses) == (ids[0], ids[1], 0)
     assert link.party_overlap == pytest.approx(3 / 5)
     assert of[ids[2]].document_ids == (ids[2],)
+
+
+def test_only_pairs_that_can_link_are_scored_and_the_links_are_all_pairs_links(shared_store: Path) -> None:
+    """The vectorised bound prunes pairs, never a link: the links equal those of scoring every pair
+    of a county with :func:`_link`, and the bound is never below a pair's exact score."""
+    import numpy as np
+
+    from rok_compare.align import lineage
+    from rok_compare.align.lineage_data import WeightedJaccard, read_documents
+
+    with Store.open(shared_store) as store:
+        documents = read_documents(store)
+    rows = list(range(len(documents)))
+    words = WeightedJaccard([d.vocabulary for d in documents], [d.vocabulary for d in documents]).block(rows, rows)
+    heads = WeightedJaccard([d.vocabulary for d in documents], [d.title_stems for d in documents]).block(rows, rows)
+    bound = lineage._LinkBound(documents).block(rows, rows, heads, words)
+    every = []
+    for a in rows:
+        for b in rows[a + 1:]:
+            if (documents[a].county_code or documents[a].county) != (documents[b].county_code or documents[b].county):
+                continue
+            old, new = sorted((documents[a], documents[b]), key=lineage._age)
+            link = lineage._link(old, new, float(heads[a, b]), float(words[a, b]))
+            if link is not None:
+                every.append(link)
+                assert bound[a, b] >= link.score - 1e-4
+    assert every and sorted(lineage._links(documents), key=str) == sorted(every, key=str)
+    assert np.count_nonzero(bound >= lineage.LINK_MIN) < bound.size
