@@ -166,10 +166,7 @@ def sampled(conn: sqlite3.Connection, words: StoreWords, plan: Plan, where: Wher
     best: dict[str, Candidate] = {}
     for start in range(0, len(scored), _BATCH):
         batch = scored[start:start + _BATCH]
-        marks = ",".join("?" * len(batch))
-        details = {row[0]: row for row in conn.execute(
-            f"SELECT c.id, c.kind, c.themes, c.norm_hash, m.cluster_id, {FAMILY} FROM clauses c "
-            f"LEFT JOIN cluster_members m ON m.clause_id = c.id WHERE c.id IN ({marks})", [i for _, i in batch])}
+        details = _clause_rows(conn, f"c.kind, c.themes, c.norm_hash, m.cluster_id, {FAMILY}", [i for _, i in batch])
         for score, id_ in batch:
             _, kind, themes, norm, cluster, fam = details[id_]
             if fam not in best:
@@ -188,6 +185,14 @@ def sampled(conn: sqlite3.Connection, words: StoreWords, plan: Plan, where: Wher
     for candidate in found:
         candidate.lexical = candidate.lexical / top if top else 1.0
     return found
+
+
+def _clause_rows(conn: sqlite3.Connection, columns: str, ids: list[int]) -> dict[int, tuple]:
+    """``(id, *columns)`` of the clauses ``ids`` by id; ``c`` is the clause, ``m`` its cluster membership."""
+    marks = ",".join("?" * len(ids))
+    return {row[0]: row for row in conn.execute(
+        f"SELECT c.id, {columns} FROM clauses c LEFT JOIN cluster_members m ON m.clause_id = c.id "
+        f"WHERE c.id IN ({marks})", ids)}
 
 
 def _sample(conn: sqlite3.Connection, expression: str, where: Where, pool: int) -> list[tuple[int, str]]:
@@ -218,10 +223,7 @@ def _extend(conn: sqlite3.Connection, plan: Plan, scorer: Scorer, expression: st
     assert plan.root is not None
     for start in range(0, len(fresh), _BATCH):
         batch = fresh[start:start + _BATCH]
-        marks = ",".join("?" * len(batch))
-        details = {row[0]: row for row in conn.execute(
-            f"SELECT c.id, c.text, c.kind, c.themes, c.norm_hash, m.cluster_id FROM clauses c "
-            f"LEFT JOIN cluster_members m ON m.clause_id = c.id WHERE c.id IN ({marks})", [i for i, _ in batch])}
+        details = _clause_rows(conn, "c.text, c.kind, c.themes, c.norm_hash, m.cluster_id", [i for i, _ in batch])
         for id_, fam in batch:
             _, text, kind, themes, norm, cluster = details[id_]
             found = tokens(text)
