@@ -16,14 +16,15 @@ from pathlib import Path
 
 from rok_compare.extract.metadata import head_texts
 from rok_compare.model import BlockKind, DocType, Party, PartyKind, SegmentedDocument
+from rok_compare.segment.folding import FoldedPattern, lowered
 
 _CUES_FILE = Path(__file__).parent / "data" / "doc_types.json"
 
 
 @cache
-def _cues() -> dict[str, list[re.Pattern[str]]]:
+def _cues() -> dict[str, list[FoldedPattern]]:
     raw = json.loads(_CUES_FILE.read_text(encoding="utf-8"))
-    return {key: [re.compile(p, re.I | re.M) for p in patterns]
+    return {key: [FoldedPattern(p, re.M) for p in patterns]
             for key, patterns in raw.items() if not key.startswith("_") and not key.endswith("_triggers")}
 
 
@@ -45,18 +46,24 @@ _JOIN = "\x00.\x00"
 
 def _any(key: str, texts: list[str]) -> bool:
     joined = _JOIN.join(texts)
+    lower = joined.lower()
     triggers = _triggers().get(key)
-    if triggers:
-        lowered = joined.lower()
-        if not any(trigger in lowered for trigger in triggers):
-            return False
-    return any(p.search(joined) for p in _cues()[key])
+    if triggers and not any(trigger in lower for trigger in triggers):
+        return False
+    low = lowered(joined, lower)
+    return any(p.search(joined, low) for p in _cues()[key])
 
 
 def _count_sentences(key: str, sentences: list[str]) -> int:
     if not _any(key, sentences):  # one pass over the whole text first: usually nothing to count
         return 0
-    return sum(1 for s in sentences if any(p.search(s) for p in _cues()[key]))
+    cues = _cues()[key]
+    return sum(1 for s in sentences if _matches_any(cues, s))
+
+
+def _matches_any(cues: list[FoldedPattern], text: str) -> bool:
+    low = lowered(text)
+    return any(p.search(text, low) for p in cues)
 
 
 def classify_doc_type(doc: SegmentedDocument) -> DocType:
@@ -94,7 +101,7 @@ def _dateline(doc: SegmentedDocument) -> bool:
     """A news item's dateline near the top ("Publicerad" with or without its date, a weekday date,
     "Pressmeddelande"); an info page that presents one agreement stays that agreement."""
     head = doc.source.text[:_DATELINE_WINDOW]
-    return any(p.search(head) for p in _cues()["news_dateline"])
+    return _matches_any(_cues()["news_dateline"], head)
 
 
 _GENERIC_TITLE = re.compile(r"^(överenskommelse|avsiktsförklaring|avtal|samverkansavtal|samarbetsavtal)\b", re.I)

@@ -16,6 +16,9 @@ from collections.abc import Sequence
 
 import ahocorasick
 
+from rok_compare.segment.folding import FoldedPattern
+from rok_compare.segment.folding import lowered as lower_cased
+
 _PLAIN = re.compile(r"(\\b)?([\wåäöÅÄÖéü ,.\-/:]+?)(\\b)?")
 
 
@@ -58,7 +61,7 @@ class KeywordMatcher:
                 self._words.append((" " if plain.group(1) else "") + word + (" " if plain.group(3) else ""))
             else:
                 regexes.append(alternative)
-        self._regex = re.compile("|".join(regexes), re.I) if regexes else None
+        self._folded = FoldedPattern("|".join(regexes)) if regexes else None
 
     @property
     def words(self) -> list[str]:
@@ -68,7 +71,7 @@ class KeywordMatcher:
     @property
     def regex(self) -> re.Pattern[str] | None:
         """The alternatives that need a regular expression, as one, or None."""
-        return self._regex
+        return self._folded.flagged if self._folded is not None else None
 
 
 def padded(text: str) -> str:
@@ -105,9 +108,13 @@ class KeywordSet:
         if self._automaton.kind == ahocorasick.AHOCORASICK:
             for end, indexes in self._automaton.iter("\x00".join(lowered)):
                 found[bisect.bisect_right(starts, end) - 1].update(indexes)
+        folded: list[str | None] | None = None
         for index, matcher in enumerate(self._matchers):
-            if matcher.regex is not None:
+            regex = matcher._folded
+            if regex is not None:
+                if folded is None:
+                    folded = [lower_cased(text) for text in texts]
                 for row, text in enumerate(texts):
-                    if index not in found[row] and matcher.regex.search(text):
+                    if index not in found[row] and regex.search(text, folded[row]):
                         found[row].add(index)
         return found

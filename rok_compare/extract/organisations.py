@@ -21,6 +21,7 @@ import ahocorasick
 from rok_compare.extract.party_records import CountyInfo
 from rok_compare.extract.registry import PartyRegistry
 from rok_compare.model import County, PartyKind
+from rok_compare.segment.folding import FoldedPattern
 
 _DATA = Path(__file__).parent / "data"
 _PARENTHETICAL = re.compile(r"\s*\(([A-ZÅÄÖ][^()\n]{0,40})\)")
@@ -115,7 +116,7 @@ def find_organisations(text: str, registry: PartyRegistry, path_hint: str = "") 
     return mentions
 
 
-_GROUP_WORD = re.compile(r"kommuner|organisationer|föreningar|sektor|civilsamhäll", re.I)
+_GROUP_WORD = FoldedPattern(r"kommuner|organisationer|föreningar|sektor|civilsamhäll")
 
 
 def _without_overlaps(mentions: list[OrgMention]) -> list[OrgMention]:
@@ -146,7 +147,7 @@ def _group_windows(text: str) -> list[tuple[int, int]]:
     """The stretches that can hold a named group: each group pattern ends at or just after one of
     these words ("alla kommunerna", "kommunerna i Hallands län"), so a few words around it."""
     windows: list[tuple[int, int]] = []
-    for match in _GROUP_WORD.finditer(text):
+    for match in _GROUP_WORD.finditer(text):  # offsets only (see FoldedPattern)
         start = text.rfind(" ", 0, max(0, match.start() - _BEFORE)) + 1
         end = min(len(text), match.end() + _AFTER)
         if windows and start <= windows[-1][1]:

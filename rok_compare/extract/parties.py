@@ -31,6 +31,7 @@ from rok_compare.extract.organisations import (
 )
 from rok_compare.model import BlockKind, DocType, Party, PartyKind, SegmentedDocument, SourceDocument
 from rok_compare.segment import split_numbering
+from rok_compare.segment.folding import FoldedPattern, lowered
 
 _DATA = Path(__file__).parent / "data"
 _PERSON = r"(?:[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?(?:\s+[A-ZÅÄÖ][a-zåäöéü-]+){0,2})"
@@ -50,6 +51,8 @@ class PartyCue:
     side: str
     triggers: tuple[str, ...]
     pattern: re.Pattern[str]
+    folded: FoldedPattern
+    """The same pattern, for a verdict on lower-cased text (:mod:`rok_compare.segment.folding`)."""
 
 
 @cache
@@ -58,7 +61,7 @@ def party_cues() -> list[PartyCue]:
     for line in (_DATA / "party_cues.csv").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith(("#", "side,")):
             side, trigger, pattern = line.split(",", 2)
-            cues.append(PartyCue(side, tuple(trigger.split("|")), re.compile(pattern, re.I)))
+            cues.append(PartyCue(side, tuple(trigger.split("|")), re.compile(pattern, re.I), FoldedPattern(pattern)))
     return cues
 
 
@@ -78,9 +81,12 @@ def _cue_triggers() -> ahocorasick.Automaton:
 
 def cues_in(sentence: str) -> list[PartyCue]:
     """The cues whose pattern occurs in ``sentence``."""
-    candidates = {index for _, indexes in _cue_triggers().iter(sentence.lower()) for index in indexes}
-    cues = party_cues()
-    return [cues[i] for i in sorted(candidates) if cues[i].pattern.search(sentence)]
+    lower = sentence.lower()
+    candidates = {index for _, indexes in _cue_triggers().iter(lower) for index in indexes}
+    if not candidates:
+        return []
+    cues, low = party_cues(), lowered(sentence, lower)
+    return [cues[i] for i in sorted(candidates) if cues[i].folded.search(sentence, low)]
 
 
 @cache

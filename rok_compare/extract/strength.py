@@ -13,10 +13,11 @@ Hedged wording wins over the modal it stands with: "ska verka för" is an endeav
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from rok_compare.segment.folding import FoldedPattern, lowered
 
 _FILE = Path(__file__).parent / "data" / "strength.csv"
 
@@ -25,22 +26,23 @@ _FILE = Path(__file__).parent / "data" / "strength.csv"
 class StrengthRule:
     level: int
     label: str
-    pattern: re.Pattern[str]
+    pattern: FoldedPattern
 
 
 @cache
 def strength_rules() -> tuple[StrengthRule, ...]:
     lines = [line for line in _FILE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     return tuple(
-        StrengthRule(int(row["level"]), row["label"], re.compile(row["pattern"], re.I))
+        StrengthRule(int(row["level"]), row["label"], FoldedPattern(row["pattern"]))
         for row in csv.DictReader(lines)
     )
 
 
 def commitment_strength(text: str) -> str:
     """The label of the first rule whose pattern matches (the last rule matches anything)."""
+    low = lowered(text)
     for rule in strength_rules():
-        if rule.pattern.search(text):
+        if rule.pattern.search(text, low):
             return rule.label
     return "undertake"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from rok_compare.segment.folding import FoldedPattern
 from rok_compare.segment.lines import Line
 from rok_compare.segment.resources import furniture_patterns
 
@@ -28,9 +29,9 @@ _LONG_PARAGRAPH = 300
 
 
 @cache
-def _any_furniture_pattern() -> re.Pattern[str]:
+def _any_furniture_pattern() -> FoldedPattern:
     """All patterns of ``data/furniture.txt`` as one (fullmatch tries each only at the start)."""
-    return re.compile("|".join(f"(?:{p.pattern})" for _, p in furniture_patterns()), re.I)
+    return FoldedPattern("|".join(f"(?:{p.pattern})" for _, p in furniture_patterns()))
 
 
 def is_furniture_line(text: str) -> bool:
