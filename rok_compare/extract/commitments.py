@@ -127,7 +127,7 @@ def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: li
     headed = [owner is not None and not SIGNATURE_LINE.search(section.heading or "")
               for owner, section in zip(owners, doc.sections, strict=True)]
     for index, section in enumerate(doc.sections):
-        context.beside_party_heading = any(headed[max(0, index - 1) : index] + headed[index + 1 : index + 2])
+        context.beside_party_heading = _beside_other_party(owners, headed, index)
         _enter_section(section, owners[index], party_names, context)
         lead_in: tuple[str, str] | None = None
         for block in section.blocks:
@@ -153,6 +153,14 @@ def find_commitments(doc: SegmentedDocument, mentions: MentionIndex, parties: li
     if not headings_only:
         result.commitments += _from_tables(doc, mentions)
     return result
+
+
+def _beside_other_party(owners: list[OrgMention | None], headed: list[bool], index: int) -> bool:
+    """Whether a neighbouring heading names another party: per-party sections follow one another
+    ("Arbetsförmedlingen", "Region X"); one name repeated (a web page's address block) opens none."""
+    own = owners[index].canonical if owners[index] is not None else None
+    return any(headed[other] and owners[other].canonical != own  # type: ignore[union-attr]
+               for other in (index - 1, index + 1) if 0 <= other < len(owners))
 
 
 def _party_leads(unit: Sentence, mentions: MentionIndex, commitment: Commitment) -> bool:

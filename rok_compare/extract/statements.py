@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rok_compare.extract.attribution import without_attribution
-from rok_compare.extract.organisations import MentionIndex, OrgMention
+from rok_compare.extract.organisations import MentionIndex, OrgMention, joiners_only
 from rok_compare.extract.sentence_roles import agent_of, signature_or_signing, subject_of
 from rok_compare.extract.sites import (
     FURNITURE,
@@ -35,6 +35,9 @@ from rok_compare.model import Commitment, DocType, Goal, Party, Sentence
 
 GOAL, COMMITMENT, NEITHER = "goal", "commitment", "neither"
 _JOINT = re.compile(r"^\W*(parterna|samtliga parter|alla parter|vi|tillsammans|gemensamt)\b", re.I)
+_JOINTLY = re.compile(
+    r"\b(tillsammans(?!\s+med)|gemensam(t|ma)?|respektive|parterna|samtliga parter|alla parter|styrgrupp(en)?)\b", re.I)
+"""Words that bind the parties together: a sentence with no named subject that holds one is all parties'."""
 _FIRST_WORDS = re.compile(r"[a-zåäöéü]+", re.I)
 _NUMBER = re.compile(r"\d")
 
@@ -58,7 +61,7 @@ def statement_candidates(
     subjects: dict[int, OrgMention | None] = {}  # each sentence's subject, for its owner and its features
     party_names = {p.canonical.lower(): p.canonical for p in parties}
     for site in sites.sites:
-        if site.kind in (HEADING, FURNITURE) or not site.text.strip():
+        if site.kind in (HEADING, FURNITURE) or not site.text.strip() or _names_only(site, mentions):
             continue
         subject = subjects[site.index] = subject_of(Sentence(site.text, site.span), mentions)
         candidates[site.index] = StatementCandidate(site, {}, party=_attributed(site, subject, mentions, party_names))
@@ -76,6 +79,20 @@ def statement_candidates(
     return list(candidates.values())
 
 
+def _names_only(site: Site, mentions: MentionIndex) -> bool:
+    """Whether a site is nothing but organisation names ("Danderyds kommun", "X, Y och Z"): a list of
+    members or signatories, which states no goal and binds no one."""
+    inside = mentions.within(site.span.start, site.span.end)
+    if not inside:
+        return False
+    rest, position = [], site.span.start
+    for mention in inside:
+        rest.append(site.text[position - site.span.start : mention.start - site.span.start])
+        position = max(position, mention.end)
+    rest.append(site.text[position - site.span.start :])
+    return joiners_only(re.sub(r"[.;:•\-–()]", " ", " ".join(rest)))
+
+
 def _attributed(site: Site, subject: OrgMention | None, mentions: MentionIndex, party_names: dict[str, str]) -> str:
     """The party a sentence binds: its subject (``subject``, from :func:`subject_of`), the agent of a
     passive ("leds av X"), the party its heading names, the one party of a document that has one;
@@ -86,6 +103,8 @@ def _attributed(site: Site, subject: OrgMention | None, mentions: MentionIndex, 
     agent = agent_of(unit, mentions, party_names.keys())
     if agent is not None:
         return party_names[agent.canonical.lower()]
+    if _JOINTLY.search(site.text):  # "kommer tillsammans att", "Respektive huvudman", "Styrgruppen träffas"
+        return "*"
     heading = site.section.heading_span if site.section else None
     if heading is not None:
         for mention in mentions.within(heading.start, heading.end):
