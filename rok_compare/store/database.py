@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from rok_compare.store.integrity import enable_page_checks, store_problem
 from rok_compare.store.schema import APPLICATION_ID, APPLICATION_NAME, SCHEMA_VERSION, migrate
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -74,8 +75,9 @@ class Store:
     def open(cls, path: str | Path | None = None, *, readonly: bool = False, check: bool = False) -> Store:
         """Open (and, when writable, create or migrate) the store at ``path``.
 
-        ``check`` runs SQLite's ``quick_check`` first: ingest uses it so that it never writes into
-        a damaged file. Raises :class:`StoreError` with a one-line reason.
+        ``check`` checks the file first (:mod:`rok_compare.store.integrity`: SQLite's ``quick_check``
+        for a small store, a check of bounded cost for a large one): ingest uses it so that it never
+        writes into a damaged file. Raises :class:`StoreError` with a one-line reason.
         """
         path = Path(path) if path is not None else default_db_path()
         state = inspect_file(path, readonly=readonly)
@@ -96,8 +98,9 @@ class Store:
                 raise StoreError(f"{path}: the store is empty or has an older schema ({state} < "
                                  f"{SCHEMA_VERSION}); run `rok ingest` on it first")
             if check:
-                _quick_check(conn, path)
+                _check(conn, path)
             if not readonly:
+                enable_page_checks(conn)
                 if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                     conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
@@ -153,9 +156,9 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
                            check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
 
 
-def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
-    result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-    if result != "ok":
+def _check(conn: sqlite3.Connection, path: Path) -> None:
+    result = store_problem(conn)
+    if result is not None:
         raise StoreError(f"{path}: the store is corrupt ({result}); "
                          "restore it from a backup or start a new one")
 
