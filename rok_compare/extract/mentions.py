@@ -170,11 +170,14 @@ class MentionFinder:
         tiers[2] = [c for c in tiers[0] if c.bare]
         tiers[0] = [c for c in tiers[0] if not c.bare]
         chosen = _choose(tiers)
+        scan = chosen
         for _ in range(3):  # a misspelt name may stand next to another misspelt one
-            listed = self._listed_places(text, chosen)
-            if not listed:
+            # only the names added last can propose new neighbours: the others' proposals were
+            # weighed already (and lost to an overlapping name, which they would again)
+            listed = self._listed_places(text, scan, {(c.start, c.end) for c in chosen})
+            chosen, scan = _add_listed(chosen, listed)
+            if not scan:
                 break
-            chosen = _choose([chosen, listed])
         return [
             Mention(c.start, c.end, text[c.start : c.end], c.match, c.bare,
                     bool(c.match.entry and c.match.entry.generic))
@@ -248,9 +251,9 @@ class MentionFinder:
         keep = match is not None and (match.canonical == base.canonical or match.kind is base.kind)
         return _Candidate(start, new_end, match if keep and match else base)
 
-    def _listed_places(self, text: str, chosen: list[_Candidate]) -> list[_Candidate]:
-        """Misspelt municipality names in a list next to known ones ("Umeå, Robetsfors och Vännäs")."""
-        taken = {(c.start, c.end) for c in chosen}
+    def _listed_places(self, text: str, chosen: list[_Candidate], taken: set[tuple[int, int]]) -> list[_Candidate]:
+        """Misspelt municipality names in a list next to known ones of ``chosen`` ("Umeå, Robetsfors och
+        Vännäs"); ``taken``: the spans of every name chosen so far (it is updated)."""
         out = []
         for cand in chosen:
             entry = cand.match.entry
@@ -304,6 +307,25 @@ def _starts_sentence(text: str, start: int) -> bool:
     while i >= 0 and text[i] in " \t":
         i -= 1
     return i < 0 or text[i] in ".!?:;\n\r\f•*-–—\"”(["
+
+
+def _add_listed(chosen: list[_Candidate], listed: list[_Candidate]) -> tuple[list[_Candidate], list[_Candidate]]:
+    """``_choose([chosen, listed])`` for ``chosen`` that is already chosen (in text order, no
+    overlaps), and the names of ``listed`` it took, in text order."""
+    if not listed:
+        return chosen, []
+    starts = [c.start for c in chosen]
+    ends = [c.end for c in chosen]
+    added: list[_Candidate] = []
+    for cand in sorted(listed, key=lambda c: (c.start - c.end, c.start)):
+        i = bisect.bisect_left(starts, cand.start)
+        if (i > 0 and ends[i - 1] > cand.start) or (i < len(starts) and starts[i] < cand.end):
+            continue
+        starts.insert(i, cand.start)
+        ends.insert(i, cand.end)
+        added.append(cand)
+    added.sort(key=lambda c: c.start)
+    return (sorted([*chosen, *added], key=lambda c: c.start) if added else chosen), added
 
 
 def _choose(tiers: list[list[_Candidate]]) -> list[_Candidate]:
