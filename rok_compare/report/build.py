@@ -19,28 +19,16 @@ from importlib import resources
 from pathlib import Path
 
 from rok_compare.report import analysis, nearest
-from rok_compare.report.aligning import AlignStats, align_pairs
-from rok_compare.report.data import ReportData, load
-from rok_compare.report.manifest import (
-    ManifestError,
-    Stamp,
-    content_digest,
-    previous_files,
-    previous_stamps,
-    remove_stale,
-    stamp,
-    unchanged,
-    write_atomic,
-    write_manifest,
-)
-from rok_compare.report.pages import corpus, documents, entities, overview
-from rok_compare.store.alignment_cache import AlignmentCache
+from rok_compare.report.aligning import AlignStats, compare_pairs
+from rok_compare.report.data import load
+from rok_compare.report.manifest import ManifestError, previous_files
+from rok_compare.report.pool import default_workers
+from rok_compare.report.rendering import SiteInputs, comparisons_by_document, write_pages
+from rok_compare.report.writer import PageWriter, ReportError
+
+__all__ = ["ReportError", "ReportSummary", "build_report"]
 
 STATIC = ("style.css", "search.js", "tables.js", "links.js")
-
-
-class ReportError(Exception):
-    """The report cannot be written (e.g. the output path is a file). ``str()`` is one line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +48,18 @@ class ReportSummary:
     phases: dict[str, float] = field(default_factory=dict)
     """Wall seconds of each part of the build: reading the store, lineages, similarity, comparisons
     (aligning and their pages), the other pages."""
+    phases_cpu: dict[str, float] = field(default_factory=dict)
+    """CPU seconds of each part, in this process (the workers' are not counted)."""
 
 
 def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool = False,
                  workers: int | None = None) -> ReportSummary:
     """Read the store at ``db_path`` and write the site into ``out_dir`` (created if needed).
 
-    ``workers`` processes align the side-by-side comparisons (default: one per core, at most 4;
-    1 aligns in this process). Comparisons aligned before, of unchanged documents by the same
-    aligner, are read from the store's alignment cache; new ones are added to it when the store
-    can be written.
+    ``workers`` processes align the side-by-side comparisons and render the pages (default: one
+    per core, at most 4; 1 does everything in this process). Comparisons aligned before, of
+    unchanged documents by the same aligner, are read from the store's alignment cache; new ones
+    are added to it when the store can be written.
 
     A non-empty ``out_dir`` that holds no earlier report is refused unless ``force``; either way
     only files that this or an earlier build wrote are ever replaced or deleted.
@@ -82,121 +72,49 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
         previous = previous_files(out, force=force)
     except ManifestError as error:
         raise ReportError(str(error)) from error
+    workers = default_workers() if workers is None else max(1, workers)
     clock = _Clock()
     data = load(db_path)
     clock.lap("read")
     lineages = analysis.lineages(data, db_path)
     clock.lap("lineages")
-    writer = _Writer(out)
+    writer = PageWriter(out)
     stems = analysis.document_stems(data)
     similarity = nearest.document_similarity(data, stems)
     county_pairs = nearest.county_pairs(data, similarity)
     near = nearest.nearest_pairs(data, similarity)
     clock.lap("similarity")
     stats = AlignStats()
-    pairs = _write_comparisons(data, writer, analysis.comparison_pairs(
-        analysis.lineage_pairs(lineages), near, county_pairs), workers, stats)
+    pairs, summaries = compare_pairs(data, analysis.comparison_pairs(analysis.lineage_pairs(lineages), near,
+                                                                     county_pairs), writer, workers, stats)
+    from rok_compare.report.pages import corpus
+
+    writer.write("compare.html", corpus.compare_index_page(data, pairs, summaries))
     clock.lap("comparisons")
     data.comparisons = {frozenset((p.a, p.b)): p.page for p in pairs}
-    by_doc: dict[int, list[analysis.Pair]] = {}
-    for pair in pairs:
-        if pair.reason != "county":
-            by_doc.setdefault(pair.a, []).append(pair)
-            by_doc.setdefault(pair.b, []).append(pair)
-    for doc in data.documents:
-        writer.write(doc.page, documents.document_page(data, doc, by_doc.get(doc.id, [])))
-    writer.write("index.html", overview.index_page(data))
-    writer.write("documents.html", overview.documents_page(data))
-    writer.write("parties.html", overview.parties_page(data))
-    writer.write("themes.html", overview.themes_page(data))
-    writer.write("similarity.html", corpus.similarity_page(data, analysis.county_similarity(data),
-                                                           analysis.county_vocabulary(data, stems), county_pairs))
-    writer.write("reuse.html", corpus.reuse_page(data))
-    writer.write("timeline.html", corpus.timeline_page(data, lineages))
-    writer.write("search.html", corpus.search_page(data))
-    writer.write("search-data.js", corpus.search_data(data))
-    for party, path in data.party_pages.items():
-        writer.write(path, entities.party_page(data, party))
-    for county, path in data.county_pages.items():
-        writer.write(path, entities.county_page(data, county, [lin for lin in lineages if lin.county == county],
-                                                similarity))
+    write_pages(data, SiteInputs(lineages, similarity, county_pairs, stems, comparisons_by_document(pairs)),
+                writer, workers)
     static = resources.files("rok_compare.report").joinpath("static")
     for name in STATIC:
         writer.write(name, static.joinpath(name).read_text(encoding="utf-8"))
     writer.finish(previous)
     clock.lap("pages")
     return ReportSummary(out, out / "index.html", writer.pages, len(data.documents), len(pairs),
-                         time.perf_counter() - started, stats.aligned, stats.cached, stats.cpu_seconds, clock.laps)
-
-
-def _write_comparisons(data: ReportData, writer: _Writer, pairs: list[analysis.Pair],
-                       workers: int | None, stats: AlignStats) -> list[analysis.Pair]:
-    """Align every pair shown side by side (consecutive versions of each lineage, each document's
-    nearest, the closest documents of every two counties), write its page and the index of comparisons."""
-    summaries, kept = {}, []
-    cache = AlignmentCache.open(data.db_path)
-    try:
-        for pair, alignment in zip(pairs, align_pairs(data, pairs, workers, cache, stats), strict=True):
-            if pair.reason != "revision" and not alignment.pairs:
-                continue  # near by vocabulary only, without a single clause in common: nothing to show
-            kept.append(pair)
-            summaries[pair] = alignment.summary.to_dict()
-            writer.write(pair.page, documents.compare_page(data, pair, alignment))
-    finally:
-        if cache is not None:
-            cache.close()
-    writer.write("compare.html", corpus.compare_index_page(data, kept, summaries))
-    return kept
+                         time.perf_counter() - started, stats.aligned, stats.cached, stats.cpu_seconds, clock.laps,
+                         clock.cpu)
 
 
 class _Clock:
-    """Wall seconds between laps, by name."""
+    """Wall and CPU seconds (this process) between laps, by name."""
 
     def __init__(self) -> None:
         self.laps: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self._last = time.perf_counter()
+        self._last_cpu = time.process_time()
 
     def lap(self, name: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.laps[name] = round(now - self._last, 3)
-        self._last = now
-
-
-class _Writer:
-    """Writes UTF-8 files under the output folder and remembers them; a file an earlier build wrote
-    with the same content, untouched since, is left as it is."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.written: set[Path] = set()
-        self.previous = previous_stamps(out)
-        self.stamps: dict[str, Stamp] = {}
-
-    @property
-    def pages(self) -> int:
-        return sum(1 for p in self.written if p.suffix == ".html")
-
-    def write(self, relative: str, text: str) -> None:
-        path = self.out / relative
-        data = text.encode("utf-8")
-        digest = content_digest(data)
-        try:
-            if not unchanged(path, self.previous.get(relative), digest):
-                write_atomic(path, data)
-            self.stamps[relative] = stamp(path, digest)
-        except OSError as error:
-            raise ReportError(f"{path}: cannot write ({error.strerror or error})") from error
-        self.written.add(path)
-
-    def finish(self, previous: set[str]) -> None:
-        """Record what was written, then delete what the earlier build wrote and this one did not.
-
-        The manifest first lists both, so a build stopped while deleting still knows every file it owns."""
-        written = {path.relative_to(self.out).as_posix() for path in self.written}
-        try:
-            if previous - written:
-                write_manifest(self.out, previous | written, self.stamps)
-                remove_stale(self.out, previous, written)
-            write_manifest(self.out, written, self.stamps)
-        except OSError as error:
-            raise ReportError(f"{self.out}: cannot finish the report ({error.strerror or error})") from error
+        self.cpu[name] = round(cpu - self._last_cpu, 3)
+        self._last, self._last_cpu = now, cpu
