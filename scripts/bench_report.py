@@ -69,7 +69,8 @@ print(json.dumps({{"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
                   "pages": summary.pages, "documents": summary.documents, "comparisons": summary.comparisons,
                   "aligned": getattr(summary, "aligned", None), "cached": getattr(summary, "cached", None),
                   "align_cpu_seconds": round(getattr(summary, "align_cpu_seconds", 0.0), 2),
-                  "phases": getattr(summary, "phases", {{}})}}))
+                  "phases": getattr(summary, "phases", {{}}),
+                  "phases_cpu": getattr(summary, "phases_cpu", {{}})}}))
 """
 
 
@@ -173,6 +174,7 @@ def main() -> None:
     parser.add_argument("--baseline-ref", default="9b01c8a^", help="git ref of the report to compare with")
     parser.add_argument("--baseline-runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None, help="alignment processes (default: the report's)")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="folder for bench_report.json and .md")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     workers = args.workers or default_workers()
@@ -196,13 +198,13 @@ def main() -> None:
         summary["speedup_cold_cpu"] = round(baseline["build"]["cpu_seconds"] / small["cold"]["cpu_seconds"], 2)
         summary["speedup_warm"] = round(baseline["build"]["seconds"] / small["warm"]["seconds"], 2)
         summary["speedup_warm_cpu"] = round(baseline["build"]["cpu_seconds"] / small["warm"]["cpu_seconds"], 2)
-    write_results(summary)
-    print(f"written {RESULTS / 'bench_report.json'} and .md")
+    write_results(summary, args.results)
+    print(f"written {args.results / 'bench_report.json'} and .md")
 
 
-def write_results(results: dict) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bench_report.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+def write_results(results: dict, folder: Path = RESULTS) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bench_report.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     lines = [
         "# Report build benchmark", "",
         f"{results['machine']}; comparisons aligned by {results['workers']} worker process(es). Corpora generated "
@@ -249,7 +251,7 @@ def write_results(results: dict) -> None:
                      f"{results['speedup_cold']}× faster (CPU {results['speedup_cold_cpu']}×), warm build "
                      f"{results['speedup_warm']}× (CPU {results['speedup_warm_cpu']}×).")
     lines += [f"- The whole benchmark took {results['bench_seconds']} s.", ""]
-    (RESULTS / "bench_report.md").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "bench_report.md").write_text("\n".join(lines), encoding="utf-8")
 
 
 if __name__ == "__main__":
