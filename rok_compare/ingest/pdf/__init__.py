@@ -31,6 +31,7 @@ from rok_compare.ingest.pdf.layout import (
     Gutter,
     borrowed_gutters,
     find_gutters,
+    in_table,
     outside_tables,
     reading_order,
     shared_gutters,
@@ -202,7 +203,8 @@ def _vocabulary(pages: list[PageFragments]) -> Vocabulary:
 def _page_texts(pages: list[PageFragments], tables: list[list[FoundTable]], body_height: float,
                 document: pdfium.PdfDocument) -> list[PageText]:
     vocabulary = _vocabulary(pages)
-    tables = [trusted_tables(page.fragments, page_tables) for page, page_tables in zip(pages, tables, strict=True)]
+    tables = [trusted_tables(page.fragments, _not_furniture(page, page_tables))
+              for page, page_tables in zip(pages, tables, strict=True)]
     bodies = [outside_tables(page.fragments, page_tables) for page, page_tables in zip(pages, tables, strict=True)]
     gutters = [find_gutters(body) for body in bodies]
     for index, (body, own) in enumerate(zip(bodies, gutters, strict=True)):
@@ -225,6 +227,16 @@ def _page_texts(pages: list[PageFragments], tables: list[list[FoundTable]], body
             texts[-1].text, _ = carry_broken_word(texts[-1].text, text, vocabulary)
         texts.append(text)
     return texts
+
+
+def _not_furniture(page: PageFragments, tables: list[FoundTable]) -> list[FoundTable]:
+    """The tables less those whose text was all dropped as furniture (a running header and a
+    footer framed by rules, found as tables of a row each)."""
+    if not tables or not page.furniture:
+        return tables
+    return [table for table in tables
+            if not (any(in_table(f, [table]) for f in page.furniture)
+                    and not any(in_table(f, [table]) for f in page.fragments))]
 
 
 def _dense_columns(body: list[Fragment], gutters: list[Gutter]) -> bool:

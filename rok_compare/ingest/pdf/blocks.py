@@ -65,6 +65,7 @@ def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
     """The page's blocks in reading order."""
     pitch = typical_pitch(flows)
     blocks: list[Block] = []
+    markers: set[str] = set()  # the list markers seen on the page so far ("1", "2.1", "b")
     for flow in flows:
         previous: Line | None = None
         edges = _LocalEdges(flow)
@@ -74,11 +75,15 @@ def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
                 previous = None
                 continue
             kind = line_kind(item, body_height)
+            marker = _marker(item.text) if kind == ITEM and not item.entry and LIST_MARKER.match(item.text) else None
             if previous is None:
                 joins = bool(blocks) and not flow.apart and _continues_across(blocks[-1], item, kind, pitch)
             else:
                 around = edges.flow(flow, previous) if edges.index else flow
-                joins = not _starts_block(previous, item, kind, blocks[-1].kind, around, pitch)
+                joins = not _starts_block(previous, item, kind, blocks[-1].kind, around, pitch) or (
+                    marker is not None and _sentence_goes_on(previous, item, marker, markers, around, pitch))
+            if marker is not None:
+                markers.add(marker)
             if joins:
                 blocks[-1].lines.append(item)
             else:
@@ -163,6 +168,42 @@ def _starts_block(previous: Line, line: Line, kind: str, block_kind: str, flow: 
             _indented(previous, line, flow) and not _hanging(previous, line, flow) or _outdented(previous, line, flow)):
         return True
     return _ended_early(previous, line, flow.right)
+
+
+_NUMBERED = re.compile(r"^\(?(\d{1,2}(?:\.\d{1,2})*|[a-zåäö])[.)]?\s")
+
+
+def _marker(text: str) -> str | None:
+    """The number or letter of a numbered list item ("2.2", "n"), or None (a bullet, a dash)."""
+    match = _NUMBERED.match(text)
+    return match.group(1) if match else None
+
+
+def _predecessor(marker: str) -> str | None:
+    """The marker of the item before ("2.2" -> "2.1", "3" -> "2", "c" -> "b"); None for a
+    first item ("1", "3.1", "a")."""
+    if marker.isalpha():
+        return None if marker == "a" else chr(ord(marker) - 1)
+    head, _, last = marker.rpartition(".")
+    number = int(last)
+    if number <= 1:
+        return None
+    return f"{head}.{number - 1}" if head else str(number - 1)
+
+
+def _sentence_goes_on(previous: Line, line: Line, marker: str, seen: set[str], flow: Flow, pitch: float) -> bool:
+    """A number or letter that only happens to open a line inside a sentence ("... i enlighet
+    med" / "2.2 i anbudsinbjudan.", "... för alla" / "n. Räkna upp"): the line above is full and
+    stops mid-sentence, this line starts where it starts, and no item before it on the page
+    bears the number before (an item "2.2" follows a "2.1"; a first item always starts one)."""
+    predecessor = _predecessor(marker)
+    if predecessor is None or predecessor in seen:
+        return False
+    height = max(previous.height, line.height, 1.0)
+    distance = (previous.middle - line.middle) / height
+    return 0 < distance <= pitch * 1.25 + 0.1 and abs(previous.x0 - line.x0) < 0.5 * height \
+        and previous.text[-1:].isalpha() \
+        and not _ended_early(previous, line, flow.right)
 
 
 def _heading_goes_on(previous: Line, line: Line, right: float) -> bool:

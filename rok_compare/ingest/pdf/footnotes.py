@@ -66,6 +66,7 @@ def footnote_lines(lines: list[list[Fragment]], limit: float, middle: float, mar
     if above is None or not small:
         return []
     small.reverse()
+    small = _raised_numbers_joined(small)
     numbers = [_number(line, look_alikes) for line in small]
     first = next((index for index, number in enumerate(numbers) if number is not None), None)
     if first is None:
@@ -76,6 +77,31 @@ def footnote_lines(lines: list[list[Fragment]], limit: float, middle: float, mar
     if str(found[0]) in marks or _under_rule(small[first], above if first == 0 else small[first - 1], rules):
         return small[first:]
     return []
+
+
+_BARE_NUMBER = re.compile(r"^(?:\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})$")
+
+
+def _raised_numbers_joined(lines: list[list[Fragment]]) -> list[list[Fragment]]:
+    """A note's number set raised and smaller than its text stands on a baseline of its own
+    (a line of just "1" above "Detta är ..."): joined to the line it starts, the one right
+    below whose text begins right of it."""
+    if not any(len(line) == 1 and _BARE_NUMBER.match(line[0].text) for line in lines):
+        return lines
+    joined: list[list[Fragment]] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if following is not None and len(line) == 1 and _BARE_NUMBER.match(line[0].text):
+            number, first = line[0], following[0]
+            if first.x0 >= number.x1 - 1.0 and first.bottom - 1.0 <= number.bottom <= first.top:
+                joined.append([number, *following])
+                index += 2
+                continue
+        joined.append(line)
+        index += 1
+    return joined
 
 
 def _number(line: list[Fragment], look_alikes: bool = False) -> int | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from operator import attrgetter
 
 import pypdfium2.raw as pdfium_c
@@ -166,6 +167,7 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
             fragments.extend(_split_words(text, match.start(), match.end(), chars))
     _split_sparse(fragments, wide, spread, text, chars)
     _split_hidden_gutters(fragments, wide, text, chars)
+    _split_left_labels(fragments, text, chars)
     if invisible(fragments, chars) or few_spaces(text) and GLUED.search(text) \
             and space_glued(fragments, chars, GLUED, False):
         space_glued(fragments, chars, WORD_STRETCH)  # an OCR layer, or words run together
@@ -277,6 +279,45 @@ def _split_sparse(fragments: list[Fragment], runs: list[tuple[int, int, int]], s
             result.append(fragment)
     fragments[:] = result
     runs[:] = [(moved[index], start, end) for index, start, end in runs if index in moved]
+
+
+_LETTERS = re.compile(r"[^\W\d_]{2}")
+"""A label holds a word ("NFS 2007:10", "Bilaga 1"); a heading's number in the margin ("§ 4.",
+"2.1") holds none and stays with its heading; a key ending in a colon stays with its value."""
+LEFT_EDGE_LINES = 3
+"""Lines that start at one place, at least, for it to be where the page's lines start."""
+
+
+def _split_left_labels(fragments: list[Fragment], text: str, chars: _Chars) -> None:
+    """A short label in the left margin that PDFium ran into the body line beside it ("NFS
+    2007:10      Viltskadecenter för ..."): split off at the wide gap (in place), when the label
+    stands wholly left of where the page's lines start and the rest starts there or further
+    right. The usual page, whose leftmost start is shared by several lines, is left at once."""
+    if len(fragments) < 2 * LEFT_EDGE_LINES:
+        return
+    leftmost = min(f.x0 for f in fragments)
+    if sum(1 for f in fragments if f.x0 < leftmost + 1.0) >= LEFT_EDGE_LINES:
+        return
+    starts = Counter(round(f.x0) for f in fragments)
+    edge = min((x for x, count in starts.items() if count >= LEFT_EDGE_LINES), default=None)
+    if edge is None:
+        return
+    replaced: dict[int, list[Fragment]] = {}
+    for index, fragment in enumerate(fragments):
+        height = max(fragment.height, 1.0)
+        if fragment.x0 > edge - 2 * height or fragment.x1 < edge or fragment.start < 0 or " " not in fragment.text:
+            continue
+        pieces = _split_words(text, fragment.start, fragment.end, chars)
+        if len(pieces) < 2:
+            continue
+        label, rest = pieces[0], pieces[1]
+        if len(label.text) <= LABEL_CHARS and _LETTERS.search(label.text) and not label.text.endswith(":") \
+                and label.x1 < edge - height \
+                and rest.x0 >= edge - 1.5:
+            replaced[index] = [label, Fragment(_clean(text[rest.start : fragment.end]), rest.x0, fragment.x1,
+                                               fragment.bottom, fragment.top, fragment.bold, rest.start, fragment.end)]
+    if replaced:
+        fragments[:] = [piece for index, fragment in enumerate(fragments) for piece in replaced.get(index, [fragment])]
 
 
 def _usual_right_edge(fragments: list[Fragment]) -> float:

@@ -66,6 +66,8 @@ class PageFragments:
     """The text was read by OCR (its fragments have no characters in a PDFium text page)."""
     rotated: list[str] = field(default_factory=list)
     """Rotated runs of text (a margin's vertical number): read apart, after the page's body."""
+    furniture: list[Fragment] = field(default_factory=list)
+    """The fragments dropped as running headers, footers and page numbers."""
 
 
 def is_page_number(text: str) -> bool:
@@ -156,11 +158,16 @@ def remove_furniture(pages: list[PageFragments], body_height: float) -> int:
     keys = [[key for block in page for line in block.lines for key in _keys(line)] for page in blocks]
     repeated = _repeated_keys(keys, len(pages))
     slots = _furniture_slots(blocks, body_height)
+    content = _content_keys(pages, blocks, keys)
+    whole = set(repeated)
+    repeated -= content
     dropped = 0
     for page, page_blocks in zip(pages, blocks, strict=True):
         drop: set[int] = set()
         for block in page_blocks:
             for line in block.lines:  # from the edge inwards; stop at the first line of body text
+                if content and _is_content(line, content, whole):
+                    break  # a record's heading that the body repeats, not a running header
                 if block.separated and _in_slot(block.side, line, slots, body_height):
                     parts = {id(fragment) for fragment in line}
                 else:
@@ -174,6 +181,7 @@ def remove_furniture(pages: list[PageFragments], body_height: float) -> int:
             drop |= header
             dropped += bool(header)
         if drop:
+            page.furniture += [f for f in page.fragments if id(f) in drop]
             page.fragments = [f for f in page.fragments if id(f) not in drop]
     return dropped + numbered
 
@@ -210,6 +218,7 @@ def _drop_numbered_edges(pages: list[PageFragments]) -> int:
     for line_offset, index, line in found:
         if line_offset == offset:
             ids = {id(f) for f in line}
+            pages[index].furniture += line
             pages[index].fragments = [f for f in pages[index].fragments if id(f) not in ids]
             dropped += 1
     return dropped
@@ -266,7 +275,22 @@ def _furniture_parts(line: list[Fragment], repeated: set[str], body_height: floa
         return parts
     if parts and len(line) == 2 and (repeats or _plain([f for f in line if id(f) not in parts], body_height)):
         return parts
+    if repeats and repeats <= {id(line[0]), id(line[-1])} and _labels_apart(line, repeats):
+        return repeats  # a repeated label at either end of a longer line ("NFS 2007:10   term   text")
     return set()
+
+
+def _labels_apart(line: list[Fragment], labels: set[int]) -> bool:
+    """Each label holds a word and stands two line heights or more from its neighbour: a
+    running label in the margin, not a date after its "Datum:"."""
+    for index, fragment in enumerate(line):
+        if id(fragment) not in labels:
+            continue
+        neighbour = line[1] if index == 0 else line[index - 1]
+        gap = neighbour.x0 - fragment.x1 if index == 0 else fragment.x0 - neighbour.x1
+        if not _WORDS.search(fragment.text) or gap < 2 * max(fragment.height, 1.0):
+            return False
+    return True
 
 
 def _plain(line: list[Fragment], body_height: float) -> bool:
@@ -274,36 +298,102 @@ def _plain(line: list[Fragment], body_height: float) -> bool:
     return not all(f.bold for f in line) and max(f.height for f in line) <= 1.05 * body_height
 
 
-def _furniture_slots(blocks: list[list[_EdgeBlock]], body_height: float) -> dict[str, list[float]]:
+def _furniture_slots(blocks: list[list[_EdgeBlock]], body_height: float) -> dict[str, list[tuple[float, set[str]]]]:
     """Positions (line middles) near an edge where a plain line standing apart from the body is
-    found on at least half the pages: a running header whose text changes (a chapter title)."""
+    found on at least half the pages: a running header whose text changes (a chapter title).
+    Each with the words that repeat there."""
     needed = max(3, math.ceil(0.5 * len(blocks)))
-    slots: dict[str, list[float]] = {"top": [], "bottom": []}
+    slots: dict[str, list[tuple[float, set[str]]]] = {"top": [], "bottom": []}
     for side in slots:
         lines = sorted((line[0].middle, _line_text(line)) for page in blocks for block in page
                        if block.side == side and block.separated for line in block.lines if _plain(line, body_height))
         cluster: list[tuple[float, str]] = []
         for middle, text in [*lines, (math.inf, "")]:
             if cluster and middle - cluster[0][0] > 2.0:
-                if len(cluster) >= needed and _texts_repeat([t for _, t in cluster]):
-                    slots[side].append(sum(m for m, _ in cluster) / len(cluster))
+                words = _repeating_words([t for _, t in cluster]) if len(cluster) >= needed else set()
+                if words:
+                    slots[side].append((sum(m for m, _ in cluster) / len(cluster), words))
                 cluster = []
             cluster.append((middle, text))
     return slots
 
 
-def _texts_repeat(texts: list[str]) -> bool:
+def _repeating_words(texts: list[str]) -> set[str]:
     """Lines at one place on many pages are furniture only when their texts repeat: the same
     words on several of them (a chapter's title on each of its pages, a document's name with
     changing dates). Body text that happens to start or end each page at the same height (a
     form's labels, the last line of every full page) differs from page to page."""
     words = Counter(word for text in texts for word in set(_WORDS.findall(furniture_key(text))))
-    return any(count >= max(2, len(texts) // 3) for count in words.values())
+    return {word for word, count in words.items() if count >= max(2, len(texts) // 3)}
 
 
-def _in_slot(side: str, line: list[Fragment], slots: dict[str, list[float]], body_height: float) -> bool:
+def _in_slot(side: str, line: list[Fragment], slots: dict[str, list[tuple[float, set[str]]]],
+             body_height: float) -> bool:
+    """A plain line at a slot that shares a repeating word of it or is a page number: a body
+    line that happens to stand there on one page (the sentence going on) shares none."""
     middle = line[0].middle
-    return _plain(line, body_height) and any(abs(middle - slot) <= 2.0 for slot in slots[side])
+    if not _plain(line, body_height):
+        return False
+    near = [words for slot, words in slots[side] if abs(middle - slot) <= 2.0]
+    if not near:
+        return False
+    text = _line_text(line)
+    own = set(_WORDS.findall(furniture_key(text)))
+    return is_page_number(text) or any(own & words for words in near)
+
+
+def _content_keys(pages: list[PageFragments], blocks: list[list[_EdgeBlock]], keys: list[list[str]]) -> set[str]:
+    """Edge lines' keys found on two pages or more that the body repeats too, away from the
+    edges, on two pages or more and on half as many pages as at the edges at least: a record's
+    heading that happens to open pages ("107 Publik fråga  Datum: ...") is content; a running
+    header stands in the middle of a page only now and then (a document's number in its title
+    or in a list of amendments). A body line repeats a key when consecutive fragments, a line
+    to themselves, read as it (one search of the page's text a key)."""
+    counts = Counter(key for page_keys in keys for key in set(page_keys))
+    patterns = {key: (max(_WORDS.findall(key), key=len), _key_pattern(key))
+                for key, count in counts.items() if count >= 2 and _WORDS.search(key)}
+    if not patterns:
+        return set()
+    seen: Counter[str] = Counter()
+    for page, page_blocks in zip(pages, blocks, strict=True):
+        edge = {id(f) for block in page_blocks for line in block.lines for f in line}
+        text = "\n".join([f.text for f in page.fragments if id(f) not in edge]).lower()
+        for key, (word, pattern) in patterns.items():
+            if word in text and _stands_alone(text, word, pattern):
+                seen[key] += 1
+    return {key for key, found in seen.items() if found >= max(2, math.ceil(0.5 * counts[key]))}
+
+
+def _is_content(line: list[Fragment], content: set[str], repeated: set[str]) -> bool:
+    """The line reads as a key the body repeats, or it repeats as a whole and starts with one
+    ("107 Publik fråga" before its date). A line with a page number is judged part by part."""
+    if any(is_page_number(fragment.text) for fragment in line):
+        return False
+    key = furniture_key(_line_text(line))
+    return key in content or key in repeated and furniture_key(line[0].text) in content
+
+
+def _stands_alone(text: str, word: str, pattern: re.Pattern[str]) -> bool:
+    """``pattern`` matches from the start of the line holding an occurrence of ``word``, or of
+    one of the three lines before (a key run over several fragments)."""
+    position = text.find(word)
+    while position >= 0:
+        start = text.rfind("\n", 0, position) + 1
+        for _ in range(4):
+            if pattern.match(text, start):
+                return True
+            if start == 0:
+                break
+            start = text.rfind("\n", 0, start - 1) + 1
+        position = text.find(word, position + len(word))
+    return False
+
+
+def _key_pattern(key: str) -> re.Pattern[str]:
+    """A key as a search of a page's lower-cased text, fragments one a line: its words in turn
+    (any space or line break between), numbers where it has ``#``, a line to themselves."""
+    words = [r"\d+".join(re.escape(piece) for piece in word.split("#")) for word in key.split()]
+    return re.compile(r"[ \t]*" + r"\s+".join(words) + r"[ \t]*(?:\n|$)")
 
 
 def _repeated_keys(keys: list[list[str]], page_count: int) -> set[str]:

@@ -208,7 +208,7 @@ def trusted_tables(fragments: list[Fragment], tables: list[FoundTable]) -> list[
     kept = []
     for table in tables:
         cells = _SPACES.sub("", " ".join(cell for row in table.rows for cell in row))
-        if not any(_in_table(f, [table]) and not _held(f, cells) for f in fragments):
+        if not any(in_table(f, [table]) and not _held(f, cells) for f in fragments):
             kept.append(table)
     return kept
 
@@ -227,7 +227,7 @@ def outside_tables(fragments: list[Fragment], tables: list[FoundTable]) -> list[
         return fragments
     cells = [_SPACES.sub("", " ".join(cell for row in table.rows for cell in row)) for table in tables]
     loose = [span for table in tables for span in table.loose]
-    return [f for f in fragments if not _in_table(f, tables) or not any(_held(f, text) for text in cells)
+    return [f for f in fragments if not in_table(f, tables) or not any(_held(f, text) for text in cells)
             or any(f.start <= start < f.end for start, _ in loose)]
 
 
@@ -249,7 +249,21 @@ def reading_order(fragments: list[Fragment], tables: list[FoundTable],
                 flows.append(_flow(part, part_tables))
                 if len(parts) > 1:  # a panel's text does not run on into the next part
                     flows[-1].apart, flows[-1].right = True, max(flows[-1].right, right)
+        if labels and len(flows) > 1:  # the body does not run on from a margin label
+            flows[1].apart = True
         return flows
+    if labels:
+        flows.extend(_body_flows(fragments, tables, gutters))
+        if len(flows) > 1:
+            flows[1].apart = True
+        return flows
+    return _body_flows(fragments, tables, gutters)
+
+
+def _body_flows(fragments: list[Fragment], tables: list[FoundTable], gutters: list[Gutter]) -> list[Flow]:
+    """The flows of a page with columns: bands of columns read column by column, and what
+    reaches across a gutter in between."""
+    flows: list[Flow] = []
     band: dict[int, list[Fragment | FoundTable]] = {}
     spanning: list[Fragment | FoundTable] = []
     for item in sorted([*fragments, *tables], key=_TOP, reverse=True):
@@ -269,7 +283,7 @@ def reading_order(fragments: list[Fragment], tables: list[FoundTable],
     return flows
 
 
-def _in_table(fragment: Fragment, tables: list[FoundTable]) -> bool:
+def in_table(fragment: Fragment, tables: list[FoundTable]) -> bool:
     x, y = (fragment.x0 + fragment.x1) / 2, fragment.middle
     return any(t.box[0] - 1 <= x <= t.box[2] + 1 and t.box[1] - 1 <= y <= t.box[3] + 1 for t in tables)
 
