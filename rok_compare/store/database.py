@@ -27,6 +27,8 @@ from rok_compare.store.schema import APPLICATION_ID, APPLICATION_NAME, SCHEMA_VE
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
+CACHE_KIB = 65_536
+"""SQLite's page cache of a writable connection (SQLite's default is 2 MiB)."""
 DEFAULT_DB = "rok.db"
 DB_ENV = "ROK_DB"
 
@@ -101,6 +103,8 @@ class Store:
                 _check(conn, path)
             if not readonly:
                 enable_page_checks(conn)
+                # A reuse update seeks the same band and edge pages many times: keep them (a cap, not an allocation).
+                conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
                 if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                     conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")

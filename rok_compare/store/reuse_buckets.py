@@ -97,10 +97,12 @@ def _beside(conn: sqlite3.Connection, bucket: Bucket, place: tuple[int, int], sk
     return None
 
 
-def _between(conn: sqlite3.Connection, bucket: Bucket, low: tuple[int, int], high: tuple[int, int]) -> int:
-    """Stored members strictly between two places of a bucket's chain."""
-    return conn.execute("SELECT COUNT(*) FROM reuse_bands WHERE band = ? AND key = ? AND (tie, node) > (?, ?) "
-                        "AND (tie, node) < (?, ?)", (*bucket, *low, *high)).fetchone()[0]
+def _between(conn: sqlite3.Connection, bucket: Bucket, low: tuple[int, int], high: tuple[int, int], cap: int) -> int:
+    """Stored members strictly between two places of a bucket's chain, or ``cap`` when there are that
+    many or more (two far-apart places of a large bucket are not counted out to the end)."""
+    return conn.execute("SELECT COUNT(*) FROM (SELECT 1 FROM reuse_bands WHERE band = ? AND key = ? "
+                        "AND (tie, node) > (?, ?) AND (tie, node) < (?, ?) LIMIT ?)",
+                        (*bucket, *low, *high, cap)).fetchone()[0]
 
 
 @dataclass(slots=True)
@@ -173,8 +175,10 @@ class BucketChanges:
     def _adjacent_after(self, bucket: Bucket, a: int, b: int) -> bool:
         """Whether ``a`` and ``b`` are neighbours in a bucket's chain after the update."""
         low, high = sorted((self.nodes.key(a), self.nodes.key(b)))
-        inside = _between(self.conn, bucket, low, high)
-        inside -= sum(1 for n in self.leaving.get(bucket, []) if low < self.nodes.key(n) < high)
+        leaving = self.leaving.get(bucket, [])
+        # More stored members between them than can leave: they stay apart, whatever the exact count.
+        inside = _between(self.conn, bucket, low, high, len(leaving) + 1)
+        inside -= sum(1 for n in leaving if low < self.nodes.key(n) < high)
         inside += sum(1 for n in self.joining.get(bucket, []) if low < self.nodes.key(n) < high)
         return inside == 0
 
