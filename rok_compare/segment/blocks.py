@@ -22,9 +22,10 @@ _INLINE_BULLET = re.compile(r"(?:(?<=\s)|^)(?:[•·▪◦●■➢►»]|(?<=[:
 _RUN_IN_LABEL = re.compile(r"([A-ZÅÄÖ][\wåäöÅÄÖ/-]*(?: [\wåäöÅÄÖ/-]+){0,3}): (?=\S)")
 _TRAILING_PAGE_NUMBER = re.compile(r"(?<=[.!?:)a-zåäö])\s+\d{1,3}$")
 _LEADING_PAGE_NUMBER = re.compile(r"^\d{1,3}\s+(?=[A-ZÅÄÖ])")
-_LEADER_CHAIN = re.compile(r"(?=(\.\s?\.\s?\.\s?\.))")
+_LEADER_CHAIN = re.compile(r"\.(?=(\s?\.\s?\.\s?\.))")
 """Four dots, at most one space between them: where a table-of-contents leader ". . . . 12" starts."""
 _LEADER_FILL = re.compile(r"[\s.]+")
+_FILL_LOOK_BACK = 256
 _REPEATED_HEADING = re.compile(r"([A-ZÅÄÖ][\wåäöÅÄÖ-]+(?: [\wåäöÅÄÖ-]+){0,3}) \1\b")
 _SENTENCE_END = (".", "!", "?", ":", "”", '"', ";")
 _VERB_CUES = re.compile(
@@ -185,16 +186,30 @@ class _Leaders:
         self.built = False
         self.chain_starts: list[int] = []
         self.chain_ends: list[int] = []
-        self.fill_starts: list[int] = []
+        self.fill_starts: list[int] | None = None
+        """Where each run of spaces and dots starts, listed only once a run longer than
+        ``_FILL_LOOK_BACK`` is asked for."""
 
     def _build(self) -> None:
         self.built = True
         if "." not in self.text:
             return
-        for match in _LEADER_CHAIN.finditer(self.text):
+        for match in _LEADER_CHAIN.finditer(self.text):  # the chain's first dot, and the rest looked ahead
             self.chain_starts.append(match.start())
             self.chain_ends.append(match.end(1))
-        self.fill_starts = [m.start() for m in _LEADER_FILL.finditer(self.text)]
+
+    def _fill_start(self, start: int, fill_end: int) -> int:
+        """Where the run of spaces and dots that ends at ``fill_end`` starts (not before ``start``):
+        looked back at directly when the run is short (the usual case), else found in the list of
+        every run (made once, so a long run is never walked again)."""
+        text, limit, position = self.text, max(start, fill_end - _FILL_LOOK_BACK), fill_end - 1
+        while position > limit and (text[position - 1] == "." or text[position - 1].isspace()):
+            position -= 1
+        if position == limit > start and (text[limit - 1] == "." or text[limit - 1].isspace()):
+            if self.fill_starts is None:
+                self.fill_starts = [m.start() for m in _LEADER_FILL.finditer(self.text)]
+            return max(start, self.fill_starts[bisect.bisect_right(self.fill_starts, fill_end - 1) - 1])
+        return position
 
     def start(self, start: int, end: int) -> int | None:
         """Where the leader that ends ``text[start:end]`` begins (with the spaces before it), or None."""
@@ -208,7 +223,7 @@ class _Leaders:
         fill_end = end - digits
         if digits == 4 or fill_end <= start or not _LEADER_FILL.match(text[fill_end - 1]):
             return None
-        fill_start = max(start, self.fill_starts[bisect.bisect_right(self.fill_starts, fill_end - 1) - 1])
+        fill_start = self._fill_start(start, fill_end)
         index = bisect.bisect_left(self.chain_starts, fill_start)
         if index == len(self.chain_starts) or self.chain_ends[index] > fill_end:
             return None
