@@ -51,7 +51,7 @@ def search_command(
 ) -> None:
     """Find clauses, best first (or list those the filters select); copies of one clause are shown
     once with their variants. Each hit names its document and the clause's anchor in the report."""
-    from rok_compare.search import HitCount, count_hits, search
+    from rok_compare.search import HitCount, check_names, count_hits, search
 
     db = _db(db)
     _check_year(year)
@@ -59,6 +59,7 @@ def search_command(
     options = dict(county=county, year=year, kind=kind, party=party, theme=theme, doc_type=doc_type,
                    document=document, similar_to=reference)
     with _errors(db):
+        check_names(db, county=county, party=party)  # a misspelt name is an error here, not "no matches"
         hits = search(db, query, limit=limit, offset=offset, **options)  # type: ignore[arg-type]
         total = count_hits(db, query, **options) if format is OutputFormat.TEXT else HitCount(len(hits))
     if format is OutputFormat.JSON:

@@ -8,9 +8,9 @@
 search (through ``rok serve``) both call it.
 """
 
-from rok_compare.search.engine import HitCount, SearchHit, count_hits, count_matches, search
+from rok_compare.search.engine import HitCount, SearchHit, check_names, count_hits, count_matches, search
 from rok_compare.search.families import Occurrence, Variant
 from rok_compare.search.query import QUERY_EXAMPLES, Query, SearchQueryError, parse_query
 
 __all__ = ["QUERY_EXAMPLES", "HitCount", "Occurrence", "Query", "SearchHit", "SearchQueryError", "Variant",
-           "count_hits", "count_matches", "parse_query", "search"]
+           "check_names", "count_hits", "count_matches", "parse_query", "search"]

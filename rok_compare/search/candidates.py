@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 from rok_compare.search.compile import Plan
 from rok_compare.search.verify import Scorer, first_matching, matches, tokens
@@ -33,6 +34,9 @@ SCAN_FILTERED = 8_000
 """Matches read at most to find :data:`SAMPLE_FILTERED` that pass the filters (else every match is ranked)."""
 EXTEND = 10_000
 """Further matches read when the sample holds copies of too few clauses to fill the page."""
+EXTEND_CHUNKS = (500, 1_500, 3_000, 5_000)
+"""The :data:`EXTEND` matches are read in chunks of these sizes (the last one repeated while
+there are more to read); reading stops at the chunk that fills the page."""
 LISTING_SCAN = 20_000
 """Clauses read at most, document by document, for a listing (else it is done in one SQL query)."""
 FAMILY = "COALESCE('k' || m.cluster_id, c.norm_hash)"
@@ -210,27 +214,55 @@ def _sample(conn: sqlite3.Connection, expression: str, where: Where, pool: int) 
 def _extend(conn: sqlite3.Connection, plan: Plan, scorer: Scorer, expression: str, where: Where, below: int,
             best: dict[str, Candidate], wanted: int) -> None:
     """Add the newest clause of each family not yet found among the next :data:`EXTEND` matches
-    (older than ``below``), until there are ``wanted`` families. The matches are grouped by family
-    in SQL: copies cost a row read, not a text to check."""
+    (older than ``below``), newest first, until there are ``wanted`` families.
+
+    The matches are read newest first in chunks (:data:`EXTEND_CHUNKS`), each grouped by family in
+    SQL: copies cost a row read, not a text to check, and reading stops at the chunk that fills the
+    page. A family's first row read is its newest match, the one checked; older ones are passed over."""
+    assert plan.root is not None
+    seen = set(best)
+    read = 0
+    for size in chain(EXTEND_CHUNKS, repeat(EXTEND_CHUNKS[-1])):
+        size = min(size, EXTEND - read)
+        if size <= 0:
+            return
+        lowest, n, newest = _families_below(conn, expression, where, below, size)
+        fresh = sorted(((id_, fam) for id_, fam in newest if fam not in seen), reverse=True)
+        seen.update(fam for _, fam in fresh)
+        for start in range(0, len(fresh), _BATCH):
+            batch = fresh[start:start + _BATCH]
+            details = _clause_rows(conn, "c.text, c.kind, c.themes, c.norm_hash, m.cluster_id", [i for i, _ in batch])
+            for id_, fam in batch:
+                _, text, kind, themes, norm, cluster = details[id_]
+                found = tokens(text)
+                if matches(plan.root, found, set(found), plan):
+                    best[fam] = Candidate(id_, scorer.score(found), fam, text, kind, themes, norm, cluster)
+                    if len(best) >= wanted:
+                        return
+        if n < size:
+            return  # no older matches
+        read, below = read + size, lowest
+
+
+def _families_below(conn: sqlite3.Connection, expression: str, where: Where, below: int,
+                    size: int) -> tuple[int, int, list[tuple[int, str]]]:
+    """Of the ``size`` newest matches older than ``below``: the oldest id, how many there are, and
+    (newest id, family) of each family among those that pass the filters."""
     inner = ("SELECT rowid AS id FROM clauses_fts WHERE clauses_fts MATCH ? AND rowid < ? ORDER BY rowid DESC "
              "LIMIT ?")
-    documents = "JOIN documents d ON d.id = c.document_id" if where[0] != "1" else ""
-    newest = execute(conn, f"SELECT MAX(c.id), {FAMILY} AS family FROM ({inner}) hits JOIN clauses c "
-                           f"ON c.id = hits.id {documents} LEFT JOIN cluster_members m ON m.clause_id = c.id "
-                           f"WHERE {where[0]} GROUP BY family", [expression, below, EXTEND, *where[1]],
-                     expression).fetchall()
-    fresh = sorted(((id_, fam) for id_, fam in newest if fam not in best), reverse=True)
-    assert plan.root is not None
-    for start in range(0, len(fresh), _BATCH):
-        batch = fresh[start:start + _BATCH]
-        details = _clause_rows(conn, "c.text, c.kind, c.themes, c.norm_hash, m.cluster_id", [i for i, _ in batch])
-        for id_, fam in batch:
-            _, text, kind, themes, norm, cluster = details[id_]
-            found = tokens(text)
-            if matches(plan.root, found, set(found), plan):
-                best[fam] = Candidate(id_, scorer.score(found), fam, text, kind, themes, norm, cluster)
-                if len(best) >= wanted:
-                    return
+    if where[0] == "1":  # the clause row is read only for a clause in no cluster (its norm_hash)
+        grouped = ("SELECT MAX(hits.id), NULL, COALESCE('k' || m.cluster_id, (SELECT norm_hash FROM clauses "
+                   "WHERE id = hits.id)) AS family FROM hits LEFT JOIN cluster_members m ON m.clause_id = hits.id "
+                   "GROUP BY family")
+    else:
+        grouped = (f"SELECT MAX(c.id), NULL, {FAMILY} AS family FROM hits JOIN clauses c ON c.id = hits.id "
+                   f"JOIN documents d ON d.id = c.document_id LEFT JOIN cluster_members m ON m.clause_id = c.id "
+                   f"WHERE {where[0]} GROUP BY family")
+    # The bounds row is the one without a family (every clause has a norm_hash).
+    rows = execute(conn, f"WITH hits AS MATERIALIZED ({inner}) SELECT MIN(id), COUNT(*), NULL FROM hits "
+                         f"UNION ALL {grouped}", [expression, below, size, *where[1]], expression).fetchall()
+    lowest, n = next((first, n) for first, n, fam in rows if fam is None)
+    return lowest or below, n, [(id_, fam) for id_, _, fam in rows if fam is not None]
 
 
 def listed(conn: sqlite3.Connection, plan: Plan, where: Where, split: tuple[Where, Where],

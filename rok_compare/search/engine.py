@@ -30,7 +30,7 @@ from rok_compare.search import candidates as found_by
 from rok_compare.search.candidates import Candidate, HitCount, Where, exact
 from rok_compare.search.compile import Plan, plan_passage, plan_query, store_words
 from rok_compare.search.families import Occurrence, Variant, family, occurrence
-from rok_compare.search.filters import Filters, split_conditions, year_range
+from rok_compare.search.filters import Filters, split_conditions, unknown_names, year_range
 from rok_compare.search.query import WORD, Query, SearchQueryError, parse_query
 from rok_compare.search.similarity import similarity
 from rok_compare.search.swedish import fold
@@ -41,6 +41,10 @@ LEXICAL_WEIGHT_SIMILAR = 0.3
 """With ``similar_to`` the passage similarity matters more than the query words."""
 COMPOUND_DISCOUNT = 0.5
 """A clause that has a query word only inside compounds counts less than one that has the word."""
+MAP_BYTES = 1 << 32
+"""Bytes of the store SQLite may read through a memory map (``PRAGMA mmap_size``; SQLite caps it at
+its build's limit). A search reads a few thousand scattered rows: mapped, a row costs a memory
+read instead of a read call that copies its page (about a quarter less CPU at a million clauses)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +171,14 @@ def count_hits(db: str | Path | Store, query: str = "", *, county: str | None = 
         return found_by.count(store.conn, prepared[0], prepared[1])
 
 
+def check_names(db: str | Path | Store, *, county: str | None = None, party: str | None = None) -> None:
+    """Raise :class:`SearchQueryError` when the ``county`` or ``party`` filter names something no
+    document of the store matches, with the store's closest names (``rok search`` checks its
+    filters with this: :func:`search` itself lets such a filter select nothing)."""
+    with _opened(db) as store:
+        unknown_names(store.conn, county, party)
+
+
 @dataclass(frozen=True, slots=True)
 class _Request:
     query: Query
@@ -186,12 +198,21 @@ def _request(query: str, similar_to: str | None, filters: Filters) -> _Request:
 
 @contextmanager
 def _opened(db: str | Path | Store) -> Iterator[Store]:
-    """The store given, or the one at a path opened read-only for this call."""
+    """The store given, or the one at a path opened read-only for this call; either way read
+    through a memory map (:data:`MAP_BYTES`)."""
     if isinstance(db, Store):
+        _mapped(db.conn)
         yield db
         return
     with Store.open(db, readonly=True) as store:
+        _mapped(store.conn)
         yield store
+
+
+def _mapped(conn: sqlite3.Connection) -> None:
+    """Let SQLite read the store through a memory map, unless the connection already says how."""
+    if conn.execute("PRAGMA mmap_size").fetchone()[0] == 0:
+        conn.execute(f"PRAGMA mmap_size = {MAP_BYTES}")
 
 
 def _prepare(store: Store, request: _Request) -> tuple[Plan, Where, tuple[Where, Where]] | None:

@@ -11,11 +11,20 @@ import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from rok_compare.model import ClauseKind, DocType
 from rok_compare.search.query import SearchQueryError
 
 _YEARS = re.compile(r"^\s*(\d{1,4})?\s*(?:(-|–|\.\.)\s*(\d{1,4})?)?\s*$")
+_COUNTY_NAMES = "SELECT DISTINCT county_name FROM documents WHERE county_name IS NOT NULL"
+_PARTY_NAMES = "SELECT DISTINCT canonical FROM parties UNION SELECT DISTINCT name FROM parties"
+SUGGESTIONS = 3
+"""Close names offered for a county or party that the store does not hold."""
+CLOSE = 0.6
+"""Least likeness (difflib's ratio, 0..1) of a name offered as a close match."""
+NEAR_BEST = 0.1
+"""Names offered are at most this much less like the value than the closest one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +94,7 @@ def split_conditions(conn: sqlite3.Connection, filters: Filters) -> tuple[tuple[
             where.append("d.county_code = ?")
             params.append(county.zfill(2))
         else:
-            names = _matching(conn, "SELECT DISTINCT county_name FROM documents WHERE county_name IS NOT NULL",
-                              county)
+            names = _matching(conn, _COUNTY_NAMES, county)
             if not names:
                 return None
             where.append(f"d.county_name IN ({_marks(names)})")
@@ -111,8 +119,7 @@ def split_conditions(conn: sqlite3.Connection, filters: Filters) -> tuple[tuple[
         clause_where.append("EXISTS (SELECT 1 FROM json_each(c.themes) WHERE json_each.value = ?)")
         clause_params.append(filters.theme)
     if filters.party:
-        names = _matching(conn, "SELECT DISTINCT canonical FROM parties UNION SELECT DISTINCT name FROM parties",
-                          filters.party)
+        names = _matching(conn, _PARTY_NAMES, filters.party)
         if not names:
             return None
         where.append(f"d.id IN (SELECT document_id FROM parties WHERE canonical IN ({_marks(names)}) "
@@ -122,6 +129,46 @@ def split_conditions(conn: sqlite3.Connection, filters: Filters) -> tuple[tuple[
         where.append("d.id = ?")
         params.append(filters.document)
     return (" AND ".join(where) or "1", params), (" AND ".join(clause_where) or "1", clause_params)
+
+
+def unknown_names(conn: sqlite3.Connection, county: str | None = None, party: str | None = None) -> None:
+    """Raise :class:`SearchQueryError` for a county or party filter that no document of the store
+    matches (a typo, most often), naming the value and the store's closest names; a filter that
+    matches something, or none given, passes. :func:`conditions` instead lets such a filter select
+    nothing (a search finds no clauses)."""
+    county = county.strip() if county else ""
+    if county.isdigit():
+        codes = [row[0] for row in conn.execute("SELECT DISTINCT county_code FROM documents "
+                                                "WHERE county_code IS NOT NULL ORDER BY 1")]
+        if county.zfill(2) not in codes:
+            raise SearchQueryError(f"unknown county {county[:40]!r}: no document of the store has this county "
+                                   f"code (the store's: {', '.join(codes) or 'none'})")
+    elif county and not _matching(conn, _COUNTY_NAMES, county):
+        raise SearchQueryError(_unknown("county", county, [row[0] for row in conn.execute(_COUNTY_NAMES)]))
+    party = party.strip() if party else ""
+    if party and not _matching(conn, _PARTY_NAMES, party):
+        raise SearchQueryError(_unknown("party", party, [row[0] for row in conn.execute(_PARTY_NAMES)]))
+
+
+def _unknown(what: str, value: str, names: list[str]) -> str:
+    close = close_names(value, names)
+    hint = f"did you mean {' or '.join(repr(n) for n in close)}?" if close else f"no {what} of the store is close"
+    return f"unknown {what} {value[:40]!r}: no document of the store names a {what} like it ({hint})"
+
+
+def close_names(value: str, names: list[str], n: int = SUGGESTIONS) -> list[str]:
+    """The ``n`` names most like ``value`` (a misspelt part of one, such as "Varmland" for
+    "Värmlands län"), best first, compared with the whole name and with its words."""
+    needle = _folded(value).strip()
+
+    def likeness(name: str) -> float:
+        folded = _folded(name)
+        parts = [folded, folded[:len(needle)], *folded.split()]
+        return max(SequenceMatcher(None, needle, part).ratio() for part in parts)
+
+    scored = sorted(((likeness(name), name) for name in dict.fromkeys(names) if name), key=lambda x: (-x[0], x[1]))
+    best = scored[0][0] if scored else 0.0
+    return [name for score, name in scored[:n] if score >= max(CLOSE, best - NEAR_BEST)]
 
 
 def _check_choice(what: str, value: str, choices: list[str]) -> None:
