@@ -119,6 +119,8 @@ class BucketChanges:
     """Touched buckets read whole: the pairs they make after the update."""
     candidates: set[Pair] = field(default_factory=set)
     unmade: set[Pair] = field(default_factory=set)
+    sizes: dict[Bucket, int] = field(default_factory=dict)
+    """Capped member counts of untouched buckets, read once (many lost pairs share a bucket)."""
 
     def run(self, added: Sequence[int], removed: Sequence[int]) -> tuple[set[Pair], set[Pair]]:
         """Pairs among surviving nodes that no bucket makes any more, and the new candidate pairs."""
@@ -182,6 +184,12 @@ class BucketChanges:
         inside += sum(1 for n in self.joining.get(bucket, []) if low < self.nodes.key(n) < high)
         return inside == 0
 
+    def _untouched_size(self, bucket: Bucket) -> int:
+        """The member count of a bucket the update does not change, up to ``max_bucket + 1``."""
+        if bucket not in self.sizes:
+            self.sizes[bucket] = _size(self.conn, bucket, self.nodes.lsh.max_bucket + 1)
+        return self.sizes[bucket]
+
     def _still_made(self, pair: Pair) -> bool:
         """Whether some bucket still makes ``pair`` a candidate after the update."""
         a, b = self.nodes.keys[pair[0]], self.nodes.keys[pair[1]]
@@ -197,6 +205,6 @@ class BucketChanges:
                     return True
                 continue
             touched = bucket in self.joining or bucket in self.leaving
-            if (not touched and _size(self.conn, bucket, limit + 1) <= limit) or self._adjacent_after(bucket, *pair):
+            if (not touched and self._untouched_size(bucket) <= limit) or self._adjacent_after(bucket, *pair):
                 return True
         return False
