@@ -47,7 +47,13 @@ import numpy as np
 from scipy import sparse
 
 from rok_compare.align.corpus import CorpusDocument
-from rok_compare.align.lineage_data import LineageDocument, WeightedJaccard, document_year, read_documents
+from rok_compare.align.lineage_data import (
+    LineageDocument,
+    TermIndex,
+    WeightedJaccard,
+    document_year,
+    read_documents,
+)
 from rok_compare.store.database import Store
 
 __all__ = ["Lineage", "LineageLink", "document_year", "find_lineages", "lineage_groups"]
@@ -192,8 +198,10 @@ def _age(document: LineageDocument) -> tuple[bool, int, int]:
 
 def _links(documents: Sequence[LineageDocument]) -> list[LineageLink]:
     """Every link reaching ``LINK_MIN`` between documents of one county (or of an unknown county)."""
-    vocabulary = WeightedJaccard([d.vocabulary for d in documents], [d.vocabulary for d in documents])
-    titles = WeightedJaccard([d.vocabulary for d in documents], [d.title_stems for d in documents])
+    vocabularies = [d.vocabulary for d in documents]
+    terms = TermIndex.of(vocabularies)
+    vocabulary = WeightedJaccard(vocabularies, vocabularies, terms)
+    titles = WeightedJaccard(vocabularies, [d.title_stems for d in documents], terms)
     by_county: dict[str, list[int]] = defaultdict(list)
     unknown: list[int] = []
     for k, d in enumerate(documents):

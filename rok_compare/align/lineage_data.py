@@ -57,32 +57,42 @@ def document_year(period_start: int | None, revision_date: str | None, path: str
     return max(years) if years else None
 
 
+@dataclass(slots=True)
+class TermIndex:
+    """A column per term of the documents' vocabularies, and each term's IDF over them."""
+
+    index: dict[str, int]
+    idf: np.ndarray
+
+    @classmethod
+    def of(cls, vocabularies: Sequence[frozenset[str]]) -> TermIndex:
+        index: dict[str, int] = {}
+        columns = [index.setdefault(word, len(index)) for vocabulary in vocabularies for word in vocabulary]
+        df = np.bincount(np.asarray(columns, dtype=np.int64), minlength=len(index)).astype(np.float64)
+        return cls(index, np.log(max(1, len(vocabularies)) / np.maximum(df, 1.0)))
+
+
 class WeightedJaccard:
     """IDF-weighted Jaccard between the term sets of documents (rows), block by block.
 
     IDF is ``log(N / df)`` over the vocabularies: a word in every document weighs nothing, so
-    "Integration" against "Integration" says nothing and "Koordination Norrort" a lot.
+    "Integration" against "Integration" says nothing and "Koordination Norrort" a lot. ``terms``
+    (:meth:`TermIndex.of` the vocabularies) is made here when not given.
     """
 
-    def __init__(self, vocabularies: Sequence[frozenset[str]], sets: Sequence[frozenset[str]]) -> None:
-        index: dict[str, int] = {}
-        df: list[int] = []
-        for vocabulary in vocabularies:
-            for word in vocabulary:
-                k = index.setdefault(word, len(index))
-                if k == len(df):
-                    df.append(0)
-                df[k] += 1
-        idf = np.log(max(1, len(vocabularies)) / np.maximum(np.asarray(df, dtype=np.float64), 1.0))
-        rows, cols = [], []
-        for row, terms in enumerate(sets):
-            for word in terms:
-                if word in index:
-                    rows.append(row)
-                    cols.append(index[word])
+    def __init__(self, vocabularies: Sequence[frozenset[str]], sets: Sequence[frozenset[str]],
+                 terms: TermIndex | None = None) -> None:
+        terms = terms if terms is not None else TermIndex.of(vocabularies)
+        index = terms.index
+        rows: list[int] = []
+        cols: list[int] = []
+        for row, words in enumerate(sets):
+            found = [index[word] for word in words if word in index]
+            cols += found
+            rows += [row] * len(found)
         shape = (len(sets), len(index))
         self.binary = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
-        self.weighted = self.binary @ sparse.diags(idf) if len(index) else self.binary
+        self.weighted = self.binary @ sparse.diags(terms.idf) if len(index) else self.binary
         self.mass = np.asarray(self.weighted.sum(axis=1)).ravel()
 
     def block(self, left: Sequence[int], right: Sequence[int]) -> np.ndarray:
@@ -107,12 +117,16 @@ def read_documents(store: Store) -> list[LineageDocument]:
     for document_id, text in conn.execute("SELECT document_id, text FROM clauses ORDER BY document_id, ord"):
         texts[document_id].append(text)
     clusters = _clusters(store)
+    rows = list(conn.execute(
+        "SELECT id, path, title, county_name, county_code, period_start, period_end, revision_date, doc_type "
+        "FROM documents ORDER BY id"))
+    # One call for the whole corpus: a wording that recurs across documents is normalised once.
+    norms = iter(normalize_many([text for row in rows for text in (*texts.get(row[0], ()), row[2] or "")],
+                                use_registry=False))
     documents = []
-    for (doc_id, path, title, county, code, start, end, revision, doc_type) in conn.execute(
-            "SELECT id, path, title, county_name, county_code, period_start, period_end, revision_date, doc_type "
-            "FROM documents ORDER BY id"):
+    for (doc_id, path, title, county, code, start, end, revision, doc_type) in rows:
         own = texts.get(doc_id, [])
-        stems = normalize_many([*own, title or ""], use_registry=False)
+        stems = [next(norms) for _ in range(len(own) + 1)]
         documents.append(LineageDocument(
             id=doc_id, path=path, title=title, county=county, county_code=code,
             period=(start, end) if start is not None else None, doc_type=doc_type,
