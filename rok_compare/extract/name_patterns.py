@@ -164,5 +164,7 @@ def collective_match(registry: PartyRegistry, found: re.Match[str]) -> PartyMatc
 
 def match_collective(registry: PartyRegistry, name: str) -> PartyMatch | None:
     """The group a whole name ("de halländska kommunerna") names, or None."""
+    if "kommuner" not in name.lower():
+        return None  # every form of the pattern has the word: no need to compile it for other names
     found = _collective(registry)[0].fullmatch(name)
     return collective_match(registry, found) if found else None

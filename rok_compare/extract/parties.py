@@ -50,9 +50,12 @@ _OWNER_TYPES = {DocType.STRATEGY, DocType.ACTION_PLAN}
 class PartyCue:
     side: str
     triggers: tuple[str, ...]
-    pattern: re.Pattern[str]
     folded: FoldedPattern
-    """The same pattern, for a verdict on lower-cased text (:mod:`rok_compare.segment.folding`)."""
+    """The case-insensitive pattern (compiled when first used: :mod:`rok_compare.segment.folding`)."""
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return self.folded.flagged
 
 
 @cache
@@ -61,7 +64,7 @@ def party_cues() -> list[PartyCue]:
     for line in (_DATA / "party_cues.csv").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith(("#", "side,")):
             side, trigger, pattern = line.split(",", 2)
-            cues.append(PartyCue(side, tuple(trigger.split("|")), re.compile(pattern, re.I), FoldedPattern(pattern)))
+            cues.append(PartyCue(side, tuple(trigger.split("|")), FoldedPattern(pattern)))
     return cues
 
 

@@ -41,39 +41,59 @@ def lowered(text: str, lower: str | None = None) -> str | None:
 
 class FoldedPattern:
     """A case-insensitive pattern, searched without the flag on lower-cased text where that finds
-    the same (see the module docstring)."""
+    the same (see the module docstring). Each form is compiled when first used: most patterns
+    only ever need the plain one, and compiling is a good part of a cold start."""
 
-    __slots__ = ("flagged", "plain")
+    __slots__ = ("_source", "_flags", "_flagged", "_plain")
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
-        self.flagged = re.compile(pattern, flags | re.I)
-        self.plain = re.compile(pattern, flags & ~re.I) if pattern == pattern.lower() else None
+        self._source, self._flags = pattern, flags
+        self._flagged: re.Pattern[str] | None = None
+        self._plain: re.Pattern[str] | None | bool = False
+
+    @property
+    def flagged(self) -> re.Pattern[str]:
+        """The pattern with ``re.IGNORECASE``."""
+        if self._flagged is None:
+            self._flagged = re.compile(self._source, self._flags | re.I)
+        return self._flagged
+
+    @property
+    def plain(self) -> re.Pattern[str] | None:
+        """The pattern without the flag, for lower-cased text; None when it has upper-case letters."""
+        if self._plain is False:
+            lower = self._source == self._source.lower()
+            self._plain = re.compile(self._source, self._flags & ~re.I) if lower else None
+        return self._plain  # type: ignore[return-value]
 
     @property
     def pattern(self) -> str:
-        return self.flagged.pattern
+        return self._source
 
     def search(self, text: str, low: str | None | bool = False) -> re.Match[str] | None:
         """Search ``text``; ``low`` is :func:`lowered` of it when the caller has it already (False:
         not made yet). Only the verdict and offsets of the match are the original's."""
-        if self.plain is None:
+        plain = self.plain
+        if plain is None:
             return self.flagged.search(text)
         if low is False:
             low = lowered(text)
-        return self.flagged.search(text) if low is None else self.plain.search(low)
+        return self.flagged.search(text) if low is None else plain.search(low)
 
     def fullmatch(self, text: str, low: str | None | bool = False) -> re.Match[str] | None:
         """Whether the whole of ``text`` matches (as :meth:`search`)."""
-        if self.plain is None:
+        plain = self.plain
+        if plain is None:
             return self.flagged.fullmatch(text)
         if low is False:
             low = lowered(text)
-        return self.flagged.fullmatch(text) if low is None else self.plain.fullmatch(low)
+        return self.flagged.fullmatch(text) if low is None else plain.fullmatch(low)
 
     def finditer(self, text: str, low: str | None | bool = False):
         """Every match in ``text`` (offsets as with the flag on ``text``)."""
-        if self.plain is None:
+        plain = self.plain
+        if plain is None:
             return self.flagged.finditer(text)
         if low is False:
             low = lowered(text)
-        return self.flagged.finditer(text) if low is None else self.plain.finditer(low)
+        return self.flagged.finditer(text) if low is None else plain.finditer(low)

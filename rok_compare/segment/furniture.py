@@ -12,7 +12,7 @@ from functools import cache
 
 from rok_compare.segment.folding import FoldedPattern
 from rok_compare.segment.lines import Line
-from rok_compare.segment.resources import furniture_patterns
+from rok_compare.segment.resources import furniture_sources
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\bsnabel-?a\b|\w+ punkt \w+ snabela", re.I)
 _PHONE = re.compile(r"(?<!\d)(\+46|0)\d{1,3}[- ]?\d{2,3}[ -]?\d{2}[ -]?\d{2,3}(?!\d)")
@@ -31,7 +31,7 @@ _LONG_PARAGRAPH = 300
 @cache
 def _any_furniture_pattern() -> FoldedPattern:
     """All patterns of ``data/furniture.txt`` as one (fullmatch tries each only at the start)."""
-    return FoldedPattern("|".join(f"(?:{p.pattern})" for _, p in furniture_patterns()))
+    return FoldedPattern("|".join(f"(?:{pattern})" for _, pattern in furniture_sources()))
 
 
 def is_furniture_line(text: str) -> bool:

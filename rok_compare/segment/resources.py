@@ -16,12 +16,18 @@ def data_lines(name: str) -> list[str]:
 
 
 @cache
-def furniture_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    patterns = []
+def furniture_sources() -> list[tuple[str, str]]:
+    """The label and the (case-insensitive) pattern of each line of ``data/furniture.txt``."""
+    sources = []
     for line in data_lines("furniture.txt"):
         label, _, pattern = line.partition("\t")
-        patterns.append((label, re.compile(pattern.strip(), re.I)))
-    return patterns
+        sources.append((label, pattern.strip()))
+    return sources
+
+
+@cache
+def furniture_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    return [(label, re.compile(pattern, re.I)) for label, pattern in furniture_sources()]
 
 
 @cache
