@@ -21,7 +21,12 @@ each class: the **old path** (every match ranked by FTS5's bm25 and grouped, as 
 before: ``EXACT_BUDGET`` lifted) and **plain FTS5** (``MATCH`` of the words as typed, ``ORDER BY
 rank LIMIT 20``, nothing else). Growth exponents are the slopes of log time against log clauses.
 
-Results go to ``scripts/results/bench_search.json`` and ``.md``.
+``--before FILE`` adds a before/after table at each size both runs measured: ``FILE`` is the
+``bench_search.json`` this script wrote for an earlier version of the code (run just before, on the
+same machine and stores: ``git archive <commit> | tar -x -C /tmp/before``, then that tree's
+``scripts/bench_search.py``, which writes into its own ``scripts/results``).
+
+Results go to ``scripts/results/bench_search.json`` and ``.md`` (``--out`` another folder).
 """
 
 from __future__ import annotations
@@ -233,9 +238,9 @@ def heaps(facts: dict[int, dict]) -> dict:
                                        [facts[s]["distinct_words"] for s in sizes])}
 
 
-def write(results: dict) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bench_search.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n",
+def write(results: dict, out: Path = RESULTS) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench_search.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n",
                                                encoding="utf-8")
     sizes = results["sizes"]
     per = results["per_size"]
@@ -278,13 +283,41 @@ def write(results: dict) -> None:
                                        for s in sizes)
               + "; the first run of a query (its words' forms worked out) p95 at the largest store: "
               + ", ".join(f"{n} {per[str(sizes[-1])]['classes'][n]['cold_p95_ms']}" for n in CLASSES) + "."]
-    (RESULTS / "bench_search.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines += before_after(results)
+    (out / "bench_search.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def before_after(results: dict) -> list[str]:
+    """The table of this run against an earlier version's (``--before``), at each size both measured."""
+    before = results.get("before")
+    if not before:
+        return []
+    sizes = [s for s in results["sizes"] if str(s) in before["per_size"]]
+    lines = ["", f"Before and after this version (p95 ms over each class's queries, wall and in brackets CPU; "
+             f"*before*: {before['label']}, run just before on the same stores, load average "
+             f"{before['load_average']}–{before['load_average_end']}; this run "
+             f"{results['load_average']}–{results['load_average_end']}):", "",
+             "| class | " + " | ".join(f"{s:,}: before | {s:,}: after | × CPU" for s in sizes) + " |",
+             "|---|" + "---|---|---:|" * len(sizes)]
+    for name in CLASSES:
+        cells = []
+        for size in sizes:
+            old, new = (run["per_size"][str(size)]["classes"][name] for run in (before, results))
+            ratio = old["cpu_p95_ms"] / new["cpu_p95_ms"] if new["cpu_p95_ms"] else 0.0
+            cells += [f"{old['p95_ms']} ({old['cpu_p95_ms']})", f"{new['p95_ms']} (**{new['cpu_p95_ms']}**)",
+                      f"{ratio:.2f}×"]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[30_000, 100_000, 300_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="bench_search.json of an earlier version, for a before/after "
+                                                    "table")
+    parser.add_argument("--before-label", default="the previous commit", help="what --before measured")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder of the results")
     args = parser.parse_args()
     if args.runs < 3:
         parser.error("--runs must be 3 or more (medians of at least 3 runs)")
@@ -309,7 +342,14 @@ def main() -> None:
                "load_average": load, "load_average_end": round(os.getloadavg()[0], 1),
                "stores": {str(s): facts[s] for s in sizes}, "heaps": heaps(facts), "exponents": exponents,
                "per_size": per_size}
-    write(results)
+    if args.before:
+        before = json.loads(args.before.read_text(encoding="utf-8"))
+        results["before"] = {"label": args.before_label, "load_average": before["load_average"],
+                             "load_average_end": before["load_average_end"],
+                             "per_size": {size: {"classes": {name: {k: v for k, v in c.items() if k != "rows"}
+                                                             for name, c in data["classes"].items()}}
+                                          for size, data in before["per_size"].items()}}
+    write(results, args.out)
     log(json.dumps({"exponents": exponents, "p95_at_largest": {n: per_size[str(sizes[-1])]["classes"][n]["p95_ms"]
                                                                 for n in CLASSES}}, indent=1))
 

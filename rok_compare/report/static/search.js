@@ -6,6 +6,9 @@
  * to the local filter if the server does not answer. Either way each hit links to its clause's
  * anchor on its document's page. Every piece of text goes into the page through textContent or
  * text nodes, never as HTML: document text cannot become markup here.
+ * Served, the form also gets the server's document type, party and year filters (as `rok search
+ * --type --party --year`), and the address keeps the search (search.html?q=...&party=...), so it
+ * can be shared; search.html?q=... and #q=... both open with that search run.
  */
 (function () {
   "use strict";
@@ -23,6 +26,8 @@
   var input = document.getElementById("q");
   var selects = { county: document.getElementById("f-county"), kind: document.getElementById("f-kind"),
                   theme: document.getElementById("f-theme") };
+  var SERVED_FILTERS = ["type", "party", "year"];
+  var PARAMS = ["q", "county", "kind", "theme"].concat(SERVED_FILTERS);
   var list = document.getElementById("results");
   var count = document.getElementById("count");
 
@@ -133,8 +138,9 @@
   function remote() {
     var params = new URLSearchParams();
     if (input.value.trim()) { params.set("q", input.value.trim()); }
-    Object.keys(selects).forEach(function (name) { if (selects[name].value) { params.set(name, selects[name].value); } });
-    if (!params.toString()) { local(); return; }
+    Object.keys(selects).forEach(function (name) { if (value(name)) { params.set(name, value(name)); } });
+    if (!params.toString()) { remember(params); local(); return; }
+    remember(params);
     params.set("limit", String(LIMIT));
     var ticket = ++asked;
     fetch("/api/search?" + params.toString(), { headers: { "Accept": "application/json" } })
@@ -164,22 +170,91 @@
       });
   }
 
+  /* A filter's value; the type select until /api/documents fills it: the type the address asked for. */
+  function value(name) {
+    var control = selects[name];
+    return (control.value || control.getAttribute("data-wanted") || "").trim();
+  }
+
+  /* The filters only the server applies: document type (a select), party and year (text). */
+  function addServedFilters() {
+    var form = document.getElementById("search-form");
+    var type = document.createElement("select");
+    type.id = "f-type";
+    type.name = "type";
+    var all = document.createElement("option");
+    all.value = "";
+    all.textContent = "all";
+    type.appendChild(all);
+    selects.type = type;
+    form.appendChild(labelled("Document type", type));
+    [["party", "Party", "part of a name, e.g. Arbetsförmedlingen"], ["year", "Valid in", "2019 or 2017-2019"]]
+      .forEach(function (field) {
+        var input = document.createElement("input");
+        input.type = "text";
+        input.id = "f-" + field[0];
+        input.name = field[0];
+        input.placeholder = field[2];
+        input.autocomplete = "off";
+        selects[field[0]] = input;
+        form.appendChild(labelled(field[1], input));
+      });
+    fetch("/api/documents", { headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(function (documents) {
+        var types = {};
+        documents.forEach(function (d) { if (d.type) { types[d.type] = true; } });
+        var wanted = type.getAttribute("data-wanted");
+        fill(type, Object.keys(types));
+        if (wanted && types[wanted]) { type.value = wanted; type.removeAttribute("data-wanted"); }
+      })
+      .catch(function () { /* the select keeps "all"; the search itself reports a dead server */ });
+  }
+
+  function labelled(text, control) {
+    var label = document.createElement("label");
+    label.appendChild(document.createTextNode(text));
+    label.appendChild(control);
+    return label;
+  }
+
+  /* The search in the address bar (served): search.html?q=...&county=..., to share or reload. */
+  function remember(params) {
+    if (!window.history || !window.history.replaceState) { return; }
+    var query = new URLSearchParams();
+    PARAMS.forEach(function (name) { if (params.has(name)) { query.set(name, params.get(name)); } });
+    var address = window.location.pathname + (query.toString() ? "?" + query.toString() : "");
+    if (address !== window.location.pathname + window.location.search || window.location.hash) {
+      window.history.replaceState(null, "", address);
+    }
+  }
+
   function render() {
     if (!served) { local(); return; }
     clearTimeout(pending);
     pending = setTimeout(remote, 150);
   }
 
-  /* search.html#theme=health&q=... presets the filters (links from the themes page). */
-  function fromHash() {
-    var params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
-    if (params.has("q")) { input.value = params.get("q"); }
-    Object.keys(selects).forEach(function (name) {
-      var value = params.get(name);
-      if (value !== null && Array.prototype.some.call(selects[name].options, function (o) { return o.value === value; })) {
-        selects[name].value = value;
-      }
+  /* search.html?q=...&county=... (a shared address) and search.html#theme=health&q=... (links
+   * from the themes page) preset the query and filters; the hash is read after the query string. */
+  function fromAddress(parts) {
+    parts.forEach(function (part) {
+      var params = new URLSearchParams(part.replace(/^[?#]/, ""));
+      if (params.has("q")) { input.value = params.get("q"); }
+      Object.keys(selects).forEach(function (name) {
+        var value = params.get(name), control = selects[name];
+        if (value === null) { return; }
+        if (control.tagName !== "SELECT") { control.value = value; return; }
+        control.setAttribute("data-wanted", value);  // the type select is filled when /api/documents answers
+        if (Array.prototype.some.call(control.options, function (o) { return o.value === value; })) {
+          control.value = value;
+        }
+      });
     });
+  }
+
+  function fromHash() {
+    fromAddress([window.location.hash]);
   }
 
   if (served && mode) {
@@ -189,10 +264,17 @@
   fill(selects.county, distinct(function (c) { return c.county; }));
   fill(selects.kind, distinct(function (c) { return c.kind; }));
   fill(selects.theme, distinct(function (c) { return c.themes; }));
-  fromHash();
+  if (served) { addServedFilters(); }
+  fromAddress([window.location.search, window.location.hash]);
   document.getElementById("search-form").addEventListener("submit", function (e) { e.preventDefault(); });
   input.addEventListener("input", render);
-  Object.keys(selects).forEach(function (name) { selects[name].addEventListener("change", render); });
+  Object.keys(selects).forEach(function (name) {
+    var control = selects[name];
+    control.addEventListener(control.tagName === "SELECT" ? "change" : "input", function () {
+      control.removeAttribute("data-wanted");  // a person's choice replaces the address's
+      render();
+    });
+  });
   window.addEventListener("hashchange", function () { fromHash(); render(); });
   render();
 })();
