@@ -184,12 +184,18 @@ def decide_statements(evidence: StatementEvidence, deciders: Deciders) -> tuple[
     if deciders.sentence is None or (deciders.keep_rules and len(fill_only) == 2
                                      and evidence.rule_goals and evidence.rule_commitments):
         return evidence.rule_goals, evidence.rule_commitments  # the model would only fill in a kind they miss
-    scores = deciders.sentence.predict_proba([c.features for c in evidence.candidates]) if evidence.candidates else []
-    labels = [max(s, key=s.__getitem__) for s in scores]
+    candidates = evidence.candidates
+    # with keep_rules a sentence the rules decided keeps their verdict: only the others are scored
+    # (each row's scores are its own, so the others' are the same as when all are scored)
+    open_rows = [i for i, c in enumerate(candidates)
+                 if not (deciders.keep_rules and (c.rule_goals or c.rule_commitments))]
+    scores = deciders.sentence.predict_proba([candidates[i].features for i in open_rows]) if open_rows else []
     least = {GOAL: deciders.sentence_threshold if deciders.goal_threshold is None else deciders.goal_threshold}
-    labels = [label if s[label] >= least.get(label, deciders.sentence_threshold) else NEITHER
-              for label, s in zip(labels, scores, strict=True)]
-    return choose_statements(evidence.candidates, labels, deciders.keep_rules, fill_only)
+    labels = [NEITHER] * len(candidates)  # the rules' verdict replaces it (see choose_statements)
+    for row, s in zip(open_rows, scores, strict=True):
+        label = max(s, key=s.__getitem__)
+        labels[row] = label if s[label] >= least.get(label, deciders.sentence_threshold) else NEITHER
+    return choose_statements(candidates, labels, deciders.keep_rules, fill_only)
 
 
 def decide_period(doc: SegmentedDocument, doc_type: DocType, deciders: Deciders) -> Period | None:
