@@ -50,11 +50,11 @@ from rok_compare.store.reuse import ReuseSummary, recompute_reuse_clusters, reus
 from rok_compare.store.scan import Scan, scan_paths
 from rok_compare.store.write import (
     FailureKind,
+    StoredLookup,
     WriteOutcome,
     forget_failures,
     move_document,
     record_failure,
-    stored_documents,
     sync_trigram_index,
     write_agreement,
 )
@@ -296,9 +296,13 @@ class _Batch:
         forget_failures(self.store, scan.folders)
 
     def _plan(self, files: list[Path]) -> list[_Job]:
-        """Hash every file; skip the unchanged ones and copies of stored content, re-key moved ones."""
-        stored = stored_documents(self.store)
-        by_sha = {doc.sha256: doc.path for doc in stored.values()}
+        """Hash every file; skip the unchanged ones and copies of stored content, re-key moved ones.
+
+        The store is asked about each file by its path and its hash (both indexed), not read whole:
+        planning one file costs the same in a store of any size."""
+        stored = StoredLookup(self.store)
+        by_sha: dict[str, str] = {}
+        """Content of this batch: hash -> the key that holds it (over what the store holds)."""
         jobs: list[_Job] = []
         for path in files:
             key = document_key(path)
@@ -315,17 +319,18 @@ class _Batch:
                 self._failed(key, None, FailureKind.INPUT, f"{key}: {why}")
                 continue
             known = stored.get(key)
+            holder = by_sha.get(sha) or stored.holder(sha)
             if known and known.sha256 == sha:
                 self._done(FileOutcome(key, Status.SKIPPED, "unchanged"))
-            elif not known and sha in by_sha:
-                holder = by_sha[sha]
+            elif not known and holder is not None:
                 if holder in stored and file_state(holder) == "" and move_document(self.store, holder, key):
                     by_sha[sha] = key
                     self._done(FileOutcome(key, Status.MOVED, f"moved from {holder}"))
                 else:
                     self._done(FileOutcome(key, Status.SKIPPED, f"same content as {holder}"))
             else:
-                by_sha.setdefault(sha, key)
+                if holder is None:  # stored content keeps its stored holder
+                    by_sha[sha] = key
                 self.hashes[key] = sha
                 real = os.path.abspath(path)
                 self.keys[real] = key

@@ -20,7 +20,7 @@ from rok_compare.model import Agreement, Span
 from rok_compare.store.database import Store
 from rok_compare.store.paths import clean_text, document_key
 
-__all__ = ["FailureKind", "StoredDocument", "WriteOutcome", "delete_document", "delete_document_rows",
+__all__ = ["FailureKind", "StoredDocument", "StoredLookup", "WriteOutcome", "delete_document", "delete_document_rows",
            "document_key", "forget_failures", "mark_reuse_due", "move_document", "norm_hash", "normalise",
            "record_failure", "stored_documents", "sync_trigram_index", "write_agreement"]
 
@@ -69,6 +69,35 @@ def stored_documents(store: Store) -> dict[str, StoredDocument]:
     """Every stored document by path."""
     rows = store.conn.execute("SELECT id, path, sha256 FROM documents")
     return {path: StoredDocument(id, path, sha) for id, path, sha in rows}
+
+
+class StoredLookup:
+    """The documents a batch finds in the store when it starts, looked up one path or hash at a time.
+
+    Answers come from the store as it was before the batch: each path and hash is read once, so
+    a document the batch itself moves or writes does not change them."""
+
+    def __init__(self, store: Store) -> None:
+        self.conn = store.conn
+        self.paths: dict[str, StoredDocument | None] = {}
+        self.hashes: dict[str, str | None] = {}
+
+    def get(self, path: str) -> StoredDocument | None:
+        if path not in self.paths:
+            row = self.conn.execute("SELECT id, path, sha256 FROM documents WHERE path = ?", (path,)).fetchone()
+            self.paths[path] = StoredDocument(*row) if row else None
+        return self.paths[path]
+
+    def __contains__(self, path: str) -> bool:
+        return self.get(path) is not None
+
+    def holder(self, sha: str) -> str | None:
+        """The path of a stored document with this content (the last stored, if several)."""
+        if sha not in self.hashes:
+            row = self.conn.execute("SELECT path FROM documents WHERE sha256 = ? ORDER BY id DESC LIMIT 1",
+                                    (sha,)).fetchone()
+            self.hashes[sha] = row[0] if row else None
+        return self.hashes[sha]
 
 
 def write_agreement(store: Store, agreement: Agreement, path: str | None = None, *,
