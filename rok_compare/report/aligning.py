@@ -92,13 +92,10 @@ def document_digest(doc: DocumentInfo) -> str:
 def compare_pairs(data: ReportData, pairs: Sequence[Pair], writer: PageWriter, workers: int | None = None,
                   stats: AlignStats | None = None) -> tuple[list[Pair], dict[Pair, dict[str, int]]]:
     """Align each pair (or read it from the store's cache), write its page; the pairs kept (in the
-    order of ``pairs``) and the summary of each."""
+    order of ``pairs``) and the summary of each. The cache keeps only alignments of documents
+    still in the store, as they are."""
     stats = stats if stats is not None else AlignStats()
-    digests: dict[int, str] = {}
-    for pair in pairs:
-        for doc_id in (pair.a, pair.b):
-            if doc_id not in digests:
-                digests[doc_id] = document_digest(data.by_id[doc_id])
+    digests = {doc.id: document_digest(doc) for doc in data.documents}
     keys: list[Key] = [(digests[p.a], digests[p.b]) for p in pairs]
     workers = default_workers() if workers is None else max(1, workers)
     if len(pairs) < MIN_PER_WORKER * 2:
@@ -128,6 +125,7 @@ def compare_pairs(data: ReportData, pairs: Sequence[Pair], writer: PageWriter, w
                         pending = []
         if cache is not None:
             cache.put(pending)
+            cache.drop_unused(digests.values())  # alignments of documents pruned or changed since
     finally:
         pool.SHARED.clear()
         if cache is not None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -31,6 +32,9 @@ from starlette.types import Scope
 from rok_compare.serve import api, catalog, layout, pages, search_page, searching
 from rok_compare.serve.site import ReportSite, SiteError, default_cache_dir
 from rok_compare.store.database import Store, StoreError
+
+if TYPE_CHECKING:
+    from rok_compare.align.model import Alignment
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -132,11 +136,25 @@ def compare(request: Request) -> Response:
     if len(loaded) < 2:
         chosen = {name: stored.entry.id for name, stored in loaded.items()}
         return _page(pages.picker_page(entries, chosen.get("a"), chosen.get("b")))
+    a, b = loaded["a"], loaded["b"]
+    alignment = _alignment(db, a, b)
+    return _page(pages.compare_page(entries, a, b, alignment, catalog.versions(db, a.entry.id, b.entry.id)))
+
+
+def _alignment(db: Path, a: catalog.StoredClauses, b: catalog.StoredClauses) -> Alignment:
+    """The two documents aligned: from the store's alignment cache when a report aligned them
+    before (read only, the store is never written), else aligned now."""
+    from rok_compare.store.alignment_cache import AlignmentCache
+
+    cache = AlignmentCache.open_readonly(db)
+    if cache is not None:
+        with cache:
+            found = cache.lookup(a.clauses, b.clauses, a.entry.label, b.entry.label)
+        if found is not None:
+            return found
     from rok_compare.align import align
 
-    a, b = loaded["a"], loaded["b"]
-    alignment = align(a.clauses, b.clauses, a.entry.label, b.entry.label)
-    return _page(pages.compare_page(entries, a, b, alignment, catalog.versions(db, a.entry.id, b.entry.id)))
+    return align(a.clauses, b.clauses, a.entry.label, b.entry.label)
 
 
 def diff(request: Request) -> Response:

@@ -173,6 +173,23 @@ class AlignmentCache:
             store.close()
         return None
 
+    @classmethod
+    def open_readonly(cls, db_path: str | Path | None) -> AlignmentCache | None:
+        """The cache of the store at ``db_path`` to read from only (``rok serve`` never writes the
+        store): None when the store has no cache table or cannot be read."""
+        store = None
+        try:
+            store = Store.open(Path(db_path) if db_path is not None else default_db_path(), readonly=True)
+            store.conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+            if store.conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alignment_cache'").fetchone():
+                return cls(store, False)
+        except (StoreError, sqlite3.Error):
+            pass
+        if store is not None:
+            store.close()
+        return None
+
     def close(self) -> None:
         self.store.close()
 
@@ -198,6 +215,37 @@ class AlignmentCache:
         except sqlite3.Error:
             return None
         return row[0] if row else None
+
+    def lookup(self, a: Sequence[Clause], b: Sequence[Clause], a_path: str | None = None,
+               b_path: str | None = None) -> Alignment | None:
+        """The cached alignment of clauses ``a`` to ``b`` (with those paths), or None."""
+        blob = self.get((document_digest(a), document_digest(b)))
+        if blob is None:
+            return None
+        try:
+            return decode(blob, a, b, a_path, b_path)
+        except (ValueError, KeyError, IndexError, TypeError, zlib.error):
+            return None  # not what this version writes: align again
+
+    def drop_unused(self, digests: Iterable[str]) -> int:
+        """Delete the alignments of documents whose clauses are none of ``digests`` (every stored
+        document's, :func:`document_digest`): documents pruned, or changed since they were aligned.
+        How many were deleted (0 when the store cannot be written)."""
+        if not self.can_write:
+            return 0
+        try:
+            with self.store.transaction() as conn:
+                conn.execute("CREATE TEMP TABLE IF NOT EXISTS current_digests (digest TEXT PRIMARY KEY) WITHOUT ROWID")
+                conn.execute("DELETE FROM current_digests")
+                conn.executemany("INSERT OR IGNORE INTO current_digests VALUES (?)", [(d,) for d in set(digests)])
+                deleted = conn.execute(
+                    "DELETE FROM alignment_cache WHERE a_digest NOT IN (SELECT digest FROM current_digests) "
+                    "OR b_digest NOT IN (SELECT digest FROM current_digests)").rowcount
+                conn.execute("DELETE FROM current_digests")
+        except sqlite3.Error:
+            self.can_write = False
+            return 0
+        return deleted
 
     def put(self, entries: Sequence[tuple[Key, bytes]]) -> bool:
         """Store ``entries`` in one transaction; False (and nothing stored) when the store refuses."""
