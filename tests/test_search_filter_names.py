@@ -4,6 +4,8 @@ library's :func:`search` still lets such a filter select nothing. On the real se
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,21 @@ def test_close_names_prefers_the_closest() -> None:
     assert close_names("Varmland", names) == ["Värmlands län"]
     assert close_names("xyz", names) == []
     assert close_names("län", names)[0] in names
+
+
+def test_the_server_says_the_same(seeds_db: Path, tmp_path: Path) -> None:
+    """``/api/search`` and ``/search`` of ``rok serve`` refuse the name as ``rok search`` does."""
+    from starlette.testclient import TestClient
+
+    from rok_compare.serve.app import create_app
+
+    client = TestClient(create_app(seeds_db, tmp_path / "cache"), base_url="http://127.0.0.1")
+    expected = run(seeds_db, "--party", "Migrationsvrket", "nyanlända").stderr.strip().removeprefix("error: ")
+    answer = client.get("/api/search", params={"q": "nyanlända", "party": "Migrationsvrket"})
+    assert answer.status_code == 400 and answer.json() == {"error": expected}
+    page = client.get("/search", params={"q": "nyanlända", "county": "Varmland"})
+    message = re.search(r'<p class="error" id="message">([^<]*)</p>', page.text)
+    assert page.status_code == 400 and message is not None
+    assert html.unescape(message.group(1)).startswith("unknown county 'Varmland': ")
+    assert "did you mean 'Värmlands län'?" in html.unescape(message.group(1))
+    assert client.get("/api/search", params={"q": "nyanlända", "party": "Migrationsverket"}).json()["hits"]

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from rok_compare.search import SearchHit, SearchQueryError, count_hits, search
+from rok_compare.search import SearchHit, SearchQueryError, check_names, count_hits, search
 
 DEFAULT_LIMIT = 20
 """As ``rok search --limit``."""
@@ -85,9 +85,12 @@ class SearchResult:
 
 def run(db: str | Path, request: SearchRequest, *, total: bool = True) -> SearchResult:
     """The hits for ``request`` (none when nothing is asked); :class:`SearchQueryError` for a bad
-    query or filter. ``total`` also counts every match (one more query)."""
+    query or filter, or a county or party no document of the store names (as ``rok search``).
+    ``total`` also counts every match (one more query)."""
     if not request.asked:
         return SearchResult([], 0)
+    if request.county or request.party:  # a misspelt name: say so, with the store's closest names
+        check_names(db, county=request.county or None, party=request.party or None)
     hits = search(db, request.q, limit=request.limit, offset=request.offset, **request.filters())
     if not total:
         return SearchResult(hits, request.offset + len(hits))
