@@ -221,3 +221,26 @@ def normalize_many(texts: list[str], use_registry: bool = True) -> list[NormText
             norm = seen[text] = normalize(text, use_registry)
         out.append(norm)
     return out
+
+
+RECURRING_TEXTS = 100_000
+"""Clause texts whose views :func:`views_of_recurring` keeps between calls (some tens of MB)."""
+_RECURRING: dict[str, tuple[NormText, str]] = {}
+
+
+def views_of_recurring(texts: list[str]) -> tuple[list[NormText], list[str]]:
+    """``normalize`` and ``surface_key`` of each text, remembered across calls: a report aligns
+    each document with several others, and agreements repeat each other's clauses, so most
+    texts an aligner sees were seen before. The views depend on the text alone (the party
+    registry is read once per process), so a remembered one is the one computed now. When full,
+    the memory is emptied and starts again."""
+    memory = _RECURRING
+    out: list[tuple[NormText, str]] = []
+    for text in texts:
+        views = memory.get(text)
+        if views is None:
+            if len(memory) >= RECURRING_TEXTS:
+                memory.clear()
+            views = memory[text] = (normalize(text), surface_key(text))
+        out.append(views)
+    return [v[0] for v in out], [v[1] for v in out]

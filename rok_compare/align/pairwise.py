@@ -32,7 +32,7 @@ import numpy as np
 from rok_compare.align.assignment import max_gain_pairs
 from rok_compare.align.candidates import cosine_candidates
 from rok_compare.align.model import Alignment, ClausePair, ClauseRef, Relation, Shape
-from rok_compare.align.normalize import NormText, normalize_many, surface_key
+from rok_compare.align.normalize import NormText, surface_key, views_of_recurring
 from rok_compare.align.pair_scores import PairScores, score_candidates
 from rok_compare.align.similarity import CANDIDATE_FLOOR, ClauseVectorizer, ClauseVectors
 from rok_compare.align.window_scores import WindowScorer
@@ -58,9 +58,8 @@ class _Side:
 
     @classmethod
     def of(cls, clauses: Sequence[Clause]) -> _Side:
-        texts = [c.text for c in clauses]
-        return cls([ClauseRef(c.id, c.text, k) for k, c in enumerate(clauses)],
-                   normalize_many(texts), [surface_key(t) for t in texts])
+        norm, keys = views_of_recurring([c.text for c in clauses])
+        return cls([ClauseRef(c.id, c.text, k) for k, c in enumerate(clauses)], norm, keys)
 
 
 @dataclass(slots=True)

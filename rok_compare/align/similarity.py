@@ -28,6 +28,13 @@ CANDIDATE_FLOOR = 0.2
 """Pairs whose character and word cosines both stay below this are not scored further."""
 CONTAINMENT_MIN_WORDS = 6
 """The shorter clause needs this many words before containment counts as similarity."""
+THREADED_PAIRS = 5_000
+"""rapidfuzz starts its threads for a batch of at least this many pairs: for fewer, starting them
+costs more than the scores (2-3 ms a batch, most of a small alignment's time)."""
+
+
+def _workers(pairs: int) -> int:
+    return -1 if pairs >= THREADED_PAIRS else 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +86,9 @@ def fuzzy_scores(a: list[str], b: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Element-wise ``ratio`` and length-guarded ``token_set_ratio`` of aligned lists, in [0, 1]."""
     if not a:
         return np.zeros(0, np.float32), np.zeros(0, np.float32)
-    ratio = process.cpdist(a, b, scorer=fuzz.ratio, workers=-1, dtype=np.float32) / 100.0
-    token_set = process.cpdist(a, b, scorer=fuzz.token_set_ratio, workers=-1, dtype=np.float32) / 100.0
+    workers = _workers(len(a))
+    ratio = process.cpdist(a, b, scorer=fuzz.ratio, workers=workers, dtype=np.float32) / 100.0
+    token_set = process.cpdist(a, b, scorer=fuzz.token_set_ratio, workers=workers, dtype=np.float32) / 100.0
     shorter = np.array([min(x.count(" "), y.count(" ")) + 1 for x, y in zip(a, b, strict=True)])
     token_set[shorter < CONTAINMENT_MIN_WORDS] = 0.0
     return ratio, token_set
@@ -141,7 +149,7 @@ def rough_scores(a: list[NormText], b: list[NormText], rows: np.ndarray, cols: n
     if len(rows) == 0:
         return np.zeros(0, np.float32)
     sa, sb = [a[i].stems for i in rows], [b[j].stems for j in cols]
-    ratio = process.cpdist(sa, sb, scorer=fuzz.ratio, workers=-1, dtype=np.float32) / 100.0
+    ratio = process.cpdist(sa, sb, scorer=fuzz.ratio, workers=_workers(len(sa)), dtype=np.float32) / 100.0
     token_set = np.zeros(len(rows), np.float32)
     lift = np.flatnonzero(weights.containment * np.maximum(char, word) >= floor)
     if len(lift):

@@ -1,24 +1,67 @@
-"""TF-IDF rows of clauses without a Python loop over every character n-gram.
+"""TF-IDF rows of clauses without a Python loop over every character n-gram, and without scikit-learn.
 
 scikit-learn's ``TfidfVectorizer(analyzer="char_wb")`` cuts every word of every text into its
 n-grams and counts them one by one in Python, twice when fitting and transforming separately:
 most of an alignment's time at thousands of clauses. Here the n-grams are cut once per distinct
 word (``char_wb`` n-grams never cross a word boundary, so a text's n-grams are its words'
-n-grams), a text becomes a row of word counts, and the n-gram counts are the product of the
-word-count matrix with a word x n-gram count matrix. The features are sorted like
-scikit-learn's and weighted by its ``TfidfTransformer``, so the rows are the same numbers that
-``TfidfVectorizer`` gives.
+n-grams; a word's n-grams are kept in a process-wide cache, since the same words recur in every
+alignment), and a text's n-gram counts are the sums of its words' counts, gathered with numpy.
+
+The features are sorted like scikit-learn's and weighted with its arithmetic (``TfidfTransformer``:
+smoothed idf in float32, ``1 + log(tf)``, rows divided by their L2 norm summed in float64 in row
+order), so the rows are the same numbers, bit for bit, that ``TfidfVectorizer`` gives; scikit-learn
+itself is not imported (it took seconds to import and, for the two dozen clauses of a typical
+pair, most of an alignment's time in input validation).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 
-Analyzer = Callable[[str], list[str]]
+GRAM_CACHE_WORDS = 300_000
+"""Words whose n-grams are remembered between alignments (some tens of MB at most)."""
+_GRAM_ID: dict[str, int] = {}
+"""Every feature string seen in this process -> a number (an interned name, not a column)."""
+_GRAM_NAME: list[str] = []
+_SORT_KEY = np.zeros((1024, 2), np.uint64)
+"""Per interned name of at most ``_SHORT`` characters: two numbers that sort like the string
+(21 bits per character, code point + 1, three characters each; a shorter string is padded with 0,
+so it sorts before the strings it begins); longer names get ``_LONG`` and are sorted as strings."""
+_SHORT = 6
+_LONG = np.uint64(1 << 63)
+
+
+def _sort_key(name: str) -> tuple[int, int]:
+    if len(name) > _SHORT:
+        return int(_LONG), 0
+    codes = [ord(c) + 1 for c in name] + [0] * (_SHORT - len(name))
+    return ((codes[0] << 42) | (codes[1] << 21) | codes[2]), ((codes[3] << 42) | (codes[4] << 21) | codes[5])
+
+
+def _intern(name: str) -> int:
+    global _SORT_KEY
+    number = len(_GRAM_NAME)
+    if number == len(_SORT_KEY):
+        _SORT_KEY = np.concatenate([_SORT_KEY, np.zeros_like(_SORT_KEY)])
+    _SORT_KEY[number] = _sort_key(name)
+    _GRAM_ID[name] = number
+    _GRAM_NAME.append(name)
+    return number
+
+
+def sorted_order(names: np.ndarray) -> np.ndarray:
+    """Positions of the interned ``names`` in the order of their strings."""
+    keys = _SORT_KEY[names]
+    if not (keys[:, 0] >= _LONG).any():
+        return np.lexsort((keys[:, 1], keys[:, 0]))
+    text = [_GRAM_NAME[g] for g in names.tolist()]
+    return np.array(sorted(range(len(text)), key=text.__getitem__), dtype=np.int64)
+
+
+SORTED_COUNTS = 200_000
+"""Up to this many (token, feature) incidences, counts are made by sorting keys (see ``_counts``)."""
+_WORD_GRAMS: dict[tuple[str, tuple[int, int] | None], np.ndarray] = {}
 
 
 def char_wb_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
@@ -33,23 +76,28 @@ def char_wb_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
     return out
 
 
-def _word_rows(texts: list[str], words: dict[str, int], grow: bool) -> sparse.csr_matrix:
-    """Texts x words count matrix; unknown words are added to ``words`` when ``grow``, else
-    dropped."""
+def word_grams(word: str, ngram_range: tuple[int, int] | None) -> np.ndarray:
+    """The interned numbers of a word's features (its n-grams, or the word itself), repeats kept;
+    from the cache when the word was seen before."""
+    key = (word, ngram_range)
+    grams = _WORD_GRAMS.get(key)
+    if grams is None:
+        names = [word] if ngram_range is None else char_wb_ngrams(word, ngram_range)
+        grams = np.fromiter((_GRAM_ID.get(name) or _intern(name) for name in names), np.int64, len(names))
+        if len(_WORD_GRAMS) < GRAM_CACHE_WORDS:
+            _WORD_GRAMS[key] = grams
+    return grams
+
+
+def _tokens(texts: list[str], words: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(text, word id) of every token of ``texts``; unknown words are added to ``words``."""
     split = [text.split() for text in texts]
     tokens = [w for ws in split for w in ws]
-    if grow:
-        ids = np.fromiter((words.setdefault(w, len(words)) for w in tokens), dtype=np.int64, count=len(tokens))
-        doc = np.repeat(np.arange(len(texts)), [len(ws) for ws in split])
-    else:
-        found = np.fromiter((words.get(w, -1) for w in tokens), dtype=np.int64, count=len(tokens))
-        known = found >= 0
-        ids = found[known]
-        doc = np.repeat(np.arange(len(texts)), [len(ws) for ws in split])[known]
-    matrix = sparse.csr_matrix((np.ones(len(ids), dtype=np.float32), (doc, ids)),
-                               shape=(len(texts), max(len(words), 1)))
-    matrix.sum_duplicates()
-    return matrix
+    for word in dict.fromkeys(tokens):
+        if word not in words:
+            words[word] = len(words)
+    ids = np.fromiter(map(words.__getitem__, tokens), np.int64, len(tokens))
+    return np.repeat(np.arange(len(texts)), [len(ws) for ws in split]), ids
 
 
 class TfidfSpace:
@@ -63,62 +111,92 @@ class TfidfSpace:
         """Fit on ``fit_texts`` and return the rows of ``texts`` (the same list with the empty
         texts that the fit replaced by a filler)."""
         self.words_: dict[str, int] = {}
-        fit_words = _word_rows(fit_texts, self.words_, grow=True)
+        doc, ids = _tokens(fit_texts, self.words_)
         self._build_features()
-        counts = self._counts(fit_words)
-        self.transformer_ = TfidfTransformer(sublinear_tf=self.sublinear_tf)
-        self.transformer_.fit(counts)
-        replaced = np.array([fit != text for fit, text in zip(fit_texts, texts, strict=True)])
+        indptr, indices, counts = self._counts(doc, ids, len(fit_texts))
+        df = np.bincount(indices, minlength=self.n_features_).astype(np.float32)
+        df += 1.0
+        self.idf_ = np.full_like(df, fill_value=len(fit_texts) + 1, dtype=np.float32)
+        self.idf_ /= df
+        np.log(self.idf_, out=self.idf_)
+        self.idf_ += 1.0
+        replaced = np.fromiter((fit != text for fit, text in zip(fit_texts, texts, strict=True)), bool, len(texts))
         if replaced.any():  # the fillers of empty texts count for the fit only
-            counts = sparse.csr_matrix(sparse.diags((~replaced).astype(np.float32)) @ counts)
-            counts.eliminate_zeros()
-            counts.sort_indices()
-        return sparse.csr_matrix(self.transformer_.transform(counts))
+            sizes = np.diff(indptr)
+            keep = np.repeat(~replaced, sizes)
+            indices, counts = indices[keep], counts[keep]
+            indptr = np.r_[0, np.cumsum(np.where(replaced, 0, sizes))]
+        return self._weighted(indptr, indices, counts, len(texts))
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
         """Rows of ``texts``; features the fit did not see are dropped, as scikit-learn does
         (a new word still counts with those of its n-grams that the fit saw)."""
         known = len(self.words_)
-        word_rows = _word_rows(texts, self.words_, grow=True)
+        doc, ids = _tokens(texts, self.words_)
         if len(self.words_) > known:
             self._add_words(list(self.words_)[known:])
-        return sparse.csr_matrix(self.transformer_.transform(self._counts(word_rows)))
+        return self._weighted(*self._counts(doc, ids, len(texts)), len(texts))
 
     def _build_features(self) -> None:
-        """Sorted feature names and the word x feature count matrix."""
-        names = list(self.words_)
-        if self.ngram_range is None:
-            grams = [[w] for w in names]
-        else:
-            grams = [char_wb_ngrams(w, self.ngram_range) for w in names]
-        vocabulary = sorted({g for gs in grams for g in gs})
-        position = {g: k for k, g in enumerate(vocabulary)}
-        rows = np.repeat(np.arange(len(grams)), [len(gs) for gs in grams])
-        cols = np.fromiter((position[g] for gs in grams for g in gs), dtype=np.int64, count=len(rows))
-        self.position_ = position
-        self.word_features_ = sparse.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
-            shape=(max(len(grams), 1), max(len(vocabulary), 1)))
+        """The sorted feature names (as their interned numbers ``names_`` and the column of each,
+        ``columns_``) and each word's columns (CSR-like: ``grams_ptr_``, ``grams_``)."""
+        grams = [word_grams(w, self.ngram_range) for w in self.words_]
+        every = np.concatenate(grams) if grams else np.zeros(0, np.int64)
+        self.names_ = np.unique(every)
+        order = sorted_order(self.names_)
+        self.columns_ = np.empty(len(order), np.int64)
+        self.columns_[order] = np.arange(len(order))
+        self.n_features_ = len(order)
+        self.grams_ptr_ = np.r_[0, np.cumsum([len(g) for g in grams], dtype=np.int64)]
+        self.grams_ = self.columns_[np.searchsorted(self.names_, every)]
 
     def _add_words(self, words: list[str]) -> None:
-        """Rows of the word x feature matrix for words first seen after the fit."""
-        rows: list[int] = []
-        cols: list[int] = []
-        for k, word in enumerate(words):
-            grams = [word] if self.ngram_range is None else char_wb_ngrams(word, self.ngram_range)
-            for gram in grams:
-                if gram in self.position_:
-                    rows.append(k)
-                    cols.append(self.position_[gram])
-        extra = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                                  shape=(len(words), self.word_features_.shape[1]))
-        self.word_features_ = sparse.vstack([self.word_features_[:len(self.words_) - len(words)], extra],
-                                            format="csr")
+        """Columns of words first seen after the fit: those of their n-grams that the fit saw."""
+        grams = [word_grams(w, self.ngram_range) for w in words]
+        every = np.concatenate(grams) if grams else np.zeros(0, np.int64)
+        at = np.minimum(np.searchsorted(self.names_, every), max(len(self.names_) - 1, 0))
+        seen = self.names_[at] == every if len(self.names_) else np.zeros(len(every), bool)
+        word_of = np.repeat(np.arange(len(grams)), [len(g) for g in grams])
+        sizes = np.bincount(word_of[seen], minlength=len(grams))
+        self.grams_ptr_ = np.r_[self.grams_ptr_, self.grams_ptr_[-1] + np.cumsum(sizes)]
+        self.grams_ = np.r_[self.grams_, self.columns_[at[seen]]]
 
-    def _counts(self, word_rows: sparse.csr_matrix) -> sparse.csr_matrix:
-        """Feature counts of texts from their word counts."""
-        word_rows = sparse.csr_matrix((word_rows.data, word_rows.indices, word_rows.indptr),
-                                      shape=(word_rows.shape[0], self.word_features_.shape[0]))
-        counts = sparse.csr_matrix(word_rows @ self.word_features_, dtype=np.float32)
-        counts.sort_indices()
-        return counts
+    def _counts(self, doc: np.ndarray, ids: np.ndarray, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """CSR arrays (indptr, sorted indices, float32 counts) of the texts' feature counts: every
+        token adds its word's features (whole numbers, so exact in any order). Few tokens are
+        counted by sorting (text, column) keys; many, as the texts x words count matrix times
+        the words x features one (a sparse product is cheaper than sorting millions of keys)."""
+        starts, ends = self.grams_ptr_[ids], self.grams_ptr_[ids + 1]
+        sizes = ends - starts
+        total = int(sizes.sum())
+        width = max(self.n_features_, 1)
+        if total <= SORTED_COUNTS:
+            offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes)
+            keys, counts = np.unique(np.repeat(doc, sizes) * width + self.grams_[np.arange(total) + offsets],
+                                     return_counts=True)
+            row_of = keys // width
+            indptr = np.r_[0, np.cumsum(np.bincount(row_of, minlength=rows))]
+            return indptr, keys - row_of * width, counts.astype(np.float32)
+        words = len(self.grams_ptr_) - 1
+        keys, per_word = np.unique(doc * words + ids, return_counts=True)
+        word_rows = sparse.csr_matrix((per_word.astype(np.float32), (keys // words, keys % words)),
+                                      shape=(rows, words))
+        features = sparse.csr_matrix((np.ones(len(self.grams_), np.float32), self.grams_, self.grams_ptr_),
+                                     shape=(words, width))
+        counts = sparse.csr_matrix(word_rows @ features)
+        counts.sum_duplicates()
+        return counts.indptr, counts.indices, counts.data
+
+    def _weighted(self, indptr: np.ndarray, indices: np.ndarray, counts: np.ndarray, rows: int) -> sparse.csr_matrix:
+        """TF-IDF rows, L2-normalised, with ``TfidfTransformer``'s arithmetic."""
+        data = counts
+        if self.sublinear_tf:
+            np.log(data, out=data)
+            data += 1.0
+        data *= self.idf_[indices]
+        row_of = np.repeat(np.arange(rows), np.diff(indptr))
+        norms = np.sqrt(np.bincount(row_of, weights=data * data, minlength=rows))
+        norms[norms == 0.0] = 1.0  # an empty row stays as it is
+        data = (data.astype(np.float64) / norms[row_of]).astype(np.float32)
+        return sparse.csr_matrix((data, indices.astype(np.int32), indptr.astype(np.int32)),
+                                 shape=(rows, max(self.n_features_, 1)))
