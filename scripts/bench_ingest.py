@@ -15,8 +15,11 @@ times, a new ~20 KB agreement file is
 
 The baseline is the full pass, ``recompute_reuse_clusters(rebuild=True)`` (``rok reuse --rebuild``:
 every clause normalised, LSH, verification, components, cluster rows), timed ``--base-runs`` times
-on the same store. Medians; the growth exponent is the slope of log(time) on log(clauses).
-Results go to ``scripts/results/bench_ingest.json`` and ``.md``.
+on the same store. Medians of wall and CPU time (the driver process's: on a shared machine the
+wall time of a one-document ingest is mostly waiting for a core); the growth exponent is the slope
+of log(time) on log(clauses). Each size also times the check an ingest runs on opening the store,
+SQLite's whole ``quick_check`` (what every ingest ran before) against the bounded check of
+:mod:`rok_compare.store.integrity`. Results go to ``scripts/results/bench_ingest.json`` and ``.md``.
 """
 
 from __future__ import annotations
