@@ -9,8 +9,11 @@ words of each clause of six words or more, so A holds N / 1,200 variants of each
 ``bench_align`` (deletions, word edits, splits, merges, moves, insertions).
 
 Each size runs in a fresh process per measurement (peak RSS is its own): the sparse aligner
-(``rok_compare.align.Aligner``) and, where it fits (``--dense-max``), the dense path as it was
-(``scripts/align_dense.py``), which also checks that both give the same alignment. Reported:
+(``rok_compare.align.Aligner``), the same aligner of a baseline git revision (``--baseline``, its
+``rok_compare`` extracted with ``git archive``; ``--baseline ''`` skips it) and, where it fits
+(``--dense-max``), the dense path as it was (``scripts/align_dense.py``); both check that they give
+the same alignment as the current aligner. The documents are generated once per size (by the
+current tree) and read by every worker. Reported:
 medians of ``--runs`` runs of wall and CPU time, peak RSS, candidates and related pairs, the
 growth exponent k of time ~ N^k between consecutive sizes and over the whole range.
 
@@ -24,15 +27,21 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+TREE = os.environ.get("BENCH_ALIGN_TREE", str(ROOT))
+"""The tree whose ``rok_compare`` a worker imports (a baseline's, or this one)."""
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, TREE)
+BASELINE = "5ff0648^"
+"""The last commit before the alignment speed work of issue 15's second round."""
 
 CORPUS_DIRS = [ROOT / "corpus" / "seeds", ROOT.parent / "shared" / "corpus" / "dev",
                ROOT.parent / "shared" / "corpus" / "train"]
@@ -72,12 +81,30 @@ def signature(alignment) -> list:
             [r.id for r in alignment.only_a], [r.id for r in alignment.only_b]]
 
 
-def worker(size: int, seed: int, path: str) -> dict:
+def documents_file(size: int, seed: int, folder: Path) -> Path:
+    """The generated documents of one size as JSON ([id, text] per clause), made once per run."""
+    out = folder / f"documents_{size}_{seed}.json"
+    if not out.is_file():
+        a, b = build_documents(size, seed)
+        out.write_text(json.dumps({"a": [[c.id, c.text] for c in a], "b": [[c.id, c.text] for c in b]},
+                                  ensure_ascii=False))
+    return out
+
+
+def read_documents(path: Path):
+    from rok_compare.model import Clause, ClauseKind, Span
+
+    data = json.loads(path.read_text())
+    return [[Clause(cid, None, ClauseKind.OTHER, [], text, Span(1, 0, 0)) for cid, text in data[side]]
+            for side in ("a", "b")]
+
+
+def worker(size: int, documents: Path, path: str) -> dict:
     """Align one generated pair of documents with one path; time, CPU, peak RSS."""
     import gc
     import resource
 
-    a, b = build_documents(size, seed)
+    a, b = read_documents(documents)
     if path == "dense":
         from align_dense import DenseAligner as AlignerClass
     else:
@@ -98,10 +125,11 @@ def worker(size: int, seed: int, path: str) -> dict:
     return row
 
 
-def run_worker(size: int, seed: int, path: str) -> dict:
+def run_worker(size: int, documents: Path, path: str, tree: Path | None = None) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", path, "--sizes", str(size),
-           "--seed", str(seed)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+           "--documents", str(documents)]
+    env = {**os.environ, "BENCH_ALIGN_TREE": str(tree or ROOT)}
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         return {"size": size, "path": path, "error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -117,8 +145,8 @@ def compare(sparse_file: str, dense_file: str) -> dict:
             "pairs_only_dense": len(d_pairs - s_pairs), "pairs_only_sparse": len(s_pairs - d_pairs)}
 
 
-def measure(size: int, seed: int, runs: int, path: str) -> dict:
-    rows = [run_worker(size, seed, path) for _ in range(runs)]
+def measure(size: int, documents: Path, runs: int, path: str, tree: Path | None = None) -> dict:
+    rows = [run_worker(size, documents, path, tree) for _ in range(runs)]
     good = [r for r in rows if "error" not in r]
     if not good:
         return rows[0]
@@ -151,32 +179,38 @@ def overall_exponent(rows: list[dict], field: str) -> float | None:
 
 
 def markdown(results: dict) -> str:
-    lines = ["# `rok align` growth: sparse vs the dense path", "", f"Machine: {results['machine']}", "",
+    baseline = results.get("baseline")
+    lines = ["# `rok align` growth: the aligner against a baseline revision and the dense path", "",
+             f"Machine: {results['machine']}", "",
              "Documents: A = the real corpus's clauses (seeds, dev, train) repeated with 1-3 word edits "
              "per pass until N clauses; B = a revision of A (bench_align's generator: deletions, edits, "
              "splits, merges, moves, insertions). Each measurement in a fresh process; medians of "
              f"{results['runs']} runs (wall and CPU seconds); peak RSS of the process (it also holds the "
-             "generated documents and the imports, RSS before the call in the last column). The machine "
-             "is shared by several sessions: wall time is inflated by their load, CPU time less so, and "
-             "the dense/sparse ratio is measured in the same run.", "",
-             "| N (A x B) | path | wall s | CPU s | peak RSS MiB | k (wall) | k (CPU) | dense/sparse wall | "
-             "dense/sparse CPU | same alignment | RSS before MiB |",
+             "documents and the imports, RSS before the call in the last column). The machine "
+             "is shared by several sessions: wall time is inflated by their load, CPU time less so; the "
+             "ratios are measured in the same run. Paths: current = `rok_compare.align.Aligner` of this tree"
+             + (f"; baseline = the same aligner at `{baseline['revision']}` ({baseline['commit']})" if baseline else "")
+             + "; dense = the dense n x m path it replaced (`scripts/align_dense.py`).", "",
+             "| N (A x B) | path | wall s | CPU s | peak RSS MiB | k (wall) | k (CPU) | path/current wall | "
+             "path/current CPU | same alignment as current | RSS before MiB |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for path in ("sparse", "dense"):
+    for path in ("sparse", "baseline", "dense"):
         rows = [r for r in results["rows"] if r["path"] == path and "error" not in r]
         ks = exponent(rows, "seconds")
         ks_cpu = exponent(rows, "cpu_seconds")
         for row, k, k_cpu in zip(rows, ks, ks_cpu, strict=True):
-            dense = next((d for d in results["rows"] if d["path"] == "dense" and d["size"] == row["size"]
-                          and "error" not in d), None)
-            ratio = f"{dense['seconds'] / row['seconds']:.1f}x" if dense and path == "sparse" else ""
-            ratio_cpu = f"{dense['cpu_seconds'] / row['cpu_seconds']:.1f}x" if dense and path == "sparse" else ""
+            current = next((d for d in results["rows"] if d["path"] == "sparse" and d["size"] == row["size"]
+                            and "error" not in d), None)
+            other = current is not None and path != "sparse"
+            ratio = f"{row['seconds'] / current['seconds']:.2f}x" if other else ""
+            ratio_cpu = f"{row['cpu_seconds'] / current['cpu_seconds']:.2f}x" if other else ""
             same = ""
-            if path == "sparse" and "comparison" in row:
+            if "comparison" in row:
                 c = row["comparison"]
                 same = "identical" if c["identical"] else (
                     f"{c['pairs_only_dense']} of {c['pairs_dense']} pairs differ")
-            lines.append(f"| {row['size']} ({row['clauses_a']} x {row['clauses_b']}) | {path} | "
+            name = "current" if path == "sparse" else path
+            lines.append(f"| {row['size']} ({row['clauses_a']} x {row['clauses_b']}) | {name} | "
                          f"{row['seconds']:.2f} | {row['cpu_seconds']:.2f} | {row['peak_rss_mib']:.0f} | "
                          f"{'' if k is None else k} | {'' if k_cpu is None else k_cpu} | {ratio} | {ratio_cpu} | "
                          f"{same} | "
@@ -184,30 +218,43 @@ def markdown(results: dict) -> str:
     for row in results["rows"]:
         if "error" in row:
             lines.append(f"| {row['size']} | {row['path']} | error: {row['error']} | | | | | | | | |")
-    lines += ["", "Same alignment: the sparse path's pairs, relations, shapes, moves, scores and diffs against "
-              "the dense path's on the same documents. Where they differ, A holds word-identical clauses "
+    lines += ["", "Same alignment: pairs, relations, shapes, moves, scores and diffs against the current "
+              "aligner's on the same documents. Where the dense path differs, A holds word-identical clauses "
               "(short clauses are repeated verbatim at every pass): two assignments then have the same total "
               "gain, and each solver keeps its own (the sparse one solves each component of the candidate "
               "graph alone); the split/merge step can follow the other choice by a pair.",
               "", "Growth exponent over all sizes (least squares, time ~ N^k): " + ", ".join(
-        f"{path} wall {results['exponents'][path]['seconds']}, CPU {results['exponents'][path]['cpu_seconds']}, "
-        f"peak RSS {results['exponents'][path]['peak_rss_mib']}"
-        for path in ("sparse", "dense") if results["exponents"].get(path))]
+        f"{'current' if path == 'sparse' else path} wall {results['exponents'][path]['seconds']}, "
+        f"CPU {results['exponents'][path]['cpu_seconds']}, peak RSS {results['exponents'][path]['peak_rss_mib']}"
+        for path in ("sparse", "baseline", "dense") if results["exponents"].get(path))]
     return "\n".join(lines) + "\n"
+
+
+def extract_tree(revision: str, into: Path) -> dict:
+    """``rok_compare`` of a git revision, extracted into ``into``."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "rok_compare"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", revision],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    return {"revision": revision, "commit": commit}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,2000,4000,8000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline", default=BASELINE,
+                        help="git revision whose aligner is measured too ('' for none)")
     parser.add_argument("--dense-max", type=int, default=8000,
-                        help="largest size to run the dense baseline at (it needs ~4 GB at 8000)")
+                        help="largest size to run the dense path at (it needs ~4 GB at 8000; 0 for none)")
     parser.add_argument("--dense-runs", type=int, default=3,
-                        help="runs of the dense baseline per size (it takes minutes at 8000)")
+                        help="runs of the dense path per size (it takes minutes at 8000)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--markdown-only", action="store_true",
                         help="rewrite the .md from the .json of the last run")
-    parser.add_argument("--worker", choices=["sparse", "dense"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["sparse", "baseline", "dense"], help=argparse.SUPPRESS)
+    parser.add_argument("--documents", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.runs < 1 or not sizes or min(sizes) < 10:
@@ -218,26 +265,37 @@ def main() -> int:
         (RESULTS / "bench_align_growth.md").write_text(markdown(results))
         return 0
     if args.worker:
-        print(json.dumps(worker(sizes[0], args.seed, args.worker)))
+        print(json.dumps(worker(sizes[0], args.documents, args.worker)))
         return 0
-    import os
     import platform
 
     results: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                      "runs": args.runs, "dense_runs": args.dense_runs, "seed": args.seed, "rows": []}
-    for size in sizes:
-        row = measure(size, args.seed, args.runs, "sparse")
-        if size <= args.dense_max:
-            dense = measure(size, args.seed, args.dense_runs, "dense")
-            if "error" not in dense and "error" not in row:
-                row["comparison"] = compare(row["signature_file"], dense["signature_file"])
-            print(json.dumps(dense), flush=True)
-            results["rows"].append(dense)
-        print(json.dumps(row), flush=True)
-        results["rows"].append(row)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        tree = None
+        if args.baseline:
+            (tmp / "baseline").mkdir()
+            results["baseline"] = extract_tree(args.baseline, tmp / "baseline")
+            tree = tmp / "baseline"
+        for size in sizes:
+            documents = documents_file(size, args.seed, tmp)
+            row = measure(size, documents, args.runs, "sparse")
+            others = []
+            if tree is not None:
+                others.append(measure(size, documents, args.runs, "baseline", tree))
+            if size <= args.dense_max:
+                others.append(measure(size, documents, args.dense_runs, "dense"))
+            for other in others:
+                if "error" not in other and "error" not in row:
+                    other["comparison"] = compare(row["signature_file"], other["signature_file"])
+                print(json.dumps(other), flush=True)
+                results["rows"].append(other)
+            print(json.dumps(row), flush=True)
+            results["rows"].append(row)
     results["rows"].sort(key=lambda r: (r["path"], r["size"]))
     results["exponents"] = {}
-    for path in ("sparse", "dense"):
+    for path in ("sparse", "baseline", "dense"):
         rows = [r for r in results["rows"] if r["path"] == path and "error" not in r]
         if len(rows) >= 2:
             results["exponents"][path] = {f: overall_exponent(rows, f)
