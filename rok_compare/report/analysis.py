@@ -101,10 +101,19 @@ def county_vocabulary(data: ReportData, stems: Sequence[str]) -> CountySimilarit
 def lineages(data: ReportData, db_path: str | Path | None) -> list[Lineage]:
     """The store's lineages of two versions or more (versions of one agreement linked by what they
     share: :func:`rok_compare.align.lineage.find_lineages`)."""
+    return shown_lineages(data, stored_lineages(db_path))
+
+
+def stored_lineages(db_path: str | Path | None) -> list[Lineage]:
+    """Every lineage of the store (:func:`rok_compare.align.lineage.find_lineages`)."""
     from rok_compare.store.database import Store
 
     with Store.open(db_path, readonly=True) as store:
-        found = find_lineages(store)
+        return find_lineages(store)
+
+
+def shown_lineages(data: ReportData, found: Sequence[Lineage]) -> list[Lineage]:
+    """The lineages of two versions or more, of documents the report shows."""
     return [lineage for lineage in found
             if len(lineage.document_ids) > 1 and all(d in data.by_id for d in lineage.document_ids)]
 

@@ -22,7 +22,7 @@ from rok_compare.report import analysis, nearest
 from rok_compare.report.aligning import AlignStats, compare_pairs
 from rok_compare.report.data import load
 from rok_compare.report.manifest import ManifestError, previous_files
-from rok_compare.report.pool import default_workers
+from rok_compare.report.pool import default_workers, in_background
 from rok_compare.report.rendering import SiteInputs, comparisons_by_document, write_pages
 from rok_compare.report.writer import PageWriter, ReportError
 
@@ -74,16 +74,17 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
         raise ReportError(str(error)) from error
     workers = default_workers() if workers is None else max(1, workers)
     clock = _Clock()
+    stored_lineages = in_background(analysis.stored_lineages, db_path, workers=workers)  # while this reads
     data = load(db_path)
     clock.lap("read")
-    lineages = analysis.lineages(data, db_path)
-    clock.lap("lineages")
     writer = PageWriter(out)
     stems = analysis.document_stems(data)
     similarity = nearest.document_similarity(data, stems)
     county_pairs = nearest.county_pairs(data, similarity)
     near = nearest.nearest_pairs(data, similarity)
     clock.lap("similarity")
+    lineages = analysis.shown_lineages(data, stored_lineages())
+    clock.lap("lineages")
     stats = AlignStats()
     pairs, summaries = compare_pairs(data, analysis.comparison_pairs(analysis.lineage_pairs(lineages), near,
                                                                      county_pairs), writer, workers, stats)

@@ -86,3 +86,25 @@ def _finished(pending: dict[Future[R], tuple[int, T]], until: str) -> Iterator[t
         result = future.result()
         del pending[future]
         yield k, result
+
+
+def in_background(task: Callable[..., R], *args: Any, workers: int) -> Callable[[], R]:
+    """Start ``task(*args)`` in a forked process (when ``workers`` > 1) while this one goes on; the
+    function returned waits for its result. Without a process (or if it fails to run one) the task
+    runs in this process when its result is asked for."""
+    if workers > 1 and can_fork():
+        try:
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            future = pool.submit(task, *args)
+        except OSError:
+            pass
+        else:
+            def result() -> R:
+                try:
+                    return future.result()
+                except BrokenProcessPool:
+                    return task(*args)
+                finally:
+                    pool.shutdown(wait=True, cancel_futures=True)
+            return result
+    return lambda: task(*args)
