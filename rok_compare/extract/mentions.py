@@ -31,7 +31,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import TYPE_CHECKING
 
 from rok_compare.extract.name_patterns import (
@@ -108,6 +108,8 @@ class _Alias:
     first_cap: bool
     entry: RegistryEntry
     bare: bool
+    generic: bool
+    """``entry.generic``, looked up once."""
 
 
 @dataclass(slots=True)
@@ -124,6 +126,8 @@ class MentionFinder:
     def __init__(self, registry: PartyRegistry) -> None:
         self._registry = registry
         self._index: dict[str, list[_Alias]] = {}
+        self._base_matches: dict[int, PartyMatch] = {}
+        """``registry.match_of(entry)`` by ``id(entry)`` (the registry holds every row)."""
         bare_forms = {form for form, _ in registry.forms() if registry.is_bare_place(form)}
         for form, entry in registry.forms():
             self._add(form, entry, form in bare_forms)
@@ -159,7 +163,7 @@ class MentionFinder:
         if last.isalpha() and len(last) >= 3 and not last.endswith(("s", "x", "z")) and not exact:
             variants.append((*folded[:-1], last + "s"))
         for variant in variants:
-            alias = _Alias(variant, exact, words[0][:1].isupper(), entry, bare)
+            alias = _Alias(variant, exact, words[0][:1].isupper(), entry, bare, entry.generic)
             self._index.setdefault(variant[0], []).append(alias)
 
     def find(self, text: str, *, generic: bool = False) -> list[Mention]:
@@ -188,16 +192,16 @@ class MentionFinder:
         folded = [word.casefold() for word in tokens.words]
         out = []
         last = len(folded) - 1
-        for i, word in enumerate(folded):
-            groups = self._by_second.get(word)
-            if groups is None:
-                continue
+        by_second = self._by_second
+        for i in compress(range(len(folded)), map(by_second.__contains__, folded)):  # words that start a name
+            word = folded[i]
+            groups = by_second[word]
             following = groups.get(folded[i + 1], []) if i < last else []
             for alias in [*following, *groups.get(None, ())]:
                 n = len(alias.words)
                 if n > 1 and tuple(folded[i : i + n]) != alias.words or not self._case_ok(alias, tokens, i):
                     continue
-                if alias.entry.generic and not generic:
+                if alias.generic and not generic:
                     break
                 if alias.bare and not self._bare_ok(text, tokens, folded, i):
                     break
@@ -230,7 +234,9 @@ class MentionFinder:
     def _extend(self, text: str, start: int, end: int, alias: _Alias) -> _Candidate:
         """Take a qualifier after a national body's name, and a parenthetical, into the span."""
         entry = alias.entry
-        base = self._registry.match_of(entry)
+        base = self._base_matches.get(id(entry))
+        if base is None:  # the registry's match of a row never changes: made once per row
+            base = self._base_matches[id(entry)] = self._registry.match_of(entry)
         if alias.bare:
             return _Candidate(start, end, base, bare=True)
         new_end = end
