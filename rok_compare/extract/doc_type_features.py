@@ -20,6 +20,9 @@ _NAMED_DATE = re.compile(r"\b\d{1,2}\s+(januari|februari|mars|april|maj|juni|jul
 _WEEKDAY = re.compile(r"\b(måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(en)?\b", re.I)
 _PUBLISHED = re.compile(r"\b(publicerad|uppdaterad|senast ändrad|pressmeddelande|nyhet)\w*", re.I)
 _QUOTE = re.compile(r"\b(säger|berättar|menar|tycker)\b", re.I)
+_PHOTO_CREDIT = re.compile(r"\bfoto\s*:", re.I)
+_BYLINE = re.compile(r"^\W{0,3}[A-ZÅÄÖ][a-zåäö]+(?: [A-ZÅÄÖ][a-zåäö]+)+\s+[\w.-]+@[\w.-]+", re.M)
+"""A reporter's name and address on a line of their own: "- Anna Berg anna.berg@tidningen.se"."""
 _CASE_NUMBER = re.compile(r"\b(dnr|diarienummer|§\s*\d+|KS\s*\d{4})", re.I)
 _HEAD_CHARS = 400
 
@@ -42,7 +45,8 @@ def doc_type_features(doc: SegmentedDocument, rule_type: DocType, parties: list[
     features[f"parties={bin_of(len(parties), (0, 1, 2, 4, 8))}"] = 1.0
     for name, pattern, where in (("iso_head", _ISO_DATE, head), ("date_head", _NAMED_DATE, head),
                                  ("weekday", _WEEKDAY, head), ("published", _PUBLISHED, text),
-                                 ("case_number", _CASE_NUMBER, text)):
+                                 ("case_number", _CASE_NUMBER, text), ("photo_credit", _PHOTO_CREDIT, text),
+                                 ("byline", _BYLINE, text)):
         if pattern.search(where):
             features[name] = 1.0
     quotes = len(_QUOTE.findall(text))

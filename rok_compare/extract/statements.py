@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from rok_compare.extract.attribution import without_attribution
 from rok_compare.extract.organisations import MentionIndex, OrgMention, joiners_only
@@ -156,11 +158,14 @@ def _features(sites: SiteIndex, candidate: StatementCandidate, subject: OrgMenti
         features["signing"] = 1.0
     if candidate.party != "*":
         features["owner_party"] = 1.0
+    elif _JOINTLY.search(text):  # bound to all parties ("Respektive huvudman utser ...")
+        features["owner_party"] = features["owner_joint"] = 1.0
     heading = site.section.heading if site.section else None
     features.update(heading_features(heading) if heading else {"no_heading": 1.0})
     if site.kind != "paragraph":
         features.update(lead_in_features(sites, site, 10))
     features[f"pos={bin_of(site.span.start / sites.length, (0.0, 0.1, 0.3, 0.6))}"] = 1.0
+    features.update(_word_class_features(features))
     if candidate.rule_goals:
         features["r:goal"] = 1.0
     if candidate.rule_commitments:
@@ -168,6 +173,25 @@ def _features(sites: SiteIndex, candidate: StatementCandidate, subject: OrgMenti
         if any(c.party != "*" for c in candidate.rule_commitments):
             features["r:commitment_named"] = 1.0
     return features
+
+
+@cache
+def _word_classes() -> list[tuple[str, re.Pattern[str]]]:
+    lines = (Path(__file__).parent / "data" / "statement_word_classes.tsv").read_text(encoding="utf-8").splitlines()
+    return [(name, re.compile(pattern)) for name, pattern in
+            (line.split("\t") for line in lines if line.strip() and not line.startswith("#"))]
+
+
+def _word_class_features(features: dict[str, float]) -> dict[str, float]:
+    """``<class>_<where>`` for each word class (:file:`data/statement_word_classes.tsv`) that a stem of
+    the sentence (``s:``), its heading (``h:``) or its list's lead-in (``lead:``) belongs to."""
+    found: dict[str, float] = {}
+    for where in ("s:", "h:", "lead:"):
+        stems_here = [key[len(where):] for key in features if key.startswith(where)]
+        for name, pattern in _word_classes():
+            if any(pattern.match(stem) for stem in stems_here):
+                found[f"{name}_{where}"] = 1.0
+    return found
 
 
 def choose_statements(candidates: Sequence[StatementCandidate], labels: Sequence[str],
