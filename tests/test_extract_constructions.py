@@ -1,0 +1,85 @@
+"""Constructions of real documents that extraction got wrong on documents it had not seen: county
+groups named by their county, member lists that state nothing, sentences binding all parties, and a
+web page whose address block repeats the publisher's name over the text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rok_compare.extract.commitments import find_commitments
+from rok_compare.extract.deciders import NO_DECIDERS
+from rok_compare.extract.organisations import find_organisations
+from rok_compare.extract.pipeline import party_evidence, statement_evidence
+from rok_compare.extract.registry import PartyRegistry
+from rok_compare.extract.statements import _word_class_features
+from rok_compare.ingest import read_document
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _groups(text: str) -> dict[str, str]:
+    return {m.name: m.canonical for m in find_organisations(text, PartyRegistry.default()) if m.generic}
+
+
+@pytest.mark.parametrize(("text", "name", "canonical"), [
+    ("I samverkan mellan Kalmar läns 12 kommuner, Migrationsverket och Länsstyrelsen har talen fastställts.",
+     "Kalmar läns 12 kommuner", "kommunerna i Kalmar län"),
+    ("En överenskommelse träffades mellan Östgötakommunerna och länsstyrelsen.",
+     "Östgötakommunerna", "kommunerna i Östergötlands län"),
+    ("Norrbottenskommunerna tar emot fler nyanlända.", "Norrbottenskommunerna", "kommunerna i Norrbottens län"),
+])
+def test_a_county_names_its_municipalities_as_a_group(text, name, canonical):
+    assert _groups(text).get(name) == canonical
+
+
+def test_a_compound_that_names_no_county_is_no_group():
+    assert not any("kommunerna" in name.lower() for name in _groups("Medlemskommunerna och kranskommunerna möts."))
+
+
+def _statements(path: Path):
+    evidence = party_evidence(read_document(path))
+    return statement_evidence(evidence, evidence.rule_parties, NO_DECIDERS)
+
+
+def test_a_list_of_member_names_is_no_statement(tmp_path):
+    path = tmp_path / "samverkan.txt"
+    path.write_text("Samverkan i norra länet\n\nSamverkan sker mellan följande kommuner:\n\n"
+                    "  • Danderyds kommun\n  • Ekerö kommun\n  • Järfälla kommun och Lidingö stad\n\n"
+                    "Kommunerna utbyter erfarenheter om mottagandet av nyanlända.\n", encoding="utf-8")
+    texts = [c.site.text for c in _statements(path).candidates]
+    assert not any(text.startswith(("Danderyds", "Ekerö", "Järfälla")) for text in texts)
+    assert any(text.startswith("Kommunerna utbyter") for text in texts)
+
+
+def test_a_sentence_that_binds_every_party_is_all_parties(tmp_path):
+    path = tmp_path / "lok.txt"
+    path.write_text("Lokal överenskommelse\n\nDenna överenskommelse träffas mellan Arbetsförmedlingen och "
+                    "Exempelby kommun.\n\nUppföljning\n\nRespektive huvudman utser en person som ska ingå i en "
+                    "styrgrupp.\n\nArbetsförmedlingen ska erbjuda praktik.\n", encoding="utf-8")
+    candidates = {c.site.text: c for c in _statements(path).candidates}
+    joint = candidates["Respektive huvudman utser en person som ska ingå i en styrgrupp."]
+    assert joint.party == "*"
+    assert joint.features.get("owner_joint") == 1.0
+    assert "owner_joint" not in candidates["Arbetsförmedlingen ska erbjuda praktik."].features
+
+
+def test_word_classes_pool_word_forms_of_goals_and_undertakings():
+    features = _word_class_features({"s:höjd": 1.0, "s:utbildningsnivå": 1.0, "lead:mål": 0.5, "h:ansvar": 1.0})
+    assert features == {"goal_s:": 1.0, "goal_lead:": 1.0, "commitment_h:": 1.0}
+    assert _word_class_features({"s:målgrupp": 1.0}) == {}  # the target group is no goal
+
+
+PAGE = SHARED / "corpus" / "train" / "skane_2016_hassleholm_ny_integrationsorganisation.txt"
+
+
+@pytest.mark.skipif(not PAGE.exists(), reason="needs ../shared/corpus/train")
+def test_a_publishers_name_repeated_in_the_page_header_opens_no_party_section():
+    """The page's address block repeats "Hässleholms kommun" as three headings; before, every sentence
+    of the news item under it became the municipality's commitment (12 of them, "Ingen giltig
+    användare vald." included)."""
+    evidence = party_evidence(read_document(PAGE))
+    found = find_commitments(evidence.doc, evidence.mentions, evidence.rule_parties)
+    assert not any("giltig användare" in c.text for c in found.commitments)
+    assert len(found.commitments) <= 3
