@@ -13,6 +13,7 @@ author meant is a ``\\v`` (see ``cells``).
 
 from __future__ import annotations
 
+import ctypes
 from collections import Counter
 from pathlib import Path
 
@@ -109,16 +110,15 @@ def _read_pages(path: Path, document: pdfium.PdfDocument, warnings: list[str],
     can_ocr = mode != "never" and tesseract_ready()
     progress = Progress(path, len(document)) if can_ocr else None
     for index in range(len(document)):
-        try:
-            page = document[index]
-        except pdfium.PdfiumError:
+        raw = pdfium_c.FPDF_LoadPage(document.raw, index)  # the raw handle: no helper object a page
+        if not raw:
             failed.append(str(index + 1))
             pages.append(PageFragments([], 0.0, 0.0, damaged=True))
             tables.append([])
             continue
         try:
-            left, bottom, right, top = page.get_cropbox()
-            textpage = pdfium_c.FPDFText_LoadPage(page.raw)  # the raw handle: no helper object a page
+            left, bottom, right, top = _cropbox(raw)
+            textpage = pdfium_c.FPDFText_LoadPage(raw)
             marks: set[str] = set()
             rules: list[Box] = []
             rotated: list[str] = []
@@ -128,18 +128,18 @@ def _read_pages(path: Path, document: pdfium.PdfDocument, warnings: list[str],
                 if unreadable:
                     fragments, marks = [], set()
                     junk.append(str(index + 1))
-                tables.append(_page_tables(index, page, textpage, top, fragments, warnings, rules))
+                tables.append(_page_tables(index, raw, textpage, top, fragments, warnings, rules))
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)
-            scanned = not fragments and (unreadable or _has_images(page))
-            if can_ocr and (scanned or mode == "always"):
-                pages.append(_ocr(index, page, warnings, progress))
-                tables[-1] = []
-                continue
-            pages.append(PageFragments(fragments, bottom, top, images=scanned,
-                                       width=right - left, marks=marks, rules=rules, rotated=rotated))
         finally:
-            page.close()
+            pdfium_c.FPDF_ClosePage(raw)
+        scanned = not fragments and (unreadable or _has_images(document, index))
+        if can_ocr and (scanned or mode == "always"):
+            pages.append(_ocr(index, document, warnings, progress))
+            tables[-1] = []
+            continue
+        pages.append(PageFragments(fragments, bottom, top, images=scanned,
+                                   width=right - left, marks=marks, rules=rules, rotated=rotated))
     if progress is not None:
         progress.close()
     if junk:
@@ -151,12 +151,16 @@ def _read_pages(path: Path, document: pdfium.PdfDocument, warnings: list[str],
     return pages, tables
 
 
-def _ocr(index: int, page: pdfium.PdfPage, warnings: list[str], progress: Progress | None) -> PageFragments:
+def _ocr(index: int, document: pdfium.PdfDocument, warnings: list[str], progress: Progress | None) -> PageFragments:
     """The page read by OCR; a failure leaves it empty with a warning (the others still count)."""
     if progress is not None:
         progress.page(index + 1)
     try:
-        result = ocr_page(page)
+        page = document[index]
+        try:
+            result = ocr_page(page)
+        finally:
+            page.close()
     except Exception as error:  # Tesseract crashed or timed out on this page
         warnings.append(f"page {index + 1}: OCR failed ({type(error).__name__}: {error}); its text is missing")
         return PageFragments([], 0.0, 0.0, images=True)
@@ -164,20 +168,37 @@ def _ocr(index: int, page: pdfium.PdfPage, warnings: list[str], progress: Progre
                          width=result.width, ocr=True)
 
 
-def _has_images(page: pdfium.PdfPage) -> bool:
-    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+def _has_images(document: pdfium.PdfDocument, index: int) -> bool:
+    """The page holds an image (asked only of pages without text: through a helper page)."""
+    page = document[index]
+    try:
+        return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+    finally:
+        page.close()
 
 
-def _page_tables(index: int, page: pdfium.PdfPage, textpage: object, top: float,
+def _cropbox(page: object) -> tuple[float, float, float, float]:
+    """left, bottom, right, top of the page's crop box, else its media box, else US Letter (as
+    pypdfium2's ``get_cropbox``)."""
+    corners = [ctypes.c_float() for _ in range(4)]
+    pointers = [ctypes.byref(corner) for corner in corners]
+    if pdfium_c.FPDFPage_GetCropBox(page, *pointers) or pdfium_c.FPDFPage_GetMediaBox(page, *pointers):
+        left, bottom, right, top = (corner.value for corner in corners)
+        return left, bottom, right, top
+    return 0.0, 0.0, 612.0, 792.0
+
+
+def _page_tables(index: int, page: object, textpage: object, top: float,
                  fragments: list[Fragment], warnings: list[str], rules: list[Box]) -> list[FoundTable]:
+    """The page's ruled tables (``page`` is PDFium's raw page handle)."""
     if not fragments:
         return []
     paths: list = []
-    regions = ruled_regions(page.raw, rules, paths)
+    regions = ruled_regions(page, rules, paths)
     if not regions:
         return []
     try:
-        return find_tables(page.raw, textpage, top, regions, fragments, paths)
+        return find_tables(page, textpage, top, regions, fragments, paths)
     except Exception as error:  # a table we cannot read stays in the text as plain lines
         warnings.append(f"page {index + 1}: table not read ({type(error).__name__}); kept as text")
         return []
@@ -208,7 +229,7 @@ def _page_texts(pages: list[PageFragments], tables: list[list[FoundTable]], body
     bodies = [outside_tables(page.fragments, page_tables) for page, page_tables in zip(pages, tables, strict=True)]
     gutters = [find_gutters(body) for body in bodies]
     for index, (body, own) in enumerate(zip(bodies, gutters, strict=True)):
-        if not _dense_columns(body, own) and has_candidates(body):  # an unruled table?
+        if (not _dense_columns(body, own) or _narrow_left_column(body, own)) and has_candidates(body):  # a table?
             found, rest = _unruled_tables(document, index, body)
             if found:
                 tables[index] = [*tables[index], *found]
@@ -244,6 +265,19 @@ def _dense_columns(body: list[Fragment], gutters: list[Gutter]) -> bool:
     return bool(gutters) and all(
         min(sum(1 for f in body if f.x1 <= start), sum(1 for f in body if f.x0 >= end)) >= DENSE
         for start, end in gutters)
+
+
+def _narrow_left_column(body: list[Fragment], gutters: list[Gutter]) -> bool:
+    """One gutter, the text left of it less than ``TERM_WIDTH`` as wide as the text right of it:
+    terms and their texts perhaps (a definition list), not two columns of text."""
+    if len(gutters) != 1:
+        return False
+    start, end = gutters[0]
+    left, right = min(f.x0 for f in body), max(f.x1 for f in body)
+    return start - left < TERM_WIDTH * (right - end)
+
+
+TERM_WIDTH = 0.6
 
 
 def _unruled_tables(document: pdfium.PdfDocument, index: int,

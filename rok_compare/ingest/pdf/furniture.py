@@ -13,6 +13,7 @@ smaller than body text and standing apart above a title (``TITLE_SIZE``) is a he
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -186,23 +187,30 @@ def remove_furniture(pages: list[PageFragments], body_height: float) -> int:
     return dropped + numbered
 
 
+EDGE_PIECES = 3
+"""Pieces at the top and at the bottom of a page looked at for a bare page number."""
 _BARE_NUMBER = re.compile(r"^[-–—(\[]?\s*(\d{1,4})\s*[-–—)\]]?$")
 
 
 def _drop_numbered_edges(pages: list[PageFragments]) -> int:
-    """Page numbers outside the edge band (a wide LaTeX margin): the first or last line of a
-    page that is a bare number running with the page count (page 1 "1", page 2 "2", or with a
-    fixed offset) on at least half of the pages is dropped."""
+    """Page numbers outside the edge band (a wide LaTeX margin): a line among the first or last
+    few pieces of a page (a number in the margin beside the last lines) that is a bare number
+    running with the page count (page 1 "1", page 2 "2", or with a fixed offset) on at least
+    half of the pages is dropped."""
     if len(pages) < 2:
         return 0
     found: list[tuple[int, int, list[Fragment]]] = []  # (offset, page index, line)
     for index, page in enumerate(pages):
         if not page.fragments:
             continue
-        for edge in (max(page.fragments, key=_MIDDLE), min(page.fragments, key=_MIDDLE)):
-            if len(edge.text) > 12 or not any(c.isdigit() for c in edge.text):
+        seen: set[int] = set()
+        for edge in (*heapq.nlargest(EDGE_PIECES, page.fragments, key=_MIDDLE),
+                     *heapq.nsmallest(EDGE_PIECES, page.fragments, key=_MIDDLE)):
+            if len(edge.text) > 12 or id(edge) in seen or not any(c.isdigit() for c in edge.text):
                 continue  # the usual case: the page starts or ends with text
-            line = [f for f in page.fragments if abs(f.middle - edge.middle) < 0.4 * max(edge.height, 1.0)]
+            line = [f for f in page.fragments
+                    if abs(f.middle - edge.middle) < 0.4 * max(min(edge.height, f.height), 1.0)]
+            seen.update(id(f) for f in line)
             match = _BARE_NUMBER.match(_line_text(line).strip())
             if match:
                 found.append((int(match.group(1)) - index, index, line))

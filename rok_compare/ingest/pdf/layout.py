@@ -311,9 +311,22 @@ def _flow(fragments: list[Fragment], tables: list[FoundTable]) -> Flow:
     """Group fragments into lines and put lines and tables in top-to-bottom order."""
     items: list[Line | FoundTable] = group_lines(fragments)
     if tables:
-        items = sorted([*items, *tables], key=_TOP, reverse=True)
+        items = sorted([*items, *tables], key=lambda item: _top_before_tables(item, tables), reverse=True)
     left = min(item.x0 for item in items)
     return Flow(left, _right_edge(items), items)
+
+
+def _top_before_tables(item: Line | FoundTable, tables: list[FoundTable]) -> float:
+    """Where an item stands for the top-down order: its top; but a line inside a table's box at
+    its very top (a heading beside a shaded number cell that the table took in, a word no cell
+    holds) goes right before the table, not after it (its top is a little below the box's)."""
+    if isinstance(item, Line):
+        middle, reach = (item.x0 + item.x1) / 2, 1.5 * max(item.height, 1.0)
+        for table in tables:
+            x0, _, x1, top = table.box
+            if x0 - 1 <= middle <= x1 + 1 and top - reach <= item.top <= top + 1:
+                return top + 0.01
+    return item.top
 
 
 def _right_edge(items: list[Line | FoundTable]) -> float:

@@ -31,7 +31,9 @@ CELL_GAP = 1.2
 """Line heights between two cells of a row (a word gap is about 0.3)."""
 TERM_COLUMNS = 2
 """Two columns make a table only as terms and their texts (see ``_term_table``)."""
-TERM_CHARS = 80
+TERM_CHARS = 120
+"""A term, with the note under it, is at most this long ("Naturvårdsverkets metodik för inventering av
+stora rovdjur i Sverige (NFS 2014:23)" on four lines)."""
 MIN_ROWS = 3
 """Physical rows with pieces in two columns or more that a table needs."""
 ROW_GAP = 1.35
@@ -65,6 +67,7 @@ def find_unruled_tables(fragments: list[Fragment], words: Words) -> tuple[list[F
     starts = _column_starts(pieces)
     if len(starts) < TERM_COLUMNS:
         return [], fragments
+    pieces = [_split_at_starts(row, starts) for row in pieces]
     tables: list[FoundTable] = []
     used: set[int] = set()
     for first, end in _regions(pieces, starts):
@@ -86,6 +89,28 @@ def _pieces(words: list[Fragment]) -> list[list[Fragment]]:
             groups.append([])
         groups[-1].append(word)
     return groups
+
+
+NARROW_GAP = 0.4
+"""Line heights: a gap this wide, at least, ends a piece where the next word starts a column."""
+
+
+def _split_at_starts(row: list[list[Fragment]], starts: list[float]) -> list[list[Fragment]]:
+    """A row's pieces split where a gap narrower than a cell gap ends right at a column's start:
+    a justified term line runs up to its column's edge ("stora rovdjur i Sverige" beside
+    "inventeringarna av ..."), closer to its text than ``CELL_GAP``."""
+    result: list[list[Fragment]] = []
+    for piece in row:
+        current = [piece[0]]
+        for word in piece[1:]:
+            tolerance = max(2.0, 0.5 * word.height)
+            if word.x0 - current[-1].x1 >= NARROW_GAP * max(word.height, 1.0) \
+                    and any(abs(word.x0 - start) <= tolerance for start in starts):
+                result.append(current)
+                current = []
+            current.append(word)
+        result.append(current)
+    return result
 
 
 def _column_starts(pieces: list[list[list[Fragment]]]) -> list[float]:
