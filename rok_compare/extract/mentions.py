@@ -127,6 +127,7 @@ class MentionFinder:
         self._registry = registry
         self._index: dict[str, list[_Alias]] = {}
         self._base_matches: dict[int, PartyMatch] = {}
+        self._pattern_lookups: dict[str, PartyMatch | None] = {}
         """``registry.match_of(entry)`` by ``id(entry)`` (the registry holds every row)."""
         bare_forms = {form for form, _ in registry.forms() if registry.is_bare_place(form)}
         for form, entry in registry.forms():
@@ -288,7 +289,12 @@ class MentionFinder:
                 if suffix and role == "surface" and _starts_sentence(text, found.start()) \
                         and not self._registry.county_code_of_place(place):
                     continue
-                match = self._registry.lookup(found.group())
+                surface = found.group()
+                match = self._pattern_lookups.get(surface, self)
+                if match is self:  # the registry's answer for a name never changes: asked once per name
+                    if len(self._pattern_lookups) > 100_000:
+                        self._pattern_lookups.clear()
+                    match = self._pattern_lookups[surface] = self._registry.lookup(surface)
                 if match is not None and not (match.entry and match.entry.generic):
                     out.append(_Candidate(found.start(), found.end(), match))
         return out

@@ -70,10 +70,20 @@ _NEEDS_PLACE = {"municipality", "region", "landsting", "cab", "regionforbund"}
 _DIRECTIONS = r"(?:(?:norra|södra|västra|östra|mellersta)\s+)?"
 
 
+def _first_letters(forms: str) -> str:
+    """A look-ahead for the first letters of an alternation of escaped keywords: it only restates what
+    the pattern requires, and lets the regex engine skip to a place where a match may start (a
+    pattern that opens with a look-behind is otherwise tried at every character)."""
+    letters = sorted({form.lstrip("\\")[:1] for form in forms.split("|")})
+    return f"(?=[{''.join(letters)}])"
+
+
 @cache
 def pattern_regexes(flags: int) -> list[tuple[re.Pattern[str], dict[str, tuple[str, PartyKind]], bool]]:
     """The suffix and prefix regexes, with their keyword tables and whether the place comes first."""
-    return [(re.compile(_SUFFIX, flags), SUFFIXES, True), (re.compile(_PREFIX, flags), PREFIXES, False)]
+    suffix = "(?=[A-ZÅÄÖÉÜ])" + _SUFFIX  # every place starts with a capital (``_PLACE``)
+    prefix = _first_letters(_keywords(PREFIXES, True)) + _PREFIX
+    return [(re.compile(suffix, flags), SUFFIXES, True), (re.compile(prefix, flags), PREFIXES, False)]
 
 
 def match_pattern(registry: PartyRegistry, name: str) -> PartyMatch | None:
