@@ -26,7 +26,7 @@ from rok_compare.segment.folding import FoldedPattern
 _DATA = Path(__file__).parent / "data"
 _PARENTHETICAL = re.compile(r"\s*\(([A-ZÅÄÖ][^()\n]{0,40})\)")
 _PLACE_QUALIFIER = re.compile(r"\s+i\s+[A-ZÅÄÖ][\wåäö-]+(?:s?\s+län|s?\s+stift)?")
-_KOMMUNEN = re.compile(r"(?<![\wåäö])[Kk]ommunen(?:s)?(?![\wåäö])")
+_KOMMUNEN = re.compile(r"(?=[Kk])(?<![\wåäö])[Kk]ommunen(?:s)?(?![\wåäö])")
 _SPACE = re.compile(r"\s+")
 
 

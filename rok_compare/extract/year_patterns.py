@@ -7,19 +7,21 @@ import re
 
 YEAR = r"(?:19[89]\d|20[0-4]\d)"
 MONTH_NAMES = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+# A pattern that opens with a look-behind is tried at every character; the look-ahead before it
+# restates the first character the pattern needs, so that the engine skips to where it may match.
 SPAN = re.compile(
-    rf"(?<![\d/:-])({YEAR})\s*(?:[-–—]|till|t\.o\.m\.)\s*({YEAR}|\d\d(?!\.?\s+(?:{MONTH_NAMES})))(?![\d/:]|-\d)",
+    rf"(?=[12])(?<![\d/:-])({YEAR})\s*(?:[-–—]|till|t\.o\.m\.)\s*({YEAR}|\d\d(?!\.?\s+(?:{MONTH_NAMES})))(?![\d/:]|-\d)",
     re.I,
 )
 """A span of years, "2019–2021", "2019-21"; not "2020 – 31 december 2022" (a day, not a year), nor
 the ISO date "2001-03-29"."""
 DATE_SPAN = re.compile(
-    rf"\b(?:från|fr\.o\.m\.?|from|mellan)\s+(?:den\s+)?[^.]{{0,25}}?({YEAR})(?:-\d\d-\d\d)?\s*"
+    rf"(?=[fm])\b(?:från|fr\.o\.m\.?|from|mellan)\s+(?:den\s+)?[^.]{{0,25}}?({YEAR})(?:-\d\d-\d\d)?\s*"
     rf"(?:till|t\.o\.m\.?|och|–|-)\s+(?:och med\s+)?(?:den\s+)?[^.]{{0,25}}?({YEAR})\b",
     re.I,
 )
 """A validity written with dates: "gäller från den 1 januari 2020 till den 31 december 2023"."""
-ISO_DATE_SPAN = re.compile(rf"(?<![\d/])({YEAR})-\d\d-\d\d\s*(?:[-–—]|till|t\.o\.m\.?)\s*({YEAR})-\d\d-\d\d\b")
+ISO_DATE_SPAN = re.compile(rf"(?=[12])(?<![\d/])({YEAR})-\d\d-\d\d\s*(?:[-–—]|till|t\.o\.m\.?)\s*({YEAR})-\d\d-\d\d\b")
 """A validity written with ISO dates: "2020-01-01 – 2022-12-31"."""
 NAMED_DATE_SPAN = re.compile(
     rf"({YEAR})\s*(?:[-–—]|till(?:\s+och\s+med)?|t\.o\.m\.?)\s*(?:den\s+)?\d{{1,2}}\s+(?:{MONTH_NAMES})\s+({YEAR})\b",

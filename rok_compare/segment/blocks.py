@@ -18,7 +18,7 @@ from rok_compare.segment.resources import heading_pattern
 from rok_compare.segment.text_utils import clean, trim
 
 _BULLET = re.compile(r"^(?:[•·▪◦●■□➢►»*–—-]|\d{1,2}[.)]|[a-z]\))\s+")
-_INLINE_BULLET = re.compile(r"(?:(?<=\s)|^)(?:[•·▪◦●■➢►»]|(?<=[:.a-zåäö0-9]\s)-(?=\s+att\b))\s*")
+_INLINE_BULLET = re.compile(r"(?=[•·▪◦●■➢►»-])(?:(?<=\s)|^)(?:[•·▪◦●■➢►»]|(?<=[:.a-zåäö0-9]\s)-(?=\s+att\b))\s*")
 _RUN_IN_LABEL = re.compile(r"([A-ZÅÄÖ][\wåäöÅÄÖ/-]*(?: [\wåäöÅÄÖ/-]+){0,3}): (?=\S)")
 _TRAILING_PAGE_NUMBER = re.compile(r"(?<=[.!?:)a-zåäö])\s+\d{1,3}$")
 _LEADING_PAGE_NUMBER = re.compile(r"^\d{1,3}\s+(?=[A-ZÅÄÖ])")

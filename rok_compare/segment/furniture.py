@@ -15,7 +15,7 @@ from rok_compare.segment.lines import Line
 from rok_compare.segment.resources import furniture_sources
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\bsnabel-?a\b|\w+ punkt \w+ snabela", re.I)
-_PHONE = re.compile(r"(?<!\d)(\+46|0)\d{1,3}[- ]?\d{2,3}[ -]?\d{2}[ -]?\d{2,3}(?!\d)")
+_PHONE = re.compile(r"(?=[+0])(?<!\d)(\+46|0)\d{1,3}[- ]?\d{2,3}[ -]?\d{2}[ -]?\d{2,3}(?!\d)")
 _DIGIT = re.compile(r"\d")
 """A phone number has decimal digits: lines without one skip the phone pattern."""
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.I)

@@ -16,8 +16,10 @@ import re
 from rok_compare.segment.resources import abbreviations, sentence_final_abbreviations
 from rok_compare.segment.text_utils import trim
 
-_BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[”\"')\]]*\s+(?=[”\"'(\[–—-]?\s*[A-ZÅÄÖÉÜ0-9])")
-"""Anchored at the first of a run of stops: a long run of dots is tried once, not once per dot."""
+_BOUNDARY = re.compile(r"(?=[.!?])(?<![.!?])[.!?]+[”\"')\]]*\s+(?=[”\"'(\[–—-]?\s*[A-ZÅÄÖÉÜ0-9])")
+"""Anchored at the first of a run of stops: a long run of dots is tried once, not once per dot. The
+opening look-ahead restates the first character, so that the engine skips to the stops instead of
+trying the look-behind at every character."""
 _INITIAL = re.compile(r"^[A-ZÅÄÖ]\.$")
 
 
