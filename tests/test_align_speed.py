@@ -93,3 +93,37 @@ def test_scores_without_threads_are_the_threaded_ones(monkeypatch):
     monkeypatch.setattr(similarity, "THREADED_PAIRS", 0)
     threaded = similarity.fuzzy_scores(a, b)
     assert all(np.array_equal(x, y) for x, y in zip(alone, threaded, strict=True))
+
+
+def _seed_vectors(first: int, second: int):
+    a, b = normalize_many(_texts(first) + _texts(2)), normalize_many(_texts(second) + _texts(3))
+    vectors = ClauseVectorizer().fit_transform(a + b)
+    return vectors.rows(0, len(a)), vectors.rows(len(a), len(a) + len(b))
+
+
+@pytest.mark.parametrize("frequent", [4, 64])
+def test_split_character_product_keeps_the_same_pairs(monkeypatch, frequent):
+    va, vb = _seed_vectors(0, 1)
+    monkeypatch.setattr(candidates, "FREQUENT", frequent)
+    first = candidates.cosine_candidates(va, vb, CANDIDATE_FLOOR, threads=1)
+    assert len(first) > 0 and not np.all(first.char == first.char[0])
+    for floor in (CANDIDATE_FLOOR, float(np.sort(first.char)[len(first) // 2])):  # one met exactly by a pair
+        monkeypatch.setattr(candidates, "SPLIT_PAIRS", 1 << 60)
+        plain = candidates.cosine_candidates(va, vb, floor, threads=1)
+        monkeypatch.setattr(candidates, "SPLIT_PAIRS", 0)
+        split = candidates.cosine_candidates(va, vb, floor, block_pairs=7 * vb.chars.shape[0], threads=2)
+        assert np.array_equal(split.rows, plain.rows) and np.array_equal(split.cols, plain.cols)
+        assert np.array_equal(split.word, plain.word)
+        assert np.allclose(split.char, plain.char, atol=1e-5)
+
+
+def test_pair_cosines_from_dense_rows_are_scipys(monkeypatch):
+    va, vb = _seed_vectors(2, 4)
+    rng = np.random.default_rng(5)
+    rows = rng.integers(0, va.chars.shape[0], 400)
+    cols = rng.integers(0, vb.chars.shape[0], 400)
+    dense = similarity.row_cosines(va, vb, rows, cols)
+    monkeypatch.setattr(similarity, "DENSE_ROW_CELLS", 0)
+    plain = similarity.row_cosines(va, vb, rows, cols)
+    assert all(np.array_equal(x, y) for x, y in zip(dense, plain, strict=True))
+    assert (dense[0] > 0).any()
