@@ -105,10 +105,7 @@ def prune(db: str | Path | Store | None = None, paths: Iterable[str | Path] | No
     store = db if isinstance(db, Store) else _open(db, dry_run)
     report = PruneReport(dry_run=dry_run)
     try:
-        conn = store.conn
-        rows = conn.execute("SELECT id, path, county_name, county_code, period_start, period_end, doc_type, "
-                            "n_clauses FROM documents ORDER BY path").fetchall()
-        for doc_id, path, *info in rows:
+        for doc_id, path, *info in _documents_under(store, roots):
             if not under(path, roots):
                 continue
             report.checked += 1
@@ -128,6 +125,26 @@ def prune(db: str | Path | Store | None = None, paths: Iterable[str | Path] | No
             store.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+_DOCUMENT_ROW = ("SELECT id, path, county_name, county_code, period_start, period_end, doc_type, n_clauses "
+                 "FROM documents")
+
+
+def _documents_under(store: Store, roots: Collection[str]) -> list[tuple]:
+    """The rows of the stored documents under ``roots`` (all when empty), by path. Each root is a
+    range of the path index (the root itself, then the paths that start with it and a separator),
+    so that pruning one file does not read every document of the store."""
+    if not roots:
+        return store.conn.execute(f"{_DOCUMENT_ROW} ORDER BY path").fetchall()  # noqa: S608
+    rows: dict[int, tuple] = {}
+    for root in roots:
+        folder = root.rstrip(os.sep) + os.sep
+        after = folder[:-1] + chr(ord(os.sep) + 1)  # the first string past every path in the folder
+        for row in store.conn.execute(f"{_DOCUMENT_ROW} WHERE path = ? OR (path >= ? AND path < ?)",  # noqa: S608
+                                      (root, folder, after)):
+            rows[row[0]] = row
+    return sorted(rows.values(), key=lambda row: row[1])
 
 
 def _open(db: str | Path | None, dry_run: bool) -> Store:
