@@ -43,6 +43,7 @@ def _bidi_span(match: re.Match[str]) -> str:
 
 _SPECIAL = re.compile("[&<>\"'\u202a-\u202e\u2066-\u2069]")
 """What escaping changes: a text without any of these is written as it is (most are)."""
+_search = _SPECIAL.search
 
 
 def esc(value: object) -> Markup:
@@ -77,10 +78,13 @@ def esc_text(value: object) -> Markup:
 _ATTRIBUTE_NAMES: dict[str, str] = {}
 
 
+def _attribute_name(key: str) -> str:
+    name = _ATTRIBUTE_NAMES[key] = key.rstrip("_").replace("_", "-")
+    return name
+
+
 def _attribute(key: str, value: object) -> str:
-    name = _ATTRIBUTE_NAMES.get(key)
-    if name is None:
-        name = _ATTRIBUTE_NAMES[key] = key.rstrip("_").replace("_", "-")
+    name = _ATTRIBUTE_NAMES.get(key) or _attribute_name(key)
     if value is True:
         return name
     if type(value) is str and _SPECIAL.search(value) is None:
@@ -110,7 +114,17 @@ def el(tag: str, *children: object, **attrs: object) -> Markup:
     """``<tag attrs>children</tag>``; ``class_`` stands for ``class``, ``data_x`` for ``data-x``;
     an attribute that is None or False is left out, True is written bare."""
     if attrs:
-        parts = [_attribute(key, value) for key, value in attrs.items() if value is not None and value is not False]
+        parts = []
+        for key, value in attrs.items():  # what _attribute does, inline: a page makes a million of these
+            if value is None or value is False:
+                continue
+            name = _ATTRIBUTE_NAMES.get(key) or _attribute_name(key)
+            if value is True:
+                parts.append(name)
+            elif type(value) is str and _search(value) is None:
+                parts.append(f'{name}="{value}"')
+            else:
+                parts.append(f'{name}="{esc_text(value)}"')
         opening = f"<{tag} {' '.join(parts)}>" if parts else f"<{tag}>"
     else:
         opening = f"<{tag}>"
@@ -118,6 +132,13 @@ def el(tag: str, *children: object, **attrs: object) -> Markup:
         return Markup(opening)
     if tag in _TEXT_ONLY:
         return Markup(f"{opening}{esc_text(children)}</{tag}>")
+    if len(children) == 1:  # the common case, without building a list
+        item = children[0]
+        kind = type(item)
+        if kind is Markup:
+            return Markup(f"{opening}{item}</{tag}>")
+        if kind is str and _search(item) is None:  # type: ignore[arg-type]
+            return Markup(f"{opening}{item}</{tag}>")
     return Markup(f"{opening}{_content(children)}</{tag}>")
 
 
