@@ -127,3 +127,11 @@ def test_pair_cosines_from_dense_rows_are_scipys(monkeypatch):
     plain = similarity.row_cosines(va, vb, rows, cols)
     assert all(np.array_equal(x, y) for x, y in zip(dense, plain, strict=True))
     assert (dense[0] > 0).any()
+
+
+def test_interned_names_are_unique():
+    ClauseVectorizer().fit_transform(normalize_many(_texts(0)))
+    first = tfidf._GRAM_NAME[0]
+    tfidf.word_grams(first, (len(first), len(first)))  # its n-grams include the name numbered 0
+    assert len(tfidf._GRAM_ID) == len(tfidf._GRAM_NAME)
+    assert all(tfidf._GRAM_ID[name] == k for k, name in enumerate(tfidf._GRAM_NAME))

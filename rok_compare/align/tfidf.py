@@ -83,7 +83,8 @@ def word_grams(word: str, ngram_range: tuple[int, int] | None) -> np.ndarray:
     grams = _WORD_GRAMS.get(key)
     if grams is None:
         names = [word] if ngram_range is None else char_wb_ngrams(word, ngram_range)
-        grams = np.fromiter((_GRAM_ID.get(name) or _intern(name) for name in names), np.int64, len(names))
+        known = _GRAM_ID
+        grams = np.fromiter((known[name] if name in known else _intern(name) for name in names), np.int64, len(names))
         if len(_WORD_GRAMS) < GRAM_CACHE_WORDS:
             _WORD_GRAMS[key] = grams
     return grams
