@@ -20,7 +20,7 @@ __all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
-    """Import on first use: ``pairwise`` pulls in scikit-learn (~2 s), which reuse does not need."""
+    """Import on first use: ``pairwise`` pulls in scipy and rapidfuzz, which not every caller needs."""
     if name in _EXPORTS:
         return getattr(import_module(f"rok_compare.align.{_EXPORTS[name]}"), name)
     raise AttributeError(name)
