@@ -13,7 +13,6 @@ smaller than body text and standing apart above a title (``TITLE_SIZE``) is a he
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import Counter
@@ -123,8 +122,8 @@ def _edge_blocks(page: PageFragments) -> list[_EdgeBlock]:
     band = EDGE_BAND * (page.top - page.bottom)
     # one band more is read than may hold furniture: the line just past the band shows whether
     # the last line in it stands apart from the body or runs on into it
-    near_edges = [f for f in page.fragments
-                  if f.middle >= page.top - 2 * band or f.middle <= page.bottom + 2 * band]
+    high, low = page.top - 2 * band, page.bottom + 2 * band
+    near_edges = [f for f in page.fragments if f.middle >= high or f.middle <= low]
     lines = physical_lines(near_edges)
     top = _block("top", lines, lambda line: line[0].middle >= page.top - band)
     bottom = _block("bottom", lines[::-1], lambda line: line[0].middle <= page.bottom + band)
@@ -204,9 +203,11 @@ def _drop_numbered_edges(pages: list[PageFragments]) -> int:
         if not page.fragments:
             continue
         seen: set[int] = set()
-        for edge in (*heapq.nlargest(EDGE_PIECES, page.fragments, key=_MIDDLE),
-                     *heapq.nsmallest(EDGE_PIECES, page.fragments, key=_MIDDLE)):
-            if len(edge.text) > 12 or id(edge) in seen or not any(c.isdigit() for c in edge.text):
+        middles = sorted(f.middle for f in page.fragments)
+        pieces = min(EDGE_PIECES, len(middles))
+        low, high = middles[pieces - 1], middles[-pieces]
+        for edge in [f for f in page.fragments if (f.middle >= high or f.middle <= low) and len(f.text) <= 12]:
+            if id(edge) in seen or not any(c.isdigit() for c in edge.text):
                 continue  # the usual case: the page starts or ends with text
             line = [f for f in page.fragments
                     if abs(f.middle - edge.middle) < 0.4 * max(min(edge.height, f.height), 1.0)]
