@@ -171,7 +171,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,3000,10000", help="corpus sizes, comma-separated")
     parser.add_argument("--runs", type=int, default=3, help="runs at the smallest size")
     parser.add_argument("--large-runs", type=int, default=1, help="runs at the larger sizes")
-    parser.add_argument("--baseline-ref", default="9b01c8a^", help="git ref of the report to compare with")
+    parser.add_argument("--baseline-ref", default="2343254", help="git ref of the report to compare with "
+                        "(its rok_compare/report over this package; 2343254: before the worker processes)")
     parser.add_argument("--baseline-runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None, help="alignment processes (default: the report's)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for bench_report.json and .md")
@@ -243,9 +244,18 @@ def write_results(results: dict, folder: Path = RESULTS) -> None:
             for kind in ("cold", "warm"):
                 lines.append(f"| {size['documents']:,} | {kind} | "
                              + " | ".join(str(size[kind]["phases"].get(p, "")) for p in phases) + " |")
-        lines += ["", "Lineages is `align.lineage.find_lineages` (every two documents of a county compared in Python: "
-                  "quadratic in a county's documents); comparisons is aligning (cold) or reading the cache (warm) "
-                  "and writing the side-by-side pages; pages is every other page.", ""]
+        lines += ["", "Read is loading the store; similarity the documents' word vectors, nearest documents and "
+                  "county pairs; lineages is waiting for `align.lineage.find_lineages`, which runs in a forked "
+                  "process meanwhile; comparisons is aligning (cold) or decoding the cache (warm) and writing the "
+                  "side-by-side pages, in the worker processes; pages is every other page, in the workers.", ""]
+        lines += ["Where the building process's CPU goes (medians, seconds; the workers' is the rest of the CPU "
+                  "column):", "", "| documents | build | " + " | ".join(phases) + " |",
+                  "|---|---|" + "---|" * len(phases)]
+        for size in results["sizes"]:
+            for kind in ("cold", "warm"):
+                lines.append(f"| {size['documents']:,} | {kind} | "
+                             + " | ".join(str(size[kind].get("phases_cpu", {}).get(p, "")) for p in phases) + " |")
+        lines.append("")
     if base:
         lines.append(f"- Against the baseline at {base['documents']:,} documents (same store, same run): cold build "
                      f"{results['speedup_cold']}× faster (CPU {results['speedup_cold_cpu']}×), warm build "
