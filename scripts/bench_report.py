@@ -111,12 +111,15 @@ def code_tree(ref: str = "HEAD", report_ref: str | None = None) -> Path:
     report code of ``report_ref`` in place of its own when given."""
     commit = _commit(ref)
     tree = CACHE / (f"code_{commit}" + (f"_report_{_commit(report_ref)}" if report_ref else ""))
+    if (tree / ".complete").is_file():  # extracted before (maybe by a run going on beside this one)
+        return tree
     shutil.rmtree(tree, ignore_errors=True)
     tree.mkdir(parents=True)
     _extract(commit, ["rok_compare"], tree)
     if report_ref:
         shutil.rmtree(tree / "rok_compare" / "report")
         _extract(_commit(report_ref), list(BASELINE_FILES), tree)
+    (tree / ".complete").touch()
     return tree
 
 
