@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rok_compare.segment.folding import FoldedPattern, lowered
@@ -38,8 +38,10 @@ def strength_rules() -> tuple[StrengthRule, ...]:
     )
 
 
+@lru_cache(maxsize=8192)
 def commitment_strength(text: str) -> str:
-    """The label of the first rule whose pattern matches (the last rule matches anything)."""
+    """The label of the first rule whose pattern matches (the last rule matches anything); remembered,
+    as the commitment passes and the statement choice weigh the same sentences again."""
     low = lowered(text)
     for rule in strength_rules():
         if rule.pattern.search(text, low):

@@ -63,7 +63,10 @@ class FoldedPattern:
         """The pattern without the flag, for lower-cased text; None when it has upper-case letters."""
         if self._plain is False:
             lower = self._source == self._source.lower()
-            self._plain = re.compile(self._source, self._flags & ~re.I) if lower else None
+            plain_flags = self._flags & ~re.I
+            ahead = first_letters(self._source, plain_flags)
+            source = f"{ahead}(?:{self._source})" if ahead else self._source
+            self._plain = re.compile(source, plain_flags) if lower else None
         return self._plain  # type: ignore[return-value]
 
     @property
@@ -97,3 +100,53 @@ class FoldedPattern:
         if low is False:
             low = lowered(text)
         return self.flagged.finditer(text) if low is None else plain.finditer(low)
+
+
+def first_letters(pattern: str, flags: int = 0) -> str:
+    """A look-ahead for the characters a match of ``pattern`` can start with ("(?=[abk])"), or ""
+    when they cannot be told (a class, a category, an optional start). Put in front of the pattern
+    it changes no match and lets the engine skip to where one may start: a pattern that opens with
+    ``\\b``, a look-behind or an alternation of words is otherwise tried at every character."""
+    if re.match(r"\(\?[aiLmsux]+\)", pattern):
+        return ""  # global flags must open the pattern
+    try:
+        from re import _parser
+
+        letters = _first_of(list(_parser.parse(pattern, flags)))
+    except Exception:  # noqa: BLE001 - a private module of another Python: no look-ahead
+        return ""
+    if not letters or len(letters) > 40:
+        return ""
+    return "(?=[" + "".join(re.escape(ch) for ch in sorted(letters)) + "])"
+
+
+def _first_of(items) -> set[str] | None:
+    """The characters the first consuming item of ``items`` can start with; None when unknown or
+    when the items may match the empty string."""
+    for op, value in items:
+        name = str(op)
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue  # zero-width: the next item consumes the first character
+        if name == "LITERAL":
+            return {chr(value)}
+        if name == "IN":
+            letters: set[str] = set()
+            for member, member_value in value:
+                if str(member) != "LITERAL":
+                    return None  # a range, category or negation: not a short list of letters
+                letters.add(chr(member_value))
+            return letters
+        if name == "BRANCH":
+            union: set[str] = set()
+            for branch in value[1]:
+                first = _first_of(list(branch))
+                if first is None:
+                    return None
+                union |= first
+            return union
+        if name == "SUBPATTERN":
+            return _first_of(list(value[3]))
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and value[0] >= 1:
+            return _first_of(list(value[2]))
+        return None
+    return None  # nothing consumes: the pattern may match the empty string
