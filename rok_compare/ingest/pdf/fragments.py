@@ -32,6 +32,7 @@ _RUNS = re.compile(r"[^\s\ufffe\x02](?:[^\r\n\ufffe\x02]*[^\s\ufffe\x02])?[\ufff
 it found at a line end as U+FFFE (or 0x02) and joins the next line on: the mark ends a run."""
 _WORDS = re.compile(r"\S+")
 _X1 = attrgetter("x1")
+_MIDDLE = attrgetter("middle")
 _TALL = frozenset("()[]{}|/")
 """Glyphs whose boxes reach above and below a line's letters: a line starting and ending with
 them would look set in a larger size."""
@@ -168,6 +169,7 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
     _split_sparse(fragments, wide, spread, text, chars)
     _split_hidden_gutters(fragments, wide, text, chars)
     _split_left_labels(fragments, text, chars)
+    _split_interleaved(fragments, text, chars)
     if invisible(fragments, chars) or few_spaces(text) and GLUED.search(text) \
             and space_glued(fragments, chars, GLUED, False):
         space_glued(fragments, chars, WORD_STRETCH)  # an OCR layer, or words run together
@@ -318,6 +320,28 @@ def _split_left_labels(fragments: list[Fragment], text: str, chars: _Chars) -> N
                                                fragment.bottom, fragment.top, fragment.bold, rest.start, fragment.end)]
     if replaced:
         fragments[:] = [piece for index, fragment in enumerate(fragments) for piece in replaced.get(index, [fragment])]
+
+
+def _split_interleaved(fragments: list[Fragment], text: str, chars: _Chars) -> None:
+    """A run with another run of its line standing inside one of its gaps: PDFium wrote a row's
+    labels first and its values after ("Från:  Till:", then "Dold", "Alla"), so one run spans
+    both labels. It is split at its wide gaps (in place), and the row reads left to right."""
+    if len(fragments) < 2:
+        return
+    order = sorted(fragments, key=_MIDDLE)
+    replaced: dict[int, list[Fragment]] = {}
+    for position, lower in enumerate(order):
+        for upper in order[position + 1 :]:
+            if upper.middle - lower.middle >= 0.4 * min(lower.height, upper.height):
+                break
+            for wide, inner in ((lower, upper), (upper, lower)):
+                if wide.x0 < inner.x0 and inner.x1 <= wide.x1 + 1.0 and id(wide) not in replaced \
+                        and wide.start >= 0 and " " in wide.text:
+                    pieces = _split_words(text, wide.start, wide.end, chars)
+                    if len(pieces) > 1:
+                        replaced[id(wide)] = pieces
+    if replaced:
+        fragments[:] = [piece for fragment in fragments for piece in replaced.get(id(fragment), [fragment])]
 
 
 def _usual_right_edge(fragments: list[Fragment]) -> float:
