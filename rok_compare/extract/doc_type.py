@@ -44,18 +44,28 @@ _JOIN = "\x00.\x00"
 """Between texts searched at once: no cue pattern matches across it."""
 
 
-def _any(key: str, texts: list[str]) -> bool:
-    joined = _JOIN.join(texts)
-    lower = joined.lower()
+_Joined = dict[int, tuple[str, str, str | None]]
+"""The texts joined, lower-cased and lowered for folded search (:func:`lowered`), by ``id`` of the
+list of texts: one document's lists are asked about several cues."""
+
+
+def _any(key: str, texts: list[str], joins: _Joined | None = None) -> bool:
+    made = joins.get(id(texts)) if joins is not None else None
+    if made is None:
+        joined = _JOIN.join(texts)
+        lower = joined.lower()
+        made = (joined, lower, lowered(joined, lower))
+        if joins is not None:
+            joins[id(texts)] = made
+    joined, lower, low = made
     triggers = _triggers().get(key)
     if triggers and not any(trigger in lower for trigger in triggers):
         return False
-    low = lowered(joined, lower)
     return any(p.search(joined, low) for p in _cues()[key])
 
 
-def _count_sentences(key: str, sentences: list[str]) -> int:
-    if not _any(key, sentences):  # one pass over the whole text first: usually nothing to count
+def _count_sentences(key: str, sentences: list[str], joins: _Joined | None = None) -> int:
+    if not _any(key, sentences, joins):  # one pass over the whole text first: usually nothing to count
         return 0
     cues = _cues()[key]
     return sum(1 for s in sentences if _matches_any(cues, s))
@@ -74,7 +84,8 @@ def classify_doc_type(doc: SegmentedDocument) -> DocType:
     title = heads[:1]
     if heads and _ORGANISATION_LINE.fullmatch(heads[0]):
         title = list(dict.fromkeys(heads))[:2]  # a name over the title: "Region Gotland" / "Handlingsplan ..."
-    if _count_sentences("news_strong", sentences) >= 1 and not _any("action_plan_title", title):
+    joins: _Joined = {}  # the lists below live as long as this call
+    if _count_sentences("news_strong", sentences, joins) >= 1 and not _any("action_plan_title", title):
         return DocType.NEWS
     if _any("minutes_body", [*headings, *sentences]):
         return DocType.OTHER
@@ -86,11 +97,11 @@ def classify_doc_type(doc: SegmentedDocument) -> DocType:
     ):
         if _any(key, where):
             return doc_type
-    if _any("regional_agreement_title", headings) or _count_sentences("regional_agreement_body", sentences) >= 2:
+    if _any("regional_agreement_title", headings) or _count_sentences("regional_agreement_body", sentences, joins) >= 2:
         return DocType.REGIONAL_AGREEMENT
-    if _count_sentences("local_agreement_body", sentences) >= 1:
+    if _count_sentences("local_agreement_body", sentences, joins) >= 1:
         return DocType.LOCAL_AGREEMENT
-    if _count_sentences("news_weak", sentences) >= 1 or _dateline(doc):
+    if _count_sentences("news_weak", sentences, joins) >= 1 or _dateline(doc):
         return DocType.NEWS
     if has_generic_agreement_title(doc):
         return DocType.REGIONAL_AGREEMENT  # refined by its parties: see agreement_level
