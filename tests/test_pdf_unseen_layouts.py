@@ -135,3 +135,25 @@ def test_justified_terms_over_several_lines_beside_their_texts_make_term_rows():
         "Naturvårdsverkets metodik för inventering av stora rovdjur i Sverige och (NFS 2014:23)",
         "Rovdjur", "Sameby"]
 
+
+
+def test_short_paragraphs_set_with_space_between_them_stay_apart():
+    """Minutes' opening lines: short paragraphs with a blank line's space between them, one of
+    them wrapped onto four lines. Half the page's baseline distances are paragraph gaps, so the
+    line pitch is a low quantile of them (before, the median made every gap look like a line
+    and the paragraphs ran together)."""
+    texts = [["Utdrag ur protokoll vid regeringssammanträde den 20 april 2023"],
+             ["Närvarande: statsminister Kristersson, ordförande, och statsråden",
+              "Svantesson, Ankarberg Johansson, Edholm, J Pehrson, Jonson,",
+              "Strömmer, Forssmed, Tenje, Forssell, Slottner, M Persson, Wykman,",
+              "Malmer Stenergard, Kullgren, Liljestrand, Bohlin, Pourmokhtari"],
+             ["Föredragande: statsrådet Kullgren"],
+             ["Regeringen beslutar proposition Skandinavisk luftfartspolitik"],
+             ["Statsrådet Kullgren föredrar ärendet."]]
+    lines, row = [], 0
+    for paragraph in texts:
+        for text in paragraph:
+            lines.append(_line(text, row, x1=RIGHT - 5.0))  # each line near full: only the gaps tell
+            row += 1
+        row += 1  # a blank line's space
+    assert _blocks(lines) == [" ".join(paragraph) for paragraph in texts]
