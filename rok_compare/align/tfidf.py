@@ -27,16 +27,10 @@ _GRAM_NAME: list[str] = []
 _SORT_KEY = np.zeros((1024, 2), np.uint64)
 """Per interned name of at most ``_SHORT`` characters: two numbers that sort like the string
 (21 bits per character, code point + 1, three characters each; a shorter string is padded with 0,
-so it sorts before the strings it begins); longer names get ``_LONG`` and are sorted as strings."""
+so it sorts before the strings it begins); longer names get ``_LONG`` and are sorted as strings.
+0 until first needed (made for many names at once by :func:`_fill_sort_keys`)."""
 _SHORT = 6
 _LONG = np.uint64(1 << 63)
-
-
-def _sort_key(name: str) -> tuple[int, int]:
-    if len(name) > _SHORT:
-        return int(_LONG), 0
-    codes = [ord(c) + 1 for c in name] + [0] * (_SHORT - len(name))
-    return ((codes[0] << 42) | (codes[1] << 21) | codes[2]), ((codes[3] << 42) | (codes[4] << 21) | codes[5])
 
 
 def _intern(name: str) -> int:
@@ -44,15 +38,32 @@ def _intern(name: str) -> int:
     number = len(_GRAM_NAME)
     if number == len(_SORT_KEY):
         _SORT_KEY = np.concatenate([_SORT_KEY, np.zeros_like(_SORT_KEY)])
-    _SORT_KEY[number] = _sort_key(name)
     _GRAM_ID[name] = number
     _GRAM_NAME.append(name)
     return number
 
 
+def _fill_sort_keys(numbers: np.ndarray) -> None:
+    """The sort keys of the interned ``numbers``, from their code points (a fixed-width string
+    array read as integers)."""
+    names = [_GRAM_NAME[g] for g in numbers.tolist()]
+    long = np.fromiter(map(len, names), np.int64, len(names)) > _SHORT
+    codes = np.array([name if len(name) <= _SHORT else "" for name in names], dtype=f"<U{_SHORT}")
+    codes = codes.view(np.uint32).reshape(len(names), _SHORT).astype(np.uint64)
+    codes[codes > 0] += np.uint64(1)
+    shift = np.array([42, 21, 0], np.uint64)
+    keys = np.stack([(codes[:, :3] << shift).sum(axis=1), (codes[:, 3:] << shift).sum(axis=1)], axis=1)
+    keys[long, 0], keys[long, 1] = _LONG, 0
+    _SORT_KEY[numbers] = keys
+
+
 def sorted_order(names: np.ndarray) -> np.ndarray:
     """Positions of the interned ``names`` in the order of their strings."""
     keys = _SORT_KEY[names]
+    missing = keys[:, 0] == 0
+    if missing.any():
+        _fill_sort_keys(names[missing])
+        keys = _SORT_KEY[names]
     if not (keys[:, 0] >= _LONG).any():
         return np.lexsort((keys[:, 1], keys[:, 0]))
     text = [_GRAM_NAME[g] for g in names.tolist()]
