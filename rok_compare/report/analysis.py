@@ -81,7 +81,7 @@ def document_stems(data: ReportData) -> list[str]:
 def county_vocabulary(data: ReportData, stems: Sequence[str]) -> CountySimilarity:
     """County × county cosine of word TF-IDF over all of each county's clauses (``stems``: each
     document's, from :func:`document_stems`)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from rok_compare.report.word_tfidf import word_tfidf
 
     texts: dict[str, list[str]] = defaultdict(list)
     clauses: dict[str, int] = defaultdict(int)
@@ -93,7 +93,7 @@ def county_vocabulary(data: ReportData, stems: Sequence[str]) -> CountySimilarit
     joined = [" ".join(texts[c]) for c in labels]
     values = np.zeros((len(labels), len(labels)))
     if any(t.strip() for t in joined):
-        vectors = TfidfVectorizer(analyzer=str.split, sublinear_tf=True).fit_transform(joined)
+        vectors = word_tfidf(joined)
         values = (vectors @ vectors.T).toarray()
     return CountySimilarity(labels, values, [clauses[c] for c in labels])
 

@@ -82,12 +82,12 @@ class DocumentSimilarity:
 def document_similarity(data: ReportData, stems: Sequence[str]) -> DocumentSimilarity:
     """The documents' word vectors (from ``stems``: each document's clauses' stems joined) and the
     reuse clusters each has a clause in."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from rok_compare.report.word_tfidf import word_tfidf
 
     n = len(data.documents)
     vectors = sparse.csr_matrix((n, 0))
     if any(t.strip() for t in stems):
-        vectors = TfidfVectorizer(analyzer=str.split, sublinear_tf=True).fit_transform(list(stems)).tocsr()
+        vectors = word_tfidf(list(stems))
     ids = np.array([d.id for d in data.documents], np.int64)
     member_docs = np.fromiter((m.document_id for c in data.clusters for m in c.members), np.int64)
     member_cluster = np.repeat(np.arange(len(data.clusters)), [len(c.members) for c in data.clusters])
