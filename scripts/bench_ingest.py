@@ -183,7 +183,9 @@ def write(results: dict) -> None:
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
-        lines.append(f"| {row['clauses']:,} | {row['clusters']:,} | {row['full_recluster_s']['median']:.2f} "
+        passes = len(row["full_recluster_s"]["runs"])
+        note = "" if passes == results["base_runs"] else f" ({passes} pass{'es' if passes > 1 else ''})"
+        lines.append(f"| {row['clauses']:,} | {row['clusters']:,} | {row['full_recluster_s']['median']:.2f}{note} "
                      f"| {row['ingest_one_s']['median']:.2f} | {_median(row, 'ingest_one_cpu_s')} "
                      f"| {row['reuse_update_s']['median']:.3f} | {_median(row, 'reuse_update_cpu_s')} "
                      f"| {row['prune_one_s']['median']:.2f} "
@@ -210,8 +212,11 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "rok_bench_ingest",
                         help="Where the filled stores are kept between runs of the benchmark.")
     parser.add_argument("--no-write", action="store_true", help="Print the results only.")
+    parser.add_argument("--add-to", type=Path, help="A results JSON of earlier sizes to add this run's sizes to "
+                        "(a size measured again replaces its row).")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
+    earlier = json.loads(args.add_to.read_text(encoding="utf-8")) if args.add_to else None
     sizes = []
     for size in args.sizes:
         template = args.cache / f"store_{size}.db"
@@ -225,10 +230,19 @@ def main() -> None:
             row = bench_size(template, Path(work), args.runs, args.base_runs, seed=size)
         print(json.dumps(row), file=sys.stderr)
         sizes.append(row)
-        results = summarise(sizes, args.runs, args.base_runs)
+        results = summarise(_merged(earlier, sizes), args.runs, args.base_runs)
         if not args.no_write:  # after every size: a long run stopped early still leaves its results
             write(results)
     print(json.dumps(results, indent=2))
+
+
+def _merged(earlier: dict | None, sizes: list[dict]) -> list[dict]:
+    """The rows of an earlier results file with this run's rows, by store size."""
+    if not earlier:
+        return sizes
+    mine = {round(row["clauses"], -4) for row in sizes}
+    kept = [row for row in earlier["sizes"] if round(row["clauses"], -4) not in mine]
+    return sorted(kept + sizes, key=lambda row: row["clauses"])
 
 
 def summarise(sizes: list[dict], runs: int, base_runs: int) -> dict:
