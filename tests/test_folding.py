@@ -22,7 +22,8 @@ SHARED = ROOT.parent / "shared" / "corpus"
 
 def _texts() -> list[str]:
     folders = [ROOT / "corpus" / "seeds", SHARED / "dev", SHARED / "train"]
-    return [p.read_text(encoding="utf-8") for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.txt"))]
+    return [p.read_text(encoding="utf-8") for folder in folders if folder.is_dir()
+            for p in sorted(folder.glob("*.txt"))]
 
 
 def _patterns() -> list[FoldedPattern]:
