@@ -135,3 +135,17 @@ def test_interned_names_are_unique():
     tfidf.word_grams(first, (len(first), len(first)))  # its n-grams include the name numbered 0
     assert len(tfidf._GRAM_ID) == len(tfidf._GRAM_NAME)
     assert all(tfidf._GRAM_ID[name] == k for k, name in enumerate(tfidf._GRAM_NAME))
+
+
+def test_alignments_in_threads_share_the_interned_names():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rok_compare.align import align
+
+    docs = [extract_document(path).clauses for path in SEEDS]
+    jobs = [(docs[i], docs[j]) for i in range(len(docs)) for j in range(len(docs)) if i != j]
+    alone = [align(a, b).to_dict() for a, b in jobs]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda job: align(*job).to_dict(), jobs))
+    assert together == alone
+    assert len(tfidf._GRAM_ID) == len(tfidf._GRAM_NAME)

@@ -16,6 +16,8 @@ pair, most of an alignment's time in input validation).
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from scipy import sparse
 
@@ -33,14 +35,22 @@ _SHORT = 6
 _LONG = np.uint64(1 << 63)
 
 
+_LOCK = threading.Lock()
+"""Interning and sort keys change shared state: ``rok serve`` may align in several threads."""
+
+
 def _intern(name: str) -> int:
     global _SORT_KEY
-    number = len(_GRAM_NAME)
-    if number == len(_SORT_KEY):
-        _SORT_KEY = np.concatenate([_SORT_KEY, np.zeros_like(_SORT_KEY)])
-    _GRAM_ID[name] = number
-    _GRAM_NAME.append(name)
-    return number
+    with _LOCK:
+        number = _GRAM_ID.get(name)
+        if number is not None:  # another thread was first
+            return number
+        number = len(_GRAM_NAME)
+        if number == len(_SORT_KEY):
+            _SORT_KEY = np.concatenate([_SORT_KEY, np.zeros_like(_SORT_KEY)])
+        _GRAM_NAME.append(name)
+        _GRAM_ID[name] = number
+        return number
 
 
 def _fill_sort_keys(numbers: np.ndarray) -> None:
@@ -59,11 +69,12 @@ def _fill_sort_keys(numbers: np.ndarray) -> None:
 
 def sorted_order(names: np.ndarray) -> np.ndarray:
     """Positions of the interned ``names`` in the order of their strings."""
-    keys = _SORT_KEY[names]
-    missing = keys[:, 0] == 0
-    if missing.any():
-        _fill_sort_keys(names[missing])
+    with _LOCK:
         keys = _SORT_KEY[names]
+        missing = keys[:, 0] == 0
+        if missing.any():
+            _fill_sort_keys(names[missing])
+            keys = _SORT_KEY[names]
     if not (keys[:, 0] >= _LONG).any():
         return np.lexsort((keys[:, 1], keys[:, 0]))
     text = [_GRAM_NAME[g] for g in names.tolist()]
