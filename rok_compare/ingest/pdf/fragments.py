@@ -330,13 +330,18 @@ def _split_interleaved(fragments: list[Fragment], text: str, chars: _Chars) -> N
         return
     order = sorted(fragments, key=_MIDDLE)
     replaced: dict[int, list[Fragment]] = {}
-    for position, lower in enumerate(order):
-        for upper in order[position + 1 :]:
+    tried: set[int] = set()
+    count = len(order)
+    for position in range(count):
+        lower = order[position]
+        for following in range(position + 1, count):
+            upper = order[following]
             if upper.middle - lower.middle >= 0.4 * min(lower.height, upper.height):
                 break
             for wide, inner in ((lower, upper), (upper, lower)):
-                if wide.x0 < inner.x0 and inner.x1 <= wide.x1 + 1.0 and id(wide) not in replaced \
+                if wide.x0 < inner.x0 and inner.x1 <= wide.x1 + 1.0 and id(wide) not in tried \
                         and wide.start >= 0 and " " in wide.text:
+                    tried.add(id(wide))
                     pieces = _split_words(text, wide.start, wide.end, chars)
                     if len(pieces) > 1:
                         replaced[id(wide)] = pieces
