@@ -24,7 +24,7 @@ from rok_compare.errors import InputError
 from rok_compare.ingest.pdf.blocks import page_blocks, title_first
 from rok_compare.ingest.pdf.compose import PageText, carry_broken_word, compose_page
 from rok_compare.ingest.pdf.footnotes import remove_footnotes
-from rok_compare.ingest.pdf.fragments import Fragment, crosses, page_fragments, split_across, words_in
+from rok_compare.ingest.pdf.fragments import Fragment, page_fragments
 from rok_compare.ingest.pdf.furniture import PageFragments, remove_furniture
 from rok_compare.ingest.pdf.hyphenation import Vocabulary
 from rok_compare.ingest.pdf.layout import (
@@ -51,6 +51,7 @@ from rok_compare.ingest.pdf.open import (
 from rok_compare.ingest.pdf.tables import Box, FoundTable, find_tables, ruled_regions
 from rok_compare.ingest.pdf.textlayer import readable
 from rok_compare.ingest.pdf.unruled import find_unruled_tables, has_candidates
+from rok_compare.ingest.pdf.wordboxes import crosses, split_across, words_in
 from rok_compare.model import Page, SourceDocument, SourceFormat, Span, Table, TableCell
 
 __all__ = ["read_pdf"]

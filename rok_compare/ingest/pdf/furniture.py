@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from rok_compare.ingest.pdf.blocks import TITLE_SIZE
+from rok_compare.ingest.pdf.bodykeys import repeated_in_body
 from rok_compare.ingest.pdf.fragments import Fragment
 
 EDGE_BAND = 0.12
@@ -352,25 +353,13 @@ def _in_slot(side: str, line: list[Fragment], slots: dict[str, list[tuple[float,
 
 
 def _content_keys(pages: list[PageFragments], blocks: list[list[_EdgeBlock]], keys: list[list[str]]) -> set[str]:
-    """Edge lines' keys found on two pages or more that the body repeats too, away from the
-    edges, on two pages or more and on half as many pages as at the edges at least: a record's
-    heading that happens to open pages ("107 Publik fråga  Datum: ...") is content; a running
-    header stands in the middle of a page only now and then (a document's number in its title
-    or in a list of amendments). A body line repeats a key when consecutive fragments, a line
-    to themselves, read as it (one search of the page's text a key)."""
-    counts = Counter(key for page_keys in keys for key in set(page_keys))
-    patterns = {key: (max(_WORDS.findall(key), key=len), _key_pattern(key))
-                for key, count in counts.items() if count >= 2 and _WORDS.search(key)}
-    if not patterns:
-        return set()
-    seen: Counter[str] = Counter()
+    """Edge lines' keys that the body repeats away from the edges (see ``bodykeys``): each
+    page's text without its edge lines, lower-cased, a fragment a line."""
+    texts = []
     for page, page_blocks in zip(pages, blocks, strict=True):
         edge = {id(f) for block in page_blocks for line in block.lines for f in line}
-        text = "\n".join([f.text for f in page.fragments if id(f) not in edge]).lower()
-        for key, (word, pattern) in patterns.items():
-            if word in text and _stands_alone(text, word, pattern):
-                seen[key] += 1
-    return {key for key, found in seen.items() if found >= max(2, math.ceil(0.5 * counts[key]))}
+        texts.append("\n".join([f.text for f in page.fragments if id(f) not in edge]).lower())
+    return repeated_in_body(texts, keys)
 
 
 def _is_content(line: list[Fragment], content: set[str], repeated: set[str]) -> bool:
@@ -380,29 +369,6 @@ def _is_content(line: list[Fragment], content: set[str], repeated: set[str]) -> 
         return False
     key = furniture_key(_line_text(line))
     return key in content or key in repeated and furniture_key(line[0].text) in content
-
-
-def _stands_alone(text: str, word: str, pattern: re.Pattern[str]) -> bool:
-    """``pattern`` matches from the start of the line holding an occurrence of ``word``, or of
-    one of the three lines before (a key run over several fragments)."""
-    position = text.find(word)
-    while position >= 0:
-        start = text.rfind("\n", 0, position) + 1
-        for _ in range(4):
-            if pattern.match(text, start):
-                return True
-            if start == 0:
-                break
-            start = text.rfind("\n", 0, start - 1) + 1
-        position = text.find(word, position + len(word))
-    return False
-
-
-def _key_pattern(key: str) -> re.Pattern[str]:
-    """A key as a search of a page's lower-cased text, fragments one a line: its words in turn
-    (any space or line break between), numbers where it has ``#``, a line to themselves."""
-    words = [r"\d+".join(re.escape(piece) for piece in word.split("#")) for word in key.split()]
-    return re.compile(r"[ \t]*" + r"\s+".join(words) + r"[ \t]*(?:\n|$)")
 
 
 def _repeated_keys(keys: list[list[str]], page_count: int) -> set[str]:

@@ -17,9 +17,10 @@ import numpy
 import pypdfium2.raw as pdfium_c
 
 from rok_compare.ingest.pdf.cells import HARD, SOFT, cell_text, text_breaks
-from rok_compare.ingest.pdf.fragments import Fragment, words_in
+from rok_compare.ingest.pdf.fragments import Fragment
 from rok_compare.ingest.pdf.hyphenation import ends_with_break_hyphen
 from rok_compare.ingest.pdf.paths import LONG, MARGIN, THIN, Box, Path, path_shapes, ruling_edges
+from rok_compare.ingest.pdf.wordboxes import words_in
 
 __all__ = ["Box", "FoundTable", "find_tables", "ruled_regions", "split_stacked"]
 
