@@ -21,7 +21,8 @@ def report_command(
     force: bool = typer.Option(False, "--force", help="Write into a non-empty folder that holds no earlier "
                                "report. Even then nothing the report did not write is deleted."),
     workers: int | None = typer.Option(None, "--workers", "-w", min=1, help="Processes that align the side-by-side "
-                                       "comparisons (default: one per core, at most 4)."),
+                                       "comparisons and render the pages (default: one per core, at most 4; "
+                                       "1: all in this process)."),
 ) -> None:
     """Write a browsable HTML report of the store: overview, documents, a page per party and per
     county, themes, similarity, reuse, side-by-side comparisons, revision lineages and clause search.
