@@ -261,6 +261,11 @@ def test_the_report_is_served_and_the_store_never_written(tmp_path: Path) -> Non
         assert client.get(path).status_code == 200, path
     assert client.post("/compare").status_code == 405
     assert (digest(db), db.stat().st_mtime_ns) == before
+    wal = db.with_name(db.name + "-wal")  # the report's alignments are not cached into the store either
+    assert not wal.exists() or wal.stat().st_size == 0
+    with sqlite3.connect(db) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "alignment_cache" not in tables or not conn.execute("SELECT COUNT(*) FROM alignment_cache").fetchone()[0]
     assert app.state.site.builds == 1
     assert create_app(db, tmp_path / "cache").state.site.builds == 0  # an unchanged store: the cached report
 

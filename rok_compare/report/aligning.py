@@ -90,17 +90,18 @@ def document_digest(doc: DocumentInfo) -> str:
 
 
 def compare_pairs(data: ReportData, pairs: Sequence[Pair], writer: PageWriter, workers: int | None = None,
-                  stats: AlignStats | None = None) -> tuple[list[Pair], dict[Pair, dict[str, int]]]:
+                  stats: AlignStats | None = None, write_cache: bool = True,
+                  ) -> tuple[list[Pair], dict[Pair, dict[str, int]]]:
     """Align each pair (or read it from the store's cache), write its page; the pairs kept (in the
     order of ``pairs``) and the summary of each. The cache keeps only alignments of documents
-    still in the store, as they are."""
+    still in the store, as they are; without ``write_cache`` it is only read."""
     stats = stats if stats is not None else AlignStats()
     digests = {doc.id: document_digest(doc) for doc in data.documents}
     keys: list[Key] = [(digests[p.a], digests[p.b]) for p in pairs]
     workers = default_workers() if workers is None else max(1, workers)
     if len(pairs) < MIN_PER_WORKER * 2:
         workers = 1
-    cache = AlignmentCache.open(data.db_path)
+    cache = AlignmentCache.open(data.db_path) if write_cache else AlignmentCache.open_readonly(data.db_path)
     kept: list[Pair] = []
     summaries: dict[Pair, dict[str, int]] = {}
     try:

@@ -53,13 +53,14 @@ class ReportSummary:
 
 
 def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool = False,
-                 workers: int | None = None) -> ReportSummary:
+                 workers: int | None = None, write_cache: bool = True) -> ReportSummary:
     """Read the store at ``db_path`` and write the site into ``out_dir`` (created if needed).
 
     ``workers`` processes align the side-by-side comparisons and render the pages (default: one
     per core, at most 4; 1 does everything in this process). Comparisons aligned before, of
     unchanged documents by the same aligner, are read from the store's alignment cache; new ones
-    are added to it when the store can be written.
+    are added to it when the store can be written and ``write_cache`` (``rok serve`` passes False:
+    it never writes the store).
 
     A non-empty ``out_dir`` that holds no earlier report is refused unless ``force``; either way
     only files that this or an earlier build wrote are ever replaced or deleted.
@@ -87,7 +88,8 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
     clock.lap("lineages")
     stats = AlignStats()
     pairs, summaries = compare_pairs(data, analysis.comparison_pairs(analysis.lineage_pairs(lineages), near,
-                                                                     county_pairs), writer, workers, stats)
+                                                                     county_pairs), writer, workers, stats,
+                                     write_cache=write_cache)
     from rok_compare.report.pages import corpus
 
     writer.write("compare.html", corpus.compare_index_page(data, pairs, summaries))

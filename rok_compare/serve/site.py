@@ -83,7 +83,7 @@ class ReportSite:
         from rok_compare.report import ReportError, build_report
 
         try:
-            build_report(self.db, self.folder)
+            build_report(self.db, self.folder, write_cache=False)  # the server never writes the store
             (self.folder / FINGERPRINT_FILE).write_text(fingerprint + "\n", encoding="utf-8")
         except ReportError as error:
             raise SiteError(f"cannot build the report into {self.folder}: {error}") from error
