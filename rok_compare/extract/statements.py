@@ -14,9 +14,9 @@ subject when that is a party, else the party whose section it stands in, else ``
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rok_compare.extract.attribution import without_attribution
@@ -47,11 +47,20 @@ _NUMBER = re.compile(r"\d")
 @dataclass(slots=True)
 class StatementCandidate:
     site: Site
-    features: dict[str, float]
     rule_goals: list[Goal] = field(default_factory=list)
     rule_commitments: list[Commitment] = field(default_factory=list)
     party: str = "*"
     """Whose commitment it is when it is one and no rule said."""
+    compute_features: Callable[[StatementCandidate], dict[str, float]] | None = None
+    _features: dict[str, float] | None = None
+
+    @property
+    def features(self) -> dict[str, float]:
+        """The model's features, computed when first asked for: extraction scores only the sentences
+        the rules left open, so most candidates' features are never needed there."""
+        if self._features is None:
+            self._features = self.compute_features(self) if self.compute_features else {}
+        return self._features
 
 
 def statement_candidates(
@@ -66,7 +75,7 @@ def statement_candidates(
         if site.kind in (HEADING, FURNITURE) or not site.text.strip() or _names_only(site, mentions):
             continue
         subject = subjects[site.index] = subject_of(Sentence(site.text, site.span), mentions)
-        candidates[site.index] = StatementCandidate(site, {}, party=_attributed(site, subject, mentions, party_names))
+        candidates[site.index] = StatementCandidate(site, party=_attributed(site, subject, mentions, party_names))
     for goal in rule_goals:
         site = sites.at(goal.span.start)
         if site is not None and site.index in candidates:
@@ -75,9 +84,11 @@ def statement_candidates(
         site = sites.at(commitment.span.start)
         if site is not None and site.index in candidates:
             candidates[site.index].rule_commitments.append(commitment)
+    def compute(candidate: StatementCandidate) -> dict[str, float]:
+        return _features(sites, candidate, subjects[candidate.site.index], mentions, party_names, doc_type)
+
     for candidate in candidates.values():
-        candidate.features = _features(sites, candidate, subjects[candidate.site.index], mentions, party_names,
-                                       doc_type)
+        candidate.compute_features = compute
     return list(candidates.values())
 
 
@@ -182,14 +193,22 @@ def _word_classes() -> list[tuple[str, re.Pattern[str]]]:
             (line.split("\t") for line in lines if line.strip() and not line.startswith("#"))]
 
 
+@lru_cache(maxsize=65536)
+def _classes_of(stem: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in _word_classes() if pattern.match(stem))
+
+
 def _word_class_features(features: dict[str, float]) -> dict[str, float]:
     """``<class>_<where>`` for each word class (:file:`data/statement_word_classes.tsv`) that a stem of
     the sentence (``s:``), its heading (``h:``) or its list's lead-in (``lead:``) belongs to."""
     found: dict[str, float] = {}
     for where in ("s:", "h:", "lead:"):
-        stems_here = [key[len(where):] for key in features if key.startswith(where)]
-        for name, pattern in _word_classes():
-            if any(pattern.match(stem) for stem in stems_here):
+        names: set[str] = set()
+        for key in features:
+            if key.startswith(where):
+                names |= _classes_of(key[len(where):])
+        for name, _ in _word_classes():  # in the file's order
+            if name in names:
                 found[f"{name}_{where}"] = 1.0
     return found
 
