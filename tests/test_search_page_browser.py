@@ -10,9 +10,6 @@ a person types, so it can be shared. Opened as files, ``search.html?q=...`` runs
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +19,7 @@ import pytest
 from test_report import build_site
 from test_report_browser import CHROMIUM, TIMEOUT, Browser
 from test_serve import build_store
-from test_serve_browser import SHARED_SETS, Tab, _announced_url, _stop
+from test_serve_browser import SHARED_SETS, Tab, serving
 from typer.testing import CliRunner
 
 from rok_compare.cli import app as cli
@@ -46,16 +43,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     """``rok serve`` on a free port over the seeds and the shared documents: (base URL, store)."""
     folder = tmp_path_factory.mktemp("search-page-browser")
     db = build_store(folder, SHARED_SETS)
-    env = {**os.environ, "XDG_CACHE_HOME": str(folder / "cache-home")}
-    command = [sys.executable, "-c", "from rok_compare.cli.entry import main; main()", "serve", "--db", str(db),
-               "--port", "0"]
-    with open(folder / "stderr.txt", "w+", encoding="utf-8") as errors:
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL, text=True,
-                                env=env)
-        try:
-            yield _announced_url(proc, errors), db
-        finally:
-            _stop(proc)
+    with serving(folder, db) as url:
+        yield url, db
 
 
 @pytest.fixture(scope="module")

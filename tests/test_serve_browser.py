@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -84,11 +85,9 @@ class Tab(Browser):
         path.write_bytes(base64.b64decode(data))
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """``rok serve`` on a free port: (base URL, store)."""
-    folder = tmp_path_factory.mktemp("serve-browser")
-    db = build_store(folder, SHARED_SETS)
+@contextmanager
+def serving(folder: Path, db: Path) -> Iterator[str]:
+    """``rok serve`` of ``db`` on a free port in a child process (its cache under ``folder``): the base URL."""
     env = {**os.environ, "XDG_CACHE_HOME": str(folder / "cache-home")}
     command = [sys.executable, "-c", "from rok_compare.cli.entry import main; main()", "serve", "--db", str(db),
                "--port", "0"]
@@ -96,9 +95,18 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL, text=True,
                                 env=env)
         try:
-            yield _announced_url(proc, errors), db
+            yield _announced_url(proc, errors)
         finally:
             _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """``rok serve`` on a free port: (base URL, store)."""
+    folder = tmp_path_factory.mktemp("serve-browser")
+    db = build_store(folder, SHARED_SETS)
+    with serving(folder, db) as url:
+        yield url, db
 
 
 def _stop(proc: subprocess.Popen) -> None:

@@ -156,22 +156,18 @@ class AlignmentCache:
         """The cache of the store at ``db_path``: writable when the store is, read-only when it is not
         but holds the table, else None (go without)."""
         path = Path(db_path) if db_path is not None else default_db_path()
+        if not writable(path):
+            return cls.open_readonly(path)
         store = None
         try:
-            if writable(path):
-                store = Store.open(path)
-                store.conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
-                store.conn.execute(TABLE)
-                return cls(store, True)
-            store = Store.open(path, readonly=True)
-            if store.conn.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alignment_cache'").fetchone():
-                return cls(store, False)
+            store = Store.open(path)
+            store.conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+            store.conn.execute(TABLE)
+            return cls(store, True)
         except (StoreError, sqlite3.Error):
-            pass
-        if store is not None:
-            store.close()
-        return None
+            if store is not None:
+                store.close()
+            return None
 
     @classmethod
     def open_readonly(cls, db_path: str | Path | None) -> AlignmentCache | None:
