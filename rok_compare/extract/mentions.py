@@ -326,16 +326,7 @@ def _add_listed(chosen: list[_Candidate], listed: list[_Candidate]) -> tuple[lis
     overlaps), and the names of ``listed`` it took, in text order."""
     if not listed:
         return chosen, []
-    starts = [c.start for c in chosen]
-    ends = [c.end for c in chosen]
-    added: list[_Candidate] = []
-    for cand in sorted(listed, key=lambda c: (c.start - c.end, c.start)):
-        i = bisect.bisect_left(starts, cand.start)
-        if (i > 0 and ends[i - 1] > cand.start) or (i < len(starts) and starts[i] < cand.end):
-            continue
-        starts.insert(i, cand.start)
-        ends.insert(i, cand.end)
-        added.append(cand)
+    added = _take(listed, [c.start for c in chosen], [c.end for c in chosen])
     added.sort(key=lambda c: c.start)
     return (sorted([*chosen, *added], key=lambda c: c.start) if added else chosen), added
 
@@ -346,11 +337,19 @@ def _choose(tiers: list[list[_Candidate]]) -> list[_Candidate]:
     ends: list[int] = []
     chosen: list[_Candidate] = []
     for tier in tiers:
-        for cand in sorted(tier, key=lambda c: (c.start - c.end, c.start)):
-            i = bisect.bisect_left(starts, cand.start)
-            if (i > 0 and ends[i - 1] > cand.start) or (i < len(starts) and starts[i] < cand.end):
-                continue
-            starts.insert(i, cand.start)
-            ends.insert(i, cand.end)
-            chosen.append(cand)
+        chosen += _take(tier, starts, ends)
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _take(candidates: list[_Candidate], starts: list[int], ends: list[int]) -> list[_Candidate]:
+    """The ``candidates`` that overlap none of the spans ``starts``/``ends`` (sorted, disjoint) nor
+    one another, longest first; their spans are added to ``starts``/``ends``."""
+    taken: list[_Candidate] = []
+    for cand in sorted(candidates, key=lambda c: (c.start - c.end, c.start)):
+        i = bisect.bisect_left(starts, cand.start)
+        if (i > 0 and ends[i - 1] > cand.start) or (i < len(starts) and starts[i] < cand.end):
+            continue
+        starts.insert(i, cand.start)
+        ends.insert(i, cand.end)
+        taken.append(cand)
+    return taken

@@ -73,33 +73,31 @@ class FoldedPattern:
     def pattern(self) -> str:
         return self._source
 
+    def _chosen(self, text: str, low: str | None | bool) -> tuple[re.Pattern[str], str]:
+        """The compiled form to run and the text to run it on: the plain one on the lower-cased text
+        where that finds the same, else the flagged one on ``text``."""
+        plain = self.plain
+        if plain is None:
+            return self.flagged, text
+        if low is False:
+            low = lowered(text)
+        return (self.flagged, text) if low is None else (plain, low)  # type: ignore[return-value]
+
     def search(self, text: str, low: str | None | bool = False) -> re.Match[str] | None:
         """Search ``text``; ``low`` is :func:`lowered` of it when the caller has it already (False:
         not made yet). Only the verdict and offsets of the match are the original's."""
-        plain = self.plain
-        if plain is None:
-            return self.flagged.search(text)
-        if low is False:
-            low = lowered(text)
-        return self.flagged.search(text) if low is None else plain.search(low)
+        pattern, subject = self._chosen(text, low)
+        return pattern.search(subject)
 
     def fullmatch(self, text: str, low: str | None | bool = False) -> re.Match[str] | None:
         """Whether the whole of ``text`` matches (as :meth:`search`)."""
-        plain = self.plain
-        if plain is None:
-            return self.flagged.fullmatch(text)
-        if low is False:
-            low = lowered(text)
-        return self.flagged.fullmatch(text) if low is None else plain.fullmatch(low)
+        pattern, subject = self._chosen(text, low)
+        return pattern.fullmatch(subject)
 
     def finditer(self, text: str, low: str | None | bool = False):
         """Every match in ``text`` (offsets as with the flag on ``text``)."""
-        plain = self.plain
-        if plain is None:
-            return self.flagged.finditer(text)
-        if low is False:
-            low = lowered(text)
-        return self.flagged.finditer(text) if low is None else plain.finditer(low)
+        pattern, subject = self._chosen(text, low)
+        return pattern.finditer(subject)
 
 
 def first_letters(pattern: str, flags: int = 0) -> str:
