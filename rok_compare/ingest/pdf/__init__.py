@@ -25,7 +25,7 @@ from rok_compare.ingest.pdf.blocks import page_blocks, title_first
 from rok_compare.ingest.pdf.compose import PageText, carry_broken_word, compose_page
 from rok_compare.ingest.pdf.footnotes import remove_footnotes
 from rok_compare.ingest.pdf.fragments import Fragment, page_fragments
-from rok_compare.ingest.pdf.furniture import PageFragments, remove_furniture
+from rok_compare.ingest.pdf.furniture import remove_furniture
 from rok_compare.ingest.pdf.hyphenation import Vocabulary
 from rok_compare.ingest.pdf.layout import (
     DENSE,
@@ -48,6 +48,7 @@ from rok_compare.ingest.pdf.open import (
     open_pdf,
     truncation_warning,
 )
+from rok_compare.ingest.pdf.pagefragments import PageFragments
 from rok_compare.ingest.pdf.tables import Box, FoundTable, find_tables, ruled_regions
 from rok_compare.ingest.pdf.textlayer import readable
 from rok_compare.ingest.pdf.unruled import find_unruled_tables, has_candidates

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 
 from rok_compare.ingest.pdf.fragments import Fragment
-from rok_compare.ingest.pdf.furniture import PageFragments, digits_read_as_letters, physical_lines
+from rok_compare.ingest.pdf.pagefragments import PageFragments, physical_lines
+from rok_compare.ingest.pdf.pagenumbers import digits_read_as_letters
 
 SMALL = 0.88
 """A line at most this many times the body text's height is in a footnote-sized font."""

@@ -16,12 +16,21 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from operator import attrgetter
+from dataclasses import dataclass
 
 from rok_compare.ingest.pdf.blocks import TITLE_SIZE
 from rok_compare.ingest.pdf.bodykeys import repeated_in_body
 from rok_compare.ingest.pdf.fragments import Fragment
+from rok_compare.ingest.pdf.pagefragments import PageFragments, line_text, physical_lines
+from rok_compare.ingest.pdf.pagenumbers import (
+    digits_read_as_letters,
+    drop_numbered_edges,
+    furniture_key,
+    is_page_number,
+)
+
+__all__ = ["PageFragments", "digits_read_as_letters", "furniture_key", "is_page_number", "physical_lines",
+           "remove_furniture"]
 
 EDGE_BAND = 0.12
 """Share of the page height at the top and at the bottom where furniture may stand."""
@@ -29,82 +38,7 @@ LABEL_CHARS = 30
 """A running label beside other text on its line is at most this long."""
 EDGE_LINES = 3
 """At most this many lines from each edge are candidates."""
-APART = 5.0
-"""Line heights between a lone page number and the text above it."""
-_PAGE_NUMBER = re.compile(
-    r"^(?:(?:sida|sid|s\.|page|p\.)\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?"
-    r"\s*(?:(?:av|of|/|\|)\s*\d{1,4}|\(\s*\d{1,4}\s*\))?$"
-    r"|^(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$",  # roman: front matter
-    re.IGNORECASE,
-)
-_DIGITS = re.compile(r"\d+")
-_NUMBER_LOOKALIKE = re.compile(r"(?<![^\W_])(?:[lI|!Oo]*\d[\dlI|!Oo]*|[l|])(?![^\W_])")
-"""A word of digits among which OCR read some as letters (l, I, |, ! for 1; O, o for 0), or a
-lone "l" or "|" (a page number 1; "I" alone is a word)."""
-_AS_DIGITS = str.maketrans("lI|!Oo", "111100")
 _WORDS = re.compile(r"[^\W\d_]{3,}")
-_SPACES = re.compile(r"\s+")
-_MIDDLE = attrgetter("middle")
-
-
-@dataclass(slots=True)
-class PageFragments:
-    """One page's fragments and the page box they stand in."""
-
-    fragments: list[Fragment]
-    bottom: float
-    top: float
-    damaged: bool = False
-    """PDFium could not load the page."""
-    images: bool = False
-    """The page holds images (only looked at when it has no text: a scan or a blank page?)."""
-    width: float = 0.0
-    marks: set[str] = field(default_factory=set)
-    """The footnote marks found in the page's text ("1", "2")."""
-    rules: list[tuple[float, float, float, float]] = field(default_factory=list)
-    """Horizontal rules on the page (x0, bottom, x1, top): a footnote separator among them?"""
-    ocr: bool = False
-    """The text was read by OCR (its fragments have no characters in a PDFium text page)."""
-    rotated: list[str] = field(default_factory=list)
-    """Rotated runs of text (a margin's vertical number): read apart, after the page's body."""
-    furniture: list[Fragment] = field(default_factory=list)
-    """The fragments dropped as running headers, footers and page numbers."""
-
-
-def is_page_number(text: str) -> bool:
-    text = text.strip()
-    return bool(_PAGE_NUMBER.match(text) or _NUMBER_LOOKALIKE.search(text)
-                and _PAGE_NUMBER.match(digits_read_as_letters(text)))
-
-
-def digits_read_as_letters(text: str) -> str:
-    """OCR's look-alikes of digits put back: in a word of digits and look-alike letters with a
-    digit in it ("l2", "1O"), and a lone "l" or "|" ("Sida l av 4"), the letters are digits.
-    Real words are left alone: they hold other letters."""
-    return _NUMBER_LOOKALIKE.sub(lambda match: match.group().translate(_AS_DIGITS), text)
-
-
-def furniture_key(text: str) -> str:
-    """What stays the same from page to page: lower case, digits as #, spaces collapsed; OCR's
-    look-alikes of digits ("Sida l2 av 2O") count as digits."""
-    if _NUMBER_LOOKALIKE.search(text):
-        text = digits_read_as_letters(text)
-    return _SPACES.sub(" ", _DIGITS.sub("#", text.lower())).strip(" -–—|")
-
-
-def physical_lines(fragments: list[Fragment]) -> list[list[Fragment]]:
-    """Fragments grouped by baseline across the whole page width, top line first."""
-    lines: list[list[Fragment]] = []
-    for fragment in sorted(fragments, key=_MIDDLE, reverse=True):
-        if lines:
-            last = lines[-1][0]
-            if abs(last.middle - fragment.middle) < 0.4 * min(last.height, fragment.height):
-                lines[-1].append(fragment)
-                continue
-        lines.append([fragment])
-    for line in lines:
-        line.sort(key=lambda f: f.x0)
-    return lines
 
 
 @dataclass(slots=True)
@@ -148,13 +82,9 @@ def _block(side: str, lines: list[list[Fragment]], in_band) -> _EdgeBlock:
     return block
 
 
-def _line_text(line: list[Fragment]) -> str:
-    return " ".join(f.text for f in line)
-
-
 def remove_furniture(pages: list[PageFragments], body_height: float) -> int:
     """Drop headers, footers and page numbers from every page in place; return lines dropped."""
-    numbered = _drop_numbered_edges(pages)
+    numbered = drop_numbered_edges(pages)
     blocks = [_edge_blocks(page) for page in pages]
     keys = [[key for block in page for line in block.lines for key in _keys(line)] for page in blocks]
     repeated = _repeated_keys(keys, len(pages))
@@ -187,67 +117,11 @@ def remove_furniture(pages: list[PageFragments], body_height: float) -> int:
     return dropped + numbered
 
 
-EDGE_PIECES = 3
-"""Pieces at the top and at the bottom of a page looked at for a bare page number."""
-_BARE_NUMBER = re.compile(r"^[-–—(\[]?\s*(\d{1,4})\s*[-–—)\]]?$")
-
-
-def _drop_numbered_edges(pages: list[PageFragments]) -> int:
-    """Page numbers outside the edge band (a wide LaTeX margin): a line among the first or last
-    few pieces of a page (a number in the margin beside the last lines) that is a bare number
-    running with the page count (page 1 "1", page 2 "2", or with a fixed offset) on at least
-    half of the pages is dropped."""
-    if len(pages) < 2:
-        return 0
-    found: list[tuple[int, int, list[Fragment]]] = []  # (offset, page index, line)
-    for index, page in enumerate(pages):
-        if not page.fragments:
-            continue
-        seen: set[int] = set()
-        middles = sorted(f.middle for f in page.fragments)
-        pieces = min(EDGE_PIECES, len(middles))
-        low, high = middles[pieces - 1], middles[-pieces]
-        for edge in [f for f in page.fragments if (f.middle >= high or f.middle <= low) and len(f.text) <= 12]:
-            if id(edge) in seen or not any(c.isdigit() for c in edge.text):
-                continue  # the usual case: the page starts or ends with text
-            line = [f for f in page.fragments
-                    if abs(f.middle - edge.middle) < 0.4 * max(min(edge.height, f.height), 1.0)]
-            seen.update(id(f) for f in line)
-            match = _BARE_NUMBER.match(_line_text(line).strip())
-            if match:
-                found.append((int(match.group(1)) - index, index, line))
-    if not found:
-        return 0
-    offsets = Counter(offset for offset, _, _ in found)
-    offset, count = offsets.most_common(1)[0]
-    if count < max(2, math.ceil(0.5 * len(pages))):  # no running numbers: only lone ones
-        found = [(1, index, line) for line_offset, index, line in found
-                 if line_offset == 1 and _standing_apart(pages[index], line)]
-        offset = 1
-    dropped = 0
-    for line_offset, index, line in found:
-        if line_offset == offset:
-            ids = {id(f) for f in line}
-            pages[index].furniture += line
-            pages[index].fragments = [f for f in pages[index].fragments if id(f) not in ids]
-            dropped += 1
-    return dropped
-
-
-def _standing_apart(page: PageFragments, line: list[Fragment]) -> bool:
-    """A page's own number at its foot, far below its text (``APART`` line heights): a page
-    number even where the other pages have none (an exam's cover page "1")."""
-    height = max(max(f.height for f in line), 1.0)
-    bottom = min(f.bottom for f in line)
-    above = [f for f in page.fragments if f.bottom > bottom + 0.5 * height]
-    return bool(above) and len(above) + len(line) == len(page.fragments) \
-        and min(f.bottom for f in above) - max(f.top for f in line) > APART * height
-
 
 def _keys(line: list[Fragment]) -> list[str]:
     """The line's key, and its fragments' keys when it has several: a running label beside a
     heading on one baseline ("NFS 2007:10" right of "Sekretess") repeats by itself."""
-    keys = [furniture_key(_line_text(line))]
+    keys = [furniture_key(line_text(line))]
     if len(line) > 1:  # labels are short; a column's line beside another is no label
         keys += [furniture_key(fragment.text) for fragment in line if len(fragment.text) <= LABEL_CHARS]
     return keys
@@ -276,7 +150,7 @@ def _furniture_parts(line: list[Fragment], repeated: set[str], body_height: floa
     """Ids of the fragments of ``line`` that are furniture (all of them, some, or none). Of two,
     a repeated text is furniture beside anything ("Sekretess   NFS 2007:10"); a bare number
     only beside a plain text ("4   Prop. 1999/2000:17"), not a heading ("2   Lagtext")."""
-    text = _line_text(line)
+    text = line_text(line)
     if furniture_key(text) in repeated or is_page_number(text):
         return {id(fragment) for fragment in line}
     repeats = {id(f) for f in line if furniture_key(f.text) in repeated}
@@ -315,7 +189,7 @@ def _furniture_slots(blocks: list[list[_EdgeBlock]], body_height: float) -> dict
     needed = max(3, math.ceil(0.5 * len(blocks)))
     slots: dict[str, list[tuple[float, set[str]]]] = {"top": [], "bottom": []}
     for side in slots:
-        lines = sorted((line[0].middle, _line_text(line)) for page in blocks for block in page
+        lines = sorted((line[0].middle, line_text(line)) for page in blocks for block in page
                        if block.side == side and block.separated for line in block.lines if _plain(line, body_height))
         cluster: list[tuple[float, str]] = []
         for middle, text in [*lines, (math.inf, "")]:
@@ -347,7 +221,7 @@ def _in_slot(side: str, line: list[Fragment], slots: dict[str, list[tuple[float,
     near = [words for slot, words in slots[side] if abs(middle - slot) <= 2.0]
     if not near:
         return False
-    text = _line_text(line)
+    text = line_text(line)
     own = set(_WORDS.findall(furniture_key(text)))
     return is_page_number(text) or any(own & words for words in near)
 
@@ -367,7 +241,7 @@ def _is_content(line: list[Fragment], content: set[str], repeated: set[str]) -> 
     ("107 Publik fråga" before its date). A line with a page number is judged part by part."""
     if any(is_page_number(fragment.text) for fragment in line):
         return False
-    key = furniture_key(_line_text(line))
+    key = furniture_key(line_text(line))
     return key in content or key in repeated and furniture_key(line[0].text) in content
 
 

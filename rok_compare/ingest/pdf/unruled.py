@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 from rok_compare.ingest.pdf.cells import cell_text, meant_break
 from rok_compare.ingest.pdf.fragments import Fragment
-from rok_compare.ingest.pdf.furniture import physical_lines
+from rok_compare.ingest.pdf.pagefragments import physical_lines
 from rok_compare.ingest.pdf.tables import FoundTable
 
 CELL_GAP = 1.2

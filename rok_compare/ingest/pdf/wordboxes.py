@@ -12,8 +12,8 @@ import pypdfium2.raw as pdfium_c
 
 from rok_compare.ingest.pdf.chars import Chars as _Chars
 from rok_compare.ingest.pdf.chars import page_text
-from rok_compare.ingest.pdf.fragments import _HAS_LIGATURE, _LIGATURES, _SPACES, Fragment, _clean, _split_words
 from rok_compare.ingest.pdf.marks import blank_note_marks
+from rok_compare.ingest.pdf.runs import HAS_LIGATURE, LIGATURES, SPACES, Fragment, clean, split_words
 
 
 def crosses(fragment: Fragment, gutters: list[tuple[float, float]]) -> bool:
@@ -34,9 +34,9 @@ def split_across(textpage: object, fragments: list[Fragment], gutters: list[tupl
             result.append(fragment)
             continue
         gutter = next(g for g in gutters if fragment.x0 < (g[0] + g[1]) / 2 < fragment.x1)
-        pieces = _split_words(text, fragment.start, fragment.end, chars, gutter)
+        pieces = split_words(text, fragment.start, fragment.end, chars, gutter)
         for piece in pieces:
-            piece.text = _SPACES.sub(" ", piece.text.translate(_LIGATURES))
+            piece.text = SPACES.sub(" ", piece.text.translate(LIGATURES))
         result += pieces
     return result
 
@@ -64,8 +64,8 @@ def words_in(textpage: object, fragments: list[Fragment], box: tuple[float, floa
             start, end = match.span()
             x0, top, x1, low, _, last_top, last_x1, last_low = chars.ends(start, end - 1)
             bottom, height = min(low, last_low), min(top - low, last_top - last_low)
-            word = _clean(match.group())
-            if _HAS_LIGATURE.search(word):
-                word = word.translate(_LIGATURES)
+            word = clean(match.group())
+            if HAS_LIGATURE.search(word):
+                word = word.translate(LIGATURES)
             words.append(Fragment(word, x0, max(x1, last_x1), bottom, bottom + height, False, start, end))
     return words
