@@ -209,3 +209,54 @@ def test_deleting_the_bridge_splits_a_cluster(tmp_path: Path) -> None:
         assert len(check(store, tmp_path)) == 2
         write_agreement(store, make_agreement(tmp_path / "bridge.txt", [b]))
         assert len(check(store, tmp_path)) == 1
+
+
+def _edited_copies(rng: random.Random, words: list[str], documents: int) -> list[list[str]]:
+    """Per document, edited copies of a few templates and one clause of its own."""
+    templates = _templates(rng, words, 6)
+    out = []
+    for _ in range(documents):
+        clauses = []
+        for template in templates:
+            variant = list(template)
+            for _ in range(rng.randrange(4)):
+                variant[rng.randrange(len(variant))] = rng.choice(words)
+            clauses.append(" ".join(variant))
+        clauses.append(" ".join(rng.choice(words) for _ in range(12)))
+        out.append(clauses)
+    return out
+
+
+def test_a_component_no_bounded_search_settles_is_connected_again_in_full(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The giant component case: when the bounded searches cannot tell whether a component that lost
+    edges or nodes still holds together, it is connected again from all of its edges. Its largest
+    part keeps its cluster row (updated by the clauses that leave, not written anew), and the
+    clusters and their rows are still those of a full pass, through deletions that split it."""
+    from rok_compare.store import reuse_graph
+
+    calls = []
+
+    def unsettled(conn, witnesses, limit=reuse_graph.SEARCH_LIMIT):
+        calls.append(len(witnesses))
+        return None
+
+    monkeypatch.setattr(reuse_graph, "pieces", unsettled)
+    small = MinHashLSH(max_bucket=4)
+    monkeypatch.setattr("rok_compare.store.reuse_index.LSH", small)
+    monkeypatch.setattr("rok_compare.align.reuse.MinHashLSH", lambda: small)
+    rng = random.Random(5)
+    words = [f"ordet{k}" for k in range(400)]
+    names = [f"doc{doc}.txt" for doc in range(36)]
+    with Store.open(tmp_path / "rok.db") as store:
+        for name, clauses in zip(names, _edited_copies(rng, words, len(names)), strict=True):
+            write_agreement(store, make_agreement(tmp_path / name, clauses))
+            check(store, tmp_path if name.endswith(("9.txt", "5.txt")) else None)
+        largest = store.conn.execute("SELECT id, n_members FROM reuse_clusters ORDER BY n_members DESC, id").fetchone()
+        for k, name in enumerate(rng.sample(names, 24)):
+            delete_document(store, str(tmp_path / name))
+            check(store, tmp_path if k % 4 == 3 else None)
+            if k == 0:  # the first deletion only takes the document's clauses out of the largest cluster
+                kept = store.conn.execute("SELECT n_members FROM reuse_clusters WHERE id = ?", (largest[0],)).fetchone()
+                assert kept is not None and kept[0] < largest[1]
+    assert calls, "no component lost an edge or a node: the full path was not taken"

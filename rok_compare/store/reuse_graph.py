@@ -5,8 +5,11 @@ A component is numbered by its smallest node id, so its number depends on its me
 full rebuild numbers it the same way. A component that lost an edge or a node is split only when it
 must be: the ends of each lost edge, and the neighbours of each lost node, are first looked for on
 each other's side by a bounded two-way search over the stored edges (a template's copies are
-linked many times over, so the search ends within a few steps); only a component where that fails
-is connected again from all of its edges.
+linked many times over, so the search ends within a few steps). Only a component where that fails
+is connected again from all of its edges, with ``scipy.sparse.csgraph`` (one query for the edges,
+the components in C): its largest part keeps the component's cluster row, and the parts that broke
+off (if any) are handled as those a search finds, so the cluster is updated by the clauses that
+leave it instead of being written anew.
 """
 
 from __future__ import annotations
@@ -147,6 +150,33 @@ def pieces(conn: sqlite3.Connection, witnesses: set[int], limit: int = SEARCH_LI
     return broken
 
 
+def broken_off(conn: sqlite3.Connection, component: int) -> set[int]:
+    """The nodes of a component that no longer hang together with its largest part (ties: the part
+    with the smallest node), from all of its stored edges: what a bounded search could not settle."""
+    import numpy as np
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    nodes = np.fromiter((row[0] for row in conn.execute(
+        "SELECT id FROM reuse_nodes WHERE component = ? ORDER BY id", (component,))), dtype=np.int64)
+    if len(nodes) < 2:
+        return set()
+    ends = np.fromiter((end for row in conn.execute(
+        "SELECT e.a, e.b FROM reuse_nodes n JOIN reuse_edges e ON e.a = n.id WHERE n.component = ?",
+        (component,)) for end in row), dtype=np.int64).reshape(-1, 2)
+    where = np.searchsorted(nodes, ends)  # edges to nodes outside it (new ones) do not hold it together
+    inside = (where < len(nodes)) & (nodes[np.minimum(where, len(nodes) - 1)] == ends)
+    keep = inside.all(axis=1)
+    graph = sparse.coo_matrix((np.ones(int(keep.sum()), np.int8), (where[keep, 0], where[keep, 1])),
+                              shape=(len(nodes), len(nodes)))
+    count, labels = connected_components(graph, directed=False)
+    if count == 1:
+        return set()
+    sizes = np.bincount(labels, minlength=count)
+    main = int(np.flatnonzero(sizes == sizes.max())[0])  # labels run in node order: the smallest node first
+    return set(nodes[labels != main].tolist())
+
+
 def _first(conn: sqlite3.Connection, component: int, without: set[int]) -> int | None:
     """The smallest node of a component, ``without`` some of its nodes."""
     for (node,) in conn.execute("SELECT id FROM reuse_nodes WHERE component = ? ORDER BY id", (component,)):
@@ -173,21 +203,16 @@ def connect(conn: sqlite3.Connection, old_component: dict[int, int], lost_edges:
     for node, neighbours in lost_nodes.items():
         if len(neighbours) > 1:
             neighbours_of.setdefault(old_component[node], []).append(neighbours)
-    splitting: set[int] = set()
     detached: dict[int, set[int]] = {}
     for component in set(edges_of) | set(neighbours_of):
         witnesses = {n for edge in edges_of.get(component, []) for n in edge}
         witnesses.update(n for ns in neighbours_of.get(component, []) for n in ns)
         found = pieces(conn, witnesses)
-        if found is None:
-            splitting.add(component)
-        elif found:
-            detached[component] = {n for piece in found for n in piece}
+        broken = {n for piece in found for n in piece} if found is not None else broken_off(conn, component)
+        if broken:
+            detached[component] = broken
     forest = _UnionFind()
     split_nodes: set[int] = set()
-    for component in splitting:
-        split_nodes.update(row[0] for row in conn.execute("SELECT id FROM reuse_nodes WHERE component = ?",
-                                                          (component,)))
     for component, nodes in detached.items():  # the broken-off nodes of the component itself
         own = {node for node, value in _in_chunks(conn, "SELECT id, component FROM reuse_nodes WHERE id IN ({marks})",
                                                   sorted(nodes)) if value == component}
@@ -196,7 +221,7 @@ def connect(conn: sqlite3.Connection, old_component: dict[int, int], lost_edges:
     for node in split_nodes | added:
         forest.find(("n", node))
     firsts: dict[int, int] = {}
-    for component in affected - splitting:
+    for component in affected:
         first = _first(conn, component, detached.get(component, set()))
         if first is not None:  # a component whose nodes all went is no unit
             firsts[component] = first
