@@ -10,16 +10,22 @@ times, a new ~20 KB agreement file is
 
 * ingested with the project's extractor without clustering (``ingest(..., reuse=False)``), then
   its reuse clusters are updated (:func:`recompute_reuse_clusters`, incremental): together what
-  ``rok ingest`` of the file does;
-* deleted and pruned (``prune``: the document removed and its clusters updated).
+  ``rok ingest`` of the file does, called as a library in a process that has done it before (its
+  imports made, its fork server running). CPU is this process's and the extraction worker's
+  (``IngestReport.worker_cpu``);
+* deleted and pruned (``prune``: the document removed and its clusters updated);
+* and another such file is added with the command, ``rok ingest FILE --db STORE``, in a new
+  process, as a user runs it: wall time to its exit, and CPU of the whole process tree (the
+  command, its fork server, resource tracker and extraction worker: the measuring process is made
+  their subreaper, so every one of them is waited for and counted). Then it is pruned again.
 
 The baseline is the full pass, ``recompute_reuse_clusters(rebuild=True)`` (``rok reuse --rebuild``:
 every clause normalised, LSH, verification, components, cluster rows), timed ``--base-runs`` times
-on the same store. Medians of wall and CPU time (the driver process's: on a shared machine the
-wall time of a one-document ingest is mostly waiting for a core); the growth exponent is the slope
-of log(time) on log(clauses). Each size also times the check an ingest runs on opening the store,
-SQLite's whole ``quick_check`` (what every ingest ran before) against the bounded check of
-:mod:`rok_compare.store.integrity`. Results go to ``scripts/results/bench_ingest.json`` and ``.md``.
+on the same store. Medians of wall and CPU time; the load average of the machine is recorded
+beside each size (wall times on a shared machine are mostly waiting for a core); the growth exponent
+is the slope of log(time) on log(clauses). Each size also times the check an ingest runs on opening
+the store, SQLite's whole ``quick_check`` (what every ingest ran before) against the bounded check
+of :mod:`rok_compare.store.integrity`. Results go to ``scripts/results/bench_ingest.json`` and ``.md``.
 """
 
 from __future__ import annotations
@@ -30,9 +36,11 @@ import math
 import os
 import platform
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -90,10 +98,44 @@ def _timed(action) -> tuple[float, object]:
 
 
 def _timed_cpu(action) -> tuple[float, float, object]:
-    """Wall and CPU seconds of ``action`` in this process (an extraction worker's CPU is not counted)."""
+    """Wall and CPU seconds of ``action`` in this process."""
     started, cpu = time.perf_counter(), time.process_time()
     result = action()
     return time.perf_counter() - started, time.process_time() - cpu, result
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def tree_run(command: list[str]) -> None:
+    """Run ``command``, wait for every process it started (this process is made their subreaper), and
+    print the wall time to its exit and the CPU time of all of them as JSON (``--tree``)."""
+    import ctypes
+
+    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise SystemExit("prctl(PR_SET_CHILD_SUBREAPER) failed: the process-tree CPU needs Linux")
+    started = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - started
+    while True:  # the fork server and resource tracker outlive the command by a moment
+        try:
+            os.wait()
+        except ChildProcessError:
+            break
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"returncode": done.returncode, "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+                      "stderr": done.stderr[-2000:]}))
+
+
+def cli_ingest(path: Path, db: Path) -> tuple[float, float]:
+    """Wall and process-tree CPU seconds of ``rok ingest PATH --db DB`` in a new process."""
+    rok = Path(sys.executable).with_name("rok")
+    measured = subprocess.run([sys.executable, __file__, "--tree", str(rok), "ingest", str(path), "--db", str(db)],
+                              check=True, capture_output=True, text=True)
+    result = json.loads(measured.stdout)
+    if result["returncode"] != 0:
+        raise RuntimeError(f"rok ingest {path} failed: {result['stderr']}")
+    return result["wall_s"], result["cpu_s"]
 
 
 def check_times(db: Path, runs: int) -> dict:
@@ -115,15 +157,18 @@ def bench_size(template: Path, work: Path, runs: int, base_runs: int, seed: int)
     shutil.copyfile(template, db)
     for suffix in ("-wal", "-shm"):
         (work / f"bench.db{suffix}").unlink(missing_ok=True)
-    base = []
+    base, base_cpu = [], []
+    load = [round(os.getloadavg()[0], 1)]
     with Store.open(db) as store:
         clauses = store.conn.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
         for _ in range(base_runs):
-            seconds, summary = _timed(lambda: recompute_reuse_clusters(store, rebuild=True))
+            seconds, cpu, summary = _timed_cpu(lambda: recompute_reuse_clusters(store, rebuild=True))
             base.append(seconds)
+            base_cpu.append(cpu)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # as a store is found after the command that built it
     rng = random.Random(seed)
     adds, reuse_adds, prunes, added_clauses, updated = [], [], [], [], []
-    cpu_adds, cpu_reuse = [], []
+    cpu_adds, cpu_reuse, cpu_prunes, worker, cli, cli_cpu = [], [], [], [], [], []
     for run in range(runs):
         path = work / f"new_{run}.txt"
         path.write_text(large_document(rng, 900_000 + run), encoding="utf-8")
@@ -135,26 +180,40 @@ def bench_size(template: Path, work: Path, runs: int, base_runs: int, seed: int)
             added_clauses.append(store.conn.execute(
                 "SELECT n_clauses FROM documents WHERE path LIKE ?", (f"%new_{run}.txt",)).fetchone()[0])
         path.unlink()
-        seconds_prune, pruned = _timed(lambda: prune(db, [path]))  # noqa: B023
+        seconds_prune, cpu_prune, pruned = _timed_cpu(lambda: prune(db, [path]))  # noqa: B023
         assert len(pruned.removed) == 1 and pruned.reuse is not None and not pruned.reuse.full, pruned
         adds.append(seconds_ingest + seconds_reuse)
         reuse_adds.append(seconds_reuse)
-        cpu_adds.append(cpu_ingest + cpu_update)
+        worker.append(report.worker_cpu)
+        cpu_adds.append(cpu_ingest + report.worker_cpu + cpu_update)
         cpu_reuse.append(cpu_update)
         prunes.append(seconds_prune)
+        cpu_prunes.append(cpu_prune)
         updated.append(update.updated)
+        other = work / f"cli_{run}.txt"
+        other.write_text(large_document(rng, 950_000 + run), encoding="utf-8")
+        seconds_cli, cpu_cli = cli_ingest(other, db)
+        cli.append(seconds_cli)
+        cli_cpu.append(cpu_cli)
+        other.unlink()
+        assert len(prune(db, [other]).removed) == 1
+    load.append(round(os.getloadavg()[0], 1))
     return {"clauses": clauses, "clusters": summary.clusters, "clustered_clauses": summary.clauses,
-            "size_mb": round(db.stat().st_size / 1e6, 1),
-            "full_recluster_s": _stats(base), "ingest_one_s": _stats(adds), "reuse_update_s": _stats(reuse_adds),
-            "prune_one_s": _stats(prunes), "document_clauses": added_clauses, "clusters_updated": updated,
-            "ingest_one_cpu_s": _stats(cpu_adds), "reuse_update_cpu_s": _stats(cpu_reuse),
+            "size_mb": round(db.stat().st_size / 1e6, 1), "load_average": load,
+            "full_recluster_s": _stats(base), "full_recluster_cpu_s": _stats(base_cpu),
+            "ingest_one_s": _stats(adds), "ingest_one_cpu_s": _stats(cpu_adds), "worker_cpu_s": _stats(worker),
+            "reuse_update_s": _stats(reuse_adds), "reuse_update_cpu_s": _stats(cpu_reuse),
+            "cli_ingest_one_s": _stats(cli), "cli_ingest_one_cpu_s": _stats(cli_cpu),
+            "prune_one_s": _stats(prunes), "prune_one_cpu_s": _stats(cpu_prunes),
+            "document_clauses": added_clauses, "clusters_updated": updated,
             **check_times(db, runs),
             "ingest_share_of_full": round(statistics.median(adds) / statistics.median(base), 4),
-            "speedup_reuse": round(statistics.median(base) / statistics.median(reuse_adds), 1)}
+            "speedup_reuse": round(statistics.median(base) / statistics.median(reuse_adds), 1),
+            "speedup_reuse_cpu": round(statistics.median(base_cpu) / statistics.median(cpu_reuse), 1)}
 
 
-def _median(row: dict, key: str) -> str:
-    return f"{row[key]['median']:.3f}" if key in row else "-"
+def _median(row: dict, key: str, digits: int = 3) -> str:
+    return f"{row[key]['median']:.{digits}f}" if key in row else "-"
 
 
 def _stats(values: list[float]) -> dict:
@@ -176,21 +235,30 @@ def write(results: dict) -> None:
         "# Incremental ingest and prune vs. a full reuse recluster", "",
         f"{results['machine']}; generated agreements written straight into the store; medians of "
         f"{results['runs']} one-document runs (a new ~20 KB agreement each) and {results['base_runs']} full passes, "
-        "all in the same run. Other sessions shared the machine: ratios, CPU times and exponents count, "
-        "not absolute wall times. CPU is the driver process's (the extraction worker's is not counted).", "",
-        "| clauses | clusters | full recluster (s) | ingest one document (s) | CPU (s) | of which reuse update (s) "
-        "| CPU (s) | prune one document (s) | ingest / full | full / update |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "all in the same run. Wall (s) and CPU (s); the load average (1 min) at the start and end of each size "
+        "is given: on this shared 2-core machine wall time is mostly waiting for a core. *Library*: `ingest()` "
+        "then the reuse update in a process that has ingested before, CPU of the process and of the extraction "
+        "worker. *Command*: `rok ingest FILE --db STORE` in a new process, CPU of its whole process tree (the "
+        "command, fork server, resource tracker, worker).", "",
+        "| clauses | load | full recluster | CPU | library: ingest one document | CPU | of which reuse update | CPU "
+        "| command: `rok ingest` one document | CPU | prune one document | CPU | full / update (CPU) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         passes = len(row["full_recluster_s"]["runs"])
         note = "" if passes == results["base_runs"] else f" ({passes} pass{'es' if passes > 1 else ''})"
-        lines.append(f"| {row['clauses']:,} | {row['clusters']:,} | {row['full_recluster_s']['median']:.2f}{note} "
+        load = "–".join(f"{value:.1f}" for value in row.get("load_average", [])) or "-"
+        lines.append(f"| {row['clauses']:,} | {load} | {row['full_recluster_s']['median']:.1f}{note} "
+                     f"| {_median(row, 'full_recluster_cpu_s', 1)} "
                      f"| {row['ingest_one_s']['median']:.2f} | {_median(row, 'ingest_one_cpu_s')} "
                      f"| {row['reuse_update_s']['median']:.3f} | {_median(row, 'reuse_update_cpu_s')} "
-                     f"| {row['prune_one_s']['median']:.2f} "
-                     f"| {row['ingest_one_s']['median'] / row['full_recluster_s']['median']:.2%} "
-                     f"| {row['speedup_reuse']:.0f}x |")
+                     f"| {_median(row, 'cli_ingest_one_s', 2)} | {_median(row, 'cli_ingest_one_cpu_s')} "
+                     f"| {row['prune_one_s']['median']:.2f} | {_median(row, 'prune_one_cpu_s')} "
+                     f"| {row.get('speedup_reuse_cpu', row['speedup_reuse']):.0f}x |")
+    if all("worker_cpu_s" in row for row in rows):
+        lines += ["", "Of the library CPU, the extraction worker's (its start, the extraction, the result sent "
+                  "back): " + ", ".join(f"{row['worker_cpu_s']['median']:.3f} s at {row['clauses']:,}" for row in rows)
+                  + "."]
     if all("quick_check_cpu_s" in row for row in rows):
         lines += ["", "The check on opening the store for an ingest (CPU s, medians): SQLite's whole `quick_check`, "
                   "which every ingest ran before, against the bounded check a store over 16 MB gets now.", "",
@@ -198,13 +266,17 @@ def write(results: dict) -> None:
         lines += [f"| {row['clauses']:,} | {row['quick_check_cpu_s']['median']:.3f} "
                   f"| {row['bounded_check_cpu_s']['median']:.4f} |" for row in rows]
     growth = results["growth_exponent"]
-    if all(value is not None for value in growth.values()):
+    if any(value is not None for value in growth.values()):
         lines += ["", "Growth exponents (slope of log time on log clauses; the target is 1.15 or less for ingest "
-                  "and reuse): " + ", ".join(f"{name} {value:.2f}" for name, value in growth.items()) + ".", ""]
+                  "and reuse): " + ", ".join(f"{name} {value:.2f}" for name, value in growth.items()
+                                             if value is not None) + ".", ""]
     (RESULTS / "bench_ingest.md").write_text("\n".join(lines), encoding="utf-8")
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--tree"]:  # the measuring process of one command (see cli_ingest)
+        tree_run(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[30_000, 100_000, 300_000])
     parser.add_argument("--runs", type=int, default=3)
@@ -248,11 +320,13 @@ def _merged(earlier: dict | None, sizes: list[dict]) -> list[dict]:
 def summarise(sizes: list[dict], runs: int, base_runs: int) -> dict:
     """The results of the sizes measured, with growth exponents once there are two sizes."""
     clauses = [row["clauses"] for row in sizes]
-    names = [("full recluster", "full_recluster_s"), ("ingest one document", "ingest_one_s"),
-             ("ingest one document, CPU", "ingest_one_cpu_s"), ("reuse update", "reuse_update_s"),
-             ("reuse update, CPU", "reuse_update_cpu_s"), ("prune one document", "prune_one_s")]
-    growth = {name: round(exponent(clauses, [row[key]["median"] for row in sizes]), 2) if len(sizes) > 1 else None
-              for name, key in names}
+    names = [("full recluster", "full_recluster_s"), ("full recluster, CPU", "full_recluster_cpu_s"),
+             ("ingest one document", "ingest_one_s"), ("ingest one document, CPU", "ingest_one_cpu_s"),
+             ("reuse update", "reuse_update_s"), ("reuse update, CPU", "reuse_update_cpu_s"),
+             ("rok ingest one document", "cli_ingest_one_s"), ("rok ingest one document, CPU", "cli_ingest_one_cpu_s"),
+             ("prune one document", "prune_one_s"), ("prune one document, CPU", "prune_one_cpu_s")]
+    growth = {name: round(exponent(clauses, [row[key]["median"] for row in sizes]), 2)
+              if len(sizes) > 1 and all(key in row for row in sizes) else None for name, key in names}
     return {"machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
                        f"Python {platform.python_version()}",
             "runs": runs, "base_runs": base_runs, "sizes": sizes, "growth_exponent": growth}

@@ -23,7 +23,8 @@ def test_plan_skips_moves_and_names_the_stored_holder(tmp_path: Path) -> None:
     shutil.copyfile(SEEDS[1], folder / "b.txt")
     shutil.copyfile(SEEDS[2], folder / "d.txt")
     db = tmp_path / "s.db"
-    assert ingest([folder], db).added == 3
+    first = ingest([folder], db)
+    assert first.added == 3, [o.reason for o in first.outcomes]
     # b.txt now holds a.txt's content; c.txt is a third copy of it.
     (folder / "b.txt").write_bytes(SEEDS[0].read_bytes())
     shutil.copyfile(SEEDS[0], folder / "c.txt")

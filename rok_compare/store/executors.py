@@ -25,8 +25,10 @@ a crashing or slow extractor into a ``rok ingest`` subprocess.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import multiprocessing
 import os
+import resource
 import signal
 import threading
 import time
@@ -44,8 +46,9 @@ from rok_compare.store import worker_guard as guard
 from rok_compare.store.worker_guard import exit_with_parent, limit_memory
 from rok_compare.store.write import FailureKind
 
-__all__ = ["DEFAULT_MEMORY_LIMIT_MB", "DEFAULT_TIMEOUT", "ExtractResult", "IngestError", "Limits", "exit_with_parent",
-           "extract_job", "extract_with_timeout", "limit_memory", "resolve_extractor", "run_dask", "run_processes"]
+__all__ = ["DEFAULT_MEMORY_LIMIT_MB", "DEFAULT_TIMEOUT", "ExtractResult", "IngestError", "Limits", "check_extractor",
+           "exit_with_parent", "extract_job", "extract_with_timeout", "limit_memory", "resolve_extractor", "run_dask",
+           "run_processes", "start_workers_early"]
 
 EXTRACTOR_ENV = "ROK_EXTRACTOR"
 DEFAULT_EXTRACTOR = "rok_compare.extract:extract_document"
@@ -62,6 +65,8 @@ _POLL = 0.5
 _resolved: dict[str, Callable[[str], Agreement]] = {}
 _events: Any = None
 """In a pool worker: where it reports the files it starts, when the driver enforces a timeout."""
+_cpu_reported = 0.0
+"""In a pool worker: its CPU seconds already reported with a result."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +90,9 @@ class ExtractResult:
     kind: FailureKind | None = None
     error: str | None = None
     seconds: float = 0.0
+    cpu: float = 0.0
+    """CPU seconds of the pool worker process since its previous file (the first file of a worker
+    also carries its start); 0 where not measured (Dask)."""
 
 
 def extractor_ref(ref: str | None = None) -> str:
@@ -102,6 +110,27 @@ def resolve_extractor(ref: str) -> Callable[[str], Agreement]:
             raise IngestError(f"extractor {ref!r} cannot be imported ({error})") from error
         _resolved[ref] = function
     return _resolved[ref]
+
+
+def check_extractor(ref: str) -> None:
+    """Raise :class:`IngestError` if ``ref`` cannot be imported. The project's own extractor is
+    only looked up, not imported: the driver never runs it, and its imports (a fifth of a second)
+    are the workers' to make."""
+    if ref == DEFAULT_EXTRACTOR:
+        module = ref.partition(":")[0]
+        if importlib.util.find_spec(module) is None:
+            raise IngestError(f"extractor {ref!r} cannot be imported (no module {module})")
+        return
+    resolve_extractor(ref)
+
+
+def start_workers_early() -> None:
+    """Start the fork server now, so that it imports the extractor while the driver opens the store
+    and plans the batch (on another core), not after: a one-file batch waits for it otherwise."""
+    from multiprocessing import forkserver
+
+    _context()
+    forkserver.ensure_running()
 
 
 def extract_job(path: str, ref: str) -> ExtractResult:
@@ -152,9 +181,14 @@ def _init_worker(events: Any = None, memory_mb: int | None = None, driver: int |
 
 def _job(path: str, ref: str) -> ExtractResult:
     """:func:`extract_job` in a pool worker, after telling the driver (if it watches) when it started."""
+    global _cpu_reported
     if _events is not None:
         _events.put((path, time.monotonic()))  # CLOCK_MONOTONIC: the same clock in every process
-    return extract_job(path, ref)
+    result = extract_job(path, ref)
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # counted from the fork of this worker
+    spent = usage.ru_utime + usage.ru_stime
+    result.cpu, _cpu_reported = spent - _cpu_reported, spent
+    return result
 
 
 def _context() -> Any:

@@ -37,10 +37,11 @@ from rok_compare.store.executors import (
     ExtractResult,
     IngestError,
     Limits,
+    check_extractor,
     extractor_ref,
-    resolve_extractor,
     run_dask,
     run_processes,
+    start_workers_early,
 )
 from rok_compare.store.extractor_version import extractor_version
 from rok_compare.store.in_order import InOrder
@@ -99,6 +100,9 @@ class IngestReport:
     """Documents in the store when the batch ended."""
     not_taken: list[FileOutcome] = field(default_factory=list)
     """Files in the folders that the batch does not read, each with the reason (status ``NOT_TAKEN``)."""
+    worker_cpu: float = 0.0
+    """CPU seconds the extraction worker processes spent, each from its start (the fork server's
+    imports, made once for all of them, are not counted)."""
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)
@@ -202,15 +206,17 @@ def ingest(paths: Iterable[str | Path], db: str | Path | Store | None = None, *,
 
         check_address(scheduler)
     ref = extractor_ref(extractor)
-    resolve_extractor(ref)  # a wrong reference is one clear error, not a failure per file
+    check_extractor(ref)  # a wrong reference is one clear error, not a failure per file
     paths = list(paths)
     report = IngestReport()
     try:
+        scan = scan_paths(paths)
+        if executor == "process" and scan.files:  # its imports overlap the opening and planning below
+            start_workers_early()
         store = db if isinstance(db, Store) else Store.open(db, check=True)
     except KeyboardInterrupt as interrupt:
         raise IngestInterrupted(report) from interrupt
     try:
-        scan = scan_paths(paths)
         batch = _Batch(store, progress, report, extractor_version(ref))
         limits = Limits(timeout or None, memory_limit or None)
         batch.run(scan, ref, max(1, workers), executor, scheduler, reuse, limits)
@@ -264,6 +270,9 @@ class _Batch:
             def store(result: ExtractResult) -> None:
                 in_order(result.path, result)
 
+            if paths and reuse:  # imported while the workers start, not after the last file
+                import rok_compare.store.reuse_index
+                import rok_compare.store.reuse_rows  # noqa: F401
             if paths and executor == "dask":
                 run_dask(paths, ref, workers, scheduler, store, limits)
             elif paths:
@@ -339,6 +348,7 @@ class _Batch:
 
     def _store_result(self, result: ExtractResult) -> None:
         key = self.keys.get(result.path) or document_key(result.path)
+        self.report.worker_cpu += result.cpu
         if result.agreement is None:
             self._failed(key, self.hashes.get(key), result.kind or FailureKind.CRASH,
                          (result.error or "unknown error").replace(result.path, key))
