@@ -22,6 +22,7 @@ import pypdfium2.raw as pdfium_c
 
 from rok_compare.errors import InputError
 from rok_compare.ingest.pdf.blocks import page_blocks, title_first
+from rok_compare.ingest.pdf.boxes import mark_boxes
 from rok_compare.ingest.pdf.compose import PageText, carry_broken_word, compose_page
 from rok_compare.ingest.pdf.footnotes import remove_footnotes
 from rok_compare.ingest.pdf.fragments import Fragment, page_fragments
@@ -229,6 +230,8 @@ def _page_texts(pages: list[PageFragments], tables: list[list[FoundTable]], body
     tables = [trusted_tables(page.fragments, _not_furniture(page, page_tables))
               for page, page_tables in zip(pages, tables, strict=True)]
     bodies = [outside_tables(page.fragments, page_tables) for page, page_tables in zip(pages, tables, strict=True)]
+    for page, page_tables, body in zip(pages, tables, bodies, strict=True):
+        mark_boxes(page_tables, page.fragments, body)
     gutters = [find_gutters(body) for body in bodies]
     for index, (body, own) in enumerate(zip(bodies, gutters, strict=True)):
         if (not _dense_columns(body, own) or _narrow_left_column(body, own)) and has_candidates(body):  # a table?

@@ -62,35 +62,56 @@ def line_kind(line: Line, body_height: float) -> str:
 
 
 def page_blocks(flows: list[Flow], body_height: float) -> list[Block]:
-    """The page's blocks in reading order."""
-    pitch = typical_pitch(flows)
+    """The page's blocks in reading order. A box (a one-column table, see ``boxes``) is read
+    as a flow of its own where it stands: nothing runs into it or out of it."""
+    boxes = [Flow(item.x0, item.x1, list(item.lines), apart=True) for flow in flows for item in flow.items
+             if isinstance(item, FoundTable) and item.lines is not None]
+    pitch = typical_pitch([*flows, *boxes])
     blocks: list[Block] = []
     markers: set[str] = set()  # the list markers seen on the page so far ("1", "2.1", "b")
     for flow in flows:
-        previous: Line | None = None
-        edges = _LocalEdges(flow)
-        for item in flow.items:
-            if isinstance(item, FoundTable):
-                blocks.append(Block(TABLE, table=item))
-                previous = None
-                continue
-            kind = line_kind(item, body_height)
-            marker = _marker(item.text) if kind == ITEM and not item.entry and LIST_MARKER.match(item.text) else None
-            if previous is None:
-                joins = bool(blocks) and not flow.apart and _continues_across(blocks[-1], item, kind, pitch)
-            else:
-                around = edges.flow(flow, previous) if edges.index else flow
-                joins = not _starts_block(previous, item, kind, blocks[-1].kind, around, pitch) or (
-                    marker is not None and _sentence_goes_on(previous, item, marker, markers, around, pitch))
-            if marker is not None:
-                markers.add(marker)
-            if joins:
-                blocks[-1].lines.append(item)
-            else:
-                blocks.append(Block(kind, [item]))
-            blocks[-1].right = flow.right
-            previous = item
+        _flow_blocks(flow, body_height, pitch, blocks, markers)
     return blocks
+
+
+def _flow_blocks(flow: Flow, body_height: float, pitch: float, blocks: list[Block], markers: set[str]) -> None:
+    """The blocks of one flow, added to ``blocks``."""
+    previous: Line | None = None
+    after_box = False
+    edges = _LocalEdges(flow)
+    neighbours = _neighbours(flow)
+    for item in flow.items:
+        if isinstance(item, FoundTable):
+            if item.lines is not None:
+                if item.lines:
+                    _flow_blocks(Flow(item.x0, item.x1, list(item.lines), apart=True), body_height, pitch,
+                                 blocks, markers)
+                after_box = True
+            else:
+                blocks.append(Block(TABLE, table=item))
+            previous = None
+            continue
+        kind = line_kind(item, body_height)
+        marker = _marker(item.text) if kind == ITEM and not item.entry and LIST_MARKER.match(item.text) else None
+        if previous is None:
+            joins = bool(blocks) and not flow.apart and not after_box \
+                and _continues_across(blocks[-1], item, kind, pitch)
+        else:
+            around = edges.flow(flow, previous) if edges.index else flow
+            if item.text[:1].islower() and abs(item.x0 - previous.x0) <= 1.5 \
+                    and not previous.text.endswith((".", "!", "?", ":", ";")):
+                around = _measure(around, previous, neighbours)  # the sentence goes on below it
+            joins = not _starts_block(previous, item, kind, blocks[-1].kind, around, pitch) or (
+                marker is not None and _sentence_goes_on(previous, item, marker, markers, around, pitch))
+        if marker is not None:
+            markers.add(marker)
+        if joins:
+            blocks[-1].lines.append(item)
+        else:
+            blocks.append(Block(kind, [item]))
+        blocks[-1].right = flow.right
+        previous = item
+        after_box = False
 
 
 class _LocalEdges:
@@ -114,6 +135,43 @@ class _LocalEdges:
         if abs(line.x0 - self.left) > 3 * line.height or self.right >= flow.right:
             return flow
         return self.narrowed
+
+
+NEIGHBOURS = 2
+"""Lines above and below a line that show the measure of the text it stands in."""
+LONG_LINE = 0.3
+"""A line reaching this share of its flow's width or more is a line of running text."""
+
+
+def _neighbours(flow: Flow) -> dict[int, float]:
+    """Per line (by id), the right edge of the text around it: the furthest end among the
+    lines within ``NEIGHBOURS`` of it, with no paragraph gap between, that start where it
+    starts. Text set narrower than its flow (a box's cell beside an icon column, text beside a
+    picture) ends its lines there."""
+    lines = [item for item in flow.items if isinstance(item, Line)]
+    close = [0 < above.middle - below.middle <= 1.6 * max(above.height, below.height, 1.0)
+             for above, below in zip(lines, lines[1:], strict=False)]  # no paragraph gap between
+    local: dict[int, float] = {}
+    for index, line in enumerate(lines):
+        first = last = index
+        while first > 0 and index - first < NEIGHBOURS and close[first - 1]:
+            first -= 1
+        while last < len(lines) - 1 and last - index < NEIGHBOURS and close[last]:
+            last += 1
+        local[id(line)] = max(other.x1 for other in lines[first : last + 1] if abs(other.x0 - line.x0) <= 1.5)
+    return local
+
+
+def _measure(flow: Flow, previous: Line, neighbours: dict[int, float]) -> Flow:
+    """``flow`` narrowed to the right edge of the text around ``previous`` when that is a line
+    of running text that stops well short of the flow's edge, as do its neighbours (the next
+    line's first word, judged against the flow's edge, would always seem to have fitted).
+    Asked only where the sentence goes on into a line starting in lower case where it starts."""
+    right = neighbours.get(id(previous), flow.right)
+    height = max(previous.height, 1.0)
+    if flow.right - right < 2 * height or previous.x1 - previous.x0 < LONG_LINE * (flow.right - flow.left):
+        return flow
+    return Flow(flow.left, right)
 
 
 def title_first(blocks: list[Block], body_height: float) -> list[Block]:
@@ -165,12 +223,19 @@ def _starts_block(previous: Line, line: Line, kind: str, block_kind: str, flow: 
         return True
     if kind == HEADING:  # a heading wrapped onto several lines goes on in the same size
         return abs(previous.height - line.height) > 0.1 * height or not _heading_goes_on(previous, line, flow.right)
-    if kind == ITEM or ":" in line.text[:30] and LABEL.match(line.text) and LABEL.match(previous.text):
-        return True  # a list item; a line of a key-value list ("DATUM: ...", "MÖTESTID: ...")
+    if kind == ITEM or ":" in line.text[:30] and LABEL.match(line.text) and (
+            LABEL.match(previous.text) or _whole_label(line.text) and _ends_sentence(previous.text, line.text)):
+        return True  # a list item; a line of a key-value list ("DATUM: ...", "MÖTESTID: ..."); a label
+        # line of its own after a sentence ends ("... miljö." / "Kompetensprofil konsult:")
     if block_kind == PARAGRAPH and previous.x0 != line.x0 and (  # an indent, or the end of one
             _indented(previous, line, flow) and not _hanging(previous, line, flow) or _outdented(previous, line, flow)):
         return True
     return _ended_early(previous, line, flow.right)
+
+
+def _whole_label(text: str) -> bool:
+    """The line is a label and nothing else ("Kompetensprofil konsult:")."""
+    return text.endswith(":") and len(text) <= 30
 
 
 _NUMBERED = re.compile(r"^\(?(\d{1,2}(?:\.\d{1,2})*|[a-zåäö])[.)]?\s")

@@ -35,6 +35,9 @@ class FoundTable:
     loose: list[tuple[int, int]] = field(default_factory=list)
     """Where in the page's text the words inside the table's box that no cell holds stand (a
     heading beside a shaded number): their lines stay in the body, not to be lost."""
+    lines: list | None = None
+    """Set for a box (a table of one column: framed or shaded text boxes, a slide's text
+    frame): its lines, read as body text within the box (see ``boxes``), not as cells."""
 
     @property
     def x0(self) -> float:
