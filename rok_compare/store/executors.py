@@ -193,9 +193,9 @@ def _job(path: str, ref: str) -> ExtractResult:
 
 def _context() -> Any:
     # forkserver: workers are forked from a clean server process, not from the driver (which may
-    # run threads: the progress bar), and the extractor's imports are preloaded once.
+    # run threads: the progress bar), and the extractor's imports and first-use work are done once.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["rok_compare.extract"])
+    context.set_forkserver_preload(["rok_compare.extract", "rok_compare.store.warm_worker"])
     return context
 
 

@@ -126,7 +126,7 @@ def update_index(conn: sqlite3.Connection) -> IndexChange:
     gone_edges = _drop_lost_edges(conn, lost)
     lost_nodes = _drop_nodes(conn, nodes, removed)
     _insert_bands(conn, nodes, added)
-    new_edges = _verify_new(conn, nodes, candidates)
+    new_edges = _verify_new(conn, nodes, candidates, set(added))
     ends = {n for edge in gone_edges + new_edges for n in edge} | {n for ns in lost_nodes.values() for n in ns}
     old_component.update(_components(conn, ends - set(added) - set(old_component)))
     clustered = _clustered(conn, set(old_component.values()))
@@ -234,14 +234,23 @@ def _insert_bands(conn: sqlite3.Connection, nodes: Nodes, added: list[int]) -> N
     conn.executemany("INSERT INTO reuse_bands(band, key, tie, node) VALUES (?, ?, ?, ?)", rows)
 
 
-def _verify_new(conn: sqlite3.Connection, nodes: Nodes, candidates: set[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Verify new candidate pairs; store and return those that are new edges."""
+def _verify_new(conn: sqlite3.Connection, nodes: Nodes, candidates: set[tuple[int, int]],
+                added: set[int]) -> list[tuple[int, int]]:
+    """Verify new candidate pairs; store and return those that are new edges.
+
+    A pair with a node ``added`` by this update is a new edge if it verifies (such a node has no
+    stored edge yet): those are inserted in one sorted pass. A pair of older nodes (relinked in a
+    bucket's chain) may be an edge already."""
     pairs = sorted(candidates)
     nodes.load((n for p in pairs for n in p), sign=False)
     keep = verify_pairs([nodes.stems[a] for a, _ in pairs], [nodes.stems[b] for _, b in pairs])
-    new_edges = []
-    for (a, b), ok in zip(pairs, keep.tolist(), strict=True):
-        if ok and conn.execute("INSERT OR IGNORE INTO reuse_edges(a, b) VALUES (?, ?)", (a, b)).rowcount:
+    verified = [pair for pair, ok in zip(pairs, keep.tolist(), strict=True) if ok]
+    new_edges = [(a, b) for a, b in verified if a in added or b in added]
+    conn.executemany("INSERT INTO reuse_edges(a, b) VALUES (?, ?)",
+                     sorted(new_edges + [(b, a) for a, b in new_edges]))
+    for a, b in verified:
+        if a not in added and b not in added and conn.execute(
+                "INSERT OR IGNORE INTO reuse_edges(a, b) VALUES (?, ?)", (a, b)).rowcount:
             conn.execute("INSERT OR IGNORE INTO reuse_edges(a, b) VALUES (?, ?)", (b, a))
             new_edges.append((a, b))
     return new_edges
