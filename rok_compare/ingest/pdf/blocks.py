@@ -102,7 +102,8 @@ def _flow_blocks(flow: Flow, body_height: float, pitch: float, blocks: list[Bloc
                     and not previous.text.endswith((".", "!", "?", ":", ";")):
                 around = _measure(around, previous, neighbours)  # the sentence goes on below it
             joins = not _starts_block(previous, item, kind, blocks[-1].kind, around, pitch) or (
-                marker is not None and _sentence_goes_on(previous, item, marker, markers, around, pitch))
+                marker is not None and _sentence_goes_on(previous, item, marker, markers, around, pitch)) or (
+                kind == ITEM and marker is None and _phrase_goes_on(previous, item, around, pitch))
         if marker is not None:
             markers.add(marker)
         if joins:
@@ -274,6 +275,16 @@ def _sentence_goes_on(previous: Line, line: Line, marker: str, seen: set[str], f
         and not _ended_early(previous, line, flow.right)
 
 
+def _phrase_goes_on(previous: Line, line: Line, flow: Flow, pitch: float) -> bool:
+    """A sign that only happens to open a line inside a sentence ("... operationerna + och" /
+    "* och parenteser"): the line above is full, ends on a word a phrase does not end on
+    ("och", "i", "av"), and this line starts where it starts or under its hanging indent."""
+    height = max(previous.height, line.height, 1.0)
+    distance = (previous.middle - line.middle) / height
+    return 0 < distance <= pitch * 1.25 + 0.1 and -0.5 * height < line.x0 - previous.x0 < 3 * height \
+        and previous.text.rsplit(" ", 1)[-1] in PHRASE_GOES_ON and not _ended_early(previous, line, flow.right)
+
+
 def _heading_goes_on(previous: Line, line: Line, right: float) -> bool:
     """A heading line wrapped onto the next: it stops mid-phrase ("... för", "... och", ","), or
     it is full (the next line's first word would not have fitted) and the next line is not a
@@ -282,9 +293,17 @@ def _heading_goes_on(previous: Line, line: Line, right: float) -> bool:
     text = previous.text
     if text.endswith((",", "–", "-", "&")) or text.rsplit(" ", 1)[-1].lower() in PHRASE_GOES_ON:
         return True
-    if SECTION_NUMBER.match(line.text):
+    if SECTION_NUMBER.match(line.text) or _new_sentence_case_heading(text, line.text):
         return False
     return not _ended_early(previous, line, right)
+
+
+def _new_sentence_case_heading(text: str, following: str) -> bool:
+    """A heading set in sentence case (its words after the first in lower case: "5.5 Störningar
+    i teknisk infrastruktur") goes on in lower case; a next line opening with a capital is a
+    heading of its own ("Störningar i elförsörjningen")."""
+    words = [word for word in text.split()[1:] if word[:1].isalpha()]
+    return following[:1].isupper() and len(words) >= 2 and all(word[:1].islower() for word in words[1:])
 
 
 def _indented(previous: Line, line: Line, flow: Flow) -> bool:

@@ -26,6 +26,7 @@ from rok_compare.ingest.pdf.runs import (
     HAS_ACCENT,
     HAS_LIGATURE,
     SPACES,
+    SPACING_ACCENTS,
     WORD_GAP,
     Fragment,
     Line,
@@ -47,6 +48,24 @@ _TALL = frozenset("()[]{}|/")
 them would look set in a larger size."""
 _UNSURE = 500
 """A weight from 500 to 599 is asked of the font's name too (see ``chars``)."""
+
+def _accent_placed(piece: str, start: int, end: int, chars: _Chars, x1: float) -> tuple[str, float]:
+    """A run ending in a spacing accent that TeX drew after the line, back over its letter
+    ("... Ar det en bra eller ¨" for "Är"): the accent put before the letter under it (then
+    composed with it) and the run's right end taken from its last letter, not the accent's
+    (which made the line look as if it ended early). Else the run as it is."""
+    left, _, right, _ = chars.box(end - 1)
+    middle, line_end = (left + right) / 2, -1e9
+    for index in range(end - 2, start - 1, -1):
+        x0, _, x1_here, _ = chars.box(index)
+        line_end = max(line_end, x1_here)
+        if x0 - 0.5 <= middle <= x1_here + 0.5 and piece[index - start].isalpha():
+            at = index - start
+            return (piece[:at] + piece[-1] + piece[at:-1]).rstrip(), line_end
+        if line_end > middle and x1_here < left - 20:  # far left of the accent: not drawn back
+            break
+    return piece, x1
+
 
 def _turned(angle: float) -> bool:
     """A character's angle (radians, -1 when unknown) is not upright."""
@@ -104,6 +123,8 @@ def page_fragments(textpage: object, marks: set[str] | None = None,
             piece = match.group()
             if piece[-1] in "\ufffe\x02" or not piece.isprintable():
                 piece = clean(piece)
+            elif piece[-1] in SPACING_ACCENTS and length > 2:
+                piece, last_x1 = _accent_placed(piece, start, end, chars, last_x1)
             append_wide((len(fragments), start, end))
             append_fragment(Fragment(piece, first_x0, last_x1, bottom, bottom + height, heavy, start, end))
             append_spread((last_x1 - first_x0) / (length * height) if height > 1.0 and length > 3 else 0.0)

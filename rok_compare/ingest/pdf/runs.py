@@ -22,6 +22,7 @@ HAS_LIGATURE = re.compile("[\ufb00-\ufb06]")
 SPACES = re.compile(" {2,}")
 _ACCENTS = {"¨": "\u0308", "˚": "\u030a", "´": "\u0301", "ˆ": "\u0302", "˜": "\u0303", "¸": "\u0327", "ˇ": "\u030c"}
 HAS_ACCENT = re.compile(f"[{''.join(_ACCENTS)}]")
+SPACING_ACCENTS = frozenset(_ACCENTS)
 _ACCENT_BEFORE = re.compile(f"([{''.join(_ACCENTS)}])([^\\W\\d_])")
 _ACCENT_AFTER = re.compile(f"([^\\W\\d_])([{''.join(_ACCENTS)}])(?![^\\W\\d_])")
 WORD_GAP = 0.8

@@ -1,0 +1,84 @@
+"""Layouts met on real pages checked in the third unseen round (see
+``tests/data/pdf_real_fingerprints.json``), rebuilt from lines so that they are tested without
+``../shared``.
+"""
+
+from __future__ import annotations
+
+from rok_compare.ingest.pdf.blocks import page_blocks
+from rok_compare.ingest.pdf.layout import Flow, Line
+
+HEIGHT = 10.0
+RIGHT = 500.0
+
+
+def _line(text: str, row: int, x1: float = RIGHT, bold: bool = False, x0: float = 70.0) -> Line:
+    top = 700 - 12.0 * row
+    return Line(text, x0, x1, top - HEIGHT, top, bold)
+
+
+def _blocks(lines: list[Line]) -> list[str]:
+    return [" ".join(line.text for line in block.lines) for block in page_blocks([Flow(70.0, RIGHT, lines)], HEIGHT)]
+
+
+def test_a_heading_in_sentence_case_and_a_subheading_below_it_are_two():
+    """"5.5 Störningar i teknisk infrastruktur och försörjningssystem" / "Störningar i
+    elförsörjningen", both bold, the first ending short of the edge by a little less than the
+    second's first word: before, read as one heading."""
+    lines = [_line("5.5 Störningar i teknisk infrastruktur och försörjningssystem", 0, x1=430.0, bold=True),
+             _line("Störningar i elförsörjningen", 1, x1=230.0, bold=True),
+             _line("Samhället idag är mycket elberoende och ett elavbrott får snabbt konsekvenser, både för", 2),
+             _line("enskilda och för samhällsviktiga verksamheter.", 3, x1=300.0)]
+    assert _blocks(lines) == [lines[0].text, lines[1].text, f"{lines[2].text} {lines[3].text}"]
+
+
+def test_a_heading_wrapped_in_lower_case_stays_one():
+    lines = [_line("3.2 Parternas gemensamma åtaganden för etableringen av nyanlända kvinnor", 0, x1=430.0, bold=True),
+             _line("och män i länet", 1, x1=180.0, bold=True),
+             _line("Parterna ska samverka.", 2, x1=200.0)]
+    assert _blocks(lines) == [f"{lines[0].text} {lines[1].text}", lines[2].text]
+
+
+def test_a_title_case_heading_wrapped_onto_a_capital_stays_one():
+    """Headings in title case ("Analytisk Och Problemlösande Förmåga") give no such sign."""
+    lines = [_line("Regional Överenskommelse Om Samverkan För Nyanländas Etablering", 0, x1=440.0, bold=True),
+             _line("Jönköpings Län", 1, x1=150.0, bold=True)]
+    assert _blocks(lines) == [f"{lines[0].text} {lines[1].text}"]
+
+
+def test_a_lists_sign_inside_a_sentence_goes_on_with_it():
+    """"... operationerna + och" / "* och parenteser": the line above ends on "och"."""
+    lines = [_line("4. Betrakta aritmetiska uttryck som består av positiva heltal, operationerna + och", 0),
+             _line("* och parenteser. Mer precist säger vi att ett uttryck är ett heltal.", 1, x1=420.0, x0=88.0)]
+    assert _blocks(lines) == [f"{lines[0].text} {lines[1].text}"]
+
+
+def test_dash_items_after_a_colon_are_still_items():
+    lines = [_line("Parterna ska under avtalsperioden genomföra följande insatser i hela länet och", 0),
+             _line("i samtliga kommuner:", 1, x1=200.0),
+             _line("- samhällsorientering på modersmål", 2, x1=260.0),
+             _line("- hälsoundersökning inom tre månader och", 3, x1=300.0),
+             _line("- språkstöd", 4, x1=140.0)]
+    assert _blocks(lines) == [f"{lines[0].text} {lines[1].text}", lines[2].text, lines[3].text, lines[4].text]
+
+
+def test_a_tex_accent_drawn_back_over_its_letter_after_the_line(tmp_path):
+    """TeX draws "Ä" as "A" and then, after the rest of the line, a "¨" back over it: PDFium
+    ends the line's run with the accent. Before, the accent stood at the line's end, apart from
+    its letter, and the line seemed to end early there (the paragraph was cut)."""
+    import pdf_factory as factory
+
+    from rok_compare.ingest.pdf import read_pdf
+
+    measure = factory._measure(factory.BODY_PT)
+    first = "med skiplistor? Vilken komplexitet har din algoritm? "
+    lines = ["Hur gör man om man vill implementera unionen av två mängder med",
+             first + "Ar det en bra eller",
+             "dålig implementering i jämförelse med de alternativ som finns? (5p)"]
+    ops: list[tuple] = [(factory.MARGIN, 40 + 5 * row, line, factory.BODY_PT, False) for row, line in enumerate(lines)]
+    ops.insert(2, (factory.MARGIN + measure(first) + 0.4 * measure("A") - 0.5 * measure("¨"), 44.6, "¨",
+                   factory.BODY_PT, False))
+    path = factory._drawn(tmp_path / "accent.pdf", [ops])
+    text = read_pdf(path, path.read_bytes(), "0" * 64, ocr="never").text
+    assert "Är det en bra eller dålig implementering" in text
+    assert "\n" not in text
