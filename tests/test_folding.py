@@ -13,7 +13,7 @@ from rok_compare.extract.clauses import kind_matchers, theme_matchers
 from rok_compare.extract.doc_type import _cues
 from rok_compare.extract.parties import party_cues
 from rok_compare.extract.strength import strength_rules
-from rok_compare.segment.folding import FoldedPattern, lowered
+from rok_compare.segment.folding import FoldedPattern, lowered, required_words
 from rok_compare.segment.furniture import _any_furniture_pattern
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,3 +66,25 @@ def test_every_folded_pattern_of_the_extractor_agrees_on_the_real_corpus():
             assert _spans(pattern.finditer(text)) == _spans(pattern.flagged.finditer(text)), pattern.pattern[:60]
         for line in lines[::7]:
             assert bool(pattern.fullmatch(line)) == bool(pattern.flagged.fullmatch(line)), pattern.pattern[:60]
+
+
+def test_required_words_are_what_every_match_must_contain():
+    assert required_words(r"\bverksamhetsplan\b") == ("verksamhetsplan",)
+    assert required_words(r"\b(säger|berättar)\s+(han|hon)") == ("berättar", "säger")
+    assert required_words(r"[\wåäö]{4,}program(met)?\b") == ("program",)
+    assert required_words(r"(?-i:\bRÖK\b)") == ("RÖK",)
+    assert required_words(r"(?:ab)+cdef") == ("cdef",)
+    # nothing every match must hold, or too short to be worth a look
+    for pattern in (r"ab|cde", r"x(?:abc)?yz", r"[a-z]+", r"a(?=bcd)", r"(?i)abcdef", r"(?i:abcdef)"):
+        assert required_words(pattern) is None, pattern
+    assert required_words(r"ska\b") == ("ska",)
+
+
+def test_a_text_without_the_required_words_is_not_searched_and_matches_are_unchanged():
+    pattern = FoldedPattern(r"\b(arbetsutskottets|nämndens) beslut\b")
+    assert pattern.search("Nämndens BESLUT i dag") is not None
+    assert pattern.search("nämndens beslutsunderlag") is None
+    assert pattern.search("Kommunstyrelsens beslut") is None  # neither word: the engine is not run
+    assert list(pattern.finditer("inget här")) == []
+    assert pattern.fullmatch("Nämndens beslut") is not None
+    assert pattern.fullmatch("ſkolans beslut") is None  # a text lowered() refuses: the flagged pattern

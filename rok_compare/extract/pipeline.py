@@ -17,7 +17,9 @@ round once more); :func:`extract` adds the clauses and the metadata.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -224,9 +226,29 @@ def decide(evidence: PartyEvidence, deciders: Deciders,
     return parties, statements
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for one document: reference counting frees what
+    extraction makes, and the collector would otherwise walk every live object (models, registries,
+    the document) again and again while a long document's objects pile up (8-14 % of its CPU). The
+    few cycles made are collected after, once it is on again."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def extract(source: SourceDocument, deciders: Deciders | None = None) -> Agreement:
     """Segment and extract an already read document, with the shipped deciders unless given others."""
-    deciders = shipped_deciders() if deciders is None else deciders
+    with collector_paused():
+        return _extract(source, shipped_deciders() if deciders is None else deciders)
+
+
+def _extract(source: SourceDocument, deciders: Deciders) -> Agreement:
     evidence = party_evidence(source)
     doc = evidence.doc
     parties, statements = decide(evidence, deciders)
@@ -294,4 +316,5 @@ def _short_item(block) -> bool:
 
 def extract_document(path: str | Path) -> Agreement:
     """Read and extract one file; raises :class:`~rok_compare.errors.InputError` on bad input."""
-    return extract(read_document(path))
+    with collector_paused():
+        return extract(read_document(path))
