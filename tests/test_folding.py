@@ -14,7 +14,7 @@ from rok_compare.extract.doc_type import _cues
 from rok_compare.extract.parties import party_cues
 from rok_compare.extract.strength import strength_rules
 from rok_compare.segment.folding import FoldedPattern, lowered, required_words
-from rok_compare.segment.furniture import _any_furniture_pattern
+from rok_compare.segment.furniture import _any_furniture_pattern, _furniture_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -88,3 +88,14 @@ def test_a_text_without_the_required_words_is_not_searched_and_matches_are_uncha
     assert list(pattern.finditer("inget här")) == []
     assert pattern.fullmatch("Nämndens beslut") is not None
     assert pattern.fullmatch("ſkolans beslut") is None  # a text lowered() refuses: the flagged pattern
+
+
+def test_furniture_lines_give_the_verdict_of_the_one_pattern():
+    texts = _texts()
+    lines = [line.strip() for text in texts for line in text.splitlines() if line.strip()]
+    lines += ["Läs mer på SMHI:s webbplats om vädret", "Länk till annan webbplats.", "Sida 3 av 12", "Dela",
+              "Publicerad 2019-03-04", "ſida 3", "Vi använder kakor för statistik", "Foto: Anna Berg"]
+    one, lines_matcher = _any_furniture_pattern(), _furniture_lines()
+    verdicts = [bool(one.fullmatch(line)) for line in lines]
+    assert verdicts == [lines_matcher.fullmatch(line) for line in lines]
+    assert sum(verdicts) >= 6  # furniture lines are among them
