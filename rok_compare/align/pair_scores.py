@@ -14,11 +14,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from rok_compare.align.candidates import Candidates
 from rok_compare.align.normalize import NormText
-from rok_compare.align.similarity import ClauseVectors, rough_scores, row_cosines, score_best_case, score_pairs
+from rok_compare.align.similarity import (
+    THREADED_PAIRS,
+    ClauseVectors,
+    ScoreWeights,
+    combine,
+    fuzzy_scores,
+    row_cosines,
+    score_best_case,
+    score_pairs,
+)
 
+WEIGHTS = ScoreWeights()
 BOUND_SLACK = 1e-4
 """Margin on the upper bound, for rounding in float32."""
 
@@ -71,10 +82,11 @@ def score_candidates(a: list[NormText], b: list[NormText], va: ClauseVectors, vb
     keys = cands.keys(m)
     bound = score_best_case(a, b, cands.rows, cands.cols, cands.char, cands.word)
     maybe = np.flatnonzero(bound >= related - BOUND_SLACK)
-    rough = rough_scores(a, b, cands.rows[maybe], cands.cols[maybe], cands.char[maybe], cands.word[maybe],
+    rough = _RoughScores(a, b, cands.rows[maybe], cands.cols[maybe], cands.char[maybe], cands.word[maybe],
                          related - BOUND_SLACK)
-    first = maybe[rough >= related - BOUND_SLACK]
-    first_score = _scores(a, b, va, vb, cands.rows[first], cands.cols[first])
+    kept = rough.score >= related - BOUND_SLACK
+    first = maybe[kept]
+    first_score = rough.exact(va, vb, kept)
     hit = first_score >= related
     rel_rows, rel_cols = cands.rows[first[hit]], cands.cols[first[hit]]
     near = _neighbour_keys(rel_rows, rel_cols, n, m)
@@ -97,6 +109,45 @@ def _scores(a: list[NormText], b: list[NormText], va: ClauseVectors, vb: ClauseV
     depend on which pairs were scored together."""
     char, word = row_cosines(va, vb, rows, cols)
     return score_pairs(a, b, rows, cols, char, word)
+
+
+class _RoughScores:
+    """``similarity.rough_scores`` that keeps its edit-based ratios: the exact score of a pair
+    it keeps is then the same combination with the pair's own cosines (:meth:`exact`), and only
+    the ``token_set_ratio`` it skipped is computed (``score_pairs`` would compute both again)."""
+
+    def __init__(self, a: list[NormText], b: list[NormText], rows: np.ndarray, cols: np.ndarray,
+                 char: np.ndarray, word: np.ndarray, floor: float) -> None:
+        self.a, self.b, self.rows, self.cols = a, b, rows, cols
+        self.ratio = np.zeros(len(rows), np.float32)
+        self.token_set = np.zeros(len(rows), np.float32)
+        self.has_token_set = np.zeros(len(rows), bool)
+        if len(rows):
+            self.ratio = _ratios([a[i].stems for i in rows], [b[j].stems for j in cols])
+        lift = np.flatnonzero(WEIGHTS.containment * np.maximum(char, word) >= floor)
+        self._add_token_set(lift)
+        self.score = combine(char, word, self.ratio, self.token_set)
+
+    def _add_token_set(self, at: np.ndarray) -> None:
+        if len(at):
+            _, self.token_set[at] = fuzzy_scores([self.a[i].stems for i in self.rows[at]],
+                                                 [self.b[j].stems for j in self.cols[at]])
+            self.has_token_set[at] = True
+
+    def exact(self, va: ClauseVectors, vb: ClauseVectors, kept: np.ndarray) -> np.ndarray:
+        """``score_pairs`` of the kept pairs with their cosines taken again pair by pair."""
+        at = np.flatnonzero(kept)
+        if len(at) == 0:
+            return np.zeros(0, np.float32)
+        self._add_token_set(at[~self.has_token_set[at]])
+        char, word = row_cosines(va, vb, self.rows[at], self.cols[at])
+        return combine(char, word, self.ratio[at], self.token_set[at])
+
+
+def _ratios(a: list[str], b: list[str]) -> np.ndarray:
+    """``fuzzy_scores``'s ``ratio`` (the same call): element-wise, so alike in any batch."""
+    workers = -1 if len(a) >= THREADED_PAIRS else 1
+    return process.cpdist(a, b, scorer=fuzz.ratio, workers=workers, dtype=np.float32) / 100.0
 
 
 def _neighbour_keys(rows: np.ndarray, cols: np.ndarray, n: int, m: int) -> np.ndarray:

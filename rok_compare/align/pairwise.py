@@ -168,24 +168,23 @@ class Aligner:
                         split: bool) -> list[int]:
         """First clauses ``lo`` of the windows (lo, lo + 1) of ``many`` that ``one[i]`` may split into."""
         own = pair_of_one.get(i)
-        if own is not None and one.keys[i] == (many.keys[own.b[0]] if split else many.keys[own.a[0]]):
+        keys = many.keys
+        if own is not None and one.keys[i] == (keys[own.b[0]] if split else keys[own.a[0]]):
             return []  # an identical pair stays as it is
+        size = len(keys)
+        # each window holds a related clause (lo = j - 1 or j), tried in ascending order
+        los = sorted({lo for j in related.tolist() for lo in (j - 1, j) if 0 <= lo < size - 1})
+        if own is not None:  # a paired clause only splits over a window that holds its partner
+            partner = (own.b if split else own.a)[0]
+            los = [lo for lo in los if lo == partner or lo + 1 == partner]
         out: list[int] = []
-        tried: set[int] = set()
-        size = len(many.keys)
-        for j in related.tolist():
-            for lo in (j - 1, j):
-                if lo < 0 or lo + 1 >= size or lo in tried:
-                    continue
-                tried.add(lo)
-                joined_key = f"{many.keys[lo]} {many.keys[lo + 1]}"
-                if min(scores.at(i, lo), scores.at(i, lo + 1)) <= 0 and joined_key != one.keys[i]:
-                    continue
-                if own is not None and (own.b if split else own.a)[0] not in (lo, lo + 1):
-                    continue
-                if self._window_taken(i, (lo, lo + 1), pair_of_many, split):
-                    continue
-                out.append(lo)
+        at = scores.at
+        for lo in los:
+            if min(at(i, lo), at(i, lo + 1)) <= 0 and f"{keys[lo]} {keys[lo + 1]}" != one.keys[i]:
+                continue
+            if self._window_taken(i, (lo, lo + 1), pair_of_many, split):
+                continue
+            out.append(lo)
         return out
 
     def _window_taken(self, i: int, window: tuple[int, int], pair_of_many: dict[int, _Group],
@@ -222,7 +221,10 @@ class Aligner:
         for number, group in enumerate(groups):
             texts_a = [side_a.refs[i].text for i in group.a]
             texts_b = [side_b.refs[j].text for j in group.b]
-            same = surface_key(" ".join(texts_a)) == surface_key(" ".join(texts_b))
+            if group.shape is Shape.ONE_TO_ONE:  # the clauses' own surface keys
+                same = side_a.keys[group.a[0]] == side_b.keys[group.b[0]]
+            else:
+                same = surface_key(" ".join(texts_a)) == surface_key(" ".join(texts_b))
             relation = self._relation(group.score, same)
             if group.shape is Shape.SPLIT:
                 diffs = split_diff(texts_a[0], texts_b, whole_is_a=True)

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 DiffOp = tuple[str, str]
 """``("=" | "-" | "+", text)``."""
 
-_TOKEN = re.compile(r"\s*(?:\w+|[^\w\s])", re.UNICODE)
+_TOKEN = re.compile(r" ?(?:\w+|[^\w\s])", re.UNICODE)
+"""A token with the space before it: spacing is collapsed to single spaces first."""
 
 
 def tokens(text: str) -> list[str]:
     """Word and punctuation tokens, each with the whitespace before it (spacing collapsed)."""
-    return [(" " if t[0].isspace() else "") + t.strip() for t in _TOKEN.findall(" ".join(text.split()))]
+    return _TOKEN.findall(" ".join(text.split()))
 
 
 @dataclass(frozen=True, slots=True)
