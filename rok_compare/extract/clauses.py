@@ -13,7 +13,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
-from rok_compare.extract.keywords import KeywordMatcher, KeywordSet, padded
+from rok_compare.extract.keywords import KeywordMatcher, KeywordSet, padded_all
 from rok_compare.model import BlockKind, Clause, ClauseKind, SegmentedDocument, Span
 
 _DATA = Path(__file__).parent / "data"
@@ -93,7 +93,7 @@ def build_clauses(doc: SegmentedDocument, goal_spans: set[tuple[int, int]],
             place = ("b:list_item",) if block.kind is BlockKind.LIST_ITEM else ()
             units += [(section.heading, text, span, place) for text, span in pieces if len(text) >= 3]
     texts = [text for _, text, _, _ in units]
-    lowered = [padded(text) for text in texts]
+    lowered = padded_all(texts)
     cue_kinds = cue_kinds_of(texts, lowered)
     clauses: list[Clause] = []
     cues: list[tuple[str, ...]] = []

@@ -74,9 +74,24 @@ class KeywordMatcher:
         return self._folded.flagged if self._folded is not None else None
 
 
+_NOT_WORD = re.compile(r"[^\wåäöéü-]+")
+_NOT_WORD_NOR_NUL = re.compile(r"[^\wåäöéü\x00-]+")
+
+
 def padded(text: str) -> str:
     """Lower case, punctuation to spaces, spaces around: so " word " finds whole words."""
-    return " " + re.sub(r"[^\wåäöéü-]+", " ", text.lower()) + " "
+    return " " + _NOT_WORD.sub(" ", text.lower()) + " "
+
+
+def padded_all(texts: Sequence[str]) -> list[str]:
+    """:func:`padded` of each text, all in one substitution over the texts joined by NUL (kept as the
+    boundary: a run of punctuation never spans two texts); one by one when a text holds a NUL."""
+    if not texts:
+        return []
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:
+        return [padded(text) for text in texts]
+    return [f" {part} " for part in _NOT_WORD_NOR_NUL.sub(" ", joined.lower()).split("\x00")]
 
 
 class KeywordSet:
@@ -100,7 +115,7 @@ class KeywordSet:
         found: list[set[int]] = [set() for _ in texts]
         if not texts:
             return found
-        lowered = lowered if lowered is not None else [padded(text) for text in texts]
+        lowered = lowered if lowered is not None else padded_all(texts)
         starts, position = [], 0
         for text in lowered:
             starts.append(position)
