@@ -179,7 +179,8 @@ def test_readers_work_while_a_writer_ingests(tmp_path: Path) -> None:
     folder = tmp_path / "batch"
     generate_corpus(folder, 150)
     db = tmp_path / "rok.db"
-    process = _start_ingest(folder, db, "0.01")
+    # 0.05 s a file: the ingest lasts a few seconds, longer than a reader's first search on a loaded machine
+    process = _start_ingest(folder, db, "0.05")
     seen: list[int] = []
     try:
         while process.poll() is None:
