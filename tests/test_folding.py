@@ -99,3 +99,10 @@ def test_furniture_lines_give_the_verdict_of_the_one_pattern():
     verdicts = [bool(one.fullmatch(line)) for line in lines]
     assert verdicts == [lines_matcher.fullmatch(line) for line in lines]
     assert sum(verdicts) >= 6  # furniture lines are among them
+
+
+def test_the_minutes_author_words_cover_what_its_expression_requires():
+    from rok_compare.extract.metadata import _AUTHOR, _AUTHOR_WORDS
+
+    required = required_words(_AUTHOR.pattern)
+    assert required and all(any(word in needle for word in _AUTHOR_WORDS) for needle in required)

@@ -33,6 +33,7 @@ from rok_compare.extract.year_patterns import (
     span_years,
 )
 from rok_compare.model import BlockKind, County, DocType, Period, SegmentedDocument
+from rok_compare.segment.folding import lowered
 
 _DIARY_NUMBER = re.compile(rf"\bdnr\.?\s*[A-Za-zÅÄÖåäö]*[- ]?({YEAR})[-/]", re.I)
 _COMPACT_DATE = re.compile(rf"\b({YEAR})(0[1-9]|1[0-2])([0-3]\d)\b")
@@ -119,6 +120,8 @@ _AUTHOR = re.compile(
     r"i\s+([A-ZÅÄÖ][\wåäö-]+)|^([A-ZÅÄÖ]+)\s+KOMMUN\b",
 )
 """The body that wrote minutes: "kommunstyrelsens arbetsutskott i Falkenberg", "VALLENTUNA KOMMUN"."""
+_AUTHOR_WORDS = ("KOMMUN", "arbetsutskott", "kommunfullmäktige", "kommunstyrelsen", "nämnden")
+"""A match of :data:`_AUTHOR` holds one of these (it is case-sensitive)."""
 _PATH_WORD = re.compile(r"[A-Za-zÅÄÖåäöéü]+")
 
 
@@ -150,15 +153,19 @@ def _path_votes(doc: SegmentedDocument, registry: PartyRegistry) -> Counter[str]
 
 def _county_votes(doc: SegmentedDocument, mentions: list[OrgMention], registry: PartyRegistry) -> Counter[str]:
     votes: Counter[str] = Counter()
-    for weight, texts in ((3, head_texts(doc)), (1, body_texts(doc))):
-        for code in _county_mentions("\n".join(texts), registry):
+    body = list(body_texts(doc))
+    joined_body = "\n".join(body)
+    for weight, joined in ((3, "\n".join(head_texts(doc))), (1, joined_body)):
+        for code in _county_mentions(joined, registry):
             votes[code] += weight
     for mention in mentions:
         code = mention.county_code
         if code:
             votes[code] += 0.5 if mention.bare_place else 1
     authors: Counter[str] = Counter()
-    for text in body_texts(doc):
+    if not any(word in joined_body for word in _AUTHOR_WORDS):
+        return +votes  # no text names a body that writes minutes: the expression would find nothing
+    for text in body:
         for match in _AUTHOR.finditer(text):
             code = registry.county_code_of_place(match.group(1) or match.group(2).title())
             if code:
@@ -257,7 +264,12 @@ def sentences_and_headings(doc: SegmentedDocument) -> Iterable[str]:
 
 def detect_revision_date(doc: SegmentedDocument) -> str | None:
     """'2009-03' for "REVIDERAD Mars 2009", '2012-05-03' for "reviderad 2012-05-03"."""
-    for text in [*head_texts(doc, 6), *sentences_and_headings(doc)]:
+    texts = [*head_texts(doc, 6), *sentences_and_headings(doc)]
+    joined = "\n".join(texts)
+    low = joined.lower()
+    if "revider" not in low and lowered(joined, low) is not None:
+        return None  # a match holds "revider" in some case; lowered() vouches that lower() shows it
+    for text in texts:
         match = _REVISED.search(text)
         if not match:
             continue
