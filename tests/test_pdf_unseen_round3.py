@@ -82,3 +82,36 @@ def test_a_tex_accent_drawn_back_over_its_letter_after_the_line(tmp_path):
     text = read_pdf(path, path.read_bytes(), "0" * 64, ocr="never").text
     assert "Är det en bra eller dålig implementering" in text
     assert "\n" not in text
+
+
+def _entry(text: str, page: str, row: int, x1: float = RIGHT, bold: bool = False) -> Line:
+    """A contents line: its text, a wide gap and the page number at the right margin."""
+    top = 700 - 12.0 * row
+    return Line(f"{text} {page}", 70.0, x1, top - 10.0, top, bold, entry=True)
+
+
+def test_contents_entries_wrapped_onto_a_second_line_are_one_and_the_next_starts_anew():
+    """Hagfors' contents: "3.10 Skydd och säkerhet 16" then "4 Identifierade kritiska beroenden
+    för kommunens samhällsviktiga" / "verksamhet 16". Before, the first two ran together (a full
+    line, and "4 " is no list marker) and the wrapped entry was cut in two."""
+    lines = [_entry("3.10 Skydd och säkerhet", "16", 0),
+             _line("4 Identifierade kritiska beroenden för kommunens samhällsviktiga", 1, x1=430.0),
+             _entry("verksamhet", "16", 2),
+             _entry("4.1 Lägsta acceptabla nivå", "17", 3)]
+    assert _blocks(lines) == [lines[0].text, f"{lines[1].text} {lines[2].text}", lines[3].text]
+
+
+def test_a_registers_second_code_and_synonym_stay_with_their_entry():
+    lines = [_line("Erionit........................................................ 66733-21-9", 0),
+             _line("12510-42-8", 1, x1=RIGHT, x0=450.0),
+             _line("Auramin........................................................ 492-80-8", 2),
+             _line("(4,4’-imidokarbonyl-bis(N,N-dimetylanilin))", 3, x1=300.0),
+             _line("Benzidin....................................................... 92-87-5", 4)]
+    assert _blocks(lines) == [f"{lines[0].text} {lines[1].text}", f"{lines[2].text} {lines[3].text}",
+                              lines[4].text]
+
+
+def test_a_bold_list_heading_is_not_taken_for_the_first_line_of_an_entry():
+    lines = [_line("Cancerframkallande ämnen CAS-nr", 0, x1=480.0, bold=True),
+             _line("p-Aminoazobensen............................................... 60-09-3", 1)]
+    assert _blocks(lines) == [lines[0].text, lines[1].text]

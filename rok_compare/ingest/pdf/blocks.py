@@ -103,7 +103,9 @@ def _flow_blocks(flow: Flow, body_height: float, pitch: float, blocks: list[Bloc
                 around = _measure(around, previous, neighbours)  # the sentence goes on below it
             joins = not _starts_block(previous, item, kind, blocks[-1].kind, around, pitch) or (
                 marker is not None and _sentence_goes_on(previous, item, marker, markers, around, pitch)) or (
-                kind == ITEM and marker is None and _phrase_goes_on(previous, item, around, pitch))
+                kind == ITEM and (marker is None or _predecessor(marker) not in markers)
+                and _phrase_goes_on(previous, item, around, pitch)) \
+                or _entry_goes_on(previous, item, pitch)
         if marker is not None:
             markers.add(marker)
         if joins:
@@ -218,8 +220,8 @@ def _starts_block(previous: Line, line: Line, kind: str, block_kind: str, flow: 
                   pitch: float) -> bool:
     height = max(previous.height, line.height, 1.0)
     distance = (previous.middle - line.middle) / height
-    if distance > pitch * 1.25 + 0.1 or distance < 0:
-        return True
+    if distance > pitch * 1.25 + 0.1 or distance < 0 or _is_entry(previous) and _opens_entry(line.text):
+        return True  # a gap; or a contents entry ended by its page number (a synonym or code goes on)
     if kind != block_kind and (kind == HEADING or block_kind == HEADING):
         return True
     if kind == HEADING:  # a heading wrapped onto several lines goes on in the same size
@@ -276,13 +278,38 @@ def _sentence_goes_on(previous: Line, line: Line, marker: str, seen: set[str], f
 
 
 def _phrase_goes_on(previous: Line, line: Line, flow: Flow, pitch: float) -> bool:
-    """A sign that only happens to open a line inside a sentence ("... operationerna + och" /
-    "* och parenteser"): the line above is full, ends on a word a phrase does not end on
-    ("och", "i", "av"), and this line starts where it starts or under its hanging indent."""
+    """A sign or a number that only happens to open a line inside a sentence ("... operationerna
+    + och" / "* och parenteser", "... 8.5.1 och" / "9.5.1 femte stycket"): the line above is
+    full, ends on a word a phrase does not end on ("och", "i", "av"), and this line starts
+    where it starts or under its hanging indent."""
     height = max(previous.height, line.height, 1.0)
     distance = (previous.middle - line.middle) / height
     return 0 < distance <= pitch * 1.25 + 0.1 and -0.5 * height < line.x0 - previous.x0 < 3 * height \
         and previous.text.rsplit(" ", 1)[-1] in PHRASE_GOES_ON and not _ended_early(previous, line, flow.right)
+
+
+def _is_entry(line: Line) -> bool:
+    """A table-of-contents or register line: dot leaders, or a page number set apart at its end."""
+    text = line.text
+    return line.entry or (".." in text or "…" in text or "__" in text) and bool(LEADER.search(text))
+
+
+def _opens_entry(text: str) -> bool:
+    """The line could open a contents entry: a capital, or a number before words ("4 Identifierade
+    ..."), not a code of digits alone or a synonym in brackets going on from the entry above."""
+    first = text[:1]
+    return first.isupper() or first.isdigit() and any(c.isalpha() for c in text)
+
+
+def _entry_goes_on(previous: Line, line: Line, pitch: float) -> bool:
+    """A contents entry wrapped onto a second line ("3. Identifierad samhällsviktig verksamhet
+    inom kommunens" / "geografiska område ....... 8"): the line ends with its page number and
+    goes on in lower case from a line that has none, right below it."""
+    if not line.text[:1].islower() or not _is_entry(line) or _is_entry(previous) or previous.bold > line.bold:
+        return False  # (a bold line above is a list's heading: "Cancerframkallande ämnen  CAS-nr")
+    height = max(previous.height, line.height, 1.0)
+    distance = (previous.middle - line.middle) / height
+    return 0 < distance <= pitch * 1.25 + 0.1 and line.x0 > previous.x0 - 0.5 * height
 
 
 def _heading_goes_on(previous: Line, line: Line, right: float) -> bool:
