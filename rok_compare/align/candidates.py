@@ -71,7 +71,23 @@ def cosine_candidates(va: ClauseVectors, vb: ClauseVectors, floor: float,
                       block_pairs: int = BLOCK_PAIRS, threads: int | None = None) -> Candidates:
     """Every pair whose character or word cosine is at least ``floor``. Blocks run on
     ``threads`` threads (default: the cores this process may use, at most 4): scipy's sparse
-    products release the GIL, so they run side by side."""
+    products release the GIL, so they run side by side.
+
+    In large documents a clause that recurs word for word (boilerplate, short list items) is
+    searched once: the distinct rows of each side are compared, and each pair found stands for
+    every pair of their copies (the same rows give the same cosines)."""
+    if va.chars.shape[0] * vb.chars.shape[0] >= SPLIT_PAIRS:
+        a_rows, a_copies = _distinct_rows(va)
+        b_rows, b_copies = _distinct_rows(vb)
+        if len(a_rows) < va.chars.shape[0] or len(b_rows) < vb.chars.shape[0]:
+            found = _search(_take(va, a_rows), _take(vb, b_rows), floor, block_pairs, threads)
+            return _copies(found, a_copies, b_copies, vb.chars.shape[0])
+    return _search(va, vb, floor, block_pairs, threads)
+
+
+def _search(va: ClauseVectors, vb: ClauseVectors, floor: float, block_pairs: int,
+            threads: int | None) -> Candidates:
+    """:func:`cosine_candidates` without looking for repeated rows."""
     n, m = va.chars.shape[0], vb.chars.shape[0]
     chars = _CharCosines(va.chars, vb.chars, split=n * m >= SPLIT_PAIRS)
     words_t = (vb.words.T.tocsr().toarray() if vb.words.shape[1] * m <= DENSE_WORD_CELLS
@@ -109,6 +125,42 @@ def cosine_candidates(va: ClauseVectors, vb: ClauseVectors, floor: float,
     return Candidates(rows, cols, char, word)
 
 
+def _distinct_rows(vectors: ClauseVectors) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct (character, word) row, and each row's number among them."""
+    chars, words = _line_hashes(vectors.chars), _line_hashes(vectors.words)
+    number = _same_lines(chars * np.uint64(0x9E3779B97F4A7C15) + words,
+                         [vectors.chars, vectors.words])
+    first = np.flatnonzero(number == np.arange(len(number)))
+    renumber = np.zeros(len(number), np.int64)
+    renumber[first] = np.arange(len(first))
+    return first, renumber[number]
+
+
+def _take(vectors: ClauseVectors, rows: np.ndarray) -> ClauseVectors:
+    return ClauseVectors(vectors.words[rows], vectors.chars[rows])
+
+
+def _copies(found: Candidates, a_number: np.ndarray, b_number: np.ndarray, m: int) -> Candidates:
+    """The pairs of rows whose distinct rows were found, in row-major order, with their cosines."""
+    a_ptr, a_rows = _members(a_number)
+    b_ptr, b_rows = _members(b_number)
+    per_a, per_b = np.diff(a_ptr)[found.rows], np.diff(b_ptr)[found.cols]
+    count = per_a * per_b
+    pair = np.repeat(np.arange(len(found)), count)
+    within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    rows = a_rows[a_ptr[found.rows[pair]] + within // per_b[pair]]
+    cols = b_rows[b_ptr[found.cols[pair]] + within % per_b[pair]]
+    order = np.argsort(rows * m + cols)
+    pair = pair[order]
+    return Candidates(rows[order], cols[order], found.char[pair], found.word[pair])
+
+
+def _members(number: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """CSR-like lists of the rows of each distinct row (ascending)."""
+    rows = np.argsort(number, kind="stable")
+    return np.r_[0, np.cumsum(np.bincount(number))], rows
+
+
 class _CharCosines:
     """Character cosines of blocks of A's rows with all of B: the plain sparse product, or split
     (frequent n-grams dense, the others sparse) for large documents."""
@@ -124,7 +176,10 @@ class _CharCosines:
             frequent, other = np.sort(order[:dense]), np.sort(order[dense:])
             self.a_frequent = a[:, frequent].toarray()
             self.b_frequent_t = b[:, frequent].T.tocsr().toarray()
-            self.a_other, self.b_other_t = a[:, other].tocsr(), b[:, other].T.tocsr()
+            other, weight = _distinct_columns(a, b, other)
+            a_other = a[:, other].tocsr()
+            a_other.data = a_other.data * weight[a_other.indices]
+            self.a_other, self.b_other_t = a_other, b[:, other].T.tocsr()
 
     def block(self, start: int, stop: int, whole: bool) -> np.ndarray:
         if not self.split:
@@ -151,6 +206,64 @@ class _CharCosines:
             here = (r >= start) & (r < start + step)
             out[here] = product[r[here] - start, c[here]]
         return out
+
+
+def _distinct_columns(a: sparse.csr_matrix, b: sparse.csr_matrix, columns: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """The first of each set of identical ``columns`` of A and B together, and how many there are.
+
+    An n-gram that occurs only within one word (most 4- and 5-grams) has the same column as the
+    word's other such n-grams: k identical columns add k equal products to every cosine, the
+    work of one column with A's values times k (equal up to float rounding)."""
+    both = sparse.vstack([a[:, columns], b[:, columns]]).T.tocsr()
+    both.sort_indices()
+    number = _same_lines(_line_hashes(both), [both])
+    first = np.flatnonzero(number == np.arange(len(number)))
+    return columns[first], np.bincount(number, minlength=len(number))[first].astype(np.float32)
+
+
+def _line_hashes(matrix: sparse.csr_matrix) -> np.ndarray:
+    """A 64-bit hash of each row's positions and values (equal rows, equal hashes)."""
+    rows = matrix.shape[0]
+    mixed = (matrix.indices.astype(np.uint64) + np.uint64(1)) * np.uint64(0xBF58476D1CE4E5B9)
+    mixed ^= matrix.data.astype(np.float32).view(np.uint32).astype(np.uint64) * np.uint64(0x94D049BB133111EB)
+    mixed *= (mixed >> np.uint64(31)) | np.uint64(1)
+    out = np.zeros(rows, np.uint64)
+    sizes = np.diff(matrix.indptr)
+    filled = np.flatnonzero(sizes)
+    if len(filled):
+        out[filled] = np.add.reduceat(mixed, matrix.indptr[filled])
+    return out + sizes.astype(np.uint64) * np.uint64(0xD6E8FEB86659FD93)
+
+
+def _same_lines(hashes: np.ndarray, matrices: list[sparse.csr_matrix]) -> np.ndarray:
+    """For each row, the first row equal to it in every matrix (itself if none): rows with the
+    same hash are compared entry by entry, so a hash collision only keeps two rows apart."""
+    order = np.argsort(hashes, kind="stable")
+    head = np.r_[True, hashes[order][1:] != hashes[order][:-1]]
+    candidate = np.empty(len(hashes), np.int64)
+    candidate[order] = order[np.maximum.accumulate(np.where(head, np.arange(len(order)), 0))]
+    same = candidate != np.arange(len(hashes))
+    for matrix in matrices:
+        same &= _rows_equal(matrix, np.arange(len(hashes)), candidate)
+    return np.where(same, candidate, np.arange(len(hashes)))
+
+
+def _rows_equal(matrix: sparse.csr_matrix, rows: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Whether row ``rows[k]`` equals row ``others[k]`` (positions and values), for every k."""
+    ptr = matrix.indptr.astype(np.int64)
+    sizes = ptr[rows + 1] - ptr[rows]
+    out = sizes == ptr[others + 1] - ptr[others]
+    check = np.flatnonzero(out & (sizes > 0))
+    if len(check):
+        count = sizes[check]
+        step = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        at = np.repeat(ptr[rows[check]], count) + step
+        other_at = np.repeat(ptr[others[check]], count) + step
+        equal = (matrix.indices[at] == matrix.indices[other_at]) & (matrix.data[at] == matrix.data[other_at])
+        bad = np.repeat(np.arange(len(check)), count)[~equal]
+        out[check[bad]] = False
+    return out
 
 
 def _add_product(a: sparse.csr_matrix, b: sparse.csr_matrix, out: np.ndarray) -> None:
