@@ -109,11 +109,19 @@ def _stemmer():
     return Stemmer.Stemmer("swedish")
 
 
+_STEMS: dict[str, str] = {}
+"""Stems of the words seen so far (a document mostly repeats the words of those before it)."""
+_MAX_STEMS = 200_000
+
+
 def _stems(words: list[str]) -> list[str]:
-    """Snowball stems of many words: one call over the distinct words."""
-    distinct = list(dict.fromkeys(words))
-    stemmed = dict(zip(distinct, _stemmer().stemWords(distinct) if distinct else [], strict=True))
-    return list(map(stemmed.__getitem__, words))
+    """Snowball stems of many words: one call over the distinct words not stemmed before."""
+    if len(_STEMS) > _MAX_STEMS:
+        _STEMS.clear()
+    new = [word for word in dict.fromkeys(words) if word not in _STEMS]
+    if new:
+        _STEMS.update(zip(new, _stemmer().stemWords(new), strict=True))
+    return list(map(_STEMS.__getitem__, words))
 
 
 @dataclass(slots=True)
@@ -226,7 +234,8 @@ def _cue_features(columns: Columns, codes: np.ndarray, row_of: np.ndarray,
     ends = np.flatnonzero(codes == 0)[1: n + 1]
     solid = np.flatnonzero(_white_table()[codes & 0xFFFF] == 0)
     last = codes[solid[np.searchsorted(solid, ends) - 1]]
-    shape = shape + ~np.isin(last, _STOP_CODES)
+    stops = (last == _STOP_CODES[0]) | (last == _STOP_CODES[1]) | (last == _STOP_CODES[2]) | (last == _STOP_CODES[3])
+    shape = shape + ~stops
     shape[_matching_rows(_LAW, columns.texts)] |= 128
     keys = list(zip(columns.rule_kinds, columns.cues, shape.tolist(), strict=True))
     return _grouped(keys, lambda distinct: [_cue_tokens(key) for key in distinct])
@@ -283,6 +292,8 @@ class _Block:
     idf: np.ndarray
     weight: float = 1.0
     _lookup: np.ndarray | dict | None = None
+    _transposed: tuple[np.ndarray, np.ndarray] | None = None
+    """The coefficients last multiplied and their contiguous transpose."""
 
     @property
     def size(self) -> int:
@@ -326,11 +337,14 @@ class _Block:
         cols, indptr, groups = self.occurrence_lists(raw)
         product = np.zeros((len(indptr) - 1, coef.shape[1]), dtype=coef.dtype)
         filled = np.flatnonzero(np.diff(indptr))
-        if len(filled):
-            # outputs x occurrences, summed along the contiguous axis: the same sums as over the
-            # rows of ``coef[cols]`` (numpy reduces both in one order), 3-4x faster on long documents
-            gathered = np.take(np.ascontiguousarray(coef.T), cols, axis=1)
-            product[filled] = np.add.reduceat(gathered, indptr[filled], axis=1).T
+        if not len(filled):
+            return product, groups
+        # outputs x occurrences, summed along the contiguous axis: the same sums as over the rows of
+        # ``coef[cols]`` (numpy reduces both in one order), 3-4x faster on a long document
+        if self._transposed is None or self._transposed[0] is not coef:
+            self._transposed = (coef, np.ascontiguousarray(coef.T))
+        gathered = np.take(self._transposed[1], cols, axis=1)
+        product[filled] = np.add.reduceat(gathered, indptr[filled], axis=1).T
         return product, groups
 
     def matrix(self, raw: RawFeatures) -> sp.csr_matrix:

@@ -63,7 +63,9 @@ def target_group_subject() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=4096)
 def _is_goal_heading(heading: str | None) -> bool:
+    """(Remembered: asked for every block under the same heading, by three passes.)"""
     return bool(heading and GOAL_HEADING.match(heading) and not _NOT_GOAL_HEADING.search(heading))
 
 

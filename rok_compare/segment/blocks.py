@@ -382,7 +382,8 @@ def _strip_page_numbers(text: str, start: int, end: int, leaders: _Leaders) -> t
     if leader is not None:
         return trim(text, start, leader)
     if len(chunk) > 50:
-        trailing = _TRAILING_PAGE_NUMBER.search(chunk)
+        # a trailing number ends the chunk (trimmed: ``$`` is its end): search only then
+        trailing = _TRAILING_PAGE_NUMBER.search(chunk) if chunk[-1].isdecimal() else None
         if trailing:
             end = start + trailing.start()
         leading = _LEADING_PAGE_NUMBER.match(chunk)
