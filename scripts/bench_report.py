@@ -37,7 +37,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -46,26 +45,57 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from report_corpus import generated_store  # noqa: E402
+from report_digest import site_digest  # noqa: E402
 
 from rok_compare.report.aligning import default_workers  # noqa: E402
 
 RESULTS = ROOT / "scripts" / "results"
 CACHE = Path("/tmp/rok_bench_report")
-BASELINE_FILES = ("rok_compare/report", "rok_compare/align/matrix.py")
+BASELINE_FILES = ("rok_compare/report", "rok_compare/align/similarity.py", "rok_compare/align/lineage.py",
+                  "rok_compare/align/lineage_data.py")
+"""The report's own code: the baseline's in place of HEAD's, the rest of the package (the aligner) HEAD's."""
 CHILD = """
-import json, resource, sys, time
+import json, os, resource, sys, threading, time
+from pathlib import Path
 sys.path.insert(0, {root!r})
 from rok_compare.report import build_report
 from rok_compare.store import Store
 Store.open({db!r}).close()  # brought to this package's schema, outside the measured build
+
+def tree_pss():
+    # Proportional set size of this process and every process under it, in kB: memory the build
+    # holds, a page the forked workers share with it counted once (RSS counts it in each).
+    total, todo = 0, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        try:
+            for line in Path(f"/proc/{{pid}}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{{pid}}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            pass
+    return total
+
+peak_pss = [0]
+done = threading.Event()
+def sample():
+    while not done.wait(1.0):
+        peak_pss[0] = max(peak_pss[0], tree_pss())
+sampler = threading.Thread(target=sample, daemon=True)
+sampler.start()
 started = time.perf_counter()
 summary = build_report({db!r}, {out!r}, workers={workers!r})
 seconds = time.perf_counter() - started
+done.set()
+sampler.join()
 usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
 cpu = sum(u.ru_utime + u.ru_stime for u in usage)
 print(json.dumps({{"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
                   "peak_rss_mb": round(usage[0].ru_maxrss / 1024, 1),
                   "worker_peak_rss_mb": round(usage[1].ru_maxrss / 1024, 1),
+                  "peak_pss_mb": round(peak_pss[0] / 1024, 1),
                   "pages": summary.pages, "documents": summary.documents, "comparisons": summary.comparisons,
                   "aligned": getattr(summary, "aligned", None), "cached": getattr(summary, "cached", None),
                   "align_cpu_seconds": round(getattr(summary, "align_cpu_seconds", 0.0), 2),
@@ -74,16 +104,38 @@ print(json.dumps({{"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
 """
 
 
-def build_in_child(code_root: Path, db: Path, out: Path, workers: int) -> dict:
-    """Build the report with the package at ``code_root`` in a fresh Python process."""
+SERIAL_PHASES = ("read", "similarity", "lineages")
+"""Phases the building process runs before any worker starts (the lineages meanwhile in one more process)."""
+
+
+def quiet_wall(measured: dict, cores: int = 2) -> float | None:
+    """The wall time the build would take on a quiet machine with ``cores`` cores, estimated from its
+    CPU: the building process's CPU before the workers start counts in full, the rest (the workers',
+    the lineage process's, the building process's meanwhile) spread over the cores. An estimate, that
+    assumes the cores evenly loaded while the workers run (the measured builds keep them so: many
+    small tasks, the longest pages first)."""
+    phases = measured.get("phases_cpu") or {}
+    if not phases:
+        return None
+    serial = sum(phases.get(name, 0.0) for name in SERIAL_PHASES)
+    return round(serial + (measured["cpu_seconds"] - serial) / cores, 1)
+
+
+def build_in_child(code_root: Path, db: Path, out: Path, workers: int, nice: int = 0) -> dict:
+    """Build the report with the package at ``code_root`` in a fresh Python process (at ``nice``)."""
     code = CHILD.format(root=str(code_root), db=str(db), out=str(out), workers=workers)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd="/")
+    command = [sys.executable, "-c", code]
+    if nice:
+        command = ["nice", "-n", str(nice), *command]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd="/")
     if result.returncode != 0:
         sys.exit(f"report build failed: {result.stderr.strip().splitlines()[-3:]}")
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     measured["align_share"] = round(measured["align_cpu_seconds"] / measured["cpu_seconds"], 3) \
         if measured["cpu_seconds"] else 0.0
-    measured["site_mb"] = round(sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6, 1)
+    measured["quiet_wall_estimate"] = quiet_wall(measured, min(workers, os.cpu_count() or 1))
+    measured["site_digest"], _, size = site_digest(out)
+    measured["site_mb"] = round(size / 1e6, 1)
     return measured
 
 
@@ -145,28 +197,42 @@ def exponent(sizes: list[int], values: list[float]) -> float | None:
                  / sum((x - mx) ** 2 for x in xs), 2)
 
 
-def measure(tree: Path, size: int, runs: int, workers: int) -> dict:
+def work_folder(size: int) -> Path:
+    """The folder each run at ``size`` builds in, emptied first: always the same path, since the
+    overview page names the store, so that the sites of all runs (and the baseline's) can be
+    compared by their digests."""
+    folder = CACHE / f"run_{size}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def same_site(builds: list[dict]) -> bool:
+    return len({b["site_digest"] for b in builds}) == 1
+
+
+def measure(tree: Path, size: int, runs: int, workers: int, nice: int = 0) -> dict:
     db, store = generated_store(CACHE, size)
     cold, warm = [], []
     for run in range(runs):
-        with tempfile.TemporaryDirectory(prefix="bench_report_") as tmp:
-            copy = fresh_copy(db, Path(tmp))
-            cold.append(build_in_child(tree, copy, Path(tmp) / "site", workers))
-            warm.append(build_in_child(tree, copy, Path(tmp) / "site", workers))
-            print(f"{size} documents, run {run + 1}: cold {cold[-1]}\n  warm {warm[-1]}", flush=True)
+        tmp = work_folder(size)
+        copy = fresh_copy(db, tmp)
+        cold.append(build_in_child(tree, copy, tmp / "site", workers, nice))
+        warm.append(build_in_child(tree, copy, tmp / "site", workers, nice))
+        print(f"{size} documents, run {run + 1}: cold {cold[-1]}\n  warm {warm[-1]}", flush=True)
     return {"documents": size, "store": store, "cold": median_of(cold), "warm": median_of(warm),
-            "cold_runs": cold, "warm_runs": warm}
+            "cold_runs": cold, "warm_runs": warm, "same_site": same_site(cold + warm)}
 
 
-def measure_baseline(ref: str, size: int, runs: int, workers: int) -> dict:
+def measure_baseline(ref: str, size: int, runs: int, workers: int, nice: int = 0) -> dict:
     db, _ = generated_store(CACHE, size)
     tree = code_tree("HEAD", ref)
     builds = []
     for run in range(runs):
-        with tempfile.TemporaryDirectory(prefix="bench_report_base_") as tmp:
-            builds.append(build_in_child(tree, fresh_copy(db, Path(tmp)), Path(tmp) / "site", workers))
-            print(f"baseline ({ref}) {size} documents, run {run + 1}: {builds[-1]}", flush=True)
-    return {"ref": ref, "documents": size, "build": median_of(builds), "runs": builds}
+        tmp = work_folder(size)
+        builds.append(build_in_child(tree, fresh_copy(db, tmp), tmp / "site", workers, nice))
+        print(f"baseline ({ref}) {size} documents, run {run + 1}: {builds[-1]}", flush=True)
+    return {"ref": ref, "documents": size, "build": median_of(builds), "runs": builds, "same_site": same_site(builds)}
 
 
 def main() -> None:
@@ -174,22 +240,39 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,3000,10000", help="corpus sizes, comma-separated")
     parser.add_argument("--runs", type=int, default=3, help="runs at the smallest size")
     parser.add_argument("--large-runs", type=int, default=1, help="runs at the larger sizes")
-    parser.add_argument("--baseline-ref", default="2343254", help="git ref of the report to compare with "
-                        "(its rok_compare/report over this package; 2343254: before the worker processes)")
+    parser.add_argument("--baseline-ref", default="8a3b0b5", help="git ref of the report to compare with "
+                        f"(its {', '.join(BASELINE_FILES)} over this package; 8a3b0b5: before this round)")
     parser.add_argument("--baseline-runs", type=int, default=3)
+    parser.add_argument("--baseline-sizes", default=None,
+                        help="sizes to measure the baseline at, comma-separated (default: the smallest)")
     parser.add_argument("--workers", type=int, default=None, help="alignment processes (default: the report's)")
+    parser.add_argument("--nice", type=int, default=0, help="run the builds at this niceness (a negative one "
+                        "gives them the cores first on a machine others use)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for bench_report.json and .md")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
+    baseline_sizes = sorted(int(s) for s in args.baseline_sizes.split(",")) if args.baseline_sizes else sizes[:1]
     workers = args.workers or default_workers()
     started = time.perf_counter()
-    baseline = measure_baseline(args.baseline_ref, sizes[0], args.baseline_runs, workers) \
-        if args.baseline_runs else None
+    baselines = [measure_baseline(args.baseline_ref, n, args.baseline_runs, workers, args.nice)
+                 for n in baseline_sizes] if args.baseline_runs else []
+    baseline = baselines[0] if baselines else None
     tree = code_tree("HEAD")
-    results = [measure(tree, n, args.runs if n == sizes[0] else args.large_runs, workers) for n in sizes]
+    results = [measure(tree, n, args.runs if n == sizes[0] else args.large_runs, workers, args.nice) for n in sizes]
+    by_size = {r["documents"]: r for r in results}
+    for base in baselines:  # same pages as the baseline's, and the ratios, at each size measured both ways
+        new = by_size.get(base["documents"])
+        if new is not None:
+            base["same_site_as_new"] = base["build"]["site_digest"] == new["cold"]["site_digest"]
+            base["speedup_cold_cpu"] = round(base["build"]["cpu_seconds"] / new["cold"]["cpu_seconds"], 2)
+            base["speedup_cold_estimate"] = round(base["build"]["quiet_wall_estimate"]
+                                                  / new["cold"]["quiet_wall_estimate"], 2)
     summary = {
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-        "workers": workers, "code": _commit("HEAD"), "sizes": results, "baseline": baseline,
+        "workers": workers, "nice": args.nice, "code": _commit("HEAD"), "sizes": results, "baseline": baseline,
+        "baselines": baselines,
+        "exponent_cold_estimate": exponent(sizes, [r["cold"]["quiet_wall_estimate"] for r in results]),
+        "exponent_cold_pss": exponent(sizes, [r["cold"]["peak_pss_mb"] for r in results]),
         "exponent_cold_seconds": exponent(sizes, [r["cold"]["seconds"] for r in results]),
         "exponent_cold_cpu": exponent(sizes, [r["cold"]["cpu_seconds"] for r in results]),
         "exponent_warm_seconds": exponent(sizes, [r["warm"]["seconds"] for r in results]),
@@ -215,30 +298,48 @@ def write_results(results: dict, folder: Path = RESULTS) -> None:
         "from the real agreements' texts with edits (`scripts/report_corpus.py`), written straight into a store "
         "with their reuse clusters; each build in a fresh process. Cold: a copy of the store without cached "
         "alignments; warm: the same report built again (comparisons from the store's alignment cache).", "",
-        "| documents | clauses | build | runs | wall (s) | CPU (s) | aligning, share of CPU | aligned / from cache | "
-        "peak memory (MB): build / largest worker | pages | site (MB) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| documents | clauses | build | runs | wall (s) | CPU (s) | quiet 2-core wall, estimate (s) | "
+        "aligning, share of CPU | aligned / from cache | peak memory (MB): build / largest worker / all (PSS) | "
+        "pages | site (MB) | site digest |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    base = results.get("baseline")
-    if base:
-        b = base["build"]
-        lines.append(f"| {base['documents']:,} | | baseline ({base['ref']}) | {b['runs']} | {b['seconds']} | "
-                     f"{b['cpu_seconds']} | | {b['comparisons']} / – | "
-                     f"{b['peak_rss_mb']} / {b['worker_peak_rss_mb']} | "
-                     f"{b['pages']} | {b['site_mb']} |")
+
+    def row(documents: int, clauses: str, kind: str, m: dict) -> str:
+        align = f"{m['align_cpu_seconds']} s, {m['align_share']:.0%}" if m.get("align_cpu_seconds") else ""
+        return (f"| {documents:,} | {clauses} | {kind} | {m['runs']} | {m['seconds']} | {m['cpu_seconds']} | "
+                f"{m.get('quiet_wall_estimate', '')} | {align} | {m.get('aligned')} / {m.get('cached')} | "
+                f"{m['peak_rss_mb']} / {m['worker_peak_rss_mb']} / {m.get('peak_pss_mb', '–')} | {m['pages']} | "
+                f"{m['site_mb']} | `{str(m.get('site_digest', ''))[:12]}` |")
+
+    clauses = {size["documents"]: f"{size['store']['clauses']:,}" for size in results["sizes"]}
+    for base in results.get("baselines") or ([results["baseline"]] if results.get("baseline") else []):
+        lines.append(row(base["documents"], clauses.get(base["documents"], ""), f"baseline ({base['ref']}), cold",
+                         base["build"]))
     for size in results["sizes"]:
         for kind in ("cold", "warm"):
-            m = size[kind]
-            lines.append(f"| {size['documents']:,} | {size['store']['clauses']:,} | {kind} | {m['runs']} | "
-                         f"{m['seconds']} | {m['cpu_seconds']} | {m['align_cpu_seconds']} s, {m['align_share']:.0%} | "
-                         f"{m['aligned']} / {m['cached']} | {m['peak_rss_mb']} / {m['worker_peak_rss_mb']} | "
-                         f"{m['pages']} | {m['site_mb']} |")
+            lines.append(row(size["documents"], clauses[size["documents"]], kind, size[kind]))
     lines += ["", "- Wall and CPU are medians over the runs (the machine is shared: wall time includes waiting for a "
-              "core, CPU does not). Peak memory is the building process's; the workers are forked from it.",
+              "core, CPU does not). Peak memory: the building process's and the largest worker's resident set "
+              "(a worker's counts the pages it shares with the building process, forked from it), and all of the "
+              "build's processes together as proportional set size (a shared page counted once), sampled every "
+              "second.",
+              "- Quiet 2-core wall, estimate: the building process's CPU before the workers start (read, similarity, "
+              "lineages) in full, the rest of the CPU divided by the two cores (`quiet_wall` in the script). It is "
+              "an estimate from CPU time, not a measured wall time: the machine is shared.",
+              "- Site digest: SHA-256 of every file of the site (`scripts/report_digest.py`); the same value means "
+              "the same pages, byte for byte. "
+              + "; ".join(f"{size['documents']:,} documents: all runs, cold and warm, "
+                          + ("the same site" if size.get("same_site") else "DIFFERENT sites")
+                          for size in results["sizes"])
+              + "".join(f"; baseline at {b['documents']:,}: "
+                        + ("the same site as this code's" if b.get("same_site_as_new") else "a DIFFERENT site")
+                        for b in results.get("baselines") or [] if "same_site_as_new" in b) + ".",
               "- Growth exponent k (time ∝ documents^k) over "
               f"{', '.join(str(s['documents']) for s in results['sizes'])} documents: "
-              f"cold wall {results['exponent_cold_seconds']}, cold CPU {results['exponent_cold_cpu']}; "
-              f"warm wall {results['exponent_warm_seconds']}, warm CPU {results['exponent_warm_cpu']}."]
+              f"cold wall {results['exponent_cold_seconds']}, cold CPU {results['exponent_cold_cpu']}, "
+              f"cold quiet estimate {results.get('exponent_cold_estimate')}, peak memory (PSS) "
+              f"{results.get('exponent_cold_pss')}; warm wall {results['exponent_warm_seconds']}, warm CPU "
+              f"{results['exponent_warm_cpu']}."]
     phases = [name for name in results["sizes"][0]["cold"].get("phases", {})]
     if phases:
         lines += ["", "Where the wall time goes (medians, seconds):", "",
@@ -259,10 +360,15 @@ def write_results(results: dict, folder: Path = RESULTS) -> None:
                 lines.append(f"| {size['documents']:,} | {kind} | "
                              + " | ".join(str(size[kind].get("phases_cpu", {}).get(p, "")) for p in phases) + " |")
         lines.append("")
-    if base:
-        lines.append(f"- Against the baseline at {base['documents']:,} documents (same store, same run): cold build "
-                     f"{results['speedup_cold']}× faster (CPU {results['speedup_cold_cpu']}×), warm build "
-                     f"{results['speedup_warm']}× (CPU {results['speedup_warm_cpu']}×).")
+    for base in results.get("baselines") or []:
+        if "speedup_cold_cpu" in base:
+            lines.append(f"- Against the baseline at {base['documents']:,} documents (same store, same run), cold "
+                         f"build: CPU {base['speedup_cold_cpu']}× less, quiet-wall estimate "
+                         f"{base['speedup_cold_estimate']}× shorter.")
+    first = results.get("baseline")
+    if first and "speedup_warm_cpu" in results:
+        lines.append(f"- Warm build against the baseline's cold one at {first['documents']:,} documents: CPU "
+                     f"{results['speedup_warm_cpu']}× less.")
     lines += [f"- The whole benchmark took {results['bench_seconds']} s.", ""]
     (folder / "bench_report.md").write_text("\n".join(lines), encoding="utf-8")
 

@@ -70,11 +70,15 @@ def county_similarity(data: ReportData) -> CountySimilarity:
 
 
 def document_stems(data: ReportData) -> list[str]:
-    """Each document's clauses as stems with names masked (:func:`rok_compare.align.normalize.normalize_many`),
-    joined: normalised once for the whole corpus (boilerplate recurs, and each wording is normalised once)."""
-    from rok_compare.align.normalize import normalize_many
+    """Each document's clauses as stems with names masked (:func:`rok_compare.align.normalize.normalize`),
+    joined: normalised once for the whole corpus (boilerplate recurs, and each wording is normalised once).
 
-    norms = iter(normalize_many([c.text for d in data.documents for c in d.clauses]))
+    The views are made by :func:`rok_compare.align.normalize.views_of_recurring`, which the aligner
+    reads its views from: the worker processes that align the comparisons are forked after this and
+    inherit them, instead of each normalising every wording again."""
+    from rok_compare.align.normalize import views_of_recurring
+
+    norms = iter(views_of_recurring([c.text for d in data.documents for c in d.clauses])[0])
     return [" ".join(next(norms).stems for _ in d.clauses) for d in data.documents]
 
 

@@ -81,8 +81,10 @@ def build_report(db_path: str | Path | None, out_dir: str | Path, *, force: bool
     writer = PageWriter(out)
     stems = analysis.document_stems(data)
     similarity = nearest.document_similarity(data, stems)
-    county_pairs = nearest.county_pairs(data, similarity)
-    near = nearest.nearest_pairs(data, similarity)
+    shared = similarity.shared_pairs()  # documents × documents, sparse: made once for both, then let go
+    county_pairs = nearest.county_pairs(data, similarity, shared)
+    near = nearest.nearest_pairs(data, similarity, shared)
+    del shared
     clock.lap("similarity")
     lineages = analysis.shown_lineages(data, stored_lineages())
     clock.lap("lineages")

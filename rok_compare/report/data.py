@@ -243,13 +243,19 @@ def load(db_path: str | Path | None) -> ReportData:
                                     "ORDER BY document_id, ord"):
                 by_id[row[0]].commitments.append(CommitmentRow(*row[1:]))
             cluster_of = dict(conn.execute("SELECT clause_id, MIN(cluster_id) FROM cluster_members GROUP BY 1"))
+            texts: dict[str, str] = {}  # each wording held once: agreements copy each other's clauses
+            themes: dict[str | None, list[str]] = {}
             for row in conn.execute(
                     'SELECT c.id, c.document_id, c.clause_key, s.heading, c.kind, c.themes, c.text, c.page, '
                     'c.start, c."end" FROM clauses c LEFT JOIN sections s ON s.id = c.section_id '
                     "ORDER BY c.document_id, c.ord"):
-                clause = ClauseRow(*row[:5], _json_list(row[5]), *row[6:], cluster_id=cluster_of.get(row[0]))
+                listed = themes.get(row[5])
+                if listed is None:
+                    listed = themes[row[5]] = _json_list(row[5])
+                clause = ClauseRow(*row[:5], list(listed), texts.setdefault(row[6], row[6]), *row[7:],
+                                   cluster_id=cluster_of.get(row[0]))
                 by_id[row[1]].clauses.append(clause)
-            clusters = _clusters(conn)
+            clusters = _clusters(conn, texts)
         finally:
             conn.execute("COMMIT")
         path = str(store.path)
@@ -257,7 +263,8 @@ def load(db_path: str | Path | None) -> ReportData:
     return ReportData(path, stamp, docs, clusters)
 
 
-def _clusters(conn) -> list[ClusterInfo]:
+def _clusters(conn, texts: dict[str, str]) -> list[ClusterInfo]:
+    """The reuse clusters with their members and wordings; a member's text is the clause's (``texts``)."""
     clusters = {row[0]: ClusterInfo(*row) for row in conn.execute(
         "SELECT id, method, representative_text, n_members, n_documents FROM reuse_clusters "
         "ORDER BY n_documents DESC, n_members DESC, id")}
@@ -265,7 +272,7 @@ def _clusters(conn) -> list[ClusterInfo]:
     for row in conn.execute("SELECT m.cluster_id, m.clause_id, c.document_id, m.score, c.text "
                             "FROM cluster_members m JOIN clauses c ON c.id = m.clause_id "
                             "ORDER BY m.cluster_id, c.document_id, c.ord"):
-        members[row[0]].append(ClusterMember(*row[1:]))
+        members[row[0]].append(ClusterMember(*row[1:4], texts.setdefault(row[4], row[4])))
     for row in conn.execute("SELECT cluster_id, text, n_documents, n_members FROM cluster_variants "
                             "ORDER BY cluster_id, n_documents DESC, n_members DESC"):
         if row[0] in clusters:

@@ -104,14 +104,16 @@ def document_similarity(data: ReportData, stems: Sequence[str]) -> DocumentSimil
     return DocumentSimilarity(vectors, clusters)
 
 
-def nearest_pairs(data: ReportData, similarity: DocumentSimilarity) -> dict[int, Pair]:
-    """For each document, its most similar other document (when anything is similar enough)."""
+def nearest_pairs(data: ReportData, similarity: DocumentSimilarity,
+                  shared: sparse.coo_matrix | None = None) -> dict[int, Pair]:
+    """For each document, its most similar other document (when anything is similar enough).
+    ``shared``: ``similarity.shared_pairs()`` when the caller has it already."""
     docs = data.documents
     n = len(docs)
     if n < 2:
         return {}
     has_clauses = np.array([bool(d.clauses) for d in docs])
-    shared = similarity.shared_pairs()
+    shared = similarity.shared_pairs() if shared is None else shared
     best_shared = np.zeros(n)
     np.maximum.at(best_shared, shared.row, shared.data)
     best = np.full(n, -1, np.int64)
@@ -141,16 +143,18 @@ def nearest_pairs(data: ReportData, similarity: DocumentSimilarity) -> dict[int,
     return nearest
 
 
-def county_pairs(data: ReportData, similarity: DocumentSimilarity) -> dict[frozenset[str], Pair]:
+def county_pairs(data: ReportData, similarity: DocumentSimilarity,
+                 shared: sparse.coo_matrix | None = None) -> dict[frozenset[str], Pair]:
     """For every two counties that share a reuse cluster, their two most similar documents (one from
     each, sharing most clusters): what a county × county heatmap cell leads to. Counties related by
-    vocabulary alone get no precomputed comparison (``rok serve`` compares any two)."""
+    vocabulary alone get no precomputed comparison (``rok serve`` compares any two). ``shared`` as
+    for :func:`nearest_pairs`."""
     docs = data.documents
     present = {d.county_label for d in docs if d.clauses}
     counties = [c for c in data.counties if c in present]
     number = {c: k for k, c in enumerate(counties)}
-    county_of = np.array([number[d.county_label] if d.clauses else -1 for d in docs], np.int64)
-    shared = similarity.shared_pairs()
+    county_of = np.array([number[d.county_label] if d.clauses else -1 for d in docs], np.int32)
+    shared = similarity.shared_pairs() if shared is None else shared
     ci, cj = county_of[shared.row], county_of[shared.col]
     keep = (ci >= 0) & (cj >= 0) & (ci < cj)
     rows, cols, counts = shared.row[keep], shared.col[keep], shared.data[keep]
