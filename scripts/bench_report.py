@@ -224,9 +224,10 @@ def measure(tree: Path, size: int, runs: int, workers: int, nice: int = 0) -> di
             "cold_runs": cold, "warm_runs": warm, "same_site": same_site(cold + warm)}
 
 
-def measure_baseline(ref: str, size: int, runs: int, workers: int, nice: int = 0) -> dict:
+def measure_baseline(head: str, ref: str, size: int, runs: int, workers: int, nice: int = 0) -> dict:
+    """The baseline's builds: the package at ``head`` with the report code of ``ref``."""
     db, _ = generated_store(CACHE, size)
-    tree = code_tree("HEAD", ref)
+    tree = code_tree(head, ref)
     builds = []
     for run in range(runs):
         tmp = work_folder(size)
@@ -254,10 +255,11 @@ def main() -> None:
     baseline_sizes = sorted(int(s) for s in args.baseline_sizes.split(",")) if args.baseline_sizes else sizes[:1]
     workers = args.workers or default_workers()
     started = time.perf_counter()
-    baselines = [measure_baseline(args.baseline_ref, n, args.baseline_runs, workers, args.nice)
+    head = _commit("HEAD")  # both trees extracted now: others may commit while this runs
+    tree = code_tree(head)
+    baselines = [measure_baseline(head, args.baseline_ref, n, args.baseline_runs, workers, args.nice)
                  for n in baseline_sizes] if args.baseline_runs else []
     baseline = baselines[0] if baselines else None
-    tree = code_tree("HEAD")
     results = [measure(tree, n, args.runs if n == sizes[0] else args.large_runs, workers, args.nice) for n in sizes]
     by_size = {r["documents"]: r for r in results}
     for base in baselines:  # same pages as the baseline's, and the ratios, at each size measured both ways
@@ -269,7 +271,7 @@ def main() -> None:
                                                   / new["cold"]["quiet_wall_estimate"], 2)
     summary = {
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-        "workers": workers, "nice": args.nice, "code": _commit("HEAD"), "sizes": results, "baseline": baseline,
+        "workers": workers, "nice": args.nice, "code": head, "sizes": results, "baseline": baseline,
         "baselines": baselines,
         "exponent_cold_estimate": exponent(sizes, [r["cold"]["quiet_wall_estimate"] for r in results]),
         "exponent_cold_pss": exponent(sizes, [r["cold"]["peak_pss_mb"] for r in results]),
