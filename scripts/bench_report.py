@@ -236,6 +236,52 @@ def measure_baseline(head: str, ref: str, size: int, runs: int, workers: int, ni
     return {"ref": ref, "documents": size, "build": median_of(builds), "runs": builds, "same_site": same_site(builds)}
 
 
+def summarise(results: list[dict], baselines: list[dict], run: dict) -> dict:
+    """The results of every size with the baselines, their ratios and the growth exponents."""
+    results = sorted(results, key=lambda r: r["documents"])
+    sizes = [r["documents"] for r in results]
+    by_size = {r["documents"]: r for r in results}
+    for base in baselines:  # same pages as the baseline's, and the ratios, at each size measured both ways
+        new = by_size.get(base["documents"])
+        if new is not None:
+            base["same_site_as_new"] = base["build"]["site_digest"] == new["cold"]["site_digest"]
+            base["speedup_cold_cpu"] = round(base["build"]["cpu_seconds"] / new["cold"]["cpu_seconds"], 2)
+            base["speedup_cold_estimate"] = round(base["build"]["quiet_wall_estimate"]
+                                                  / new["cold"]["quiet_wall_estimate"], 2)
+    summary = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        **run, "sizes": results, "baseline": baselines[0] if baselines else None, "baselines": baselines,
+        "exponent_cold_estimate": exponent(sizes, [r["cold"]["quiet_wall_estimate"] for r in results]),
+        "exponent_cold_pss": exponent(sizes, [r["cold"]["peak_pss_mb"] for r in results]),
+        "exponent_cold_seconds": exponent(sizes, [r["cold"]["seconds"] for r in results]),
+        "exponent_cold_cpu": exponent(sizes, [r["cold"]["cpu_seconds"] for r in results]),
+        "exponent_warm_seconds": exponent(sizes, [r["warm"]["seconds"] for r in results]),
+        "exponent_warm_cpu": exponent(sizes, [r["warm"]["cpu_seconds"] for r in results]),
+    }
+    small = by_size.get(baselines[0]["documents"]) if baselines else None
+    if small is not None:
+        base = baselines[0]["build"]
+        summary["speedup_cold"] = round(base["seconds"] / small["cold"]["seconds"], 2)
+        summary["speedup_cold_cpu"] = round(base["cpu_seconds"] / small["cold"]["cpu_seconds"], 2)
+        summary["speedup_warm"] = round(base["seconds"] / small["warm"]["seconds"], 2)
+        summary["speedup_warm_cpu"] = round(base["cpu_seconds"] / small["warm"]["cpu_seconds"], 2)
+    return summary
+
+
+def merge(files: list[Path], folder: Path) -> None:
+    """One result from runs made side by side (e.g. the small sizes with the baseline, and 10,000 documents)."""
+    runs = [json.loads(path.read_text(encoding="utf-8")) for path in files]
+    codes = {run["code"] for run in runs}
+    if len(codes) > 1:
+        sys.exit(f"{', '.join(map(str, files))}: measured different code ({', '.join(sorted(codes))})")
+    summary = summarise([size for run in runs for size in run["sizes"]],
+                        [base for run in runs for base in run.get("baselines") or []],
+                        {"workers": runs[0]["workers"], "nice": runs[0].get("nice", 0), "code": codes.pop(),
+                         "bench_seconds": max(run["bench_seconds"] for run in runs), "side_by_side": len(runs)})
+    write_results(summary, folder)
+    print(f"written {folder / 'bench_report.json'} and .md")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,3000,10000", help="corpus sizes, comma-separated")
@@ -250,7 +296,12 @@ def main() -> None:
     parser.add_argument("--nice", type=int, default=0, help="run the builds at this niceness (a negative one "
                         "gives them the cores first on a machine others use)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for bench_report.json and .md")
+    parser.add_argument("--merge", type=Path, nargs="+", default=None, metavar="JSON",
+                        help="measure nothing: merge the bench_report.json files of runs made side by side")
     args = parser.parse_args()
+    if args.merge:
+        merge(args.merge, args.results)
+        return
     sizes = sorted(int(s) for s in args.sizes.split(","))
     baseline_sizes = sorted(int(s) for s in args.baseline_sizes.split(",")) if args.baseline_sizes else sizes[:1]
     workers = args.workers or default_workers()
@@ -259,34 +310,9 @@ def main() -> None:
     tree = code_tree(head)
     baselines = [measure_baseline(head, args.baseline_ref, n, args.baseline_runs, workers, args.nice)
                  for n in baseline_sizes] if args.baseline_runs else []
-    baseline = baselines[0] if baselines else None
     results = [measure(tree, n, args.runs if n == sizes[0] else args.large_runs, workers, args.nice) for n in sizes]
-    by_size = {r["documents"]: r for r in results}
-    for base in baselines:  # same pages as the baseline's, and the ratios, at each size measured both ways
-        new = by_size.get(base["documents"])
-        if new is not None:
-            base["same_site_as_new"] = base["build"]["site_digest"] == new["cold"]["site_digest"]
-            base["speedup_cold_cpu"] = round(base["build"]["cpu_seconds"] / new["cold"]["cpu_seconds"], 2)
-            base["speedup_cold_estimate"] = round(base["build"]["quiet_wall_estimate"]
-                                                  / new["cold"]["quiet_wall_estimate"], 2)
-    summary = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-        "workers": workers, "nice": args.nice, "code": head, "sizes": results, "baseline": baseline,
-        "baselines": baselines,
-        "exponent_cold_estimate": exponent(sizes, [r["cold"]["quiet_wall_estimate"] for r in results]),
-        "exponent_cold_pss": exponent(sizes, [r["cold"]["peak_pss_mb"] for r in results]),
-        "exponent_cold_seconds": exponent(sizes, [r["cold"]["seconds"] for r in results]),
-        "exponent_cold_cpu": exponent(sizes, [r["cold"]["cpu_seconds"] for r in results]),
-        "exponent_warm_seconds": exponent(sizes, [r["warm"]["seconds"] for r in results]),
-        "exponent_warm_cpu": exponent(sizes, [r["warm"]["cpu_seconds"] for r in results]),
-        "bench_seconds": round(time.perf_counter() - started, 1),
-    }
-    if baseline:
-        small = results[0]
-        summary["speedup_cold"] = round(baseline["build"]["seconds"] / small["cold"]["seconds"], 2)
-        summary["speedup_cold_cpu"] = round(baseline["build"]["cpu_seconds"] / small["cold"]["cpu_seconds"], 2)
-        summary["speedup_warm"] = round(baseline["build"]["seconds"] / small["warm"]["seconds"], 2)
-        summary["speedup_warm_cpu"] = round(baseline["build"]["cpu_seconds"] / small["warm"]["cpu_seconds"], 2)
+    summary = summarise(results, baselines, {"workers": workers, "nice": args.nice, "code": head,
+                                             "bench_seconds": round(time.perf_counter() - started, 1)})
     write_results(summary, args.results)
     print(f"written {args.results / 'bench_report.json'} and .md")
 
@@ -371,7 +397,8 @@ def write_results(results: dict, folder: Path = RESULTS) -> None:
     if first and "speedup_warm_cpu" in results:
         lines.append(f"- Warm build against the baseline's cold one at {first['documents']:,} documents: CPU "
                      f"{results['speedup_warm_cpu']}× less.")
-    lines += [f"- The whole benchmark took {results['bench_seconds']} s.", ""]
+    side = f" ({results['side_by_side']} runs side by side)" if results.get("side_by_side", 1) > 1 else ""
+    lines += [f"- The whole benchmark took {results['bench_seconds']} s{side}.", ""]
     (folder / "bench_report.md").write_text("\n".join(lines), encoding="utf-8")
 
 
