@@ -19,14 +19,13 @@ from rapidfuzz import fuzz, process
 from rok_compare.align.candidates import Candidates
 from rok_compare.align.normalize import NormText
 from rok_compare.align.similarity import (
+    CONTAINMENT_MIN_WORDS,
     THREADED_PAIRS,
     ClauseVectors,
     ScoreWeights,
     combine,
-    fuzzy_scores,
     row_cosines,
     score_best_case,
-    score_pairs,
 )
 
 WEIGHTS = ScoreWeights()
@@ -80,9 +79,10 @@ def score_candidates(a: list[NormText], b: list[NormText], va: ClauseVectors, vb
     ``BOUND_SLACK`` of ``related`` or above, and their neighbours, get the exact score."""
     n, m = len(a), len(b)
     keys = cands.keys(m)
+    edits = _EditRatios(a, b)
     bound = score_best_case(a, b, cands.rows, cands.cols, cands.char, cands.word)
     maybe = np.flatnonzero(bound >= related - BOUND_SLACK)
-    rough = _RoughScores(a, b, cands.rows[maybe], cands.cols[maybe], cands.char[maybe], cands.word[maybe],
+    rough = _RoughScores(edits, cands.rows[maybe], cands.cols[maybe], cands.char[maybe], cands.word[maybe],
                          related - BOUND_SLACK)
     kept = rough.score >= related - BOUND_SLACK
     first = maybe[kept]
@@ -95,20 +95,47 @@ def score_candidates(a: list[NormText], b: list[NormText], va: ClauseVectors, vb
     position, near = position[inside], near[inside]
     found = position[keys[position] == near]
     second = np.setdiff1d(found, first, assume_unique=True)
-    second_score = _scores(a, b, va, vb, cands.rows[second], cands.cols[second])
+    second_score = _scores(edits, va, vb, cands.rows[second], cands.cols[second])
     scored = np.concatenate([first, second])
     values = np.concatenate([first_score, second_score]).astype(np.float32)
     return PairScores((n, m), rel_rows, rel_cols, first_score[hit],
                       dict(zip(keys[scored].tolist(), values, strict=True)))
 
 
-def _scores(a: list[NormText], b: list[NormText], va: ClauseVectors, vb: ClauseVectors,
-            rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Combined scores, the cosines taken again pair by pair: a row-by-row product sums in
-    another order than the matrix product that found the candidates, and the score must not
-    depend on which pairs were scored together."""
+def _scores(edits: _EditRatios, va: ClauseVectors, vb: ClauseVectors, rows: np.ndarray,
+            cols: np.ndarray) -> np.ndarray:
+    """``similarity.score_pairs`` with the cosines taken again pair by pair: a row-by-row product
+    sums in another order than the matrix product that found the candidates, and the score must
+    not depend on which pairs were scored together."""
+    if len(rows) == 0:
+        return np.zeros(0, np.float32)
     char, word = row_cosines(va, vb, rows, cols)
-    return score_pairs(a, b, rows, cols, char, word)
+    return combine(char, word, edits.ratio(rows, cols), edits.token_set(rows, cols))
+
+
+class _EditRatios:
+    """The edit-based ratios of ``similarity.fuzzy_scores`` (the same calls, element-wise, so alike
+    in any batch), with each clause's word count taken once instead of once per pair."""
+
+    def __init__(self, a: list[NormText], b: list[NormText]) -> None:
+        self.a, self.b = [t.stems for t in a], [t.stems for t in b]
+        self.a_words = np.fromiter((s.count(" ") + 1 for s in self.a), np.int64, len(self.a))
+        self.b_words = np.fromiter((s.count(" ") + 1 for s in self.b), np.int64, len(self.b))
+
+    def _cpdist(self, rows: np.ndarray, cols: np.ndarray, scorer) -> np.ndarray:  # noqa: ANN001
+        a, b = self.a, self.b
+        workers = -1 if len(rows) >= THREADED_PAIRS else 1
+        return process.cpdist([a[i] for i in rows.tolist()], [b[j] for j in cols.tolist()], scorer=scorer,
+                              workers=workers, dtype=np.float32) / 100.0
+
+    def ratio(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return self._cpdist(rows, cols, fuzz.ratio)
+
+    def token_set(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """``token_set_ratio``, 0 where the shorter clause has fewer than ``CONTAINMENT_MIN_WORDS``."""
+        out = self._cpdist(rows, cols, fuzz.token_set_ratio)
+        out[np.minimum(self.a_words[rows], self.b_words[cols]) < CONTAINMENT_MIN_WORDS] = 0.0
+        return out
 
 
 class _RoughScores:
@@ -116,22 +143,18 @@ class _RoughScores:
     it keeps is then the same combination with the pair's own cosines (:meth:`exact`), and only
     the ``token_set_ratio`` it skipped is computed (``score_pairs`` would compute both again)."""
 
-    def __init__(self, a: list[NormText], b: list[NormText], rows: np.ndarray, cols: np.ndarray,
-                 char: np.ndarray, word: np.ndarray, floor: float) -> None:
-        self.a, self.b, self.rows, self.cols = a, b, rows, cols
-        self.ratio = np.zeros(len(rows), np.float32)
+    def __init__(self, edits: _EditRatios, rows: np.ndarray, cols: np.ndarray, char: np.ndarray,
+                 word: np.ndarray, floor: float) -> None:
+        self.edits, self.rows, self.cols = edits, rows, cols
+        self.ratio = edits.ratio(rows, cols) if len(rows) else np.zeros(0, np.float32)
         self.token_set = np.zeros(len(rows), np.float32)
         self.has_token_set = np.zeros(len(rows), bool)
-        if len(rows):
-            self.ratio = _ratios([a[i].stems for i in rows], [b[j].stems for j in cols])
-        lift = np.flatnonzero(WEIGHTS.containment * np.maximum(char, word) >= floor)
-        self._add_token_set(lift)
+        self._add_token_set(np.flatnonzero(WEIGHTS.containment * np.maximum(char, word) >= floor))
         self.score = combine(char, word, self.ratio, self.token_set)
 
     def _add_token_set(self, at: np.ndarray) -> None:
         if len(at):
-            _, self.token_set[at] = fuzzy_scores([self.a[i].stems for i in self.rows[at]],
-                                                 [self.b[j].stems for j in self.cols[at]])
+            self.token_set[at] = self.edits.token_set(self.rows[at], self.cols[at])
             self.has_token_set[at] = True
 
     def exact(self, va: ClauseVectors, vb: ClauseVectors, kept: np.ndarray) -> np.ndarray:
@@ -144,12 +167,6 @@ class _RoughScores:
         return combine(char, word, self.ratio[at], self.token_set[at])
 
 
-def _ratios(a: list[str], b: list[str]) -> np.ndarray:
-    """``fuzzy_scores``'s ``ratio`` (the same call): element-wise, so alike in any batch."""
-    workers = -1 if len(a) >= THREADED_PAIRS else 1
-    return process.cpdist(a, b, scorer=fuzz.ratio, workers=workers, dtype=np.float32) / 100.0
-
-
 def _neighbour_keys(rows: np.ndarray, cols: np.ndarray, n: int, m: int) -> np.ndarray:
     """Sorted keys of the pairs one step before or after a related pair on either side."""
     parts = []
@@ -157,4 +174,5 @@ def _neighbour_keys(rows: np.ndarray, cols: np.ndarray, n: int, m: int) -> np.nd
         r, c = rows + di, cols + dj
         ok = (r >= 0) & (r < n) & (c >= 0) & (c < m)
         parts.append(r[ok].astype(np.int64) * m + c[ok])
-    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+    keys = np.sort(np.concatenate(parts))
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
