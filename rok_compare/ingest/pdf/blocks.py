@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from rok_compare.ingest.pdf.hyphenation import ends_with_break_hyphen
 from rok_compare.ingest.pdf.layout import Flow, Line
+from rok_compare.ingest.pdf.measure import LocalMeasure
 from rok_compare.ingest.pdf.tables import FoundTable
 
 HEADING, PARAGRAPH, ITEM, TABLE = "heading", "paragraph", "item", "table"
@@ -79,7 +80,7 @@ def _flow_blocks(flow: Flow, body_height: float, pitch: float, blocks: list[Bloc
     previous: Line | None = None
     after_box = False
     edges = _LocalEdges(flow)
-    neighbours = _neighbours(flow)
+    measure = LocalMeasure(flow)
     for item in flow.items:
         if isinstance(item, FoundTable):
             if item.lines is not None:
@@ -98,9 +99,10 @@ def _flow_blocks(flow: Flow, body_height: float, pitch: float, blocks: list[Bloc
                 and _continues_across(blocks[-1], item, kind, pitch)
         else:
             around = edges.flow(flow, previous) if edges.index else flow
-            if item.text[:1].islower() and abs(item.x0 - previous.x0) <= 1.5 \
-                    and not previous.text.endswith((".", "!", "?", ":", ";")):
-                around = _measure(around, previous, neighbours)  # the sentence goes on below it
+            if item.text[:1].islower() and around.right - previous.x1 >= 2 * previous.height \
+                    and abs(item.x0 - previous.x0) <= 1.5 and not previous.text.endswith((".", "!", "?", ":", ";")) \
+                    and _ended_early(previous, item, around.right):
+                around = measure.around(around, previous)  # the sentence goes on below it, short of the edge
             joins = not _starts_block(previous, item, kind, blocks[-1].kind, around, pitch) or (
                 marker is not None and _sentence_goes_on(previous, item, marker, markers, around, pitch)) or (
                 kind == ITEM and (marker is None or _predecessor(marker) not in markers)
@@ -138,43 +140,6 @@ class _LocalEdges:
         if abs(line.x0 - self.left) > 3 * line.height or self.right >= flow.right:
             return flow
         return self.narrowed
-
-
-NEIGHBOURS = 2
-"""Lines above and below a line that show the measure of the text it stands in."""
-LONG_LINE = 0.3
-"""A line reaching this share of its flow's width or more is a line of running text."""
-
-
-def _neighbours(flow: Flow) -> dict[int, float]:
-    """Per line (by id), the right edge of the text around it: the furthest end among the
-    lines within ``NEIGHBOURS`` of it, with no paragraph gap between, that start where it
-    starts. Text set narrower than its flow (a box's cell beside an icon column, text beside a
-    picture) ends its lines there."""
-    lines = [item for item in flow.items if isinstance(item, Line)]
-    close = [0 < above.middle - below.middle <= 1.6 * max(above.height, below.height, 1.0)
-             for above, below in zip(lines, lines[1:], strict=False)]  # no paragraph gap between
-    local: dict[int, float] = {}
-    for index, line in enumerate(lines):
-        first = last = index
-        while first > 0 and index - first < NEIGHBOURS and close[first - 1]:
-            first -= 1
-        while last < len(lines) - 1 and last - index < NEIGHBOURS and close[last]:
-            last += 1
-        local[id(line)] = max(other.x1 for other in lines[first : last + 1] if abs(other.x0 - line.x0) <= 1.5)
-    return local
-
-
-def _measure(flow: Flow, previous: Line, neighbours: dict[int, float]) -> Flow:
-    """``flow`` narrowed to the right edge of the text around ``previous`` when that is a line
-    of running text that stops well short of the flow's edge, as do its neighbours (the next
-    line's first word, judged against the flow's edge, would always seem to have fitted).
-    Asked only where the sentence goes on into a line starting in lower case where it starts."""
-    right = neighbours.get(id(previous), flow.right)
-    height = max(previous.height, 1.0)
-    if flow.right - right < 2 * height or previous.x1 - previous.x0 < LONG_LINE * (flow.right - flow.left):
-        return flow
-    return Flow(flow.left, right)
 
 
 def title_first(blocks: list[Block], body_height: float) -> list[Block]:
