@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import accumulate
 
 import ahocorasick
 
@@ -124,12 +125,48 @@ class KeywordSet:
             for end, indexes in self._automaton.iter("\x00".join(lowered)):
                 found[bisect.bisect_right(starts, end) - 1].update(indexes)
         folded: list[str | None] | None = None
+        joined: _Joined | None = None
         for index, matcher in enumerate(self._matchers):
             regex = matcher._folded
-            if regex is not None:
-                if folded is None:
-                    folded = [lower_cased(text) for text in texts]
-                for row, text in enumerate(texts):
-                    if index not in found[row] and regex.search(text, folded[row]):
-                        found[row].add(index)
+            if regex is None:
+                continue
+            if folded is None:
+                folded = [lower_cased(text) for text in texts]
+            rows: Iterable[int] = range(len(texts))
+            if _joinable(regex.pattern):
+                joined = joined or _Joined(texts)
+                rows = joined.rows_with_match(regex)
+            for row in rows:
+                if index not in found[row] and regex.search(texts[row], folded[row]):
+                    found[row].add(index)
         return found
+
+
+_CONTEXT = re.compile(r"\^|\$|\\[AZ]|\(\?<[=!]|\(\?!")
+"""Anchors and look-arounds: what may judge a text's edge otherwise than a NUL beside it."""
+
+
+def _joinable(pattern: str) -> bool:
+    """Whether every match of ``pattern`` in a text is also found (at the same place, or hidden by a
+    match that runs across the text's edges) in the texts joined by NUL: the pattern neither anchors
+    nor looks around (a ``\\b`` sees a NUL as it sees the edge of the text)."""
+    return _CONTEXT.search(pattern) is None
+
+
+class _Joined:
+    """Many texts joined by NUL, to find the texts a pattern may match in one search over them all."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.text = "\x00".join(texts)
+        self.low = lower_cased(self.text)
+        self.starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+
+    def rows_with_match(self, regex: FoldedPattern) -> list[int]:
+        """The texts a match of ``regex`` in the joined text starts in or runs into, in order: every
+        text the pattern matches on its own is among them (confirm each with a search of its own)."""
+        rows: set[int] = set()
+        for match in regex.finditer(self.text, self.low):
+            first = bisect.bisect_right(self.starts, match.start()) - 1
+            last = bisect.bisect_right(self.starts, max(match.start(), match.end() - 1)) - 1
+            rows.update(range(first, last + 1))
+        return sorted(rows)
