@@ -83,3 +83,25 @@ def test_a_publishers_name_repeated_in_the_page_header_opens_no_party_section():
     found = find_commitments(evidence.doc, evidence.mentions, evidence.rule_parties)
     assert not any("giltig användare" in c.text for c in found.commitments)
     assert len(found.commitments) <= 3
+
+
+def test_a_place_in_a_quoted_project_name_owns_no_strategy(tmp_path):
+    """A regional strategy page names a municipality only inside a project's quoted name: that
+    municipality is not the strategy's owner (it was taken for the one party of the page)."""
+    path = tmp_path / "strategi.txt"
+    path.write_text("Integration\n\nDe prioriterade områdena i den regionala strategin är:\n\n"
+                    "  • Höjd utbildningsnivå\n  • Ökat deltagande i arbetslivet\n\n"
+                    "Inom dessa områden samverkar vi med kommunerna, t.ex.:\n\n"
+                    "  • Stödjer kommunerna med statistik\n"
+                    "  • Driver Socialfondsprojektet ”Integration Jämtland Härjedalen”\n", encoding="utf-8")
+    parties = [p.canonical for p in party_evidence(read_document(path)).rule_parties]
+    assert "Härjedalens kommun" not in parties
+
+
+def test_a_place_named_outside_quotes_still_owns_its_strategy(tmp_path):
+    path = tmp_path / "strategi.txt"
+    path.write_text("Integrationsstrategi 2016-2020\n\nÖstersund behöver integration\n\n"
+                    "Strategin anger kommunens långsiktiga mål för integrationen.\n\n"
+                    "Långsiktigt mål 1: Fler nya östersundare\n", encoding="utf-8")
+    evidence = party_evidence(read_document(path))
+    assert [p.canonical for p in evidence.rule_parties] == ["Östersunds kommun"]

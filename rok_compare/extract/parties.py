@@ -124,10 +124,20 @@ def find_parties(
         if not (doc_type in _OWNER_TYPES or _about_own_strategy(doc)):
             found = []
         else:  # ... but a municipality's own strategy or plan is its own
-            owner = home_municipality(list(mentions))
+            owner = home_municipality([m for m in mentions if not _in_quoted_title(source.text, m)])
             if owner and all(m.canonical != owner.canonical for m in found):
                 found = [owner, *found]
     return _unique_parties(source, found, mentions)
+
+
+_QUOTES = ('"', "”", "“", "«", "»")
+
+
+def _in_quoted_title(text: str, mention: OrgMention) -> bool:
+    """Whether a mention stands inside quotation marks on its line: a project or document named
+    ”Integration Jämtland Härjedalen” is a thing's name, not the organisation that acts."""
+    before = text[text.rfind("\n", 0, mention.start) + 1 : mention.start]
+    return sum(before.count(quote) for quote in _QUOTES) % 2 == 1
 
 
 def _from_party_lists(doc: SegmentedDocument, mentions: list[OrgMention]) -> list[OrgMention]:
