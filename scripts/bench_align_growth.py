@@ -40,16 +40,19 @@ TREE = os.environ.get("BENCH_ALIGN_TREE", str(ROOT))
 """The tree whose ``rok_compare`` a worker imports (a baseline's, or this one)."""
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, TREE)
-BASELINE = "5ff0648^"
-"""The last commit before the alignment speed work of issue 15's second round."""
+BASELINE = "8a3b0b5"
+"""The last commit before this round's alignment speed work (issue 15, item 5: 8,000 x 8,000 clauses
+in 5 s); ``--baseline 5ff0648^`` measures against the aligner before the sparse rewrite's second round."""
 
 CORPUS_DIRS = [ROOT / "corpus" / "seeds", ROOT.parent / "shared" / "corpus" / "dev",
                ROOT.parent / "shared" / "corpus" / "train"]
 RESULTS = ROOT / "scripts" / "results"
 
 
-def build_documents(size: int, seed: int):
-    """(A, B) clause lists of about ``size`` clauses each, from real clauses with edits."""
+def build_documents(size: int, seed: int, square: bool = False):
+    """(A, B) clause lists of about ``size`` clauses each, from real clauses with edits; with
+    ``square``, exactly ``size`` each: B is the revision of A and of the clauses that would
+    follow A (inserted at the end of B), cut at ``size`` clauses."""
     import random
 
     import bench_align as ba
@@ -66,10 +69,14 @@ def build_documents(size: int, seed: int):
             for clause in docs[name]:
                 edit = round_ > 0 and ba.editable(clause.text)
                 texts.append(ba._edit_words(clause.text, vocabulary, rng) if edit else clause.text)
-        if len(texts) >= size:
+        if len(texts) >= (2 * size if square else size):
             break
-    old = [ba._clause(f"a{k}", text) for k, text in enumerate(texts[:size])]
     pool = [c.text for clauses in docs.values() for c in clauses]
+    if square:
+        longer = [ba._clause(f"a{k}", text) for k, text in enumerate(texts[:2 * size])]
+        revision = ba.make_revision(longer, pool, rng)
+        return revision.old[:size], revision.new[:size]
+    old = [ba._clause(f"a{k}", text) for k, text in enumerate(texts[:size])]
     revision = ba.make_revision(old, pool, rng)
     return revision.old, revision.new
 
@@ -81,11 +88,11 @@ def signature(alignment) -> list:
             [r.id for r in alignment.only_a], [r.id for r in alignment.only_b]]
 
 
-def documents_file(size: int, seed: int, folder: Path) -> Path:
+def documents_file(size: int, seed: int, folder: Path, square: bool = False) -> Path:
     """The generated documents of one size as JSON ([id, text] per clause), made once per run."""
-    out = folder / f"documents_{size}_{seed}.json"
+    out = folder / f"documents_{size}_{seed}{'_square' if square else ''}.json"
     if not out.is_file():
-        a, b = build_documents(size, seed)
+        a, b = build_documents(size, seed, square)
         out.write_text(json.dumps({"a": [[c.id, c.text] for c in a], "b": [[c.id, c.text] for c in b]},
                                   ensure_ascii=False))
     return out
@@ -99,7 +106,7 @@ def read_documents(path: Path):
             for side in ("a", "b")]
 
 
-def worker(size: int, documents: Path, path: str) -> dict:
+def worker(size: int, documents: Path, path: str, square: bool = False) -> dict:
     """Align one generated pair of documents with one path; time, CPU, peak RSS."""
     import gc
     import resource
@@ -118,16 +125,33 @@ def worker(size: int, documents: Path, path: str) -> dict:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     row = {"size": size, "clauses_a": len(a), "clauses_b": len(b), "path": path, "seconds": round(wall, 3),
            "cpu_seconds": round(cpu, 3), "peak_rss_mib": round(peak, 1), "rss_before_mib": round(rss_before, 1),
-           "pairs": len(alignment.pairs)}
-    out = RESULTS / f".align_growth_{path}_{size}.json"
+           "pairs": len(alignment.pairs), "square": square}
+    if path == "sparse":  # how many pairs the documents relate (untimed): the work grows with them
+        row.update(related_counts(a, b))
+    out = RESULTS / f".align_growth_{path}_{size}{'_square' if square else ''}.json"
     out.write_text(json.dumps(signature(alignment), ensure_ascii=False))
     row["signature_file"] = str(out)
     return row
 
 
-def run_worker(size: int, documents: Path, path: str, tree: Path | None = None) -> dict:
+def related_counts(a: list, b: list) -> dict:
+    """Candidate pairs (cosine >= floor) and related pairs (score >= related) of the documents."""
+    from rok_compare.align.candidates import cosine_candidates
+    from rok_compare.align.pair_scores import score_candidates
+    from rok_compare.align.pairwise import RELATED, _Side
+    from rok_compare.align.similarity import CANDIDATE_FLOOR, ClauseVectorizer
+
+    side_a, side_b = _Side.of(a), _Side.of(b)
+    vectors = ClauseVectorizer().fit_transform(side_a.norm + side_b.norm)
+    va, vb = vectors.rows(0, len(a)), vectors.rows(len(a), len(a) + len(b))
+    candidates = cosine_candidates(va, vb, CANDIDATE_FLOOR)
+    scores = score_candidates(side_a.norm, side_b.norm, va, vb, candidates, RELATED)
+    return {"candidates": len(candidates), "related": len(scores.related_rows)}
+
+
+def run_worker(size: int, documents: Path, path: str, tree: Path | None = None, square: bool = False) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", path, "--sizes", str(size),
-           "--documents", str(documents)]
+           "--documents", str(documents)] + (["--worker-square"] if square else [])
     env = {**os.environ, "BENCH_ALIGN_TREE": str(tree or ROOT)}
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
@@ -145,8 +169,9 @@ def compare(sparse_file: str, dense_file: str) -> dict:
             "pairs_only_dense": len(d_pairs - s_pairs), "pairs_only_sparse": len(s_pairs - d_pairs)}
 
 
-def measure(size: int, documents: Path, runs: int, path: str, tree: Path | None = None) -> dict:
-    rows = [run_worker(size, documents, path, tree) for _ in range(runs)]
+def measure(size: int, documents: Path, runs: int, path: str, tree: Path | None = None,
+            square: bool = False) -> dict:
+    rows = [run_worker(size, documents, path, tree, square) for _ in range(runs)]
     good = [r for r in rows if "error" not in r]
     if not good:
         return rows[0]
@@ -192,15 +217,17 @@ def markdown(results: dict) -> str:
              + (f"; baseline = the same aligner at `{baseline['revision']}` ({baseline['commit']})" if baseline else "")
              + "; dense = the dense n x m path it replaced (`scripts/align_dense.py`).", "",
              "| N (A x B) | path | wall s | CPU s | peak RSS MiB | k (wall) | k (CPU) | path/current wall | "
-             "path/current CPU | same alignment as current | RSS before MiB |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for path in ("sparse", "baseline", "dense"):
-        rows = [r for r in results["rows"] if r["path"] == path and "error" not in r]
-        ks = exponent(rows, "seconds")
-        ks_cpu = exponent(rows, "cpu_seconds")
+             "path/current CPU | same alignment as current | RSS before MiB | candidate pairs | related pairs |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    groups = [(path, False) for path in ("sparse", "baseline", "dense")] + [(p, True) for p in ("sparse", "baseline")]
+    for path, square in groups:
+        rows = [r for r in results["rows"] if r["path"] == path and "error" not in r
+                and bool(r.get("square")) == square]
+        ks = exponent(rows, "seconds") if not square else [None] * len(rows)
+        ks_cpu = exponent(rows, "cpu_seconds") if not square else [None] * len(rows)
         for row, k, k_cpu in zip(rows, ks, ks_cpu, strict=True):
             current = next((d for d in results["rows"] if d["path"] == "sparse" and d["size"] == row["size"]
-                            and "error" not in d), None)
+                            and bool(d.get("square")) == square and "error" not in d), None)
             other = current is not None and path != "sparse"
             ratio = f"{row['seconds'] / current['seconds']:.2f}x" if other else ""
             ratio_cpu = f"{row['cpu_seconds'] / current['cpu_seconds']:.2f}x" if other else ""
@@ -210,19 +237,26 @@ def markdown(results: dict) -> str:
                 same = "identical" if c["identical"] else (
                     f"{c['pairs_only_dense']} of {c['pairs_dense']} pairs differ")
             name = "current" if path == "sparse" else path
-            lines.append(f"| {row['size']} ({row['clauses_a']} x {row['clauses_b']}) | {name} | "
+            label = "square " if square else ""
+            lines.append(f"| {label}{row['size']} ({row['clauses_a']} x {row['clauses_b']}) | {name} | "
                          f"{row['seconds']:.2f} | {row['cpu_seconds']:.2f} | {row['peak_rss_mib']:.0f} | "
                          f"{'' if k is None else k} | {'' if k_cpu is None else k_cpu} | {ratio} | {ratio_cpu} | "
                          f"{same} | "
-                         f"{row['rss_before_mib']:.0f} |")
+                         f"{row['rss_before_mib']:.0f} | {row.get('candidates', '')} | {row.get('related', '')} |")
     for row in results["rows"]:
         if "error" in row:
-            lines.append(f"| {row['size']} | {row['path']} | error: {row['error']} | | | | | | | | |")
+            lines.append(f"| {row['size']} | {row['path']} | error: {row['error']} | | | | | | | | | | |")
     lines += ["", "Same alignment: pairs, relations, shapes, moves, scores and diffs against the current "
               "aligner's on the same documents. Where the dense path differs, A holds word-identical clauses "
               "(short clauses are repeated verbatim at every pass): two assignments then have the same total "
               "gain, and each solver keeps its own (the sparse one solves each component of the candidate "
               "graph alone); the split/merge step can follow the other choice by a pair.",
+              "", "The related pairs grow with the square of N in these documents (A holds N / 1,200 variants "
+              "of each real clause, and a clause of B is related to every variant of its own), and so do "
+              "the candidates, the scoring and the assignment: the CPU time per related pair is what stays "
+              "flat or falls. Square rows: B has exactly N clauses (the revision of A and of the clauses that "
+              "would follow A, cut at N), the `rok align` 8,000 x 8,000 case of issue 15; they are not in the "
+              "exponents.",
               "", "Growth exponent over all sizes (least squares, time ~ N^k): " + ", ".join(
         f"{'current' if path == 'sparse' else path} wall {results['exponents'][path]['seconds']}, "
         f"CPU {results['exponents'][path]['cpu_seconds']}, peak RSS {results['exponents'][path]['peak_rss_mib']}"
@@ -246,8 +280,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", default=BASELINE,
                         help="git revision whose aligner is measured too ('' for none)")
-    parser.add_argument("--dense-max", type=int, default=8000,
+    parser.add_argument("--dense-max", type=int, default=1000,
                         help="largest size to run the dense path at (it needs ~4 GB at 8000; 0 for none)")
+    parser.add_argument("--square", default="8000",
+                        help="sizes also measured with B of exactly N clauses (N x N, B a revision of A with "
+                             "the clauses that would follow A inserted at its end; '' for none)")
     parser.add_argument("--dense-runs", type=int, default=3,
                         help="runs of the dense path per size (it takes minutes at 8000)")
     parser.add_argument("--seed", type=int, default=7)
@@ -255,6 +292,7 @@ def main() -> int:
                         help="rewrite the .md from the .json of the last run")
     parser.add_argument("--worker", choices=["sparse", "baseline", "dense"], help=argparse.SUPPRESS)
     parser.add_argument("--documents", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--worker-square", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.runs < 1 or not sizes or min(sizes) < 10:
@@ -265,7 +303,7 @@ def main() -> int:
         (RESULTS / "bench_align_growth.md").write_text(markdown(results))
         return 0
     if args.worker:
-        print(json.dumps(worker(sizes[0], args.documents, args.worker)))
+        print(json.dumps(worker(sizes[0], args.documents, args.worker, args.worker_square)))
         return 0
     import platform
 
@@ -278,13 +316,14 @@ def main() -> int:
             (tmp / "baseline").mkdir()
             results["baseline"] = extract_tree(args.baseline, tmp / "baseline")
             tree = tmp / "baseline"
-        for size in sizes:
-            documents = documents_file(size, args.seed, tmp)
-            row = measure(size, documents, args.runs, "sparse")
+        squares = [int(s) for s in args.square.split(",") if s]
+        for size, square in [(size, False) for size in sizes] + [(size, True) for size in squares]:
+            documents = documents_file(size, args.seed, tmp, square)
+            row = measure(size, documents, args.runs, "sparse", square=square)
             others = []
             if tree is not None:
-                others.append(measure(size, documents, args.runs, "baseline", tree))
-            if size <= args.dense_max:
+                others.append(measure(size, documents, args.runs, "baseline", tree, square))
+            if size <= args.dense_max and not square:
                 others.append(measure(size, documents, args.dense_runs, "dense"))
             for other in others:
                 if "error" not in other and "error" not in row:
@@ -293,10 +332,10 @@ def main() -> int:
                 results["rows"].append(other)
             print(json.dumps(row), flush=True)
             results["rows"].append(row)
-    results["rows"].sort(key=lambda r: (r["path"], r["size"]))
+    results["rows"].sort(key=lambda r: (r["path"], r.get("square", False), r["size"]))
     results["exponents"] = {}
     for path in ("sparse", "baseline", "dense"):
-        rows = [r for r in results["rows"] if r["path"] == path and "error" not in r]
+        rows = [r for r in results["rows"] if r["path"] == path and "error" not in r and not r.get("square")]
         if len(rows) >= 2:
             results["exponents"][path] = {f: overall_exponent(rows, f)
                                           for f in ("seconds", "cpu_seconds", "peak_rss_mib")}
