@@ -124,20 +124,24 @@ class KeywordSet:
         if self._automaton.kind == ahocorasick.AHOCORASICK:
             for end, indexes in self._automaton.iter("\x00".join(lowered)):
                 found[bisect.bisect_right(starts, end) - 1].update(indexes)
-        folded: list[str | None] | None = None
+        folded: list[str | None | bool] = [False] * len(texts)  # lower_cased of a text, made when needed
         joined: _Joined | None = None
         for index, matcher in enumerate(self._matchers):
             regex = matcher._folded
             if regex is None:
                 continue
-            if folded is None:
-                folded = [lower_cased(text) for text in texts]
             rows: Iterable[int] = range(len(texts))
             if _joinable(regex.pattern):
                 joined = joined or _Joined(texts)
-                rows = joined.rows_with_match(regex)
+                sure, rows = joined.rows_with_match(regex)
+                for row in sure:
+                    found[row].add(index)
             for row in rows:
-                if index not in found[row] and regex.search(texts[row], folded[row]):
+                if index in found[row]:
+                    continue
+                if folded[row] is False:
+                    folded[row] = lower_cased(texts[row])
+                if regex.search(texts[row], folded[row]):
                     found[row].add(index)
         return found
 
@@ -161,12 +165,17 @@ class _Joined:
         self.low = lower_cased(self.text)
         self.starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
 
-    def rows_with_match(self, regex: FoldedPattern) -> list[int]:
-        """The texts a match of ``regex`` in the joined text starts in or runs into, in order: every
-        text the pattern matches on its own is among them (confirm each with a search of its own)."""
-        rows: set[int] = set()
+    def rows_with_match(self, regex: FoldedPattern) -> tuple[set[int], list[int]]:
+        """The texts a match of ``regex`` in the joined text lies within (the pattern matches them on
+        their own: it judges their edges as it judges a NUL), and, in order, the other texts such a
+        match runs into (confirm each with a search of its own). No other text matches on its own."""
+        sure: set[int] = set()
+        maybe: set[int] = set()
         for match in regex.finditer(self.text, self.low):
             first = bisect.bisect_right(self.starts, match.start()) - 1
             last = bisect.bisect_right(self.starts, max(match.start(), match.end() - 1)) - 1
-            rows.update(range(first, last + 1))
-        return sorted(rows)
+            if first == last and match.end() > match.start() and "\x00" not in match.group():
+                sure.add(first)
+            else:
+                maybe.update(range(first, last + 1))
+        return sure, sorted(maybe - sure)
