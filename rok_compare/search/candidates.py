@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import chain, repeat
 
 from rok_compare.search.compile import Plan
-from rok_compare.search.verify import Scorer, first_matching, matches, tokens
+from rok_compare.search.verify import Scorer, matches, ranked_matches, tokens
 from rok_compare.search.vocab import StoreWords
 
 FIRST_PASS = 10
@@ -165,22 +165,20 @@ def sampled(conn: sqlite3.Connection, words: StoreWords, plan: Plan, where: Wher
         expression = plan.include or ""
         rows = _sample(conn, expression, where, pool)
     scorer = Scorer(plan, words)
-    texts = dict(rows)
-    scored = sorted((-scorer.score(found), id_) for id_, found in first_matching(plan, rows))
+    by_id = {row[0]: row for row in rows}
+    scored = ranked_matches(plan, scorer, rows)
     best: dict[str, Candidate] = {}
-    for start in range(0, len(scored), _BATCH):
-        batch = scored[start:start + _BATCH]
-        details = _clause_rows(conn, f"c.kind, c.themes, c.norm_hash, m.cluster_id, {FAMILY}", [i for _, i in batch])
-        for score, id_ in batch:
-            _, kind, themes, norm, cluster, fam = details[id_]
-            if fam not in best:
-                best[fam] = Candidate(id_, -score, fam, texts[id_], kind, themes, norm, cluster)
-        if len(best) >= limit:
-            break
+    for score, id_ in scored:  # best first: a family's best clause is the first of it here
+        _, text, kind, themes, norm, cluster = by_id[id_]
+        fam = _family(cluster, norm)
+        if fam not in best:
+            best[fam] = Candidate(id_, -score, fam, text, kind, themes, norm, cluster)
+            if len(best) >= limit:
+                break
     scanned = pool if where[0] == "1" else max(SCAN_FILTERED, pool)
     if len(best) < wanted and (len(rows) >= pool or where[0] != "1" and _more_than(conn, expression, scanned)):
         # copies of a few clauses, or filters that pass few matches: read on, one clause per family
-        _extend(conn, plan, scorer, expression, where, min(texts, default=1 << 62), best, wanted)
+        _extend(conn, plan, scorer, expression, where, min(by_id, default=1 << 62), best, wanted)
         if len(best) < wanted and _more_than(conn, expression, scanned + EXTEND):
             return None  # still too few families, and more matches than were read: rank them all
     best = dict(sorted(best.items(), key=lambda item: (-item[1].lexical, item[1].id)))
@@ -199,16 +197,26 @@ def _clause_rows(conn: sqlite3.Connection, columns: str, ids: list[int]) -> dict
         f"WHERE c.id IN ({marks})", ids)}
 
 
-def _sample(conn: sqlite3.Connection, expression: str, where: Where, pool: int) -> list[tuple[int, str]]:
-    """(id, text) of the ``pool`` most recently stored matches that pass the filters."""
+def _sample(conn: sqlite3.Connection, expression: str, where: Where, pool: int) -> list[tuple]:
+    """(id, text, kind, themes, norm_hash, cluster id) of the ``pool`` most recently stored matches
+    that pass the filters: all a candidate needs, in the one query that finds them."""
     inner = "SELECT rowid AS id FROM clauses_fts WHERE clauses_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+    # The cluster as a subquery, not a join: the rows (and which of them a LIMIT keeps) are those
+    # of the matches and filters alone.
+    columns = ("c.id, c.text, c.kind, c.themes, c.norm_hash, "
+               "(SELECT cluster_id FROM cluster_members WHERE clause_id = c.id)")
     if where[0] == "1":
-        sql, args = f"SELECT c.id, c.text FROM ({inner}) hits JOIN clauses c ON c.id = hits.id", [expression, pool]
+        sql, args = f"SELECT {columns} FROM ({inner}) hits JOIN clauses c ON c.id = hits.id", [expression, pool]
     else:
-        sql = (f"SELECT c.id, c.text FROM ({inner}) hits JOIN clauses c ON c.id = hits.id "
+        sql = (f"SELECT {columns} FROM ({inner}) hits JOIN clauses c ON c.id = hits.id "
                f"JOIN documents d ON d.id = c.document_id WHERE {where[0]} LIMIT ?")
         args = [expression, max(SCAN_FILTERED, pool), *where[1], pool]
     return execute(conn, sql, args, expression).fetchall()
+
+
+def _family(cluster: int | None, norm_hash: str) -> str:
+    """:data:`FAMILY` of a clause, worked out in Python."""
+    return norm_hash if cluster is None else f"k{cluster}"
 
 
 def _extend(conn: sqlite3.Connection, plan: Plan, scorer: Scorer, expression: str, where: Where, below: int,

@@ -29,7 +29,7 @@ from pathlib import Path
 from rok_compare.search import candidates as found_by
 from rok_compare.search.candidates import Candidate, HitCount, Where, exact
 from rok_compare.search.compile import Plan, plan_passage, plan_query, store_words
-from rok_compare.search.families import Occurrence, Variant, family, occurrence
+from rok_compare.search.families import Occurrence, Variant, families, occurrences
 from rok_compare.search.filters import Filters, split_conditions, unknown_names, year_range
 from rok_compare.search.query import WORD, Query, SearchQueryError, parse_query
 from rok_compare.search.similarity import similarity
@@ -250,12 +250,10 @@ def _highlights(text: str, plan: Plan) -> tuple[str, ...]:
 
 
 def _hits(conn: sqlite3.Connection, found: list[Candidate], plan: Plan, offset: int) -> list[SearchHit]:
-    """The candidates (one per family already) with their families."""
-    hits = []
-    for rank, best in enumerate(found, start=offset + 1):
-        fam = family(conn, best.cluster_id, best.norm_hash, best.text)
-        hits.append(SearchHit(rank, round(best.score, 4), round(best.lexical, 4), round(best.similarity, 4),
-                              best.text, best.kind, tuple(json.loads(best.themes)), occurrence(conn, best.id),
-                              best.cluster_id, fam.n_documents, fam.n_variants, fam.variants,
-                              _highlights(best.text, plan)))
-    return hits
+    """The candidates (one per family already) with their families, read for the whole page at once."""
+    fams = families(conn, [(best.cluster_id, best.norm_hash, best.text) for best in found])
+    where = occurrences(conn, [best.id for best in found])
+    return [SearchHit(rank, round(best.score, 4), round(best.lexical, 4), round(best.similarity, 4), best.text,
+                      best.kind, tuple(json.loads(best.themes)), where[best.id], best.cluster_id, fam.n_documents,
+                      fam.n_variants, fam.variants, _highlights(best.text, plan))
+            for rank, (best, fam) in enumerate(zip(found, fams, strict=True), start=offset + 1)]

@@ -89,14 +89,27 @@ def bases(word: str) -> frozenset[str]:
     if word in data.stopwords or _DIGIT.search(word):
         return frozenset({word})
     found = {word}
-    for ending in data.endings:
-        if word.endswith(ending) and _ending_fits(word[:-len(ending)], ending):
-            found.add(word[:-len(ending)])
+    endings, plurals = _suffixes()
+    for size, known in endings:  # the word's own last letters looked up, not every ending tried
+        if size < len(word) and (ending := word[-size:]) in known and _ending_fits(word[:-size], ending):
+            found.add(word[:-size])
     for base in list(found):
-        for singular, plural in data.umlaut:
-            if base.endswith(plural):
-                found.add(base[:-len(plural)] + singular)
+        for size, singulars in plurals:
+            if size <= len(base) and (singular := singulars.get(base[-size:])) is not None:
+                found.update(base[:-size] + s for s in singular)
     return frozenset(found)
+
+
+@cache
+def _suffixes() -> tuple[tuple[tuple[int, frozenset[str]], ...], tuple[tuple[int, dict[str, tuple[str, ...]]], ...]]:
+    """The endings by length, and the plural bases by length with their singulars (for :func:`bases`)."""
+    data = word_data()
+    endings = {len(e) for e in data.endings if e}
+    plurals: dict[int, dict[str, list[str]]] = {}
+    for singular, plural in data.umlaut:
+        plurals.setdefault(len(plural), {}).setdefault(plural, []).append(singular)
+    return (tuple((n, frozenset(e for e in data.endings if len(e) == n)) for n in sorted(endings)),
+            tuple((n, {p: tuple(ss) for p, ss in by.items()}) for n, by in sorted(plurals.items())))
 
 
 def search_strings(word: str) -> frozenset[str]:
@@ -120,6 +133,8 @@ class Vocabulary:
 
     counts: dict[str, int]
     _splits: dict[str, tuple[float, tuple[str, ...]] | None] = field(default_factory=dict)
+    _modifiers: dict[str, int] = field(default_factory=dict)
+    """How common the most common word a compound's first part may stand for is, by first part."""
 
     @classmethod
     def of(cls, store_counts: Iterable[tuple[str, int]]) -> Vocabulary:
@@ -148,8 +163,11 @@ class Vocabulary:
         if text in self._splits:
             return self._splits[text]
         splits: list[tuple[float, tuple[str, ...]]] = []
+        modifiers = self._modifiers
         for i in range(MIN_PART, len(text) - MIN_PART + 1):
-            first = self._count(modifier_lemmas(text[:i]))
+            first = modifiers.get(text[:i])
+            if first is None:
+                first = modifiers[text[:i]] = self._count(modifier_lemmas(text[:i]))
             rest = self.split(text[i:]) if first else None
             if rest:
                 n = len(rest[1])
@@ -161,6 +179,7 @@ class Vocabulary:
             best = (float(whole), (text,))
         if len(self._splits) >= MAX_SPLITS:  # a long-running server: bound the memory
             self._splits.clear()
+            self._modifiers.clear()
         self._splits[text] = best
         return best
 

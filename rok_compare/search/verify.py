@@ -10,8 +10,8 @@ k1 = 1.2, b = 0.75, idf = ln((N - n + 0.5) / (n + 0.5)), at least 1e-6).
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 
 from rok_compare.search.compile import Plan
 from rok_compare.search.query import WORD, AnyOf, Node, Phrase, Prefix, Word
@@ -27,7 +27,7 @@ def tokens(text: str) -> list[str]:
     return WORD.findall(fold(text))
 
 
-def matches(node: Node, words: list[str], present: set[str], plan: Plan) -> bool:
+def matches(node: Node, words: list[str], present: AbstractSet[str], plan: Plan) -> bool:
     """Whether a clause with these ``words`` (``present``: the same as a set) matches ``node``."""
     if isinstance(node, Word):
         return not present.isdisjoint(plan.expanded.get(node.text, ()))
@@ -57,6 +57,7 @@ class Scorer:
         self.words: list[frozenset[str]] = []
         self.prefixes: list[tuple[str, float]] = []
         self.phrases: list[tuple[tuple[str, ...], float]] = []
+        self._idfs: dict[str, float] = {}
         if plan.root is not None:
             self._collect(plan.root, plan)
 
@@ -79,25 +80,31 @@ class Scorer:
         n = min(n, self.store.clauses)
         return max(1e-6, math.log((self.store.clauses - n + 0.5) / (n + 0.5)))
 
-    def score(self, words: list[str]) -> float:
+    def _word_idf(self, word: str) -> float:
+        idf = self._idfs.get(word)
+        if idf is None:
+            idf = self._idfs[word] = self.idf(self.store.counts.get(word, 0))
+        return idf
+
+    def score(self, words: list[str], distinct: Iterable[str] | None = None) -> float:
+        """bm25 of a clause with these ``words`` (``distinct``: each of them once, in text order,
+        when known already). Terms are added in a fixed order (query terms, then the clause's words
+        in text order), so that a clause's score is the same float however it was found."""
         norm = K1 * (1 - B + B * (len(words) or 1) / self.store.mean_length)
-        counts = Counter(words)
+        if distinct is None:
+            distinct = dict.fromkeys(words)
         score = 0.0
-
-        def add(idf: float, tf: int) -> None:
-            nonlocal score
-            score += idf * tf * (K1 + 1) / (tf + norm)
-
         for forms in self.words:
-            for word, tf in counts.items():
+            for word in distinct:
                 if word in forms:
-                    add(self.idf(self.store.counts.get(word, 0)), tf)
+                    tf = words.count(word)
+                    score += self._word_idf(word) * tf * (K1 + 1) / (tf + norm)
         for prefix, idf in self.prefixes:
-            if tf := sum(n for word, n in counts.items() if word.startswith(prefix)):
-                add(idf, tf)
+            if tf := sum(words.count(word) for word in distinct if word.startswith(prefix)):
+                score += idf * tf * (K1 + 1) / (tf + norm)
         for phrase, idf in self.phrases:
             if tf := _occurrences(words, phrase):
-                add(idf, tf)
+                score += idf * tf * (K1 + 1) / (tf + norm)
         return score
 
 
@@ -106,12 +113,22 @@ def _occurrences(words: list[str], phrase: tuple[str, ...]) -> int:
     return sum(1 for i, w in enumerate(words) if w == phrase[0] and tuple(words[i:i + n]) == phrase)
 
 
-def first_matching(plan: Plan, texts: Iterable[Sequence]) -> list[tuple[int, list[str]]]:
-    """The (id, words) of the texts that match the whole query."""
+def ranked_matches(plan: Plan, scorer: Scorer, rows: Iterable[Sequence]) -> list[tuple[float, int]]:
+    """``(-score, id)`` of the rows (``(id, text, ...)``) that match the whole query, best first.
+    A text is checked and scored once however many rows carry it (copies of a clause are common)."""
     assert plan.root is not None
-    kept = []
-    for id_, text in texts:
-        words = tokens(text)
-        if matches(plan.root, words, set(words), plan):
-            kept.append((id_, words))
-    return kept
+    root = plan.root
+    scores: dict[str, float | None] = {}
+    ranked = []
+    for id_, text, *_ in rows:
+        if text in scores:
+            score = scores[text]
+        else:
+            words = tokens(text)
+            distinct = dict.fromkeys(words)
+            found = matches(root, words, distinct.keys(), plan)
+            score = scores[text] = scorer.score(words, distinct) if found else None
+        if score is not None:
+            ranked.append((-score, id_))
+    ranked.sort()
+    return ranked
