@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rok_compare.model import Block, BlockKind, Section, Sentence, SourceDocument, TableCell
+from rok_compare.model import Block, BlockKind, Section, Sentence, SourceDocument, Span, TableCell
 from rok_compare.segment.blocks import RawBlock
 from rok_compare.segment.sentences import split_sentences
 from rok_compare.segment.text_utils import clean, trim
@@ -10,15 +10,20 @@ from rok_compare.segment.text_utils import clean, trim
 
 def to_block(source: SourceDocument, raw: RawBlock) -> Block:
     text = source.text
-    block = Block(raw.kind, clean(text[raw.start : raw.end]), source.span(raw.start, raw.end))
+    span = source.span(raw.start, raw.end)
+    block = Block(raw.kind, clean(text[raw.start : raw.end]), span)
     if raw.label:
         block.label = clean(text[raw.label[0] : raw.label[1]])
     if raw.kind is BlockKind.TABLE_ROW:
         block.cells = table_cells(source, raw.start, raw.end)
     elif raw.kind is not BlockKind.HEADING:
-        block.sentences = [
-            Sentence(clean(text[s:e]), source.span(s, e)) for s, e in split_sentences(text, raw.start, raw.end)
-        ]
+        offsets = split_sentences(text, raw.start, raw.end)
+        if not source.paragraphs and source.page_at(raw.end - 1) == span.page:
+            # a block on one page of a file without paragraphs: its sentences' spans are on that page
+            page = span.page
+            block.sentences = [Sentence(clean(text[s:e]), Span(page, s, e)) for s, e in offsets]
+        else:
+            block.sentences = [Sentence(clean(text[s:e]), source.span(s, e)) for s, e in offsets]
     return block
 
 
