@@ -115,3 +115,42 @@ def test_a_bold_list_heading_is_not_taken_for_the_first_line_of_an_entry():
     lines = [_line("Cancerframkallande ämnen CAS-nr", 0, x1=480.0, bold=True),
              _line("p-Aminoazobensen............................................... 60-09-3", 1)]
     assert _blocks(lines) == [lines[0].text, lines[1].text]
+
+
+def test_rows_of_one_cells_wrapped_lines_are_joined():
+    from rok_compare.ingest.pdf.tables import join_wrapped_rows
+
+    rows = [["Krav", "Svar"], ["", "Möjlighet att delta på plats i kommunens lokaler vid"],
+            ["", "särskilt angivna tillfällen, exempelvis vid utbildningar och"],
+            ["", "föredragningar för ledningsgrupp."], ["", "Minst två konsulter med erfarenhet."],
+            ["", "Kommunen"], ["", "Regionen"]]
+    assert join_wrapped_rows(rows) == [
+        ["Krav", "Svar"],
+        ["", "Möjlighet att delta på plats i kommunens lokaler vid\nsärskilt angivna tillfällen, exempelvis vid "
+             "utbildningar och\nföredragningar för ledningsgrupp."],
+        ["", "Minst två konsulter med erfarenhet."], ["", "Kommunen"], ["", "Regionen"]]
+
+
+def test_a_cell_whose_lines_are_framed_one_by_one_reads_as_one_cell(tmp_path):
+    """A ruled table of two columns whose right cell in the second row holds three lines, each
+    framed by a rectangle of its own (a form's shaded or underlined lines): the grid cuts the
+    cell into a row a line. Before, the cell's sentence was read as three rows."""
+    import pdf_factory as factory
+
+    from rok_compare.ingest.pdf import read_pdf
+
+    x0, x1, x2 = factory.MARGIN, 70.0, 190.0
+    lines = ["Möjlighet att delta på plats i kommunens lokaler vid",
+             "särskilt angivna tillfällen, exempelvis vid utbildningar och",
+             "föredragningar för ledningsgrupp."]
+    ops: list[tuple] = [("rect", x0, 30.0, x1 - x0, 8.0), ("rect", x1, 30.0, x2 - x1, 8.0),
+                        (x0 + 2, 35.5, "Krav", factory.BODY_PT, True),
+                        (x1 + 2, 35.5, "Beskrivning", factory.BODY_PT, True),
+                        ("rect", x0, 38.0, x1 - x0, 18.0), (x0 + 2, 43.5, "Närvaro", factory.BODY_PT, False)]
+    for number, line in enumerate(lines):
+        ops += [("rect", x1, 38.0 + 6 * number, x2 - x1, 6.0),
+                (x1 + 2, 42.5 + 6 * number, line, factory.BODY_PT, False)]
+    path = factory._drawn(tmp_path / "framed_lines.pdf", [ops])
+    document = read_pdf(path, path.read_bytes(), "0" * 64, ocr="never")
+    cells = [[cell.text for cell in row] for row in document.tables[0].rows]
+    assert cells == [["Krav", "Beskrivning"], ["Närvaro", " ".join(lines)]]

@@ -22,7 +22,7 @@ from rok_compare.ingest.pdf.hyphenation import ends_with_break_hyphen
 from rok_compare.ingest.pdf.paths import LONG, MARGIN, THIN, Box, Path, path_shapes, ruling_edges
 from rok_compare.ingest.pdf.wordboxes import words_in
 
-__all__ = ["Box", "FoundTable", "find_tables", "ruled_regions", "split_stacked"]
+__all__ = ["Box", "FoundTable", "find_tables", "join_wrapped_rows", "ruled_regions", "split_stacked"]
 
 
 @dataclass(slots=True)
@@ -145,6 +145,7 @@ def find_tables(page: object, textpage: object, page_top: float, regions: list[B
         rows = split_stacked(_without_empty_lines(rows))
         if sum(len(row) for row in rows) < 2 or not any(any(row) for row in rows):
             continue
+        rows = join_wrapped_rows(rows)
         loose = [(w.start, w.end) for w in words if id(w) not in taken and any(c.isalnum() for c in w.text)]
         found.append(FoundTable(box, rows, loose))
     return [table for table in found if not any(other is not table and _inside(table.box, other.box)
@@ -184,6 +185,40 @@ def split_stacked(rows: list[list[str]]) -> list[list[str]]:
         else:
             result.append(row)
     return result
+
+
+_GOES_ON = frozenset({"och", "eller", "samt", "i", "om", "för", "av", "till", "med", "på", "inom", "från", "vid",
+                      "under", "mellan", "mot", "efter", "hos", "genom", "över", "utan", "en", "ett", "den", "det",
+                      "de", "att", "som"})
+"""Words a cell's line does not end on unless its sentence goes on."""
+
+
+def join_wrapped_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Rows of one line each that are one cell's wrapped text: a grid drawn a line at a time
+    (shaded or underlined lines) cuts a cell into rows. A row whose only text stands in one
+    column goes on in the row above's cell of that column when the sentence goes on: the upper
+    line does not close it and the lower one starts in lower case, or the upper one ends on a
+    comma or a word a sentence does not end on ("och", "i"). A column of items, one a row, each
+    starting with a capital, stays."""
+    result: list[list[str]] = []
+    for row in rows:
+        filled = [index for index, cell in enumerate(row) if cell.strip()]
+        if result and len(filled) == 1 and len(result[-1]) == len(row):
+            above = result[-1]
+            if above[filled[0]].strip() and _goes_on(above[filled[0]], row[filled[0]]):
+                above[filled[0]] = f"{above[filled[0]]}{SOFT}{row[filled[0]]}"
+                continue
+        result.append(list(row))
+    return result
+
+
+def _goes_on(upper: str, lower: str) -> bool:
+    last_line = _LINE_BREAK.split(upper)[-1].rstrip()
+    if not last_line or last_line.endswith((".", "!", "?", ":", ";")):
+        return False
+    first = lower.lstrip()[:1]
+    return first.islower() or last_line.endswith(",") or ends_with_break_hyphen(last_line) \
+        or last_line.rsplit(" ", 1)[-1].lower() in _GOES_ON
 
 
 def _starts_record(lines: list[str]) -> bool:
