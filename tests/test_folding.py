@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from rok_compare.extract.clauses import kind_matchers, theme_matchers
+from rok_compare.extract.commitments import _JOINT_ANYWHERE, _JOINT_SUBJECT, _RECEPTION
 from rok_compare.extract.doc_type import _cues
 from rok_compare.extract.parties import party_cues
 from rok_compare.extract.strength import strength_rules
@@ -32,6 +33,7 @@ def _patterns() -> list[FoldedPattern]:
     patterns += [cue.folded for cue in party_cues()]
     patterns.append(_any_furniture_pattern())
     patterns += [m._folded for _, m in (*kind_matchers(), *theme_matchers()) if m._folded is not None]
+    patterns += [_JOINT_ANYWHERE, _JOINT_SUBJECT, _RECEPTION]
     return patterns
 
 

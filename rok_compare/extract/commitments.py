@@ -49,8 +49,13 @@ from rok_compare.extract.sentence_roles import (
 from rok_compare.extract.strength import commitment_strength
 from rok_compare.model import BlockKind, Commitment, Party, SegmentedDocument, Sentence, Span
 from rok_compare.segment import split_numbering
+from rok_compare.segment.folding import FoldedPattern, lowered
 
 _DATA = Path(__file__).parent / "data"
+_JOINT_ANYWHERE, _JOINT_SUBJECT, _RECEPTION = (FoldedPattern(p.pattern, p.flags & ~re.I)
+                                               for p in (JOINT_ANYWHERE, JOINT_SUBJECT, RECEPTION))
+"""The same patterns, searched where a sentence holds the words their matches need (see
+:class:`~rok_compare.segment.folding.FoldedPattern`): most sentences hold none."""
 _REGION_HEADING = re.compile(
     r"\b(åtagande\w*|ansvarsfördelning\w*|ansvar|roller|uppdrag|ansvarsområden|avsikter)\b", re.I)
 _EXPLICIT_REGION = re.compile(r"\båtagande\w*\b", re.I)
@@ -314,12 +319,13 @@ def _classify(unit: Sentence, mentions, parties: list[Party], party_names: set[s
     role = role_holder(unit, mentions, party_names)
     if role:
         return _commitment(role.canonical, unit)
-    if JOINT_ANYWHERE.search(text) or (JOINT_SUBJECT.search(text) and not NOT_BINDING.search(text)
-                                       and not is_quoted(text)):  # a quoted "vi" is the speaker's own
+    low = lowered(text)
+    if _JOINT_ANYWHERE.search(text, low) or (_JOINT_SUBJECT.search(text, low) and not NOT_BINDING.search(text)
+                                             and not is_quoted(text)):  # a quoted "vi" is the speaker's own
         return _commitment(ALL, unit)  # "Parterna ska ...", also inside one party's section
     if context.in_region and context.party is not None:
         return _commitment(context.party.canonical, unit)
-    if RECEPTION.search(text) and (party_names or context.in_region):
+    if _RECEPTION.search(text, low) and (party_names or context.in_region):
         return _commitment(subject.canonical if own else sole_municipality(parties) or ALL, unit)
     return None
 
