@@ -202,7 +202,9 @@ class _CharCosines:
         step = max(1, BLOCK_PAIRS // len(col_ids))
         b_t = self.b_t[:, col_ids]
         for start in range(0, len(row_ids), step):
-            product = (self.a[row_ids[start:start + step]] @ b_t).toarray()
+            a = self.a[row_ids[start:start + step]]
+            product = np.zeros((a.shape[0], b_t.shape[1]), np.result_type(a.dtype, b_t.dtype))
+            _add_product(a, b_t, product)
             here = (r >= start) & (r < start + step)
             out[here] = product[r[here] - start, c[here]]
         return out
