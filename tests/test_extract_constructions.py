@@ -105,3 +105,18 @@ def test_a_place_named_outside_quotes_still_owns_its_strategy(tmp_path):
                     "Långsiktigt mål 1: Fler nya östersundare\n", encoding="utf-8")
     evidence = party_evidence(read_document(path))
     assert [p.canonical for p in evidence.rule_parties] == ["Östersunds kommun"]
+
+
+@pytest.mark.parametrize(("text", "name", "kind"), [
+    ("Representanter för Migrationsverket, Statens servicecenter och Region Gotland träffas varje vecka.",
+     "Statens servicecenter", "state_agency"),
+    ("Region Gotland, Gotlands bildningsförbund och Svenska kyrkan förbereder mottagandet.",
+     "Gotlands bildningsförbund", "civil_society"),
+    ("Kurserna ges av Malungs folkhögskola.", "Malungs folkhögskola", "civil_society"),
+])
+def test_a_body_named_with_a_place_keeps_its_whole_name(text, name, kind):
+    """The place at the start of "Gotlands bildningsförbund" is no mention of Region Gotland: the
+    organisation's form (bildningsförbund, folkhögskola) makes it a name of its own."""
+    found = {m.name: m.kind.value for m in find_organisations(text, PartyRegistry.default())}
+    assert found.get(name) == kind
+    assert "Gotlands" not in found
