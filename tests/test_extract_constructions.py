@@ -29,6 +29,10 @@ def _groups(text: str) -> dict[str, str]:
     ("En överenskommelse träffades mellan Östgötakommunerna och länsstyrelsen.",
      "Östgötakommunerna", "kommunerna i Östergötlands län"),
     ("Norrbottenskommunerna tar emot fler nyanlända.", "Norrbottenskommunerna", "kommunerna i Norrbottens län"),
+    ("Parterna är Region Dalarna, Migrationsverket och samtliga länets kommuner.",
+     "samtliga länets kommuner", "kommunerna"),
+    ("Parter är länets alla kommuner och Arbetsförmedlingen.", "länets alla kommuner", "kommunerna"),
+    ("Parter: Länsstyrelsen och samtliga sörmländska kommuner.", "samtliga sörmländska kommuner", "kommunerna"),
 ])
 def test_a_county_names_its_municipalities_as_a_group(text, name, canonical):
     assert _groups(text).get(name) == canonical
@@ -120,3 +124,15 @@ def test_a_body_named_with_a_place_keeps_its_whole_name(text, name, kind):
     found = {m.name: m.kind.value for m in find_organisations(text, PartyRegistry.default())}
     assert found.get(name) == kind
     assert "Gotlands" not in found
+
+
+def test_a_list_of_parties_goes_on_to_a_quantified_group(tmp_path):
+    """"... Företagarna och samtliga länets kommuner": the list's last item is all the county's
+    municipalities, not a stop of the list before "samtliga"."""
+    path = tmp_path / "vagen_in.txt"
+    path.write_text("Vägen in\n\nDe undertecknande parterna är Region Dalarna, Länsstyrelsen Dalarna, "
+                    "Arbetsförmedlingen, Migrationsverket, Företagarna och samtliga länets kommuner.\n",
+                    encoding="utf-8")
+    names = [p.name for p in party_evidence(read_document(path)).rule_parties]
+    assert names[-1] == "samtliga länets kommuner"
+    assert "Företagarna" in names
