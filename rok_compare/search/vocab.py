@@ -6,7 +6,9 @@ the process (a server answers many queries from it). Reading it walks the whole 
 second at a million clauses), so for a large store it is also kept in a file in the user's cache
 (``$ROK_SEARCH_CACHE``, else ``$XDG_CACHE_HOME/rok-compare/search``, else
 ``~/.cache/rok-compare/search``; ``ROK_SEARCH_CACHE=`` (empty) turns that off), named by the
-store's path, file and clause state, so that each ``rok search`` does not read it again.
+store's path, file and clause state, so that each ``rok search`` does not read it again. After
+documents are added, the vocabulary is brought up to date from the earlier state's (in the
+process or in the cache folder) with the added clauses' words alone (:mod:`vocab_growth`).
 
 Look-ups run in C over one joined string (``str.find``) and a sorted list (``bisect``), so
 finding the few thousand words that contain ``kommun`` among a million costs about a
@@ -26,6 +28,7 @@ from pathlib import Path
 from threading import Lock
 
 from rok_compare.search.swedish import Match, Vocabulary
+from rok_compare.search.vocab_growth import grown
 
 _CACHE_SIZE = 4
 FILE_CACHE_CLAUSES = 100_000
@@ -111,22 +114,68 @@ def store_words(conn: sqlite3.Connection, path: str) -> StoreWords:
 
 
 def _read(conn: sqlite3.Connection, key: tuple[str, int, int, int]) -> tuple[dict[str, int], int, int]:
-    """(word -> clauses, clauses, words in all), from the cache file when it has them."""
+    """(word -> clauses, clauses, words in all): from the cache file when it has them, else from an
+    earlier state of the same store when documents were only added since (:mod:`vocab_growth`), else
+    from the word index."""
     cached = _cache_file(key)
-    if cached is not None:
-        try:
-            version, terms, docs, clauses, tokens = marshal.loads(cached.read_bytes())
-            if version == _FILE_FORMAT:
-                return dict(zip(terms, docs, strict=True)), clauses, tokens
-        except (OSError, EOFError, ValueError, TypeError):
-            pass  # absent or unreadable: read the index
-    rows = conn.execute("SELECT term, doc, cnt FROM clauses_vocab").fetchall()
-    counts = {term: doc for term, doc, _ in rows}
-    tokens = sum(cnt for _, _, cnt in rows)
-    clauses = conn.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
+    if cached is not None and (found := _load(cached)) is not None:
+        return found
+    earlier = _earlier(key)
+    found = grown(conn, *earlier) if earlier else None
+    if found is None:
+        rows = conn.execute("SELECT term, doc, cnt FROM clauses_vocab").fetchall()
+        counts = {term: doc for term, doc, _ in rows}
+        tokens = sum(cnt for _, _, cnt in rows)
+        clauses = conn.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
+        found = counts, clauses, tokens
+    counts, clauses, tokens = found
     if cached is not None and clauses >= FILE_CACHE_CLAUSES:
         _write(cached, marshal.dumps((_FILE_FORMAT, list(counts), list(counts.values()), clauses, tokens)))
+        latest = _latest_file(key)
+        before = _load_latest(latest)
+        _write(latest, marshal.dumps((_FILE_FORMAT, key[2], key[3])))
+        if before is not None and before != key[2:]:  # one file per store: the earlier state's goes
+            _cache_file((*key[:2], *before)).unlink(missing_ok=True)  # type: ignore[union-attr]
     return counts, clauses, tokens
+
+
+def _load(path: Path) -> tuple[dict[str, int], int, int] | None:
+    try:
+        version, terms, docs, clauses, tokens = marshal.loads(path.read_bytes())
+        if version == _FILE_FORMAT:
+            return dict(zip(terms, docs, strict=True)), clauses, tokens
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # absent or unreadable
+    return None
+
+
+def _earlier(key: tuple[str, int, int, int]) -> tuple[int, int, dict[str, int], int] | None:
+    """(highest clause id, clauses, word counts, words in all) of the latest earlier state of the same
+    store file known: kept in this process, or in the cache folder."""
+    with _cache_lock:
+        known = [(k[2], w.clauses, w.counts, w.tokens) for k, w in _cache.items() if k[:2] == key[:2] and k[2] < key[2]]
+    if known:
+        return max(known, key=lambda state: state[0])
+    latest = _latest_file(key)
+    state = _load_latest(latest) if latest is not None else None
+    if state is None or state[0] >= key[2] or (path := _cache_file((*key[:2], *state))) is None:
+        return None
+    found = _load(path)
+    return (state[0], found[1], found[0], found[2]) if found else None
+
+
+def _latest_file(key: tuple[str, int, int, int]) -> Path | None:
+    """The file naming the latest state of this store whose vocabulary is in the cache folder."""
+    file = _cache_file((*key[:2], -1, -1))
+    return file.with_name(file.name.replace("vocabulary-", "latest-")) if file is not None else None
+
+
+def _load_latest(path: Path | None) -> tuple[int, int] | None:
+    try:
+        version, top, documents = marshal.loads(path.read_bytes())  # type: ignore[union-attr]
+        return (top, documents) if version == _FILE_FORMAT else None
+    except (AttributeError, OSError, EOFError, ValueError, TypeError):
+        return None
 
 
 def _cache_file(key: tuple[str, int, int, int]) -> Path | None:
