@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from bisect import bisect_left as _bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -64,8 +65,9 @@ class MentionIndex(Sequence[OrgMention]):
         return iter(self._mentions)
 
     def within(self, start: int, end: int) -> list[OrgMention]:
-        """Mentions that start in ``start:end``."""
-        return self._mentions[bisect.bisect_left(self._starts, start) : bisect.bisect_left(self._starts, end)]
+        """Mentions that start in ``start:end`` (asked tens of thousands of times per long document)."""
+        starts = self._starts
+        return self._mentions[_bisect_left(starts, start) : _bisect_left(starts, end)]
 
 
 @cache
@@ -200,11 +202,17 @@ def _from_registry(text: str, mention) -> OrgMention:
         qualifier = _PLACE_QUALIFIER.match(text, end)
         if qualifier:
             end = qualifier.end()
-    name = _SPACE.sub(" ", text[mention.start : end]).strip()
+    name = _single_spaced(text[mention.start : end]).strip()
     canonical = match.predecessor or match.canonical
     current = match.canonical if match.predecessor else None
     return OrgMention(mention.start, end, name, canonical, match.kind, match.county_code,
                       bare_place=mention.bare_place, generic=mention.generic, current=current)
+
+
+def _single_spaced(text: str) -> str:
+    """Runs of white space as one space (as ``_SPACE.sub``); a text whose only white space is single
+    ASCII spaces is returned as it is (every other white-space character is unprintable)."""
+    return text if text.isprintable() and "  " not in text else _SPACE.sub(" ", text)
 
 
 class _Taken:

@@ -84,8 +84,10 @@ def _file_link(text: str) -> bool:
     return ("kb" in low or "mb" in low) and _FILE_LINK.search(text) is not None
 
 
-def is_furniture_line(text: str) -> bool:
-    """A single line that is furniture whatever surrounds it (a menu entry may be a list item)."""
+def is_furniture_line(text: str, contact: bool | None = None) -> bool:
+    """A single line that is furniture whatever surrounds it (a menu entry may be a list item).
+    ``contact``: :func:`_has_contact` of the line when known (the list signs stripped here neither
+    make nor break an address or a number)."""
     text = text.lstrip("•·▪◦●■➢►» ")
     if not text:
         return False
@@ -95,7 +97,7 @@ def is_furniture_line(text: str) -> bool:
         return True
     if _has_email(text) and len(_EMAIL.findall(text)) >= 2:
         return True  # a list of contact addresses
-    return len(text) < 120 and _has_contact(text) and text.count(".") <= 2
+    return len(text) < 120 and (_has_contact(text) if contact is None else contact) and text.count(".") <= 2
 
 
 def _has_email(text: str) -> bool:
@@ -109,9 +111,11 @@ def _has_contact(text: str) -> bool:
 
 def furniture_mask(lines: list[Line]) -> list[bool]:
     """For each line, whether it is furniture (blank lines are never furniture)."""
-    mask = [is_furniture_line(line.text) for line in lines]
+    contacts = [len(line.text) < 120 and _has_contact(line.text) for line in lines]
+    mask = [is_furniture_line(line.text, contact if len(line.text) < 120 else None)
+            for line, contact in zip(lines, contacts, strict=True)]
     _mark_related_lists(lines, mask)
-    _mark_contact_blocks(lines, mask)
+    _mark_contact_blocks(lines, mask, contacts)
     return mask
 
 
@@ -136,12 +140,13 @@ def _mark_related_lists(lines: list[Line], mask: list[bool]) -> None:
         i = j + 1
 
 
-def _mark_contact_blocks(lines: list[Line], mask: list[bool]) -> None:
-    """Short lines next to a phone number or e-mail address, or under a contact heading."""
+def _mark_contact_blocks(lines: list[Line], mask: list[bool], contacts: list[bool]) -> None:
+    """Short lines next to a phone number or e-mail address, or under a contact heading
+    (``contacts``: whether each line is short and has an address or a number)."""
     for i, line in enumerate(lines):
         if not line.text:
             continue
-        contact = len(line.text) < 120 and _has_contact(line.text)
+        contact = contacts[i]
         heading = bool(_CONTACT_HEAD.match(line.text))
         if not (contact or heading):
             continue
