@@ -55,47 +55,19 @@ BASELINE_FILES = ("rok_compare/report", "rok_compare/align/similarity.py", "rok_
                   "rok_compare/align/lineage_data.py")
 """The report's own code: the baseline's in place of HEAD's, the rest of the package (the aligner) HEAD's."""
 CHILD = """
-import json, os, resource, sys, threading, time
-from pathlib import Path
+import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from rok_compare.report import build_report
 from rok_compare.store import Store
 Store.open({db!r}).close()  # brought to this package's schema, outside the measured build
-
-def tree_pss():
-    # Proportional set size of this process and every process under it, in kB: memory the build
-    # holds, a page the forked workers share with it counted once (RSS counts it in each).
-    total, todo = 0, [os.getpid()]
-    while todo:
-        pid = todo.pop()
-        try:
-            for line in Path(f"/proc/{{pid}}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-            for task in Path(f"/proc/{{pid}}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, ValueError):
-            pass
-    return total
-
-peak_pss = [0]
-done = threading.Event()
-def sample():
-    while not done.wait(1.0):
-        peak_pss[0] = max(peak_pss[0], tree_pss())
-sampler = threading.Thread(target=sample, daemon=True)
-sampler.start()
 started = time.perf_counter()
 summary = build_report({db!r}, {out!r}, workers={workers!r})
 seconds = time.perf_counter() - started
-done.set()
-sampler.join()
 usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
 cpu = sum(u.ru_utime + u.ru_stime for u in usage)
 print(json.dumps({{"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
                   "peak_rss_mb": round(usage[0].ru_maxrss / 1024, 1),
                   "worker_peak_rss_mb": round(usage[1].ru_maxrss / 1024, 1),
-                  "peak_pss_mb": round(peak_pss[0] / 1024, 1),
                   "pages": summary.pages, "documents": summary.documents, "comparisons": summary.comparisons,
                   "aligned": getattr(summary, "aligned", None), "cached": getattr(summary, "cached", None),
                   "align_cpu_seconds": round(getattr(summary, "align_cpu_seconds", 0.0), 2),
@@ -121,16 +93,48 @@ def quiet_wall(measured: dict, cores: int = 2) -> float | None:
     return round(serial + (measured["cpu_seconds"] - serial) / cores, 1)
 
 
+def tree_pss(pid: int) -> int:
+    """Proportional set size (kB) of process ``pid`` and every process under it: the memory the build
+    holds, a page the forked workers share with the building process counted once (their resident
+    sets count it in each)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+PSS_EVERY = 1.0
+"""Seconds between two samples of the build's memory (taken by this process: the reading of
+``smaps_rollup`` costs CPU, which must not count as the build's)."""
+
+
 def build_in_child(code_root: Path, db: Path, out: Path, workers: int, nice: int = 0) -> dict:
-    """Build the report with the package at ``code_root`` in a fresh Python process (at ``nice``)."""
+    """Build the report with the package at ``code_root`` in a fresh Python process (at ``nice``),
+    sampling the memory of its processes meanwhile."""
     code = CHILD.format(root=str(code_root), db=str(db), out=str(out), workers=workers)
     command = [sys.executable, "-c", code]
     if nice:
         command = ["nice", "-n", str(nice), *command]
-    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd="/")
-    if result.returncode != 0:
-        sys.exit(f"report build failed: {result.stderr.strip().splitlines()[-3:]}")
-    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    peak_pss = 0
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/") as child:
+        while True:
+            try:
+                stdout, stderr = child.communicate(timeout=PSS_EVERY)
+                break
+            except subprocess.TimeoutExpired:
+                peak_pss = max(peak_pss, tree_pss(child.pid))
+    if child.returncode != 0:
+        sys.exit(f"report build failed: {stderr.strip().splitlines()[-3:]}")
+    measured = json.loads(stdout.strip().splitlines()[-1])
+    measured["peak_pss_mb"] = round(peak_pss / 1024, 1)
     measured["align_share"] = round(measured["align_cpu_seconds"] / measured["cpu_seconds"], 3) \
         if measured["cpu_seconds"] else 0.0
     measured["quiet_wall_estimate"] = quiet_wall(measured, min(workers, os.cpu_count() or 1))
