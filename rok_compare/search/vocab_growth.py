@@ -25,9 +25,10 @@ def grown(conn: sqlite3.Connection, top: int, clauses: int, counts: dict[str, in
     """(word -> clauses, clauses, words in all) of the store now, from its vocabulary when its highest
     clause id was ``top`` (``clauses``, ``counts``, ``tokens`` then); None when a clause of that state
     is gone, too many were added, or the word index's tokenizer cannot be read (read it all then)."""
-    kept, added = conn.execute("SELECT (SELECT COUNT(*) FROM clauses WHERE id <= ?), "
-                               "(SELECT COUNT(*) FROM clauses WHERE id > ?)", (top, top)).fetchone()
-    if kept != clauses or not 0 < added <= GROWTH_SHARE * max(clauses, 1):
+    # COUNT(*) of the whole table reads its smallest index; of the ids above ``top``, a range.
+    total, added = conn.execute("SELECT (SELECT COUNT(*) FROM clauses), (SELECT COUNT(*) FROM clauses WHERE id > ?)",
+                                (top,)).fetchone()
+    if total - added != clauses or not 0 < added <= GROWTH_SHARE * max(clauses, 1):
         return None
     row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'clauses_fts'").fetchone()
     tokenize = _TOKENIZE.search(row[0]) if row else None
