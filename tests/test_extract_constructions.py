@@ -136,3 +136,12 @@ def test_a_list_of_parties_goes_on_to_a_quantified_group(tmp_path):
     names = [p.name for p in party_evidence(read_document(path)).rule_parties]
     assert names[-1] == "samtliga länets kommuner"
     assert "Företagarna" in names
+
+
+def test_a_place_inside_a_hyphenated_name_is_no_municipality():
+    """"Falun-Borlänge Regionen" is a cooperation of its own, not Falu kommun (nor Borlänge)."""
+    text = "I samarbete med Vansbro kommun, Säters kommun och Falun-Borlänge Regionen."
+    canonicals = [m.canonical for m in find_organisations(text, PartyRegistry.default())]
+    assert canonicals == ["Vansbro kommun", "Säters kommun"]
+    spaced = [m.canonical for m in find_organisations("Kontoren i Falun och Borlänge.", PartyRegistry.default())]
+    assert spaced == ["Falu kommun", "Borlänge kommun"]

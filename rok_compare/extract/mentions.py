@@ -224,6 +224,10 @@ class MentionFinder:
     def _bare_ok(self, text: str, tokens: _Tokens, folded: list[str], i: int) -> bool:
         if folded[i] in _AMBIGUOUS and _starts_sentence(text, tokens.start(i)):
             return False
+        start, end = tokens.start(i), tokens.end(i)
+        if (text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha()) or \
+                (text[start - 1 : start] == "-" and text[start - 2 : start - 1].isalpha()):
+            return False  # a place inside a compound name: "Falun-Borlänge Regionen"
         if i + 1 < len(folded):
             if folded[i + 1] in _NOT_AFTER_PLACE:
                 return False
