@@ -145,3 +145,13 @@ def test_a_place_inside_a_hyphenated_name_is_no_municipality():
     assert canonicals == ["Vansbro kommun", "Säters kommun"]
     spaced = [m.canonical for m in find_organisations("Kontoren i Falun och Borlänge.", PartyRegistry.default())]
     assert spaced == ["Falu kommun", "Borlänge kommun"]
+
+
+def test_the_town_of_a_postal_address_is_no_mention():
+    """"871 86 Härnösand" at the foot of a county board's plan is where to write, not a party (it was
+    taken for the plan's owner)."""
+    found = [m.canonical for m in find_organisations("Länsstyrelsen Västernorrland\n871 86 Härnösand\n",
+                                                     PartyRegistry.default())]
+    assert "Härnösands kommun" not in found
+    assert [m.canonical for m in find_organisations("Härnösand tar emot 50 nyanlända.", PartyRegistry.default())] \
+        == ["Härnösands kommun"]

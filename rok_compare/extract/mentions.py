@@ -71,6 +71,7 @@ _AMBIGUOUS = frozenset({"mark", "vara", "berg", "kil", "eda", "nora", "mora", "s
                         "salem", "ale", "bilda", "vision", "kommunal", "unionen", "ledarna", "famna"})
 _NOT_AFTER_PLACE = frozenset({"län", "läns", "stift", "landsting", "landstinget", "församling", "pastorat"})
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_POSTCODE_BEFORE = re.compile(r"(?<!\d)\d{3} ?\d{2}[ \t]+$")
 _TOKEN_SPLIT = re.compile(rf"({_TOKEN.pattern})")
 _PAREN_Q = re.compile(r"[ \t]*\((?!\s*(?:se|jfr|bilaga|nedan|härefter|fortsättningsvis)\b)"
                       r"[A-ZÅÄÖ][^()\n]{0,60}\)")
@@ -228,6 +229,8 @@ class MentionFinder:
         if (text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha()) or \
                 (text[start - 1 : start] == "-" and text[start - 2 : start - 1].isalpha()):
             return False  # a place inside a compound name: "Falun-Borlänge Regionen"
+        if _POSTCODE_BEFORE.search(text, max(0, start - 10), start):
+            return False  # a postal address: "871 86 Härnösand"
         if i + 1 < len(folded):
             if folded[i + 1] in _NOT_AFTER_PLACE:
                 return False
