@@ -155,3 +155,14 @@ def test_the_town_of_a_postal_address_is_no_mention():
     assert "Härnösands kommun" not in found
     assert [m.canonical for m in find_organisations("Härnösand tar emot 50 nyanlända.", PartyRegistry.default())] \
         == ["Härnösands kommun"]
+
+
+def test_the_other_side_of_the_agreement_is_a_party(tmp_path):
+    """"I överenskommelsen med Länsstyrelsen har X kommun beslutat ...": the definite form of the
+    agreement names its other party as the indefinite one does."""
+    path = tmp_path / "integrationsplan.txt"
+    path.write_text("Integrationsplan för Härjedalens kommun\n\n1. Inledning\n\nI överenskommelsen med "
+                    "Länsstyrelsen har Härjedalens kommun beslutat att ta emot 50 nyanlända för bosättning.\n",
+                    encoding="utf-8")
+    canonicals = {p.canonical for p in party_evidence(read_document(path)).rule_parties}
+    assert {"Länsstyrelsen", "Härjedalens kommun"} <= canonicals
