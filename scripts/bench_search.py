@@ -26,6 +26,10 @@ rank LIMIT 20``, nothing else). Growth exponents are the slopes of log time agai
 same machine and stores: ``git archive <commit> | tar -x -C /tmp/before``, then that tree's
 ``scripts/bench_search.py``, which writes into its own ``scripts/results``).
 
+``--ab TREE`` measures an earlier version in the same process, query by query, interleaved with this
+one (``TREE``: ``git archive <commit> | tar -x -C TREE``; its ``rok_compare/search`` is loaded under
+another name), at the largest size: the fairest before/after on a machine whose load changes.
+
 Results go to ``scripts/results/bench_search.json`` and ``.md`` (``--out`` another folder).
 """
 
@@ -283,7 +287,19 @@ def write(results: dict, out: Path = RESULTS) -> None:
                                        for s in sizes)
               + "; the first run of a query (its words' forms worked out) p95 at the largest store: "
               + ", ".join(f"{n} {per[str(sizes[-1])]['classes'][n]['cold_p95_ms']}" for n in CLASSES) + "."]
+    if growth := results.get("vocabulary_growth"):
+        added = ", ".join(map(str, growth["clauses_added"]))
+        lines += ["", f"The first search after one generated document ({added} clauses) is added to a copy of the "
+                  f"{growth['size']:,}-clause store (`scripts/bench_search_growth.py`, "
+                  f"median of {growth['runs']}, load average {growth['load_average']}): its vocabulary read from the "
+                  f"whole word index {growth['full_cpu_ms']} ms CPU ({growth['full_wall_ms']} wall), brought up to "
+                  f"date from the earlier state's cache file {growth['grown_cpu_ms']} ms CPU "
+                  f"({growth['grown_wall_ms']} wall); the two vocabularies are equal."]
     lines += before_after(results)
+    if results.get("ab"):
+        from bench_search_ab import ab_lines  # noqa: PLC0415 (it imports this module)
+
+        lines += ab_lines(results)
     (out / "bench_search.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -318,6 +334,10 @@ def main() -> None:
                                                     "table")
     parser.add_argument("--before-label", default="the previous commit", help="what --before measured")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder of the results")
+    parser.add_argument("--ab", type=Path, help="tree of an earlier version, measured in the same process")
+    parser.add_argument("--ab-label", default="the earlier version", help="what --ab holds")
+    parser.add_argument("--ab-only", action="store_true", help="only the --ab measurement (at the largest size), "
+                                                                "added to the results already written")
     args = parser.parse_args()
     if args.runs < 3:
         parser.error("--runs must be 3 or more (medians of at least 3 runs)")
@@ -325,7 +345,16 @@ def main() -> None:
     def log(message: str) -> None:
         print(message, flush=True)
 
+    from bench_search_ab import run_ab  # noqa: PLC0415 (it imports this module)
+
     load = round(os.getloadavg()[0], 1)
+    if args.ab_only:
+        if not args.ab:
+            parser.error("--ab-only needs --ab TREE")
+        results = json.loads((args.out / "bench_search.json").read_text(encoding="utf-8"))
+        results["ab"] = run_ab(args, max(args.sizes), load, log)
+        write(results, args.out)
+        return
     facts = build_stores(args.sizes, log=log)
     per_size = {}
     for size in sorted(args.sizes):
@@ -349,6 +378,8 @@ def main() -> None:
                              "per_size": {size: {"classes": {name: {k: v for k, v in c.items() if k != "rows"}
                                                              for name, c in data["classes"].items()}}
                                           for size, data in before["per_size"].items()}}
+    if args.ab:
+        results["ab"] = run_ab(args, sizes[-1], round(os.getloadavg()[0], 1), log)
     write(results, args.out)
     log(json.dumps({"exponents": exponents, "p95_at_largest": {n: per_size[str(sizes[-1])]["classes"][n]["p95_ms"]
                                                                 for n in CLASSES}}, indent=1))
