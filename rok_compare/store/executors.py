@@ -125,12 +125,22 @@ def check_extractor(ref: str) -> None:
 
 
 def start_workers_early() -> None:
-    """Start the fork server now, so that it imports the extractor while the driver opens the store
-    and plans the batch (on another core), not after: a one-file batch waits for it otherwise."""
+    """Start the fork server as soon as a batch knows it has files to extract, so that it imports
+    (and warms) the extractor on another core while the driver imports what the reuse update needs,
+    not after: a one-file batch waits for it otherwise. A batch that extracts nothing starts none."""
     from multiprocessing import forkserver
 
     _context()
-    forkserver.ensure_running()
+    # Spawned with SIGINT ignored (inherited through exec; Python then installs no KeyboardInterrupt
+    # handler): a Ctrl-C to the process group while the server still imports the extractor would
+    # print its traceback under the driver's one-line message. The driver ignores it for the spawn only.
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        forkserver.ensure_running()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def extract_job(path: str, ref: str) -> ExtractResult:

@@ -210,13 +210,11 @@ def ingest(paths: Iterable[str | Path], db: str | Path | Store | None = None, *,
     paths = list(paths)
     report = IngestReport()
     try:
-        scan = scan_paths(paths)
-        if executor == "process" and scan.files:  # its imports overlap the opening and planning below
-            start_workers_early()
         store = db if isinstance(db, Store) else Store.open(db, check=True)
     except KeyboardInterrupt as interrupt:
         raise IngestInterrupted(report) from interrupt
     try:
+        scan = scan_paths(paths)
         batch = _Batch(store, progress, report, extractor_version(ref))
         limits = Limits(timeout or None, memory_limit or None)
         batch.run(scan, ref, max(1, workers), executor, scheduler, reuse, limits)
@@ -270,7 +268,9 @@ class _Batch:
             def store(result: ExtractResult) -> None:
                 in_order(result.path, result)
 
-            if paths and reuse:  # imported while the workers start, not after the last file
+            if paths and executor == "process":  # files to extract: the workers' imports start now
+                start_workers_early()
+            if paths and reuse:  # imported while the fork server loads the extractor, not after the last file
                 import rok_compare.store.reuse_index
                 import rok_compare.store.reuse_rows  # noqa: F401
             if paths and executor == "dask":
