@@ -47,6 +47,13 @@ def _statements(path: Path):
     return statement_evidence(evidence, evidence.rule_parties, NO_DECIDERS)
 
 
+def _rule_parties(tmp_path: Path, text: str) -> list:
+    """The parties the cue rules find in ``text``, read as a document."""
+    path = tmp_path / "document.txt"
+    path.write_text(text, encoding="utf-8")
+    return party_evidence(read_document(path)).rule_parties
+
+
 def test_a_list_of_member_names_is_no_statement(tmp_path):
     path = tmp_path / "samverkan.txt"
     path.write_text("Samverkan i norra länet\n\nSamverkan sker mellan följande kommuner:\n\n"
@@ -92,23 +99,19 @@ def test_a_publishers_name_repeated_in_the_page_header_opens_no_party_section():
 def test_a_place_in_a_quoted_project_name_owns_no_strategy(tmp_path):
     """A regional strategy page names a municipality only inside a project's quoted name: that
     municipality is not the strategy's owner (it was taken for the one party of the page)."""
-    path = tmp_path / "strategi.txt"
-    path.write_text("Integration\n\nDe prioriterade områdena i den regionala strategin är:\n\n"
-                    "  • Höjd utbildningsnivå\n  • Ökat deltagande i arbetslivet\n\n"
-                    "Inom dessa områden samverkar vi med kommunerna, t.ex.:\n\n"
-                    "  • Stödjer kommunerna med statistik\n"
-                    "  • Driver Socialfondsprojektet ”Integration Jämtland Härjedalen”\n", encoding="utf-8")
-    parties = [p.canonical for p in party_evidence(read_document(path)).rule_parties]
-    assert "Härjedalens kommun" not in parties
+    parties = _rule_parties(tmp_path, "Integration\n\nDe prioriterade områdena i den regionala strategin är:\n\n"
+                            "  • Höjd utbildningsnivå\n  • Ökat deltagande i arbetslivet\n\n"
+                            "Inom dessa områden samverkar vi med kommunerna, t.ex.:\n\n"
+                            "  • Stödjer kommunerna med statistik\n"
+                            "  • Driver Socialfondsprojektet ”Integration Jämtland Härjedalen”\n")
+    assert "Härjedalens kommun" not in [p.canonical for p in parties]
 
 
 def test_a_place_named_outside_quotes_still_owns_its_strategy(tmp_path):
-    path = tmp_path / "strategi.txt"
-    path.write_text("Integrationsstrategi 2016-2020\n\nÖstersund behöver integration\n\n"
-                    "Strategin anger kommunens långsiktiga mål för integrationen.\n\n"
-                    "Långsiktigt mål 1: Fler nya östersundare\n", encoding="utf-8")
-    evidence = party_evidence(read_document(path))
-    assert [p.canonical for p in evidence.rule_parties] == ["Östersunds kommun"]
+    parties = _rule_parties(tmp_path, "Integrationsstrategi 2016-2020\n\nÖstersund behöver integration\n\n"
+                            "Strategin anger kommunens långsiktiga mål för integrationen.\n\n"
+                            "Långsiktigt mål 1: Fler nya östersundare\n")
+    assert [p.canonical for p in parties] == ["Östersunds kommun"]
 
 
 @pytest.mark.parametrize(("text", "name", "kind"), [
@@ -129,11 +132,9 @@ def test_a_body_named_with_a_place_keeps_its_whole_name(text, name, kind):
 def test_a_list_of_parties_goes_on_to_a_quantified_group(tmp_path):
     """"... Företagarna och samtliga länets kommuner": the list's last item is all the county's
     municipalities, not a stop of the list before "samtliga"."""
-    path = tmp_path / "vagen_in.txt"
-    path.write_text("Vägen in\n\nDe undertecknande parterna är Region Dalarna, Länsstyrelsen Dalarna, "
-                    "Arbetsförmedlingen, Migrationsverket, Företagarna och samtliga länets kommuner.\n",
-                    encoding="utf-8")
-    names = [p.name for p in party_evidence(read_document(path)).rule_parties]
+    names = [p.name for p in _rule_parties(tmp_path, "Vägen in\n\nDe undertecknande parterna är Region Dalarna, "
+                                           "Länsstyrelsen Dalarna, Arbetsförmedlingen, Migrationsverket, "
+                                           "Företagarna och samtliga länets kommuner.\n")]
     assert names[-1] == "samtliga länets kommuner"
     assert "Företagarna" in names
 
@@ -160,9 +161,7 @@ def test_the_town_of_a_postal_address_is_no_mention():
 def test_the_other_side_of_the_agreement_is_a_party(tmp_path):
     """"I överenskommelsen med Länsstyrelsen har X kommun beslutat ...": the definite form of the
     agreement names its other party as the indefinite one does."""
-    path = tmp_path / "integrationsplan.txt"
-    path.write_text("Integrationsplan för Härjedalens kommun\n\n1. Inledning\n\nI överenskommelsen med "
-                    "Länsstyrelsen har Härjedalens kommun beslutat att ta emot 50 nyanlända för bosättning.\n",
-                    encoding="utf-8")
-    canonicals = {p.canonical for p in party_evidence(read_document(path)).rule_parties}
+    canonicals = {p.canonical for p in _rule_parties(
+        tmp_path, "Integrationsplan för Härjedalens kommun\n\n1. Inledning\n\nI överenskommelsen med "
+        "Länsstyrelsen har Härjedalens kommun beslutat att ta emot 50 nyanlända för bosättning.\n")}
     assert {"Länsstyrelsen", "Härjedalens kommun"} <= canonicals
