@@ -36,6 +36,7 @@ WINDOW = 4
 """Words on each side of a year that describe it ("antagen av kommunfullmäktige", "under perioden")."""
 _ANY_YEAR = re.compile(rf"(?<![\d/:.])({YEAR})(-\d\d-\d\d)?(?![\d/:])")
 _OPEN_ENDED = re.compile(r"\b(tills vidare|och framåt|framöver)\b", re.I)
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(slots=True)
@@ -104,6 +105,8 @@ def choose_period(candidates: Sequence[PeriodCandidate], model: LinearDecider, t
 
 def _places(texts: Sequence[str], heads: Sequence[str]) -> Iterator[_Place]:
     for index, text in enumerate(texts):
+        if not _DIGIT.search(text):
+            continue  # every reading holds a year
         in_head = text in heads
         taken: list[tuple[int, int]] = []
         for pattern in SPAN_PATTERNS:

@@ -201,12 +201,14 @@ def _classes_of(stem: str) -> frozenset[str]:
 def _word_class_features(features: dict[str, float]) -> dict[str, float]:
     """``<class>_<where>`` for each word class (:file:`data/statement_word_classes.tsv`) that a stem of
     the sentence (``s:``), its heading (``h:``) or its list's lead-in (``lead:``) belongs to."""
+    names_at: dict[str, set[str]] = {"s:": set(), "h:": set(), "lead:": set()}
+    for key in features:  # one pass over the keys, each put with its place by its prefix
+        where, colon, stem = key.partition(":")
+        names = names_at.get(where + colon)
+        if names is not None:
+            names |= _classes_of(stem)
     found: dict[str, float] = {}
-    for where in ("s:", "h:", "lead:"):
-        names: set[str] = set()
-        for key in features:
-            if key.startswith(where):
-                names |= _classes_of(key[len(where):])
+    for where, names in names_at.items():
         for name, _ in _word_classes():  # in the file's order
             if name in names:
                 found[f"{name}_{where}"] = 1.0
