@@ -23,7 +23,8 @@ from pathlib import Path
 from rok_compare.extract.action_tables import labelled_actions, table_commitments
 from rok_compare.extract.attribution import is_quoted, without_attribution
 from rok_compare.extract.goals import is_goal_block, is_goal_section, is_goal_statement
-from rok_compare.extract.organisations import MentionIndex, OrgMention, only_names
+from rok_compare.extract.listed_names import only_names
+from rok_compare.extract.organisations import MentionIndex, OrgMention
 from rok_compare.extract.sentence_roles import (
     ALL,
     BARE_MUNICIPALITIES,

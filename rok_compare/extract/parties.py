@@ -22,13 +22,8 @@ from pathlib import Path
 
 import ahocorasick
 
-from rok_compare.extract.organisations import (
-    MentionIndex,
-    OrgMention,
-    home_municipality,
-    listed_organisations,
-    only_names,
-)
+from rok_compare.extract.listed_names import listed_organisations, only_names
+from rok_compare.extract.organisations import MentionIndex, OrgMention, home_municipality
 from rok_compare.model import BlockKind, DocType, Party, PartyKind, SegmentedDocument, SourceDocument
 from rok_compare.segment import split_numbering
 from rok_compare.segment.folding import FoldedPattern, lowered

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from rok_compare.extract.organisations import MentionIndex, OrgMention, listed_organisations, only_names
+from rok_compare.extract.listed_names import listed_organisations, only_names
+from rok_compare.extract.organisations import MentionIndex, OrgMention
 from rok_compare.extract.parties import cues_in, party_list_heading
 from rok_compare.extract.sites import (
     FURNITURE,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from rok_compare.extract.organisations import MentionIndex, OrgMention, joiners_only
+from rok_compare.extract.listed_names import joiners_only
+from rok_compare.extract.organisations import MentionIndex, OrgMention
 from rok_compare.model import Party, PartyKind, Sentence
 
 ALL = "*"

@@ -20,7 +20,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from rok_compare.extract.attribution import without_attribution
-from rok_compare.extract.organisations import MentionIndex, OrgMention, joiners_only
+from rok_compare.extract.listed_names import joiners_only
+from rok_compare.extract.organisations import MentionIndex, OrgMention
 from rok_compare.extract.sentence_roles import agent_of, signature_or_signing, subject_of
 from rok_compare.extract.sites import (
     FURNITURE,
