@@ -83,9 +83,10 @@ SERIAL_PHASES = ("read", "similarity", "lineages")
 def quiet_wall(measured: dict, cores: int = 2) -> float | None:
     """The wall time the build would take on a quiet machine with ``cores`` cores, estimated from its
     CPU: the building process's CPU before the workers start counts in full, the rest (the workers',
-    the lineage process's, the building process's meanwhile) spread over the cores. An estimate, that
-    assumes the cores evenly loaded while the workers run (the measured builds keep them so: many
-    small tasks, the longest pages first)."""
+    the lineage process's, the building process's meanwhile) spread over the cores. A lower bound
+    rather than a prediction: it assumes both cores busy while the workers run, and a 10,000-document
+    build on an almost idle machine took 1.5 times as long (it used 1.3 cores then; the kernel
+    reported the processes stalled on writing the site a fifth of the time)."""
     phases = measured.get("phases_cpu") or {}
     if not phases:
         return None
@@ -357,7 +358,8 @@ def write_results(results: dict, folder: Path = RESULTS) -> None:
               "second.",
               "- Quiet 2-core wall, estimate: the building process's CPU before the workers start (read, similarity, "
               "lineages) in full, the rest of the CPU divided by the two cores (`quiet_wall` in the script). It is "
-              "an estimate from CPU time, not a measured wall time: the machine is shared.",
+              "an estimate from CPU time, not a measured wall time (the machine is shared), and a lower bound: "
+              "see the run on an almost idle machine below.",
               "- Site digest: SHA-256 of every file of the site (`scripts/report_digest.py`); the same value means "
               "the same pages, byte for byte. "
               + "; ".join(f"{size['documents']:,} documents: all runs, cold and warm, "
