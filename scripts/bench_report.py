@@ -84,9 +84,8 @@ def quiet_wall(measured: dict, cores: int = 2) -> float | None:
     """The wall time the build would take on a quiet machine with ``cores`` cores, estimated from its
     CPU: the building process's CPU before the workers start counts in full, the rest (the workers',
     the lineage process's, the building process's meanwhile) spread over the cores. A lower bound
-    rather than a prediction: it assumes both cores busy while the workers run, and a 10,000-document
-    build on an almost idle machine took 1.5 times as long (it used 1.3 cores then; the kernel
-    reported the processes stalled on writing the site a fifth of the time)."""
+    rather than a prediction: it assumes both cores busy while the workers run (a 10,000-document build
+    on a nearly quiet machine, where other sessions still ran, took 1.5 times as long)."""
     phases = measured.get("phases_cpu") or {}
     if not phases:
         return None
