@@ -140,17 +140,9 @@ def test_large_buckets_chain_and_split_as_a_full_pass_does(tmp_path: Path, monke
     monkeypatch.setattr("rok_compare.align.reuse.MinHashLSH", lambda: small)
     rng = random.Random(11)
     words = [f"ordet{k}" for k in range(400)]
-    templates = _templates(rng, words, 6)
     names = []
     with Store.open(tmp_path / "rok.db") as store:
-        for doc in range(40):
-            clauses = []
-            for template in templates:
-                variant = list(template)
-                for _ in range(rng.randrange(4)):
-                    variant[rng.randrange(len(variant))] = rng.choice(words)
-                clauses.append(" ".join(variant))
-            clauses.append(" ".join(rng.choice(words) for _ in range(12)))
+        for doc, clauses in enumerate(_edited_copies(rng, words, 40)):
             names.append(f"doc{doc}.txt")
             write_agreement(store, make_agreement(tmp_path / names[-1], clauses))
             check(store, tmp_path if doc % 5 == 4 else None)
