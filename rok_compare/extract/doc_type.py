@@ -132,3 +132,15 @@ def agreement_level(doc: SegmentedDocument, doc_type: DocType, parties: list[Par
     if any(p.kind in _REGIONAL_KINDS for p in parties):
         return DocType.REGIONAL_AGREEMENT
     return DocType.LOCAL_AGREEMENT
+
+
+def type_from_scores(scores: dict[str, float], rule_type: DocType, threshold: float,
+                     override: float | None = None) -> DocType:
+    """The type model's reading against the rules'. Where the rules say only "other", the model's
+    best type counts from ``threshold``; where they name a type, the model overrules them only from
+    ``override`` (never when None): the weaker cues mislead on documents they were not written
+    against, and the model, which sees the rules' verdict among its features, knows when."""
+    best = max(scores, key=scores.__getitem__)
+    least = threshold if rule_type is DocType.OTHER else override
+    return DocType(best) if least is not None and scores[best] >= least else rule_type
+

@@ -25,6 +25,7 @@ from rok_compare.extract.pipeline import (
 )
 from rok_compare.ingest import read_document
 from rok_compare.learn.annotated import AnnotatedDocument
+from rok_compare.learn.doc_type_override import TypeExample, choose_override
 from rok_compare.learn.party_data import label_candidates
 from rok_compare.learn.statement_data import SKIP, label_statements
 
@@ -76,15 +77,29 @@ def fit_party_model(prepared: Sequence[Prepared]) -> LinearDecider:
     return LinearDecider(**PARTY_PARAMS).fit(X, y)
 
 
-def fit_doc_type_model(prepared: Sequence[Prepared]) -> LinearDecider:
-    """Fitted on every document, with the rules' type (after the party-aware refinement) as a feature."""
-    X, y = [], []
+def doc_type_examples(prepared: Sequence[Prepared]) -> list[TypeExample]:
+    """Every document, with the rules' type (after the party-aware refinement) among its features."""
+    examples = []
     for item in prepared:
         evidence = item.evidence
         rule_type = agreement_level(evidence.doc, evidence.doc_type, evidence.rule_parties)
-        X.append(_visible(doc_type_features(evidence.doc, rule_type, evidence.rule_parties), item.document))
-        y.append(item.document.gold["doc_type"])
-    return LinearDecider(**DOC_TYPE_PARAMS).fit(X, y)
+        features = doc_type_features(evidence.doc, rule_type, evidence.rule_parties)
+        examples.append(TypeExample(item.document.county, rule_type, features, _visible(features, item.document),
+                                    item.document.gold["doc_type"]))
+    return examples
+
+
+def _fit_types(examples: Sequence[TypeExample]) -> LinearDecider:
+    return LinearDecider(**DOC_TYPE_PARAMS).fit([e.training_features for e in examples], [e.gold for e in examples])
+
+
+def fit_doc_type_model(prepared: Sequence[Prepared]) -> LinearDecider:
+    return _fit_types(doc_type_examples(prepared))
+
+
+def fit_doc_type_override(prepared: Sequence[Prepared]) -> float | None:
+    """How sure the type model must be to overrule the rules' type: see :mod:`.doc_type_override`."""
+    return choose_override(doc_type_examples(prepared), _fit_types, DOC_TYPE_THRESHOLD)
 
 
 def fit_period_model(items: Sequence[tuple[Prepared, StatementEvidence]]) -> LinearDecider:
