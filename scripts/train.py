@@ -233,7 +233,8 @@ def train_deciders(shared: Path, out: Path) -> None:
                                  everywhere=list(fitted.sentence_everywhere),
                                  trained_on=trained_on)
     deciders_module.save_decider(fitted.doc_type, out / deciders_module.DOC_TYPE_MODEL_FILE,
-                                 threshold=fitted.doc_type_threshold, trained_on=trained_on)
+                                 threshold=fitted.doc_type_threshold, override=fitted.doc_type_override,
+                                 trained_on=trained_on)
     deciders_module.save_decider(fitted.period, out / deciders_module.PERIOD_MODEL_FILE,
                                  threshold=fitted.period_threshold, trained_on=trained_on)
     deciders_module.clear_cache()

@@ -36,6 +36,8 @@ class Deciders:
     doc_type: LinearDecider | None = None
     doc_type_threshold: float = 0.0
     """Least probability for a type where the rules say only "other"."""
+    doc_type_override: float | None = None
+    """Least probability for the type model to overrule a type the rules name (never when None)."""
     period: LinearDecider | None = None
     period_threshold: float = DEFAULT_THRESHOLD
     """Least probability for a period candidate where the rules find no period."""
@@ -77,11 +79,16 @@ def _load(directory: str) -> Deciders:
         goal_threshold=sentence[1].get("goal_threshold") if sentence else None,
         doc_type=doc_type[0] if doc_type else None,
         doc_type_threshold=float(doc_type[1].get("threshold", 0.0)) if doc_type else 0.0,
+        doc_type_override=_optional_float(doc_type[1].get("override")) if doc_type else None,
         period=period[0] if period else None,
         period_threshold=float(period[1].get("threshold", DEFAULT_THRESHOLD)) if period else DEFAULT_THRESHOLD,
         keep_rules=bool(party[1].get("keep_rules", True)) if party else True,
         sentence_everywhere=tuple(sentence[1].get("everywhere", ())) if sentence else (),
     )
+
+
+def _optional_float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 def _read(path: Path) -> tuple[LinearDecider, dict] | None:

@@ -28,7 +28,7 @@ from rok_compare.extract.attribution import without_attribution
 from rok_compare.extract.clauses import build_clauses
 from rok_compare.extract.commitments import find_commitments
 from rok_compare.extract.deciders import Deciders, shipped_deciders
-from rok_compare.extract.doc_type import agreement_level, classify_doc_type
+from rok_compare.extract.doc_type import agreement_level, classify_doc_type, type_from_scores
 from rok_compare.extract.doc_type_features import doc_type_features
 from rok_compare.extract.goals import goal_context_list, is_goal_block, is_goal_statement
 from rok_compare.extract.metadata import detect_county, detect_period, detect_revision_date
@@ -170,13 +170,12 @@ def statement_evidence(evidence: PartyEvidence, parties: list[Party], deciders: 
 
 
 def decide_doc_type(doc: SegmentedDocument, rule_type: DocType, parties: list[Party], deciders: Deciders) -> DocType:
-    """The cue rules' type when they name one (they are precise on titles); else the type model's
-    reading of the whole document, where a rule only says "other"."""
-    if deciders.doc_type is None or rule_type is not DocType.OTHER:
+    """The type model's reading of the whole document where the rules say only "other"; where they
+    name a type, it stands unless the model is surer than ``deciders.doc_type_override`` of another."""
+    if deciders.doc_type is None or (rule_type is not DocType.OTHER and deciders.doc_type_override is None):
         return rule_type
     scores = deciders.doc_type.predict_proba([doc_type_features(doc, rule_type, parties)])[0]
-    best = max(scores, key=scores.__getitem__)
-    return DocType(best) if scores[best] >= deciders.doc_type_threshold else rule_type
+    return type_from_scores(scores, rule_type, deciders.doc_type_threshold, deciders.doc_type_override)
 
 
 def decide_statements(evidence: StatementEvidence, deciders: Deciders) -> tuple[list[Goal], list[Commitment]]:

@@ -135,11 +135,11 @@ def fit_deciders(prepared: Sequence[Prepared], statements=None) -> Deciders:
     statements = statements or (lambda evidence, parties, deciders: statement_evidence(evidence, parties, deciders))
     partial = Deciders(party=fit_party_model(prepared), party_threshold=PARTY_THRESHOLD,
                        doc_type=fit_doc_type_model(prepared), doc_type_threshold=DOC_TYPE_THRESHOLD,
-                       keep_rules=KEEP_RULES)
+                       doc_type_override=fit_doc_type_override(prepared), keep_rules=KEEP_RULES)
     fitted = [(item, decide(item.evidence, partial, statements)[1]) for item in prepared]
     return Deciders(party=partial.party, party_threshold=PARTY_THRESHOLD, sentence=fit_sentence_model(fitted),
                     sentence_threshold=SENTENCE_THRESHOLD, goal_threshold=GOAL_THRESHOLD,
-                    doc_type=partial.doc_type,
-                    doc_type_threshold=DOC_TYPE_THRESHOLD, period=fit_period_model(fitted),
+                    doc_type=partial.doc_type, doc_type_threshold=DOC_TYPE_THRESHOLD,
+                    doc_type_override=partial.doc_type_override, period=fit_period_model(fitted),
                     period_threshold=PERIOD_THRESHOLD, keep_rules=KEEP_RULES,
                     sentence_everywhere=SENTENCE_EVERYWHERE)
