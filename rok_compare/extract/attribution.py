@@ -15,11 +15,12 @@ _ATTRIBUTION = re.compile(
     r"(?:han|hon|[A-ZÅÄÖ][^.!?]{0,150})[.!?]?\s*$"
 )
 _TRIGGERS = ("säger", "sa ", "berättar", "menar", "konstaterar", "förklarar", "understryker", "betonar", "framhåller")
+_TRIGGER = re.compile("|".join(_TRIGGERS))
 
 
 def _attribution(text: str) -> re.Match[str] | None:
     lowered = text.lower()
-    return _ATTRIBUTION.search(text) if any(t in lowered for t in _TRIGGERS) else None
+    return _ATTRIBUTION.search(text) if _TRIGGER.search(lowered) else None
 
 
 def is_quoted(text: str) -> bool:

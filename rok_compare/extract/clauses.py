@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import csv
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 
 from rok_compare.extract.keywords import KeywordMatcher, KeywordSet, padded_all
@@ -93,11 +94,14 @@ def build_clauses(doc: SegmentedDocument, goal_spans: set[tuple[int, int]],
             place = ("b:list_item",) if block.kind is BlockKind.LIST_ITEM else ()
             units += [(section.heading, text, span, place) for text, span in pieces if len(text) >= 3]
     texts = [text for _, text, _, _ in units]
-    lowered = padded_all(texts)
-    cue_kinds = cue_kinds_of(texts, lowered)
+    distinct = list(dict.fromkeys(texts))  # boilerplate repeats (per-party lists): each text looked at once
+    lowered = padded_all(distinct)
+    cue_of = dict(zip(distinct, cue_kinds_of(distinct, lowered), strict=True))
+    themes_by_text = dict(zip(distinct, themes_of(distinct, lowered), strict=True))
     clauses: list[Clause] = []
     cues: list[tuple[str, ...]] = []
-    for (name, text, span, place), themes, cue in zip(units, themes_of(texts, lowered), cue_kinds, strict=True):
+    for name, text, span, place in units:
+        themes, cue = list(themes_by_text[text]), cue_of[text]
         kind = ClauseKind.GOAL if goals.overlaps(span) else ClauseKind.COMMITMENT if commitments.overlaps(span) \
             else cue
         clauses.append(Clause(f"c{len(clauses) + 1}", name, kind, themes, text, span))
@@ -130,11 +134,13 @@ class _Spans:
     """Sorted character ranges, asked whether they overlap a span."""
 
     def __init__(self, spans: set[tuple[int, int]]) -> None:
-        self._spans = sorted(spans)
-        self._starts = [start for start, _ in self._spans]
-        self._longest = max((end - start for start, end in self._spans), default=0)
+        ordered = sorted(spans)
+        self._starts = [start for start, _ in ordered]
+        self._reach = list(accumulate((end for _, end in ordered), max))
+        """The furthest end among the spans up to each one."""
 
     def overlaps(self, span: Span) -> bool:
-        first = bisect.bisect_left(self._starts, span.start - self._longest)
+        """Some span starts before ``span`` ends and ends after it starts: of the spans that start
+        before its end, the one that reaches furthest does."""
         last = bisect.bisect_left(self._starts, span.end)
-        return any(start < span.end and span.start < end for start, end in self._spans[first:last])
+        return last > 0 and self._reach[last - 1] > span.start

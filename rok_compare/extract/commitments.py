@@ -66,7 +66,6 @@ _END_REGION_HEADING = re.compile(
     re.I,
 )
 """Headings that close the parties' commitments: the agreement's own machinery and back matter."""
-_COORDINATED = re.compile(r"\s+och\s+$")
 _COORDINATED_VERB = re.compile(r"^\s+(ska|skall|kommer att|åtar sig)\b", re.I)
 _AFTER_HEADING_NAME = re.compile(r"(?:\s*/\s*[\wåäö]+(?:\s+[\wåäö]+)?)?\s+(?=[A-ZÅÄÖ])")
 _POSSESSIVE_HEADING = re.compile(
@@ -275,12 +274,18 @@ def _split_coordinated(text: str, start: int, end: int, mentions, party_names) -
     for mention in mentions.within(start + 16, end):
         if mention.canonical.lower() not in party_names:
             continue
-        if _COORDINATED.search(text[start : mention.start]) and _COORDINATED_VERB.match(text[mention.end : end]):
+        if _coordinated(text[start : mention.start]) and _COORDINATED_VERB.match(text[mention.end : end]):
             cut = text.rfind(" och ", start, mention.start)
             if only_names(text, start, cut, mentions.within(start, cut)):
                 break  # "X och Y ska ...": one joint subject, not two clauses
             return [(start, cut), (mention.start, end)]
     return [(start, end)]
+
+
+def _coordinated(before: str) -> bool:
+    """Whether ``before`` ends with " och " (``\\s+och\\s+$``; white space as the engine's ``\\s``)."""
+    stripped = before.rstrip()
+    return len(stripped) < len(before) and stripped.endswith("och") and stripped[-4:-3].isspace()
 
 
 def _split_offsets(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -303,16 +308,22 @@ def _classify(unit: Sentence, mentions, parties: list[Party], party_names: set[s
         return None  # "För Region X", "_____ Anna Berg", "... har ingåtts av X och Y", a list of parties
     subject = subject_of(unit, mentions)
     own = subject is not None and subject.canonical.lower() in party_names
-    binding = own and binds(unit, subject)
-    agent = agent_of(unit, mentions, party_names)
+    # the roles below are asked only where a rule needs them (each is a pure function of the unit)
     if process_subject(text) and not NOT_BINDING.search(text):
+        agent = agent_of(unit, mentions, party_names)
         return _commitment(agent.canonical if agent else ALL, unit)
-    if agent and PROCESS_START.match(text):
-        return _commitment(agent.canonical, unit)
-    if own and subject_chain_size(unit, mentions, party_names, subject) >= 2 and (binding or SIGNED.search(text)):
-        return _commitment(ALL, unit)
-    if own and (context.in_region or binding):
-        return _commitment(subject.canonical, unit)
+    if PROCESS_START.match(text):
+        agent = agent_of(unit, mentions, party_names)
+        if agent:
+            return _commitment(agent.canonical, unit)
+    if own:
+        binding: bool | None = None
+        if subject_chain_size(unit, mentions, party_names, subject) >= 2:
+            binding = binds(unit, subject)
+            if binding or SIGNED.search(text):
+                return _commitment(ALL, unit)
+        if context.in_region or (binds(unit, subject) if binding is None else binding):
+            return _commitment(subject.canonical, unit)
     if municipalities_bound(unit, subject, own, context.in_region):
         holder = municipal_holder(parties)
         if holder:

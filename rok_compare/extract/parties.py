@@ -64,27 +64,45 @@ def party_cues() -> list[PartyCue]:
 
 
 @cache
-def _cue_triggers() -> ahocorasick.Automaton:
-    """Every cue's triggers in one automaton: the cues a sentence may match, in one pass over it."""
+def _cue_triggers() -> tuple[ahocorasick.Automaton, frozenset[int]]:
+    """Every cue's triggers and the words its pattern needs (``FoldedPattern.needles``) in one
+    automaton, each word with (the cues it triggers, the cues it is a needle of): the cues a sentence
+    may match, in one pass over it. Also the cues without needles."""
     automaton = ahocorasick.Automaton()
-    owners: dict[str, set[int]] = {}
+    triggers: dict[str, set[int]] = {}
+    needles: dict[str, set[int]] = {}
+    without_needles = set()
     for index, cue in enumerate(party_cues()):
         for trigger in cue.triggers:
-            owners.setdefault(trigger, set()).add(index)
-    for trigger, indexes in owners.items():
-        automaton.add_word(trigger, frozenset(indexes))
+            triggers.setdefault(trigger, set()).add(index)
+        words = cue.folded.needles
+        if words is None:
+            without_needles.add(index)
+        for word in words or ():
+            needles.setdefault(word, set()).add(index)
+    for word in {*triggers, *needles}:
+        automaton.add_word(word, (frozenset(triggers.get(word, ())), frozenset(needles.get(word, ()))))
     automaton.make_automaton()
-    return automaton
+    return automaton, frozenset(without_needles)
 
 
 def cues_in(sentence: str) -> list[PartyCue]:
-    """The cues whose pattern occurs in ``sentence``."""
+    """The cues whose pattern occurs in ``sentence``: those a trigger of which it holds, tried where
+    it also holds one of the words the pattern needs (the pattern's own check, made for all cues in
+    the one pass)."""
     lower = sentence.lower()
-    candidates = {index for _, indexes in _cue_triggers().iter(lower) for index in indexes}
-    if not candidates:
+    automaton, without_needles = _cue_triggers()
+    triggered: set[int] = set()
+    needed: set[int] = set()
+    for _, (trigger_of, needle_of) in automaton.iter(lower):
+        triggered |= trigger_of
+        needed |= needle_of
+    if not triggered:
         return []
     cues, low = party_cues(), lowered(sentence, lower)
-    return [cues[i] for i in sorted(candidates) if cues[i].folded.search(sentence, low)]
+    if low is not None:  # (on text folding refuses the flagged patterns run, needles unchecked)
+        triggered &= needed | without_needles
+    return [cues[i] for i in sorted(triggered) if cues[i].folded.search(sentence, low)]
 
 
 @cache

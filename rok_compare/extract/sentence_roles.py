@@ -75,6 +75,8 @@ PASSIVE_SIGNING = re.compile(
     r"(av|mellan|i\s+[A-ZÅÄÖ]|den\s+\d)", re.I)
 _SIGNING_TRIGGERS = ("ingåtts", "ingicks", "tecknat", "tecknad", "träffa", "slutits", "slöts")
 """Every match of :data:`PASSIVE_SIGNING` holds one of these (lower case)."""
+_SIGNING_TRIGGER = re.compile("|".join(_SIGNING_TRIGGERS))
+"""Any of them, found in one scan."""
 
 
 def signature_or_signing(text: str) -> bool:
@@ -83,7 +85,7 @@ def signature_or_signing(text: str) -> bool:
     lowered = text.lower()
     if ("____" in text or lowered.startswith(("för ", "for "))) and SIGNATURE_LINE.search(text):
         return True
-    return any(t in lowered for t in _SIGNING_TRIGGERS) and bool(PASSIVE_SIGNING.search(text)) \
+    return _SIGNING_TRIGGER.search(lowered) is not None and bool(PASSIVE_SIGNING.search(text)) \
         and not SIGNED.search(text)
 _PREPOSITIONS = {"i", "på", "av", "med", "om", "till", "för", "vid", "från"}
 _INVERTED_HAVE = re.compile(r"\b(har|tecknade|undertecknade|skrev)\s*$")
@@ -92,6 +94,7 @@ BARE_MUNICIPALITIES = re.compile(r"\W*Kommunerna\b(?!\s+i\s)")
 _PROCESS_STEMS = ("arbet", "samverkan", "samarbet", "uppfölj", "handlingsplan", "kartlägg", "fördelning", "samordning",
                   "utvärder", "rapporter", "avtal", "överenskommels")
 """Every process noun of the patterns below starts with one of these."""
+_PROCESS_STEM = re.compile("|".join(_PROCESS_STEMS))
 
 
 def names_only(unit: Sentence, mentions) -> bool:
@@ -107,7 +110,7 @@ def names_only(unit: Sentence, mentions) -> bool:
 
 def process_subject(text: str) -> bool:
     lowered = text.lower()
-    if not any(stem in lowered for stem in _PROCESS_STEMS):
+    if _PROCESS_STEM.search(lowered) is None:
         return False
     return bool(_PROCESS_SUBJECT.search(text) or _PLANNED_ACTIVITY.search(text) or _INVERTED_PROCESS.search(text))
 

@@ -150,12 +150,12 @@ class _Shape:
         elif self.end < 0:
             self.end = self.start
         if self.words is not None:
-            for word in clean(piece).split():
-                self.words.append(word)
-                self.chars += len(word) + 1
-                if len(self.words) > _MAX_HEADING_WORDS or self.chars > _MAX_HEADING_CHARS:
-                    self.words = None  # too long for a heading, and it only grows
-                    break
+            # the words :func:`clean` gives (it joins and splits again: the same words)
+            new = piece.replace("\u00ad", "").replace("\u200b", " ").split()
+            self.words += new
+            self.chars += sum(map(len, new)) + len(new)
+            if len(self.words) > _MAX_HEADING_WORDS or self.chars > _MAX_HEADING_CHARS:
+                self.words = None  # too long for a heading, and it only grows (both counts only grow)
             self.heading = None
         return self
 

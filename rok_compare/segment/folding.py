@@ -87,16 +87,24 @@ class FoldedPattern:
             low = lowered(text)
         return (self.flagged, text) if low is None else (plain, low)  # type: ignore[return-value]
 
+    @property
+    def needles(self) -> tuple[str, ...] | None:
+        """Words one of which the lower-cased text holds wherever the plain pattern matches (see
+        :func:`required_words`); None when the pattern has none or no plain form."""
+        needles = self._needles
+        if needles is False:
+            plain = self._source == self._source.lower()  # as :attr:`plain` decides, without compiling
+            needles = self._needles = required_words(self._source, self._flags & ~re.I) if plain else None
+        return needles  # type: ignore[return-value]
+
     def _absent(self, pattern: re.Pattern[str], subject: str) -> bool:
         """Whether ``subject`` lacks every word a match of the plain pattern must contain (see
         :func:`required_words`): then there is no match, found without running the engine, which
         scans a long text at a fraction of the speed of ``str.__contains__``."""
         if pattern is not self._plain:
             return False
-        needles = self._needles
-        if needles is False:
-            needles = self._needles = required_words(self._source, self._flags & ~re.I)
-        return needles is not None and not any(needle in subject for needle in needles)  # type: ignore[union-attr]
+        needles = self.needles
+        return needles is not None and not any(needle in subject for needle in needles)
 
     def search(self, text: str, low: str | None | bool = False) -> re.Match[str] | None:
         """Search ``text``; ``low`` is :func:`lowered` of it when the caller has it already (False:
