@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -72,18 +73,14 @@ class LinearDecider:
         """Rows x weight vectors: each known feature's weights times its value, summed per row with
         numpy alone (no scipy to import on the extraction path, no sparse matrix to build per call)."""
         index, weights = self._matrix()
-        known = index.get
-        rows, cols, values = [], [], []
-        for number, row in enumerate(X):
-            for name, value in row.items():
-                col = known(name)
-                if col is not None:
-                    rows.append(number)
-                    cols.append(col)
-                    values.append(value)
-        terms = weights[np.asarray(cols, dtype=np.intp)] * np.asarray(values, dtype=float)[:, None]
+        # every row's names and values flattened, looked up in one pass (-1: a feature the model lacks)
+        cols = np.fromiter(map(index.get, (name for row in X for name in row), repeat(-1)), dtype=np.intp)
+        values = np.fromiter((value for row in X for value in row.values()), dtype=float, count=len(cols))
+        rows = np.repeat(np.arange(len(X), dtype=np.intp), [len(row) for row in X])
+        known = cols >= 0
+        terms = weights[cols[known]] * values[known][:, None]
         scores = np.zeros((len(X), weights.shape[1]))
-        np.add.at(scores, np.asarray(rows, dtype=np.intp), terms)
+        np.add.at(scores, rows[known], terms)
         return scores + np.asarray(self.intercept_)
 
     def _probabilities(self, X: Sequence[Features]) -> np.ndarray:

@@ -158,7 +158,8 @@ class MentionFinder:
         words = _TOKEN.findall(form)
         if not words:
             return
-        exact = tuple((i, w) for i, w in enumerate(words) if sum(map(str.isupper, w)) >= 2)
+        exact = tuple((i, w) for i, w in enumerate(words)  # (a word in lower case has no capital to count)
+                      if not w.islower() and sum(map(str.isupper, w)) >= 2)
         folded = tuple(w.casefold() for w in words)
         variants = [folded]
         last = folded[-1]

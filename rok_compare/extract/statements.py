@@ -199,20 +199,40 @@ def _classes_of(stem: str) -> frozenset[str]:
     return frozenset(name for name, pattern in _word_classes() if pattern.match(stem))
 
 
+_PLACES = ("s:", "h:", "lead:")
+_KEY_CLASSES: dict[str, tuple[int, frozenset[str]] | None] = {}
+"""For a feature name: the place of its stem (index in :data:`_PLACES`) and the stem's word classes;
+None for a name of no place or a stem of no class (remembered: the same names recur)."""
+
+
+def _key_classes(key: str) -> tuple[int, frozenset[str]] | None:
+    where, colon, stem = key.partition(":")
+    place = where + colon
+    if place not in _PLACES:
+        return None
+    classes = _classes_of(stem)
+    return (_PLACES.index(place), classes) if classes else None
+
+
 def _word_class_features(features: dict[str, float]) -> dict[str, float]:
     """``<class>_<where>`` for each word class (:file:`data/statement_word_classes.tsv`) that a stem of
     the sentence (``s:``), its heading (``h:``) or its list's lead-in (``lead:``) belongs to."""
-    names_at: dict[str, set[str]] = {"s:": set(), "h:": set(), "lead:": set()}
+    names_at: tuple[set[str], ...] = (set(), set(), set())
+    known = _KEY_CLASSES
+    if len(known) > 200_000:
+        known.clear()
     for key in features:  # one pass over the keys, each put with its place by its prefix
-        where, colon, stem = key.partition(":")
-        names = names_at.get(where + colon)
-        if names is not None:
-            names |= _classes_of(stem)
+        hit = known.get(key, False)
+        if hit is False:
+            hit = known[key] = _key_classes(key)
+        if hit is not None:
+            names_at[hit[0]].update(hit[1])
     found: dict[str, float] = {}
-    for where, names in names_at.items():
-        for name, _ in _word_classes():  # in the file's order
-            if name in names:
-                found[f"{name}_{where}"] = 1.0
+    for where, names in zip(_PLACES, names_at, strict=True):
+        if names:
+            for name, _ in _word_classes():  # in the file's order
+                if name in names:
+                    found[f"{name}_{where}"] = 1.0
     return found
 
 

@@ -19,6 +19,8 @@ from rok_compare.segment.text_utils import clean, trim
 
 _BULLET = re.compile(r"^(?:[•·▪◦●■□➢►»*–—-]|\d{1,2}[.)]|[a-z]\))\s+")
 _INLINE_BULLET = re.compile(r"(?=[•·▪◦●■➢►»-])(?:(?<=\s)|^)(?:[•·▪◦●■➢►»]|(?<=[:.a-zåäö0-9]\s)-(?=\s+att\b))\s*")
+_BULLET_CHAR = re.compile(r"[•·▪◦●■➢►»-]")
+"""The characters a match of :data:`_INLINE_BULLET` starts with."""
 _RUN_IN_LABEL = re.compile(r"([A-ZÅÄÖ][\wåäöÅÄÖ/-]*(?: [\wåäöÅÄÖ/-]+){0,3}): (?=\S)")
 _TRAILING_PAGE_NUMBER = re.compile(r"(?<=[.!?:)a-zåäö])\s+\d{1,3}$")
 _LEADING_PAGE_NUMBER = re.compile(r"^\d{1,3}\s+(?=[A-ZÅÄÖ])")
@@ -362,6 +364,8 @@ def _cut(start: int, end: int, cuts: list[tuple[int, int]]) -> list[tuple[int, i
 
 def _split_bullets(text: str, block: RawBlock) -> list[RawBlock]:
     """Inline bullets ("» a » b", " - att ...") inside a paragraph become list items."""
+    if _BULLET_CHAR.search(text, block.start, block.end) is None:
+        return [block]  # every match starts at one of them: a character-set scan rules most blocks out
     matches = [m for m in _INLINE_BULLET.finditer(text, block.start, block.end) if m.end() < block.end]
     if not matches:
         return [block]

@@ -14,6 +14,7 @@ lower-cased text's.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 try:
     from re._casefix import _EXTRA_CASES
@@ -123,6 +124,15 @@ class FoldedPattern:
         return iter(()) if self._absent(pattern, subject) else pattern.finditer(subject)
 
 
+@lru_cache(maxsize=32)
+def _parsed(pattern: str, flags: int):
+    """The regex parser's tree of ``pattern`` (read, never changed, by :func:`first_letters` and
+    :func:`required_words`, which a pattern's plain form asks both: parsed once)."""
+    from re import _parser
+
+    return _parser.parse(pattern, flags)
+
+
 def first_letters(pattern: str, flags: int = 0) -> str:
     """A look-ahead for the characters a match of ``pattern`` can start with ("(?=[abk])"), or ""
     when they cannot be told (a class, a category, an optional start). Put in front of the pattern
@@ -131,9 +141,7 @@ def first_letters(pattern: str, flags: int = 0) -> str:
     if re.match(r"\(\?[aiLmsux]+\)", pattern):
         return ""  # global flags must open the pattern
     try:
-        from re import _parser
-
-        letters = _first_of(list(_parser.parse(pattern, flags)))
+        letters = _first_of(list(_parsed(pattern, flags)))
     except Exception:  # noqa: BLE001 - a private module of another Python: no look-ahead
         return ""
     if not letters or len(letters) > 40:
@@ -185,9 +193,7 @@ def required_words(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     if flags & re.I:
         return None
     try:
-        from re import _parser
-
-        parsed = _parser.parse(pattern, flags)
+        parsed = _parsed(pattern, flags)
         if parsed.state.flags & re.I:
             return None  # an inline "(?i)": the literals match either case
         found = _required(list(parsed), False)

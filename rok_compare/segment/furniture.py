@@ -50,7 +50,9 @@ class FurnitureLines:
         rest = []
         for source in sources:
             folded = FoldedPattern(f"(?:{source})")
-            words = required_words(source) if folded.plain is not None else None
+            # a plain form exactly when the pattern is in lower case (asked so, it is compiled only
+            # when a line first holds its words)
+            words = required_words(source) if source == source.lower() else None
             if not words:
                 rest.append(source)
                 continue
