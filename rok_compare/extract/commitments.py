@@ -30,7 +30,7 @@ from rok_compare.extract.sentence_roles import (
     BARE_MUNICIPALITIES,
     JOINT_ANYWHERE,
     JOINT_SUBJECT,
-    NOT_BINDING,
+    NOT_BINDING_FOLDED,
     PROCESS_START,
     RECEPTION,
     SIGNATURE_LINE,
@@ -309,7 +309,7 @@ def _classify(unit: Sentence, mentions, parties: list[Party], party_names: set[s
     subject = subject_of(unit, mentions)
     own = subject is not None and subject.canonical.lower() in party_names
     # the roles below are asked only where a rule needs them (each is a pure function of the unit)
-    if process_subject(text) and not NOT_BINDING.search(text):
+    if process_subject(text) and not NOT_BINDING_FOLDED.search(text):
         agent = agent_of(unit, mentions, party_names)
         return _commitment(agent.canonical if agent else ALL, unit)
     if PROCESS_START.match(text):
@@ -332,7 +332,7 @@ def _classify(unit: Sentence, mentions, parties: list[Party], party_names: set[s
     if role:
         return _commitment(role.canonical, unit)
     low = lowered(text)
-    if _JOINT_ANYWHERE.search(text, low) or (_JOINT_SUBJECT.search(text, low) and not NOT_BINDING.search(text)
+    if _JOINT_ANYWHERE.search(text, low) or (_JOINT_SUBJECT.search(text, low) and not NOT_BINDING_FOLDED.search(text)
                                              and not is_quoted(text)):  # a quoted "vi" is the speaker's own
         return _commitment(ALL, unit)  # "Parterna ska ...", also inside one party's section
     if context.in_region and context.party is not None:

@@ -12,6 +12,7 @@ import re
 from rok_compare.extract.listed_names import joiners_only
 from rok_compare.extract.organisations import MentionIndex, OrgMention
 from rok_compare.model import Party, PartyKind, Sentence
+from rok_compare.segment.folding import FoldedPattern, lowered
 
 ALL = "*"
 _BINDING = re.compile(
@@ -21,6 +22,8 @@ _BINDING = re.compile(
 )
 """Binding wording right after the subject ("Arbetsförmedlingen ska ...", "... bidrar Region X med")."""
 _INVERTED_BINDING = re.compile(r"\b(ska|skall|kommer|vill|bidrar|medverkar)\s*$", re.I)
+_BINDING_VERBS = ("ska", "skall", "kommer", "vill", "bidrar", "medverkar")
+_LONGEST_VERB = 9
 _ROLE_AFTER_GENITIVE = re.compile(r"\s+(roll|uppdrag)\s+(är\s+)?att\b", re.I)
 _ROLE = re.compile(r"(:s|s)?\s+(roll|uppdrag)\s+(är\s+)?att\b", re.I)
 NOT_BINDING = re.compile(
@@ -28,6 +31,9 @@ NOT_BINDING = re.compile(
     r"|\b(ska|skall) vara (en|ett) [a-zåäö]+ (där|som)\b",  # a vision: "X ska vara en kommun där ..."
     re.I,
 )
+NOT_BINDING_FOLDED = FoldedPattern(NOT_BINDING.pattern.replace(r"\S", r"[^\s]"))
+"""The same (``\\S`` written as the class it is, so that the pattern is in lower case), searched without
+the flag on lower-cased text (see :class:`FoldedPattern`)."""
 JOINT_SUBJECT = re.compile(
     r"(?:^|\batt\s+)(de parter|samtliga parter|alla parter|vi som kommuner|vi)\b"
     r"(?:(?!\b(?:för att|så att)\b)[^.]){0,200}?\b(ska|skall|kommer att|åtar sig|förbinder sig|avser att)\b",
@@ -89,6 +95,9 @@ def signature_or_signing(text: str) -> bool:
         and not SIGNED.search(text)
 _PREPOSITIONS = {"i", "på", "av", "med", "om", "till", "för", "vid", "från"}
 _INVERTED_HAVE = re.compile(r"\b(har|tecknade|undertecknade|skrev)\s*$")
+_HAVE_WORDS = ("har", "tecknade", "skrev")  # (also the ends of "undertecknade")
+_LAST_LETTERS = ("a", "l", "r", "A", "L", "R", "e", "v", "t")
+"""The last letters of every word a subject may follow (the inverted verbs in either case, "att")."""
 """A subject after an inverted verb: "I går tecknade Mora kommun och ...", "Sedan 2020 har X ..."."""
 BARE_MUNICIPALITIES = re.compile(r"\W*Kommunerna\b(?!\s+i\s)")
 _PROCESS_STEMS = ("arbet", "samverkan", "samarbet", "uppfölj", "handlingsplan", "kartlägg", "fördelning", "samordning",
@@ -130,7 +139,7 @@ def municipalities_bound(unit: Sentence, subject: OrgMention | None, own: bool, 
     if subject is not None:
         return subject.generic and subject.kind is PartyKind.MUNICIPALITY and (in_region or binds(unit, subject))
     bare = BARE_MUNICIPALITIES.match(unit.text)
-    if not bare or NOT_BINDING.search(unit.text):
+    if not bare or NOT_BINDING_FOLDED.search(unit.text):
         return False
     return in_region or bool(_BINDING.search(unit.text[bare.end() :]))
 
@@ -153,9 +162,16 @@ def binds(unit: Sentence, subject: OrgMention) -> bool:
     offset = subject.start - unit.span.start
     after = unit.text[max(0, offset) + len(subject.name) :] if offset >= 0 else unit.text
     before = unit.text[: max(0, offset)]
-    if NOT_BINDING.search(unit.text):
+    if NOT_BINDING_FOLDED.search(unit.text):
         return False
-    return bool(_BINDING.search(after) or _INVERTED_BINDING.search(before))
+    return bool(_BINDING.search(after) or _inverted_binding(before, before.rstrip()))
+
+
+def _inverted_binding(text: str, stripped: str) -> bool:
+    """:data:`_INVERTED_BINDING` in ``text`` (``stripped``: it without trailing white space), searched
+    only where the text ends with one of its verbs."""
+    tail = lowered(stripped[-_LONGEST_VERB:])
+    return (tail is None or tail.endswith(_BINDING_VERBS)) and _INVERTED_BINDING.search(text) is not None
 
 
 def subject_chain_size(unit: Sentence, mentions, party_names: set[str], subject: OrgMention) -> int:
@@ -187,9 +203,19 @@ def role_holder(unit: Sentence, mentions, party_names: set[str]) -> OrgMention |
 def agent_of(unit: Sentence, mentions, party_names: set[str]) -> OrgMention | None:
     """The party after a passive "... leds och samordnas av länsstyrelsen"."""
     for mention in mentions.within(unit.span.start, unit.span.end):
-        if mention.canonical.lower() in party_names and _AGENT.search(unit.text[: mention.start - unit.span.start]):
+        if mention.canonical.lower() not in party_names:
+            continue
+        before = unit.text[: mention.start - unit.span.start]
+        if _ends_with_by(before) and _AGENT.search(before):
             return mention
     return None
+
+
+def _ends_with_by(text: str) -> bool:
+    """Whether ``text`` ends with "av" and white space: what every match of :data:`_AGENT` ends with
+    (checked before the pattern, which tries every word of the text)."""
+    stripped = text.rstrip()
+    return len(stripped) < len(text) and stripped[-2:].lower() == "av"
 
 
 def subject_of(unit: Sentence, mentions: MentionIndex) -> OrgMention | None:
@@ -201,9 +227,13 @@ def subject_of(unit: Sentence, mentions: MentionIndex) -> OrgMention | None:
             if prefix.strip().lower() in _PREPOSITIONS:
                 continue  # "I Hässleholm ska alla ...": a place, not the subject
             return mention
+        stripped = prefix.rstrip()  # each pattern below ends with a word and white space: checked first
+        if not stripped.endswith(_LAST_LETTERS):
+            continue
         words = len(prefix.split())
-        if _INVERTED_BINDING.search(prefix) and words <= 25 or _INVERTED_HAVE.search(prefix) and words <= 6:
+        if _inverted_binding(prefix, stripped) and words <= 25 \
+                or stripped.endswith(_HAVE_WORDS) and _INVERTED_HAVE.search(prefix) and words <= 6:
             return mention
-        if re.search(r"\batt\s*$", prefix) and words <= 25:
+        if stripped.endswith("att") and re.search(r"\batt\s*$", prefix) and words <= 25:
             return mention  # "... finns en överenskommelse ... att Herrljunga kommun ska verka för"
     return None

@@ -115,11 +115,11 @@ def _stems(text: str) -> tuple[str, ...]:
 
 def bin_of(value: float, edges: tuple[float, ...]) -> str:
     """The bin ``value`` falls into, named by its lower edge ("0", "2", "5", ...)."""
-    label = str(edges[0])
+    label = edges[0]
     for edge in edges:
         if value >= edge:
-            label = str(edge)
-    return label
+            label = edge
+    return str(label)
 
 
 def heading_features(heading: str | None) -> dict[str, float]:

@@ -35,11 +35,12 @@ from rok_compare.extract.sites import (
 )
 from rok_compare.extract.strength import commitment_strength
 from rok_compare.model import Commitment, DocType, Goal, Party, Sentence
+from rok_compare.segment.folding import FoldedPattern
 
 GOAL, COMMITMENT, NEITHER = "goal", "commitment", "neither"
 _JOINT = re.compile(r"^\W*(parterna|samtliga parter|alla parter|vi|tillsammans|gemensamt)\b", re.I)
-_JOINTLY = re.compile(
-    r"\b(tillsammans(?!\s+med)|gemensam(t|ma)?|respektive|parterna|samtliga parter|alla parter|styrgrupp(en)?)\b", re.I)
+_JOINTLY = FoldedPattern(
+    r"\b(tillsammans(?!\s+med)|gemensam(t|ma)?|respektive|parterna|samtliga parter|alla parter|styrgrupp(en)?)\b")
 """Words that bind the parties together: a sentence with no named subject that holds one is all parties'."""
 _FIRST_WORDS = re.compile(r"[a-zåäöéü]+", re.I)
 _NUMBER = re.compile(r"\d")
@@ -50,10 +51,22 @@ class StatementCandidate:
     site: Site
     rule_goals: list[Goal] = field(default_factory=list)
     rule_commitments: list[Commitment] = field(default_factory=list)
-    party: str = "*"
-    """Whose commitment it is when it is one and no rule said."""
+    _party: str | None = None
     compute_features: Callable[[StatementCandidate], dict[str, float]] | None = None
     _features: dict[str, float] | None = None
+    compute_party: Callable[[StatementCandidate], str] | None = None
+
+    @property
+    def party(self) -> str:
+        """Whose commitment it is when it is one and no rule said; worked out when first asked for
+        (only for the sentences the model scores: the others' verdicts come from the rules)."""
+        if self._party is None:
+            self._party = self.compute_party(self) if self.compute_party else "*"
+        return self._party
+
+    @party.setter
+    def party(self, value: str) -> None:
+        self._party = value
 
     @property
     def features(self) -> dict[str, float]:
@@ -72,11 +85,19 @@ def statement_candidates(
     candidates: dict[int, StatementCandidate] = {}
     subjects: dict[int, OrgMention | None] = {}  # each sentence's subject, for its owner and its features
     party_names = {p.canonical.lower(): p.canonical for p in parties}
+
+    def subject(site: Site) -> OrgMention | None:
+        if site.index not in subjects:
+            subjects[site.index] = subject_of(Sentence(site.text, site.span), mentions)
+        return subjects[site.index]
+
+    def party(candidate: StatementCandidate) -> str:
+        return _attributed(candidate.site, subject(candidate.site), mentions, party_names)
+
     for site in sites.sites:
         if site.kind in (HEADING, FURNITURE) or not site.text.strip() or _names_only(site, mentions):
             continue
-        subject = subjects[site.index] = subject_of(Sentence(site.text, site.span), mentions)
-        candidates[site.index] = StatementCandidate(site, party=_attributed(site, subject, mentions, party_names))
+        candidates[site.index] = StatementCandidate(site, compute_party=party)
     for goal in rule_goals:
         site = sites.at(goal.span.start)
         if site is not None and site.index in candidates:
@@ -86,7 +107,7 @@ def statement_candidates(
         if site is not None and site.index in candidates:
             candidates[site.index].rule_commitments.append(commitment)
     def compute(candidate: StatementCandidate) -> dict[str, float]:
-        return _features(sites, candidate, subjects[candidate.site.index], mentions, party_names, doc_type)
+        return _features(sites, candidate, subject(candidate.site), mentions, party_names, doc_type)
 
     for candidate in candidates.values():
         candidate.compute_features = compute
@@ -139,7 +160,7 @@ def _features(sites: SiteIndex, candidate: StatementCandidate, subject: OrgMenti
         features[f"s:{stem}"] = 1.0
     for a, b in zip(words, words[1:], strict=False):
         features[f"s2:{a}_{b}"] = 0.5
-    opening = [w.lower() for w in _FIRST_WORDS.findall(text[:60])][:3]
+    opening = [w.lower() for w in _FIRST_WORDS.findall(text[:60])[:3]]
     for i, word in enumerate(opening, 1):
         features[f"f{i}:{word}"] = 1.0
     if len(opening) >= 2:
@@ -174,10 +195,11 @@ def _features(sites: SiteIndex, candidate: StatementCandidate, subject: OrgMenti
         features["owner_party"] = features["owner_joint"] = 1.0
     heading = site.section.heading if site.section else None
     features.update(heading_features(heading) if heading else {"no_heading": 1.0})
-    if site.kind != "paragraph":
-        features.update(lead_in_features(sites, site, 10))
+    lead = lead_in_features(sites, site, 10) if site.kind != "paragraph" else {}
+    features.update(lead)
     features[f"pos={bin_of(site.span.start / sites.length, (0.0, 0.1, 0.3, 0.6))}"] = 1.0
-    features.update(_word_class_features(features))
+    features.update(_class_features(_stem_classes(words), _heading_classes(heading) if heading else frozenset(),
+                                    _key_classes_of(lead)))
     if candidate.rule_goals:
         features["r:goal"] = 1.0
     if candidate.rule_commitments:
@@ -212,6 +234,35 @@ def _key_classes(key: str) -> tuple[int, frozenset[str]] | None:
         return None
     classes = _classes_of(stem)
     return (_PLACES.index(place), classes) if classes else None
+
+
+def _stem_classes(stems_: Sequence[str]) -> frozenset[str]:
+    """The word classes of any of ``stems_``."""
+    return frozenset().union(*map(_classes_of, set(stems_)))
+
+
+@lru_cache(maxsize=4096)
+def _heading_classes(heading: str) -> frozenset[str]:
+    """The word classes of the stems of a heading's ``h:`` features (remembered: a section's lines
+    share it)."""
+    return frozenset().union(*(_classes_of(key[2:]) for key in heading_features(heading)))
+
+
+def _key_classes_of(features: dict[str, float]) -> frozenset[str]:
+    """The word classes of the stems of ``lead:`` features."""
+    return frozenset().union(*(_classes_of(key[5:]) for key in features if key.startswith("lead:")))
+
+
+def _class_features(*names_at: frozenset[str]) -> dict[str, float]:
+    """``<class>_<where>`` for the classes found in the sentence's, the heading's and the lead-in's
+    stems, in the file's order per place (what :func:`_word_class_features` makes of the keys)."""
+    found: dict[str, float] = {}
+    for where, names in zip(_PLACES, names_at, strict=True):
+        if names:
+            for name, _ in _word_classes():
+                if name in names:
+                    found[f"{name}_{where}"] = 1.0
+    return found
 
 
 def _word_class_features(features: dict[str, float]) -> dict[str, float]:
